@@ -1,0 +1,55 @@
+# formlab: one command to set up and run the demo, one to set up and run the tests.
+#   make demo   # create .venv, install formlab, analyse the default sample clip into results/demo
+#   make test   # create .venv, install formlab with test tools, run the whole test suite
+#
+# Models and sample media are found through formlab's normal search order:
+# $FORMLAB_MODEL_DIR / $FORMLAB_DATA_DIR, then the user cache, then a download.
+# On a machine with a ../shared folder (offline mirrors of both), the two
+# variables default to it; set them yourself to use other mirrors.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+
+ifneq ($(wildcard $(SHARED)/models/*.task),)
+export FORMLAB_MODEL_DIR ?= $(abspath $(SHARED)/models)
+endif
+ifneq ($(wildcard $(SHARED)/data/manifest.json),)
+export FORMLAB_DATA_DIR ?= $(abspath $(SHARED)/data)
+endif
+
+DEMO_SAMPLE ?= squatAnalysis-rohanx01__squat
+DEMO_OUT    ?= results/demo
+
+.PHONY: setup demo test test-fast browser benchmark evaluate clean
+
+setup: $(VENV)/.formlab-installed
+
+$(VENV)/.formlab-installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install -e ".[dev,notebooks]"
+	touch $@
+
+demo: setup
+	$(BIN)/formlab extract sample:$(DEMO_SAMPLE) -o $(DEMO_OUT)/pose.csv
+
+# Browser tests drive Debian's Chromium; install it when missing (needs root or sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	  else echo "Chromium is needed for the browser tests: install Debian's 'chromium' package"; exit 1; fi; }
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+test-fast: setup
+	$(BIN)/python -m pytest -m "not media and not browser and not notebooks"
+
+benchmark: setup
+	$(BIN)/python tests/benchmarks/bench_extract.py
+
+clean:
+	rm -rf $(VENV) results .pytest_cache

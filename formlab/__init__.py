@@ -1,0 +1,8 @@
+"""formlab: from a video of a lift to numbers and pictures a coach can trust."""
+from ._version import __version__
+from .errors import ConfigError, FormlabError, InputError, ModelError, OutputError, SampleError
+from .extract import ExtractOptions, PoseExtractor, extract
+from .landmarks import LANDMARK_INDEX, LANDMARK_NAMES, LEFT_RIGHT_PAIRS, SKELETON_EDGES
+from .models import resolve_model
+from .samples import fetch as fetch_sample, list_samples
+from .track import PoseTrack, TrackMeta, load_track

@@ -1,0 +1,440 @@
+"""Pose extraction: images and videos in, :class:`~formlab.PoseTrack` out.
+
+This wraps MediaPipe's ``PoseLandmarker`` (Tasks API) and should feel the same
+to someone who knows it: an :class:`ExtractOptions` dataclass, a
+:meth:`PoseExtractor.create_from_options` constructor, a context manager that
+releases the native graph, and one method per kind of input. What it adds:
+
+* model files are found (or downloaded) by :func:`formlab.models.resolve_model`;
+* videos run in VIDEO mode (MediaPipe tracks the person between frames) with
+  strictly increasing millisecond timestamps taken from the real frame times;
+  images run in IMAGE mode;
+* frames are decoded in a background thread, rotated upright and handed over
+  as C-contiguous RGB (see :mod:`formlab.media`);
+* one person is followed (see :mod:`formlab.persons`) and the rule used is
+  recorded;
+* the result is one :class:`~formlab.PoseTrack`, with NaN for frames without a
+  pose, and the model's SHA-256 and all options in its metadata;
+* :func:`extract` caches tracks by content hash, options and model hash, so a
+  re-run returns the stored track without inference.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from . import _version
+from ._files import sha256_file
+from .cache import load_cached_track, store_cached_track, track_key
+from .errors import ConfigError, InputError
+from .landmarks import N_LANDMARKS
+from .media import (
+    iter_video_frames,
+    list_images,
+    media_kind,
+    probe_video,
+    read_image,
+)
+from .models import DEFAULT_MODEL, MODEL_VARIANTS, ModelFile, resolve_model
+from .persons import choose_lifter, find_identity_switches, link_people
+from .track import PoseTrack, TrackMeta
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """How to extract poses. Mirrors MediaPipe's ``PoseLandmarkerOptions``.
+
+    Attributes
+    ----------
+    model : str
+        ``"lite"``, ``"full"`` (default) or ``"heavy"``, or the path of a
+        ``.task`` bundle. ``full`` is what MediaPipe's conformance tests use;
+        ``heavy`` is slower and a little more accurate; ``lite`` is for slow
+        machines.
+    min_pose_detection_confidence : float in [0, 1]
+        Minimum score of the person detector. MediaPipe's default, 0.5.
+    min_pose_presence_confidence : float in [0, 1]
+        Minimum pose presence score for a frame to count as having a pose.
+    min_tracking_confidence : float in [0, 1]
+        Below this, VIDEO mode re-runs the person detector instead of
+        following the previous frame's pose.
+    num_poses : int >= 1
+        How many people MediaPipe looks for per frame. With 1 (default,
+        fastest) MediaPipe follows one person; formlab checks the result for
+        jumps to another body and, if it finds one, re-runs with 2 and keeps
+        the lifter by the rule in :mod:`formlab.persons`. With more than 1,
+        that rule is applied directly. Images always look for at least 2
+        people, which costs little for one frame.
+    start_frame, end_frame : int
+        Half-open range of frames to analyse (``end_frame=None``: to the end).
+    stride : int >= 1
+        Analyse every ``stride``-th frame (frame indices stay those of the video).
+    check_person_switch : bool
+        Whether to run the jump check described under ``num_poses``.
+    """
+
+    model: str = DEFAULT_MODEL
+    min_pose_detection_confidence: float = 0.5
+    min_pose_presence_confidence: float = 0.5
+    min_tracking_confidence: float = 0.5
+    num_poses: int = 1
+    start_frame: int = 0
+    end_frame: int | None = None
+    stride: int = 1
+    check_person_switch: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("min_pose_detection_confidence", "min_pose_presence_confidence", "min_tracking_confidence"):
+            v = getattr(self, name)
+            if not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:
+                raise ConfigError(f"{name} must be between 0 and 1, got {v!r}")
+        if not isinstance(self.num_poses, int) or not 1 <= self.num_poses <= 10:
+            raise ConfigError(f"num_poses must be an integer from 1 to 10, got {self.num_poses!r}")
+        if not isinstance(self.stride, int) or self.stride < 1:
+            raise ConfigError(f"stride must be an integer >= 1, got {self.stride!r}")
+        if not isinstance(self.start_frame, int) or self.start_frame < 0:
+            raise ConfigError(f"start_frame must be an integer >= 0, got {self.start_frame!r}")
+        if self.end_frame is not None and (not isinstance(self.end_frame, int) or self.end_frame <= self.start_frame):
+            raise ConfigError(f"end_frame must be an integer > start_frame ({self.start_frame}), got {self.end_frame!r}")
+        if not isinstance(self.model, (str, os.PathLike)) or not str(self.model):
+            raise ConfigError(f"model must be one of {', '.join(MODEL_VARIANTS)} or a .task path, got {self.model!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["model"] = os.fspath(self.model)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "ExtractOptions":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ConfigError(f"unknown extraction options {unknown}; known: {sorted(known)}")
+        return cls(**d)
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Silence MediaPipe/LiteRT's C++ start-up chatter on stderr; re-raise with it if creation fails."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # e.g. a notebook's stderr object
+        fd = 2
+    try:
+        saved = os.dup(fd)
+    except OSError:
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        try:
+            sys.stderr.flush()
+        except Exception:
+            pass
+        os.dup2(sink.fileno(), fd)
+        try:
+            yield
+        except Exception as e:
+            os.dup2(saved, fd)
+            sink.seek(0)
+            chatter = sink.read().decode(errors="replace").strip().splitlines()[-3:]
+            if chatter:
+                e.args = (f"{e.args[0] if e.args else e} [{' | '.join(chatter)}]",) + tuple(e.args[1:])
+            raise
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+
+def _mediapipe_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("mediapipe")
+    except Exception:
+        return "unknown"
+
+
+class PoseExtractor:
+    """Runs the pose model; use as a context manager (it holds a native graph).
+
+    Examples
+    --------
+    >>> with PoseExtractor.create_from_options(ExtractOptions(model="full")) as ex:  # doctest: +SKIP
+    ...     track = ex.extract_video("squat.mp4")
+    """
+
+    def __init__(self, options: ExtractOptions | None = None, model_file: ModelFile | None = None) -> None:
+        self.options = options or ExtractOptions()
+        self.model_file = model_file or resolve_model(self.options.model)
+        self._landmarkers: dict[tuple[str, int], Any] = {}
+
+    @classmethod
+    def create_from_options(cls, options: ExtractOptions) -> "PoseExtractor":
+        return cls(options)
+
+    # ------------------------------------------------------------- lifecycle
+    def __enter__(self) -> "PoseExtractor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release every MediaPipe graph this extractor created."""
+        for lm in self._landmarkers.values():
+            with contextlib.suppress(Exception):
+                lm.close()
+        self._landmarkers.clear()
+
+    def _landmarker(self, mode: str, num_poses: int, fresh: bool = False):
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        key = (mode, num_poses)
+        if fresh and key in self._landmarkers:
+            with contextlib.suppress(Exception):
+                self._landmarkers.pop(key).close()
+        if key not in self._landmarkers:
+            o = self.options
+            opts = vision.PoseLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(self.model_file.path)),
+                running_mode=vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE,
+                num_poses=num_poses,
+                min_pose_detection_confidence=float(o.min_pose_detection_confidence),
+                min_pose_presence_confidence=float(o.min_pose_presence_confidence),
+                min_tracking_confidence=float(o.min_tracking_confidence),
+                output_segmentation_masks=False,
+            )
+            with _quiet_native_stderr():
+                self._landmarkers[key] = vision.PoseLandmarker.create_from_options(opts)
+        return self._landmarkers[key]
+
+    def _meta(self, **kw: Any) -> TrackMeta:
+        return TrackMeta(
+            model_variant=self.model_file.variant,
+            model_sha256=self.model_file.sha256,
+            formlab_version=_version.__version__,
+            mediapipe_version=_mediapipe_version(),
+            options=self.options.to_dict(),
+            **kw,
+        )
+
+    # ------------------------------------------------------------------ images
+    def extract_image(self, image: str | os.PathLike | np.ndarray) -> PoseTrack:
+        """Landmarks of the lifter in one image (a one-frame track).
+
+        Parameters
+        ----------
+        image : path or ndarray
+            An image file, or an RGB ``uint8`` array of shape (H, W, 3).
+
+        Returns
+        -------
+        PoseTrack
+            One frame; all NaN if nobody is in the picture. If several people
+            are, the lifter is chosen by the rule in :mod:`formlab.persons`
+            (``track.meta.person_selection`` says so).
+        """
+        import mediapipe as mp
+
+        if isinstance(image, np.ndarray):
+            rgb, rotation, source, sha = _check_rgb(image), 0, "<array>", ""
+        else:
+            path = Path(image)
+            rgb, rotation = read_image(path)
+            source, sha = str(path), sha256_file(path)
+        h, w = rgb.shape[:2]
+        lm = self._landmarker("image", max(2, self.options.num_poses))
+        result = lm.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)))
+        poses = _result_arrays(result, w, h)
+        track = PoseTrack.empty(np.zeros(1), np.zeros(1, dtype=np.int64))
+        selection = "no person detected"
+        if poses[0].shape[0]:
+            people = link_people([poses[0]], np.zeros(1), (w, h))
+            person, selection = choose_lifter(people)
+            track = _fill_track(track, [(0, person.poses[0])], [poses])
+        meta = self._meta(source=source, source_sha256=sha, width_px=w, height_px=h, rotation_deg=rotation,
+                          person_selection=selection)
+        return track.replace(meta=meta)
+
+    # ------------------------------------------------------------------ videos
+    def extract_video(self, path: str | os.PathLike, *, progress: bool = True,
+                      source_sha256: str | None = None) -> PoseTrack:
+        """Landmarks of the lifter in every analysed frame of a video.
+
+        Frames are streamed (memory does not grow with the video's length).
+        Frames without a pose are NaN in the track. See :class:`ExtractOptions`
+        for the range, stride and how one person is followed.
+
+        Raises
+        ------
+        InputError
+            Missing, unreadable, corrupt or empty video (the message names it).
+        """
+        path = Path(path)
+        info = probe_video(path)
+        o = self.options
+        sha = source_sha256 if source_sha256 is not None else sha256_file(path)
+        selection = "one person followed by MediaPipe's tracker (num_poses=1)"
+        frames, times, per_frame = self._run_video(path, info, o.num_poses, progress)
+        if not frames:
+            raise InputError(f"{path}: no frames in the requested range "
+                             f"(start_frame={o.start_frame}, end_frame={o.end_frame}, video has {info.n_frames})")
+        time_s = np.asarray(times, dtype=float)
+        if o.num_poses == 1:
+            track_idx = [(i, 0) for i, p in enumerate(per_frame) if p[0].shape[0]]
+            if o.check_person_switch:
+                xy = np.full((len(frames), N_LANDMARKS, 2), np.nan)
+                for i, _ in track_idx:
+                    xy[i] = per_frame[i][0][0]
+                jumps = find_identity_switches(xy, time_s)
+                if jumps.size:
+                    first = frames[int(jumps[0])]
+                    frames, times, per_frame = self._run_video(path, info, 2, progress)
+                    time_s = np.asarray(times, dtype=float)
+                    people = link_people([p[0] for p in per_frame], time_s, (info.width_px, info.height_px))
+                    person, why = choose_lifter(people)
+                    track_idx = list(zip(person.frames, person.poses)) if person else []
+                    selection = (f"MediaPipe's single-person tracker jumped to another body at frame {first} "
+                                 f"({len(jumps)} jump(s)); re-extracted with num_poses=2: {why}")
+        else:
+            people = link_people([p[0] for p in per_frame], time_s, (info.width_px, info.height_px))
+            person, selection = choose_lifter(people)
+            track_idx = list(zip(person.frames, person.poses)) if person else []
+        track = PoseTrack.empty(time_s, np.asarray(frames, dtype=np.int64))
+        track = _fill_track(track, track_idx, per_frame)
+        meta = self._meta(source=str(path), source_sha256=sha, fps=info.fps, width_px=info.width_px,
+                          height_px=info.height_px, rotation_deg=info.rotation_deg, person_selection=selection)
+        return track.replace(meta=meta)
+
+    def _run_video(self, path: Path, info, num_poses: int, progress: bool):
+        import mediapipe as mp
+        from tqdm.auto import tqdm
+
+        o = self.options
+        # A fresh graph per video: VIDEO mode needs timestamps that increase across calls.
+        lm = self._landmarker("video", num_poses, fresh=True)
+        end = o.end_frame if o.end_frame is not None else (info.n_frames or None)
+        total = None
+        if end is not None:
+            total = max(0, -(-(min(end, info.n_frames or end) - o.start_frame) // o.stride))
+        frames: list[int] = []
+        times: list[float] = []
+        per_frame: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        last_ms = -1
+        desc = path.name if num_poses == 1 else f"{path.name} ({num_poses} poses)"
+        with tqdm(total=total, desc=desc, unit="frame", disable=not progress, leave=False) as bar:
+            for fr in iter_video_frames(path, start_frame=o.start_frame, end_frame=o.end_frame, stride=o.stride):
+                ms = max(int(round(fr.time_s * 1000.0)), last_ms + 1)  # strictly increasing
+                last_ms = ms
+                image = mp.Image(image_format=mp.ImageFormat.SRGB, data=fr.rgb)
+                result = lm.detect_for_video(image, ms)
+                per_frame.append(_result_arrays(result, fr.rgb.shape[1], fr.rgb.shape[0]))
+                frames.append(fr.index)
+                times.append(fr.time_s)
+                bar.update(1)
+        return frames, times, per_frame
+
+
+def _check_rgb(image: np.ndarray) -> np.ndarray:
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise InputError(f"image array must be RGB uint8 of shape (H, W, 3), got {image.dtype} {image.shape}")
+    return np.ascontiguousarray(image)
+
+
+def _result_arrays(result, width: int, height: int):
+    """MediaPipe result -> (xy_px, z, visibility, presence, world_m), each with a leading people axis."""
+    n = len(result.pose_landmarks)
+    xy = np.empty((n, N_LANDMARKS, 2))
+    z = np.empty((n, N_LANDMARKS))
+    vis = np.empty((n, N_LANDMARKS))
+    pres = np.empty((n, N_LANDMARKS))
+    world = np.full((n, N_LANDMARKS, 3), np.nan)
+    for k, pose in enumerate(result.pose_landmarks):
+        a = np.array([(p.x, p.y, p.z, p.visibility or 0.0, p.presence or 0.0) for p in pose], dtype=float)
+        xy[k, :, 0] = a[:, 0] * width
+        xy[k, :, 1] = a[:, 1] * height
+        z[k], vis[k], pres[k] = a[:, 2], a[:, 3], a[:, 4]
+        if k < len(result.pose_world_landmarks):
+            world[k] = [(p.x, p.y, p.z) for p in result.pose_world_landmarks[k]]
+    return xy, z, vis, pres, world
+
+
+def _fill_track(track: PoseTrack, picks: list[tuple[int, int]], per_frame) -> PoseTrack:
+    xy, z = track.xy_px.copy(), track.z.copy()
+    vis, pres, world = track.visibility.copy(), track.presence.copy(), track.world_m.copy()
+    for i, k in picks:
+        pxy, pz, pvis, ppres, pworld = per_frame[i]
+        xy[i], z[i], vis[i], pres[i], world[i] = pxy[k], pz[k], pvis[k], ppres[k], pworld[k]
+    return track.replace(xy_px=xy, z=z, visibility=vis, presence=pres, world_m=world)
+
+
+# ---------------------------------------------------------------------- facade
+def extract(
+    source: str | os.PathLike | np.ndarray,
+    options: ExtractOptions | None = None,
+    *,
+    cache: bool = True,
+    progress: bool = True,
+    **option_overrides: Any,
+) -> PoseTrack | list[PoseTrack]:
+    """Extract the lifter's pose track from a video, an image, a folder of images or an RGB array.
+
+    Parameters
+    ----------
+    source : path or ndarray
+        Video (mp4/mov/m4v/avi/webm/mkv), image (jpg/png/webp/bmp), folder of
+        images, or an RGB ``uint8`` array.
+    options : ExtractOptions, optional
+        Defaults to ``ExtractOptions()``; keyword arguments override single
+        fields, e.g. ``extract(path, model="heavy", stride=2)``.
+    cache : bool
+        Reuse (and store) tracks in the cache (key: SHA-256 of the file,
+        options, SHA-256 of the model). Arrays are never cached.
+    progress : bool
+        Show a progress bar for videos (``tqdm.auto``: a widget in notebooks).
+
+    Returns
+    -------
+    PoseTrack, or list of PoseTrack for a folder (one per image, sorted by name).
+    """
+    opts = dataclasses.replace(options or ExtractOptions(), **option_overrides) if option_overrides else (
+        options or ExtractOptions())
+    if isinstance(source, np.ndarray):
+        with PoseExtractor(opts) as ex:
+            return ex.extract_image(source)
+    kind = media_kind(source)
+    path = Path(source)
+    model_file = resolve_model(opts.model)
+    if kind == "folder":
+        files = list_images(path)
+        with PoseExtractor(opts, model_file) as ex:
+            return [_cached(ex, f, "image", cache, progress) for f in files]
+    with PoseExtractor(opts, model_file) as ex:
+        return _cached(ex, path, kind, cache, progress)
+
+
+def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: bool) -> PoseTrack:
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    sha = sha256_file(path)
+    key = None
+    if cache:
+        opts = ex.options.to_dict()
+        opts.pop("model")  # identified by its hash instead
+        key = track_key(sha, {"kind": kind, **opts}, ex.model_file.sha256)
+        hit = load_cached_track(key)
+        if hit is not None:
+            return hit.replace(meta=dataclasses.replace(hit.meta, source=str(path)))
+    track = ex.extract_image(path) if kind == "image" else ex.extract_video(path, progress=progress, source_sha256=sha)
+    if key is not None:
+        store_cached_track(key, track)
+    return track
