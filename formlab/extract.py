@@ -45,8 +45,13 @@ from .media import (
     read_image,
 )
 from .models import DEFAULT_MODEL, MODEL_VARIANTS, ModelFile, resolve_model
-from .persons import choose_lifter, find_identity_switches, link_people
+from .persons import JUMP_SLACK, choose_lifter, find_identity_switches, link_people, torso_centre_and_scale
 from .track import PoseTrack, TrackMeta
+
+
+EXTRACTION_REVISION = 1
+"""Bumped whenever a change to this module changes its output, so that cached tracks made by
+older code are not reused (part of the cache key, with the formlab and MediaPipe versions)."""
 
 
 @dataclass(frozen=True)
@@ -298,13 +303,15 @@ class PoseExtractor:
                 jumps = find_identity_switches(xy, time_s)
                 if jumps.size:
                     first = frames[int(jumps[0])]
-                    frames, times, per_frame = self._run_video(path, info, 2, progress)
-                    time_s = np.asarray(times, dtype=float)
+                    frames2, _, per_frame2 = self._run_video(path, info, 2, progress)
+                    if frames2 != frames:  # cannot happen for a file that did not change between passes
+                        raise InputError(f"{path}: the video decoded differently on a second pass")
+                    per_frame = [_merge_candidates(a, b) for a, b in zip(per_frame, per_frame2)]
                     people = link_people([p[0] for p in per_frame], time_s, (info.width_px, info.height_px))
                     person, why = choose_lifter(people)
                     track_idx = list(zip(person.frames, person.poses)) if person else []
                     selection = (f"MediaPipe's single-person tracker jumped to another body at frame {first} "
-                                 f"({len(jumps)} jump(s)); re-extracted with num_poses=2: {why}")
+                                 f"({len(jumps)} jump(s)); re-ran with num_poses=2 and linked both passes: {why}")
         else:
             people = link_people([p[0] for p in per_frame], time_s, (info.width_px, info.height_px))
             person, selection = choose_lifter(people)
@@ -366,6 +373,19 @@ def _result_arrays(result, width: int, height: int):
         if k < len(result.pose_world_landmarks):
             world[k] = [(p.x, p.y, p.z) for p in result.pose_world_landmarks[k]]
     return xy, z, vis, pres, world
+
+
+def _merge_candidates(single, multi):
+    """Poses of one frame from the single-person pass plus those of the multi-person pass that are
+    not the same body (torso centre within ``JUMP_SLACK`` torso lengths); the single-pass pose comes first."""
+    if single[0].shape[0] == 0:
+        return multi
+    if multi[0].shape[0] == 0:
+        return single
+    c1, s1 = torso_centre_and_scale(single[0][0])
+    c2, _ = torso_centre_and_scale(multi[0])
+    keep = np.linalg.norm(c2 - c1, axis=1) > JUMP_SLACK * max(float(s1), 1e-6)
+    return tuple(np.concatenate([a, b[keep]], axis=0) for a, b in zip(single, multi))
 
 
 def _fill_track(track: PoseTrack, picks: list[tuple[int, int]], per_frame) -> PoseTrack:
@@ -430,7 +450,8 @@ def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: boo
     if cache:
         opts = ex.options.to_dict()
         opts.pop("model")  # identified by its hash instead
-        key = track_key(sha, {"kind": kind, **opts}, ex.model_file.sha256)
+        code = {"revision": EXTRACTION_REVISION, "mediapipe": _mediapipe_version()}
+        key = track_key(sha, {"kind": kind, **opts, **code}, ex.model_file.sha256)
         hit = load_cached_track(key)
         if hit is not None:
             return hit.replace(meta=dataclasses.replace(hit.meta, source=str(path)))

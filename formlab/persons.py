@@ -8,7 +8,7 @@ by a rule stated here and recorded in every result:
     person**: each linked track scores the sum, over the frames it is seen
     in, of its body height as a fraction of the frame height times its
     centrality (1 at the centre of the frame, 0.5 at a corner), divided by
-    ``1 + travel / 2`` where ``travel`` is how far (90th percentile, in torso
+    ``1 + travel / 2`` where ``travel`` is how far (median, in torso
     lengths) the torso strays from its median position. Long tracks of big,
     central people who stay in one place win: a lifter works on one spot,
     while a passer-by crosses the frame.
@@ -123,13 +123,13 @@ class _Person:
 
     @property
     def travel(self) -> float:
-        """90th percentile distance of the torso from its median position, in median torso lengths."""
+        """Median distance of the torso from its median position, in median torso lengths."""
         c = np.asarray(self.centres)
         scale = float(np.median(self.scales)) if self.scales else 0.0
         if len(c) < 2 or scale <= 0:
             return 0.0
         d = np.linalg.norm(c - np.median(c, axis=0), axis=1)
-        return float(np.percentile(d, 90)) / scale
+        return float(np.median(d)) / scale
 
     @property
     def score(self) -> float:
