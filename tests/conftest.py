@@ -1,0 +1,62 @@
+"""Shared fixtures.
+
+Integration tests need the sample media and the pose models. formlab finds
+them through its normal search order: ``$FORMLAB_DATA_DIR`` and
+``$FORMLAB_MODEL_DIR`` (the Makefile points them at ``../shared`` when that
+folder exists), then the user cache, then a download. When none of these
+works (offline, no mirrors), the tests *fail* with formlab's message, which
+says what to set; they are never skipped.
+
+Computed pose tracks are cached in ``$FORMLAB_CACHE_DIR`` (a fresh folder per
+test session unless you set it), so each sample video is analysed once per
+session however many tests use it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_SESSION_CACHE = None
+if not os.environ.get("FORMLAB_CACHE_DIR"):
+    _SESSION_CACHE = tempfile.TemporaryDirectory(prefix="formlab-test-cache-")
+    os.environ["FORMLAB_CACHE_DIR"] = _SESSION_CACHE.name
+
+import formlab  # noqa: E402  (after the cache folder is chosen)
+from formlab import samples  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def pytest_report_header(config):
+    return [
+        f"formlab {formlab.__version__} from {Path(formlab.__file__).parent}",
+        f"FORMLAB_MODEL_DIR={os.environ.get('FORMLAB_MODEL_DIR', '(not set)')} "
+        f"FORMLAB_DATA_DIR={os.environ.get('FORMLAB_DATA_DIR', '(not set)')} "
+        f"FORMLAB_CACHE_DIR={os.environ.get('FORMLAB_CACHE_DIR')}",
+    ]
+
+
+@pytest.fixture(scope="session")
+def sample_path():
+    """``sample_path(name)``: verified local path of a registered sample (see formlab.samples)."""
+    return samples.fetch
+
+
+@pytest.fixture(scope="session")
+def sample_track():
+    """``sample_track(name, **options)``: the cached pose track of a sample video or image."""
+    def get(name: str, **options):
+        return formlab.extract(samples.fetch(name), progress=False, **options)
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def manifest_videos():
+    """Registry entries of the sample videos with hand-counted reps (the evaluation set)."""
+    return [samples.sample_info(n) for n in samples.sample_names("video") if samples.sample_info(n).get("reps")
+            and samples.sample_info(n).get("sha256")]
