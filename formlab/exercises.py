@@ -39,7 +39,7 @@ from typing import Any, Callable, Literal, Mapping
 import numpy as np
 
 from .errors import ConfigError
-from .geometry import angle_from_vertical_deg, height_above, joint_angle_deg, lateral_distance, midpoint
+from .geometry import UP, angle_between_deg, angle_from_vertical_deg, height_above, joint_angle_deg, lateral_distance, midpoint
 from .landmarks import LANDMARK_INDEX
 from .track import PoseTrack
 
@@ -80,6 +80,11 @@ POSE_FEATURES: dict[str, tuple[Callable[[PoseTrack], np.ndarray], str]] = {
                            "hip-shoulder-elbow angle, mean of both arms (0 = arm along the body, 180 = overhead)"),
     "trunk_lean_deg": (lambda t: angle_from_vertical_deg(_mid(t, "hip"), _mid(t, "shoulder")),
                        "lean of hip-midpoint-to-shoulder-midpoint from vertical (0 upright, 90 horizontal)"),
+    "hip_height_m": (lambda t: height_above(_mid(t, "hip"), _mid(t, "ankle")),
+                     "height of the hip midpoint above the ankle midpoint"),
+    "arm_hang_deg": (lambda t: angle_between_deg(_mid(t, "wrist") - _mid(t, "shoulder"), -UP),
+                     "angle of the shoulder-to-wrist line from straight down (0 = arms hanging, "
+                     "90 = held forward or sideways, 180 = overhead)"),
     "wrist_above_shoulder_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "shoulder")),
                                "height of the wrist midpoint above the shoulder midpoint"),
     "wrist_above_hip_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "hip")),
@@ -225,10 +230,12 @@ class PoseCheck:
         A key of :data:`POSE_FEATURES`.
     min, max : float or None
         Inclusive bounds in the feature's units; None = unbounded.
-    at : {"turn", "start"}
-        Where the feature is read: at the turning point, or at the opposite
+    at : {"turn", "start", "change"}
+        Where the feature is read: at the turning point, at the opposite
         extreme just before it (the standing position before a squat, the bar
-        on the floor before a deadlift lockout).
+        on the floor before a deadlift lockout), or its change from the start
+        to the turning point (``value(turn) - value(start)``: the hips stay
+        put in a curl, the feet move apart in a jumping jack).
     why : str
         Why the bound is what it is.
 
@@ -241,14 +248,14 @@ class PoseCheck:
     feature: str
     min: float | None = None
     max: float | None = None
-    at: Literal["turn", "start"] = "turn"
+    at: Literal["turn", "start", "change"] = "turn"
     why: str = ""
 
     def __post_init__(self) -> None:
         if self.feature not in POSE_FEATURES:
             raise ConfigError(f"PoseCheck: unknown feature {self.feature!r}; known: {', '.join(POSE_FEATURES)}")
-        if self.at not in ("turn", "start"):
-            raise ConfigError(f"PoseCheck.at must be 'turn' or 'start', got {self.at!r}")
+        if self.at not in ("turn", "start", "change"):
+            raise ConfigError(f"PoseCheck.at must be 'turn', 'start' or 'change', got {self.at!r}")
 
     def passes(self, values: np.ndarray) -> np.ndarray:
         """Boolean array: where ``values`` (this feature) is within bounds, or NaN."""
@@ -264,7 +271,8 @@ class PoseCheck:
     def describe(self) -> str:
         lo = f"{self.min:g} <= " if self.min is not None else ""
         hi = f" <= {self.max:g}" if self.max is not None else ""
-        return f"{lo}{self.feature}{hi} at {self.at}"
+        where = "change of " if self.at == "change" else ""
+        return f"{lo}{where}{self.feature}{hi}" + ("" if self.at == "change" else f" at {self.at}")
 
 
 # =============================================================================
@@ -324,8 +332,9 @@ _KNEE_BENT = PoseCheck("knee_angle_deg", max=150.0, why=(
     "a squat or lunge bends the knees; standing, walking and a bar walk-out keep them above ~150 deg. "
     "A quarter squat reaches ~130 deg; the sample squats reach 50-105 deg"))
 _SQUAT_SIGNATURE = (
-    PoseCheck("wrist_above_knee_m", min=0.0, why="the bar or the hands stay above the knees at the bottom "
-              "(on the back, in a front rack, held forward); in a deadlift they reach below the knees"),
+    PoseCheck("wrist_above_hip_m", min=-0.1, why="at the bottom the hands hold the bar on the back or in a front "
+              "rack, or reach forward: not below the hips (samples: -0.02 to 0.40 m); at the bottom of a deadlift "
+              "they hang down to the bar (samples: -0.20 to -0.26 m)"),
     PoseCheck("knee_height_difference_m", max=0.15, why="both knees at about the same height "
               "(in a lunge the rear knee is near the floor)"),
     PoseCheck("trunk_lean_deg", max=60.0, at="start", why="standing upright between reps (not lying down)"),
@@ -375,8 +384,10 @@ _register(Exercise(
     requires=(PoseCheck("trunk_lean_deg", max=45.0, why=(
         "at lockout the lifter stands tall (the samples: 15-20 deg); bent over means the bar is not locked out")),),
     signature=(
-        PoseCheck("wrist_above_knee_m", max=0.05, at="start", why=(
-            "the hands reach the bar at or below the knees before the pull (a squat keeps them above)")),
+        PoseCheck("wrist_above_hip_m", max=-0.1, at="start", why=(
+            "the hands reach down to the bar before the pull (samples: -0.20 to -0.26 m below the hips); "
+            "in a squat they hold the bar on the shoulders or reach forward (-0.02 to 0.40 m)")),
+        PoseCheck("hip_height_m", min=0.1, at="change", why="the hips rise from the set-up to lockout"),
         PoseCheck("wrist_above_hip_m", max=0.05, why="at lockout the bar hangs at the thighs, below the hips"),
     ),
     angles=(
@@ -401,6 +412,9 @@ _register(Exercise(
     signature=(
         PoseCheck("wrist_above_nose_m", max=0.0, why="the hands stay below the face (a press goes overhead)"),
         PoseCheck("trunk_lean_deg", max=45.0, why="standing or sitting upright"),
+        PoseCheck("hip_height_m", min=-0.05, max=0.05, at="change", why=(
+            "only the arms move: the hips keep their height (in a squat the hands move relative to the "
+            "shoulders too, but the hips drop)")),
     ),
     angles=(
         RepAngle("min_elbow_angle_deg", "elbow_angle_deg", "min", "smallest elbow angle (top of the curl)"),
@@ -441,7 +455,13 @@ _register(Exercise(
     requires=(PoseCheck("ankle_spread_lateral_m", min=0.35, why=(
         "the feet land apart sideways when the arms are overhead (samples: 0.6-0.75 m; 0.1-0.3 m closed); "
         "an arm swing with the feet together or in a stride is not a jack")),),
-    signature=(PoseCheck("wrist_above_shoulder_m", min=0.0, why="the hands go above the shoulders"),),
+    signature=(
+        PoseCheck("wrist_above_shoulder_m", min=0.0, why="the hands go above the shoulders"),
+        PoseCheck("ankle_spread_lateral_m", min=0.15, at="change", why=(
+            "the feet jump apart as the arms go up (samples: +0.4-0.5 m)")),
+        PoseCheck("wrist_above_shoulder_m", min=0.3, at="change", why=(
+            "the arms swing from the sides to overhead (samples: +0.8-0.9 m)")),
+    ),
     detector={"min_distance_s": 0.4},
     angles=(
         RepAngle("max_shoulder_angle_deg", "shoulder_angle_deg", "max", "largest arm elevation"),
@@ -477,8 +497,11 @@ _register(Exercise(
     requires=(PoseCheck("wrist_above_nose_m", min=0.0, why="at lockout the hands are above the head"),),
     signature=(
         PoseCheck("elbow_angle_deg", min=130.0, why="arms nearly straight at lockout"),
-        PoseCheck("ankle_spread_lateral_m", max=0.6, why="feet about hip width (a jumping jack lands wide)"),
         PoseCheck("trunk_lean_deg", max=45.0, why="standing or sitting upright"),
+        PoseCheck("hip_height_m", min=-0.1, max=0.1, at="change", why=(
+            "the legs do not squat (a push-press dip is ~0.1 m and over before lockout)")),
+        PoseCheck("ankle_spread_lateral_m", max=0.15, at="change", why="the feet stay where they are "
+                  "(a jumping jack opens them)"),
     ),
     angles=(
         RepAngle("max_elbow_angle_deg", "elbow_angle_deg", "max", "largest elbow angle (lockout)"),
