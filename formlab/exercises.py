@@ -461,6 +461,8 @@ _register(Exercise(
             "the feet jump apart as the arms go up (samples: +0.4-0.5 m)")),
         PoseCheck("wrist_above_shoulder_m", min=0.3, at="change", why=(
             "the arms swing from the sides to overhead (samples: +0.8-0.9 m)")),
+        PoseCheck("shoulder_angle_deg", min=120.0, why="the arms are raised overhead, not holding something at the "
+                  "shoulders with the elbows down"),
     ),
     detector={"min_distance_s": 0.4},
     angles=(
@@ -497,6 +499,7 @@ _register(Exercise(
     requires=(PoseCheck("wrist_above_nose_m", min=0.0, why="at lockout the hands are above the head"),),
     signature=(
         PoseCheck("elbow_angle_deg", min=130.0, why="arms nearly straight at lockout"),
+        PoseCheck("shoulder_angle_deg", min=120.0, why="the arms point up at lockout"),
         PoseCheck("trunk_lean_deg", max=45.0, why="standing or sitting upright"),
         PoseCheck("hip_height_m", min=-0.1, max=0.1, at="change", why=(
             "the legs do not squat (a push-press dip is ~0.1 m and over before lockout)")),
