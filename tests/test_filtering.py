@@ -300,7 +300,8 @@ def test_clean_track_default_chain():
     tr, clean = make_track()
     out = F.clean_track(tr)
     steps = [p["step"] for p in out.meta.provenance]
-    assert steps == ["filter_by_confidence", "interpolate_gaps", "one_euro_filter"]
+    assert steps == ["fix_left_right_swaps", "reject_outliers", "reject_implausible_bones",
+                     "filter_by_confidence", "interpolate_gaps", "one_euro_filter"]
     assert rms(out.xy_px - clean) < rms(tr.xy_px - clean)
     bw = F.clean_track(tr, F.CleanOptions(smoothing="butterworth"))
     assert bw.meta.provenance[-1]["step"] == "butterworth_filter"
@@ -308,3 +309,98 @@ def test_clean_track_default_chain():
         F.CleanOptions(smoothing="kalman")
     with pytest.raises(InputError):
         F.clean_track(np.zeros((3, 33, 2)))
+
+
+# ----------------------------------------------------------------------------- outliers and swaps
+def walking_track(n: int = 120, fps: float = 30.0, seed: int = 0) -> PoseTrack:
+    """A side-view-like track: torso fixed, arms and legs swinging, the two sides 80 px apart in x."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / fps
+    xy = np.zeros((n, 33, 2))
+    xy[:, :11] = [500, 150]  # face
+    xy[:, 11] = [480, 250]
+    xy[:, 12] = [520, 250]
+    xy[:, 23] = [480, 450]
+    xy[:, 24] = [520, 450]
+    swing = 40 * np.sin(2 * np.pi * 0.8 * t)
+    for lm, y in ((13, 330), (15, 410), (17, 430), (19, 435), (21, 425),
+                  (25, 560), (27, 670), (29, 680), (31, 690)):
+        xy[:, lm] = np.column_stack([440 + swing, np.full(n, y)])  # left side, further left
+        xy[:, lm + 1] = np.column_stack([560 - swing, np.full(n, y)])  # right side
+    xy += 0.5 * rng.normal(size=xy.shape)
+    world = np.concatenate([(xy - [500, 450]) / 500.0, np.zeros((n, 33, 1))], axis=-1)
+    vis = np.tile(np.linspace(0.5, 1.0, 33), (n, 1))
+    return PoseTrack(xy_px=xy, z=np.zeros((n, 33)), visibility=vis, presence=np.full((n, 33), 0.99),
+                     world_m=world, time_s=t, frame=np.arange(n),
+                     meta=TrackMeta(source="synthetic", fps=fps, width_px=1000, height_px=800))
+
+
+def swap(track: PoseTrack, frames, group_lr):
+    arrays = {k: getattr(track, k).copy() for k in ("xy_px", "z", "world_m", "visibility", "presence")}
+    left, right = group_lr
+    for a in arrays.values():
+        for f in frames:
+            a[f, left], a[f, right] = a[f, right].copy(), a[f, left].copy()
+    return track.replace(**arrays)
+
+
+def test_fix_left_right_swaps_undoes_a_momentary_swap():
+    tr = walking_track()
+    legs = F._group_indices("leg")
+    bad = swap(tr, [50, 51, 52], legs)
+    fixed = F.fix_left_right_swaps(bad)
+    np.testing.assert_allclose(fixed.xy_px, tr.xy_px)
+    np.testing.assert_allclose(fixed.visibility, tr.visibility)  # confidences follow their landmark
+    np.testing.assert_allclose(fixed.world_m, tr.world_m)
+    assert fixed.meta.provenance[-1]["params"]["swapped_frames"] == {"leg": [50, 51, 52]}
+
+
+def test_fix_left_right_swaps_leaves_clean_and_long_labellings_alone():
+    tr = walking_track()
+    out = F.fix_left_right_swaps(tr)
+    np.testing.assert_array_equal(out.xy_px, tr.xy_px)
+    # swapped for 2 s: consistently labelled, so MediaPipe is trusted
+    arms = F._group_indices("arm")
+    long = swap(tr, range(30, 90), arms)
+    np.testing.assert_array_equal(F.fix_left_right_swaps(long).xy_px, long.xy_px)
+
+
+def test_fix_left_right_swaps_duration_is_in_seconds():
+    # the same 0.1 s swap is undone at 10 and at 60 fps
+    for fps in (10, 60):
+        tr = walking_track(n=int(4 * fps), fps=fps)
+        frames = range(int(2 * fps), int(2.1 * fps))
+        bad = swap(tr, frames, F._group_indices("arm"))
+        np.testing.assert_allclose(F.fix_left_right_swaps(bad).xy_px, tr.xy_px)
+
+
+def test_reject_outliers_removes_a_glitch_only():
+    tr = walking_track()
+    xy = tr.xy_px.copy()
+    xy[60, 15] += [0, 150]  # the left wrist jumps 150 px for one frame
+    bad = tr.replace(xy_px=xy)
+    out = F.reject_outliers(bad)
+    removed = np.argwhere(np.isnan(out.xy_px[..., 0]))
+    assert removed.tolist() == [[60, 15]]
+    assert np.isnan(out.world_m[60, 15]).all()
+    assert not np.isnan(F.reject_outliers(tr).xy_px).any()  # nothing removed from a clean swing
+
+
+def test_reject_implausible_bones_blames_the_right_landmark():
+    tr = walking_track()
+    xy = tr.xy_px.copy()
+    xy[40, [27, 29, 31]] += [0, 400]  # left foot thrown far: the shank is too long
+    xy[70, 13] += [300, 0]  # left elbow thrown: upper arm and forearm too long
+    out = F.reject_implausible_bones(tr.replace(xy_px=xy))
+    removed = {tuple(x) for x in np.argwhere(np.isnan(out.xy_px[..., 0])).tolist()}
+    assert removed == {(40, 27), (40, 29), (40, 31), (70, 13)}
+    assert out.meta.provenance[-1]["params"]["n_removed"] == len(removed)
+
+
+def test_clean_track_fills_what_it_removes():
+    tr = walking_track()
+    xy = tr.xy_px.copy()
+    xy[60, 15] += [0, 150]
+    out = F.clean_track(tr.replace(xy_px=xy))
+    assert np.isfinite(out.xy_px).all()
+    assert abs(out.xy_px[60, 15, 1] - tr.xy_px[60, 15, 1]) < 15
