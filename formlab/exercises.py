@@ -338,6 +338,9 @@ _SQUAT_SIGNATURE = (
     PoseCheck("knee_height_difference_m", max=0.15, why="both knees at about the same height "
               "(in a lunge the rear knee is near the floor)"),
     PoseCheck("trunk_lean_deg", max=60.0, at="start", why="standing upright between reps (not lying down)"),
+    PoseCheck("hip_height_m", max=-0.15, at="change", why=(
+        "the hips drop at least 0.15 m (a quarter squat; the sample squats drop 0.33-0.52 m), more than the "
+        "knee bend of landing a jump (0.10-0.14 m in the jumping-jack sample)")),
 )
 _SQUAT_ANGLES = (
     RepAngle("min_knee_angle_deg", "knee_angle_deg", "min", "smallest knee angle (depth)"),
@@ -539,10 +542,12 @@ _register(Exercise(
           "which a body-relative signal ignores. Designed from the movement: no sample clip shows a lunge.",
 ))
 
-AUTO_CANDIDATES: tuple[str, ...] = ("squat", "lunge", "deadlift", "curl", "overhead_press", "jumping_jack",
-                                    "push_up", "bench_press")
-"""Exercises ``"auto"`` chooses from, in order of preference when two fit equally well
-(the squat variants differ only in name, so only ``"squat"`` is tried)."""
+AUTO_CANDIDATES: tuple[str, ...] = ("jumping_jack", "lunge", "deadlift", "overhead_press", "curl", "bench_press",
+                                    "push_up", "squat")
+"""Exercises ``"auto"`` chooses from, in order of preference when two explain equally many reps:
+the most specific signature first (a jumping jack must move arms *and* legs; any crouch can pass
+for a shallow squat), so ``"squat"`` comes last. The squat variants differ only in name, so only
+``"squat"`` is tried."""
 
 
 def exercise_names() -> list[str]:

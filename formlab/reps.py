@@ -601,7 +601,8 @@ def detect_reps(track: PoseTrack, exercise: str | Exercise = "squat",
     *and* its signature (the checks that tell it from the others, e.g. the
     hands below the knees before a deadlift lockout, above the head at an
     overhead-press lockout). The exercise with the most reps that pass them
-    is chosen (ties: the first in ``AUTO_CANDIDATES``), and its reps are then counted as
+    is chosen (ties: the larger share of its turning points that fit, then
+    the first in ``AUTO_CANDIDATES``), and its reps are then counted as
     for that exercise by name. ``RepDetection.auto`` records every
     candidate's count and the reason for the choice.
     """
@@ -620,21 +621,21 @@ def _detect_auto(track: PoseTrack, params: RepDetectorParams | None) -> RepDetec
     scores = []
     for order, name in enumerate(AUTO_CANDIDATES):
         ex = get_exercise(name)
-        det = _filter_reps(track, _detect_one(track, ex, params, ex.requires), ex.signature,
-                           "does not look like " + name)
-        scores.append((det.count, -order, name))
+        found = _detect_one(track, ex, params, ex.requires)
+        fitting = _filter_reps(track, found, ex.signature, "does not look like " + name)
+        share = fitting.count / found.count if found.count else 0.0
+        scores.append((fitting.count, share, -order, name))
     scores.sort(reverse=True)
-    best = scores[0]
-    chosen = get_exercise(best[2])
-    final = _detect_one(track, chosen, params, chosen.requires)
-    table = {name: count for count, _, name in sorted(scores, key=lambda s: -s[1])}
-    if best[0] == 0:
-        reason = "no exercise's reps were found; reporting 0 reps of squat"
+    count, share, _, name = scores[0]
+    table = {n: c for c, _, _, n in sorted(scores, key=lambda s: -s[2])}
+    if count == 0:
         chosen = get_exercise("squat")
-        final = _detect_one(track, chosen, params, chosen.requires)
+        reason = "no exercise's reps fit its pose signature; counting squats"
     else:
-        runner = scores[1] if len(scores) > 1 else None
-        reason = (f"{chosen.name} ({chosen.turning_point}s of {chosen.signal.name}): {best[0]} rep(s) fit its "
-                  f"pose signature" + (f"; next best {runner[2]} with {runner[0]}" if runner else ""))
+        chosen = get_exercise(name)
+        runner = scores[1]
+        reason = (f"{chosen.name} ({chosen.turning_point}s of {chosen.signal.name}): {count} rep(s) fit its pose "
+                  f"signature ({share:.0%} of the turning points found); next best {runner[3]} with {runner[0]}")
+    final = _detect_one(track, chosen, params, chosen.requires)
     return dataclasses.replace(final, auto={"chosen": chosen.name, "signal": chosen.signal.name,
                                             "candidates": table, "reason": reason})
