@@ -16,7 +16,9 @@ Each :class:`Exercise` is documented data:
 * ``signature``: stricter checks that tell this exercise from the others,
   used only by ``exercise="auto"`` to choose;
 * ``detector``: overrides of :class:`formlab.reps.RepDetectorParams`;
-* ``angles``: joint angles worth reporting per rep (see :mod:`formlab.metrics`).
+* ``angles``: joint angles worth reporting per rep (see :mod:`formlab.metrics`);
+* ``load_point``: the landmarks whose midpoint stands for the load when there
+  is no bar to track (the wrists hold the bar; a push-up moves the shoulders).
 
 Why body-relative world signals? World landmarks are in metres and centred on
 the hips in every frame, so a height *above the ankles* or *above the
@@ -312,6 +314,7 @@ class Exercise:
     signature: tuple[PoseCheck, ...] = ()
     detector: Mapping[str, Any] = field(default_factory=dict)
     angles: tuple[RepAngle, ...] = ()
+    load_point: tuple[str, ...] = ("left_wrist", "right_wrist")
     views: str = ""
     notes: str = ""
 
@@ -445,6 +448,7 @@ _register(Exercise(
         RepAngle("min_elbow_angle_deg", "elbow_angle_deg", "min", "smallest elbow angle (depth)"),
         RepAngle("min_hip_angle_deg", "hip_angle_deg", "min", "smallest hip angle (sagging or piking)"),
     ),
+    load_point=SHOULDERS,
     views="side (best) or three-quarter",
     notes="Rep = bottom (chest nearest the floor). A clip that starts at the bottom does not count that "
           "bottom; getting up at the end is rejected by the hip-angle check.",
@@ -471,6 +475,7 @@ _register(Exercise(
     angles=(
         RepAngle("max_shoulder_angle_deg", "shoulder_angle_deg", "max", "largest arm elevation"),
     ),
+    load_point=HIPS,
     views="front (best); from the side the sideways spread is judged from the 3D landmarks",
     notes="Rep = arms overhead with the feet apart. The signal adds twice the sideways ankle spread to the "
           "wrist height so that an arm swing alone (before a jump, a stretch) makes a weaker signal.",
@@ -536,6 +541,7 @@ _register(Exercise(
         RepAngle("min_right_knee_angle_deg", "right_knee_angle_deg", "min", "smallest right knee angle"),
         RepAngle("max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"),
     ),
+    load_point=HIPS,
     views="side (best) or front",
     notes="Rep = bottom of the hips. The hip height is taken above the LOWER ankle (the front foot, which "
           "stays flat) so stepping and alternating legs do not move the reference; walking lunges travel, "
