@@ -109,7 +109,9 @@ def load_path(track: PoseTrack, landmarks: Sequence[str] = ("left_wrist", "right
         image = np.linalg.norm(track.xy_px[:, ia] - track.xy_px[:, ib], axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             ratios.append(world / image)
-    per_frame = np.nanmin(np.stack(ratios), axis=0) if track.n_frames else np.array([])
+    stacked = np.stack(ratios)
+    stacked[~np.isfinite(stacked)] = np.inf
+    per_frame = stacked.min(axis=0)
     per_frame = per_frame[np.isfinite(per_frame)]
     scale = float(np.median(per_frame)) if per_frame.size else float("nan")
     z = np.mean(track.world_m[:, idx, 2], axis=1)
