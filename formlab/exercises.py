@@ -255,7 +255,7 @@ class PoseCheck:
 
     def __post_init__(self) -> None:
         if self.feature not in POSE_FEATURES:
-            raise ConfigError(f"PoseCheck: unknown feature {self.feature!r}; known: {', '.join(POSE_FEATURES)}")
+            raise ConfigError(f"PoseCheck: unknown pose feature {self.feature!r}; known: {', '.join(POSE_FEATURES)}")
         if self.at not in ("turn", "start", "change"):
             raise ConfigError(f"PoseCheck.at must be 'turn', 'start' or 'change', got {self.at!r}")
 
