@@ -41,7 +41,7 @@ from typing import Any, Callable, Literal, Mapping
 import numpy as np
 
 from .errors import ConfigError
-from .geometry import UP, angle_between_deg, angle_from_vertical_deg, height_above, joint_angle_deg, lateral_distance, midpoint
+from .geometry import angle_from_vertical_deg, height_above, joint_angle_deg, lateral_distance, midpoint
 from .landmarks import LANDMARK_INDEX
 from .track import PoseTrack
 
@@ -84,9 +84,6 @@ POSE_FEATURES: dict[str, tuple[Callable[[PoseTrack], np.ndarray], str]] = {
                        "lean of hip-midpoint-to-shoulder-midpoint from vertical (0 upright, 90 horizontal)"),
     "hip_height_m": (lambda t: height_above(_mid(t, "hip"), _mid(t, "ankle")),
                      "height of the hip midpoint above the ankle midpoint"),
-    "arm_hang_deg": (lambda t: angle_between_deg(_mid(t, "wrist") - _mid(t, "shoulder"), -UP),
-                     "angle of the shoulder-to-wrist line from straight down (0 = arms hanging, "
-                     "90 = held forward or sideways, 180 = overhead)"),
     "wrist_above_shoulder_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "shoulder")),
                                "height of the wrist midpoint above the shoulder midpoint"),
     "wrist_above_hip_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "hip")),

@@ -13,11 +13,14 @@ Definitions (columns of the table)
     Vertical range of the load path over the rep (highest minus lowest point
     from the rep's start to its end).
 ``eccentric_s``, ``concentric_s``
-    Durations of the lowering and lifting phases. For an exercise whose
-    concentric phase is the movement *out of* the turning point (squat,
-    bench press, push-up, lunge) the eccentric phase runs from the start to
-    the turning point; for the others (deadlift, curl, press) the concentric
-    phase does. A phase cut by the end of the clip is NaN.
+    Durations of the lowering and lifting phases. The rep (from its start to
+    its end) is split where the load is lowest (squat, bench press, push-up,
+    lunge: the concentric phase is the movement *out of* the turning point)
+    or highest (deadlift, curl, press: the movement *into* it). That is the
+    moment the load's velocity changes sign, the convention of
+    velocity-based training; it can differ by a few hundredths of a second
+    from the rep signal's turning point (the hips and the bar do not turn at
+    exactly the same instant). A phase cut by the end of the clip is NaN.
 ``mean_concentric_velocity_mps``
     Net upward displacement of the load during the concentric phase divided
     by its duration (the "mean concentric velocity" of velocity-based
@@ -121,12 +124,16 @@ def rep_metrics(
     rows = []
     for rep in detection.reps:
         i0, it, i1 = _index(frames, rep.start_frame), _index(frames, rep.turn_frame), _index(frames, rep.end_frame)
-        into_s = rep.turn_s - rep.start_s
-        out_s = rep.end_s - rep.turn_s if rep.complete else float("nan")
+        window = y[i0:i1 + 1]
+        split = it
+        if np.isfinite(window).any():
+            split = i0 + int(np.nanargmax(window) if ex.concentric == "into" else np.nanargmin(window))
+        into_s = t[split] - t[i0]
+        out_s = t[i1] - t[split] if rep.complete else float("nan")
         if ex.concentric == "into":
-            con, ecc, c0, c1 = into_s, out_s, i0, it
+            con, ecc, c0, c1 = into_s, out_s, i0, split
         else:
-            con, ecc, c0, c1 = out_s, into_s, it, i1
+            con, ecc, c0, c1 = out_s, into_s, split, i1
         con_ok = np.isfinite(con) and con > 0
         mean_v = (y[c1] - y[c0]) / con if con_ok else float("nan")
         seg_v = vy[c0:c1 + 1]
