@@ -332,15 +332,8 @@ def analyze(
         source = Path(video.meta.source or "track")
     else:
         from .extract import extract
-        from .media import media_kind
 
-        source = Path(video)
-        if not source.exists():
-            raise InputError(f"{source}: no such file")
-        kind = media_kind(source)
-        if kind != "video":
-            raise InputError(f"{source}: formlab analyze needs a video (got {kind}); "
-                             "use 'formlab extract' for images")
+        source = check_video(video)
         raw = extract(source, extract_options, cache=cache, progress=progress)
     if raw.n_frames < 2:
         raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
@@ -352,6 +345,20 @@ def analyze(
     table = rep_metrics(detection, ex, x_m=path.x_m, y_m=path.y_m, track=track)
     return Analysis(source=source, exercise_requested=requested, exercise=detection.exercise, raw_track=raw,
                     track=track, detection=detection, path=path, raw_path=raw_path, reps=table)
+
+
+def check_video(path: str | os.PathLike) -> Path:
+    """``path`` as a Path if it is an existing video file; otherwise a one-line :class:`InputError`."""
+    from .media import media_kind
+
+    source = Path(path)
+    if not source.exists():
+        raise InputError(f"{source}: no such file")
+    kind = media_kind(source)
+    if kind != "video":
+        raise InputError(f"{source}: formlab analyze needs a video, got a {kind}; "
+                         "use 'formlab extract' for the pose of a photo")
+    return source
 
 
 # =============================================================================
@@ -388,7 +395,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .cli import _extract_options, _resolve_input
 
     exercise = check_exercise_name(args.exercise)
-    source = _resolve_input(args.input)
+    source = check_video(_resolve_input(args.input))
     outdir = Path(args.output)
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"{outdir}: exists and is not a folder")
