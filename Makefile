@@ -22,7 +22,7 @@ endif
 DEMO_SAMPLE ?= squatAnalysis-rohanx01__squat
 DEMO_OUT    ?= results/demo
 
-.PHONY: setup demo test test-fast browser benchmark evaluate clean
+.PHONY: setup demo figures test test-fast browser benchmark evaluate clean
 
 setup: $(VENV)/.formlab-installed
 
@@ -34,7 +34,18 @@ $(VENV)/.formlab-installed: pyproject.toml
 
 demo: setup
 	mkdir -p $(DEMO_OUT)
-	$(BIN)/formlab extract sample:$(DEMO_SAMPLE) -o $(DEMO_OUT)/pose.csv
+	$(BIN)/formlab analyze sample:$(DEMO_SAMPLE) --exercise front_squat -o $(DEMO_OUT)
+
+# The bar figures of the default clip, committed in figures/.
+figures: setup
+	$(BIN)/formlab analyze sample:$(DEMO_SAMPLE) --exercise front_squat -o results/figures --no-progress
+	mkdir -p figures
+	cp results/figures/bar_position.png figures/$(DEMO_SAMPLE)__bar_position.png
+	cp results/figures/bar_path.png figures/$(DEMO_SAMPLE)__bar_path.png
+
+# Rep counting on every sample video with a hand count, against the article's baseline.
+evaluate: setup
+	$(BIN)/python tests/benchmarks/eval_reps.py
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root or sudo).
 browser:

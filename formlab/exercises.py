@@ -387,9 +387,13 @@ _register(Exercise(
     requires=(PoseCheck("trunk_lean_deg", max=45.0, why=(
         "at lockout the lifter stands tall (the samples: 15-20 deg); bent over means the bar is not locked out")),),
     signature=(
-        PoseCheck("wrist_above_hip_m", max=-0.1, at="start", why=(
+        PoseCheck("wrist_above_hip_m", max=-0.15, at="start", why=(
             "the hands reach down to the bar before the pull (samples: -0.20 to -0.26 m below the hips); "
-            "in a squat they hold the bar on the shoulders or reach forward (-0.02 to 0.40 m)")),
+            "in a squat they hold the bar on the shoulders or reach forward (-0.02 to 0.40 m), and arms "
+            "hanging from an upright trunk (a lunge with dumbbells) reach about -0.1 m")),
+        PoseCheck("trunk_lean_deg", min=30.0, at="start", why=(
+            "bent over the bar before the pull (samples: 40-55 deg); squats and lunges stay more upright "
+            "when the hands are low")),
         PoseCheck("hip_height_m", min=0.1, at="change", why="the hips rise from the set-up to lockout"),
         PoseCheck("wrist_above_hip_m", max=0.05, why="at lockout the bar hangs at the thighs, below the hips"),
     ),
@@ -418,6 +422,9 @@ _register(Exercise(
         PoseCheck("hip_height_m", min=-0.05, max=0.05, at="change", why=(
             "only the arms move: the hips keep their height (in a squat the hands move relative to the "
             "shoulders too, but the hips drop)")),
+        PoseCheck("elbow_angle_deg", max=-45.0, at="change", why=(
+            "the elbow bends from nearly straight to well flexed (samples: about -80 deg); holding a load "
+            "at the shoulders and shifting it keeps the elbows bent")),
     ),
     angles=(
         RepAngle("min_elbow_angle_deg", "elbow_angle_deg", "min", "smallest elbow angle (top of the curl)"),

@@ -116,10 +116,11 @@ class RepDetectorParams:
         classic cut-off for human movement (Winter): it keeps the timing and
         still removes frame-to-frame jitter.
     settle_s : float, [0, inf) s, default 0.1
-        A turning point at the very end of the clip counts only if the signal
-        stayed within ``turn_band_frac`` of it for this long (the lifter
-        reached it and held, as at a deadlift lockout that ends the clip);
-        a clip that ends mid-descent does not count the unfinished rep.
+        A turning point the clip ends at (no return after it) counts only if
+        the signal came within ``turn_band_frac`` of it at least this long
+        before the end (the lifter reached it and held, as at a deadlift
+        lockout that ends the clip); a clip that ends while the lifter is
+        still moving towards it does not count the unfinished rep.
     """
 
     cutoff_hz: float = 2.0
@@ -326,7 +327,7 @@ class _Candidate:
     i: int  # index in the whole signal
     left: float  # depth of the movement into it
     right: float  # depth of the movement out of it
-    cut: bool  # the clip/part ends before a return of any size... (no higher point after it)
+    cut: bool  # nothing higher follows before the end of its stretch: its return may be cut by the end
     seg: tuple[int, int]
     eff: float = 0.0
     turn: int = -1  # reported turning point (middle of the band near the extreme)
@@ -454,8 +455,10 @@ def find_reps(
         if c.left <= 0 or c.i == a:
             c.reason = "the clip starts in it (movement into it not seen)"
         elif c.cut and c.right < params.boundary_frac * c.left:
-            lo, hi = _band(d, t, c, params.turn_band_frac, c.left)
-            if not (hi == b - 1 and t[b - 1] - t[lo] >= params.settle_s):
+            # hardly any return before the end: count it only if the signal reached the extreme's
+            # neighbourhood settle_s before the end (a hold), not if it was still moving when the clip ended
+            lo, _ = _band(d, t, c, params.turn_band_frac, c.left)
+            if t[b - 1] - t[lo] < params.settle_s:
                 c.reason = "the clip ends before the turning point is reached"
         c.turn = _turn_index(d, t, c, params.turn_band_frac)
         if not c.reason and not ok_mask[c.turn]:
@@ -532,12 +535,17 @@ def _build_reps(d: np.ndarray, fine: np.ndarray, t: np.ndarray, f: np.ndarray, k
 # =============================================================================
 # Track level
 # =============================================================================
-def _turn_mask(track: PoseTrack, checks) -> np.ndarray:
+def _feature(track: PoseTrack, name: str, params: RepDetectorParams) -> np.ndarray:
+    """A pose feature smoothed like the rep signal, so that a check is not decided by one noisy frame."""
+    return _smooth(track.time_s, pose_feature(track, name), params)
+
+
+def _turn_mask(track: PoseTrack, checks, params: RepDetectorParams) -> np.ndarray:
     """Per-frame booleans: may a turning point lie here (the checks read at the turn pass)?"""
     ok = np.ones(track.n_frames, bool)
     for check in checks:
         if check.at == "turn":
-            ok &= check.passes(pose_feature(track, check.feature))
+            ok &= check.passes(_feature(track, check.feature, params))
     return ok
 
 
@@ -555,7 +563,7 @@ def _filter_reps(track: PoseTrack, det: RepDetection, checks, why: str) -> RepDe
     """Drop the reps that fail any of ``checks`` (read at the turn, the start, or on the change between)."""
     if not checks or not det.reps:
         return det
-    values = {c.feature: pose_feature(track, c.feature) for c in checks}
+    values = {c.feature: _feature(track, c.feature, det.params) for c in checks}
     keep, prev = [], 0
     for rep in det.reps:
         i_turn = int(np.searchsorted(det.frame, rep.turn_frame))
@@ -581,7 +589,7 @@ def _detect_one(track: PoseTrack, exercise: Exercise, params: RepDetectorParams 
     p = params if params is not None else RepDetectorParams().with_overrides(exercise.detector)
     signal = exercise.signal.compute(track)
     det = find_reps(track.time_s, signal, exercise.turning_point, p, frame=track.frame,
-                    allowed=_turn_mask(track, checks), exercise=exercise.name, signal_name=exercise.signal.name)
+                    allowed=_turn_mask(track, checks, p), exercise=exercise.name, signal_name=exercise.signal.name)
     return _filter_reps(track, det, [c for c in checks if c.at != "turn"], "pose check failed at the start")
 
 
