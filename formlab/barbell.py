@@ -392,8 +392,9 @@ def bar_path(
         if len(plate.frame) != track.n_frames or not np.array_equal(plate.frame, track.frame):
             raise InputError("the plate track's frames do not match the pose track's")
         if not plate.found.any():
-            raise InputError(f"{track.meta.source}: no plate found (the plate method needs a side view "
-                             "with a round plate in the picture)")
+            why = plate.info.get("held_by_lifter", {}).get("reason", "")
+            raise InputError(f"{track.meta.source}: no plate on the lifter's bar found ({why}); the plate method "
+                             "needs a side view with a round plate; use method='grip_centre'")
         xy = plate.bar_end_xy_px.copy()
         r = plate.median_radius_px()
         if np.isfinite(xy).all(axis=1).sum() >= 5:

@@ -223,3 +223,16 @@ def test_plate_tracker_on_a_black_plate_far_camera():
     # the squats (frames 250-600, standing to bottom) move the bar down by more than a plate radius
     y = c[250:600, 1]
     assert np.nanmax(y) - np.nanmin(y) > 1.5 * plate.median_radius_px()
+
+
+@pytest.mark.media
+@pytest.mark.parametrize("name", ["tfjs-models__pose_squats", "testvideo-yuyoujiang__squat"])
+def test_plate_tracker_refuses_videos_without_a_plate(name):
+    """Bodyweight squats: round things near the hands (a head, a ball) are not taken for a plate."""
+    video = formlab.fetch_sample(name)
+    track = formlab.clean_track(formlab.extract(video, progress=False))
+    plate = track_plate(video, track)
+    assert not plate.found.any()
+    assert plate.info["held_by_lifter"]["held"] is False and plate.info["held_by_lifter"]["reason"]
+    with pytest.raises(InputError, match="grip_centre"):
+        barbell.bar_path(track, "plate", plate=plate)
