@@ -80,6 +80,9 @@ def execute_notebook(path: Path, out_dir: Path, *, cwd: Path, env: dict[str, str
         error = str(e)
     except (CellTimeoutError, DeadKernelError, RuntimeError) as e:
         error = f"{type(e).__name__}: {e}"
+    finally:
+        if km is not None and km.has_kernel:  # nbclient only stops kernels it created itself
+            km.shutdown_kernel(now=True)
     seconds = time.perf_counter() - t0
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / path.name
