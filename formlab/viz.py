@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from .errors import InputError
 from .landmarks import LANDMARK_NAMES, N_LANDMARKS, SKELETON_EDGES, edge_side, landmark_index, side_of
@@ -184,6 +185,7 @@ def plot_pose_image(image, track, frame: int = 0, *, ax=None, title: str | None 
         placed outside it (it guesses where out-of-frame body parts are).
     """
     row = _row(track, frame)
+    new_figure = ax is None
     ax = show_image(image, title=title, ax=ax, width_in=width_in)
     (x0, x1), (y1, y0) = ax.get_xlim(), ax.get_ylim()  # the image's extent (image axes: y points down)
     draw_skeleton(ax, track.xy_px[row], visibility=track.visibility[row], faint_below=faint_below)
@@ -196,6 +198,8 @@ def plot_pose_image(image, track, frame: int = 0, *, ax=None, title: str | None 
         y0, y1 = min(y0, np.nanmin(xy[:, 1]) - margin), max(y1, np.nanmax(xy[:, 1]) + margin)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y1, y0)
+    if new_figure:  # keep the figure's shape that of what is shown
+        ax.figure.set_size_inches(width_in, width_in * (y1 - y0) / max(x1 - x0, 1e-9))
     if legend:
         side_legend(ax)
     return ax
@@ -212,19 +216,32 @@ def world_to_plot_axes(world_m) -> np.ndarray:
     return np.stack([w[..., 0], w[..., 2], -w[..., 1]], axis=-1)
 
 
-def plot_world_pose(track, frame: int = 0, *, ax=None, title: str | None = None,
-                    faint_below: float | None = FAINT_BELOW_VISIBILITY, elev: float = 12.0, azim: float = -65.0,
-                    labels: Iterable[str | int] = ()):
+WORLD_VIEWS: Mapping[str, tuple[float, float]] = {"oblique": (15.0, -60.0), "camera": (0.0, -90.0), "side": (0.0, 0.0)}
+"""Viewpoints of :func:`plot_world_pose` as (elevation, azimuth) in degrees: a 3-D view from
+the front left, straight from the camera, and straight from the right of the picture."""
+
+
+def plot_world_pose(track, frame: int = 0, *, ax=None, title: str | None = None, view: str = "oblique",
+                    faint_below: float | None = FAINT_BELOW_VISIBILITY, labels: Iterable[str | int] = ()):
     """The world landmarks of one frame as a 3-D skeleton, in metres, equal scale on all axes.
 
     Axes: x to the right of the picture, depth away from the camera, and up
     (MediaPipe's -y). The origin is the midpoint of the hips, marked with a
-    black cross: MediaPipe re-centres every frame there.
+    black cross: MediaPipe re-centres every frame there. The projection is
+    orthographic, so lengths read the same at every depth.
+
+    Parameters
+    ----------
+    view : {"oblique", "camera", "side"}
+        See :data:`WORLD_VIEWS`. ``"camera"`` and ``"side"`` look straight
+        along an axis, whose ticks are then hidden.
 
     Returns the 3-D Axes (created in a new figure when ``ax`` is None).
     """
     import matplotlib.pyplot as plt
 
+    if view not in WORLD_VIEWS:
+        raise InputError(f"unknown view {view!r}; use one of {', '.join(WORLD_VIEWS)}")
     row = _row(track, frame)
     world = _points(track.world_m[row], 3, "world_m")
     p = world_to_plot_axes(world)
@@ -258,7 +275,16 @@ def plot_world_pose(track, frame: int = 0, *, ax=None, title: str | None = None,
     ax.set_ylabel("depth (m, away from camera)", fontsize=8)
     ax.set_zlabel("up (m)", fontsize=8)
     ax.tick_params(labelsize=7)
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(MaxNLocator(4))
+    elev, azim = WORLD_VIEWS[view]
     ax.view_init(elev=elev, azim=azim)
+    if view == "camera":  # looking along depth
+        ax.set_yticks([])
+        ax.set_ylabel("")
+    elif view == "side":  # looking along x
+        ax.set_xticks([])
+        ax.set_xlabel("")
     if title:
         ax.set_title(title, fontsize=9)
     return ax

@@ -92,6 +92,11 @@ def test_plot_world_pose_draws_every_edge_at_equal_scale():
     spans = [np.diff(lim)[0] for lim in (ax.get_xlim(), ax.get_ylim(), ax.get_zlim())]
     assert spans[0] == pytest.approx(spans[1]) == pytest.approx(spans[2])
     plt.close(ax.figure)
+    ax = viz.plot_world_pose(_track(xy, world), view="camera")
+    assert (ax.elev, ax.azim) == viz.WORLD_VIEWS["camera"] and list(ax.get_yticks()) == []
+    plt.close(ax.figure)
+    with pytest.raises(InputError, match="unknown view"):
+        viz.plot_world_pose(_track(xy, world), view="top")
 
 
 def test_plot_pose_image_finds_the_frame_by_source_number():
