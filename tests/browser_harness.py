@@ -9,6 +9,8 @@ Recipe: ``../shared/recipes/browser-widget-tests.md``. Use from a test module::
         nb.run_all()
         nb.screenshot(nb.outputs_with_images().first, test_output_dir / "plot.png")
         nb.press_slider(nb.sliders().nth(0), "ArrowRight", times=3)
+        nb.wait_idle()
+        nb.play_video(nb.notebook.locator(".jp-OutputArea-output video").first)
 
 Fixtures
 --------
@@ -317,6 +319,24 @@ class LabNotebook:
     def error_texts(self) -> list[str]:
         """Text of outputs that hold a Python traceback."""
         return [t for t in self.outputs().all_inner_texts() if "Traceback" in t]
+
+    def play_video(self, video, min_time_s: float = 0.2, timeout_s: float = 30) -> dict:
+        """Start an inline ``<video>`` (muted, as autoplay rules want) and wait until it has played a while.
+
+        Returns ``{"duration", "currentTime", "readyState", "videoWidth", "error"}`` as the browser
+        reports them; fails if playback does not advance past ``min_time_s`` (e.g. a codec the
+        browser cannot decode, such as the mp4v the article writes).
+        """
+        video.scroll_into_view_if_needed()
+        handle = video.element_handle()
+        self.page.evaluate("v => { v.muted = true; return v.play(); }", handle)
+        self.page.wait_for_function("([v, t]) => v.currentTime > t || v.error !== null", arg=[handle, min_time_s],
+                                    timeout=timeout_s * 1000, polling=100)
+        state = self.page.evaluate(
+            """v => ({duration: v.duration, currentTime: v.currentTime, readyState: v.readyState,
+                      videoWidth: v.videoWidth, error: v.error ? v.error.code : null})""", handle)
+        assert state["error"] is None, f"the video failed to play: MediaError code {state['error']}"
+        return state
 
     def screenshot(self, locator, path: Path) -> Path:
         """Screenshot one element (scrolled into view first): full-page shots miss scrolled output."""

@@ -5,9 +5,11 @@ menus, that its figures and tables render in the page, and that a user's key
 press on a widget reaches the kernel and redraws the output. Screenshots go
 to ``tests/output/test_browser_notebooks/<test>/``.
 
-The harness (server, browser, notebook actions) is ``tests/browser_harness.py``;
-the notebook-5 (threshold and prominence sliders) and notebook-3 (inline video)
-tests will use it too.
+The harness (server, browser, notebook actions) is ``tests/browser_harness.py``.
+Two small notebooks written by the tests themselves prove the harness actions
+that the notebook-5 (threshold and prominence sliders) and notebook-3 (inline
+video) tests will need: a slider moved with the keyboard re-renders text and
+plot, and an embedded H.264 MP4 plays.
 """
 
 from __future__ import annotations
@@ -95,5 +97,42 @@ def test_harness_moves_a_slider_and_the_kernel_redraws(lab_server, browser, test
         assert box.locator(".widget-output img").get_attribute("src") != src_before, "the plot was not redrawn"
         nb.screenshot(box, test_output_dir / "slider_after.png")
         assert nb.error_texts() == []
+    finally:
+        nb.close()
+
+
+VIDEO_NOTEBOOK = [
+    new_code_cell(
+        "import av\n"
+        "import numpy as np\n"
+        "from IPython.display import Video\n"
+        "\n"
+        "# 2 s of H.264 (yuv420p), the format formlab's annotated videos use: a bar sweeping across.\n"
+        "with av.open('sweep.mp4', 'w') as container:\n"
+        "    stream = container.add_stream('libx264', rate=25)\n"
+        "    stream.width, stream.height, stream.pix_fmt = 160, 96, 'yuv420p'\n"
+        "    for i in range(50):\n"
+        "        rgb = np.zeros((96, 160, 3), np.uint8)\n"
+        "        rgb[:, 3 * i:3 * i + 12] = (230, 159, 0)\n"
+        "        container.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format='rgb24')))\n"
+        "    container.mux(stream.encode())\n"
+        "Video('sweep.mp4', embed=True, width=320)"),
+]
+
+
+def test_harness_plays_an_inline_h264_video(lab_server, browser, test_output_dir):
+    """An H.264 MP4 embedded in an output plays in JupyterLab in Chromium (for notebook 3's inline video)."""
+    name = "harness_video.ipynb"
+    kernelspec = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nbformat.write(new_notebook(cells=VIDEO_NOTEBOOK, metadata={"kernelspec": kernelspec}), lab_server.root / name)
+    nb = LabNotebook.open(browser, lab_server, name)
+    try:
+        nb.run_all()
+        assert nb.error_texts() == []
+        video = nb.notebook.locator(".jp-OutputArea-output video").first
+        state = nb.play_video(video)
+        assert state["duration"] == pytest.approx(2.0, abs=0.1)
+        assert state["videoWidth"] == 160 and state["readyState"] >= 2
+        nb.screenshot(video, test_output_dir / "inline_video.png")
     finally:
         nb.close()
