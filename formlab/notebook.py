@@ -114,6 +114,8 @@ def setup_cell_source(samples: Sequence[str] = ()) -> str:
     notebook's cell is exactly what this function returns.
     """
     names = ", ".join(f'"{s}"' for s in samples)
+    if len(names) > 70:  # one name per line keeps the cell readable
+        names = "\n" + "".join(f'        "{s}",\n' for s in samples) + "    "
     return (
         "# Set-up: only inside Google Colab, install formlab and fetch the pose model and this\n"
         "# notebook's sample media. Anywhere else this cell does nothing.\n"
