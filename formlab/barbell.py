@@ -418,16 +418,54 @@ def bar_path(
             scale = scale_from_height(track, lifter_height_m)
         else:
             scale = scale_from_body(track)
-    elif not isinstance(scale, PixelScale):
+    return _path(track, xy, GRIP, method, scale, info)
+
+
+def _path(track: PoseTrack, xy: np.ndarray, depth_landmarks, method: str, scale: PixelScale, info: dict) -> BarPath:
+    """Metres, origin and depth for image positions ``xy`` (n, 2)."""
+    if not isinstance(scale, PixelScale):
         raise ConfigError(f"scale must be a PixelScale, got {type(scale).__name__}")
     origin, origin_text = _origin(track, xy)
     info["origin"] = origin_text
     x_m = (xy[:, 0] - origin[0]) * scale.m_per_px
     y_m = (origin[1] - xy[:, 1]) * scale.m_per_px
-    z = _nanmean_points(track.world_m[:, GRIP, 2][..., None])[:, 0]
+    z = _nanmean_points(track.world_m[:, list(depth_landmarks), 2][..., None])[:, 0]
     return BarPath(frame=track.frame.copy(), time_s=track.time_s.copy(), x_px=xy[:, 0].copy(), y_px=xy[:, 1].copy(),
                    x_m=x_m, y_m=y_m, z_rel_m=z, method=method, scale=scale,
                    origin_px=(float(origin[0]), float(origin[1])), info=info)
+
+
+def landmark_path(
+    track: PoseTrack,
+    landmarks: tuple[str | int, ...] = ("left_hip", "right_hip"),
+    *,
+    scale: PixelScale | None = None,
+    lifter_height_m: float | None = None,
+) -> BarPath:
+    """The path of a body point (the mean of ``landmarks``) in pixels and metres.
+
+    For exercises without a bar (push-ups: shoulders; bodyweight squats:
+    hips; jumping jacks: wrists), with the same axes, origin and scale rules
+    as :func:`bar_path` (scale from ``lifter_height_m`` if given, else from
+    the body's segments). ``method`` is ``"landmarks:<names joined by +>"``.
+    """
+    from .landmarks import LANDMARK_NAMES, landmark_index
+
+    if not isinstance(track, PoseTrack):
+        raise InputError(f"expected a formlab PoseTrack, got {type(track).__name__}")
+    if isinstance(landmarks, (str, int)):
+        landmarks = (landmarks,)
+    try:
+        idx = [landmark_index(n) for n in landmarks]
+    except KeyError as e:
+        raise ConfigError(str(e).strip("'\"")) from None
+    if not idx:
+        raise ConfigError("landmark_path needs at least one landmark")
+    if scale is None:
+        scale = scale_from_height(track, lifter_height_m) if lifter_height_m is not None else scale_from_body(track)
+    xy = _nanmean_points(track.xy_px[:, idx])
+    method = "landmarks:" + "+".join(LANDMARK_NAMES[i] for i in idx)
+    return _path(track, xy, idx, method, scale, {"source": track.meta.source})
 
 
 def shape_rms_px(path_xy: np.ndarray, reference_xy: np.ndarray) -> tuple[float, float]:

@@ -97,6 +97,18 @@ def test_wrist_midpoint_is_the_article_proxy():
     np.testing.assert_allclose(path.y_px, tr.xy_px[:, [15, 16], 1].mean(axis=1))
 
 
+def test_landmark_path_for_exercises_without_a_bar():
+    tr = lifter_track()
+    hips = barbell.landmark_path(tr)
+    assert hips.method == "landmarks:left_hip+right_hip"
+    np.testing.assert_allclose(hips.y_m, (445 - 245) * M_PER_PX)
+    np.testing.assert_allclose(hips.z_rel_m, 0.0)
+    wrist = barbell.landmark_path(tr, "left_wrist", scale=barbell.PixelScale(0.001, 0.0, "given"))
+    np.testing.assert_allclose(wrist.y_px, tr.xy_px[:, 15, 1])
+    with pytest.raises(ConfigError, match="left_hip"):
+        barbell.landmark_path(tr, ("hip",))
+
+
 def test_bar_path_table_and_lowpass():
     tr = lifter_track()
     path = barbell.bar_path(tr, scale=barbell.PixelScale(0.001, 0.0001, "given", "test"))
