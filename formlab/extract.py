@@ -129,34 +129,51 @@ class ExtractOptions:
 
 @contextlib.contextmanager
 def _quiet_native_stderr() -> Iterator[None]:
-    """Silence MediaPipe/LiteRT's C++ start-up chatter on stderr; re-raise with it if creation fails."""
+    """Silence MediaPipe/LiteRT's C++ start-up chatter on stderr; re-raise with it if creation fails.
+
+    The C++ code writes to file descriptor 2. In a Jupyter kernel ``sys.stderr.fileno()`` is a
+    *copy* of the original stderr while fd 2 itself is piped into the notebook, so both are
+    redirected (otherwise the chatter lands in the notebook's output).
+    """
+    fds = {2}
     try:
-        fd = sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):  # e.g. a notebook's stderr object
-        fd = 2
+        fds.add(sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):  # e.g. a stderr object without a descriptor
+        pass
+    saved: dict[int, int] = {}
     try:
-        saved = os.dup(fd)
+        for fd in sorted(fds):
+            saved[fd] = os.dup(fd)
     except OSError:
+        for s in saved.values():
+            os.close(s)
         yield
         return
+
+    def restore() -> None:
+        for fd, s in saved.items():
+            os.dup2(s, fd)
+
     with tempfile.TemporaryFile() as sink:
         try:
             sys.stderr.flush()
         except Exception:
             pass
-        os.dup2(sink.fileno(), fd)
+        for fd in saved:
+            os.dup2(sink.fileno(), fd)
         try:
             yield
         except Exception as e:
-            os.dup2(saved, fd)
+            restore()
             sink.seek(0)
             chatter = sink.read().decode(errors="replace").strip().splitlines()[-3:]
             if chatter:
                 e.args = (f"{e.args[0] if e.args else e} [{' | '.join(chatter)}]",) + tuple(e.args[1:])
             raise
         finally:
-            os.dup2(saved, fd)
-            os.close(saved)
+            restore()
+            for s in saved.values():
+                os.close(s)
 
 
 def _mediapipe_version() -> str:
@@ -197,7 +214,7 @@ class PoseExtractor:
     def close(self) -> None:
         """Release every MediaPipe graph this extractor created."""
         for lm in self._landmarkers.values():
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception), _quiet_native_stderr():
                 lm.close()
         self._landmarkers.clear()
 

@@ -94,3 +94,14 @@ def test_load_errors(tmp_path):
         load_track(wrong)
     with pytest.raises(OutputError, match="unsupported output format"):
         make_track().save(tmp_path / "t.xlsx")
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = make_track().save(tmp_path / "t.csv")
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o644
