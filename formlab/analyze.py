@@ -5,7 +5,8 @@
 1. pose track (:func:`formlab.extract`, cached by file content);
 2. cleaning (:func:`formlab.filtering.clean_track`);
 3. reps (:func:`formlab.reps.detect_reps`, for a named exercise or ``"auto"``);
-4. the load path in metres (bar or body part, see :func:`load_path`);
+4. the load path in metres (:mod:`formlab.barbell`: the bar, or the body
+   part that carries the load, see :func:`load_path`);
 5. per-rep numbers (:func:`formlab.metrics.rep_metrics`) and a set summary.
 
 It returns an :class:`Analysis`; :meth:`Analysis.save` writes it through a list
@@ -35,6 +36,7 @@ import pandas as pd
 
 from ._files import atomic_write, ensure_dir
 from ._version import __version__
+from .barbell import BAR_METHODS, BarPath, bar_path, landmark_path
 from .errors import InputError, OutputError
 from .exercises import AUTO, check_exercise_name, get_exercise
 from .filtering import CleanOptions, clean_track
@@ -49,75 +51,26 @@ FIGURES = {"position": "bar_position.png", "path": "bar_path.png"}
 
 
 # =============================================================================
-# Load path (provisional until formlab.barbell lands)
+# Load path
 # =============================================================================
-@dataclass(frozen=True, eq=False)
-class LoadPath:
-    """Position of the load over time, in metres.
+BAR_SMOOTHING_HZ = 4.0
+"""Low-pass cut-off of the bar path used for the figures and the per-rep numbers (see
+:meth:`formlab.barbell.BarPath.lowpass`: keeps a squat's 0.3 s bottom, removes tracker jitter)."""
 
-    Attributes
-    ----------
-    time_s, frame : ndarray, shape (n,)
-        Those of the pose track.
-    x_m, y_m : ndarray
-        Horizontal (to the right of the picture) and vertical (up) position,
-        converted from image pixels with ``scale_m_per_px``.
-    z_m : ndarray
-        Depth relative to the hips, from the world landmarks (less reliable).
-    x_px, y_px : ndarray
-        The image coordinates the metres were computed from (y down).
-    scale_m_per_px : float
-    source : str
-        What was tracked (e.g. ``"wrist midpoint"``).
+
+def load_path(track: PoseTrack, exercise: str, *, bar_method: str = "grip_centre", video=None,
+              lifter_height_m: float | None = None, scale=None) -> BarPath:
+    """The path of the load, in metres: the bar for exercises that hold one, else the body point that moves.
+
+    Exercises whose :attr:`~formlab.exercises.Exercise.load_point` is the
+    wrists get :func:`formlab.barbell.bar_path` (``bar_method``: the grip
+    centre by default, the plate with the video); the others (push-up:
+    shoulders; lunge: hips) get :func:`formlab.barbell.landmark_path`.
     """
-
-    time_s: np.ndarray
-    frame: np.ndarray
-    x_m: np.ndarray
-    y_m: np.ndarray
-    z_m: np.ndarray
-    x_px: np.ndarray
-    y_px: np.ndarray
-    scale_m_per_px: float
-    source: str
-
-
-_SCALE_SEGMENTS = (("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"), ("left_hip", "left_knee"),
-                   ("right_hip", "right_knee"), ("left_knee", "left_ankle"), ("right_knee", "right_ankle"))
-
-
-def load_path(track: PoseTrack, landmarks: Sequence[str] = ("left_wrist", "right_wrist")) -> LoadPath:
-    """The midpoint of ``landmarks`` as a path in metres.
-
-    Notes
-    -----
-    Provisional: the pixel-to-metre scale is the median over frames of the
-    smallest world/image length ratio of the trunk and leg segments (a
-    segment turned away from the camera looks shorter in the picture, so the
-    smallest ratio belongs to the segment closest to the picture plane).
-    :mod:`formlab.barbell` replaces this with a documented scale and its
-    uncertainty and a better bar proxy.
-    """
-    from .landmarks import LANDMARK_INDEX
-
-    idx = [LANDMARK_INDEX[n] for n in landmarks]
-    xy = np.mean(track.xy_px[:, idx, :], axis=1)
-    ratios = []
-    for a, b in _SCALE_SEGMENTS:
-        ia, ib = LANDMARK_INDEX[a], LANDMARK_INDEX[b]
-        world = np.linalg.norm(track.world_m[:, ia] - track.world_m[:, ib], axis=1)
-        image = np.linalg.norm(track.xy_px[:, ia] - track.xy_px[:, ib], axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratios.append(world / image)
-    stacked = np.stack(ratios)
-    stacked[~np.isfinite(stacked)] = np.inf
-    per_frame = stacked.min(axis=0)
-    per_frame = per_frame[np.isfinite(per_frame)]
-    scale = float(np.median(per_frame)) if per_frame.size else float("nan")
-    z = np.mean(track.world_m[:, idx, 2], axis=1)
-    return LoadPath(time_s=track.time_s, frame=track.frame, x_m=xy[:, 0] * scale,
-                    y_m=(track.meta.height_px - xy[:, 1]) * scale, z_m=z, x_px=xy[:, 0], y_px=xy[:, 1],
-                    scale_m_per_px=scale, source=" + ".join(landmarks) + " midpoint")
+    ex = get_exercise(exercise)
+    if set(ex.load_point) == {"left_wrist", "right_wrist"}:
+        return bar_path(track, bar_method, video=video, lifter_height_m=lifter_height_m, scale=scale)
+    return landmark_path(track, ex.load_point, lifter_height_m=lifter_height_m, scale=scale)
 
 
 # =============================================================================
@@ -138,10 +91,12 @@ class Analysis:
     raw_track, track : PoseTrack
         The extracted track and the cleaned one everything else uses.
     detection : RepDetection
-    path : LoadPath
-        The load path in metres (smoothed: it is taken from the cleaned track).
-    raw_path : LoadPath
-        The same from the raw track (for the figures' faint traces).
+    path : BarPath
+        The load path in metres (:func:`load_path` of the cleaned track,
+        low-passed at :data:`BAR_SMOOTHING_HZ`).
+    raw_path : BarPath
+        The same from the raw track with the same scale, unsmoothed (the
+        figures' faint traces).
     reps : pandas.DataFrame
         One row per rep (see :mod:`formlab.metrics`).
     sections : dict
@@ -154,8 +109,8 @@ class Analysis:
     raw_track: PoseTrack
     track: PoseTrack
     detection: RepDetection
-    path: LoadPath
-    raw_path: LoadPath
+    path: BarPath
+    raw_path: BarPath
     reps: pd.DataFrame
     sections: Mapping[str, Any] = field(default_factory=dict)
 
@@ -199,7 +154,9 @@ class Analysis:
             "detector": {**det.params.to_dict(), "range": _json_float(det.range),
                          "threshold": _json_float(det.threshold)},
             "set": summarize_reps(self.reps),
-            "load_path": {"source": self.path.source, "scale_m_per_px": _json_float(self.path.scale_m_per_px)},
+            "bar_path": {"method": self.path.method, "scale": self.path.scale.to_dict(),
+                         "origin_px": list(self.path.origin_px), "origin": self.path.info.get("origin", ""),
+                         "lowpass_cutoff_hz": self.path.info.get("lowpass_cutoff_hz")},
             "formlab_version": __version__,
             "model": meta.model_variant,
             "person_selection": meta.person_selection,
@@ -270,8 +227,9 @@ def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
 
     p, raw, reps = analysis.path, analysis.raw_path, analysis.detection.reps
     name = Path(analysis.source).stem
-    fig = plot_bar_position(p.time_s, p.x_m, p.y_m, p.z_m, reps=reps, raw=(raw.x_m, raw.y_m, raw.z_m),
-                            title=f"{name}: {p.source} ({analysis.exercise})")
+    what = "bar" if p.method in BAR_METHODS else p.method.replace("landmarks:", "")
+    fig = plot_bar_position(p.time_s, p.x_m, p.y_m, p.z_rel_m, reps=reps, raw=(raw.x_m, raw.y_m, raw.z_rel_m),
+                            title=f"{name}: {what} ({p.method}; {analysis.exercise})")
     out = [save_figure(fig, outdir / FIGURES["position"])]
     fig = plot_bar_path(p.time_s, p.x_m, p.y_m, reps, frame=p.frame, title=f"{name}: bar path per rep")
     out.append(save_figure(fig, outdir / FIGURES["path"]))
@@ -292,6 +250,8 @@ def analyze(
     extract_options=None,
     clean_options: CleanOptions | None = None,
     detector: RepDetectorParams | None = None,
+    bar_method: str = "grip_centre",
+    lifter_height_m: float | None = None,
     cache: bool = True,
     progress: bool = False,
 ) -> Analysis:
@@ -310,6 +270,12 @@ def analyze(
         Track cleaning settings (:class:`formlab.filtering.CleanOptions`).
     detector : RepDetectorParams, optional
         Rep detector settings (default: the exercise's own).
+    bar_method : {"grip_centre", "wrist_midpoint", "plate"}
+        How the bar is placed (:func:`formlab.barbell.bar_path`); ``"plate"``
+        tracks the plate in the video (side views; needs a video input).
+    lifter_height_m : float, optional
+        The lifter's height, for the pixel-to-metre scale (default: from the
+        body's own segments).
     cache : bool
         Reuse cached pose tracks (keyed by the video's content).
     progress : bool
@@ -327,21 +293,24 @@ def analyze(
         Missing or unreadable video, or an image (reps need a video).
     """
     requested = check_exercise_name(exercise)
+    video_path = None
     if isinstance(video, PoseTrack):
         raw = video
         source = Path(video.meta.source or "track")
     else:
         from .extract import extract
 
-        source = check_video(video)
+        source = video_path = check_video(video)
         raw = extract(source, extract_options, cache=cache, progress=progress)
     if raw.n_frames < 2:
         raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
     track = clean_track(raw, clean_options)
     detection = detect_reps(track, requested, detector)
     ex = get_exercise(detection.exercise)
-    path = load_path(track, ex.load_point)
-    raw_path = load_path(raw, ex.load_point)
+    full = load_path(track, ex.name, bar_method=bar_method, video=video_path, lifter_height_m=lifter_height_m)
+    path = full.lowpass(BAR_SMOOTHING_HZ)
+    # the faint trace in the figures: the same point in the uncleaned track (the plate has no such version)
+    raw_path = full if bar_method == "plate" else load_path(raw, ex.name, bar_method=bar_method, scale=full.scale)
     table = rep_metrics(detection, ex, x_m=path.x_m, y_m=path.y_m, track=track)
     return Analysis(source=source, exercise_requested=requested, exercise=detection.exercise, raw_track=raw,
                     track=track, detection=detection, path=path, raw_path=raw_path, reps=table)
@@ -379,6 +348,11 @@ def register_cli(subparsers, add_extract_options: Callable[[argparse.ArgumentPar
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if needed)")
     p.add_argument("--pose-format", choices=("csv", "parquet"), default="csv",
                    help="file format of the pose track (default: csv)")
+    p.add_argument("--bar", choices=BAR_METHODS, default="grip_centre", dest="bar_method",
+                   help="how to place the bar: the centre of the grip (default), the wrist midpoint (the "
+                        "article's), or the plate tracked in the video (side views)")
+    p.add_argument("--lifter-height", type=float, default=None, metavar="METRES", dest="lifter_height_m",
+                   help="the lifter's height, for the pixel-to-metre scale (default: from the body's segments)")
     p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
     add_extract_options(p)
     p.set_defaults(func=cmd_analyze)
@@ -400,8 +374,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"{outdir}: exists and is not a folder")
     ensure_dir(outdir)  # fail on a read-only location before the slow part
-    result = analyze(source, exercise, extract_options=_extract_options(args), cache=not args.no_cache,
-                     progress=not args.no_progress)
+    result = analyze(source, exercise, extract_options=_extract_options(args), bar_method=args.bar_method,
+                     lifter_height_m=args.lifter_height_m, cache=not args.no_cache, progress=not args.no_progress)
     result.save(outdir, _writers_for(args))
     det = result.detection
     frames = ", ".join(str(f) for f in det.turn_frames) or "-"

@@ -479,7 +479,6 @@ _register(Exercise(
     angles=(
         RepAngle("max_shoulder_angle_deg", "shoulder_angle_deg", "max", "largest arm elevation"),
     ),
-    load_point=HIPS,
     views="front (best); from the side the sideways spread is judged from the 3D landmarks",
     notes="Rep = arms overhead with the feet apart. The signal adds twice the sideways ankle spread to the "
           "wrist height so that an arm swing alone (before a jump, a stretch) makes a weaker signal.",

@@ -39,7 +39,7 @@ plus the exercise's angles (:attr:`formlab.exercises.Exercise.angles`), in degre
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -163,30 +163,25 @@ def rep_metrics(
     return pd.DataFrame(rows, columns=list(BASE_COLUMNS) + [a.column for a in ex.angles])
 
 
-def summarize_reps(table: pd.DataFrame) -> dict[str, float | int | None]:
-    """Set-level summary of a reps table: the count, and the mean and spread of the main measures.
+def summarize_reps(table: pd.DataFrame) -> dict[str, Any]:
+    """Set-level summary of a reps table (JSON-friendly: NaN becomes None).
 
-    Returns a JSON-friendly dict (NaN becomes None): ``reps``, and for
-    ``rom_m``, ``concentric_s``, ``eccentric_s``,
-    ``mean_concentric_velocity_mps``, ``peak_concentric_velocity_mps``,
-    ``horizontal_drift_cm`` the mean (``mean_<column>``); plus
-    ``velocity_loss_pct``, the drop of mean concentric velocity from the
-    fastest rep to the last one (a common fatigue measure).
+    Returns ``{"reps": count, "mean_over_reps": {column: mean}, "velocity_loss_pct": value}`` where the
+    means cover ``rom_m``, ``eccentric_s``, ``concentric_s``, ``mean_concentric_velocity_mps``,
+    ``peak_concentric_velocity_mps`` and ``horizontal_drift_cm`` (reps where the value is known), and
+    ``velocity_loss_pct`` is the drop of mean concentric velocity from the fastest rep to the last one
+    (a common fatigue measure in velocity-based training; None with fewer than two known values).
     """
     def clean(v: float) -> float | None:
         return None if v is None or not np.isfinite(v) else round(float(v), 4)
 
-    out: dict[str, float | int | None] = {"reps": int(len(table))}
+    means: dict[str, float | None] = {}
     for col in ("rom_m", "eccentric_s", "concentric_s", "mean_concentric_velocity_mps",
                 "peak_concentric_velocity_mps", "horizontal_drift_cm"):
         vals = table[col].to_numpy(dtype=float) if col in table else np.array([])
         vals = vals[np.isfinite(vals)]
-        out[f"mean_{col}"] = clean(float(vals.mean())) if vals.size else None
+        means[col] = clean(float(vals.mean())) if vals.size else None
     v = table["mean_concentric_velocity_mps"].to_numpy(dtype=float) if len(table) else np.array([])
-    fin = np.isfinite(v)
-    if fin.sum() >= 2 and np.nanmax(v) > 0:
-        last = v[fin][-1]
-        out["velocity_loss_pct"] = clean(100.0 * (np.nanmax(v) - last) / np.nanmax(v))
-    else:
-        out["velocity_loss_pct"] = None
-    return out
+    v = v[np.isfinite(v)]
+    loss = clean(100.0 * (v.max() - v[-1]) / v.max()) if v.size >= 2 and v.max() > 0 else None
+    return {"reps": int(len(table)), "mean_over_reps": means, "velocity_loss_pct": loss}

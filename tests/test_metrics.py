@@ -78,9 +78,11 @@ def test_summary_and_bad_inputs():
     det = find_reps(t, y, "bottom")
     table = rep_metrics(det, "squat", x_m=x, y_m=y)
     s = summarize_reps(table)
-    assert s["reps"] == 3 and s["mean_rom_m"] == pytest.approx(0.45, abs=0.03)
+    assert s["reps"] == 3 and s["mean_over_reps"]["rom_m"] == pytest.approx(0.45, abs=0.03)
     assert s["velocity_loss_pct"] == pytest.approx(0.0, abs=5.0)
-    assert summarize_reps(table.iloc[:0]) == {**{k: None for k in s}, "reps": 0}
+    empty = summarize_reps(table.iloc[:0])
+    assert empty["reps"] == 0 and empty["velocity_loss_pct"] is None
+    assert set(empty["mean_over_reps"]) == set(s["mean_over_reps"]) and not any(empty["mean_over_reps"].values())
     with pytest.raises(InputError, match="one value per frame"):
         rep_metrics(det, "squat", x_m=x[:-1], y_m=y)
     assert isinstance(table, pd.DataFrame)
