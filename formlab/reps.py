@@ -134,29 +134,27 @@ class RepDetectorParams:
     boundary_cutoff_hz: float = 6.0
     settle_s: float = 0.1
 
-    _RANGES = {
-        "cutoff_hz": (0.0, math.inf, False),
-        "max_gap_s": (0.0, math.inf, True),
-        "min_prominence_frac": (0.0, 1.0, False),
-        "min_prominence_m": (0.0, math.inf, True),
-        "min_distance_s": (0.0, math.inf, True),
-        "min_width_s": (0.0, math.inf, True),
-        "turn_band_frac": (0.0, 1.0, True),
-        "boundary_frac": (0.0, 1.0, False),
-        "boundary_cutoff_hz": (0.0, math.inf, False),
-        "settle_s": (0.0, math.inf, True),
+    _RANGES = {  # name: (low, high, low included, high included)
+        "cutoff_hz": (0.0, math.inf, False, False),
+        "max_gap_s": (0.0, math.inf, True, False),
+        "min_prominence_frac": (0.0, 1.0, False, True),
+        "min_prominence_m": (0.0, math.inf, True, False),
+        "min_distance_s": (0.0, math.inf, True, False),
+        "min_width_s": (0.0, math.inf, True, False),
+        "turn_band_frac": (0.0, 1.0, True, False),
+        "boundary_frac": (0.0, 1.0, False, False),
+        "boundary_cutoff_hz": (0.0, math.inf, False, False),
+        "settle_s": (0.0, math.inf, True, False),
     }
 
     def __post_init__(self) -> None:
-        for name, (lo, hi, lo_ok) in self._RANGES.items():
+        for name, (lo, hi, lo_in, hi_in) in self._RANGES.items():
             v = getattr(self, name)
             ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-            ok = ok and (v >= lo if lo_ok else v > lo) and (v <= hi if hi == 1.0 and name == "min_prominence_frac"
-                                                           else v < hi)
+            ok = ok and (v >= lo if lo_in else v > lo) and (v <= hi if hi_in else v < hi)
             if not ok:
-                lo_s = "[" if lo_ok else "("
-                hi_s = "]" if name == "min_prominence_frac" else ")"
-                raise ConfigError(f"RepDetectorParams.{name} must be a number in {lo_s}{lo:g}, {hi:g}{hi_s}, got {v!r}")
+                interval = f"{'[' if lo_in else '('}{lo:g}, {hi:g}{']' if hi_in else ')'}"
+                raise ConfigError(f"RepDetectorParams.{name} must be a number in {interval}, got {v!r}")
 
     def to_dict(self) -> dict[str, float]:
         return dataclasses.asdict(self)
