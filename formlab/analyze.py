@@ -38,7 +38,7 @@ from ._files import atomic_write, ensure_dir
 from ._version import __version__
 from .barbell import BAR_METHODS, BarPath, bar_path, landmark_path
 from .errors import InputError, OutputError
-from .exercises import AUTO, check_exercise_name, get_exercise
+from .exercises import check_exercise_name, get_exercise
 from .filtering import CleanOptions, clean_track
 from .metrics import rep_metrics, summarize_reps
 from .reps import RepDetection, RepDetectorParams, detect_reps
