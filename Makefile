@@ -33,6 +33,7 @@ $(VENV)/.formlab-installed: pyproject.toml
 	touch $@
 
 demo: setup
+	mkdir -p $(DEMO_OUT)
 	$(BIN)/formlab extract sample:$(DEMO_SAMPLE) -o $(DEMO_OUT)/pose.csv
 
 # Browser tests drive Debian's Chromium; install it when missing (needs root or sudo).

@@ -40,18 +40,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
     is removed if ``write`` fails or is interrupted (Ctrl-C included): a
     reader sees either the old file, the complete new one, or nothing.
     """
-    path = Path(path)
-    check_writable_dir(path.parent, for_file=path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(path) as tmp:
         write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)
 
 
 @contextmanager
@@ -59,12 +50,18 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Context-manager form of :func:`atomic_write`: yields a temporary path to write to."""
     path = Path(path)
     check_writable_dir(path.parent, for_file=path)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent)
+    except OSError as e:
+        raise OutputError(f"{path}: the folder {path.parent} is not writable ({e.strerror})") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.replace(tmp, path)
+    except PermissionError as e:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write ({e.strerror})") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

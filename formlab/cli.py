@@ -69,6 +69,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .extract import extract
     from .media import media_kind
 
+    options = _extract_options(args)  # bad option values are reported before anything is read
     source = _resolve_input(args.input)
     out = Path(args.output)
     kind = media_kind(source)
@@ -81,7 +82,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from ._files import check_writable_dir
 
         check_writable_dir(out.parent if str(out.parent) else Path("."), for_file=out)
-    result = extract(source, _extract_options(args), cache=not args.no_cache, progress=not args.no_progress)
+    result = extract(source, options, cache=not args.no_cache, progress=not args.no_progress)
     if kind == "folder":
         ensure_dir(out)
         for track in result:

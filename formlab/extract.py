@@ -181,6 +181,7 @@ class PoseExtractor:
         self.options = options or ExtractOptions()
         self.model_file = model_file or resolve_model(self.options.model)
         self._landmarkers: dict[tuple[str, int], Any] = {}
+        self._warmed: set[int] = set()
 
     @classmethod
     def create_from_options(cls, options: ExtractOptions) -> "PoseExtractor":
@@ -222,6 +223,13 @@ class PoseExtractor:
                 self._landmarkers[key] = vision.PoseLandmarker.create_from_options(opts)
         return self._landmarkers[key]
 
+    def _first_call(self, landmarker):
+        """Quiet the native logs of a landmarker's first inference (LiteRT loads the model lazily)."""
+        if id(landmarker) in self._warmed:
+            return contextlib.nullcontext()
+        self._warmed.add(id(landmarker))
+        return _quiet_native_stderr()
+
     def _meta(self, **kw: Any) -> TrackMeta:
         return TrackMeta(
             model_variant=self.model_file.variant,
@@ -258,7 +266,8 @@ class PoseExtractor:
             source, sha = str(path), sha256_file(path)
         h, w = rgb.shape[:2]
         lm = self._landmarker("image", max(2, self.options.num_poses))
-        result = lm.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)))
+        with self._first_call(lm):
+            result = lm.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)))
         poses = _result_arrays(result, w, h)
         track = PoseTrack.empty(np.zeros(1), np.zeros(1, dtype=np.int64))
         selection = "no person detected"
@@ -343,7 +352,8 @@ class PoseExtractor:
                 ms = max(int(round(fr.time_s * 1000.0)), last_ms + 1)  # strictly increasing
                 last_ms = ms
                 image = mp.Image(image_format=mp.ImageFormat.SRGB, data=fr.rgb)
-                result = lm.detect_for_video(image, ms)
+                with self._first_call(lm):
+                    result = lm.detect_for_video(image, ms)
                 per_frame.append(_result_arrays(result, fr.rgb.shape[1], fr.rgb.shape[0]))
                 frames.append(fr.index)
                 times.append(fr.time_s)

@@ -140,7 +140,7 @@ def _open_container(path: Path):
         raise InputError(f"{path}: not a readable video ({_ffmpeg_reason(e)})") from None
     if not container.streams.video:
         container.close()
-        raise InputError(f"{path}: the file has no video stream")
+        raise InputError(f"{path}: the file has no video stream (no frames to analyse)")
     return container
 
 

@@ -24,7 +24,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_write, check_writable_dir
+from ._files import atomic_path, atomic_write, check_writable_dir
 from .errors import InputError, OutputError
 from .landmarks import LANDMARK_NAMES, N_LANDMARKS, landmark_index
 
@@ -380,20 +380,18 @@ def save_track(track: PoseTrack, path: str | os.PathLike) -> Path:
     check_writable_dir(path.parent, for_file=path)
     df = track.to_frame()
     meta = _meta_json(track.meta)
-    try:
-        if suffix == ".parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+    if suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
 
-            table = pa.Table.from_pandas(df, preserve_index=False)
-            table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"formlab": meta.encode()})
-            atomic_write(path, lambda tmp: pq.write_table(table, tmp))
-        else:
-            atomic_write(sidecar_path(path), lambda tmp: Path(tmp).write_text(meta))
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"formlab": meta.encode()})
+        atomic_write(path, lambda tmp: pq.write_table(table, tmp))
+    else:
+        with atomic_path(path) as tmp_csv, atomic_path(sidecar_path(path)) as tmp_json:
             # repr-precision floats ("%.17g") make the CSV lossless for float64.
-            atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, float_format="%.17g"))
-    except PermissionError as e:
-        raise OutputError(f"{path}: cannot write ({e.strerror})") from None
+            df.to_csv(tmp_csv, index=False, float_format="%.17g")
+            tmp_json.write_text(meta)
     return path
 
 
@@ -420,7 +418,7 @@ def load_track(path: str | os.PathLike) -> PoseTrack:
             df = table.to_pandas()
             meta_doc = json.loads(raw) if raw else None
         elif suffix == ".csv":
-            df = pd.read_csv(path, float_precision="round_trip")
+            df = pd.read_csv(path)  # pandas' default parser reads "%.17g" floats back exactly
             side = sidecar_path(path)
             meta_doc = json.loads(side.read_text()) if side.is_file() else None
         else:

@@ -60,3 +60,26 @@ def manifest_videos():
     """Registry entries of the sample videos with hand-counted reps (the evaluation set)."""
     return [samples.sample_info(n) for n in samples.sample_names("video") if samples.sample_info(n).get("reps")
             and samples.sample_info(n).get("sha256")]
+
+
+@pytest.fixture
+def readonly_dir(tmp_path):
+    """A folder nobody can write into, even root (chmod for users; the immutable attribute for root)."""
+    import shutil
+    import subprocess
+
+    d = tmp_path / "read-only"
+    d.mkdir()
+    d.chmod(0o555)
+    immutable = False
+    if os.access(d, os.W_OK):  # root: permissions do not apply
+        chattr = shutil.which("chattr")
+        assert chattr, "chattr is needed to make a read-only folder as root"
+        subprocess.run([chattr, "+i", str(d)], check=True)
+        immutable = True
+    try:
+        yield d
+    finally:
+        if immutable:
+            subprocess.run([shutil.which("chattr"), "-i", str(d)], check=False)
+        d.chmod(0o755)

@@ -1,0 +1,102 @@
+"""The formlab command line: help, version, extract, and one-line errors that leave nothing behind."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import formlab
+from formlab.cli import main
+from formlab.track import TIDY_COLUMNS
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "formlab", *args], capture_output=True, text=True)
+
+
+def test_version_and_help():
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"formlab {formlab.__version__}"
+    r = run("--help")
+    assert r.returncode == 0 and "extract" in r.stdout
+    r = run("extract", "--help")
+    assert r.returncode == 0 and "--model" in r.stdout and "--stride" in r.stdout
+
+
+@pytest.mark.media
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_extract_writes_the_tidy_table(tmp_path, suffix):
+    out = tmp_path / f"pose{suffix}"
+    r = run("extract", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress")
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(out) if suffix == ".csv" else pd.read_parquet(out)
+    assert list(df.columns) == list(TIDY_COLUMNS) and len(df) == 65 * 33
+    assert df.loc[df.landmark == "left_shoulder", "x_px"].notna().all()
+    back = formlab.load_track(out)
+    assert back.meta.model_variant == "full" and back.meta.fps == 5.0
+
+
+@pytest.mark.media
+def test_extract_image_folder(tmp_path, sample_path):
+    import shutil
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for n in ("ai-trainer__500_perfect", "tfjs-models__pose"):
+        shutil.copy(sample_path(n), folder)
+    r = run("extract", str(folder), "-o", str(tmp_path / "out"), "--format", "parquet")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ai-trainer__500_perfect.parquet",
+                                                                    "tfjs-models__pose.parquet"]
+
+
+@pytest.mark.parametrize("make,args,message", [
+    (None, ["missing.mp4"], "missing.mp4: no such file"),
+    (lambda d: (d / "fake.mp4").write_text("hello\n" * 100), ["fake.mp4"], "fake.mp4: not a readable video"),
+    (lambda d: (d / "notes.txt").write_text("x"), ["notes.txt"], "unsupported file type"),
+    (None, ["sample:nope"], "unknown sample 'nope'"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path, make, args, message):
+    if make:
+        make(tmp_path)
+    out = tmp_path / "out.csv"
+    r = run("extract", str(tmp_path / args[0]) if not args[0].startswith("sample:") else args[0], "-o", str(out))
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("formlab: error: ") and message in lines[0], r.stderr
+    assert "Traceback" not in r.stderr and not out.exists()
+
+
+def test_bad_options_and_outputs(tmp_path, readonly_dir):
+    r = run("extract", "x.mp4", "-o", str(tmp_path / "out.csv"), "--min-tracking-confidence", "2")
+    assert r.returncode == 2 and "min_tracking_confidence must be between 0 and 1" in r.stderr
+    img = tmp_path / "a.png"
+    from PIL import Image
+
+    Image.new("RGB", (32, 32)).save(img)
+    r = run("extract", str(img), "-o", str(tmp_path / "out.xlsx"))
+    assert r.returncode == 2 and "must end in .csv or .parquet" in r.stderr
+    r = run("extract", str(img), "-o", str(readonly_dir / "out.csv"))
+    assert r.returncode == 2 and "not writable" in r.stderr and not list(readonly_dir.iterdir())
+
+
+@pytest.mark.media
+def test_ctrl_c_exits_130_without_output(tmp_path, monkeypatch, capsys):
+    from mediapipe.tasks.python.vision import PoseLandmarker
+
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    calls = {"n": 0}
+    real = PoseLandmarker.detect_for_video
+
+    def interrupt(self, image, ts):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(self, image, ts)
+
+    monkeypatch.setattr(PoseLandmarker, "detect_for_video", interrupt)
+    out = tmp_path / "pose.csv"
+    assert main(["extract", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert list(tmp_path.glob("pose*")) == []
