@@ -69,14 +69,20 @@ OPTIONAL_CHECKS: tuple[str, ...] = ("heels_down",)
 """Checks that exist but are not run by default (see :data:`CHECKS_BY_EXERCISE`)."""
 
 EXERCISES: tuple[str, ...] = tuple(CHECKS_BY_EXERCISE)
+"""Accepted exercise names: those of :func:`formlab.exercises.exercise_names` (a test keeps them equal)."""
+
+
+def _exercise_key(exercise: str) -> str:
+    """Normalise an exercise name the way :func:`formlab.exercises.get_exercise` does."""
+    key = str(exercise).strip().lower().replace("-", "_").replace(" ", "_")
+    if key not in CHECKS_BY_EXERCISE:
+        raise ConfigError(f"unknown exercise {exercise!r}; expected one of: {', '.join(EXERCISES)}")
+    return key
 
 
 def checks_for(exercise: str) -> tuple[str, ...]:
     """Names of the checks run for ``exercise``; :class:`ConfigError` listing the accepted names otherwise."""
-    try:
-        return CHECKS_BY_EXERCISE[exercise]
-    except KeyError:
-        raise ConfigError(f"unknown exercise {exercise!r}; expected one of: {', '.join(EXERCISES)}") from None
+    return CHECKS_BY_EXERCISE[_exercise_key(exercise)]
 
 
 # --------------------------------------------------------------------------- rep bottoms
@@ -168,6 +174,7 @@ def evaluate_form(track: PoseTrack, exercise: str = "front_squat", thresholds: F
         ``"not_assessable"``. ``attrs`` holds the exercise, the checks, the
         thresholds (as a dict) and the track's source.
     """
+    exercise = _exercise_key(exercise)
     names = checks_for(exercise)
     if checks is not None:
         unknown = [c for c in checks if c not in CHECKS]

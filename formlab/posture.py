@@ -18,8 +18,8 @@ Conventions
   width, heights by the torso length (shoulder midpoint to hip midpoint), so
   they do not depend on the lifter's size or distance to the camera.
 * **Widths across the body** are measured along the lifter's own left-right
-  axis (the hip line, in the horizontal plane), so a staggered stance or a
-  slight turn does not change them.
+  axis (the hip line), so a staggered stance or a slight turn does not
+  change them.
 * **Left/right** are the lifter's. One-sided measures (an arm, a leg, the
   face) are NaN on a side whose landmarks MediaPipe scores below
   ``thresholds.landmarks.min_visibility``, and, in a side or oblique view,
@@ -35,7 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .geometry import joint_angle_deg
+from .geometry import angle_from_vertical_deg, joint_angle_deg, lateral_distance, midpoint
 from .landmarks import LANDMARK_INDEX
 from .thresholds import FormThresholds
 from .track import PoseTrack
@@ -44,50 +44,32 @@ from .view import estimate_view
 SIDES = ("left", "right")
 
 
-def elevation_deg(vector: np.ndarray) -> np.ndarray:
-    """Angle of 3D vectors above the horizontal plane, degrees (y axis points down).
+def elevation_deg(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Angle of the segment ``start -> end`` above the horizontal plane, degrees (3D points).
 
-    +90 straight up, 0 horizontal, -90 straight down; NaN for zero-length or NaN vectors.
+    +90 straight up, 0 horizontal, -90 straight down; NaN where a point is missing.
     """
-    v = np.asarray(vector, dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        horizontal = np.hypot(v[..., 0], v[..., 2])
-        return np.degrees(np.arctan2(-v[..., 1], horizontal)) + np.where(
-            (horizontal == 0) & (v[..., 1] == 0), np.nan, 0.0)
-
-
-def inclination_from_vertical_deg(vector: np.ndarray) -> np.ndarray:
-    """Angle of 3D vectors from the upward vertical, degrees in [0, 180] (y axis points down)."""
-    return 90.0 - elevation_deg(vector)
-
-
-def mediolateral_axis(world_m: np.ndarray) -> np.ndarray:
-    """Unit vector of the lifter's right->left axis in the horizontal plane, shape (n, 3).
-
-    From the hip line (the pelvis is the most rigid part of the body in a
-    squat); its y component is zero.
-    """
-    w = np.asarray(world_m, dtype=float)
-    axis = w[:, LANDMARK_INDEX["left_hip"]] - w[:, LANDMARK_INDEX["right_hip"]]
-    axis = axis * np.array([1.0, 0.0, 1.0])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return axis / np.linalg.norm(axis, axis=-1, keepdims=True)
-
-
-def width_along(world_m: np.ndarray, left: str, right: str, axis: np.ndarray) -> np.ndarray:
-    """Distance between a left and a right landmark measured along ``axis`` (absolute, metres)."""
-    w = np.asarray(world_m, dtype=float)
-    d = w[:, LANDMARK_INDEX[left]] - w[:, LANDMARK_INDEX[right]]
-    return np.abs(np.sum(d * axis, axis=-1))
+    return 90.0 - angle_from_vertical_deg(start, end)
 
 
 def torso_length_m(world_m: np.ndarray) -> np.ndarray:
     """Distance from the hip midpoint to the shoulder midpoint, metres."""
     w = np.asarray(world_m, dtype=float)
     i = LANDMARK_INDEX
-    shoulders = (w[:, i["left_shoulder"]] + w[:, i["right_shoulder"]]) / 2
-    hips = (w[:, i["left_hip"]] + w[:, i["right_hip"]]) / 2
+    shoulders = midpoint(w[:, i["left_shoulder"]], w[:, i["right_shoulder"]])
+    hips = midpoint(w[:, i["left_hip"]], w[:, i["right_hip"]])
     return np.linalg.norm(shoulders - hips, axis=-1)
+
+
+def width_ratio(world_m: np.ndarray, part: str, reference: str) -> np.ndarray:
+    """Distance between the left and right ``part`` over that of the ``reference`` pair, along the hip line."""
+    w = np.asarray(world_m, dtype=float)
+    i = LANDMARK_INDEX
+    axis = (w[:, i["right_hip"]], w[:, i["left_hip"]])
+    width = lateral_distance(w[:, i[f"left_{part}"]], w[:, i[f"right_{part}"]], *axis)
+    ref = lateral_distance(w[:, i[f"left_{reference}"]], w[:, i[f"right_{reference}"]], *axis)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(ref > 0, width / ref, np.nan)
 
 
 def _seen(track: PoseTrack, names: list[str], min_visibility: float) -> np.ndarray:
@@ -173,7 +155,7 @@ def measure_posture(track: PoseTrack, thresholds: FormThresholds | None = None,
         sh, el, wr = w[:, i[f"{s}_shoulder"]], w[:, i[f"{s}_elbow"]], w[:, i[f"{s}_wrist"]]
         arm_seen = _seen(track, [f"{s}_shoulder", f"{s}_elbow"], vmin) & usable[s]
         hand_seen = arm_seen & _seen(track, [f"{s}_wrist"], vmin)
-        out[f"{s}_upper_arm_elevation_deg"] = np.where(arm_seen, elevation_deg(el - sh), np.nan)
+        out[f"{s}_upper_arm_elevation_deg"] = np.where(arm_seen, elevation_deg(sh, el), np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[f"{s}_wrist_above_elbow_ratio"] = np.where(hand_seen, (el[:, 1] - wr[:, 1]) / torso, np.nan)
             out[f"{s}_wrist_below_shoulder_ratio"] = np.where(hand_seen, (wr[:, 1] - sh[:, 1]) / torso, np.nan)
@@ -183,29 +165,23 @@ def measure_posture(track: PoseTrack, thresholds: FormThresholds | None = None,
         leg_seen = _seen(track, [f"{s}_hip", f"{s}_knee", f"{s}_ankle"], vmin) & usable[s]
         out[f"{s}_knee_flexion_deg"] = np.where(leg_seen, 180.0 - joint_angle_deg(hip, knee, ankle), np.nan)
         thigh_seen = _seen(track, [f"{s}_hip", f"{s}_knee"], vmin) & usable[s]
-        out[f"{s}_hip_below_knee_deg"] = np.where(thigh_seen, -elevation_deg(hip - knee), np.nan)
+        out[f"{s}_hip_below_knee_deg"] = np.where(thigh_seen, elevation_deg(hip, knee), np.nan)
     out["knee_flexion_deg"] = _mean_of_seen(out["left_knee_flexion_deg"], out["right_knee_flexion_deg"])
     out["hip_below_knee_deg"] = _mean_of_seen(out["left_hip_below_knee_deg"], out["right_hip_below_knee_deg"])
 
-    axis = mediolateral_axis(w)
-    knees = width_along(w, "left_knee", "right_knee", axis)
-    ankles = width_along(w, "left_ankle", "right_ankle", axis)
-    shoulders = width_along(w, "left_shoulder", "right_shoulder", axis)
     legs_seen = _seen(track, ["left_knee", "right_knee", "left_ankle", "right_ankle"], vmin)
     feet_seen = _seen(track, ["left_ankle", "right_ankle", "left_shoulder", "right_shoulder"], vmin)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["knee_ankle_width_ratio"] = np.where(legs_seen & (ankles > 0), knees / ankles, np.nan)
-        out["ankle_shoulder_width_ratio"] = np.where(feet_seen & (shoulders > 0), ankles / shoulders, np.nan)
+    out["knee_ankle_width_ratio"] = np.where(legs_seen, width_ratio(w, "knee", "ankle"), np.nan)
+    out["ankle_shoulder_width_ratio"] = np.where(feet_seen, width_ratio(w, "ankle", "shoulder"), np.nan)
 
     pitches = []
     for s in SIDES:
         face_seen = _seen(track, [f"{s}_ear", f"{s}_eye"], vmin) & usable[s]
-        pitches.append(np.where(face_seen, elevation_deg(w[:, i[f"{s}_eye"]] - w[:, i[f"{s}_ear"]]), np.nan))
+        pitches.append(np.where(face_seen, elevation_deg(w[:, i[f"{s}_ear"]], w[:, i[f"{s}_eye"]]), np.nan))
     out["head_pitch_deg"] = _mean_of_seen(*pitches)
 
-    shoulders_mid = (w[:, i["left_shoulder"]] + w[:, i["right_shoulder"]]) / 2
-    hips_mid = (w[:, i["left_hip"]] + w[:, i["right_hip"]]) / 2
-    out["torso_lean_deg"] = inclination_from_vertical_deg(shoulders_mid - hips_mid)
+    out["torso_lean_deg"] = angle_from_vertical_deg(midpoint(w[:, i["left_hip"]], w[:, i["right_hip"]]),
+                                                    midpoint(w[:, i["left_shoulder"]], w[:, i["right_shoulder"]]))
 
     out["heel_rise_deg"] = _heel_rise_deg(track, th, views, facing)
     return pd.DataFrame(out)
