@@ -2,8 +2,10 @@
 from ._version import __version__
 from .errors import ConfigError, FormlabError, InputError, ModelError, OutputError, SampleError
 from .extract import ExtractOptions, PoseExtractor, extract
+from .feedback import evaluate_form, summarize_reps
 from .filtering import CleanOptions, butterworth_lowpass, clean_track, smooth_track
 from .landmarks import LANDMARK_INDEX, LANDMARK_NAMES, LEFT_RIGHT_PAIRS, SKELETON_EDGES
 from .models import resolve_model
 from .samples import fetch as fetch_sample, list_samples
+from .thresholds import FormThresholds, load_thresholds, save_thresholds, thresholds_for
 from .track import PoseTrack, TrackMeta, load_track

@@ -109,8 +109,12 @@ def rep_bottoms(measures: pd.DataFrame, thresholds: FormThresholds,
     With a reps table: in each rep, the frame between ``start_frame`` and
     ``end_frame`` where the hip is lowest relative to the knee. Without one:
     frames whose knee flexion exceeds ``depth.min_knee_flexion_deg`` and is
-    the largest within a centred window of ``depth.bottom_window_s`` (a single
-    photo of a bent-knee pose is its own bottom).
+    the largest within a centred window of ``depth.bottom_window_s`` that also
+    holds frames before and after it (the movement into and out of the bottom
+    was seen). A single photo therefore has no bottom: it may show the lifter
+    on the way down (the article's ``ai-trainer__500_perfect`` is such a
+    frame). To judge a photo as a bottom, pass ``reps`` with one rep whose
+    frames are all 0.
     """
     n = len(measures)
     bottom = np.zeros(n, bool)
@@ -137,7 +141,8 @@ def rep_bottoms(measures: pd.DataFrame, thresholds: FormThresholds,
     filled = np.where(ok, flex, -np.inf)
     for k in np.flatnonzero(ok & (flex > th.min_knee_flexion_deg)):
         window = filled[lo[k]:hi[k]]
-        if filled[k] >= window.max() and k == lo[k] + int(np.argmax(window)):
+        seen_around = ok[lo[k]:k].any() and ok[k + 1:hi[k]].any()
+        if seen_around and k == lo[k] + int(np.argmax(window)):
             bottom[k] = True
     return bottom
 
@@ -159,7 +164,9 @@ def evaluate_form(track: PoseTrack, exercise: str = "front_squat", thresholds: F
     reps : DataFrame, optional
         The reps table (columns ``rep``, ``start_frame``, ``end_frame``, ...,
         in decoded-frame numbers). Squat depth is then judged at the lowest
-        frame of each rep; without it, at local maxima of knee flexion.
+        frame of each rep; without it, at local maxima of knee flexion
+        (see :func:`rep_bottoms`; never in a single photo unless ``reps`` says
+        the photo is a rep).
     checks : sequence of str, optional
         Run these checks instead of the exercise's (any names of
         :data:`formlab.checks.CHECKS`, e.g. to add :data:`OPTIONAL_CHECKS`).

@@ -18,7 +18,12 @@ TH = FormThresholds()
 YAWS = {"front": [0.0, 10.0], "oblique": [45.0, -45.0], "side": [90.0, -90.0], "back": [180.0]}
 
 
+PHOTO_AS_REP = pd.DataFrame({"rep": [1], "start_frame": [0], "turn_frame": [0], "end_frame": [0]})
+
+
 def status_of(check: str, posture, yaw: float, exercise: str = "front_squat", **kw) -> str:
+    if check == "depth":  # depth is judged at a rep's bottom: say the photo is one
+        kw.setdefault("reps", PHOTO_AS_REP)
     fb = evaluate_form(make_track(posture, yaw), exercise, checks=[check], **kw)
     assert fb["view"].iloc[0] == view_of(yaw)
     return fb[check].iloc[-1]
@@ -67,7 +72,7 @@ def test_measure_matches_construction(check):
     """The constructed poses give the measured value they were built for (so the cases below are 'just' in/out)."""
     build, threshold, _, step = CASES[check]
     fb = evaluate_form(make_track(build(threshold + step / 2), 0.0 if check != "torso_upright" else 90.0),
-                       "front_squat", checks=[check])
+                       "front_squat", checks=[check], reps=PHOTO_AS_REP)
     assert fb[CHECKS[check].value_column].iloc[0] == pytest.approx(threshold + step / 2, abs=step / 10)
 
 
@@ -87,7 +92,8 @@ def test_not_assessable_in_views_not_claimed(check):
         track = make_track([inside, outside], 0.0)
         nan = np.full_like(track.xy_px, np.nan)
         track = track.replace(xy_px=nan, world_m=np.full_like(track.world_m, np.nan))
-        fb = evaluate_form(track, "front_squat", checks=[check])
+        reps = pd.DataFrame({"rep": [1], "start_frame": [0], "turn_frame": [1], "end_frame": [1]})
+        fb = evaluate_form(track, "front_squat", checks=[check], reps=reps)
         assert (fb["view"] == "unknown").all() and (fb[check] == NOT_ASSESSABLE).all()
         return
     for yaw in others:
@@ -127,9 +133,14 @@ def test_knees_out_only_judged_while_knees_bent():
 
 
 def test_depth_judged_only_at_a_rep_bottom():
-    """A standing frame is not a rep bottom: depth is not assessable there, however high the hips."""
-    assert status_of("depth", STANDING, 90.0) == NOT_ASSESSABLE
-    assert status_of("depth", with_changes(SQUAT_BOTTOM, thigh_deg=-30.0), 90.0) == FAIL
+    """A frame that is not a rep bottom is not judged, however high the hips; nor is a photo on its own."""
+    shallow = with_changes(SQUAT_BOTTOM, thigh_deg=-30.0)
+    assert status_of("depth", shallow, 90.0) == FAIL  # the photo declared a rep
+    photo = evaluate_form(make_track(shallow, 90.0), "front_squat", checks=["depth"])
+    assert photo["depth"].iloc[0] == NOT_ASSESSABLE and not photo["rep_bottom"].iloc[0]
+    standing_then_bottom = make_track([STANDING] * 20 + [shallow] * 3 + [STANDING] * 20, 90.0)
+    fb = evaluate_form(standing_then_bottom, "front_squat", checks=["depth"])
+    assert (fb.loc[:19, "depth"] == NOT_ASSESSABLE).all() and (fb["depth"] == FAIL).sum() == 1
 
 
 def test_heels_down_against_standing_baseline():

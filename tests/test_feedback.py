@@ -137,7 +137,9 @@ def test_worst_frames_and_messages():
 def test_one_frame_track_and_frames_without_pose():
     photo = make_track(with_changes(SQUAT_BOTTOM, upper_arm_elevation_deg=-60.0), 0.0)
     fb = evaluate_form(photo, "front_squat")
-    assert len(fb) == 1 and fb.loc[0, "elbows_up"] == FAIL and fb.loc[0, "depth"] == PASS
+    assert len(fb) == 1 and fb.loc[0, "elbows_up"] == FAIL and fb.loc[0, "depth"] == NOT_ASSESSABLE
+    as_rep = pd.DataFrame({"rep": [1], "start_frame": [0], "turn_frame": [0], "end_frame": [0]})
+    assert evaluate_form(photo, "front_squat", reps=as_rep).loc[0, "depth"] == PASS
     track, _ = squat_reps(1)
     xy = track.xy_px.copy()
     w = track.world_m.copy()

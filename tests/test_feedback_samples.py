@@ -37,8 +37,13 @@ def test_right_posture_fails_nothing_its_view_can_assess(sample_track):
     assert FAIL not in statuses.values(), statuses
     # not vacuous: the checks its (oblique) view allows were judged
     assert [c for c, s in statuses.items() if s == PASS] == [
-        "start_position", "elbows_up", "head_neutral", "depth", "torso_upright"]
+        "start_position", "elbows_up", "head_neutral", "torso_upright"]
     assert statuses["knees_out"] == NOT_ASSESSABLE and fb["view"] == "oblique"
+    # a photo is not a rep: depth is judged only when the caller says the photo is a rep's bottom
+    assert statuses["depth"] == NOT_ASSESSABLE
+    as_rep = pd.DataFrame({"rep": [1], "start_frame": [0], "turn_frame": [0], "end_frame": [0]})
+    bottom = evaluate_form(sample_track("ai-trainer__right_posture"), "front_squat", reps=as_rep).iloc[0]
+    assert bottom["depth"] == PASS and bottom["hip_below_knee_deg"] > 0
 
 
 def manifest_reps(name: str, fps: float, half_width_s: float = 1.2) -> pd.DataFrame:
