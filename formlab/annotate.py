@@ -18,6 +18,7 @@ photo.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 from fractions import Fraction
 from pathlib import Path
@@ -136,7 +137,7 @@ def annotate_frame(rgb: np.ndarray, track: PoseTrack, feedback: pd.DataFrame | N
     """
     ov = _Overlays(track, feedback, reps, bar_xy_px, trail_s, 1.5, min_visibility)(frame, 0.0)
     if highlight is not None:
-        ov = FrameOverlay(**{**ov.__dict__, "highlight": highlight})
+        ov = dataclasses.replace(ov, highlight=highlight)
     return draw_overlay(rgb, ov)
 
 

@@ -170,8 +170,8 @@ class LandmarkThresholds(_Section):
         0.5, "", 0, 1,
         meaning="A landmark whose MediaPipe visibility is below this is treated as unseen: a one-sided "
                 "measure (an arm, a leg, an ear) uses only the sides whose landmarks all pass.",
-        source="MediaPipe's own drawing utilities hide landmarks below 0.5. In side views the far arm "
-               "scores about 0.02 while the near arm scores above 0.8 (squatAnalysis-rohanx01__squat).")
+        source="MediaPipe's own drawing utilities hide landmarks below 0.5. In the side view of "
+               "squatAnalysis-rohanx01__squat the far elbow scores 0.01-0.23, the near one 0.74-0.99.")
 
 
 @_thresholds
@@ -225,7 +225,8 @@ class ElbowsUpThresholds(_Section):
     (``ai-trainer__715_low_elbows``) formlab measures -42.6 deg (left, far
     arm) and -65.8 deg (right): the article's "both" rule would pass it, the
     mean (-54 deg) fails it, as the article's author judged. ``"both"`` and
-    ``"either"`` remain available.
+    ``"either"`` remain available. In side and oblique views only the arm
+    facing the camera is used (see :mod:`formlab.posture`).
     """
 
     section = "elbows_up"
@@ -354,8 +355,9 @@ class TorsoUprightThresholds(_Section):
         45.0, "deg", 0, 90,
         meaning="Largest forward (or any) lean of the torso from vertical.",
         source="formlab's coaching heuristic for the front squat: the rack is a shelf on the front of the "
-               "shoulders and beyond 45 deg the bar rolls forward. The sample front squats lean "
-               "36-40 deg at the bottom. Not from a study: tune it.")
+               "shoulders and beyond 45 deg the bar rolls forward. The sample front squat "
+               "(squatAnalysis-rohanx01__squat) leans 38-40 deg at the bottom of its reps. Not from a study: "
+               "tune it.")
 
 
 @_thresholds
