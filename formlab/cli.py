@@ -156,10 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _register_analyze(sub) -> None:
-    try:
-        from .analyze import register_cli
-    except ImportError:
-        return
+    from .analyze import register_cli
+
     register_cli(sub, _add_extract_options)
 
 

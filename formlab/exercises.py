@@ -16,7 +16,9 @@ Each :class:`Exercise` is documented data:
 * ``signature``: stricter checks that tell this exercise from the others,
   used only by ``exercise="auto"`` to choose;
 * ``detector``: overrides of :class:`formlab.reps.RepDetectorParams`;
-* ``angles``: joint angles worth reporting per rep (see :mod:`formlab.metrics`).
+* ``angles``: joint angles worth reporting per rep (see :mod:`formlab.metrics`);
+* ``load_point``: the landmarks whose midpoint stands for the load when there
+  is no bar to track (the wrists hold the bar; a push-up moves the shoulders).
 
 Why body-relative world signals? World landmarks are in metres and centred on
 the hips in every frame, so a height *above the ankles* or *above the
@@ -39,7 +41,7 @@ from typing import Any, Callable, Literal, Mapping
 import numpy as np
 
 from .errors import ConfigError
-from .geometry import UP, angle_between_deg, angle_from_vertical_deg, height_above, joint_angle_deg, lateral_distance, midpoint
+from .geometry import angle_from_vertical_deg, height_above, joint_angle_deg, lateral_distance, midpoint
 from .landmarks import LANDMARK_INDEX
 from .track import PoseTrack
 
@@ -82,9 +84,6 @@ POSE_FEATURES: dict[str, tuple[Callable[[PoseTrack], np.ndarray], str]] = {
                        "lean of hip-midpoint-to-shoulder-midpoint from vertical (0 upright, 90 horizontal)"),
     "hip_height_m": (lambda t: height_above(_mid(t, "hip"), _mid(t, "ankle")),
                      "height of the hip midpoint above the ankle midpoint"),
-    "arm_hang_deg": (lambda t: angle_between_deg(_mid(t, "wrist") - _mid(t, "shoulder"), -UP),
-                     "angle of the shoulder-to-wrist line from straight down (0 = arms hanging, "
-                     "90 = held forward or sideways, 180 = overhead)"),
     "wrist_above_shoulder_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "shoulder")),
                                "height of the wrist midpoint above the shoulder midpoint"),
     "wrist_above_hip_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "hip")),
@@ -253,7 +252,7 @@ class PoseCheck:
 
     def __post_init__(self) -> None:
         if self.feature not in POSE_FEATURES:
-            raise ConfigError(f"PoseCheck: unknown feature {self.feature!r}; known: {', '.join(POSE_FEATURES)}")
+            raise ConfigError(f"PoseCheck: unknown pose feature {self.feature!r}; known: {', '.join(POSE_FEATURES)}")
         if self.at not in ("turn", "start", "change"):
             raise ConfigError(f"PoseCheck.at must be 'turn', 'start' or 'change', got {self.at!r}")
 
@@ -312,6 +311,7 @@ class Exercise:
     signature: tuple[PoseCheck, ...] = ()
     detector: Mapping[str, Any] = field(default_factory=dict)
     angles: tuple[RepAngle, ...] = ()
+    load_point: tuple[str, ...] = ("left_wrist", "right_wrist")
     views: str = ""
     notes: str = ""
 
@@ -445,6 +445,7 @@ _register(Exercise(
         RepAngle("min_elbow_angle_deg", "elbow_angle_deg", "min", "smallest elbow angle (depth)"),
         RepAngle("min_hip_angle_deg", "hip_angle_deg", "min", "smallest hip angle (sagging or piking)"),
     ),
+    load_point=SHOULDERS,
     views="side (best) or three-quarter",
     notes="Rep = bottom (chest nearest the floor). A clip that starts at the bottom does not count that "
           "bottom; getting up at the end is rejected by the hip-angle check.",
@@ -471,6 +472,7 @@ _register(Exercise(
     angles=(
         RepAngle("max_shoulder_angle_deg", "shoulder_angle_deg", "max", "largest arm elevation"),
     ),
+    load_point=HIPS,
     views="front (best); from the side the sideways spread is judged from the 3D landmarks",
     notes="Rep = arms overhead with the feet apart. The signal adds twice the sideways ankle spread to the "
           "wrist height so that an arm swing alone (before a jump, a stretch) makes a weaker signal.",
@@ -536,6 +538,7 @@ _register(Exercise(
         RepAngle("min_right_knee_angle_deg", "right_knee_angle_deg", "min", "smallest right knee angle"),
         RepAngle("max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"),
     ),
+    load_point=HIPS,
     views="side (best) or front",
     notes="Rep = bottom of the hips. The hip height is taken above the LOWER ankle (the front foot, which "
           "stays flat) so stepping and alternating legs do not move the reference; walking lunges travel, "

@@ -241,7 +241,7 @@ class PoseExtractor:
         )
 
     # ------------------------------------------------------------------ images
-    def extract_image(self, image: str | os.PathLike | np.ndarray) -> PoseTrack:
+    def extract_image(self, image: str | os.PathLike | np.ndarray, *, source_sha256: str | None = None) -> PoseTrack:
         """Landmarks of the lifter in one image (a one-frame track).
 
         Parameters
@@ -263,7 +263,7 @@ class PoseExtractor:
         else:
             path = Path(image)
             rgb, rotation = read_image(path)
-            source, sha = str(path), sha256_file(path)
+            source, sha = str(path), source_sha256 if source_sha256 is not None else sha256_file(path)
         h, w = rgb.shape[:2]
         lm = self._landmarker("image", max(2, self.options.num_poses))
         with self._first_call(lm):
@@ -465,7 +465,10 @@ def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: boo
         hit = load_cached_track(key)
         if hit is not None:
             return hit.replace(meta=dataclasses.replace(hit.meta, source=str(path)))
-    track = ex.extract_image(path) if kind == "image" else ex.extract_video(path, progress=progress, source_sha256=sha)
+    if kind == "image":
+        track = ex.extract_image(path, source_sha256=sha)
+    else:
+        track = ex.extract_video(path, progress=progress, source_sha256=sha)
     if key is not None:
         store_cached_track(key, track)
     return track

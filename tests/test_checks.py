@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic_pose import SQUAT_BOTTOM, STANDING, make_track, with_changes
+from constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
 
 from formlab.checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE, PASS, STATUSES
 from formlab.feedback import evaluate_form

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from synthetic_pose import STANDING, make_track
+from constructed_posture import STANDING, make_track
 
 from formlab.checks import FAIL, NOT_ASSESSABLE, PASS
 from formlab.drawing import LEFT_COLOR, RIGHT_COLOR, STATUS_COLORS, TRAIL_COLOR, FrameOverlay, draw_overlay

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic_pose import SQUAT_BOTTOM, STANDING, make_track, with_changes
+from constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
 
 from formlab import ConfigError, InputError
 from formlab.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS, STATUSES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from synthetic_pose import SQUAT_BOTTOM, STANDING, make_track
+from constructed_posture import SQUAT_BOTTOM, STANDING, make_track
 
 from formlab import samples
 from formlab.thresholds import ViewThresholds

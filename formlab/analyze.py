@@ -1,0 +1,409 @@
+"""``formlab analyze``: from a video of a set to reps, bar path, per-rep numbers and figures.
+
+:func:`analyze` chains the steps, each a function of its own module:
+
+1. pose track (:func:`formlab.extract`, cached by file content);
+2. cleaning (:func:`formlab.filtering.clean_track`);
+3. reps (:func:`formlab.reps.detect_reps`, for a named exercise or ``"auto"``);
+4. the load path in metres (bar or body part, see :func:`load_path`);
+5. per-rep numbers (:func:`formlab.metrics.rep_metrics`) and a set summary.
+
+It returns an :class:`Analysis`; :meth:`Analysis.save` writes it through a list
+of *writers* (:data:`DEFAULT_WRITERS`), each a function ``writer(analysis,
+outdir) -> list of paths`` that writes one output atomically: ``summary.json``,
+``reps.csv``, the pose track, the figures. Further outputs (form feedback, an
+annotated video) are added by appending a writer, and further per-rep columns
+or summary sections by :meth:`Analysis.with_reps_columns` and
+:meth:`Analysis.with_section`, without touching the steps above.
+
+:func:`register_cli` adds the ``analyze`` sub-command to ``formlab``'s parser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._files import atomic_write, ensure_dir
+from ._version import __version__
+from .errors import InputError, OutputError
+from .exercises import AUTO, check_exercise_name, get_exercise
+from .filtering import CleanOptions, clean_track
+from .metrics import rep_metrics, summarize_reps
+from .reps import RepDetection, RepDetectorParams, detect_reps
+from .track import PoseTrack
+
+SUMMARY_FILE = "summary.json"
+REPS_FILE = "reps.csv"
+POSE_FILE_STEM = "pose"
+FIGURES = {"position": "bar_position.png", "path": "bar_path.png"}
+
+
+# =============================================================================
+# Load path (provisional until formlab.barbell lands)
+# =============================================================================
+@dataclass(frozen=True, eq=False)
+class LoadPath:
+    """Position of the load over time, in metres.
+
+    Attributes
+    ----------
+    time_s, frame : ndarray, shape (n,)
+        Those of the pose track.
+    x_m, y_m : ndarray
+        Horizontal (to the right of the picture) and vertical (up) position,
+        converted from image pixels with ``scale_m_per_px``.
+    z_m : ndarray
+        Depth relative to the hips, from the world landmarks (less reliable).
+    x_px, y_px : ndarray
+        The image coordinates the metres were computed from (y down).
+    scale_m_per_px : float
+    source : str
+        What was tracked (e.g. ``"wrist midpoint"``).
+    """
+
+    time_s: np.ndarray
+    frame: np.ndarray
+    x_m: np.ndarray
+    y_m: np.ndarray
+    z_m: np.ndarray
+    x_px: np.ndarray
+    y_px: np.ndarray
+    scale_m_per_px: float
+    source: str
+
+
+_SCALE_SEGMENTS = (("left_shoulder", "left_hip"), ("right_shoulder", "right_hip"), ("left_hip", "left_knee"),
+                   ("right_hip", "right_knee"), ("left_knee", "left_ankle"), ("right_knee", "right_ankle"))
+
+
+def load_path(track: PoseTrack, landmarks: Sequence[str] = ("left_wrist", "right_wrist")) -> LoadPath:
+    """The midpoint of ``landmarks`` as a path in metres.
+
+    Notes
+    -----
+    Provisional: the pixel-to-metre scale is the median over frames of the
+    smallest world/image length ratio of the trunk and leg segments (a
+    segment turned away from the camera looks shorter in the picture, so the
+    smallest ratio belongs to the segment closest to the picture plane).
+    :mod:`formlab.barbell` replaces this with a documented scale and its
+    uncertainty and a better bar proxy.
+    """
+    from .landmarks import LANDMARK_INDEX
+
+    idx = [LANDMARK_INDEX[n] for n in landmarks]
+    xy = np.mean(track.xy_px[:, idx, :], axis=1)
+    ratios = []
+    for a, b in _SCALE_SEGMENTS:
+        ia, ib = LANDMARK_INDEX[a], LANDMARK_INDEX[b]
+        world = np.linalg.norm(track.world_m[:, ia] - track.world_m[:, ib], axis=1)
+        image = np.linalg.norm(track.xy_px[:, ia] - track.xy_px[:, ib], axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratios.append(world / image)
+    stacked = np.stack(ratios)
+    stacked[~np.isfinite(stacked)] = np.inf
+    per_frame = stacked.min(axis=0)
+    per_frame = per_frame[np.isfinite(per_frame)]
+    scale = float(np.median(per_frame)) if per_frame.size else float("nan")
+    z = np.mean(track.world_m[:, idx, 2], axis=1)
+    return LoadPath(time_s=track.time_s, frame=track.frame, x_m=xy[:, 0] * scale,
+                    y_m=(track.meta.height_px - xy[:, 1]) * scale, z_m=z, x_px=xy[:, 0], y_px=xy[:, 1],
+                    scale_m_per_px=scale, source=" + ".join(landmarks) + " midpoint")
+
+
+# =============================================================================
+# Result
+# =============================================================================
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """Everything :func:`analyze` found.
+
+    Attributes
+    ----------
+    source : Path
+        The video.
+    exercise_requested : str
+        The name given (``"auto"`` included).
+    exercise : str
+        The exercise the reps were counted as (for ``"auto"``: the one chosen).
+    raw_track, track : PoseTrack
+        The extracted track and the cleaned one everything else uses.
+    detection : RepDetection
+    path : LoadPath
+        The load path in metres (smoothed: it is taken from the cleaned track).
+    raw_path : LoadPath
+        The same from the raw track (for the figures' faint traces).
+    reps : pandas.DataFrame
+        One row per rep (see :mod:`formlab.metrics`).
+    sections : dict
+        Extra summary sections added by later steps (form feedback...).
+    """
+
+    source: Path
+    exercise_requested: str
+    exercise: str
+    raw_track: PoseTrack
+    track: PoseTrack
+    detection: RepDetection
+    path: LoadPath
+    raw_path: LoadPath
+    reps: pd.DataFrame
+    sections: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def rep_frames(self) -> list[int]:
+        """0-based decoded frame index of each rep's turning point."""
+        return self.detection.turn_frames
+
+    def with_reps_columns(self, columns: Mapping[str, Sequence[Any]]) -> "Analysis":
+        """A copy whose reps table has extra columns (one value per rep), e.g. per-rep form flags."""
+        table = self.reps.copy()
+        for name, values in columns.items():
+            if len(values) != len(table):
+                raise ValueError(f"column {name!r} has {len(values)} values for {len(table)} reps")
+            table[name] = list(values)
+        return dataclasses.replace(self, reps=table)
+
+    def with_section(self, name: str, content: Any) -> "Analysis":
+        """A copy with an extra JSON-serialisable section in the summary."""
+        return dataclasses.replace(self, sections={**self.sections, name: content})
+
+    def summary(self) -> dict[str, Any]:
+        """The content of ``summary.json``."""
+        det = self.detection
+        meta = self.track.meta
+        fps = meta.fps if math.isfinite(meta.fps) else self.track.fps
+        ex = get_exercise(self.exercise)
+        out: dict[str, Any] = {
+            "video": str(self.source),
+            "exercise": self.exercise,
+            "exercise_requested": self.exercise_requested,
+            "fps": _json_float(fps),
+            "frames": int(self.track.n_frames),
+            "frames_with_pose": int(self.raw_track.detected.sum()),
+            "duration_s": _json_float(float(self.track.time_s[-1]) if self.track.n_frames else 0.0),
+            "reps": det.count,
+            "rep_frames": det.turn_frames,
+            "rep_times_s": [round(r.turn_s, 4) for r in det.reps],
+            "turning_point": det.turning_point,
+            "rep_signal": {"name": det.signal_name, "description": ex.signal.description},
+            "detector": {**det.params.to_dict(), "range": _json_float(det.range),
+                         "threshold": _json_float(det.threshold)},
+            "set": summarize_reps(self.reps),
+            "load_path": {"source": self.path.source, "scale_m_per_px": _json_float(self.path.scale_m_per_px)},
+            "formlab_version": __version__,
+            "model": meta.model_variant,
+            "person_selection": meta.person_selection,
+            "provenance": [dict(p) for p in meta.provenance],
+        }
+        if det.auto:
+            out["auto"] = dict(det.auto)
+        out.update({k: v for k, v in self.sections.items()})
+        return out
+
+    def save(self, outdir: str | os.PathLike, writers: Sequence["Writer"] | None = None) -> list[Path]:
+        """Write the outputs into ``outdir`` (created if needed) with ``writers`` (default :data:`DEFAULT_WRITERS`)."""
+        folder = ensure_dir(outdir)
+        written: list[Path] = []
+        for writer in (DEFAULT_WRITERS if writers is None else writers):
+            written += list(writer(self, folder))
+        return written
+
+
+def _json_float(v: float) -> float | None:
+    return None if v is None or not math.isfinite(float(v)) else round(float(v), 6)
+
+
+# =============================================================================
+# Writers
+# =============================================================================
+Writer = Callable[[Analysis, Path], Sequence[Path]]
+
+
+def write_summary(analysis: Analysis, outdir: Path) -> list[Path]:
+    """``summary.json``: see :meth:`Analysis.summary`."""
+    text = json.dumps(analysis.summary(), indent=2, allow_nan=False, default=_json_default)
+    return [atomic_write(outdir / SUMMARY_FILE, lambda p: p.write_text(text + "\n"))]
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.integer):
+        return int(o)
+    if isinstance(o, np.floating):
+        return _json_float(float(o))
+    if isinstance(o, (np.ndarray, tuple)):
+        return list(o)
+    if isinstance(o, Path):
+        return str(o)
+    raise TypeError(f"cannot write {type(o).__name__} to JSON")
+
+
+def write_reps_table(analysis: Analysis, outdir: Path) -> list[Path]:
+    """``reps.csv``: one row per rep (a header only when there are none)."""
+    return [atomic_write(outdir / REPS_FILE, lambda p: analysis.reps.to_csv(p, index=False, float_format="%.6g"))]
+
+
+def pose_writer(fmt: str = "csv") -> Writer:
+    """A writer of the extracted pose track (``pose.csv`` with its JSON sidecar, or ``pose.parquet``)."""
+    def write_pose(analysis: Analysis, outdir: Path) -> list[Path]:
+        return [analysis.raw_track.save(outdir / f"{POSE_FILE_STEM}.{fmt}")]
+
+    return write_pose
+
+
+def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
+    """``bar_position.png`` (X/Y/Z over time, reps marked) and ``bar_path.png`` (sagittal path per rep)."""
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
+        matplotlib.use("Agg")
+    from .plots import plot_bar_path, plot_bar_position, save_figure
+
+    p, raw, reps = analysis.path, analysis.raw_path, analysis.detection.reps
+    name = Path(analysis.source).stem
+    fig = plot_bar_position(p.time_s, p.x_m, p.y_m, p.z_m, reps=reps, raw=(raw.x_m, raw.y_m, raw.z_m),
+                            title=f"{name}: {p.source} ({analysis.exercise})")
+    out = [save_figure(fig, outdir / FIGURES["position"])]
+    fig = plot_bar_path(p.time_s, p.x_m, p.y_m, reps, frame=p.frame, title=f"{name}: bar path per rep")
+    out.append(save_figure(fig, outdir / FIGURES["path"]))
+    return out
+
+
+DEFAULT_WRITERS: tuple[Writer, ...] = (write_summary, write_reps_table, pose_writer("csv"), write_figures)
+"""What ``formlab analyze`` writes, in order."""
+
+
+# =============================================================================
+# The analysis
+# =============================================================================
+def analyze(
+    video: str | os.PathLike | PoseTrack,
+    exercise: str = "squat",
+    *,
+    extract_options=None,
+    clean_options: CleanOptions | None = None,
+    detector: RepDetectorParams | None = None,
+    cache: bool = True,
+    progress: bool = False,
+) -> Analysis:
+    """Analyse a video of a set: reps, load path and per-rep numbers.
+
+    Parameters
+    ----------
+    video : path or PoseTrack
+        A video file, or a pose track already extracted (e.g. loaded with
+        :func:`formlab.load_track`).
+    exercise : str
+        A name from :func:`formlab.exercises.exercise_names`, or ``"auto"``.
+    extract_options : ExtractOptions, optional
+        Pose extraction settings (:class:`formlab.ExtractOptions`).
+    clean_options : CleanOptions, optional
+        Track cleaning settings (:class:`formlab.filtering.CleanOptions`).
+    detector : RepDetectorParams, optional
+        Rep detector settings (default: the exercise's own).
+    cache : bool
+        Reuse cached pose tracks (keyed by the video's content).
+    progress : bool
+        Show a progress bar while extracting.
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    ConfigError
+        Unknown exercise (checked before anything slow happens).
+    InputError
+        Missing or unreadable video, or an image (reps need a video).
+    """
+    requested = check_exercise_name(exercise)
+    if isinstance(video, PoseTrack):
+        raw = video
+        source = Path(video.meta.source or "track")
+    else:
+        from .extract import extract
+
+        source = check_video(video)
+        raw = extract(source, extract_options, cache=cache, progress=progress)
+    if raw.n_frames < 2:
+        raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
+    track = clean_track(raw, clean_options)
+    detection = detect_reps(track, requested, detector)
+    ex = get_exercise(detection.exercise)
+    path = load_path(track, ex.load_point)
+    raw_path = load_path(raw, ex.load_point)
+    table = rep_metrics(detection, ex, x_m=path.x_m, y_m=path.y_m, track=track)
+    return Analysis(source=source, exercise_requested=requested, exercise=detection.exercise, raw_track=raw,
+                    track=track, detection=detection, path=path, raw_path=raw_path, reps=table)
+
+
+def check_video(path: str | os.PathLike) -> Path:
+    """``path`` as a Path if it is an existing video file; otherwise a one-line :class:`InputError`."""
+    from .media import media_kind
+
+    source = Path(path)
+    if not source.exists():
+        raise InputError(f"{source}: no such file")
+    kind = media_kind(source)
+    if kind != "video":
+        raise InputError(f"{source}: formlab analyze needs a video, got a {kind}; "
+                         "use 'formlab extract' for the pose of a photo")
+    return source
+
+
+# =============================================================================
+# Command line
+# =============================================================================
+def register_cli(subparsers, add_extract_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add ``formlab analyze VIDEO --exercise NAME -o OUTDIR`` to the ``formlab`` parser."""
+    from .exercises import exercise_names
+
+    p = subparsers.add_parser(
+        "analyze", help="count reps, track the bar and measure each rep of a set",
+        description="Count the reps of a set, track the bar (or the body part carrying the load), "
+                    "measure each rep and draw the bar path. Writes summary.json, reps.csv, the pose "
+                    "track and figures into OUTDIR.")
+    p.add_argument("input", help="video, or sample:NAME")
+    p.add_argument("--exercise", "-e", default="squat", metavar="NAME",
+                   help=f"one of: {', '.join(exercise_names())} (default: squat)")
+    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if needed)")
+    p.add_argument("--pose-format", choices=("csv", "parquet"), default="csv",
+                   help="file format of the pose track (default: csv)")
+    p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
+    add_extract_options(p)
+    p.set_defaults(func=cmd_analyze)
+
+
+def _writers_for(args: argparse.Namespace) -> list[Writer]:
+    writers: list[Writer] = [write_summary, write_reps_table, pose_writer(args.pose_format)]
+    if not args.no_figures:
+        writers.append(write_figures)
+    return writers
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .cli import _extract_options, _resolve_input
+
+    exercise = check_exercise_name(args.exercise)
+    source = check_video(_resolve_input(args.input))
+    outdir = Path(args.output)
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"{outdir}: exists and is not a folder")
+    ensure_dir(outdir)  # fail on a read-only location before the slow part
+    result = analyze(source, exercise, extract_options=_extract_options(args), cache=not args.no_cache,
+                     progress=not args.no_progress)
+    result.save(outdir, _writers_for(args))
+    det = result.detection
+    frames = ", ".join(str(f) for f in det.turn_frames) or "-"
+    print(f"{outdir}: {det.describe()}; turning points at frames {frames}")
+    return 0

@@ -1,0 +1,182 @@
+"""Figures of the bar (or load) path: position over time with the reps marked, and the sagittal path per rep.
+
+The article's "Barbell position in time" plots the wrist midpoint as X, -Y and
+Z in raw pixels, unsmoothed, with no reps marked. :func:`plot_bar_position`
+draws the same three coordinates the way a coach can read them: in metres,
+smoothed (the raw trace faint behind), each rep shaded from start to end with
+its turning point marked, and Z labelled for what it is (relative to the hips,
+less reliable). :func:`plot_bar_path` draws the bar path in the sagittal
+plane (horizontal against vertical, equal scales) one rep at a time.
+
+All functions work with any Matplotlib backend (Agg included), draw into
+given axes when passed, and return the figure; nothing is shown or saved
+here (:func:`save_figure` writes a figure atomically).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .reps import Rep
+
+REP_COLOUR = "#f4a261"
+TURN_COLOUR = "#d62828"
+
+
+def _reps_spans(ax, reps: Sequence[Rep], label: bool = True) -> None:
+    for k, r in enumerate(reps):
+        ax.axvspan(r.start_s, r.end_s, color=REP_COLOUR, alpha=0.18, lw=0,
+                   label="rep (start to end)" if (label and k == 0) else None)
+        ax.axvline(r.turn_s, color=TURN_COLOUR, lw=1.0, ls="--",
+                   label="turning point" if (label and k == 0) else None)
+
+
+def plot_bar_position(
+    time_s: Sequence[float],
+    x_m: Sequence[float],
+    y_m: Sequence[float],
+    z_m: Sequence[float] | None = None,
+    *,
+    reps: Sequence[Rep] = (),
+    raw: tuple[Sequence[float], Sequence[float], Sequence[float] | None] | None = None,
+    title: str = "Barbell position in time",
+    axes=None,
+):
+    """Bar X, Y (and Z) over time, in metres, with the reps marked.
+
+    Parameters
+    ----------
+    time_s : array_like, shape (n,)
+    x_m, y_m : array_like, shape (n,)
+        Smoothed horizontal and vertical (up positive) bar position in metres.
+    z_m : array_like, shape (n,), optional
+        Depth relative to the hips (metres, from world landmarks); drawn in
+        its own panel, labelled as relative.
+    reps : sequence of Rep
+        Shaded from start to end, turning point dashed.
+    raw : (x, y, z) arrays, optional
+        The unsmoothed coordinates, drawn faint behind the smoothed ones.
+    title : str
+    axes : sequence of Axes, optional
+        One per panel (2, or 3 with ``z_m``); created if not given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    t = np.asarray(time_s, dtype=float)
+    series = [("X (horizontal)", x_m, "m"), ("Y (vertical, up)", y_m, "m")]
+    if z_m is not None:
+        series.append(("Z (depth, relative to hips; less reliable)", z_m, "m"))
+    if axes is None:
+        fig, axes = plt.subplots(len(series), 1, figsize=(10, 2.3 * len(series) + 0.6), sharex=True,
+                                 constrained_layout=True)
+    else:
+        fig = axes[0].figure
+    axes = list(np.atleast_1d(axes))
+    colours = ("#1d3557", "#2a9d8f", "#7b2cbf")
+    for k, (ax, (name, values, unit)) in enumerate(zip(axes, series)):
+        if raw is not None and k < len(raw) and raw[k] is not None:
+            ax.plot(t, np.asarray(raw[k], dtype=float), color=colours[k], alpha=0.25, lw=0.8, label="raw")
+        ax.plot(t, np.asarray(values, dtype=float), color=colours[k], lw=1.6, label="smoothed",
+                ls="--" if "relative" in name else "-")
+        _reps_spans(ax, reps, label=(k == 0))
+        ax.set_ylabel(f"{name.split(' (')[0]} ({unit})")
+        ax.set_title(name, fontsize=9, loc="left")
+        ax.grid(True, alpha=0.3)
+    axes[0].legend(loc="upper right", fontsize=8, ncol=4)
+    axes[-1].set_xlabel("time (s)")
+    fig.suptitle(f"{title}: {len(reps)} rep{'s' if len(reps) != 1 else ''}")
+    return fig
+
+
+def plot_bar_path(
+    time_s: Sequence[float],
+    x_m: Sequence[float],
+    y_m: Sequence[float],
+    reps: Sequence[Rep],
+    *,
+    frame: Sequence[int] | None = None,
+    title: str = "Bar path per rep (sagittal plane)",
+    ax=None,
+):
+    """The bar path of each rep in the picture plane, relative to where the rep started, in centimetres.
+
+    Each rep is one coloured line from its start to its end; its start is a
+    circle and its turning point a cross. Both axes are in centimetres with
+    equal scales, so a vertical bar path looks vertical and a forward drift
+    of 5 cm looks like 5 cm.
+
+    Parameters
+    ----------
+    time_s, x_m, y_m : array_like, shape (n,)
+        Bar position (metres, y up) at each sample.
+    reps : sequence of Rep
+    frame : array_like of int, optional
+        Frame index of each sample (default ``0..n-1``), to locate the reps.
+    title : str
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    x = np.asarray(x_m, dtype=float)
+    y = np.asarray(y_m, dtype=float)
+    f = np.arange(x.size) if frame is None else np.asarray(frame)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6, 6.5), constrained_layout=True)
+    else:
+        fig = ax.figure
+    cmap = plt.get_cmap("viridis")
+    half_width_cm, y_lo, y_hi = 10.0, -5.0, 5.0
+    for k, r in enumerate(reps):
+        i0, it, i1 = (int(np.searchsorted(f, v)) for v in (r.start_frame, r.turn_frame, r.end_frame))
+        seg = slice(i0, i1 + 1)
+        x0 = x[i0] if np.isfinite(x[i0]) else np.nanmean(x[seg])
+        y0 = y[i0] if np.isfinite(y[i0]) else np.nanmean(y[seg])
+        dx, dy = 100 * (x[seg] - x0), 100 * (y[seg] - y0)
+        if np.isfinite(dx).any() and np.isfinite(dy).any():
+            half_width_cm = max(half_width_cm, float(np.nanmax(np.abs(dx))) * 1.15)
+            y_lo, y_hi = min(y_lo, float(np.nanmin(dy))), max(y_hi, float(np.nanmax(dy)))
+        colour = cmap(0.85 * k / max(1, len(reps) - 1)) if len(reps) > 1 else cmap(0.3)
+        ax.plot(dx, dy, color=colour, lw=1.6, label=f"rep {r.number}")
+        ax.plot(0.0, 0.0, "o", color=colour, ms=5)
+        ax.plot(100 * (x[it] - x0), 100 * (y[it] - y0), "x", color=colour, ms=9, mew=2)
+    ax.set_xlabel("horizontal displacement from the rep's start (cm)")
+    ax.set_ylabel("vertical displacement from the rep's start (cm, up)")
+    pad = 0.08 * (y_hi - y_lo)
+    ax.set_xlim(-half_width_cm, half_width_cm)
+    ax.set_ylim(y_lo - pad, y_hi + pad)
+    ax.set_aspect("equal", adjustable="box")
+    ax.axvline(0.0, color="0.6", lw=0.8)
+    ax.grid(True, alpha=0.3)
+    if reps:
+        ax.legend(fontsize=8, loc="best", title="o start, x turning point", title_fontsize=7)
+    else:
+        ax.text(0.5, 0.5, "no reps found", ha="center", va="center", transform=ax.transAxes)
+    ax.set_title(title, fontsize=10)
+    return fig
+
+
+def save_figure(fig, path: str | os.PathLike, *, dpi: int = 120) -> Path:
+    """Write ``fig`` to ``path`` (format from the suffix) atomically, then close it."""
+    import matplotlib.pyplot as plt
+
+    from ._files import atomic_path
+
+    path = Path(path)
+    try:
+        with atomic_path(path) as tmp:
+            fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip(".") or "png")
+    finally:
+        plt.close(fig)
+    return path

@@ -1,0 +1,125 @@
+"""``formlab analyze``: the outputs it writes, and one-line errors that leave nothing behind."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import formlab
+from formlab.analyze import FIGURES, Analysis, analyze, write_summary
+from formlab.errors import ConfigError, InputError
+from formlab.exercises import exercise_names
+from synthetic_pose import exercise_track
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "formlab", *args], capture_output=True, text=True)
+
+
+def one_line_error(r, message):
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2, r.stderr
+    assert len(lines) == 1 and lines[0].startswith("formlab: error: ") and message in lines[0], r.stderr
+
+
+def test_help_lists_the_exercises():
+    r = run("analyze", "--help")
+    assert r.returncode == 0 and "--exercise" in r.stdout and "-o OUTDIR" in r.stdout
+    assert all(name in r.stdout for name in exercise_names())
+
+
+def test_unknown_exercise_fails_before_anything_is_done(tmp_path):
+    out = tmp_path / "out"
+    r = run("analyze", "sample:tfjs-models__pose_squats", "--exercise", "snatch", "-o", str(out))
+    one_line_error(r, "unknown exercise 'snatch'; accepted: ")
+    assert "bench_press" in r.stderr and "auto" in r.stderr and not out.exists()
+
+
+@pytest.mark.parametrize("make,name,message", [
+    (None, "missing.mp4", "missing.mp4: no such file"),
+    (lambda p: p.write_text("x"), "notes.txt", "unsupported file type"),
+    (lambda p: __import__("PIL.Image").Image.new("RGB", (8, 8)).save(p), "photo.png", "needs a video, got a image"),
+    (None, "sample:nope", "unknown sample 'nope'"),
+])
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path, make, name, message):
+    src = tmp_path / name
+    if make:
+        make(src)
+    out = tmp_path / "out"
+    r = run("analyze", name if name.startswith("sample:") else str(src), "-o", str(out))
+    one_line_error(r, message)
+    assert "Traceback" not in r.stderr and not out.exists()
+
+
+def test_unwritable_output_folder(tmp_path, readonly_dir, sample_path):
+    video = str(sample_path("tfjs-models__pose_squats"))
+    r = run("analyze", video, "-o", str(readonly_dir))
+    one_line_error(r, "not writable")
+    r = run("analyze", video, "-o", str(readonly_dir / "out"))
+    one_line_error(r, "cannot create the folder")
+    (tmp_path / "file").write_text("x")
+    r = run("analyze", video, "-o", str(tmp_path / "file"))
+    one_line_error(r, "exists and is not a folder")
+    assert not list(readonly_dir.iterdir())
+
+
+@pytest.mark.media
+@pytest.mark.parametrize("exercise,pose_format", [("squat", "csv"), ("auto", "parquet")])
+def test_analyze_writes_summary_reps_pose_and_figures(tmp_path, exercise, pose_format):
+    out = tmp_path / "result"
+    r = run("analyze", "sample:tfjs-models__pose_squats", "--exercise", exercise, "-o", str(out),
+            "--pose-format", pose_format, "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert "3 reps of squat" in r.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert {"video", "exercise", "fps", "frames", "reps", "rep_frames"} <= set(summary)
+    assert summary["exercise"] == "squat" and summary["exercise_requested"] == exercise
+    assert summary["fps"] == 5.0 and summary["frames"] == 65 and summary["reps"] == 3
+    np.testing.assert_allclose(summary["rep_frames"], [10, 34, 59], atol=1)  # hand-marked bottoms
+    assert summary["video"].endswith("tfjs-models__pose_squats.mp4")
+    assert ("auto" in summary) == (exercise == "auto")
+    reps = pd.read_csv(out / "reps.csv")
+    assert len(reps) == 3 and reps["turn_frame"].tolist() == summary["rep_frames"]
+    assert reps["complete"].tolist() == [True, True, False]  # the clip ends mid-ascent of rep 3
+    assert (reps["min_knee_angle_deg"] < 120).all() and (reps["rom_m"] > 0.1).all()
+    track = formlab.load_track(out / f"pose.{pose_format}")
+    assert track.n_frames == 65
+    for name in FIGURES.values():
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(out.glob(".*.part*"))  # no temporary files left
+
+
+@pytest.mark.media
+def test_no_figures_option(tmp_path):
+    out = tmp_path / "r"
+    r = run("analyze", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-figures", "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["pose.csv", "pose.csv.json", "reps.csv", "summary.json"]
+
+
+def test_python_api_on_a_track_and_extra_outputs(tmp_path):
+    track, _ = exercise_track("lunge", 4, 30.0, view="front")
+    result = analyze(track, "lunge")
+    assert isinstance(result, Analysis) and result.detection.count == 4 and len(result.rep_frames) == 4
+    # later steps add per-rep columns, summary sections and writers without touching analyze()
+    flagged = result.with_reps_columns({"knees_in": [False, True, False, False]}).with_section(
+        "feedback", {"messages": ["keep the knees out"]})
+
+    def write_feedback(analysis, outdir):
+        path = outdir / "feedback.csv"
+        analysis.reps[["rep", "knees_in"]].to_csv(path, index=False)
+        return [path]
+
+    written = flagged.save(tmp_path / "o", writers=[write_summary, write_feedback])
+    assert [p.name for p in written] == ["summary.json", "feedback.csv"]
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["reps"] == 4 and summary["feedback"]["messages"] == ["keep the knees out"]
+    with pytest.raises(ValueError, match="4 reps"):
+        result.with_reps_columns({"x": [1]})
+    with pytest.raises(ConfigError, match="accepted"):
+        analyze(track, "lunges!")
+    with pytest.raises(InputError, match="no such file"):
+        analyze(tmp_path / "none.mp4", "squat")
