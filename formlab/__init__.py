@@ -2,7 +2,7 @@
 from ._version import __version__
 from .errors import ConfigError, FormlabError, InputError, ModelError, OutputError, SampleError
 from .extract import ExtractOptions, PoseExtractor, extract
-from .feedback import evaluate_form, summarize_reps
+from .feedback import evaluate_form, form_per_rep
 from .filtering import CleanOptions, butterworth_lowpass, clean_track, smooth_track
 from .landmarks import LANDMARK_INDEX, LANDMARK_NAMES, LEFT_RIGHT_PAIRS, SKELETON_EDGES
 from .models import resolve_model

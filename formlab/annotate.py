@@ -31,7 +31,7 @@ from ._files import atomic_path, atomic_write, ensure_dir
 from .checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE
 from .drawing import FrameOverlay, draw_overlay
 from .errors import ConfigError, InputError, OutputError
-from .feedback import check_columns, summarize_reps, worst_frames
+from .feedback import check_columns, form_per_rep, worst_frames
 from .media import iter_video_frames, media_kind, probe_video, read_image
 from .track import PoseTrack
 
@@ -78,7 +78,7 @@ class _Overlays:
         self.turns = np.sort(reps["turn_frame"].to_numpy()) if reps is not None and "turn_frame" in reps else None
         self.rep_lines: list[tuple[int, str]] = []
         if reps is not None and feedback is not None and len(reps):
-            summary = summarize_reps(feedback, reps)
+            summary = form_per_rep(feedback, reps)
             for _, r in summary.iterrows():
                 verdict = r["messages"] if r["failed_checks"] else "good"
                 self.rep_lines.append((int(r["end_frame"]), f"rep {r['rep']}: {verdict}"))

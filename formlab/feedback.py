@@ -11,7 +11,7 @@ elbows_up                    fail
 estimated camera view (:mod:`formlab.view`), every posture measure
 (:mod:`formlab.posture`; angles in degrees, distances as ratios, the unit in
 each name) and one column per check of the exercise (:mod:`formlab.checks`)
-holding ``"pass"``, ``"fail"`` or ``"not_assessable"``. :func:`summarize_reps`
+holding ``"pass"``, ``"fail"`` or ``"not_assessable"``. :func:`form_per_rep`
 turns that into one row per rep. Which checks run depends on the exercise
 (:data:`CHECKS_BY_EXERCISE`); the thresholds on its preset
 (:func:`formlab.thresholds.thresholds_for`) unless you pass your own.
@@ -245,7 +245,7 @@ def _margins(feedback: pd.DataFrame, name: str, th: FormThresholds) -> np.ndarra
 
 
 # --------------------------------------------------------------------------- per rep
-def summarize_reps(feedback: pd.DataFrame, reps: pd.DataFrame,
+def form_per_rep(feedback: pd.DataFrame, reps: pd.DataFrame,
                    thresholds: FormThresholds | None = None) -> pd.DataFrame:
     """Which checks failed in which rep, and the worst value of each.
 

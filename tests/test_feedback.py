@@ -11,7 +11,7 @@ from formlab import ConfigError, InputError
 from formlab.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS, STATUSES
 from formlab.exercises import exercise_names
 from formlab.feedback import (CHECKS_BY_EXERCISE, EXERCISES, OPTIONAL_CHECKS, checks_for, evaluate_form,
-                              frame_messages, summarize_reps, worst_frames)
+                              frame_messages, form_per_rep, worst_frames)
 from formlab.thresholds import thresholds_for
 
 ARTICLE_COLUMNS = ["elbows_up", "knees_out", "feet_width", "start_position", "head_neutral", "depth"]
@@ -89,7 +89,7 @@ def test_rep_bottoms_with_and_without_reps_table():
 def test_summary_per_rep():
     track, reps = squat_reps(bottoms=(5.0, -20.0), elbows=(-10.0, -60.0))
     fb = evaluate_form(track, "front_squat", reps=reps)
-    s = summarize_reps(fb, reps)
+    s = form_per_rep(fb, reps)
     assert list(s["rep"]) == [1, 2] and list(s.columns[:4]) == ["rep", "start_frame", "turn_frame", "end_frame"]
     assert list(s["depth"]) == [PASS, FAIL]
     assert list(s["elbows_up"]) == [PASS, FAIL]
@@ -111,17 +111,17 @@ def test_summary_ignores_a_one_frame_glitch():
     fb.loc[k, "right_upper_arm_elevation_deg"] = -80.0
     fb["elbows_up"] = fb["elbows_up"].astype(object)
     fb.loc[k, "elbows_up"] = FAIL
-    s = summarize_reps(fb, reps)
+    s = form_per_rep(fb, reps)
     assert s.loc[0, "elbows_up"] == PASS and s.loc[0, "elbows_up_worst_frame"] == k
     strict = thresholds_for("front_squat").updated({"rep_summary.min_fail_duration_s": 0.0})
-    assert summarize_reps(fb, reps, thresholds=strict).loc[0, "elbows_up"] == FAIL
+    assert form_per_rep(fb, reps, thresholds=strict).loc[0, "elbows_up"] == FAIL
 
 
 def test_summary_needs_rep_columns():
     track, reps = squat_reps(1)
     fb = evaluate_form(track, "front_squat")
     with pytest.raises(InputError, match="reps table lacks the columns"):
-        summarize_reps(fb, reps.drop(columns=["end_frame"]))
+        form_per_rep(fb, reps.drop(columns=["end_frame"]))
 
 
 def test_worst_frames_and_messages():

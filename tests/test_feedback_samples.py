@@ -8,7 +8,7 @@ import pytest
 
 from formlab import samples
 from formlab.checks import FAIL, NOT_ASSESSABLE, PASS
-from formlab.feedback import evaluate_form, summarize_reps
+from formlab.feedback import evaluate_form, form_per_rep
 from formlab.reps import detect_reps
 
 pytestmark = pytest.mark.media
@@ -71,7 +71,7 @@ def test_front_rack_clip_depth_per_rep(sample_track):
     track = sample_track(CLIP)
     reps = manifest_reps(CLIP, track.fps)
     fb = evaluate_form(track, "front_squat", reps=reps)
-    summary = summarize_reps(fb, reps)
+    summary = form_per_rep(fb, reps)
     assert len(summary) == 2
     for _, r in summary.iterrows():
         assert r["depth"] in (PASS, FAIL)
@@ -86,7 +86,7 @@ def test_front_rack_clip_with_detected_reps(sample_track):
     track = sample_track(CLIP)
     reps = detect_reps(track, "front_squat").to_frame()
     fb = evaluate_form(track, "front_squat", reps=reps)
-    summary = summarize_reps(fb, reps)
+    summary = form_per_rep(fb, reps)
     assert len(summary) == len(reps) >= 1
     assert summary["depth"].isin([PASS, FAIL]).all()
     assert (fb["rep_bottom"].sum() == len(reps))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import formlab
 from formlab.annotate import write_annotated_video
-from formlab.feedback import evaluate_form, summarize_reps
+from formlab.feedback import evaluate_form, form_per_rep
 from formlab.reps import detect_reps
 
 
@@ -31,7 +31,7 @@ def main(name: str = formlab.samples.DEFAULT_VIDEO) -> None:
     reps = detect_reps(track, exercise).to_frame()
     t2 = time.perf_counter()
     fb = evaluate_form(track, exercise, reps=reps)
-    summarize_reps(fb, reps)
+    form_per_rep(fb, reps)
     t3 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         write_annotated_video(src, track, fb, Path(tmp) / "annotated.mp4", reps=reps, progress=False)
@@ -39,7 +39,7 @@ def main(name: str = formlab.samples.DEFAULT_VIDEO) -> None:
     print(f"{name}: {track.n_frames} frames")
     print(f"  extract (cached if run before) {t1 - t0:6.2f} s")
     print(f"  detect_reps                    {t2 - t1:6.2f} s")
-    print(f"  evaluate_form + summarize_reps {t3 - t2:6.2f} s")
+    print(f"  evaluate_form + form_per_rep {t3 - t2:6.2f} s")
     print(f"  write_annotated_video          {t4 - t3:6.2f} s ({track.n_frames / (t4 - t3):.1f} frames/s)")
 
 
