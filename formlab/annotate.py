@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import atomic_path, atomic_write, ensure_dir
-from .checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE
+from .checks import NOT_ASSESSABLE
 from .drawing import FrameOverlay, draw_overlay
 from .errors import ConfigError, InputError, OutputError
 from .feedback import check_columns, form_per_rep, worst_frames

@@ -19,13 +19,16 @@ turns that into one row per rep. Which checks run depends on the exercise
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
+from ._files import atomic_write
 from .checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE, PASS
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, OutputError
 from .posture import measure_posture
 from .thresholds import FormThresholds, thresholds_for
 from .track import PoseTrack
@@ -246,7 +249,7 @@ def _margins(feedback: pd.DataFrame, name: str, th: FormThresholds) -> np.ndarra
 
 # --------------------------------------------------------------------------- per rep
 def form_per_rep(feedback: pd.DataFrame, reps: pd.DataFrame,
-                   thresholds: FormThresholds | None = None) -> pd.DataFrame:
+                 thresholds: FormThresholds | None = None) -> pd.DataFrame:
     """Which checks failed in which rep, and the worst value of each.
 
     Parameters
@@ -346,3 +349,18 @@ def worst_frames(feedback: pd.DataFrame, thresholds: FormThresholds | None = Non
                      "time_s": float(feedback["time_s"].iloc[pick]),
                      "value": float(feedback[check.value_column].iloc[pick]), "unit": check.unit})
     return pd.DataFrame(rows, columns=["check", "message", "frame", "time_s", "value", "unit"])
+
+
+def save_feedback(feedback: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write a feedback table (per frame or per rep) to CSV atomically; floats at full precision.
+
+    Statuses are written as the strings ``pass``, ``fail``, ``not_assessable``.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise OutputError(f"{path}: feedback tables are written as .csv, got {path.suffix!r}")
+    table = feedback.copy()
+    for c in table.columns:
+        if isinstance(table[c].dtype, pd.CategoricalDtype):
+            table[c] = table[c].astype(str)
+    return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))

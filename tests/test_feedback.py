@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 from constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
 
-from formlab import ConfigError, InputError
+from formlab import ConfigError, InputError, OutputError
 from formlab.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS, STATUSES
 from formlab.exercises import exercise_names
 from formlab.feedback import (CHECKS_BY_EXERCISE, EXERCISES, OPTIONAL_CHECKS, checks_for, evaluate_form,
-                              frame_messages, form_per_rep, worst_frames)
+                              form_per_rep, frame_messages, save_feedback, worst_frames)
 from formlab.thresholds import thresholds_for
 
 ARTICLE_COLUMNS = ["elbows_up", "knees_out", "feet_width", "start_position", "head_neutral", "depth"]
@@ -149,3 +149,16 @@ def test_one_frame_track_and_frames_without_pose():
     assert (fb.loc[10:19, "view"] == "unknown").all()
     for c in fb.attrs["checks"]:
         assert (fb.loc[10:19, c] == NOT_ASSESSABLE).all()
+
+
+def test_save_feedback_csv(tmp_path):
+    track, reps = squat_reps()
+    fb = evaluate_form(track, "front_squat", reps=reps)
+    path = save_feedback(fb, tmp_path / "feedback.csv")
+    back = pd.read_csv(path)
+    assert list(back.columns) == list(fb.columns) and len(back) == len(fb)
+    assert set(back["elbows_up"]) <= set(STATUSES) and back["view"].iloc[0] == "side"
+    assert np.allclose(back["upper_arm_elevation_deg"], fb["upper_arm_elevation_deg"], equal_nan=True)
+    save_feedback(form_per_rep(fb, reps), tmp_path / "reps_form.csv")
+    with pytest.raises(OutputError, match="written as .csv"):
+        save_feedback(fb, tmp_path / "feedback.xlsx")
