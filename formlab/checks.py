@@ -14,7 +14,7 @@ check              measure (column)                         valid views
 =================  =======================================  ==========================
 start_position     wrist_below_shoulder_ratio (+ above      front, oblique, side
                    elbow)
-elbows_up          upper_arm_elevation_deg                  front, oblique, side
+elbows_up          upper_arm_elevation_deg (in the rack)    front, oblique, side
 knees_out          knee_ankle_width_ratio (knees bent)      front, back
 feet_width         ankle_shoulder_width_ratio               front, back
 head_neutral       head_pitch_deg                           front, oblique, side
@@ -119,11 +119,16 @@ def _start_position(m: pd.DataFrame, th: FormThresholds):
 
 
 def _elbows_up(m: pd.DataFrame, th: FormThresholds):
+    """Judged only while the bar is in the front rack: with the arms hanging or pressing
+    overhead, "Raise your elbows" would be noise."""
     t = th.elbows_up
     arms = _stack_sides(m, "{side}_upper_arm_elevation_deg")
     reduce = {"mean": np.nanmean, "both": np.nanmax, "either": np.nanmin}[t.arm_rule]
     value = _nan_reduce(reduce, arms)
-    return value, value + t.max_upper_arm_drop_deg
+    _, rack = _start_position(m, th)
+    with np.errstate(invalid="ignore"):
+        in_rack = rack >= 0
+    return value, np.where(in_rack, value + t.max_upper_arm_drop_deg, np.nan)
 
 
 def _knees_out(m: pd.DataFrame, th: FormThresholds):

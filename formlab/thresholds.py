@@ -226,7 +226,9 @@ class ElbowsUpThresholds(_Section):
     arm) and -65.8 deg (right): the article's "both" rule would pass it, the
     mean (-54 deg) fails it, as the article's author judged. ``"both"`` and
     ``"either"`` remain available. In side and oblique views only the arm
-    facing the camera is used (see :mod:`formlab.posture`).
+    facing the camera is used (see :mod:`formlab.posture`). The check is
+    judged only in frames where the start-position check finds the bar in the
+    front rack: with the arms hanging or pressing overhead it does not apply.
     """
 
     section = "elbows_up"

@@ -168,6 +168,9 @@ def test_thresholds_change_the_verdict():
 def test_elbows_arm_rules():
     m = pd.DataFrame({"left_upper_arm_elevation_deg": [-62.0, -62.0, np.nan],
                       "right_upper_arm_elevation_deg": [-30.0, -40.0, -50.0]})
+    for side in ("left", "right"):  # hands in the rack
+        m[f"{side}_wrist_below_shoulder_ratio"] = 0.0
+        m[f"{side}_wrist_above_elbow_ratio"] = 0.3
     check = CHECKS["elbows_up"]
     expect = {"mean": [FAIL, FAIL, FAIL], "both": [PASS, PASS, FAIL], "either": [FAIL, FAIL, FAIL]}
     m.loc[0, "right_upper_arm_elevation_deg"] = -26.0  # mean -44: passes the mean rule
@@ -212,3 +215,11 @@ def test_declared_views():
         "heels_down": {"side"},
     }
     assert {name: set(c.views) for name, c in CHECKS.items()} == expected
+
+
+def test_elbows_judged_only_in_the_rack():
+    hanging = with_changes(STANDING, upper_arm_elevation_deg=-89.0, wrist_below_shoulder_ratio=1.1)
+    assert status_of("start_position", hanging, 0.0) == FAIL
+    assert status_of("elbows_up", hanging, 0.0) == NOT_ASSESSABLE
+    racked_low = with_changes(STANDING, upper_arm_elevation_deg=-60.0, wrist_below_shoulder_ratio=0.1)
+    assert status_of("elbows_up", racked_low, 0.0) == FAIL
