@@ -1,0 +1,138 @@
+"""Annotated videos (H.264, streamed, atomic), worst-frame PNGs, annotated photos, the notebook helper."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import av
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+import formlab.annotate as annotate
+from formlab import InputError, OutputError, samples
+from formlab.feedback import evaluate_form, worst_frames
+from formlab.media import probe_video
+
+pytestmark = pytest.mark.media
+
+SHORT = "tfjs-models__pose_squats"  # 65 frames at 5 fps
+CLIP = "squatAnalysis-rohanx01__squat"
+
+
+def reps_from_manifest(name: str, half: int) -> pd.DataFrame:
+    turns = samples.sample_info(name)["rep_frames"]
+    return pd.DataFrame({"rep": range(1, len(turns) + 1), "start_frame": [max(0, t - half) for t in turns],
+                         "turn_frame": turns, "end_frame": [t + half for t in turns]})
+
+
+@pytest.fixture(scope="module")
+def short_video(sample_path, sample_track, tmp_path_factory):
+    src = sample_path(SHORT)
+    track = sample_track(SHORT)
+    reps = reps_from_manifest(SHORT, 5)
+    fb = evaluate_form(track, "squat", reps=reps)
+    bar = (track.landmark_xy_px("left_wrist") + track.landmark_xy_px("right_wrist")) / 2
+    out = tmp_path_factory.mktemp("annotated") / "short.mp4"
+    annotate.write_annotated_video(src, track, fb, out, reps=reps, bar_xy_px=bar, progress=False)
+    return src, out
+
+
+def test_h264_mp4_that_browsers_play(short_video):
+    src, out = short_video
+    info = probe_video(src)
+    with av.open(str(out)) as c:
+        s = c.streams.video[0]
+        assert s.codec_context.name == "h264" and s.codec_context.pix_fmt == "yuv420p"
+        assert s.width % 2 == 0 and s.height % 2 == 0
+        assert (s.width, s.height) == (info.width_px - info.width_px % 2, info.height_px - info.height_px % 2)
+        n = sum(1 for _ in c.decode(s))
+    assert n == info.n_frames
+    assert probe_video(out).duration_s == pytest.approx(info.duration_s, abs=1.5 / info.fps)
+    data = out.read_bytes()
+    assert data.find(b"moov") < data.find(b"mdat")  # "faststart": playable while downloading
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_frames_are_annotated(short_video, sample_path):
+    src, out = short_video
+    with av.open(str(src)) as a, av.open(str(out)) as b:
+        orig = next(a.decode(video=0)).to_ndarray(format="rgb24")
+        ann = next(b.decode(video=0)).to_ndarray(format="rgb24")
+    h, w = ann.shape[:2]
+    diff = np.abs(orig[:h, :w].astype(int) - ann.astype(int)).sum(axis=2) > 60
+    assert diff[: h // 4, : w // 2].mean() > 0.05  # the status panel, top left
+    assert 0.005 < diff.mean() < 0.5  # skeleton and panels, not a different picture
+
+
+def test_interrupted_write_leaves_nothing(sample_path, sample_track, tmp_path, monkeypatch):
+    track = sample_track(SHORT)
+    fb = evaluate_form(track, "squat")
+    calls = {"n": 0}
+    real = annotate.draw_overlay
+
+    def failing(rgb, overlay):
+        calls["n"] += 1
+        if calls["n"] > 5:
+            raise KeyboardInterrupt
+        return real(rgb, overlay)
+
+    monkeypatch.setattr(annotate, "draw_overlay", failing)
+    with pytest.raises(KeyboardInterrupt):
+        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "out.mp4", progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_inputs(sample_path, sample_track, tmp_path):
+    track = sample_track(SHORT)
+    fb = evaluate_form(track, "squat")
+    with pytest.raises(OutputError, match=r"out.avi: annotated videos are written as .mp4"):
+        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "out.avi", progress=False)
+    with pytest.raises(InputError, match="the video is 720x1280 px but the track was made from 608x1080"):
+        annotate.write_annotated_video(sample_path(SHORT), sample_track(CLIP), None, tmp_path / "o.mp4", progress=False)
+    with pytest.raises(InputError, match="bar positions must have shape"):
+        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "o.mp4", bar_xy_px=np.zeros((3, 2)),
+                                       progress=False)
+    with pytest.raises(OutputError, match="does not exist"):
+        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "no" / "o.mp4", progress=False)
+
+
+def test_memory_stays_flat(sample_path, sample_track, tmp_path):
+    """Frames are streamed: Python's peak memory is a few frames, not the clip (65 frames of 720x1280 = 180 MB)."""
+    track = sample_track(SHORT)
+    fb = evaluate_form(track, "squat")
+    tracemalloc.start()
+    try:
+        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "long.mp4", progress=False)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    frame_bytes = 720 * 1280 * 3
+    assert peak < 15 * frame_bytes, f"peak {peak / 1e6:.0f} MB"
+    assert probe_video(tmp_path / "long.mp4").n_frames == track.n_frames == 65
+
+
+def test_worst_frames_saved_as_png(sample_path, sample_track, tmp_path):
+    track = sample_track(CLIP)
+    reps = reps_from_manifest(CLIP, 36)
+    fb = evaluate_form(track, "front_squat", reps=reps)
+    saved = annotate.save_worst_frames(sample_path(CLIP), track, fb, tmp_path / "worst", reps=reps)
+    assert list(saved["check"]) == list(worst_frames(fb)["check"]) and len(saved) >= 1
+    for _, row in saved.iterrows():
+        assert row["path"].name == f"worst_{row['check']}_frame{row['frame']}.png"
+        with Image.open(row["path"]) as im:
+            assert im.size == (608, 1080)
+    assert "elbows_up" in set(saved["check"])
+
+
+def test_annotated_photo_and_inline_video(sample_path, sample_track, tmp_path, short_video):
+    name = "ai-trainer__715_low_elbows"
+    fb = evaluate_form(sample_track(name), "front_squat")
+    out = annotate.write_annotated_image(sample_path(name), sample_track(name), fb, tmp_path / "photo.png")
+    with Image.open(out) as im:
+        assert im.size == (480, 864)
+    html = annotate.show_video(short_video[1]).data
+    assert html.startswith("<video") and "data:video/mp4;base64," in html
+    with pytest.raises(InputError):
+        annotate.show_video(tmp_path / "missing.mp4")
