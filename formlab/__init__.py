@@ -4,7 +4,9 @@ from .barbell import BarPath, PixelScale, bar_path
 from .errors import ConfigError, FormlabError, InputError, ModelError, OutputError, SampleError
 from .extract import ExtractOptions, PoseExtractor, extract
 from .feedback import evaluate_form, form_per_rep
-from .filtering import CleanOptions, butterworth_lowpass, clean_track, smooth_track
+from .cleaning import CleanOptions, clean_track
+from .filtering import smooth_track
+from .timeseries import butterworth_lowpass
 from .landmarks import LANDMARK_INDEX, LANDMARK_NAMES, LEFT_RIGHT_PAIRS, SKELETON_EDGES
 from .models import resolve_model
 from .plate_tracker import track_plate

@@ -3,7 +3,7 @@
 :func:`analyze` chains the steps, each a function of its own module:
 
 1. pose track (:func:`formlab.extract`, cached by file content);
-2. cleaning (:func:`formlab.filtering.clean_track`);
+2. cleaning (:func:`formlab.cleaning.clean_track`);
 3. reps (:func:`formlab.reps.detect_reps`, for a named exercise or ``"auto"``);
 4. the load path in metres (:mod:`formlab.barbell`: the bar, or the body
    part that carries the load, see :func:`load_path`);
@@ -39,7 +39,7 @@ from ._version import __version__
 from .barbell import BAR_METHODS, BarPath, bar_path, landmark_path
 from .errors import InputError, OutputError
 from .exercises import check_exercise_name, get_exercise
-from .filtering import CleanOptions, clean_track
+from .cleaning import CleanOptions, clean_track
 from .metrics import rep_metrics, summarize_reps
 from .reps import RepDetection, RepDetectorParams, detect_reps
 from .track import PoseTrack
@@ -267,7 +267,7 @@ def analyze(
     extract_options : ExtractOptions, optional
         Pose extraction settings (:class:`formlab.ExtractOptions`).
     clean_options : CleanOptions, optional
-        Track cleaning settings (:class:`formlab.filtering.CleanOptions`).
+        Track cleaning settings (:class:`formlab.cleaning.CleanOptions`).
     detector : RepDetectorParams, optional
         Rep detector settings (default: the exercise's own).
     bar_method : {"grip_centre", "wrist_midpoint", "plate"}

@@ -277,13 +277,13 @@ class BarPath:
         return df
 
     def lowpass(self, cutoff_hz: float = 4.0) -> "BarPath":
-        """The same path smoothed by a zero-phase Butterworth low-pass (see :func:`formlab.filtering.butterworth_lowpass`).
+        """The same path smoothed by a zero-phase Butterworth low-pass (see :func:`formlab.timeseries.butterworth_lowpass`).
 
         The cut-off is lowered to 40 % of the frame rate for slow videos. 4 Hz
         keeps the bar's turning points (a squat's bottom lasts about 0.3 s)
         while removing the tracker's jitter.
         """
-        from .filtering import butterworth_lowpass, sample_rate_hz
+        from .timeseries import butterworth_lowpass, sample_rate_hz
 
         fs = sample_rate_hz(self.time_s) if len(self) > 1 else float("nan")
         cut = min(float(cutoff_hz), 0.4 * fs) if math.isfinite(fs) else float(cutoff_hz)
@@ -371,7 +371,7 @@ def bar_path(
     window, deviation above a fifth of the plate radius) are removed and gaps
     up to 0.3 s interpolated.
     """
-    from .filtering import fill_gaps, hampel_outliers
+    from .timeseries import fill_gaps, hampel_outliers
 
     if method not in BAR_METHODS:
         raise ConfigError(f"unknown bar method {method!r}; expected one of {', '.join(BAR_METHODS)}")

@@ -27,7 +27,7 @@ Definitions (columns of the table)
     training).
 ``peak_concentric_velocity_mps``
     Highest upward velocity during the concentric phase, from a
-    Savitzky-Golay derivative (:func:`formlab.filtering.savgol_smooth`,
+    Savitzky-Golay derivative (:func:`formlab.timeseries.savgol_smooth`,
     window ``velocity_window_s``).
 ``horizontal_drift_cm``
     Horizontal range of the load path over the rep (the width of the bar
@@ -46,7 +46,7 @@ import pandas as pd
 
 from .errors import InputError
 from .exercises import Exercise, get_exercise, pose_feature
-from .filtering import savgol_smooth
+from .timeseries import savgol_smooth
 from .reps import RepDetection
 from .track import PoseTrack
 

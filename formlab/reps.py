@@ -51,7 +51,7 @@ import pandas as pd
 
 from .errors import ConfigError, InputError
 from .exercises import AUTO, AUTO_CANDIDATES, Exercise, PoseCheck, check_exercise_name, get_exercise, pose_feature
-from .filtering import butterworth_lowpass, fill_gaps
+from .timeseries import butterworth_lowpass, fill_gaps
 from .track import PoseTrack
 
 TurningPoint = Literal["bottom", "top"]
@@ -68,7 +68,7 @@ class RepDetectorParams:
     ----------
     cutoff_hz : float, (0, inf) Hz, default 2.0
         Low-pass cut-off applied to the signal (zero-phase 2nd-order
-        Butterworth, :func:`formlab.filtering.butterworth_lowpass`). Reps
+        Butterworth, :func:`formlab.timeseries.butterworth_lowpass`). Reps
         last 0.8 s (jumping jacks) to 5 s (slow squats), i.e. below ~1.2 Hz;
         2 Hz keeps their shape and timing and removes landmark jitter. Lowered
         automatically to 80 % of the Nyquist frequency on low-frame-rate
@@ -598,7 +598,7 @@ def detect_reps(track: PoseTrack, exercise: str | Exercise = "squat",
     Parameters
     ----------
     track : PoseTrack
-        Ideally cleaned first (:func:`formlab.filtering.clean_track`; this is
+        Ideally cleaned first (:func:`formlab.cleaning.clean_track`; this is
         what :func:`formlab.analyze.analyze` does).
     exercise : str or Exercise
         A name from :func:`formlab.exercises.exercise_names`, or ``"auto"``

@@ -223,14 +223,14 @@ def test_bar_path_accuracy_against_hand_annotation(annotated):
 @pytest.mark.media
 def test_plate_tracker_on_a_black_plate_far_camera():
     """gymassist: black plate, 640x360, walk-out and 4 squats: found nearly everywhere, little jitter."""
-    from formlab import filtering
+    from formlab import timeseries
 
     video = formlab.fetch_sample("gymassist__side_squat")
     track = formlab.clean_track(formlab.extract(video, progress=False))
     plate = track_plate(video, track)
     assert plate.found.mean() >= 0.95
-    c = filtering.fill_gaps(plate.centre_xy_px, track.time_s, 0.3)
-    jitter = c - filtering.butterworth_lowpass(c, 3.0, time_s=track.time_s)
+    c = timeseries.fill_gaps(plate.centre_xy_px, track.time_s, 0.3)
+    jitter = c - timeseries.butterworth_lowpass(c, 3.0, time_s=track.time_s)
     assert np.sqrt(np.nanmean((jitter ** 2).sum(axis=1))) < 0.1 * plate.median_radius_px()
     # the squats (frames 250-600, standing to bottom) move the bar down by more than a plate radius
     y = c[250:600, 1]

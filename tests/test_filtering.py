@@ -1,4 +1,4 @@
-"""Unit tests of formlab.filtering on small constructed signals and tracks."""
+"""Unit tests of formlab.timeseries, formlab.filtering and formlab.cleaning on small constructed signals and tracks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from formlab import ConfigError, InputError, PoseTrack, TrackMeta
+from formlab import cleaning as C
 from formlab import filtering as F
+from formlab import timeseries as T
 
 
 def sine(fps: float, seconds: float = 10.0, freq_hz: float = 0.5, noise: float = 0.0, seed: int = 0):
@@ -22,12 +24,12 @@ def rms(a):
 
 # ----------------------------------------------------------------------------- sampling
 def test_sample_rate_from_timestamps_or_rate():
-    assert F.sample_rate_hz(np.arange(10) / 25.0) == pytest.approx(25.0)
-    assert F.sample_rate_hz(fs_hz=60) == 60.0
+    assert T.sample_rate_hz(np.arange(10) / 25.0) == pytest.approx(25.0)
+    assert T.sample_rate_hz(fs_hz=60) == 60.0
     with pytest.raises(ConfigError):
-        F.sample_rate_hz()
+        T.sample_rate_hz()
     with pytest.raises(ConfigError):
-        F.sample_rate_hz(np.arange(3.0), fs_hz=30)
+        T.sample_rate_hz(np.arange(3.0), fs_hz=30)
 
 
 # ----------------------------------------------------------------------------- Butterworth
@@ -35,7 +37,7 @@ def test_sample_rate_from_timestamps_or_rate():
 def test_butterworth_removes_noise_without_lag(fps):
     t, clean, noisy = sine(fps, noise=0.1)
     cutoff_hz = 1.0
-    out = F.butterworth_lowpass(noisy, cutoff_hz=cutoff_hz, time_s=t)
+    out = T.butterworth_lowpass(noisy, cutoff_hz=cutoff_hz, time_s=t)
     # an ideal low-pass keeps the fraction 2 * cutoff / fs of white noise's variance
     kept = np.sqrt(2 * cutoff_hz / fps)
     assert rms(out - clean) < 1.3 * kept * rms(noisy - clean)
@@ -47,13 +49,13 @@ def test_butterworth_removes_noise_without_lag(fps):
 
 def test_butterworth_same_result_from_rate_or_timestamps():
     t, _, noisy = sine(30, noise=0.1)
-    np.testing.assert_allclose(F.butterworth_lowpass(noisy, 3.0, time_s=t), F.butterworth_lowpass(noisy, 3.0, fs_hz=30))
+    np.testing.assert_allclose(T.butterworth_lowpass(noisy, 3.0, time_s=t), T.butterworth_lowpass(noisy, 3.0, fs_hz=30))
 
 
 def test_butterworth_keeps_gaps_and_filters_each_run():
     t, clean, noisy = sine(30, noise=0.05)
     noisy[100:120] = np.nan
-    out = F.butterworth_lowpass(noisy, 3.0, time_s=t)
+    out = T.butterworth_lowpass(noisy, 3.0, time_s=t)
     assert np.isnan(out[100:120]).all()
     assert np.isfinite(out[:100]).all() and np.isfinite(out[120:]).all()
     assert rms(out - clean) < rms(noisy - clean)
@@ -62,7 +64,7 @@ def test_butterworth_keeps_gaps_and_filters_each_run():
 def test_butterworth_short_runs_and_columns():
     x = np.column_stack([np.arange(10.0), np.arange(10.0) * 2])
     x[3, 0] = np.nan  # different NaN pattern per column
-    out = F.butterworth_lowpass(x, 2.0, fs_hz=30)
+    out = T.butterworth_lowpass(x, 2.0, fs_hz=30)
     assert out.shape == x.shape
     np.testing.assert_array_equal(out[:3, 0], x[:3, 0])  # 3-sample run: unchanged
     assert np.isnan(out[3, 0]) and np.isfinite(out[:, 1]).all()
@@ -74,18 +76,18 @@ def test_butterworth_uneven_timestamps():
     t = np.cumsum(rng.uniform(0.02, 0.045, size=400))  # variable frame rate around 30 fps
     clean = np.sin(2 * np.pi * 0.5 * t)
     noisy = clean + 0.1 * rng.normal(size=t.size)
-    out = F.butterworth_lowpass(noisy, 2.0, time_s=t)
+    out = T.butterworth_lowpass(noisy, 2.0, time_s=t)
     assert rms(out - clean) < 0.5 * rms(noisy - clean)
     assert np.isfinite(out).all()
 
 
 def test_butterworth_rejects_cutoff_above_nyquist():
     with pytest.raises(ConfigError, match="Nyquist"):
-        F.butterworth_lowpass(np.zeros(50), 6.0, fs_hz=5.0)
+        T.butterworth_lowpass(np.zeros(50), 6.0, fs_hz=5.0)
     with pytest.raises(ConfigError):
-        F.butterworth_lowpass(np.zeros(50), -1.0, fs_hz=30)
+        T.butterworth_lowpass(np.zeros(50), -1.0, fs_hz=30)
     with pytest.raises(InputError):
-        F.butterworth_lowpass(np.zeros(50), 1.0, time_s=np.zeros(50))
+        T.butterworth_lowpass(np.zeros(50), 1.0, time_s=np.zeros(50))
 
 
 # ----------------------------------------------------------------------------- Savitzky-Golay
@@ -93,7 +95,7 @@ def test_savgol_window_in_seconds_means_the_same_at_any_rate():
     errs = []
     for fps in (15, 30, 60):
         t, clean, noisy = sine(fps, noise=0.05, seed=fps)
-        out = F.savgol_smooth(noisy, 0.4, time_s=t)
+        out = T.savgol_smooth(noisy, 0.4, time_s=t)
         errs.append(rms(out - clean))
         assert rms(out - clean) < rms(noisy - clean)
     assert max(errs) < 0.05
@@ -101,13 +103,13 @@ def test_savgol_window_in_seconds_means_the_same_at_any_rate():
 
 def test_savgol_derivative_is_per_second():
     t = np.arange(100) / 50.0
-    v = F.savgol_smooth(3.0 * t + 1.0, 0.2, time_s=t, deriv=1)
+    v = T.savgol_smooth(3.0 * t + 1.0, 0.2, time_s=t, deriv=1)
     np.testing.assert_allclose(v, 3.0, atol=1e-9)
 
 
 def test_savgol_short_runs():
     x = np.array([1.0, 2.0, np.nan, 4.0, 5.0, 6.0, 7.0, 8.0])
-    out = F.savgol_smooth(x, 1.0, fs_hz=30, polyorder=2)
+    out = T.savgol_smooth(x, 1.0, fs_hz=30, polyorder=2)
     np.testing.assert_array_equal(out[:2], x[:2])  # too short for a parabola
     np.testing.assert_allclose(out[3:], x[3:])  # a line is kept exactly
     assert np.isnan(out[2])
@@ -120,10 +122,10 @@ def test_fill_gaps_respects_max_gap_in_seconds():
     x[10:13] = np.nan  # 3 frames = 0.1 s
     x[30:40] = np.nan  # 10 frames = 0.333 s
     x[:2] = np.nan  # leading: never filled
-    out = F.fill_gaps(x, t, max_gap_s=0.2)
+    out = T.fill_gaps(x, t, max_gap_s=0.2)
     np.testing.assert_allclose(out[10:13], t[10:13])
     assert np.isnan(out[30:40]).all() and np.isnan(out[:2]).all()
-    out = F.fill_gaps(x, t, max_gap_s=0.34)
+    out = T.fill_gaps(x, t, max_gap_s=0.34)
     np.testing.assert_allclose(out[30:40], t[30:40])
 
 
@@ -133,16 +135,16 @@ def test_fill_gaps_same_duration_at_different_rates():
         x = np.sin(t)
         n_missing = int(round(0.3 * fps))  # a 0.3 s gap
         x[5 : 5 + n_missing] = np.nan
-        assert np.isfinite(F.fill_gaps(x, t, 0.35)).all()
-        assert np.isnan(F.fill_gaps(x, t, 0.25)).sum() == n_missing
+        assert np.isfinite(T.fill_gaps(x, t, 0.35)).all()
+        assert np.isnan(T.fill_gaps(x, t, 0.25)).sum() == n_missing
 
 
 def test_fill_gaps_pchip_is_smooth():
     t = np.arange(100) / 30.0
     x = np.sin(2 * t)
     x[40:45] = np.nan
-    out = F.fill_gaps(x, t, 0.3, method="pchip")
-    lin = F.fill_gaps(x, t, 0.3, method="linear")
+    out = T.fill_gaps(x, t, 0.3, method="pchip")
+    lin = T.fill_gaps(x, t, 0.3, method="linear")
     truth = np.sin(2 * t[40:45])
     np.testing.assert_allclose(out[40:45], truth, atol=5e-3)
     assert rms(out[40:45] - truth) < rms(lin[40:45] - truth)
@@ -152,22 +154,22 @@ def test_fill_gaps_pchip_is_smooth():
 def test_hampel_finds_spikes_not_movement():
     t, clean, noisy = sine(30, noise=0.01)
     noisy[[40, 150, 151]] += [1.0, -1.0, -1.0]  # 150 is where the sine moves fastest
-    mask = F.hampel_outliers(noisy, 0.5, time_s=t, min_deviation=0.1)
+    mask = T.hampel_outliers(noisy, 0.5, time_s=t, min_deviation=0.1)
     assert set(np.flatnonzero(mask)) == {40, 150, 151}
 
 
 @pytest.mark.parametrize("fps", [10, 30, 60])
 def test_hampel_no_false_alarms_on_smooth_movement(fps):
     t, clean, noisy = sine(fps, freq_hz=0.7, noise=0.02, seed=fps)
-    assert not F.hampel_outliers(noisy, 0.5, time_s=t, min_deviation=0.1).any()
+    assert not T.hampel_outliers(noisy, 0.5, time_s=t, min_deviation=0.1).any()
 
 
 def test_hampel_ignores_nan_and_min_deviation():
     x = np.zeros(50)
     x[20] = 0.05
     x[30] = np.nan
-    assert F.hampel_outliers(x, 0.3, fs_hz=30).sum() == 1  # MAD 0: any deviation
-    assert F.hampel_outliers(x, 0.3, fs_hz=30, min_deviation=0.1).sum() == 0
+    assert T.hampel_outliers(x, 0.3, fs_hz=30).sum() == 1  # MAD 0: any deviation
+    assert T.hampel_outliers(x, 0.3, fs_hz=30, min_deviation=0.1).sum() == 0
 
 
 # ----------------------------------------------------------------------------- One-Euro
@@ -175,7 +177,7 @@ def test_one_euro_constant_signal_is_unchanged_and_nan_resets():
     t = np.arange(20) / 30.0
     x = np.full(20, 3.0)
     x[10] = np.nan
-    out = F.one_euro(x, t, min_cutoff_hz=1.0, beta=0.0)
+    out = T.one_euro(x, t, min_cutoff_hz=1.0, beta=0.0)
     assert np.isnan(out[10])
     np.testing.assert_allclose(out[np.arange(20) != 10], 3.0)
 
@@ -183,7 +185,7 @@ def test_one_euro_constant_signal_is_unchanged_and_nan_resets():
 def test_one_euro_matches_hand_computed_steps():
     t = np.array([0.0, 0.1, 0.3])
     x = np.array([0.0, 1.0, 1.0])
-    out = F.one_euro(x, t, min_cutoff_hz=1.0, beta=0.5, derivate_cutoff_hz=2.0)
+    out = T.one_euro(x, t, min_cutoff_hz=1.0, beta=0.5, derivate_cutoff_hz=2.0)
 
     def alpha(f, dt):
         return 1.0 / (1.0 + 1.0 / (2 * np.pi * f * dt))
@@ -201,7 +203,7 @@ def test_one_euro_uses_real_time():
     for fps in (10, 60):
         t = np.arange(int(4 * fps)) / fps
         x = np.where(t >= 1.0, 1.0, 0.0)
-        res[fps] = F.one_euro(x, t, min_cutoff_hz=0.5, beta=0.0)
+        res[fps] = T.one_euro(x, t, min_cutoff_hz=0.5, beta=0.0)
     at = lambda fps, s: res[fps][int(round(s * fps))]  # noqa: E731
     for s in (1.5, 2.0, 3.0):
         assert at(10, s) == pytest.approx(at(60, s), abs=0.08)
@@ -209,18 +211,18 @@ def test_one_euro_uses_real_time():
 
 def test_one_euro_beta_reduces_lag():
     t, clean, noisy = sine(30, noise=0.0)
-    slow = F.one_euro(clean, t, min_cutoff_hz=0.2, beta=0.0)
-    fast = F.one_euro(clean, t, min_cutoff_hz=0.2, beta=5.0)
+    slow = T.one_euro(clean, t, min_cutoff_hz=0.2, beta=0.0)
+    fast = T.one_euro(clean, t, min_cutoff_hz=0.2, beta=5.0)
     assert rms(fast - clean) < 0.5 * rms(slow - clean)
 
 
 def test_one_euro_validates():
     with pytest.raises(ConfigError):
-        F.one_euro(np.zeros(5), np.arange(5.0), min_cutoff_hz=0.0, beta=1.0)
+        T.one_euro(np.zeros(5), np.arange(5.0), min_cutoff_hz=0.0, beta=1.0)
     with pytest.raises(InputError):
-        F.one_euro(np.zeros(5), np.zeros(5), min_cutoff_hz=1.0, beta=1.0)
+        T.one_euro(np.zeros(5), np.zeros(5), min_cutoff_hz=1.0, beta=1.0)
     with pytest.raises(ConfigError):
-        F.OneEuroParams(min_cutoff_hz=1.0, beta=-1.0)
+        T.OneEuroParams(min_cutoff_hz=1.0, beta=-1.0)
 
 
 # ----------------------------------------------------------------------------- tracks
@@ -298,17 +300,17 @@ def test_filter_by_confidence():
 
 def test_clean_track_default_chain():
     tr, clean = make_track()
-    out = F.clean_track(tr)
+    out = C.clean_track(tr)
     steps = [p["step"] for p in out.meta.provenance]
     assert steps == ["fix_left_right_swaps", "reject_outliers", "reject_implausible_bones",
                      "filter_by_confidence", "interpolate_gaps", "one_euro_filter"]
     assert rms(out.xy_px - clean) < rms(tr.xy_px - clean)
-    bw = F.clean_track(tr, F.CleanOptions(smoothing="butterworth"))
+    bw = C.clean_track(tr, C.CleanOptions(smoothing="butterworth"))
     assert bw.meta.provenance[-1]["step"] == "butterworth_filter"
     with pytest.raises(ConfigError):
-        F.CleanOptions(smoothing="kalman")
+        C.CleanOptions(smoothing="kalman")
     with pytest.raises(InputError):
-        F.clean_track(np.zeros((3, 33, 2)))
+        C.clean_track(np.zeros((3, 33, 2)))
 
 
 # ----------------------------------------------------------------------------- outliers and swaps
@@ -346,9 +348,9 @@ def swap(track: PoseTrack, frames, group_lr):
 
 def test_fix_left_right_swaps_undoes_a_momentary_swap():
     tr = walking_track()
-    legs = F._group_indices("leg")
+    legs = C._group_indices("leg")
     bad = swap(tr, [50, 51, 52], legs)
-    fixed = F.fix_left_right_swaps(bad)
+    fixed = C.fix_left_right_swaps(bad)
     np.testing.assert_allclose(fixed.xy_px, tr.xy_px)
     np.testing.assert_allclose(fixed.visibility, tr.visibility)  # confidences follow their landmark
     np.testing.assert_allclose(fixed.world_m, tr.world_m)
@@ -357,12 +359,12 @@ def test_fix_left_right_swaps_undoes_a_momentary_swap():
 
 def test_fix_left_right_swaps_leaves_clean_and_long_labellings_alone():
     tr = walking_track()
-    out = F.fix_left_right_swaps(tr)
+    out = C.fix_left_right_swaps(tr)
     np.testing.assert_array_equal(out.xy_px, tr.xy_px)
     # swapped for 2 s: consistently labelled, so MediaPipe is trusted
-    arms = F._group_indices("arm")
+    arms = C._group_indices("arm")
     long = swap(tr, range(30, 90), arms)
-    np.testing.assert_array_equal(F.fix_left_right_swaps(long).xy_px, long.xy_px)
+    np.testing.assert_array_equal(C.fix_left_right_swaps(long).xy_px, long.xy_px)
 
 
 def test_fix_left_right_swaps_duration_is_in_seconds():
@@ -370,8 +372,8 @@ def test_fix_left_right_swaps_duration_is_in_seconds():
     for fps in (10, 60):
         tr = walking_track(n=int(4 * fps), fps=fps)
         frames = range(int(2 * fps), int(2.1 * fps))
-        bad = swap(tr, frames, F._group_indices("arm"))
-        np.testing.assert_allclose(F.fix_left_right_swaps(bad).xy_px, tr.xy_px)
+        bad = swap(tr, frames, C._group_indices("arm"))
+        np.testing.assert_allclose(C.fix_left_right_swaps(bad).xy_px, tr.xy_px)
 
 
 def test_reject_outliers_removes_a_glitch_only():
@@ -379,11 +381,11 @@ def test_reject_outliers_removes_a_glitch_only():
     xy = tr.xy_px.copy()
     xy[60, 15] += [0, 150]  # the left wrist jumps 150 px for one frame
     bad = tr.replace(xy_px=xy)
-    out = F.reject_outliers(bad)
+    out = C.reject_outliers(bad)
     removed = np.argwhere(np.isnan(out.xy_px[..., 0]))
     assert removed.tolist() == [[60, 15]]
     assert np.isnan(out.world_m[60, 15]).all()
-    assert not np.isnan(F.reject_outliers(tr).xy_px).any()  # nothing removed from a clean swing
+    assert not np.isnan(C.reject_outliers(tr).xy_px).any()  # nothing removed from a clean swing
 
 
 def test_reject_implausible_bones_blames_the_right_landmark():
@@ -391,7 +393,7 @@ def test_reject_implausible_bones_blames_the_right_landmark():
     xy = tr.xy_px.copy()
     xy[40, [27, 29, 31]] += [0, 400]  # left foot thrown far: the shank is too long
     xy[70, 13] += [300, 0]  # left elbow thrown: upper arm and forearm too long
-    out = F.reject_implausible_bones(tr.replace(xy_px=xy))
+    out = C.reject_implausible_bones(tr.replace(xy_px=xy))
     removed = {tuple(x) for x in np.argwhere(np.isnan(out.xy_px[..., 0])).tolist()}
     assert removed == {(40, 27), (40, 29), (40, 31), (70, 13)}
     assert out.meta.provenance[-1]["params"]["n_removed"] == len(removed)
@@ -401,6 +403,6 @@ def test_clean_track_fills_what_it_removes():
     tr = walking_track()
     xy = tr.xy_px.copy()
     xy[60, 15] += [0, 150]
-    out = F.clean_track(tr.replace(xy_px=xy))
+    out = C.clean_track(tr.replace(xy_px=xy))
     assert np.isfinite(out.xy_px).all()
     assert abs(out.xy_px[60, 15, 1] - tr.xy_px[60, 15, 1]) < 15

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 import formlab
-from formlab import barbell, filtering
+from formlab import barbell, timeseries
 from formlab.plate_tracker import track_plate
 
 ANNOTATED = "barpath-lukestynes__small-squat"
@@ -72,7 +72,7 @@ def evaluate_other() -> dict:
     plate = track_plate(video, clean)
     seconds = time.perf_counter() - t0
     c = plate.centre_xy_px
-    smooth = filtering.butterworth_lowpass(filtering.fill_gaps(c, clean.time_s, 0.3), 3.0, time_s=clean.time_s)
+    smooth = timeseries.butterworth_lowpass(timeseries.fill_gaps(c, clean.time_s, 0.3), 3.0, time_s=clean.time_s)
     jitter_px = float(np.sqrt(np.nanmean(((c - smooth) ** 2).sum(axis=1))))
     path = barbell.bar_path(clean, "plate", plate=plate)
     return {"found": float(plate.found.mean()), "template": float((plate.how == "template").mean()),
