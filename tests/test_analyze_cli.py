@@ -196,3 +196,14 @@ def test_python_api_on_a_track_and_extra_outputs(tmp_path):
         analyze(track, "lunges!")
     with pytest.raises(InputError, match="no such file"):
         analyze(tmp_path / "none.mp4", "squat")
+
+
+@pytest.mark.media
+def test_ctrl_c_during_analyze_leaves_no_partial_file(tmp_path, capsys, ctrl_c_after):
+    from formlab.cli import main
+
+    ctrl_c_after(20)
+    out = tmp_path / "out"
+    assert main(["analyze", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert not out.exists()  # the folder it created for this run is removed again
