@@ -123,6 +123,7 @@ def test_front_squat_writes_feedback_flags_video_and_worst_frames(tmp_path, samp
         assert set(reps[c]) <= {"pass", "fail", "not_assessable"}, c
         assert summary["form"]["checks"][c]["frames"]["fail"] == int((fb[c] == "fail").sum())
     assert reps["depth"].isin(["pass", "fail"]).all()  # depth is reported for every rep (side view)
+    assert summary["bar_path"]["choice"].startswith("grip centre: no plate")  # dumbbells: no plate to track
     assert summary["form"]["failed_checks"] == [c for c in summary["form"]["checks"]
                                                 if summary["form"]["checks"][c]["failed_reps"]]
     with av.open(str(out / "annotated.mp4")) as c:
@@ -207,3 +208,12 @@ def test_ctrl_c_during_analyze_leaves_no_partial_file(tmp_path, capsys, ctrl_c_a
     assert main(["analyze", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
     assert "interrupted" in capsys.readouterr().err
     assert not out.exists()  # the folder it created for this run is removed again
+
+
+@pytest.mark.media
+def test_auto_bar_uses_the_plate_when_one_is_seen(sample_path):
+    result = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat")
+    assert result.path.method == "plate" and result.path.info["auto"].startswith("plate found in")
+    assert result.summary()["bar_path"]["choice"] == result.path.info["auto"]
+    grip = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat", bar_method="grip_centre")
+    assert grip.path.method == "grip_centre" and grip.summary()["bar_path"]["choice"] == "as requested"
