@@ -364,3 +364,43 @@ def save_feedback(feedback: pd.DataFrame, path: str | os.PathLike) -> Path:
         if isinstance(table[c].dtype, pd.CategoricalDtype):
             table[c] = table[c].astype(str)
     return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))
+
+
+def status_counts(feedback: pd.DataFrame, per_rep: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How often each check passed, failed or could not judge: frames, seconds and reps.
+
+    Parameters
+    ----------
+    feedback : DataFrame
+        From :func:`evaluate_form`.
+    per_rep : DataFrame, optional
+        From :func:`form_per_rep`; adds the reps in which each check failed.
+
+    Returns
+    -------
+    DataFrame
+        One row per check (index: the check name) with ``title``,
+        ``pass_frames``, ``fail_frames``, ``not_assessable_frames``,
+        ``fail_s`` (failing frames times the median frame interval) and,
+        with ``per_rep``, ``failed_reps`` (how many) and ``failed_rep_numbers``
+        (e.g. ``"1, 3"``).
+    """
+    t = feedback["time_s"].to_numpy(dtype=float)
+    dt = np.diff(t)
+    dt = dt[np.isfinite(dt) & (dt > 0)]
+    frame_s = float(np.median(dt)) if dt.size else float("nan")
+    rows = []
+    for name in check_columns(feedback):
+        status = feedback[name].to_numpy(dtype=object)
+        row = {"check": name, "title": CHECKS[name].title, "pass_frames": int(np.sum(status == PASS)),
+               "fail_frames": int(np.sum(status == FAIL)), "not_assessable_frames": int(np.sum(status == NOT_ASSESSABLE))}
+        row["fail_s"] = row["fail_frames"] * frame_s
+        if per_rep is not None:
+            failed = per_rep.loc[per_rep[name] == FAIL, "rep"].tolist() if name in per_rep else []
+            row["failed_reps"] = len(failed)
+            row["failed_rep_numbers"] = ", ".join(str(int(r)) for r in failed)
+        rows.append(row)
+    columns = ["check", "title", "pass_frames", "fail_frames", "not_assessable_frames", "fail_s"]
+    if per_rep is not None:
+        columns += ["failed_reps", "failed_rep_numbers"]
+    return pd.DataFrame(rows, columns=columns).set_index("check")
