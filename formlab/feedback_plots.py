@@ -503,8 +503,7 @@ def plot_feedback_timeline(feedback: pd.DataFrame, *, checks: Sequence[str] | No
                 ax.plot(t[m], value[m], "o", color=STATUS_COLOURS[s], mec="black", ms=6, zorder=4)
         _status_strip(ax, t, status)
         ax.set_ylim(y0, y1)
-        unit = _UNIT_SYMBOL.get(check.unit, "") or "ratio"
-        ax.set_ylabel(unit, fontsize=8)
+        ax.set_ylabel(check.unit, fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(True, alpha=0.25)
         ax.set_title(f"{check.title}  ({check.value_column}; {_range_text(name, th)})", fontsize=8.5, loc="left")
