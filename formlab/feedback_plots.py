@@ -36,8 +36,8 @@ from .landmarks import LANDMARK_INDEX
 from .thresholds import FormThresholds
 from .viz import SIDE_COLOURS, draw_skeleton, show_image
 
-__all__ = ["CHECK_GEOMETRY", "STATUS_COLOURS", "plot_check_geometry", "plot_check_body", "plot_view_from_above",
-           "plot_feedback_timeline"]
+__all__ = ["CHECK_GEOMETRY", "STATUS_COLOURS", "plot_check_geometry", "plot_check_body", "plot_check_on_photos",
+           "plot_view_from_above", "plot_feedback_timeline", "body_axes"]
 
 STATUS_COLOURS = {k: "#%02x%02x%02x" % v for k, v in STATUS_COLORS.items()}
 """Matplotlib colours of the verdicts, the same as the annotated video's."""
@@ -63,17 +63,20 @@ class CheckGeometry:
         the forward-up plane) or front (widths along the left-right axis).
     side_column : str or None
         The feedback column holding each side's own value (``{side}`` filled in).
+    label_segment : int
+        Which segment's end carries each side's value.
     """
 
     segments: tuple[tuple[str, str], ...]
     reference: str | None
     plane: str
     side_column: str | None = None
+    label_segment: int = 0
 
 
 CHECK_GEOMETRY: dict[str, CheckGeometry] = {
     "start_position": CheckGeometry((("{side}_shoulder", "{side}_elbow"), ("{side}_elbow", "{side}_wrist")),
-                                    "horizontal", "sagittal", "{side}_wrist_below_shoulder_ratio"),
+                                    "horizontal", "sagittal", "{side}_wrist_below_shoulder_ratio", label_segment=1),
     "elbows_up": CheckGeometry((("{side}_shoulder", "{side}_elbow"),), "horizontal", "sagittal",
                                "{side}_upper_arm_elevation_deg"),
     "knees_out": CheckGeometry((("left_knee", "right_knee"), ("left_ankle", "right_ankle")), None, "frontal"),
@@ -167,6 +170,9 @@ def _draw_geometry(ax, points: np.ndarray, name: str, *, side_values: dict[str, 
     geometry = CHECK_GEOMETRY[name]
     up = -1.0 if y_down else 1.0
     first_pairs = {geometry.segments[0][0].format(side=s) for s in ("left", "right")} | {geometry.segments[0][0]}
+    label_start = geometry.segments[geometry.label_segment][0]
+    label_pairs = {label_start.format(side=s) for s in ("left", "right")} | {label_start}
+    is_angle = CHECKS[name].unit == "deg"
     for k, (a, b, side) in enumerate(_segments(geometry)):
         p, q = _point(points, a), _point(points, b)
         if not (np.isfinite(p).all() and np.isfinite(q).all()):
@@ -186,18 +192,21 @@ def _draw_geometry(ax, points: np.ndarray, name: str, *, side_values: dict[str, 
             ref_end = p + direction * length
             ax.plot([p[0], ref_end[0]], [p[1], ref_end[1]], ls="--", color="white" if y_down else "0.3", lw=1.6,
                     alpha=alpha, zorder=5)
-            a1 = np.degrees(np.arctan2(direction[1], direction[0]))
-            a2 = np.degrees(np.arctan2(q[1] - p[1], q[0] - p[0]))
-            lo_a, hi_a = sorted((a1, a2))
-            if hi_a - lo_a > 180:
-                lo_a, hi_a = hi_a, lo_a + 360
-            r = 0.45 * length
-            ax.add_patch(Arc(p, 2 * r, 2 * r, theta1=lo_a, theta2=hi_a, color="white" if y_down else "0.3",
-                             lw=1.4, alpha=alpha, zorder=5))
-        if side_values is not None and side in side_values and a in first_pairs:
+            if is_angle:  # (a height has only the level it is measured from)
+                a1 = np.degrees(np.arctan2(direction[1], direction[0]))
+                a2 = np.degrees(np.arctan2(q[1] - p[1], q[0] - p[0]))
+                lo_a, hi_a = sorted((a1, a2))
+                if hi_a - lo_a > 180:
+                    lo_a, hi_a = hi_a, lo_a + 360
+                r = 0.45 * length
+                ax.add_patch(Arc(p, 2 * r, 2 * r, theta1=lo_a, theta2=hi_a, color="white" if y_down else "0.3",
+                                 lw=1.4, alpha=alpha, zorder=5))
+        if side_values is not None and side in side_values and a in label_pairs:
             v = side_values[side]
             text = f"{side}: {_fmt(v, unit)}" if np.isfinite(v) else f"{side}: not used"
-            ax.annotate(text, q, xytext=(6, 6 * up * -1), textcoords="offset points", fontsize=8, color="black",
+            dx = 8 if side == "left" else -8  # the two sides' labels on opposite sides of their points
+            ax.annotate(text, q, xytext=(dx, 10 if side == "left" else -10), textcoords="offset points", fontsize=8,
+                        color="black", ha="left" if side == "left" else "right", va="center",
                         bbox=dict(boxstyle="round,pad=0.2", fc=colour, ec="none", alpha=0.85), zorder=7)
         elif geometry.plane == "frontal" and side == "centre":
             length = float(np.hypot(*(q - p)))
@@ -345,6 +354,48 @@ def plot_check_body(track, check: str, feedback: pd.DataFrame | None = None, fra
     return ax
 
 
+def plot_check_on_photos(check: str, photos, *, body: bool = True, height_in: float = 5.0,
+                         thresholds: FormThresholds | None = None):
+    """One check on several photos side by side: each photo with the geometry, then (``body``) its 3-D view.
+
+    Parameters
+    ----------
+    check : str
+        A name of :data:`formlab.checks.CHECKS`.
+    photos : mapping of label -> (image, track, feedback)
+        The photo (path or RGB array), its one-frame track and its feedback
+        table (:func:`formlab.feedback.evaluate_form`).
+    body : bool
+        Add :func:`plot_check_body` beside each photo.
+    height_in : float
+        Height of the figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    name = _check_name(check)
+    ratios = []
+    for image, track, _ in photos.values():
+        w, h = float(track.meta.width_px or 1), float(track.meta.height_px or 1)
+        ratios.append(w / h)
+        if body:
+            ratios.append(0.62)
+    fig, axes = plt.subplots(1, len(ratios), figsize=(height_in * sum(ratios) * 1.08 + 0.3, height_in),
+                             width_ratios=ratios, squeeze=False)
+    axes = list(axes[0])
+    for label, (image, track, fb) in photos.items():
+        ax = axes.pop(0)
+        plot_check_geometry(image, track, name, fb, frame=int(track.frame[0]), ax=ax, thresholds=thresholds)
+        ax.set_title(f"{label}\n" + ax.get_title(), fontsize=8.5, color=ax.title.get_color())
+        if body:
+            plot_check_body(track, name, fb, frame=int(track.frame[0]), ax=axes.pop(0), thresholds=thresholds)
+    fig.subplots_adjust(left=0.02, right=0.99, top=0.84, bottom=0.08, wspace=0.25)
+    return fig
+
+
 # --------------------------------------------------------------------------- camera view
 def plot_view_from_above(track, frame: int = 0, *, ax=None, thresholds=None, title: str | None = None):
     """The lifter's shoulder and hip lines seen from above, with the body's yaw and the view it gives.
@@ -421,10 +472,11 @@ def plot_feedback_timeline(feedback: pd.DataFrame, *, checks: Sequence[str] | No
                            width_in: float = 10.0, panel_height_in: float = 1.35):
     """Every check's measured value over time, with its threshold line(s) and its verdict per frame.
 
-    One panel per check: the measured value (its ``value_column``), the
-    threshold(s) as dashed red lines with the failing side shaded light red,
-    and along the bottom a strip of the verdict of each frame (green pass,
-    red fail, grey not assessable). Depth is judged once per rep, at its
+    One panel per check: the measured value (its ``value_column``; faint
+    where the check does not judge it), the threshold(s) as dashed red
+    lines with the failing side shaded light red, and along the bottom a
+    strip of the verdict of each frame (green pass, red fail, grey not
+    assessable). Depth is judged once per rep, at its
     bottom: those frames are marked with a dot in the verdict's colour.
     The right margin counts the frames of each verdict.
 
@@ -481,7 +533,9 @@ def plot_feedback_timeline(feedback: pd.DataFrame, *, checks: Sequence[str] | No
         status = feedback[name].to_numpy(dtype=object)
         for k, (a, b) in enumerate(spans):
             ax.axvspan(a, b, color="#f4a261", alpha=0.12, lw=0)
-        ax.plot(t, value, color="#1d3557", lw=1.2)
+        judged_value = np.where(status != NOT_ASSESSABLE, value, np.nan)
+        ax.plot(t, value, color="#1d3557", lw=1.0, alpha=0.3)  # faint where the check does not judge
+        ax.plot(t, judged_value, color="#1d3557", lw=1.3)
         lo, hi = pass_interval(name, th)
         finite = value[np.isfinite(value)]
         bounds = [b for b in (lo, hi) if b is not None]

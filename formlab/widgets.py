@@ -378,7 +378,7 @@ class ThresholdTuner:
                                                CSS["feedback_plot"], f"{CSS['feedback_plot']}-{c}")
                                for c in self.checks}
         self.counts_table = _add_classes(w.HTML(), CSS["counts"])
-        self.export_path = _add_classes(w.Text(value="thresholds.toml", description="file",
+        self.export_path = _add_classes(w.Text(value=str(Path("results") / "thresholds.toml"), description="file",
                                                layout=w.Layout(width="320px")), CSS["export_path"])
         self.export_button = _add_classes(w.Button(description="Export thresholds", icon="download",
                                                    button_style="primary"), CSS["export_button"])
@@ -422,12 +422,15 @@ class ThresholdTuner:
     def export(self, path: str | os.PathLike) -> Path | None:
         """Write the current thresholds to ``path`` (``.toml`` or ``.json``) and say how to use them.
 
-        Returns the path written, or None after showing the error (a bad
+        The folder is created if needed (the export box's default is
+        ``results/thresholds.toml``). Returns the path written, or None after showing the error (a bad
         suffix or an unwritable folder) in the export status.
         """
+        from ._files import ensure_dir
         from .thresholds import save_thresholds
 
         try:
+            ensure_dir(Path(path).parent)
             written = save_thresholds(self._thresholds, Path(path))
         except (FormlabError, OSError) as e:
             self.export_status.value = f"<span style='color:#c0392b'>not written: {html.escape(str(e))}</span>"
