@@ -412,7 +412,7 @@ _NOT_APPLICABLE = {
     "start_position": "the wrists or elbows are not seen",
     "elbows_up": "the bar is not in the front rack in this frame (the start-position check fails)",
     "knees_out": "the knees are not bent beyond knees_out.min_knee_flexion_deg",
-    "depth": "not the bottom of a rep (depth is judged once per rep; a photo on its own has no rep)",
+    "depth": "not the bottom of a rep (depth is judged once per rep, at its lowest frame; a photo alone is no rep)",
     "heels_down": "no standing baseline seen from the side",
 }
 

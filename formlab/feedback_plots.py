@@ -341,7 +341,8 @@ def plot_check_body(track, check: str, feedback: pd.DataFrame | None = None, fra
     if finite.any():
         lo, hi = pts[finite].min(axis=0), pts[finite].max(axis=0)
         pad = 0.12 * float(np.max(hi - lo))
-        ax.set_xlim(lo[0] - pad, hi[0] + pad)
+        pad_x = 2 * pad  # room for the side labels
+        ax.set_xlim(lo[0] - pad_x, hi[0] + pad_x)
         ax.set_ylim(lo[1] - pad, hi[1] + pad)
     ax.set_aspect("equal")
     ax.grid(True, alpha=0.3)

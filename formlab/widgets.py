@@ -370,7 +370,10 @@ class ThresholdTuner:
         self.frame_slider = _add_classes(
             w.IntSlider(value=int(frames[0]), min=int(frames[0]), max=int(frames[-1]), step=1, description="frame",
                         continuous_update=True, layout=w.Layout(width="520px")), CSS["frame"])
-        self.overlay = _add_classes(w.Image(format="jpeg"), CSS["overlay"])
+        height_px = self._canvas.shape[0] if self.frames is None else self.frames.size[1]
+        width_px = self._canvas.shape[1] if self.frames is None else self.frames.size[0]
+        self.overlay = _add_classes(w.Image(format="jpeg", layout=w.Layout(width=f"{width_px}px",
+                                                                            height=f"{height_px}px")), CSS["overlay"])
         self.frame_table = _add_classes(w.HTML(), CSS["frame_table"])
         self.rep_plot = _add_classes(w.Image(format="png", layout=w.Layout(width="100%")), CSS["rep_plot"])
         self.reps_label = _add_classes(w.HTML(), CSS["reps"])
@@ -531,6 +534,7 @@ class ThresholdTuner:
                         f"<td>{int(r['not_assessable_frames'])}</td>"
                         f"<td class='failed-reps' data-check='{name}'>{reps}</td></tr>")
         self.counts_table.value = (
+            "<style>.formlab-counts-table td, .formlab-counts-table th {padding: 1px 12px 1px 0}</style>"
             "<table class='formlab-counts-table'><thead><tr><th>check</th><th>failing frames</th><th>failing s</th>"
             "<th>passing frames</th><th>not assessable</th><th>failed reps</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
@@ -594,10 +598,11 @@ def _frame_table_html(table: pd.DataFrame, time_s: float, frame: int) -> str:
     for name, r in table.iterrows():
         colour = STATUS_COLOURS.get(r["status"], "#999")
         value = "" if not np.isfinite(r["value"]) else f"{r['value']:.2f}"
-        lo = "" if not np.isfinite(r["passes_from"]) else f"{r['passes_from']:g}"
-        hi = "" if not np.isfinite(r["passes_to"]) else f"{r['passes_to']:g}"
+        lo, hi = r["passes_from"], r["passes_to"]
+        passes = (f"{lo:g} to {hi:g}" if np.isfinite(lo) and np.isfinite(hi) else
+                  f"&ge; {lo:g}" if np.isfinite(lo) else f"&le; {hi:g}" if np.isfinite(hi) else "")
         rows.append(f"<tr><td>{html.escape(r['title'])}</td><td>{value} {html.escape(r['unit'])}</td>"
-                    f"<td>{lo}..{hi}</td><td style='color:{colour};font-weight:bold'>{r['status']}</td>"
+                    f"<td>{passes}</td><td style='color:{colour};font-weight:bold'>{r['status']}</td>"
                     f"<td><small>{html.escape(r['why'])}</small></td></tr>")
     return (f"<div>frame {frame}, {time_s:.2f} s</div><table><thead><tr><th>check</th><th>value</th>"
             f"<th>passes</th><th>verdict</th><th>why</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
