@@ -6,10 +6,11 @@ press on a widget reaches the kernel and redraws the output. Screenshots go
 to ``tests/output/test_browser_notebooks/<test>/``.
 
 The harness (server, browser, notebook actions) is ``tests/browser_harness.py``.
-Two small notebooks written by the tests themselves prove the harness actions
-that the notebook-5 (threshold and prominence sliders) and notebook-3 (inline
-video) tests will need: a slider moved with the keyboard re-renders text and
-plot, and an embedded H.264 MP4 plays.
+Two small notebooks written by the tests themselves check the harness actions
+on their own (a slider moved with the keyboard re-renders text and plot; an
+embedded H.264 MP4 plays); then notebook 5's threshold tuner is driven with
+the keyboard (a threshold slider and the prominence slider change the failing
+counts, the plots and the reps) and notebook 3's annotated video is played.
 """
 
 from __future__ import annotations
@@ -154,6 +155,13 @@ def _wait_for_change(nb, locator, attribute: str | None, before: str, timeout_s:
     return locator.get_attribute(attribute) if attribute else locator.inner_text()
 
 
+def _move_slider(nb, slider, presses: int, readout: str) -> None:
+    """Press ArrowRight on a slider ``presses`` times and wait until its readout shows ``readout``."""
+    nb.press_slider(slider, "ArrowRight", times=presses)
+    nb.page.wait_for_function("([el, text]) => el.innerText.trim() === text",
+                              arg=[slider.locator(".widget-readout").element_handle(), readout], timeout=30_000)
+
+
 def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, test_output_dir):
     """Run notebook 5 from JupyterLab's menu, then move a threshold slider and the prominence slider with the
     keyboard: the failing-frame count, the check's plot and the detected reps change."""
@@ -179,9 +187,7 @@ def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, te
         counts_before = counts.inner_text()
         slider = tuner.locator(".formlab-threshold-elbows_up-max_upper_arm_drop_deg").first
         assert nb.slider_readout(slider) == "45"
-        nb.press_slider(slider, "ArrowRight", times=10)
-        nb.page.wait_for_function("el => el.innerText.trim() === '55'",
-                                  arg=slider.locator(".widget-readout").element_handle(), timeout=30_000)
+        _move_slider(nb, slider, 10, "55")
         _wait_for_change(nb, counts, None, counts_before)
         nb.wait_idle()
         assert elbows_plot.get_attribute("src") != plot_before, "the elbows plot was not redrawn"
@@ -197,9 +203,7 @@ def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, te
         rep_plot_before = rep_plot.get_attribute("src")
         prominence = tuner.locator(".formlab-detector-min_prominence_frac").first
         assert nb.slider_readout(prominence) == "0.50"
-        nb.press_slider(prominence, "ArrowRight", times=10)
-        nb.page.wait_for_function("el => el.innerText.trim() === '1.00'",
-                                  arg=prominence.locator(".widget-readout").element_handle(), timeout=30_000)
+        _move_slider(nb, prominence, 10, "1.00")
         _wait_for_change(nb, reps_label, None, label_before)
         nb.wait_idle()
         reps_after = int(tuner.locator(".formlab-rep-count").first.inner_text())
