@@ -33,7 +33,6 @@ $(VENV)/.formlab-installed: pyproject.toml
 	touch $@
 
 demo: setup
-	mkdir -p $(DEMO_OUT)
 	$(BIN)/formlab analyze sample:$(DEMO_SAMPLE) --exercise front_squat -o $(DEMO_OUT)
 
 # The bar figures of the default clip, committed in figures/.

@@ -270,12 +270,19 @@ def _save_png(rgb: np.ndarray, path: Path) -> Path:
     return atomic_write(path, lambda tmp: Image.fromarray(rgb).save(tmp, format="PNG"))
 
 
-def _read_frame(source: str | os.PathLike, frame: int) -> np.ndarray:
+def _read_frames(source: str | os.PathLike, frames: set[int]) -> dict[int, np.ndarray]:
+    """The RGB pixels of some frames of a video (one decoding pass), or of a photo (frame 0)."""
     if media_kind(source) == "image":
-        return read_image(source)[0]
-    for fr in iter_video_frames(source, start_frame=int(frame), end_frame=int(frame) + 1):
-        return fr.rgb
-    raise InputError(f"{source}: has no frame {frame}")
+        return {f: read_image(source)[0] for f in frames}
+    found: dict[int, np.ndarray] = {}
+    if frames:
+        for fr in iter_video_frames(source, start_frame=min(frames), end_frame=max(frames) + 1):
+            if fr.index in frames:
+                found[fr.index] = fr.rgb
+    missing = sorted(set(frames) - set(found))
+    if missing:
+        raise InputError(f"{source}: has no frame {missing[0]}")
+    return found
 
 
 def write_annotated_image(image: str | os.PathLike, track: PoseTrack, feedback: pd.DataFrame | None,
@@ -302,9 +309,10 @@ def save_worst_frames(source: str | os.PathLike, track: PoseTrack, feedback: pd.
     """
     out_dir = ensure_dir(out_dir)
     worst = worst_frames(feedback)
+    pixels = _read_frames(source, {int(f) for f in worst["frame"]})
     paths = []
     for _, w in worst.iterrows():
-        rgb = _read_frame(source, int(w["frame"]))
+        rgb = pixels[int(w["frame"])]
         picture = annotate_frame(rgb, track, feedback, int(w["frame"]), reps=reps, bar_xy_px=bar_xy_px,
                                  highlight=w["check"], min_visibility=min_visibility)
         paths.append(_save_png(picture, out_dir / f"worst_{w['check']}_frame{int(w['frame'])}.png"))

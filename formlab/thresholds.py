@@ -555,14 +555,8 @@ def save_thresholds(thresholds: FormThresholds, path: str | os.PathLike) -> Path
 
 
 def _read_toml(text: str) -> dict[str, Any]:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef]
-        except ModuleNotFoundError:
-            raise ConfigError("reading TOML needs Python >= 3.11 (or the tomli package); "
-                              "use a .json thresholds file instead") from None
+    import tomllib
+
     return tomllib.loads(text)
 
 

@@ -83,3 +83,26 @@ def readonly_dir(tmp_path):
         if immutable:
             subprocess.run([shutil.which("chattr"), "-i", str(d)], check=False)
         d.chmod(0o755)
+
+
+@pytest.fixture
+def ctrl_c_after(monkeypatch, tmp_path):
+    """``ctrl_c_after(n)``: the n-th video frame given to MediaPipe raises KeyboardInterrupt, as a
+    user's Ctrl-C would; the cache goes to a fresh folder so no earlier result hides the interruption."""
+    from mediapipe.tasks.python.vision import PoseLandmarker
+
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "ctrl-c-cache"))
+    real = PoseLandmarker.detect_for_video
+
+    def arm(n: int) -> None:
+        calls = {"n": 0}
+
+        def interrupt(self, image, timestamp_ms):
+            calls["n"] += 1
+            if calls["n"] == n:
+                raise KeyboardInterrupt
+            return real(self, image, timestamp_ms)
+
+        monkeypatch.setattr(PoseLandmarker, "detect_for_video", interrupt)
+
+    return arm

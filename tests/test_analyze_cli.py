@@ -41,7 +41,7 @@ def test_unknown_exercise_fails_before_anything_is_done(tmp_path):
 @pytest.mark.parametrize("make,name,message", [
     (None, "missing.mp4", "missing.mp4: no such file"),
     (lambda p: p.write_text("x"), "notes.txt", "unsupported file type"),
-    (lambda p: __import__("PIL.Image").Image.new("RGB", (8, 8)).save(p), "photo.png", "needs a video, got a image"),
+    (lambda p: p.write_text("not a photo"), "photo.png", "photo.png: not a readable image"),
     (None, "sample:nope", "unknown sample 'nope'"),
 ])
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, make, name, message):
@@ -95,9 +95,83 @@ def test_analyze_writes_summary_reps_pose_and_figures(tmp_path, exercise, pose_f
 @pytest.mark.media
 def test_no_figures_option(tmp_path):
     out = tmp_path / "r"
-    r = run("analyze", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-figures", "--no-progress")
+    r = run("analyze", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-figures", "--no-video",
+            "--no-progress")
     assert r.returncode == 0, r.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["pose.csv", "pose.csv.json", "reps.csv", "summary.json"]
+    names = sorted(p.name for p in out.iterdir())
+    assert names[:5] == ["feedback.csv", "pose.csv", "pose.csv.json", "reps.csv", "summary.json"]
+    assert set(names[5:]) <= {"worst_frames"}
+
+
+@pytest.mark.media
+def test_front_squat_writes_feedback_flags_video_and_worst_frames(tmp_path, sample_path):
+    """The default clip: feedback.csv per frame, per-rep flags in reps.csv, the H.264 video, worst frames."""
+    import av
+
+    out = tmp_path / "fs"
+    r = run("analyze", "sample:squatAnalysis-rohanx01__squat", "-e", "front_squat", "-o", str(out), "--no-progress")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    fb = pd.read_csv(out / "feedback.csv")
+    assert len(fb) == summary["frames"] == 614 and {"frame", "time_s"} <= set(fb.columns)
+    checks = ["elbows_up", "knees_out", "feet_width", "start_position", "head_neutral", "depth"]
+    for c in checks:
+        assert set(fb[c]) <= {"pass", "fail", "not_assessable"}, c
+    reps = pd.read_csv(out / "reps.csv")
+    assert len(reps) == summary["reps"] == 2
+    for c in checks:
+        assert set(reps[c]) <= {"pass", "fail", "not_assessable"}, c
+        assert summary["form"]["checks"][c]["frames"]["fail"] == int((fb[c] == "fail").sum())
+    assert reps["depth"].isin(["pass", "fail"]).all()  # depth is reported for every rep (side view)
+    assert summary["bar_path"]["choice"].startswith("grip centre: no plate")  # dumbbells: no plate to track
+    assert summary["form"]["failed_checks"] == [c for c in summary["form"]["checks"]
+                                                if summary["form"]["checks"][c]["failed_reps"]]
+    with av.open(str(out / "annotated.mp4")) as c:
+        s = c.streams.video[0]
+        assert s.codec_context.name == "h264" and s.codec_context.pix_fmt == "yuv420p"
+        assert sum(1 for _ in c.decode(s)) == 614
+    for name in summary["form"]["failed_checks"]:
+        assert list((out / "worst_frames").glob(f"worst_{name}_frame*.png")), name
+
+
+@pytest.mark.media
+def test_thresholds_file_changes_the_verdicts(tmp_path):
+    from formlab.thresholds import save_thresholds, thresholds_for
+
+    lax = thresholds_for("front_squat").updated({"elbows_up": {"max_upper_arm_drop_deg": 89.0}})
+    path = save_thresholds(lax, tmp_path / "lax.toml")
+    base = ["analyze", "sample:squatAnalysis-rohanx01__squat", "-e", "front_squat", "--no-video", "--no-figures",
+            "--no-progress"]
+    assert run(*base, "-o", str(tmp_path / "default")).returncode == 0
+    r = run(*base, "-o", str(tmp_path / "lax"), "--thresholds", str(path))
+    assert r.returncode == 0, r.stderr
+    default = pd.read_csv(tmp_path / "default" / "feedback.csv")
+    relaxed = pd.read_csv(tmp_path / "lax" / "feedback.csv")
+    assert (relaxed["elbows_up"] == "fail").sum() < (default["elbows_up"] == "fail").sum()
+    summary = json.loads((tmp_path / "lax" / "summary.json").read_text())
+    assert summary["form"]["thresholds"]["elbows_up"]["max_upper_arm_drop_deg"] == 89.0
+    # a threshold out of range: one line naming the file and the field, nothing written
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"elbows_up": {"max_upper_arm_drop_deg": 120}}')
+    r = run(*base, "-o", str(tmp_path / "bad_out"), "--thresholds", str(bad))
+    one_line_error(r, "bad.json")
+    assert "max_upper_arm_drop_deg" in r.stderr and not (tmp_path / "bad_out").exists()
+
+
+@pytest.mark.media
+def test_a_photo_gets_form_feedback(tmp_path):
+    out = tmp_path / "photo"
+    r = run("analyze", "sample:ai-trainer__715_low_elbows", "-e", "front_squat", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "fails: elbows_up" in r.stdout
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["frames"] == 1 and summary["reps"] is None and summary["image"].endswith(".jpg")
+    assert summary["form"]["failed_checks"] == ["elbows_up"]
+    fb = pd.read_csv(out / "feedback.csv")
+    assert len(fb) == 1 and fb.loc[0, "elbows_up"] == "fail"
+    assert (out / "annotated.png").read_bytes()[:4] == b"\x89PNG"
+    r = run("analyze", "sample:ai-trainer__715_low_elbows", "-e", "auto", "-o", str(tmp_path / "x"))
+    one_line_error(r, "auto needs a video")
 
 
 def test_python_api_on_a_track_and_extra_outputs(tmp_path):
@@ -123,3 +197,23 @@ def test_python_api_on_a_track_and_extra_outputs(tmp_path):
         analyze(track, "lunges!")
     with pytest.raises(InputError, match="no such file"):
         analyze(tmp_path / "none.mp4", "squat")
+
+
+@pytest.mark.media
+def test_ctrl_c_during_analyze_leaves_no_partial_file(tmp_path, capsys, ctrl_c_after):
+    from formlab.cli import main
+
+    ctrl_c_after(20)
+    out = tmp_path / "out"
+    assert main(["analyze", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    assert not out.exists()  # the folder it created for this run is removed again
+
+
+@pytest.mark.media
+def test_auto_bar_uses_the_plate_when_one_is_seen(sample_path):
+    result = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat")
+    assert result.path.method == "plate" and result.path.info["auto"].startswith("plate found in")
+    assert result.summary()["bar_path"]["choice"] == result.path.info["auto"]
+    grip = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat", bar_method="grip_centre")
+    assert grip.path.method == "grip_centre" and grip.summary()["bar_path"]["choice"] == "as requested"

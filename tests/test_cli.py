@@ -82,20 +82,8 @@ def test_bad_options_and_outputs(tmp_path, readonly_dir):
 
 
 @pytest.mark.media
-def test_ctrl_c_exits_130_without_output(tmp_path, monkeypatch, capsys):
-    from mediapipe.tasks.python.vision import PoseLandmarker
-
-    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
-    calls = {"n": 0}
-    real = PoseLandmarker.detect_for_video
-
-    def interrupt(self, image, ts):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        return real(self, image, ts)
-
-    monkeypatch.setattr(PoseLandmarker, "detect_for_video", interrupt)
+def test_ctrl_c_exits_130_without_output(tmp_path, capsys, ctrl_c_after):
+    ctrl_c_after(3)
     out = tmp_path / "pose.csv"
     assert main(["extract", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
     assert "interrupted" in capsys.readouterr().err

@@ -111,25 +111,13 @@ def test_stride_and_range(sample_path):
     assert track.meta.options["stride"] == 3
 
 
-def test_interrupt_leaves_nothing_behind(tmp_path, monkeypatch, sample_path):
+def test_interrupt_leaves_nothing_behind(tmp_path, sample_path, ctrl_c_after):
     """Ctrl-C in the middle of a video: KeyboardInterrupt propagates, no cache entry, threads stopped."""
-    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
-    from mediapipe.tasks.python.vision import PoseLandmarker
-
-    calls = {"n": 0}
-    real = PoseLandmarker.detect_for_video
-
-    def interrupt(self, image, ts):
-        calls["n"] += 1
-        if calls["n"] == 5:
-            raise KeyboardInterrupt
-        return real(self, image, ts)
-
-    monkeypatch.setattr(PoseLandmarker, "detect_for_video", interrupt)
+    ctrl_c_after(5)
     before = threading.active_count()
     with pytest.raises(KeyboardInterrupt):
         formlab.extract(sample_path("tfjs-models__pose_squats"), progress=False)
-    assert not list((tmp_path / "cache").rglob("*.parquet"))
+    assert not list(tmp_path.rglob("*.parquet"))
     assert threading.active_count() <= before
 
 
