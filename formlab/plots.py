@@ -261,14 +261,15 @@ def plot_rep_detection(detection, *, ax=None, title: str | None = None, rejected
     ax.plot(t, d.smoothed, color="#1d3557", lw=1.6, label=f"smoothed ({d.params.cutoff_hz:g} Hz low-pass)")
     _reps_spans(ax, d.reps)
     sign = -1.0 if d.turning_point == "bottom" else 1.0
-    for r in d.reps:
+    beside = 0.012 * (t[-1] - t[0]) if t.size > 1 else 0.0  # the depth bar just left of the turning point
+    for k, r in enumerate(d.reps):
         i = int(np.searchsorted(d.frame, r.turn_frame))
         y = d.smoothed[i]
         ax.plot(t[i], y, "o", color=TURN_COLOUR, ms=6, zorder=4)
         ax.annotate(f"rep {r.number}", (t[i], y), xytext=(5, 0), textcoords="offset points", ha="left",
                     va="center", fontsize=8, color=TURN_COLOUR, fontweight="bold")
-        ax.plot([t[i], t[i]], [y, y - sign * d.threshold], color=TURN_COLOUR, lw=3, alpha=0.35,
-                solid_capstyle="butt")
+        ax.plot([t[i] - beside] * 2, [y, y - sign * d.threshold], color=TURN_COLOUR, lw=3, alpha=0.45,
+                solid_capstyle="butt", label="depth needed" if k == 0 else None)
     if rejected and d.rejected:
         for k, rej in enumerate(d.rejected):
             i = int(np.searchsorted(d.frame, rej["frame"]))
