@@ -149,7 +149,9 @@ def _even(n: int) -> int:
 def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: pd.DataFrame | None,
                           output: str | os.PathLike, *, reps: pd.DataFrame | None = None, bar_xy_px: Any = None,
                           trail_s: float = 2.0, depth_hold_s: float = 1.5, crf: int = 23,
-                          preset: str = "veryfast", min_visibility: float = 0.5, progress: bool = True) -> Path:
+                          preset: str = "veryfast", min_visibility: float = 0.5, progress: bool = True,
+                          start_frame: int = 0, end_frame: int | None = None,
+                          max_height_px: int | None = None) -> Path:
     """Write ``video`` with the pose, the feedback, the rep counter and the bar path drawn on every frame.
 
     Parameters
@@ -180,6 +182,13 @@ def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: 
         twice the speed of "medium").
     progress : bool
         Show a progress bar (tqdm; a widget in notebooks).
+    start_frame, end_frame : int
+        Half-open range of decoded frames to render (default: all), e.g. the
+        reps only; the video then starts at 0 s.
+    max_height_px : int, optional
+        Scale the picture down (after drawing, so the annotation keeps its
+        proportions) to at most this height, e.g. 480 for a small video to
+        embed in a notebook.
 
     Returns
     -------
@@ -194,6 +203,7 @@ def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: 
         If ``output`` is not an ``.mp4`` in a writable folder, or ``crf`` is out of range.
     """
     import av
+    from PIL import Image
     from tqdm.auto import tqdm
 
     output = Path(output)
@@ -205,8 +215,15 @@ def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: 
     if track.meta.width_px and (info.width_px, info.height_px) != (track.meta.width_px, track.meta.height_px):
         raise InputError(f"{video}: the video is {info.width_px}x{info.height_px} px but the track was made from "
                          f"{track.meta.width_px}x{track.meta.height_px} px frames")
+    if max_height_px is not None and int(max_height_px) < 16:
+        raise ConfigError(f"max_height_px = {max_height_px} is too small; use at least 16 (or None for full size)")
     overlays = _Overlays(track, feedback, reps, bar_xy_px, trail_s, depth_hold_s, min_visibility)
-    width, height = _even(info.width_px), _even(info.height_px)
+    shrink = min(1.0, int(max_height_px) / info.height_px) if max_height_px else 1.0
+    size = (max(2, int(round(info.width_px * shrink))), max(2, int(round(info.height_px * shrink))))
+    width, height = _even(size[0]), _even(size[1])
+    n_frames = (min(end_frame, info.n_frames) if end_frame is not None and info.n_frames else
+                end_frame if end_frame is not None else info.n_frames)
+    n_frames = max(0, n_frames - int(start_frame)) if n_frames else None
     fps = info.fps if np.isfinite(info.fps) and info.fps > 0 else (track.fps if np.isfinite(track.fps) else 30.0)
     rate = Fraction(fps).limit_denominator(1001)
     time_base = Fraction(1, 90000)
@@ -220,13 +237,18 @@ def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: 
             stream.codec_context.time_base = time_base
             stream.options = {"crf": str(int(crf)), "preset": preset}
             last_pts = -1
-            bar = tqdm(total=info.n_frames or None, desc=f"annotating {Path(video).name}", unit="frame",
+            first_s = None
+            bar = tqdm(total=n_frames or None, desc=f"annotating {Path(video).name}", unit="frame",
                        disable=not progress)
             try:
-                for fr in iter_video_frames(video):
-                    rgb = draw_overlay(fr.rgb, overlays(fr.index, fr.time_s))[:height, :width]
+                for fr in iter_video_frames(video, start_frame=int(start_frame), end_frame=end_frame):
+                    rgb = draw_overlay(fr.rgb, overlays(fr.index, fr.time_s))
+                    if shrink < 1.0:
+                        rgb = np.asarray(Image.fromarray(rgb).resize(size, Image.BILINEAR))
+                    rgb = rgb[:height, :width]
                     vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-                    pts = max(int(round(fr.time_s / time_base)), last_pts + 1)
+                    first_s = fr.time_s if first_s is None else first_s
+                    pts = max(int(round((fr.time_s - first_s) / time_base)), last_pts + 1)
                     vf.pts, vf.time_base = pts, time_base
                     last_pts = pts
                     for packet in stream.encode(vf):

@@ -191,3 +191,34 @@ CHECKS: dict[str, Check] = {c.name: c for c in (
 
 MESSAGES: dict[str, str] = {name: c.message for name, c in CHECKS.items()}
 """The feedback message of every check: the one place they are defined."""
+
+
+def pass_interval(name: str, thresholds: FormThresholds) -> tuple[float | None, float | None]:
+    """The interval of a check's measured value (its ``value_column``) that passes, as ``(low, high)``.
+
+    ``None`` is an open end. This is what a plot draws as the threshold
+    line(s) of a check; the verdict itself also depends on when the check
+    applies (elbows up only with the bar in the rack, knees out only with the
+    knees bent, depth only at rep bottoms) and, for the start position, on a
+    second criterion (wrists not below the elbows) that the interval does not
+    show.
+
+    Raises
+    ------
+    KeyError
+        For an unknown check name.
+    """
+    if name not in CHECKS:
+        raise KeyError(f"unknown check {name!r}; expected one of: {', '.join(CHECKS)}")
+    th = thresholds
+    return {
+        "start_position": (-th.start_position.max_wrist_shoulder_height_ratio,
+                           th.start_position.max_wrist_shoulder_height_ratio),
+        "elbows_up": (-th.elbows_up.max_upper_arm_drop_deg, None),
+        "knees_out": (1.0 - th.knees_out.max_knee_narrowing_ratio, None),
+        "feet_width": (th.feet_width.min_ankle_shoulder_ratio, th.feet_width.max_ankle_shoulder_ratio),
+        "head_neutral": (-th.head_neutral.max_head_drop_deg, None),
+        "depth": (th.depth.min_hip_below_knee_deg, None),
+        "torso_upright": (None, th.torso_upright.max_torso_lean_deg),
+        "heels_down": (None, th.heels_down.max_heel_rise_deg),
+    }[name]

@@ -12,9 +12,11 @@ estimated camera view (:mod:`formlab.view`), every posture measure
 (:mod:`formlab.posture`; angles in degrees, distances as ratios, the unit in
 each name) and one column per check of the exercise (:mod:`formlab.checks`)
 holding ``"pass"``, ``"fail"`` or ``"not_assessable"``. :func:`form_per_rep`
-turns that into one row per rep. Which checks run depends on the exercise
-(:data:`CHECKS_BY_EXERCISE`); the thresholds on its preset
-(:func:`formlab.thresholds.thresholds_for`) unless you pass your own.
+turns that into one row per rep, :func:`explain_frame` says why each check
+of one frame got its verdict, and :func:`status_counts` counts them. Which
+checks run depends on the exercise (:data:`CHECKS_BY_EXERCISE`); the
+thresholds on its preset (:func:`formlab.thresholds.thresholds_for`) unless
+you pass your own.
 """
 
 from __future__ import annotations
@@ -364,3 +366,103 @@ def save_feedback(feedback: pd.DataFrame, path: str | os.PathLike) -> Path:
         if isinstance(table[c].dtype, pd.CategoricalDtype):
             table[c] = table[c].astype(str)
     return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))
+
+
+def status_counts(feedback: pd.DataFrame, per_rep: pd.DataFrame | None = None) -> pd.DataFrame:
+    """How often each check passed, failed or could not judge: frames, seconds and reps.
+
+    Parameters
+    ----------
+    feedback : DataFrame
+        From :func:`evaluate_form`.
+    per_rep : DataFrame, optional
+        From :func:`form_per_rep`; adds the reps in which each check failed.
+
+    Returns
+    -------
+    DataFrame
+        One row per check (index: the check name) with ``title``,
+        ``pass_frames``, ``fail_frames``, ``not_assessable_frames``,
+        ``fail_s`` (failing frames times the median frame interval) and,
+        with ``per_rep``, ``failed_reps`` (how many) and ``failed_rep_numbers``
+        (e.g. ``"1, 3"``).
+    """
+    t = feedback["time_s"].to_numpy(dtype=float)
+    dt = np.diff(t)
+    dt = dt[np.isfinite(dt) & (dt > 0)]
+    frame_s = float(np.median(dt)) if dt.size else float("nan")
+    rows = []
+    for name in check_columns(feedback):
+        status = feedback[name].to_numpy(dtype=object)
+        row = {"check": name, "title": CHECKS[name].title, "pass_frames": int(np.sum(status == PASS)),
+               "fail_frames": int(np.sum(status == FAIL)), "not_assessable_frames": int(np.sum(status == NOT_ASSESSABLE))}
+        row["fail_s"] = row["fail_frames"] * frame_s
+        if per_rep is not None:
+            failed = per_rep.loc[per_rep[name] == FAIL, "rep"].tolist() if name in per_rep else []
+            row["failed_reps"] = len(failed)
+            row["failed_rep_numbers"] = ", ".join(str(int(r)) for r in failed)
+        rows.append(row)
+    columns = ["check", "title", "pass_frames", "fail_frames", "not_assessable_frames", "fail_s"]
+    if per_rep is not None:
+        columns += ["failed_reps", "failed_rep_numbers"]
+    return pd.DataFrame(rows, columns=columns).set_index("check")
+
+
+_NOT_APPLICABLE = {
+    "start_position": "the wrists or elbows are not seen",
+    "elbows_up": "the bar is not in the front rack in this frame (the start-position check fails)",
+    "knees_out": "the knees are not bent beyond knees_out.min_knee_flexion_deg",
+    "depth": "not the bottom of a rep (depth is judged once per rep, at its lowest frame; a photo alone is no rep)",
+    "heels_down": "no standing baseline seen from the side",
+}
+
+
+def explain_frame(feedback: pd.DataFrame, index: int, thresholds: FormThresholds | None = None) -> pd.DataFrame:
+    """Every check's verdict in one frame, with the measured value, the passing range and the reason.
+
+    Parameters
+    ----------
+    feedback : DataFrame
+        From :func:`evaluate_form`.
+    index : int
+        Row position in ``feedback`` (0 for a photo).
+    thresholds : FormThresholds, optional
+        Defaults to the ones the feedback was computed with.
+
+    Returns
+    -------
+    DataFrame
+        One row per check (index: the check name): ``title``, ``status``,
+        ``value`` (the check's measure), ``unit``, ``passes_from``,
+        ``passes_to`` (the passing range of :func:`formlab.checks.pass_interval`,
+        NaN for an open end) and ``why``: the message when it fails, and what
+        it could not judge when it is not assessable (the camera view, unseen
+        landmarks, or the check not applying to this frame).
+    """
+    from .checks import pass_interval
+
+    th = _thresholds_of(feedback, thresholds)
+    row = feedback.iloc[int(index)]
+    view = str(row["view"])
+    rows = []
+    for name in check_columns(feedback):
+        check = CHECKS[name]
+        status = str(row[name])
+        value = float(row[check.value_column]) if check.value_column in row else float("nan")
+        lo, hi = pass_interval(name, th)
+        if status == FAIL:
+            why = check.message
+        elif status == PASS:
+            why = ""
+        elif view not in check.views:
+            valid = ", ".join(v for v in ("front", "oblique", "side", "back") if v in check.views)
+            why = f"{'an' if view[0] in 'aeiou' else 'a'} {view} view cannot show it (judged in {valid} views)" if view != "unknown" else "no pose"
+        elif not np.isfinite(value):
+            why = (f"its landmarks are not seen (visibility below {th.landmarks.min_visibility:g}) or are on the "
+                   f"side facing away from the camera")
+        else:
+            why = _NOT_APPLICABLE.get(name, "does not apply to this frame")
+        rows.append({"check": name, "title": check.title, "status": status, "value": value, "unit": check.unit,
+                     "passes_from": np.nan if lo is None else lo, "passes_to": np.nan if hi is None else hi,
+                     "why": why})
+    return pd.DataFrame(rows).set_index("check")

@@ -1,4 +1,6 @@
-"""Figures of the bar (or load) path: position over time with the reps marked, and the sagittal path per rep.
+"""Figures of the bar (or load) path and of the rep detection.
+
+Bar path: position over time with the reps marked, and the sagittal path per rep.
 
 The article's "Barbell position in time" plots the wrist midpoint as X, -Y and
 Z in raw pixels, unsmoothed, with no reps marked. :func:`plot_bar_position`
@@ -7,6 +9,11 @@ smoothed (the raw trace faint behind), each rep shaded from start to end with
 its turning point marked, and Z labelled for what it is (relative to the hips,
 less reliable). :func:`plot_bar_path` draws the bar path in the sagittal
 plane (horizontal against vertical, equal scales) one rep at a time.
+:func:`plot_article_bar_position` redraws the article's figure as it was made
+(raw pixels, frame numbers), for comparison. :func:`plot_rep_detection`
+shows how :func:`formlab.reps.find_reps` read the reps off its signal: the
+raw and smoothed signal, each rep from start to end, and every candidate
+turning point it rejected, with the reason.
 
 All functions work with any Matplotlib backend (Agg included), draw into
 given axes when passed, and return the figure; nothing is shown or saved
@@ -164,6 +171,124 @@ def plot_bar_path(
     else:
         ax.text(0.5, 0.5, "no reps found", ha="center", va="center", transform=ax.transAxes)
     ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_article_bar_position(track, *, ax=None, title: str = "Barbell position in time"):
+    """The article's figure: the wrist midpoint's x, -y and z in raw pixels against the frame number.
+
+    As the article draws it: no smoothing, no units beyond pixels, the image
+    y flipped so that up is up, and MediaPipe's relative depth z scaled by
+    the picture's width (its normalised units) to pixels. Frames without a
+    pose are gaps.
+
+    Parameters
+    ----------
+    track : PoseTrack
+        The raw (uncleaned) track, as the article used it.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from .landmarks import LANDMARK_INDEX
+
+    wrists = [LANDMARK_INDEX["left_wrist"], LANDMARK_INDEX["right_wrist"]]
+    x_px = np.mean(track.xy_px[:, wrists, 0], axis=1)
+    y_px = np.mean(track.xy_px[:, wrists, 1], axis=1)
+    z_px = np.mean(track.z[:, wrists], axis=1) * float(track.meta.width_px or 1)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 4.8))
+    else:
+        fig = ax.figure
+    f = np.asarray(track.frame)
+    ax.plot(f, z_px, label="z", color="#1f77b4")
+    ax.plot(f, -y_px, label="y", color="#ff7f0e")
+    ax.plot(f, x_px, label="x", color="#2ca02c")
+    ax.legend()
+    ax.set_title(title)
+    return fig
+
+
+_SHORT_REASONS = (("the clip starts", "clip starts in it"), ("the clip ends", "clip ends first"),
+                  ("pose check", "pose check"), ("too shallow", "too shallow"), ("too brief", "too brief"),
+                  ("within", "near a deeper rep"), ("does not look", "wrong movement"))
+
+
+def _short_reason(reason: str) -> str:
+    return next((short for start, short in _SHORT_REASONS if reason.startswith(start)), reason[:20])
+
+
+def plot_rep_detection(detection, *, ax=None, title: str | None = None, rejected: bool = True,
+                       time_marker_s: float | None = None):
+    """The rep signal with the reps found on it and the candidates that were not reps.
+
+    Parameters
+    ----------
+    detection : RepDetection
+        From :func:`formlab.reps.detect_reps` or :func:`formlab.reps.find_reps`.
+    ax : Axes, optional
+    title : str, optional
+        Default: the detection's one-line description.
+    rejected : bool
+        Mark the rejected candidate turning points (grey crosses, with a short reason).
+    time_marker_s : float, optional
+        Draw a vertical line at this time (e.g. the frame shown beside the plot).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Notes
+    -----
+    The depth a turning point needed (``detection.threshold``: the larger of
+    ``min_prominence_frac`` times the movement's range and
+    ``min_prominence_m``) is drawn as a bar beside each rep's turning point,
+    so a rep that barely passes shows it.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(10, 3.2))
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9)  # fixed: quicker than a layout engine
+    else:
+        fig = ax.figure
+    d = detection
+    t = np.asarray(d.time_s, dtype=float)
+    ax.plot(t, d.signal, color="#1d3557", alpha=0.3, lw=0.8, label="signal")
+    ax.plot(t, d.smoothed, color="#1d3557", lw=1.6, label=f"smoothed ({d.params.cutoff_hz:g} Hz low-pass)")
+    _reps_spans(ax, d.reps)
+    sign = -1.0 if d.turning_point == "bottom" else 1.0
+    beside = 0.012 * (t[-1] - t[0]) if t.size > 1 else 0.0  # the depth bar just left of the turning point
+    for k, r in enumerate(d.reps):
+        i = int(np.searchsorted(d.frame, r.turn_frame))
+        y = d.smoothed[i]
+        ax.plot(t[i], y, "o", color=TURN_COLOUR, ms=6, zorder=4)
+        ax.annotate(f"rep {r.number}", (t[i], y), xytext=(5, 0), textcoords="offset points", ha="left",
+                    va="center", fontsize=8, color=TURN_COLOUR, fontweight="bold")
+        ax.plot([t[i] - beside] * 2, [y, y - sign * d.threshold], color=TURN_COLOUR, lw=3, alpha=0.45,
+                solid_capstyle="butt", label="depth needed" if k == 0 else None)
+    if rejected and d.rejected:
+        for k, rej in enumerate(d.rejected):
+            i = int(np.searchsorted(d.frame, rej["frame"]))
+            i = min(i, len(t) - 1)
+            y = d.smoothed[i] if np.isfinite(d.smoothed[i]) else np.nanmean(d.smoothed)
+            ax.plot(t[i], y, "x", color="0.45", ms=7, mew=1.5, label="rejected candidate" if k == 0 else None)
+            near_end = t[i] > t[0] + 0.85 * (t[-1] - t[0])
+            ax.annotate(_short_reason(str(rej["reason"])), (t[i], y), xytext=(-4 if near_end else 4, 4 * -sign),
+                        textcoords="offset points", fontsize=7, color="0.35", ha="right" if near_end else "left",
+                        va="bottom" if sign < 0 else "top")
+    if time_marker_s is not None:
+        ax.axvline(time_marker_s, color="black", lw=1.0, alpha=0.7)
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel(d.signal_name)
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower left" if d.turning_point == "bottom" else "upper left", fontsize=7, ncol=2)
+    ax.set_title(title if title is not None else
+                 f"{d.describe()}; needed depth {d.threshold:.3g} (range {d.range:.3g}, "
+                 f"prominence {d.params.min_prominence_frac:g})", fontsize=9)
     return fig
 
 

@@ -635,6 +635,35 @@ def detect_reps(track: PoseTrack, exercise: str | Exercise = "squat",
     return _detect_auto(track, params)
 
 
+def article_peaks(track: PoseTrack, turning_point: TurningPoint = "bottom") -> np.ndarray:
+    """The article's way of finding reps, kept as a baseline: every peak of the raw wrist height.
+
+    The article plots the wrist midpoint's height in raw pixels and suggests
+    reading reps off it with :func:`scipy.signal.find_peaks`. This does
+    exactly that, with SciPy's default parameters: the minima (``"bottom"``)
+    or maxima (``"top"``) of minus the wrists' mean image y, over the frames
+    where both wrists are known. It is not a rep detector: every wiggle of
+    landmark jitter is a peak (see :func:`find_reps` for what a rep is).
+
+    Returns
+    -------
+    ndarray of int
+        Decoded-frame indices (``track.frame``) of the peaks.
+    """
+    from scipy.signal import find_peaks
+
+    from .landmarks import LANDMARK_INDEX
+
+    if turning_point not in ("bottom", "top"):
+        raise ConfigError(f"turning_point must be 'bottom' or 'top', got {turning_point!r}")
+    wrists = [LANDMARK_INDEX["left_wrist"], LANDMARK_INDEX["right_wrist"]]
+    height = -np.mean(track.xy_px[:, wrists, 1], axis=1)  # up positive, the article's -Y
+    ok = np.isfinite(height)
+    signal = height[ok] if turning_point == "top" else -height[ok]
+    peaks, _ = find_peaks(signal)
+    return np.asarray(track.frame)[ok][peaks]
+
+
 def _detect_auto(track: PoseTrack, params: RepDetectorParams | None) -> RepDetection:
     scores = []
     for order, name in enumerate(AUTO_CANDIDATES):

@@ -136,3 +136,35 @@ def test_annotated_photo_and_inline_video(sample_path, sample_track, tmp_path, s
     assert html.startswith("<video") and "data:video/mp4;base64," in html
     with pytest.raises(InputError):
         annotate.show_video(tmp_path / "missing.mp4")
+
+
+def test_small_render_of_a_part_of_the_clip(sample_path, sample_track, tmp_path):
+    """A shortened, downscaled render (for embedding in a notebook) starts at 0 s and keeps the annotation."""
+    src, track = sample_path(SHORT), sample_track(SHORT)
+    reps = reps_from_manifest(SHORT, 5)
+    fb = evaluate_form(track, "squat", reps=reps)
+    info = probe_video(src)
+    out = annotate.write_annotated_video(src, track, fb, tmp_path / "part.mp4", reps=reps, progress=False,
+                                         start_frame=20, end_frame=50, max_height_px=240)
+    with av.open(str(out)) as c:
+        s = c.streams.video[0]
+        assert s.height == 240 and s.width % 2 == 0
+        assert s.width == pytest.approx(info.width_px * 240 / info.height_px, abs=2)
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(s)]
+    assert len(frames) == 30
+    assert probe_video(out).duration_s == pytest.approx(30 / info.fps, abs=1.5 / info.fps)
+    # the picture is the annotated full-size frame 20, scaled down
+    full = annotate.write_annotated_video(src, track, fb, tmp_path / "full.mp4", reps=reps, progress=False,
+                                          start_frame=20, end_frame=21)
+    with av.open(str(full)) as c:
+        big = next(c.decode(c.streams.video[0])).to_ndarray(format="rgb24")
+    from formlab.media import iter_video_frames
+
+    raw = next(iter_video_frames(src, start_frame=20, end_frame=21)).rgb
+    size = frames[0].shape[1::-1]
+    annotated = np.asarray(Image.fromarray(big).resize(size, Image.BILINEAR), dtype=float)
+    plain = np.asarray(Image.fromarray(raw).resize(size, Image.BILINEAR), dtype=float)
+    to_annotated, to_plain = np.abs(annotated - frames[0]).mean(), np.abs(plain - frames[0]).mean()
+    assert to_annotated < 0.5 * to_plain, (to_annotated, to_plain)  # codec noise only, and the drawing is there
+    with pytest.raises(annotate.ConfigError):
+        annotate.write_annotated_video(src, track, fb, tmp_path / "x.mp4", max_height_px=4, progress=False)

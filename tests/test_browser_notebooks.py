@@ -6,10 +6,11 @@ press on a widget reaches the kernel and redraws the output. Screenshots go
 to ``tests/output/test_browser_notebooks/<test>/``.
 
 The harness (server, browser, notebook actions) is ``tests/browser_harness.py``.
-Two small notebooks written by the tests themselves prove the harness actions
-that the notebook-5 (threshold and prominence sliders) and notebook-3 (inline
-video) tests will need: a slider moved with the keyboard re-renders text and
-plot, and an embedded H.264 MP4 plays.
+Two small notebooks written by the tests themselves check the harness actions
+on their own (a slider moved with the keyboard re-renders text and plot; an
+embedded H.264 MP4 plays); then notebook 5's threshold tuner is driven with
+the keyboard (a threshold slider and the prominence slider change the failing
+counts, the plots and the reps) and notebook 3's annotated video is played.
 """
 
 from __future__ import annotations
@@ -134,5 +135,112 @@ def test_harness_plays_an_inline_h264_video(lab_server, browser, test_output_dir
         assert state["duration"] == pytest.approx(2.0, abs=0.1)
         assert state["videoWidth"] == 160 and state["readyState"] >= 2
         nb.screenshot(video, test_output_dir / "inline_video.png")
+    finally:
+        nb.close()
+
+
+# --------------------------------------------------------------------------- notebook 5: the tuner
+TUNER_NOTEBOOK = "05_tuning_thresholds_with_widgets.ipynb"
+
+
+def _fail_frames(nb, check: str) -> int:
+    return int(nb.notebook.locator(f".formlab-counts td.fail-frames[data-check='{check}']").inner_text())
+
+
+def _wait_for_change(nb, locator, attribute: str | None, before: str, timeout_s: float = 60) -> str:
+    """Wait until an element's text (or attribute) differs from ``before``; return the new value."""
+    js = ("([el, attr, before]) => (attr ? el.getAttribute(attr) : el.innerText) !== before")
+    nb.page.wait_for_function(js, arg=[locator.element_handle(), attribute, before], timeout=timeout_s * 1000,
+                              polling=200)
+    return locator.get_attribute(attribute) if attribute else locator.inner_text()
+
+
+def _move_slider(nb, slider, presses: int, readout: str) -> None:
+    """Press ArrowRight on a slider ``presses`` times and wait until its readout shows ``readout``."""
+    nb.press_slider(slider, "ArrowRight", times=presses)
+    nb.page.wait_for_function("([el, text]) => el.innerText.trim() === text",
+                              arg=[slider.locator(".widget-readout").element_handle(), readout], timeout=30_000)
+
+
+def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, test_output_dir):
+    """Run notebook 5 from JupyterLab's menu, then move a threshold slider and the prominence slider with the
+    keyboard: the failing-frame count, the check's plot and the detected reps change."""
+    nb = LabNotebook.open(browser, lab_server, TUNER_NOTEBOOK, viewport=(1500, 1900))
+    try:
+        seconds = nb.run_all()
+        assert nb.error_texts() == []
+        tuner = nb.notebook.locator(".formlab-tuner").first
+        tuner.wait_for()
+        elbows_plot = tuner.locator(".formlab-feedback-plot-elbows_up img, img.formlab-feedback-plot-elbows_up").first
+        rep_plot = tuner.locator(".formlab-rep-plot img, img.formlab-rep-plot").first
+        rep_count = tuner.locator(".formlab-rep-count").first
+        counts = tuner.locator(".formlab-counts").first  # the widget's own element: its text changes in place
+        for el in (elbows_plot, rep_plot, rep_count, counts):
+            el.wait_for()
+        nb.screenshot(tuner.locator(".widget-hbox").first, test_output_dir / "tuner_controls_before.png")
+        nb.screenshot(counts, test_output_dir / "counts_before.png")
+        nb.screenshot(elbows_plot, test_output_dir / "elbows_plot_before.png")
+
+        # a threshold slider: elbows up, 10 steps of 1 deg to the right (45 -> 55 deg)
+        fails_before = _fail_frames(nb, "elbows_up")
+        plot_before = elbows_plot.get_attribute("src")
+        counts_before = counts.inner_text()
+        slider = tuner.locator(".formlab-threshold-elbows_up-max_upper_arm_drop_deg").first
+        assert nb.slider_readout(slider) == "45"
+        _move_slider(nb, slider, 10, "55")
+        _wait_for_change(nb, counts, None, counts_before)
+        nb.wait_idle()
+        assert elbows_plot.get_attribute("src") != plot_before, "the elbows plot was not redrawn"
+        fails_after = _fail_frames(nb, "elbows_up")
+        assert fails_after < fails_before, (fails_before, fails_after)
+        nb.screenshot(counts, test_output_dir / "counts_after_elbows_55.png")
+        nb.screenshot(elbows_plot, test_output_dir / "elbows_plot_after_55.png")
+
+        # the prominence slider: 0.50 -> 1.00 (only turning points as deep as the deepest count)
+        reps_before = int(rep_count.inner_text())
+        reps_label = tuner.locator(".formlab-reps").first  # the widget's own element (its content is replaced)
+        label_before = reps_label.inner_text()
+        rep_plot_before = rep_plot.get_attribute("src")
+        prominence = tuner.locator(".formlab-detector-min_prominence_frac").first
+        assert nb.slider_readout(prominence) == "0.50"
+        _move_slider(nb, prominence, 10, "1.00")
+        _wait_for_change(nb, reps_label, None, label_before)
+        nb.wait_idle()
+        reps_after = int(tuner.locator(".formlab-rep-count").first.inner_text())
+        assert (reps_before, reps_after) == (2, 1)
+        assert rep_plot.get_attribute("src") != rep_plot_before, "the rep plot was not redrawn"
+        nb.screenshot(rep_plot, test_output_dir / "rep_plot_after_prominence_1.png")
+        nb.screenshot(tuner.locator(".widget-hbox").first, test_output_dir / "tuner_controls_after.png")
+        assert nb.error_texts() == []
+        print(f"{TUNER_NOTEBOOK}: Run All took {seconds:.1f} s in JupyterLab; elbows failing frames "
+              f"{fails_before} -> {fails_after}; reps {reps_before} -> {reps_after}")
+    finally:
+        nb.close()
+
+
+# --------------------------------------------------------------------------- notebook 3: the inline video
+VIDEO_NOTEBOOK_3 = "03_video_analysis.ipynb"
+
+
+def test_notebook_3_inline_video_plays(lab_server, browser, test_output_dir):
+    """Notebook 3's annotated H.264 video, embedded in the output, plays in JupyterLab in Chromium."""
+    import re
+
+    nb = LabNotebook.open(browser, lab_server, VIDEO_NOTEBOOK_3)
+    try:
+        seconds = nb.run_all()
+        assert nb.error_texts() == []
+        video = nb.notebook.locator(".jp-OutputArea-output video").first
+        printed = nb.outputs().filter(has_text="03_annotated_reps.mp4").first.inner_text()
+        first, last = map(int, re.search(r"frames (\d+)-(\d+)", printed).groups())
+        state = nb.play_video(video)
+        fps = 30000 / 1001  # the clip's frame rate (29.97 fps)
+        assert state["duration"] == pytest.approx((last - first + 1) / fps, abs=0.15)
+        assert state["videoWidth"] == 270 and state["readyState"] >= 2
+        nb.screenshot(video, test_output_dir / "annotated_video_playing.png")
+        images = nb.output_images()
+        assert images.count() >= 2  # the feedback-over-time figure and the worst frames
+        nb.screenshot(images.first, test_output_dir / "feedback_over_time.png")
+        print(f"{VIDEO_NOTEBOOK_3}: Run All took {seconds:.1f} s in JupyterLab; video {state}")
     finally:
         nb.close()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
 
-from formlab.checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE, PASS, STATUSES
+from formlab.checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE, PASS, STATUSES, pass_interval
 from formlab.feedback import evaluate_form
 from formlab.thresholds import FormThresholds
 
@@ -223,3 +223,46 @@ def test_elbows_judged_only_in_the_rack():
     assert status_of("elbows_up", hanging, 0.0) == NOT_ASSESSABLE
     racked_low = with_changes(STANDING, upper_arm_elevation_deg=-60.0, wrist_below_shoulder_ratio=0.1)
     assert status_of("elbows_up", racked_low, 0.0) == FAIL
+
+
+# --------------------------------------------------------------------------- pass_interval
+def _measures_at(check: str, values: np.ndarray) -> pd.DataFrame:
+    """Measures where ``check`` applies (rack, bent knees, rep bottom) and its value is ``values``."""
+    n = len(values)
+    m = pd.DataFrame({"knee_flexion_deg": np.full(n, 90.0), "rep_bottom": np.ones(n, bool)})
+    for side in ("left", "right"):
+        m[f"{side}_wrist_below_shoulder_ratio"] = values if check == "start_position" else 0.0
+        m[f"{side}_wrist_above_elbow_ratio"] = 0.3
+        m[f"{side}_upper_arm_elevation_deg"] = values if check == "elbows_up" else 0.0
+    if check not in ("start_position", "elbows_up"):
+        m[CHECKS[check].value_column] = values
+    return m
+
+
+@pytest.mark.parametrize("check", list(CHECKS))
+@pytest.mark.parametrize("changes", [{}, {"elbows_up.max_upper_arm_drop_deg": 30.0,
+                                          "start_position.max_wrist_shoulder_height_ratio": 0.4,
+                                          "knees_out.max_knee_narrowing_ratio": 0.05,
+                                          "feet_width.min_ankle_shoulder_ratio": 1.0,
+                                          "feet_width.max_ankle_shoulder_ratio": 1.2,
+                                          "head_neutral.max_head_drop_deg": 20.0,
+                                          "depth.min_hip_below_knee_deg": 5.0,
+                                          "torso_upright.max_torso_lean_deg": 30.0,
+                                          "heels_down.max_heel_rise_deg": 10.0}])
+def test_pass_interval_is_where_the_margin_is_not_negative(check, changes):
+    th = TH.updated(changes)
+    lo, hi = pass_interval(check, th)
+    assert lo is not None or hi is not None
+    eps = 1e-3
+    probes, expected = [], []
+    for bound, inside_sign in ((lo, +1), (hi, -1)):
+        if bound is not None:
+            probes += [bound + inside_sign * eps, bound - inside_sign * eps]
+            expected += [True, False]
+    _, margin = CHECKS[check].evaluate(_measures_at(check, np.array(probes)), th)
+    assert list(margin >= 0) == expected, (check, lo, hi, margin)
+
+
+def test_pass_interval_unknown_check():
+    with pytest.raises(KeyError, match="unknown check"):
+        pass_interval("biceps", TH)

@@ -11,7 +11,8 @@ from formlab import ConfigError, InputError, OutputError
 from formlab.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS, STATUSES
 from formlab.exercises import exercise_names
 from formlab.feedback import (CHECKS_BY_EXERCISE, EXERCISES, OPTIONAL_CHECKS, checks_for, evaluate_form,
-                              form_per_rep, frame_messages, save_feedback, worst_frames)
+                              explain_frame, form_per_rep, frame_messages, save_feedback, status_counts,
+                              worst_frames)
 from formlab.thresholds import thresholds_for
 
 ARTICLE_COLUMNS = ["elbows_up", "knees_out", "feet_width", "start_position", "head_neutral", "depth"]
@@ -162,3 +163,38 @@ def test_save_feedback_csv(tmp_path):
     save_feedback(form_per_rep(fb, reps), tmp_path / "reps_form.csv")
     with pytest.raises(OutputError, match="written as .csv"):
         save_feedback(fb, tmp_path / "feedback.xlsx")
+
+
+def test_status_counts_frames_seconds_and_reps():
+    track, reps = squat_reps(bottoms=(5.0, -20.0), elbows=(-10.0, -60.0))
+    fb = evaluate_form(track, "front_squat", reps=reps)
+    counts = status_counts(fb, form_per_rep(fb, reps))
+    assert list(counts.index) == fb.attrs["checks"]
+    for name, row in counts.iterrows():
+        assert row["pass_frames"] + row["fail_frames"] + row["not_assessable_frames"] == len(fb)
+        assert row["fail_frames"] == int((fb[name] == FAIL).sum())
+        assert row["fail_s"] == pytest.approx(row["fail_frames"] / 30.0)
+    assert counts.loc["elbows_up", "fail_frames"] > 0
+    assert counts.loc["elbows_up", "failed_rep_numbers"] == "2" and counts.loc["elbows_up", "failed_reps"] == 1
+    assert counts.loc["depth", "failed_rep_numbers"] == "2"
+    assert counts.loc["knees_out", "not_assessable_frames"] == len(fb)  # side view
+    assert counts.loc["torso_upright", "failed_reps"] == 0 and counts.loc["torso_upright", "failed_rep_numbers"] == ""
+    assert "failed_reps" not in status_counts(fb).columns
+
+
+def test_explain_frame_gives_value_range_and_reason():
+    track, reps = squat_reps(bottoms=(5.0, -20.0), elbows=(-10.0, -60.0))  # side view
+    fb = evaluate_form(track, "front_squat", reps=reps)
+    bottom2 = int(np.flatnonzero(fb["depth"].to_numpy(dtype=object) == FAIL)[0])
+    table = explain_frame(fb, bottom2)
+    assert list(table.index) == fb.attrs["checks"]
+    assert table.loc["depth", "status"] == FAIL and table.loc["depth", "why"] == "Squat deeper"
+    assert table.loc["depth", "value"] == pytest.approx(fb.loc[bottom2, "hip_below_knee_deg"])
+    assert table.loc["elbows_up", "passes_from"] == -45.0 and np.isnan(table.loc["elbows_up", "passes_to"])
+    assert "side view cannot show it" in table.loc["knees_out", "why"] and "front, back" in table.loc["knees_out", "why"]
+    assert table.loc["torso_upright", "status"] == PASS and table.loc["torso_upright", "why"] == ""
+    standing = explain_frame(fb, 0)
+    assert standing.loc["depth", "status"] == NOT_ASSESSABLE and "bottom of a rep" in standing.loc["depth", "why"]
+    # stricter thresholds passed explicitly change the range shown
+    assert explain_frame(fb, 0, thresholds_for("front_squat").updated(
+        {"elbows_up.max_upper_arm_drop_deg": 30}))["passes_from"]["elbows_up"] == -30.0

@@ -49,3 +49,42 @@ def test_no_reps_and_missing_samples():
     fig2 = plot_bar_position(t, x, y)
     assert len(fig2.axes) == 2 and "0 reps" in fig2._suptitle.get_text()
     plt.close("all")
+
+
+def test_rep_detection_figure_marks_reps_and_rejected_candidates():
+    from formlab.plots import plot_rep_detection
+
+    t, x, y, _ = squats()
+    y = y.copy()
+    y[(t > 3.7) & (t < 4.3)] -= 0.08  # a small dip while standing: rejected as too shallow
+    det = find_reps(t, y, "bottom")
+    assert det.count == 3 and any("shallow" in r["reason"] for r in det.rejected)
+    fig = plot_rep_detection(det, time_marker_s=2.0)
+    ax = fig.axes[0]
+    dots = [ln for ln in ax.get_lines() if ln.get_marker() == "o"]
+    assert sorted(float(ln.get_xdata()[0]) for ln in dots) == [r.turn_s for r in det.reps]
+    crosses = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
+    assert len(crosses) == len(det.rejected)
+    assert "too shallow" in [a.get_text() for a in ax.texts]
+    assert "3 reps" in ax.get_title()
+    plt.close(fig)
+    assert len([ln for ln in plot_rep_detection(det, rejected=False).axes[0].get_lines()
+                if ln.get_marker() == "x"]) == 0
+    plt.close("all")
+
+
+def test_article_figure_is_raw_pixels_against_frames():
+    from synthetic_pose import exercise_track
+
+    from formlab.landmarks import LANDMARK_INDEX
+    from formlab.plots import plot_article_bar_position
+
+    track, _ = exercise_track("squat", n_reps=2, view="side")
+    fig = plot_article_bar_position(track)
+    lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
+    assert set(lines) == {"x", "y", "z"}
+    wrists = [LANDMARK_INDEX["left_wrist"], LANDMARK_INDEX["right_wrist"]]
+    np.testing.assert_allclose(lines["y"].get_ydata(), -track.xy_px[:, wrists, 1].mean(axis=1))
+    np.testing.assert_allclose(lines["x"].get_xdata(), track.frame)
+    np.testing.assert_allclose(lines["z"].get_ydata(), track.z[:, wrists].mean(axis=1) * 1080)
+    plt.close(fig)

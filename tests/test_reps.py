@@ -227,3 +227,21 @@ def test_bad_inputs_and_parameters():
         RepDetectorParams(cutoff_hz=0)
     with pytest.raises(ConfigError, match="unknown rep detector settings"):
         RepDetectorParams().with_overrides({"distance_frames": 3})
+
+
+# ----------------------------------------------------------------------------- the article's baseline
+def test_article_peaks_counts_every_wiggle():
+    """Noise-free, the raw wrist height has one minimum per squat; with 1 cm of landmark noise, dozens."""
+    from synthetic_pose import exercise_track
+
+    from formlab.reps import article_peaks
+
+    clean, bottoms_s = exercise_track("squat", n_reps=4, view="side")
+    frames = article_peaks(clean, "bottom")
+    assert len(frames) == 4
+    np.testing.assert_allclose(clean.time_s[frames], bottoms_s, atol=0.05)
+    noisy, _ = exercise_track("squat", n_reps=4, view="side", noise_m=0.01)
+    assert len(article_peaks(noisy, "bottom")) > 10 * 4
+    assert len(article_peaks(noisy, "top")) > 10 * 4
+    with pytest.raises(ConfigError):
+        article_peaks(clean, "middle")

@@ -33,15 +33,9 @@ TIMING_GOAL_S = 0.25
 
 def baseline_count(track, turning_point: str) -> int:
     """The article's rep count: every peak scipy's find_peaks finds (default parameters) in the raw wrist height."""
-    from scipy.signal import find_peaks
+    from formlab.reps import article_peaks
 
-    from formlab.landmarks import LANDMARK_INDEX
-
-    y_px = np.mean(track.xy_px[:, [LANDMARK_INDEX["left_wrist"], LANDMARK_INDEX["right_wrist"]], 1], axis=1)
-    height = -y_px  # up positive, as the article's -Y curve
-    height = height[np.isfinite(height)]
-    signal = height if turning_point == "top" else -height
-    return int(len(find_peaks(signal)[0]))
+    return int(len(article_peaks(track, turning_point)))
 
 
 def timing_errors_s(pred_times: list[float], true_frames: list[int], track) -> list[float]:
