@@ -34,6 +34,7 @@ import dataclasses
 import json
 import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -44,10 +45,9 @@ import pandas as pd
 from ._files import atomic_write, ensure_dir
 from ._version import __version__
 from .barbell import BAR_METHODS, BarPath, bar_path, landmark_path
-from .errors import InputError, OutputError
 from .checks import FAIL, MESSAGES, NOT_ASSESSABLE, PASS
 from .cleaning import CleanOptions, clean_track
-from .errors import ConfigError
+from .errors import ConfigError, FormlabWarning, InputError, OutputError
 from .exercises import check_exercise_name, get_exercise
 from .feedback import check_columns, evaluate_form, form_per_rep, save_feedback
 from .metrics import rep_metrics, summarize_reps
@@ -224,6 +224,7 @@ class Analysis:
             "formlab_version": __version__,
             "model": meta.model_variant,
             "person_selection": meta.person_selection,
+            "warnings": list(self.raw_track.meta.warnings),
             "provenance": [dict(p) for p in meta.provenance],
         }
         if det.auto:
@@ -233,8 +234,19 @@ class Analysis:
         return out
 
     def save(self, outdir: str | os.PathLike, writers: Sequence["Writer"] | None = None) -> list[Path]:
-        """Write the outputs into ``outdir`` (created if needed) with ``writers`` (default :data:`DEFAULT_WRITERS`)."""
-        return _save(self, outdir, DEFAULT_WRITERS if writers is None else writers)
+        """Write the outputs into ``outdir`` (created if needed) with ``writers`` (default :data:`DEFAULT_WRITERS`).
+
+        The default writers that draw on the video's frames (the annotated
+        video, the worst frames) are left out, with a :class:`FormlabWarning`,
+        when the analysis was made from a track whose video is not at hand.
+        """
+        if writers is None:
+            writers = DEFAULT_WRITERS
+            if not Path(self.source).is_file():
+                warnings.warn(f"{self.source or 'the track'}: source video not found; the annotated video and "
+                              f"worst frames are not written", FormlabWarning, stacklevel=2)
+                writers = tuple(w for w in writers if not getattr(w, "needs_source", False))
+        return _save(self, outdir, writers)
 
 
 @dataclass(frozen=True, eq=False)
@@ -289,12 +301,45 @@ class PhotoAnalysis:
         return _save(self, outdir, PHOTO_WRITERS if writers is None else writers)
 
 
+OUTPUT_NAMES: tuple[str, ...] = (SUMMARY_FILE, REPS_FILE, FEEDBACK_FILE, f"{POSE_FILE_STEM}.csv",
+                                  f"{POSE_FILE_STEM}.csv.json", f"{POSE_FILE_STEM}.parquet", *FIGURES.values(),
+                                  ANNOTATED_VIDEO, ANNOTATED_IMAGE, WORST_FRAMES_DIR)
+"""Everything ``formlab analyze`` may write into an output folder; a new run replaces all of it, so a
+folder never mixes the outputs of two runs (other files in the folder are left alone)."""
+
+
 def _save(analysis, outdir, writers) -> list[Path]:
+    """Run the writers into a hidden staging folder inside ``outdir``, then swap the results in.
+
+    Until every writer has finished, ``outdir`` is untouched: an error or an
+    interruption (Ctrl-C) leaves the previous outputs, or nothing, never a
+    mix. Then formlab's previous outputs (:data:`OUTPUT_NAMES`) are removed
+    and the new ones moved in, ``summary.json`` last.
+    """
+    import shutil
+    import tempfile
+
     folder = ensure_dir(outdir)
-    written: list[Path] = []
-    for writer in writers:
-        written += list(writer(analysis, folder))
-    return written
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".formlab-run-", dir=folder))
+    except OSError as e:
+        raise OutputError(f"{folder}: cannot write into the folder ({e.strerror})") from None
+    try:
+        written: list[Path] = []
+        for writer in writers:
+            written += list(writer(analysis, staging))
+        for name in OUTPUT_NAMES:
+            old = folder / name
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old)
+            elif old.exists() or old.is_symlink():
+                old.unlink()
+        new = sorted(staging.iterdir(), key=lambda p: p.name == SUMMARY_FILE)  # the summary last
+        for p in new:
+            os.replace(p, folder / p.name)
+        return [folder / p.relative_to(staging) for p in written]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def form_summary(feedback: pd.DataFrame, reps: pd.DataFrame | None, thresholds: FormThresholds) -> dict[str, Any]:
@@ -332,8 +377,10 @@ Writer = Callable[[Analysis, Path], Sequence[Path]]
 
 
 def write_summary(analysis: Analysis, outdir: Path) -> list[Path]:
-    """``summary.json``: see :meth:`Analysis.summary`."""
-    text = json.dumps(analysis.summary(), indent=2, allow_nan=False, default=_json_default)
+    """``summary.json``: see :meth:`Analysis.summary`, plus ``outputs``, the files this run wrote."""
+    outputs = sorted(p.name + ("/" if p.is_dir() else "") for p in outdir.iterdir() if not p.name.startswith("."))
+    text = json.dumps({**analysis.summary(), "outputs": outputs + [SUMMARY_FILE]}, indent=2, allow_nan=False,
+                      default=_json_default)
     return [atomic_write(outdir / SUMMARY_FILE, lambda p: p.write_text(text + "\n"))]
 
 
@@ -395,6 +442,7 @@ def annotated_video_writer(progress: bool = False) -> Writer:
         return [write_annotated_video(analysis.source, analysis.track, analysis.feedback, outdir / ANNOTATED_VIDEO,
                                       reps=analysis.reps, bar_xy_px=bar, progress=progress)]
 
+    write_annotated.needs_source = True  # draws on the video's frames
     return write_annotated
 
 
@@ -408,6 +456,9 @@ def write_worst_frames(analysis, outdir: Path) -> list[Path]:
     worst = save_worst_frames(analysis.source, analysis.track, analysis.feedback, outdir / WORST_FRAMES_DIR,
                               reps=reps)
     return [Path(p) for p in worst["path"]]
+
+
+write_worst_frames.needs_source = True  # draws on the video's frames
 
 
 def write_annotated_image(analysis: PhotoAnalysis, outdir: Path) -> list[Path]:

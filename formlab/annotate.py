@@ -301,6 +301,9 @@ def save_worst_frames(source: str | os.PathLike, track: PoseTrack, feedback: pd.
                       min_visibility: float = 0.5) -> pd.DataFrame:
     """Save, for each check that failed, the annotated frame where it failed worst as a PNG.
 
+    With ``reps``, only frames inside reps and checks that failed in a rep
+    count (see :func:`formlab.feedback.worst_frames`).
+
     Returns
     -------
     DataFrame
@@ -308,7 +311,7 @@ def save_worst_frames(source: str | os.PathLike, track: PoseTrack, feedback: pd.
         (``<out_dir>/worst_<check>_frame<N>.png``). Empty when nothing failed.
     """
     out_dir = ensure_dir(out_dir)
-    worst = worst_frames(feedback)
+    worst = worst_frames(feedback, reps=reps)
     pixels = _read_frames(source, {int(f) for f in worst["frame"]})
     paths = []
     for _, w in worst.iterrows():

@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 from typing import Callable, Sequence
 
 from ._version import __version__
-from .errors import FormlabError
+from .errors import FormlabError, FormlabWarning
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+
+
+class _Terminated(BaseException):
+    """Raised in the main thread on SIGTERM, so that clean-up code runs as it does for Ctrl-C."""
+
+
+def _raise_terminated(signum, frame):  # pragma: no cover - exercised through a subprocess
+    raise _Terminated
 
 
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
@@ -168,14 +178,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     func: Callable[[argparse.Namespace], int] = args.func
+    import signal
+    import threading
+
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        return func(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", FormlabWarning)
+            warnings.showwarning = _show_warning
+            return func(args)
     except FormlabError as e:
         print(f"formlab: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("formlab: interrupted; no output was written", file=sys.stderr)
+        print("formlab: interrupted; no output was written (earlier results, if any, are unchanged)",
+              file=sys.stderr)
         return EXIT_INTERRUPTED
+    except _Terminated:
+        print("formlab: terminated; no output was written (earlier results, if any, are unchanged)",
+              file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """formlab's own warnings as one line on stderr; others as Python prints them."""
+    if issubclass(category, FormlabWarning):
+        print(f"formlab: warning: {message}", file=sys.stderr)
+    else:
+        print(warnings.formatwarning(message, category, filename, lineno, line), file=sys.stderr, end="")
 
 
 if __name__ == "__main__":  # pragma: no cover

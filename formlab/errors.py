@@ -31,3 +31,8 @@ class ConfigError(FormlabError, ValueError):
 
 class OutputError(FormlabError):
     """An output file or folder cannot be written."""
+
+
+class FormlabWarning(UserWarning):
+    """Something the user should know about a result that is still usable (e.g. a video that
+    decodes to fewer frames than it declares). The CLI prints these as one line on stderr."""

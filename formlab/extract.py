@@ -26,6 +26,7 @@ import dataclasses
 import os
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -35,9 +36,11 @@ import numpy as np
 from . import _version
 from ._files import sha256_file
 from .cache import load_cached_track, store_cached_track, track_key
-from .errors import ConfigError, InputError
+from .errors import ConfigError, FormlabWarning, InputError
 from .landmarks import N_LANDMARKS
 from .media import (
+    VideoInfo,
+    check_image,
     iter_video_frames,
     list_images,
     media_kind,
@@ -49,7 +52,7 @@ from .persons import JUMP_SLACK, choose_lifter, find_identity_switches, link_peo
 from .track import PoseTrack, TrackMeta
 
 
-EXTRACTION_REVISION = 1
+EXTRACTION_REVISION = 2
 """Bumped whenever a change to this module changes its output, so that cached tracks made by
 older code are not reused (part of the cache key, with the formlab and MediaPipe versions)."""
 
@@ -298,7 +301,7 @@ class PoseExtractor:
 
     # ------------------------------------------------------------------ videos
     def extract_video(self, path: str | os.PathLike, *, progress: bool = True,
-                      source_sha256: str | None = None) -> PoseTrack:
+                      source_sha256: str | None = None, info: VideoInfo | None = None) -> PoseTrack:
         """Landmarks of the lifter in every analysed frame of a video.
 
         Frames are streamed (memory does not grow with the video's length).
@@ -311,7 +314,7 @@ class PoseExtractor:
             Missing, unreadable, corrupt or empty video (the message names it).
         """
         path = Path(path)
-        info = probe_video(path)
+        info = info or probe_video(path)
         o = self.options
         sha = source_sha256 if source_sha256 is not None else sha256_file(path)
         selection = "one person followed by MediaPipe's tracker (num_poses=1)"
@@ -344,8 +347,12 @@ class PoseExtractor:
             track_idx = list(zip(person.frames, person.poses)) if person else []
         track = PoseTrack.empty(time_s, np.asarray(frames, dtype=np.int64))
         track = _fill_track(track, track_idx, per_frame)
+        notes = _truncation_warnings(path, info, frames, o)
+        for note in notes:
+            warnings.warn(note, FormlabWarning, stacklevel=2)
         meta = self._meta(source=str(path), source_sha256=sha, fps=info.fps, width_px=info.width_px,
-                          height_px=info.height_px, rotation_deg=info.rotation_deg, person_selection=selection)
+                          height_px=info.height_px, rotation_deg=info.rotation_deg, person_selection=selection,
+                          warnings=tuple(notes))
         return track.replace(meta=meta)
 
     def _run_video(self, path: Path, info, num_poses: int, progress: bool):
@@ -376,6 +383,25 @@ class PoseExtractor:
                 times.append(fr.time_s)
                 bar.update(1)
         return frames, times, per_frame
+
+
+TRUNCATION_TOLERANCE = 0.9
+"""A video whose decodable frames fall short of this fraction of the frames its container
+declares is reported as probably truncated or corrupt (containers without an index give
+estimates good to a few per cent, hence not 1.0)."""
+
+
+def _truncation_warnings(path: Path, info: VideoInfo, frames: list[int], o: ExtractOptions) -> list[str]:
+    """A warning when decoding stopped well before the end the container promises."""
+    if not info.n_frames or not frames:
+        return []
+    expected_end = min(info.n_frames, o.end_frame) if o.end_frame is not None else info.n_frames
+    decoded_end = frames[-1] + o.stride  # one past the last frame that could have been analysed
+    if decoded_end - o.start_frame >= TRUNCATION_TOLERANCE * (expected_end - o.start_frame):
+        return []
+    return [f"{path}: only {frames[-1] + 1} of the {info.n_frames} frames the file declares could be decoded; "
+            f"the video is probably truncated or corrupt, and results cover the first "
+            f"{frames[-1] + 1} frames only"]
 
 
 def _check_rgb(image: np.ndarray) -> np.ndarray:
@@ -460,16 +486,19 @@ def extract(
             return ex.extract_image(source)
     kind = media_kind(source)
     path = Path(source)
-    model_file = resolve_model(opts.model)
+    # a broken input is reported before anything slow or remote (the model) is looked for
     if kind == "folder":
         files = list_images(path)
-        with PoseExtractor(opts, model_file) as ex:
+        for f in files:
+            check_image(f)
+        with PoseExtractor(opts, resolve_model(opts.model)) as ex:
             return [_cached(ex, f, "image", cache, progress) for f in files]
-    with PoseExtractor(opts, model_file) as ex:
-        return _cached(ex, path, kind, cache, progress)
+    info = probe_video(path) if kind == "video" else check_image(path)
+    with PoseExtractor(opts, resolve_model(opts.model)) as ex:
+        return _cached(ex, path, kind, cache, progress, info)
 
 
-def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: bool) -> PoseTrack:
+def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: bool, info=None) -> PoseTrack:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     sha = sha256_file(path)
@@ -481,11 +510,14 @@ def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: boo
         key = track_key(sha, {"kind": kind, **opts, **code}, ex.model_file.sha256)
         hit = load_cached_track(key)
         if hit is not None:
+            for note in hit.meta.warnings:  # said again on every use of the result
+                warnings.warn(note, FormlabWarning, stacklevel=3)
             return hit.replace(meta=dataclasses.replace(hit.meta, source=str(path)))
     if kind == "image":
         track = ex.extract_image(path, source_sha256=sha)
     else:
-        track = ex.extract_video(path, progress=progress, source_sha256=sha)
+        track = ex.extract_video(path, progress=progress, source_sha256=sha,
+                                 info=info if isinstance(info, VideoInfo) else None)
     if key is not None:
         store_cached_track(key, track)
     return track

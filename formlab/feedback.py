@@ -328,20 +328,42 @@ def form_per_rep(feedback: pd.DataFrame, reps: pd.DataFrame,
     return out
 
 
-def worst_frames(feedback: pd.DataFrame, thresholds: FormThresholds | None = None) -> pd.DataFrame:
-    """The worst failing frame of each failed check over the whole track.
+def worst_frames(feedback: pd.DataFrame, thresholds: FormThresholds | None = None, *,
+                 reps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The worst failing frame of each failed check.
+
+    Parameters
+    ----------
+    feedback : DataFrame
+        From :func:`evaluate_form`.
+    thresholds : FormThresholds, optional
+        Defaults to the ones the feedback was computed with.
+    reps : DataFrame, optional
+        A reps table (``start_frame``, ``end_frame``; with the per-rep
+        verdicts of :func:`form_per_rep` if available). Then only frames
+        inside reps count, and only checks that failed in a rep: a lifter
+        walking out of the rack is not a picture of their squat.
 
     Returns
     -------
     DataFrame
-        One row per check that failed anywhere: ``check``, ``message``,
-        ``frame``, ``time_s``, ``value`` and ``unit`` (the measured value at
-        the frame with the most negative margin), sorted by check order.
+        One row per check: ``check``, ``message``, ``frame``, ``time_s``,
+        ``value`` and ``unit`` (the measured value at the frame with the most
+        negative margin), sorted by check order.
     """
     th = _thresholds_of(feedback, thresholds)
+    frames = feedback["frame"].to_numpy()
+    in_reps = np.ones(len(feedback), dtype=bool)
+    if reps is not None:
+        _validate_reps(reps)
+        in_reps[:] = False
+        for _, rep in reps.iterrows():
+            in_reps |= (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
     rows = []
     for name in check_columns(feedback):
-        fails = feedback[name].to_numpy(dtype=object) == FAIL
+        if reps is not None and name in reps.columns and not (reps[name].astype(str) == FAIL).any():
+            continue  # judged per rep, and no rep failed it
+        fails = (feedback[name].to_numpy(dtype=object) == FAIL) & in_reps
         if not fails.any():
             continue
         margin = np.where(fails, _margins(feedback, name, th), np.nan)

@@ -126,6 +126,20 @@ def read_image(path: str | os.PathLike) -> tuple[np.ndarray, int]:
     return np.ascontiguousarray(rgb), rotation
 
 
+def check_image(path: str | os.PathLike) -> None:
+    """Raise :class:`InputError` unless ``path`` is a readable image (checks the header, decodes nothing)."""
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    try:
+        with Image.open(path) as im:
+            im.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
+        raise InputError(f"{path}: not a readable image ({e})") from None
+
+
 # --------------------------------------------------------------------------- videos
 def _open_container(path: Path):
     import av

@@ -78,6 +78,9 @@ class TrackMeta:
     provenance : tuple of dict
         Processing steps applied after extraction, oldest first, each
         ``{"step": name, "params": {...}}``.
+    warnings : tuple of str
+        What extraction noticed that makes the result less than complete
+        (e.g. a video that decodes to fewer frames than it declares).
     """
 
     source: str = ""
@@ -93,11 +96,13 @@ class TrackMeta:
     options: Mapping[str, Any] = field(default_factory=dict)
     person_selection: str = ""
     provenance: tuple[Mapping[str, Any], ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["options"] = dict(self.options)
         d["provenance"] = [dict(p) for p in self.provenance]
+        d["warnings"] = list(self.warnings)
         return d
 
     @classmethod
@@ -106,6 +111,8 @@ class TrackMeta:
         kw = {k: v for k, v in d.items() if k in known}
         if "provenance" in kw:
             kw["provenance"] = tuple(kw["provenance"])
+        if "warnings" in kw:
+            kw["warnings"] = tuple(kw["warnings"])
         if kw.get("fps") is None:
             kw["fps"] = float("nan")
         return cls(**kw)

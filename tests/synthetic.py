@@ -73,3 +73,21 @@ def decode_first_frames(path: Path, n: int) -> list[np.ndarray]:
             if len(out) == n:
                 break
     return out
+
+
+def write_truncated_clip(path: Path, n_frames: int = 200, keep_fraction: float = 0.6) -> Path:
+    """An MP4 whose index (moov, written first) declares ``n_frames`` frames, cut after
+    ``keep_fraction`` of its bytes: what an interrupted copy or upload leaves behind."""
+    full = path.with_name(path.stem + "-full.mp4")
+    with av.open(str(full), "w", options={"movflags": "faststart"}) as c:
+        s = c.add_stream("libx264", rate=10)
+        s.width, s.height, s.pix_fmt = 128, 96, "yuv420p"
+        for i in range(n_frames):
+            for p in s.encode(av.VideoFrame.from_ndarray(pattern_frame(96, 128, i), format="rgb24")):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    data = full.read_bytes()
+    full.unlink()
+    path.write_bytes(data[: int(len(data) * keep_fraction)])
+    return path

@@ -10,7 +10,7 @@ import pytest
 
 import formlab
 from formlab.analyze import FIGURES, Analysis, analyze, write_summary
-from formlab.errors import ConfigError, InputError
+from formlab.errors import ConfigError, FormlabWarning, InputError
 from formlab.exercises import exercise_names
 from synthetic_pose import exercise_track
 
@@ -130,8 +130,11 @@ def test_front_squat_writes_feedback_flags_video_and_worst_frames(tmp_path, samp
         s = c.streams.video[0]
         assert s.codec_context.name == "h264" and s.codec_context.pix_fmt == "yuv420p"
         assert sum(1 for _ in c.decode(s)) == 614
-    for name in summary["form"]["failed_checks"]:
-        assert list((out / "worst_frames").glob(f"worst_{name}_frame*.png")), name
+    pictures = sorted((out / "worst_frames").glob("worst_*_frame*.png"))
+    assert {p.name.rsplit("_frame", 1)[0][len("worst_"):] for p in pictures} == set(summary["form"]["failed_checks"])
+    for p in pictures:  # pictures of the reps, not of walking out of the rack
+        frame = int(p.stem.rsplit("_frame", 1)[1])
+        assert ((reps["start_frame"] <= frame) & (frame <= reps["end_frame"])).any(), p.name
 
 
 @pytest.mark.media
@@ -217,3 +220,23 @@ def test_auto_bar_uses_the_plate_when_one_is_seen(sample_path):
     assert result.summary()["bar_path"]["choice"] == result.path.info["auto"]
     grip = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat", bar_method="grip_centre")
     assert grip.path.method == "grip_centre" and grip.summary()["bar_path"]["choice"] == "as requested"
+
+
+def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):
+    track, _ = exercise_track("squat", 3, 30.0, view="front")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "annotated.mp4").write_bytes(b"from an earlier run")  # the new run writes no video
+    (out / "worst_frames").mkdir()
+    (out / "worst_frames" / "worst_depth_frame1.png").write_bytes(b"old")
+    (out / "my_notes.txt").write_text("mine")
+    with pytest.warns(FormlabWarning, match="source video not found; the annotated video and worst frames"):
+        written = analyze(track, "squat").save(out)
+    names = sorted(p.name for p in out.iterdir())
+    assert "annotated.mp4" not in names and "worst_frames" not in names  # stale outputs are gone
+    assert (out / "my_notes.txt").read_text() == "mine"  # files formlab did not write stay
+    assert not [n for n in names if n.startswith(".formlab-run-")]  # the staging folder is removed
+    summary = json.loads((out / "summary.json").read_text())
+    assert sorted(summary["outputs"]) == sorted(set(names) - {"my_notes.txt"})
+    assert {p.name for p in written} <= set(names) and written[-1].name == "summary.json"
+    assert summary["warnings"] == []

@@ -118,7 +118,7 @@ def test_worst_frames_saved_as_png(sample_path, sample_track, tmp_path):
     reps = reps_from_manifest(CLIP, 36)
     fb = evaluate_form(track, "front_squat", reps=reps)
     saved = annotate.save_worst_frames(sample_path(CLIP), track, fb, tmp_path / "worst", reps=reps)
-    assert list(saved["check"]) == list(worst_frames(fb)["check"]) and len(saved) >= 1
+    assert list(saved["check"]) == list(worst_frames(fb, reps=reps)["check"]) and len(saved) >= 1
     for _, row in saved.iterrows():
         assert row["path"].name == f"worst_{row['check']}_frame{row['frame']}.png"
         with Image.open(row["path"]) as im:

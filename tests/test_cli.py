@@ -88,3 +88,37 @@ def test_ctrl_c_exits_130_without_output(tmp_path, capsys, ctrl_c_after):
     assert main(["extract", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
     assert "interrupted" in capsys.readouterr().err
     assert list(tmp_path.glob("pose*")) == []
+
+
+def test_a_warning_is_one_line_and_the_output_is_still_written(tmp_path):
+    from synthetic import write_truncated_clip
+
+    clip = write_truncated_clip(tmp_path / "cut.mp4")
+    out = tmp_path / "pose.csv"
+    r = run("extract", str(clip), "-o", str(out), "--no-progress", "--no-cache")
+    assert r.returncode == 0, r.stderr
+    warning_lines = [line for line in r.stderr.splitlines() if line.startswith("formlab: warning: ")]
+    assert len(warning_lines) == 1 and "cut.mp4: only" in warning_lines[0] and "Traceback" not in r.stderr
+    assert out.is_file()
+
+
+@pytest.mark.media
+def test_sigterm_stops_cleanly_and_keeps_earlier_results(tmp_path):
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "summary.json").write_text('{"earlier": true}\n')
+    env = {**os.environ, "FORMLAB_CACHE_DIR": str(tmp_path / "fresh-cache")}  # no cached result: slow path
+    p = subprocess.Popen([sys.executable, "-m", "formlab", "analyze", "sample:squatAnalysis-rohanx01__squat",
+                          "-o", str(out), "--no-progress"], stderr=subprocess.PIPE, text=True, env=env)
+    time.sleep(6.0)  # start-up, model loading, well into the extraction
+    assert p.poll() is None, "the run ended before it could be terminated: " + p.stderr.read()
+    p.send_signal(signal.SIGTERM)
+    err = p.communicate(timeout=120)[1]
+    assert p.returncode == 143, err
+    assert err.strip().splitlines()[-1].startswith("formlab: terminated;") and "Traceback" not in err
+    assert sorted(q.name for q in out.iterdir()) == ["summary.json"]  # no staging folder, no partial file
+    assert (out / "summary.json").read_text() == '{"earlier": true}\n'

@@ -9,8 +9,9 @@ from PIL import Image
 
 import formlab
 from formlab import ConfigError, ExtractOptions, InputError
+from formlab.errors import FormlabWarning
 from formlab.extract import PoseExtractor
-from synthetic import decode_first_frames, write_clip
+from synthetic import decode_first_frames, write_clip, write_truncated_clip
 
 pytestmark = pytest.mark.media
 
@@ -138,3 +139,38 @@ def test_errors_name_the_file(tmp_path):
         formlab.extract(fake, cache=False)
     with pytest.raises(InputError, match="no such file"):
         formlab.extract(tmp_path / "missing.mov")
+
+
+def test_a_truncated_video_is_analysed_as_far_as_it_goes_with_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    clip = write_truncated_clip(tmp_path / "cut.mp4", n_frames=200)
+    with pytest.warns(FormlabWarning, match=r"cut.mp4: only \d+ of the 200 frames .* truncated"):
+        track = formlab.extract(clip, progress=False)
+    assert 0 < track.n_frames < 180  # what could be decoded, not padded to the declared length
+    assert len(track.meta.warnings) == 1 and "truncated" in track.meta.warnings[0]
+    with pytest.warns(FormlabWarning, match="truncated"):  # a cached result says it again
+        again = formlab.extract(clip, progress=False)
+    assert again.meta.warnings == track.meta.warnings
+    assert formlab.load_track(track.save(tmp_path / "cut.csv")).meta.warnings == track.meta.warnings
+
+
+def test_a_complete_video_gives_no_warning(tmp_path, recwarn):
+    clip = write_clip(tmp_path / "ok.mp4", [np.zeros((48, 64, 3), np.uint8)] * 12)
+    track = formlab.extract(clip, progress=False, cache=False)
+    assert track.n_frames == 12 and track.meta.warnings == ()
+    assert not [w for w in recwarn if issubclass(w.category, FormlabWarning)]
+
+
+def test_a_broken_input_is_reported_before_the_model_is_looked_for(tmp_path, monkeypatch):
+    # no model anywhere: were the model resolved first, this would be a model error (or a download)
+    monkeypatch.setenv("FORMLAB_MODEL_DIR", str(tmp_path / "no-models"))
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "empty-cache"))
+    fake = tmp_path / "clip.mp4"
+    fake.write_text("renamed text file\n" * 100)
+    with pytest.raises(InputError, match=f"{fake}: not a readable video"):
+        formlab.extract(fake)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "a.jpg").write_text("not a jpeg")
+    with pytest.raises(InputError, match="a.jpg: not a readable image"):
+        formlab.extract(folder)
