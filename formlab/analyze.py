@@ -86,7 +86,7 @@ BAR_CHOICES: tuple[str, ...] = ("auto",) + BAR_METHODS
 
 
 def load_path(track: PoseTrack, exercise: str, *, bar_method: str = "auto", video=None,
-              lifter_height_m: float | None = None, scale=None) -> BarPath:
+              lifter_height_m: float | None = None, scale=None, progress: bool = False) -> BarPath:
     """The path of the load, in metres: the bar for exercises that hold one, else the body point that moves.
 
     Exercises whose :attr:`~formlab.exercises.Exercise.load_point` is the
@@ -105,14 +105,16 @@ def load_path(track: PoseTrack, exercise: str, *, bar_method: str = "auto", vide
     if set(ex.load_point) != {"left_wrist", "right_wrist"}:
         return landmark_path(track, ex.load_point, lifter_height_m=lifter_height_m, scale=scale)
     if bar_method != "auto":
-        return bar_path(track, bar_method, video=video, lifter_height_m=lifter_height_m, scale=scale)
+        return bar_path(track, bar_method, video=video, lifter_height_m=lifter_height_m, scale=scale,
+                        progress=progress)
     if video is None:
         why = "no video to track a plate in"
     elif ex.name not in PLATE_EXERCISES:
         why = f"a {ex.name} has no barbell plate"
     else:
         try:
-            plate = bar_path(track, "plate", video=video, lifter_height_m=lifter_height_m, scale=scale)
+            plate = bar_path(track, "plate", video=video, lifter_height_m=lifter_height_m, scale=scale,
+                             progress=progress)
         except InputError as e:
             why = str(e).split(": ", 1)[-1].split("; the plate method")[0]
         else:
@@ -158,6 +160,9 @@ class Analysis:
         Per-frame form feedback (:func:`formlab.feedback.evaluate_form`).
     sections : dict
         Extra summary sections added by later steps.
+    thresholds_source : str
+        Where the thresholds came from (the exercise's preset, a file, or an
+        object), recorded in the summary so a result can be reproduced.
     """
 
     source: Path
@@ -172,6 +177,7 @@ class Analysis:
     thresholds: FormThresholds
     feedback: pd.DataFrame
     sections: Mapping[str, Any] = field(default_factory=dict)
+    thresholds_source: str = ""
 
     @property
     def kind(self) -> str:
@@ -229,7 +235,8 @@ class Analysis:
         }
         if det.auto:
             out["auto"] = dict(det.auto)
-        out["form"] = form_summary(self.feedback, self.reps, self.thresholds)
+        out["form"] = {**form_summary(self.feedback, self.reps, self.thresholds),
+                       "thresholds_source": self.thresholds_source}
         out.update({k: v for k, v in self.sections.items()})
         return out
 
@@ -269,6 +276,7 @@ class PhotoAnalysis:
     raw_track: PoseTrack
     thresholds: FormThresholds
     feedback: pd.DataFrame
+    thresholds_source: str = ""
 
     @property
     def kind(self) -> str:
@@ -290,7 +298,7 @@ class PhotoAnalysis:
             "frames_with_pose": int(self.raw_track.detected.sum()),
             "reps": None,
             "rep_frames": [],
-            "form": form_summary(self.feedback, None, self.thresholds),
+            "form": {**form_summary(self.feedback, None, self.thresholds), "thresholds_source": self.thresholds_source},
             "formlab_version": __version__,
             "model": meta.model_variant,
             "person_selection": meta.person_selection,
@@ -521,7 +529,7 @@ def analyze(
     cache : bool
         Reuse cached pose tracks (keyed by the video's content).
     progress : bool
-        Show a progress bar while extracting.
+        Show progress bars while extracting and while tracking the plate.
 
     Returns
     -------
@@ -550,7 +558,8 @@ def analyze(
     track = clean_track(raw, clean_options)
     detection = detect_reps(track, requested, detector)
     ex = get_exercise(detection.exercise)
-    full = load_path(track, ex.name, bar_method=bar_method, video=video_path, lifter_height_m=lifter_height_m)
+    full = load_path(track, ex.name, bar_method=bar_method, video=video_path, lifter_height_m=lifter_height_m,
+                     progress=progress)
     path = full.lowpass(BAR_SMOOTHING_HZ)
     # the faint trace in the figures: the same point in the uncleaned track (the plate has no such version)
     raw_path = full if full.method == "plate" else load_path(raw, ex.name, bar_method=full.method, scale=full.scale)
@@ -560,7 +569,7 @@ def analyze(
     table = form_per_rep(feedback, table, th)
     return Analysis(source=source, exercise_requested=requested, exercise=detection.exercise, raw_track=raw,
                     track=track, detection=detection, path=path, raw_path=raw_path, reps=table,
-                    thresholds=th, feedback=feedback)
+                    thresholds=th, feedback=feedback, thresholds_source=thresholds_source(thresholds, ex.name))
 
 
 def resolve_thresholds(thresholds: FormThresholds | str | os.PathLike | None, exercise: str) -> FormThresholds:
@@ -574,6 +583,16 @@ def resolve_thresholds(thresholds: FormThresholds | str | os.PathLike | None, ex
         return load_thresholds(thresholds, preset)
     raise ConfigError(f"thresholds must be a FormThresholds or the path of a .toml/.json file, "
                       f"got {type(thresholds).__name__}")
+
+
+def thresholds_source(thresholds: FormThresholds | str | os.PathLike | None, exercise: str) -> str:
+    """How :func:`resolve_thresholds` got its thresholds, in words, for the summary."""
+    preset = exercise if exercise != "auto" else "squat"
+    if thresholds is None:
+        return f"preset {preset}"
+    if isinstance(thresholds, FormThresholds):
+        return "given as a FormThresholds object"
+    return f"file {Path(thresholds).resolve()} (values left out: preset {preset})"
 
 
 def analyze_photo(
@@ -616,7 +635,7 @@ def analyze_photo(
         raise InputError(f"{source}: not a photo")
     track = extract(source, extract_options, cache=cache)
     return PhotoAnalysis(source=source, exercise=name, raw_track=track, thresholds=th,
-                         feedback=evaluate_form(track, name, th))
+                         feedback=evaluate_form(track, name, th), thresholds_source=thresholds_source(thresholds, name))
 
 
 def check_video(path: str | os.PathLike) -> Path:

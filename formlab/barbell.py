@@ -328,6 +328,7 @@ def bar_path(
     scale: PixelScale | None = None,
     lifter_height_m: float | None = None,
     plate_diameter_m: float | None = None,
+    progress: bool = False,
 ) -> BarPath:
     """The bar's trajectory from a pose track (and, for ``method="plate"``, the video).
 
@@ -349,6 +350,8 @@ def bar_path(
         The lifter's height, for :func:`scale_from_height`.
     plate_diameter_m : float, optional
         The plate's diameter, for :func:`scale_from_plate` (plate method only).
+    progress : bool
+        Show a progress bar while the plate is tracked (it reads the video).
 
     Returns
     -------
@@ -388,7 +391,7 @@ def bar_path(
                 raise ConfigError("method='plate' needs the video (video=...) or a PlateTrack (plate=...)")
             from .plate_tracker import track_plate
 
-            plate = track_plate(video, track)
+            plate = track_plate(video, track, progress=progress)
         if len(plate.frame) != track.n_frames or not np.array_equal(plate.frame, track.frame):
             raise InputError("the plate track's frames do not match the pose track's")
         if not plate.found.any():

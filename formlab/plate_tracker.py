@@ -187,6 +187,17 @@ class PlateTrack:
 
 
 # ----------------------------------------------------------------------------- image helpers
+def _frames(video, start: int, stop: int, progress: bool, what: str):
+    """The frames ``start`` to ``stop - 1`` of ``video``, with a progress bar if asked for."""
+    from tqdm.auto import tqdm
+
+    with tqdm(total=stop - start, desc=f"{what} in {Path(video).name}", unit="frame", disable=not progress,
+              leave=False) as bar:
+        for fr in iter_video_frames(video, start_frame=start, end_frame=stop):
+            yield fr
+            bar.update(1)
+
+
 def _gray(rgb: np.ndarray) -> np.ndarray:
     import cv2
 
@@ -278,6 +289,8 @@ def track_plate(
     video: str | Path,
     track: PoseTrack,
     options: PlateTrackerOptions | None = None,
+    *,
+    progress: bool = False,
 ) -> PlateTrack:
     """Find the barbell plate (and the bar end) in every frame of a side-view video.
 
@@ -289,6 +302,9 @@ def track_plate(
         Its pose track (any cleaning applied); the hands seed the search and
         the torso length sets the plausible plate size.
     options : PlateTrackerOptions, optional
+    progress : bool
+        Show a progress bar per pass over the video (``tqdm.auto``): tracking
+        reads the video once or twice, about as long as decoding it.
 
     Returns
     -------
@@ -335,7 +351,7 @@ def track_plate(
     dt_med = 1.0 / track.fps if math.isfinite(track.fps) and track.fps > 0 else 1.0 / 30
 
     start, stop = int(track.frame[0]), int(track.frame[-1]) + 1
-    for fr in iter_video_frames(video, start_frame=start, end_frame=stop):
+    for fr in _frames(video, start, stop, progress, "tracking the plate"):
         i = row_of.get(fr.index)
         if i is None:
             continue
@@ -433,7 +449,7 @@ def track_plate(
         bar_end, end_how, model_info = _bar_end_from_sleeves(centre, radius, sleeve_cands, o,
                                                              (track.meta.width_px, track.meta.height_px))
         if model_info.get("used"):
-            _follow_sleeve_end(video, track, bar_end, end_how, model_info, sleeve_cands, o)
+            _follow_sleeve_end(video, track, bar_end, end_how, model_info, sleeve_cands, o, progress)
     return PlateTrack(
         frame=track.frame.copy(), time_s=track.time_s.copy(), centre_xy_px=centre, radius_px=radius,
         bar_end_xy_px=bar_end, how=how.astype(str), bar_end_how=np.asarray(end_how, dtype=str),
@@ -566,7 +582,7 @@ def _bar_end_from_sleeves(centre, radius, cands: dict[int, np.ndarray], o: Plate
 
 
 def _follow_sleeve_end(video, track: PoseTrack, end: np.ndarray, end_how: np.ndarray, model: dict,
-                       cands: dict[int, np.ndarray], o: PlateTrackerOptions) -> None:
+                       cands: dict[int, np.ndarray], o: PlateTrackerOptions, progress: bool = False) -> None:
     """Second pass: follow the sleeve end itself from frame to frame.
 
     Starting at the first frame where a sleeve-end circle agreed with the offset model, the sleeve
@@ -617,7 +633,7 @@ def _follow_sleeve_end(video, track: PoseTrack, end: np.ndarray, end_how: np.nda
     first_tpl = None
     tip = vel = None
     last_t = None
-    for fr in iter_video_frames(video, start_frame=int(track.frame[0]), end_frame=int(track.frame[-1]) + 1):
+    for fr in _frames(video, int(track.frame[0]), int(track.frame[-1]) + 1, progress, "following the bar end"):
         i = row_of.get(fr.index)
         if i is None:
             continue

@@ -153,6 +153,9 @@ def test_thresholds_file_changes_the_verdicts(tmp_path):
     assert (relaxed["elbows_up"] == "fail").sum() < (default["elbows_up"] == "fail").sum()
     summary = json.loads((tmp_path / "lax" / "summary.json").read_text())
     assert summary["form"]["thresholds"]["elbows_up"]["max_upper_arm_drop_deg"] == 89.0
+    assert summary["form"]["thresholds_source"].startswith(f"file {path.resolve()}")
+    default_summary = json.loads((tmp_path / "default" / "summary.json").read_text())
+    assert default_summary["form"]["thresholds_source"] == "preset front_squat"
     # a threshold out of range: one line naming the file and the field, nothing written
     bad = tmp_path / "bad.json"
     bad.write_text('{"elbows_up": {"max_upper_arm_drop_deg": 120}}')
@@ -170,6 +173,7 @@ def test_a_photo_gets_form_feedback(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["frames"] == 1 and summary["reps"] is None and summary["image"].endswith(".jpg")
     assert summary["form"]["failed_checks"] == ["elbows_up"]
+    assert summary["form"]["thresholds_source"] == "preset front_squat"
     fb = pd.read_csv(out / "feedback.csv")
     assert len(fb) == 1 and fb.loc[0, "elbows_up"] == "fail"
     assert (out / "annotated.png").read_bytes()[:4] == b"\x89PNG"
@@ -214,9 +218,10 @@ def test_ctrl_c_during_analyze_leaves_no_partial_file(tmp_path, capsys, ctrl_c_a
 
 
 @pytest.mark.media
-def test_auto_bar_uses_the_plate_when_one_is_seen(sample_path):
-    result = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat")
+def test_auto_bar_uses_the_plate_when_one_is_seen(sample_path, capsys):
+    result = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat", progress=True)
     assert result.path.method == "plate" and result.path.info["auto"].startswith("plate found in")
+    assert "tracking the plate in barpath-lukestynes__small-squat.mp4" in capsys.readouterr().err  # not silent
     assert result.summary()["bar_path"]["choice"] == result.path.info["auto"]
     grip = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat", bar_method="grip_centre")
     assert grip.path.method == "grip_centre" and grip.summary()["bar_path"]["choice"] == "as requested"
