@@ -20,6 +20,7 @@ RGB (transparent areas become white).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import threading
@@ -105,29 +106,31 @@ def read_image(path: str | os.PathLike) -> tuple[np.ndarray, int]:
     InputError
         If the file is missing or is not a readable image.
     """
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageOps
 
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        with Image.open(path) as im:
-            im.load()
-            orientation = im.getexif().get(0x0112, 1)
-            im = ImageOps.exif_transpose(im)
-            if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-                rgba = im.convert("RGBA")
-                background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-                im = Image.alpha_composite(background, rgba)
-            rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
-        raise InputError(f"{path}: not a readable image ({e})") from None
+    with _opened_image(path) as im:
+        im.load()
+        orientation = im.getexif().get(0x0112, 1)
+        im = ImageOps.exif_transpose(im)
+        if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+            rgba = im.convert("RGBA")
+            background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            im = Image.alpha_composite(background, rgba)
+        rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
     rotation = {3: 180, 6: -90, 8: 90}.get(int(orientation), 0)
     return np.ascontiguousarray(rgb), rotation
 
 
 def check_image(path: str | os.PathLike) -> None:
     """Raise :class:`InputError` unless ``path`` is a readable image (checks the header, decodes nothing)."""
+    with _opened_image(path) as im:
+        im.verify()
+
+
+@contextlib.contextmanager
+def _opened_image(path: str | os.PathLike):
+    """The image opened with Pillow; any failure to open or decode it, inside the ``with`` block
+    too, becomes one :class:`InputError` naming the file."""
     from PIL import Image, UnidentifiedImageError
 
     path = Path(path)
@@ -135,7 +138,7 @@ def check_image(path: str | os.PathLike) -> None:
         raise InputError(f"{path}: no such file")
     try:
         with Image.open(path) as im:
-            im.verify()
+            yield im
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise InputError(f"{path}: not a readable image ({e})") from None
 
