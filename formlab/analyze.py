@@ -150,8 +150,10 @@ class Analysis:
         figures' faint traces).
     reps : pandas.DataFrame
         One row per rep (see :mod:`formlab.metrics`), then each form check's
-        verdict for the rep, its worst value and frame, ``failed_checks`` and
-        ``messages`` (see :func:`formlab.feedback.form_per_rep`).
+        verdict for the rep, its worst value (named after the measured
+        value, e.g. ``depth_worst_hip_below_knee_deg``) and that value's
+        frame, ``failed_checks`` and ``messages`` (see
+        :func:`formlab.feedback.form_per_rep`).
     thresholds : FormThresholds
         The form-check thresholds used.
     feedback : pandas.DataFrame
