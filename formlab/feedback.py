@@ -28,7 +28,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_write
+from ._files import CSV_FLOAT_FORMAT, atomic_write
 from .checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE, PASS
 from .errors import ConfigError, InputError, OutputError
 from .posture import measure_posture
@@ -396,9 +396,13 @@ def worst_frames(feedback: pd.DataFrame, thresholds: FormThresholds | None = Non
 
 
 def save_feedback(feedback: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write a feedback table (per frame or per rep) to CSV atomically; floats at full precision.
+    """Write a feedback table (per frame or per rep) to CSV atomically.
 
-    Statuses are written as the strings ``pass``, ``fail``, ``not_assessable``.
+    Floats are written with :data:`formlab._files.CSV_FLOAT_FORMAT` (6
+    significant digits: the measures are not more precise than that, and 17
+    digits of noise make the file hard to read); integer columns, nullable
+    ones included (``{check}_worst_frame``), stay integers. Statuses are
+    written as the strings ``pass``, ``fail``, ``not_assessable``.
     """
     path = Path(path)
     if path.suffix.lower() != ".csv":
@@ -407,7 +411,7 @@ def save_feedback(feedback: pd.DataFrame, path: str | os.PathLike) -> Path:
     for c in table.columns:
         if isinstance(table[c].dtype, pd.CategoricalDtype):
             table[c] = table[c].astype(str)
-    return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))
+    return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format=CSV_FLOAT_FORMAT))
 
 
 def status_counts(feedback: pd.DataFrame, per_rep: pd.DataFrame | None = None) -> pd.DataFrame:

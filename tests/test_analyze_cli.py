@@ -12,6 +12,7 @@ import formlab
 from formlab.analyze import FIGURES, Analysis, analyze, write_summary
 from formlab.errors import ConfigError, FormlabWarning, InputError
 from formlab.exercises import exercise_names
+from csv_helpers import assert_written_compactly
 from synthetic_pose import exercise_track
 
 
@@ -239,6 +240,19 @@ def test_reps_csv_names_each_worst_value_after_its_measured_column(tmp_path):
     worst = [c for c in reps.columns if "_worst_" in c and not c.endswith("_worst_frame")]
     assert worst == [f"{name}_worst_{CHECKS[name].value_column}" for name in checks]
     assert {c.split("_worst_", 1)[1] for c in worst} <= set(fb.columns)  # each names a feedback.csv column
+
+
+def test_feedback_and_reps_csv_write_six_significant_digits(tmp_path):
+    """No 17-digit noise in the result tables; frames and rep numbers stay integers; the values read back."""
+    from formlab.analyze import write_feedback, write_reps_table
+
+    track, _ = exercise_track("squat", 3, 30.0, view="front")
+    result = analyze(track, "squat")
+    result.save(tmp_path, writers=[write_reps_table, write_feedback])
+    assert_written_compactly(tmp_path / "reps.csv", result.reps)
+    assert_written_compactly(tmp_path / "feedback.csv", result.feedback)
+    reps = pd.read_csv(tmp_path / "reps.csv")
+    assert reps["rep"].tolist() == [1, 2, 3] and reps["turn_frame"].dtype.kind == "i"
 
 
 def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):

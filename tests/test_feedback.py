@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
+from csv_helpers import assert_written_compactly
 
 from formlab import ConfigError, InputError, OutputError
 from formlab.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS, STATUSES
@@ -180,7 +181,9 @@ def test_save_feedback_csv(tmp_path):
     assert list(back.columns) == list(fb.columns) and len(back) == len(fb)
     assert set(back["elbows_up"]) <= set(STATUSES) and back["view"].iloc[0] == "side"
     assert np.allclose(back["upper_arm_elevation_deg"], fb["upper_arm_elevation_deg"], equal_nan=True)
-    save_feedback(form_per_rep(fb, reps), tmp_path / "reps_form.csv")
+    assert_written_compactly(path, fb)  # 6 significant digits, frames as integers
+    per_rep = form_per_rep(fb, reps)
+    assert_written_compactly(save_feedback(per_rep, tmp_path / "reps_form.csv"), per_rep)
     with pytest.raises(OutputError, match="written as .csv"):
         save_feedback(fb, tmp_path / "feedback.xlsx")
 
