@@ -13,6 +13,17 @@ from .errors import OutputError
 
 _CHUNK = 1 << 20
 
+CSV_FLOAT_FORMAT = "%.6g"
+"""How the result tables (``feedback.csv``, ``reps.csv``) write floats: 6 significant digits.
+
+The values are measurements from pose landmarks, uncertain by a degree or a
+few hundredths of a ratio; printing 17 digits (every bit of the float) shows
+only noise and makes the files hard to read. Six digits keep 1 ms of
+``time_s`` up to 999 s and 0.01 px up to 9999 px. Integer columns (frames,
+rep numbers) are not floats and are written as integers. The pose track
+(``pose.csv``) keeps full precision: it is data to be read back and reused.
+"""
+
 
 def sha256_file(path: str | os.PathLike) -> str:
     """SHA-256 hex digest of a file's bytes, read in 1 MiB chunks (memory stays flat)."""

@@ -42,7 +42,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_write, ensure_dir
+from ._files import CSV_FLOAT_FORMAT, atomic_write, ensure_dir
 from ._version import __version__
 from .barbell import BAR_METHODS, BarPath, bar_path, landmark_path
 from .checks import FAIL, MESSAGES, NOT_ASSESSABLE, PASS
@@ -152,8 +152,10 @@ class Analysis:
         figures' faint traces).
     reps : pandas.DataFrame
         One row per rep (see :mod:`formlab.metrics`), then each form check's
-        verdict for the rep, its worst value and frame, ``failed_checks`` and
-        ``messages`` (see :func:`formlab.feedback.form_per_rep`).
+        verdict for the rep, its worst value (named after the measured
+        value, e.g. ``depth_worst_hip_below_knee_deg``) and that value's
+        frame, ``failed_checks`` and ``messages`` (see
+        :func:`formlab.feedback.form_per_rep`).
     thresholds : FormThresholds
         The form-check thresholds used.
     feedback : pandas.DataFrame
@@ -405,8 +407,13 @@ def _json_default(o: Any) -> Any:
 
 
 def write_reps_table(analysis: Analysis, outdir: Path) -> list[Path]:
-    """``reps.csv``: one row per rep (a header only when there are none)."""
-    return [atomic_write(outdir / REPS_FILE, lambda p: analysis.reps.to_csv(p, index=False, float_format="%.6g"))]
+    """``reps.csv``: one row per rep (a header only when there are none).
+
+    Floats have 6 significant digits (:data:`formlab._files.CSV_FLOAT_FORMAT`),
+    as in ``feedback.csv``; frames and rep numbers stay integers.
+    """
+    return [atomic_write(outdir / REPS_FILE,
+                         lambda p: analysis.reps.to_csv(p, index=False, float_format=CSV_FLOAT_FORMAT))]
 
 
 def pose_writer(fmt: str = "csv") -> Writer:

@@ -28,7 +28,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ._files import atomic_write
+from ._files import CSV_FLOAT_FORMAT, atomic_write
 from .checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE, PASS
 from .errors import ConfigError, InputError, OutputError
 from .posture import measure_posture
@@ -250,6 +250,24 @@ def _margins(feedback: pd.DataFrame, name: str, th: FormThresholds) -> np.ndarra
 
 
 # --------------------------------------------------------------------------- per rep
+def worst_value_column(check: str) -> str:
+    """Name of the per-rep worst-value column of a check in :func:`form_per_rep`'s table.
+
+    The name repeats the per-frame column the value comes from (the check's
+    ``value_column``, which carries the unit), so a reader of ``reps.csv``
+    knows what was measured without looking the check up:
+    ``worst_value_column("elbows_up") == "elbows_up_worst_upper_arm_elevation_deg"``.
+
+    Raises
+    ------
+    KeyError
+        For an unknown check name.
+    """
+    if check not in CHECKS:
+        raise KeyError(f"unknown check {check!r}; expected one of: {', '.join(CHECKS)}")
+    return f"{check}_worst_{CHECKS[check].value_column}"
+
+
 def form_per_rep(feedback: pd.DataFrame, reps: pd.DataFrame,
                  thresholds: FormThresholds | None = None) -> pd.DataFrame:
     """Which checks failed in which rep, and the worst value of each.
@@ -268,10 +286,12 @@ def form_per_rep(feedback: pd.DataFrame, reps: pd.DataFrame,
     -------
     DataFrame
         The reps table plus, for every check, ``{check}`` (``"pass"``,
-        ``"fail"`` or ``"not_assessable"`` for the rep), ``{check}_worst_{unit}``
-        (the measured value at the rep's worst frame: for depth, its lowest
-        point) and ``{check}_worst_frame``; then ``failed_checks`` and
-        ``messages`` (``"; "``-separated).
+        ``"fail"`` or ``"not_assessable"`` for the rep), the worst value
+        ``{check}_worst_{value_column}`` (see :func:`worst_value_column`,
+        e.g. ``elbows_up_worst_upper_arm_elevation_deg``: the measured value
+        at the rep's worst frame; for depth, its lowest point) and
+        ``{check}_worst_frame``; then ``failed_checks`` and ``messages``
+        (``"; "``-separated).
 
     Notes
     -----
@@ -321,7 +341,7 @@ def form_per_rep(feedback: pd.DataFrame, reps: pd.DataFrame,
             if failed:
                 failed_lists[k].append(name)
         out[name] = statuses
-        out[f"{name}_worst_{check.unit}"] = worst_values
+        out[worst_value_column(name)] = worst_values
         out[f"{name}_worst_frame"] = pd.array(worst_frames, dtype="Int64")
     out["failed_checks"] = ["; ".join(f) for f in failed_lists]
     out["messages"] = ["; ".join(MESSAGES[n] for n in f) for f in failed_lists]
@@ -376,9 +396,13 @@ def worst_frames(feedback: pd.DataFrame, thresholds: FormThresholds | None = Non
 
 
 def save_feedback(feedback: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write a feedback table (per frame or per rep) to CSV atomically; floats at full precision.
+    """Write a feedback table (per frame or per rep) to CSV atomically.
 
-    Statuses are written as the strings ``pass``, ``fail``, ``not_assessable``.
+    Floats are written with :data:`formlab._files.CSV_FLOAT_FORMAT` (6
+    significant digits: the measures are not more precise than that, and 17
+    digits of noise make the file hard to read); integer columns, nullable
+    ones included (``{check}_worst_frame``), stay integers. Statuses are
+    written as the strings ``pass``, ``fail``, ``not_assessable``.
     """
     path = Path(path)
     if path.suffix.lower() != ".csv":
@@ -387,7 +411,7 @@ def save_feedback(feedback: pd.DataFrame, path: str | os.PathLike) -> Path:
     for c in table.columns:
         if isinstance(table[c].dtype, pd.CategoricalDtype):
             table[c] = table[c].astype(str)
-    return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format="%.17g"))
+    return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format=CSV_FLOAT_FORMAT))
 
 
 def status_counts(feedback: pd.DataFrame, per_rep: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -240,7 +240,9 @@ class ElbowsUpThresholds(_Section):
         "mean", "", choices=("mean", "both", "either"),
         meaning="How the two arms combine: 'mean' compares the mean elevation of the seen arms; 'both' fails "
                 "only when every seen arm is too low (the article); 'either' fails when any seen arm is.",
-        source="formlab (see Notes).")
+        source="formlab: the far arm's landmarks are estimated less well, so the mean of the seen arms is "
+               "judged. On the article's bad photo (ai-trainer__715_low_elbows: -42.6 and -65.8 deg) the "
+               "article's 'both' rule passes, the mean (-54 deg) fails, as the article's author judged.")
 
 
 @_thresholds
@@ -333,7 +335,9 @@ class DepthThresholds(_Section):
     min_hip_below_knee_deg: float = _param(
         0.0, "deg", -45, 45,
         meaning="Smallest hip-below-knee angle at the bottom of a rep.",
-        source="the IPF depth rule, translated to joint centres (see Notes).")
+        source="the IPF depth rule (hip crease below the top of the knee), translated to BlazePose's joint "
+               "centres: both landmarks sit a few cm below those points, so the knee->hip line reaching the "
+               "horizontal (0 deg) is the rule.")
     min_knee_flexion_deg: float = _param(
         60.0, "deg", 0, 170,
         meaning="Without a reps table, a frame is judged as a rep bottom only if its knee flexion exceeds "
@@ -524,18 +528,44 @@ def _toml_value(value: Any) -> str:
     return repr(float(value))
 
 
+_TOML_HEADER = (
+    "# formlab form-check thresholds. Any value left out takes the exercise's preset.",
+    "# Above each value: what it means, then its unit and valid range (inclusive), formlab's",
+    "# default (the front squat's; other exercises' presets in brackets) and where that default",
+    "# comes from. 'the article': \"Less Pain, More Gain: Lift Weights With Your AI Trainer\"",
+    "# (front-squat feedback from BlazePose); 'formlab': chosen by formlab's authors for the",
+    "# reason given.",
+)
+
+
+def _toml_comment(section: str, f: dataclasses.Field) -> list[str]:
+    """The comment above one value: readable on its own, since a TOML reader never sees the docstrings.
+
+    The default is the front squat's; presets of other exercises that change
+    it are listed beside it, so a value that differs from the default in a
+    saved preset is explained in the file itself.
+    """
+    md = f.metadata
+    if md.get("choices"):
+        valid = "valid values: one of " + ", ".join(_toml_value(c) for c in md["choices"])
+    else:
+        lo, hi = md["range"]
+        valid = f"unit: {md['unit'] or 'none (a plain number)'}; valid range: {lo:g} to {hi:g}"
+    default = f"default: {_toml_value(f.default)}"
+    presets = [f"{exercise} {_toml_value(changes[key])}" for exercise, changes in PRESETS.items()
+               for key in [f"{section}.{f.name}"] if key in changes]
+    if presets:
+        default += f" (presets: {', '.join(presets)})"
+    return [f"# {md['meaning']}", f"# {valid}; {default}; source: {md['source']}"]
+
+
 def _to_toml(th: FormThresholds) -> str:
-    lines = ["# formlab form-check thresholds. Any value left out takes the exercise's preset.",
-             "# Each value: unit; valid range; source of formlab's default.", ""]
+    lines = [*_TOML_HEADER, ""]
     for section in _SECTIONS:
         obj = getattr(th, section)
         lines.append(f"[{section}]")
         for f in dataclasses.fields(obj):
-            md = f.metadata
-            rng = f"one of {list(md['choices'])}" if md.get("choices") else f"{md['range'][0]}..{md['range'][1]}"
-            unit = md["unit"] or "-"
-            lines.append(f"# {md['meaning']}")
-            lines.append(f"# unit: {unit}; range: {rng}; default {f.default!r} from: {md['source']}")
+            lines += _toml_comment(section, f)
             lines.append(f"{f.name} = {_toml_value(getattr(obj, f.name))}")
         lines.append("")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ import formlab
 from formlab.analyze import FIGURES, Analysis, analyze, write_summary
 from formlab.errors import ConfigError, FormlabWarning, InputError
 from formlab.exercises import exercise_names
+from csv_helpers import assert_written_compactly
 from synthetic_pose import exercise_track
 
 
@@ -123,6 +124,8 @@ def test_front_squat_writes_feedback_flags_video_and_worst_frames(tmp_path, samp
         assert set(reps[c]) <= {"pass", "fail", "not_assessable"}, c
         assert summary["form"]["checks"][c]["frames"]["fail"] == int((fb[c] == "fail").sum())
     assert reps["depth"].isin(["pass", "fail"]).all()  # depth is reported for every rep (side view)
+    assert np.isfinite(reps["depth_worst_hip_below_knee_deg"]).all()
+    assert "elbows_up_worst_upper_arm_elevation_deg" in reps.columns
     assert summary["bar_path"]["choice"].startswith("grip centre: no plate")  # dumbbells: no plate to track
     assert summary["form"]["failed_checks"] == [c for c in summary["form"]["checks"]
                                                 if summary["form"]["checks"][c]["failed_reps"]]
@@ -225,6 +228,36 @@ def test_auto_bar_uses_the_plate_when_one_is_seen(sample_path, capsys):
     assert result.summary()["bar_path"]["choice"] == result.path.info["auto"]
     grip = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat", bar_method="grip_centre")
     assert grip.path.method == "grip_centre" and grip.summary()["bar_path"]["choice"] == "as requested"
+
+
+def test_reps_csv_names_each_worst_value_after_its_measured_column(tmp_path):
+    """A reader of reps.csv finds, per check, the feedback.csv column its worst value comes from."""
+    from formlab.analyze import write_feedback, write_reps_table
+    from formlab.checks import CHECKS
+
+    track, _ = exercise_track("squat", 3, 30.0, view="front")
+    result = analyze(track, "squat")
+    result.save(tmp_path, writers=[write_reps_table, write_feedback])
+    reps = pd.read_csv(tmp_path / "reps.csv")
+    fb = pd.read_csv(tmp_path / "feedback.csv")
+    checks = result.feedback.attrs["checks"]
+    assert checks and set(checks) <= set(reps.columns)
+    worst = [c for c in reps.columns if "_worst_" in c and not c.endswith("_worst_frame")]
+    assert worst == [f"{name}_worst_{CHECKS[name].value_column}" for name in checks]
+    assert {c.split("_worst_", 1)[1] for c in worst} <= set(fb.columns)  # each names a feedback.csv column
+
+
+def test_feedback_and_reps_csv_write_six_significant_digits(tmp_path):
+    """No 17-digit noise in the result tables; frames and rep numbers stay integers; the values read back."""
+    from formlab.analyze import write_feedback, write_reps_table
+
+    track, _ = exercise_track("squat", 3, 30.0, view="front")
+    result = analyze(track, "squat")
+    result.save(tmp_path, writers=[write_reps_table, write_feedback])
+    assert_written_compactly(tmp_path / "reps.csv", result.reps)
+    assert_written_compactly(tmp_path / "feedback.csv", result.feedback)
+    reps = pd.read_csv(tmp_path / "reps.csv")
+    assert reps["rep"].tolist() == [1, 2, 3] and reps["turn_frame"].dtype.kind == "i"
 
 
 def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):

@@ -6,13 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
+from csv_helpers import assert_written_compactly
 
 from formlab import ConfigError, InputError, OutputError
 from formlab.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS, STATUSES
 from formlab.exercises import exercise_names
 from formlab.feedback import (CHECKS_BY_EXERCISE, EXERCISES, OPTIONAL_CHECKS, checks_for, evaluate_form,
                               explain_frame, form_per_rep, frame_messages, save_feedback, status_counts,
-                              worst_frames)
+                              worst_frames, worst_value_column)
 from formlab.thresholds import thresholds_for
 
 ARTICLE_COLUMNS = ["elbows_up", "knees_out", "feet_width", "start_position", "head_neutral", "depth"]
@@ -98,10 +99,30 @@ def test_summary_per_rep():
     assert s.loc[1, "failed_checks"] == "elbows_up; depth"
     assert s.loc[1, "messages"] == "Raise your elbows; Squat deeper"
     assert s.loc[0, "failed_checks"] == "" and s.loc[0, "messages"] == ""
-    assert s.loc[1, "elbows_up_worst_deg"] == pytest.approx(-60.0)
-    assert s.loc[1, "depth_worst_deg"] == pytest.approx(-20.0, abs=0.5)
+    assert s.loc[1, "elbows_up_worst_upper_arm_elevation_deg"] == pytest.approx(-60.0)
+    assert s.loc[1, "depth_worst_hip_below_knee_deg"] == pytest.approx(-20.0, abs=0.5)
     assert abs(s.loc[1, "depth_worst_frame"] - reps.loc[1, "turn_frame"]) <= 1
-    assert s.loc[0, "torso_upright_worst_deg"] == pytest.approx(30.0, abs=0.5)
+    assert s.loc[0, "torso_upright_worst_torso_lean_deg"] == pytest.approx(30.0, abs=0.5)
+
+
+def test_worst_value_columns_named_after_the_measured_value():
+    """Each worst-value column is ``{check}_worst_{value_column}`` and holds that column's value at the worst frame."""
+    track, reps = squat_reps(bottoms=(5.0, -20.0), elbows=(-10.0, -60.0))
+    fb = evaluate_form(track, "front_squat", reps=reps)
+    s = form_per_rep(fb, reps)
+    worst = [c for c in s.columns if "_worst_" in c and not c.endswith("_worst_frame")]
+    checks = fb.attrs["checks"]
+    assert worst == [f"{name}_worst_{CHECKS[name].value_column}" for name in checks]
+    assert [worst_value_column(name) for name in checks] == worst
+    assert worst_value_column("elbows_up") == "elbows_up_worst_upper_arm_elevation_deg"
+    assert not any(c.endswith(("_worst_deg", "_worst_ratio")) for c in s.columns)  # the old generic names
+    by_frame = fb.set_index("frame")
+    for name in checks:
+        for _, rep in s.dropna(subset=[f"{name}_worst_frame"]).iterrows():
+            measured = by_frame.loc[rep[f"{name}_worst_frame"], CHECKS[name].value_column]
+            assert rep[worst_value_column(name)] == pytest.approx(measured, nan_ok=True)
+    with pytest.raises(KeyError, match="unknown check"):
+        worst_value_column("elbow_up")
 
 
 def test_summary_ignores_a_one_frame_glitch():
@@ -160,7 +181,9 @@ def test_save_feedback_csv(tmp_path):
     assert list(back.columns) == list(fb.columns) and len(back) == len(fb)
     assert set(back["elbows_up"]) <= set(STATUSES) and back["view"].iloc[0] == "side"
     assert np.allclose(back["upper_arm_elevation_deg"], fb["upper_arm_elevation_deg"], equal_nan=True)
-    save_feedback(form_per_rep(fb, reps), tmp_path / "reps_form.csv")
+    assert_written_compactly(path, fb)  # 6 significant digits, frames as integers
+    per_rep = form_per_rep(fb, reps)
+    assert_written_compactly(save_feedback(per_rep, tmp_path / "reps_form.csv"), per_rep)
     with pytest.raises(OutputError, match="written as .csv"):
         save_feedback(fb, tmp_path / "feedback.xlsx")
 

@@ -75,11 +75,11 @@ def test_front_rack_clip_depth_per_rep(sample_track):
     assert len(summary) == 2
     for _, r in summary.iterrows():
         assert r["depth"] in (PASS, FAIL)
-        assert np.isfinite(r["depth_worst_deg"])
+        assert np.isfinite(r["depth_worst_hip_below_knee_deg"])
         assert abs(r["depth_worst_frame"] - r["turn_frame"]) <= 10
         assert r["start_position"] == PASS
     # both reps reach about parallel: the hip within a few degrees of the knee
-    assert np.all(np.abs(summary["depth_worst_deg"]) < 5)
+    assert np.all(np.abs(summary["depth_worst_hip_below_knee_deg"]) < 5)
 
 
 def test_front_rack_clip_with_detected_reps(sample_track):

@@ -102,7 +102,7 @@ def test_round_trip(tmp_path, suffix):
 
 def test_toml_is_commented_and_partial_files_use_the_preset(tmp_path):
     text = save_thresholds(FormThresholds(), tmp_path / "t.toml").read_text()
-    assert "# unit: deg; range: 0..90; default 45.0 from: the article" in text
+    assert "# unit: deg; valid range: 0 to 90; default: 45.0; source: the article (45 deg)." in text
     partial = tmp_path / "p.toml"
     partial.write_text("[elbows_up]\nmax_upper_arm_drop_deg = 35\n")
     th = load_thresholds(partial, exercise="back_squat")
@@ -110,6 +110,61 @@ def test_toml_is_commented_and_partial_files_use_the_preset(tmp_path):
     assert th.torso_upright == thresholds_for("back_squat").torso_upright
     (tmp_path / "p.json").write_text(json.dumps({"depth": {"min_hip_below_knee_deg": -5}}))
     assert load_thresholds(tmp_path / "p.json").depth.min_hip_below_knee_deg == -5.0
+
+
+def toml_comments(text):
+    """``{(section, name): [comment lines just above it]}`` for every value of a saved TOML file."""
+    lines, out, section = text.splitlines(), {}, None
+    for k, line in enumerate(lines):
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif line and not line.startswith("#"):
+            above = []
+            for prev in reversed(lines[:k]):
+                if not prev.startswith("#"):
+                    break
+                above.insert(0, prev)
+            out[section, line.split(" = ", 1)[0]] = above
+    return out
+
+
+def test_toml_comments_stand_on_their_own(tmp_path):
+    """Each value's comment gives unit, valid range, default and source, and points to nothing a TOML reader lacks."""
+    text = save_thresholds(thresholds_for("back_squat"), tmp_path / "t.toml").read_text()
+    comments = toml_comments(text)
+    assert len(comments) == sum(1 for _ in all_fields())
+    for section, obj, f in all_fields():
+        above, md = comments[section, f.name], f.metadata
+        assert len(above) == 2 and above[0] == f"# {md['meaning']}", f.name
+        detail = above[1]
+        if md.get("choices"):
+            assert detail.startswith('# valid values: one of "mean", "both", "either"; default: "mean"; ')
+        else:
+            lo, hi = md["range"]
+            assert detail.startswith(f"# unit: {md['unit'] or 'none (a plain number)'}; "
+                                     f"valid range: {lo:g} to {hi:g}; default: {float(f.default)!r}"), detail
+        assert detail.endswith(f"; source: {md['source']}"), detail
+    for line in text.splitlines():
+        if line.startswith("#"):  # no reference to the docstrings' sections or Sphinx markup
+            for word in ("Notes", "see ", "See ", "``", ":mod:", ":data:", ":func:", ":class:"):
+                assert word not in line, line
+    torso = comments["torso_upright", "max_torso_lean_deg"][1]
+    assert "default: 45.0 (presets: back_squat 60.0, squat 55.0, lunge 30.0)" in torso
+    assert "the article': \"Less Pain, More Gain" in text  # who "the article" is
+
+
+@pytest.mark.parametrize("exercise", sorted(PRESETS))
+def test_saved_toml_loads_back_identically(tmp_path, exercise):
+    """Every value is written, exactly: the file alone decides, whatever preset it is read with."""
+    import tomllib
+
+    th = thresholds_for(exercise).updated({"view.image_cue_weight": 0.1 + 0.2, "depth.min_hip_below_knee_deg": -45,
+                                           "feet_width.max_ankle_shoulder_ratio": 1 / 3 + 1.5,
+                                           "elbows_up.arm_rule": "either"})
+    path = save_thresholds(th, tmp_path / "t.toml")
+    assert tomllib.loads(path.read_text()) == th.to_dict()
+    for base in ("front_squat", "lunge"):
+        assert load_thresholds(path, exercise=base) == th
 
 
 def test_file_errors_name_the_file(tmp_path):
