@@ -430,15 +430,17 @@ def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
 
     if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
         matplotlib.use("Agg")
-    from .plots import plot_bar_path, plot_bar_position, save_figure
+    from .plots import plot_bar_path, plot_bar_position, save_figure, turning_point_label
 
     p, raw, reps = analysis.path, analysis.raw_path, analysis.detection.reps
     name = Path(analysis.source).stem
     what = "bar" if p.method in BAR_METHODS else p.method.replace("landmarks:", "")
+    turn = turning_point_label(analysis.detection)
     fig = plot_bar_position(p.time_s, p.x_m, p.y_m, p.z_rel_m, reps=reps, raw=(raw.x_m, raw.y_m, raw.z_rel_m),
-                            title=f"{name}: {what} ({p.method}; {analysis.exercise})")
+                            title=f"{name}: {what} ({p.method}; {analysis.exercise})", turn_label=turn)
     out = [save_figure(fig, outdir / FIGURES["position"])]
-    fig = plot_bar_path(p.time_s, p.x_m, p.y_m, reps, frame=p.frame, title=f"{name}: bar path per rep")
+    fig = plot_bar_path(p.time_s, p.x_m, p.y_m, reps, frame=p.frame, title=f"{name}: bar path per rep",
+                        turn_label=turn)
     out.append(save_figure(fig, outdir / FIGURES["path"]))
     return out
 

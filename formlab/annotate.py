@@ -35,7 +35,8 @@ from .feedback import check_columns, form_per_rep, worst_frames
 from .media import iter_video_frames, media_kind, probe_video, read_image
 from .track import PoseTrack
 
-__all__ = ["write_annotated_video", "write_annotated_image", "annotate_frame", "save_worst_frames", "show_video"]
+__all__ = ["write_annotated_video", "write_annotated_image", "annotate_frame", "save_worst_frames", "show_video",
+           "held_depth"]
 
 
 # --------------------------------------------------------------------------- per-frame overlays
@@ -60,6 +61,54 @@ def _bar_positions(track: PoseTrack, bar_xy_px: Any) -> np.ndarray | None:
     return arr
 
 
+def held_depth(frames: np.ndarray, time_s: np.ndarray, depth: np.ndarray, reps: pd.DataFrame | None,
+               hold_s: float) -> np.ndarray:
+    """The depth verdict to show on each frame of the track.
+
+    Depth is judged at a single frame per rep (its lowest point), which on
+    video flashes by in a few hundredths of a second. So the verdict is held:
+    inside a rep, from the rep's turning point (or the judged frame, if that
+    comes first) until the rep's end; outside any rep (no reps table), from
+    the judged frame for ``hold_s`` seconds.
+
+    Parameters
+    ----------
+    frames : ndarray (n,)
+        Decoded-frame numbers of the track's rows.
+    time_s : ndarray (n,)
+        Their times in seconds.
+    depth : ndarray (n,) of str
+        The feedback's ``depth`` column: ``"pass"``/``"fail"`` at judged frames,
+        ``"not_assessable"`` elsewhere.
+    reps : DataFrame or None
+        ``start_frame``, ``end_frame`` and, optionally, ``turn_frame``.
+    hold_s : float
+        How long a verdict judged outside any rep stays.
+
+    Returns
+    -------
+    ndarray (n,) of str
+        The status to draw for depth on each row; a later verdict replaces an
+        earlier one where their spans overlap.
+    """
+    frames = np.asarray(frames)
+    t = np.asarray(time_s, dtype=float)
+    status = np.asarray(depth, dtype=object)
+    held = np.full(len(status), NOT_ASSESSABLE, dtype=object)
+    has_reps = reps is not None and len(reps) > 0
+    for k in np.flatnonzero(status != NOT_ASSESSABLE):
+        f = frames[k]
+        inside = reps[(reps["start_frame"] <= f) & (reps["end_frame"] >= f)] if has_reps else None
+        if inside is not None and len(inside):
+            rep = inside.iloc[-1]
+            first = min(f, rep["turn_frame"]) if "turn_frame" in rep and pd.notna(rep["turn_frame"]) else f
+            span = (frames >= first) & (frames <= rep["end_frame"])
+        else:
+            span = (t >= t[k]) & (t <= t[k] + hold_s)
+        held[span] = status[k]
+    return held
+
+
 class _Overlays:
     """Builds the :class:`FrameOverlay` of any decoded frame from the track, feedback, reps and bar path."""
 
@@ -68,6 +117,13 @@ class _Overlays:
         self.track = track
         self.feedback = feedback
         self.rows = {int(f): i for i, f in enumerate(track.frame)}
+        frames = np.asarray(track.frame, dtype=np.int64)
+        self._order = np.argsort(frames, kind="stable")
+        self._sorted_frames = frames[self._order]
+        steps = np.diff(self._sorted_frames)
+        steps = steps[steps > 0]
+        # a track made with stride s has a pose every s frames; the frames between show the last one
+        self._step = int(np.median(steps)) if steps.size else 1
         self.bar = _bar_positions(track, bar_xy_px)
         self.trail_s = trail_s
         self.min_visibility = min_visibility
@@ -82,27 +138,23 @@ class _Overlays:
             for _, r in summary.iterrows():
                 verdict = r["messages"] if r["failed_checks"] else "good"
                 self.rep_lines.append((int(r["end_frame"]), f"rep {r['rep']}: {verdict}"))
-        self._depth_hold = self._hold_depth(reps, hold_s) if feedback is not None and "depth" in self.checks else None
+        self._depth_hold = None
+        if feedback is not None and "depth" in self.checks:
+            self._depth_hold = held_depth(feedback["frame"].to_numpy(), feedback["time_s"].to_numpy(dtype=float),
+                                          feedback["depth"].to_numpy(dtype=object), reps, hold_s)
 
-    def _hold_depth(self, reps: pd.DataFrame | None, hold_s: float) -> np.ndarray:
-        """Depth is judged at one frame per rep; show the verdict until the rep ends (or for ``hold_s``)."""
-        fb = self.feedback
-        status = fb["depth"].to_numpy(dtype=object).copy()
-        frames = fb["frame"].to_numpy()
-        t = fb["time_s"].to_numpy(dtype=float)
-        held = np.full(len(status), NOT_ASSESSABLE, dtype=object)
-        for k in np.flatnonzero(status != NOT_ASSESSABLE):
-            if reps is not None and len(reps):
-                inside = reps[(reps["start_frame"] <= frames[k]) & (reps["end_frame"] >= frames[k])]
-                until = frames <= (inside["end_frame"].max() if len(inside) else frames[k])
-                span = (frames >= frames[k]) & until
-            else:
-                span = (t >= t[k]) & (t <= t[k] + hold_s)
-            held[span] = status[k]
-        return held
+    def _row(self, frame_index: int) -> int | None:
+        """The track row drawn on a decoded frame: its own, else the last analysed frame less than a stride before."""
+        row = self.rows.get(int(frame_index))
+        if row is not None:
+            return row
+        i = int(np.searchsorted(self._sorted_frames, int(frame_index), side="right")) - 1
+        if i < 0 or int(frame_index) - self._sorted_frames[i] >= self._step:
+            return None
+        return int(self._order[i])
 
     def __call__(self, frame_index: int, time_s: float) -> FrameOverlay:
-        row = self.rows.get(int(frame_index))
+        row = self._row(frame_index)
         rep_count = None if self.turns is None else int(np.sum(self.turns <= frame_index))
         footer = ""
         for end, text in self.rep_lines:
@@ -167,13 +219,20 @@ def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: 
         same folder and moved into place when complete.
     reps : DataFrame, optional
         Reps table (``rep``, ``start_frame``, ``turn_frame``, ``end_frame``):
-        a counter that goes up at each rep's turning point, and the verdict of
-        the last finished rep at the bottom.
+        a counter that goes up at each rep's turning point, the depth verdict
+        from each rep's turning point to its end (see :func:`held_depth`), and
+        the verdict of the last finished rep at the bottom.
     bar_xy_px : array (n_frames, 2) or DataFrame (``frame``, ``x_px``, ``y_px``), optional
         Bar positions in pixels, one per track frame, drawn as a trail of the
         last ``trail_s`` seconds.
     depth_hold_s : float
         Without reps, how long the depth verdict (judged at one frame) stays on screen.
+
+    Notes
+    -----
+    A track made with ``stride`` > 1 has poses on every ``stride``-th frame;
+    the frames between show the last analysed frame's pose and verdicts, so
+    the annotation does not flicker.
     crf : int
         x264 constant rate factor, 0-51 (23 is x264's default: visually clean
         at a few Mbit/s for 1080p).

@@ -2,7 +2,9 @@
 
 Pure functions on ``uint8`` RGB arrays (H, W, 3): each returns a new array and
 leaves its input untouched. Sizes (line widths, fonts) scale with the picture,
-so a 480 px photo and a 4K frame look alike. Pillow does the drawing.
+so a 480 px photo and a 4K frame look alike, except that text never gets
+smaller than :data:`MIN_TEXT_PX` (word spaces would vanish). Pillow does the
+drawing; text is set in DejaVu Sans, which ships with matplotlib.
 
 Colours: the lifter's LEFT side is drawn in :data:`LEFT_COLOR` (orange), the
 RIGHT side in :data:`RIGHT_COLOR` (blue), the midline in white; check
@@ -11,8 +13,10 @@ statuses are green (pass), red (fail) and grey (not assessable).
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -70,10 +74,55 @@ def _unit(image: Image.Image) -> float:
     return max(0.6, min(image.size) / 540.0)
 
 
+MIN_TEXT_PX = 13
+"""Smallest font size drawn, in pixels. Below it a word space shrinks to the
+width of the gaps between letters (2 px at 10 px in Pillow's default font), so
+on a 640x360 video "Raise your elbows" reads as "Raiseyourelbows", the more so
+after H.264 blurs it."""
+
+
+def text_size_px(image_size_px: Sequence[int], base_px: float, min_px: int = MIN_TEXT_PX) -> int:
+    """Font size in pixels for text of ``base_px`` at the 540 px reference, scaled with the picture.
+
+    Parameters
+    ----------
+    image_size_px : (width, height)
+        The picture's size; text scales with its short side, so portrait and
+        landscape frames get the same size.
+    base_px : float
+        The size on a picture whose short side is 540 px.
+    min_px : int
+        Floor, so that small videos keep readable letters and visible word spaces.
+    """
+    return max(int(min_px), int(round(base_px * min(image_size_px) / 540.0)))
+
+
+def _font_file() -> Path | None:
+    """DejaVu Sans as shipped with matplotlib (a dependency), or None when it is not there.
+
+    Why not Pillow's default font: its word space is 0.22 em, about the gap
+    between two letters at small sizes, and Pillow < 10.1 has only a fixed
+    11 px bitmap font. DejaVu Sans was made for screens (space 0.32 em, wide
+    letters, large x-height). Found without importing matplotlib, which is slow.
+    """
+    spec = importlib.util.find_spec("matplotlib")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+        if path.is_file():
+            return path
+    return None
+
+
 @lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.ImageFont:
+def _font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = _font_file()
+    if path is not None:
+        try:
+            return ImageFont.truetype(str(path), size_px)
+        except OSError:  # unreadable file: fall back to Pillow's own font
+            pass
     try:
-        return ImageFont.load_default(size=size)
+        return ImageFont.load_default(size=size_px)
     except TypeError:  # Pillow < 10.1 has only the fixed bitmap font
         return ImageFont.load_default()
 
@@ -133,7 +182,7 @@ def draw_status_panel(image: Image.Image, statuses: Mapping[str, str], view: str
                       highlight: str | None = None) -> Image.Image:
     """Top-left panel: the view, then one line per check with a coloured dot; failing messages below."""
     u = _unit(image)
-    size = max(10, int(round(15 * u)))
+    size = text_size_px(image.size, 15)
     font, big = _font(size), _font(int(size * 1.35))
     names = [n for n in CHECKS if n in statuses]
     labels = {n: CHECKS[n].title + ("  (n/a)" if statuses[n] == NOT_ASSESSABLE else "") for n in names}
@@ -171,7 +220,7 @@ def draw_status_panel(image: Image.Image, statuses: Mapping[str, str], view: str
 def draw_rep_counter(image: Image.Image, rep_count: int) -> Image.Image:
     """Top-right badge "Reps N"."""
     u = _unit(image)
-    size = max(12, int(round(26 * u)))
+    size = text_size_px(image.size, 26)
     font = _font(size)
     text = f"Reps {rep_count}"
     d = ImageDraw.Draw(image)
@@ -188,7 +237,7 @@ def draw_footer(image: Image.Image, text: str) -> Image.Image:
     if not text:
         return image
     u = _unit(image)
-    size = max(10, int(round(15 * u)))
+    size = text_size_px(image.size, 15)
     font = _font(size)
     pad = int(8 * u)
     h = image.size[1]

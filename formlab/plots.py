@@ -33,13 +33,38 @@ from .reps import Rep
 REP_COLOUR = "#f4a261"
 TURN_COLOUR = "#d62828"
 
+X_DIRECTION = "+ = to the right in the picture"
+"""Sign of the bar's X (:class:`formlab.barbell.BarPath` ``x_m``): image right, whichever way the
+lifter faces, so + is the lifter's front only when the lifter faces the picture's right."""
 
-def _reps_spans(ax, reps: Sequence[Rep], label: bool = True) -> None:
+TURN_LABEL = "rep's turning point"
+"""Default legend name of a rep's turning point (see :func:`turning_point_label` for a precise one)."""
+
+
+def turning_point_label(detection) -> str:
+    """What a rep's turning point is, in words, for figure legends.
+
+    The turning point is the extreme of the signal the reps were counted on
+    (for squats the hip height, not the bar), so the legend says which one:
+    e.g. "rep's turning point (lowest hip height)".
+
+    Parameters
+    ----------
+    detection : RepDetection
+        From :func:`formlab.reps.detect_reps` or :func:`formlab.reps.find_reps`.
+    """
+    extreme = "lowest" if detection.turning_point == "bottom" else "highest"
+    name = str(detection.signal_name)
+    name = name[:-2] if name.endswith("_m") else name
+    return f"{TURN_LABEL} ({extreme} {name.replace('_', ' ')})"
+
+
+def _reps_spans(ax, reps: Sequence[Rep], label: bool = True, turn_label: str = TURN_LABEL) -> None:
     for k, r in enumerate(reps):
         ax.axvspan(r.start_s, r.end_s, color=REP_COLOUR, alpha=0.18, lw=0,
                    label="rep (start to end)" if (label and k == 0) else None)
         ax.axvline(r.turn_s, color=TURN_COLOUR, lw=1.0, ls="--",
-                   label="turning point" if (label and k == 0) else None)
+                   label=turn_label if (label and k == 0) else None)
 
 
 def plot_bar_position(
@@ -51,6 +76,7 @@ def plot_bar_position(
     reps: Sequence[Rep] = (),
     raw: tuple[Sequence[float], Sequence[float], Sequence[float] | None] | None = None,
     title: str = "Barbell position in time",
+    turn_label: str = TURN_LABEL,
     axes=None,
 ):
     """Bar X, Y (and Z) over time, in metres, with the reps marked.
@@ -59,15 +85,19 @@ def plot_bar_position(
     ----------
     time_s : array_like, shape (n,)
     x_m, y_m : array_like, shape (n,)
-        Smoothed horizontal and vertical (up positive) bar position in metres.
+        Smoothed horizontal (+ = to the right in the picture) and vertical
+        (up positive) bar position in metres, as in :class:`formlab.barbell.BarPath`.
     z_m : array_like, shape (n,), optional
-        Depth relative to the hips (metres, from world landmarks); drawn in
-        its own panel, labelled as relative.
+        Depth relative to the hips (metres, from world landmarks, + = farther
+        from the camera); drawn in its own panel, labelled as relative.
     reps : sequence of Rep
         Shaded from start to end, turning point dashed.
     raw : (x, y, z) arrays, optional
         The unsmoothed coordinates, drawn faint behind the smoothed ones.
     title : str
+    turn_label : str
+        Legend name of the dashed lines; :func:`turning_point_label` says
+        which signal's extreme they are (for squats the hips', not the bar's).
     axes : sequence of Axes, optional
         One per panel (2, or 3 with ``z_m``); created if not given.
 
@@ -78,9 +108,12 @@ def plot_bar_position(
     import matplotlib.pyplot as plt
 
     t = np.asarray(time_s, dtype=float)
-    series = [("X (horizontal)", x_m, "m"), ("Y (vertical, up)", y_m, "m")]
+    # (panel title, values, y-axis label): the labels carry the unit and the sign
+    series = [(f"X (horizontal, {X_DIRECTION})", x_m, "X (m, + = image right)"),
+              ("Y (vertical, + = up)", y_m, "Y (m, + = up)")]
     if z_m is not None:
-        series.append(("Z (depth, relative to hips; less reliable)", z_m, "m"))
+        series.append(("Z (depth relative to the hips, + = away from the camera; less reliable)", z_m,
+                       "Z (m, + = away)"))
     if axes is None:
         fig, axes = plt.subplots(len(series), 1, figsize=(10, 2.3 * len(series) + 0.6), sharex=True,
                                  constrained_layout=True)
@@ -88,13 +121,13 @@ def plot_bar_position(
         fig = axes[0].figure
     axes = list(np.atleast_1d(axes))
     colours = ("#1d3557", "#2a9d8f", "#7b2cbf")
-    for k, (ax, (name, values, unit)) in enumerate(zip(axes, series)):
+    for k, (ax, (name, values, ylabel)) in enumerate(zip(axes, series)):
         if raw is not None and k < len(raw) and raw[k] is not None:
             ax.plot(t, np.asarray(raw[k], dtype=float), color=colours[k], alpha=0.25, lw=0.8, label="raw")
         ax.plot(t, np.asarray(values, dtype=float), color=colours[k], lw=1.6, label="smoothed",
                 ls="--" if "relative" in name else "-")
-        _reps_spans(ax, reps, label=(k == 0))
-        ax.set_ylabel(f"{name.split(' (')[0]} ({unit})")
+        _reps_spans(ax, reps, label=(k == 0), turn_label=turn_label)
+        ax.set_ylabel(ylabel, fontsize=9)
         ax.set_title(name, fontsize=9, loc="left")
         ax.grid(True, alpha=0.3)
     axes[0].legend(loc="upper right", fontsize=8, ncol=4)
@@ -111,14 +144,17 @@ def plot_bar_path(
     *,
     frame: Sequence[int] | None = None,
     title: str = "Bar path per rep (sagittal plane)",
+    turn_label: str = TURN_LABEL,
     ax=None,
 ):
     """The bar path of each rep in the picture plane, relative to where the rep started, in centimetres.
 
-    Each rep is one coloured line from its start to its end; its start is a
-    circle and its turning point a cross. Both axes are in centimetres with
-    equal scales, so a vertical bar path looks vertical and a forward drift
-    of 5 cm looks like 5 cm.
+    Each rep is one coloured line from its start to its end; a circle marks
+    the bar at the rep's start and a cross the bar at the rep's turning point
+    (the frame where the rep signal turns: for squats the lowest hip, which
+    need not be the bar's lowest point). Both axes are in centimetres with
+    equal scales, so a vertical bar path looks vertical and a drift of 5 cm
+    looks like 5 cm; + is to the right in the picture.
 
     Parameters
     ----------
@@ -128,6 +164,8 @@ def plot_bar_path(
     frame : array_like of int, optional
         Frame index of each sample (default ``0..n-1``), to locate the reps.
     title : str
+    turn_label : str
+        What the turning point is, named in the legend (:func:`turning_point_label`).
     ax : Axes, optional
 
     Returns
@@ -158,8 +196,8 @@ def plot_bar_path(
         ax.plot(dx, dy, color=colour, lw=1.6, label=f"rep {r.number}")
         ax.plot(0.0, 0.0, "o", color=colour, ms=5)
         ax.plot(100 * (x[it] - x0), 100 * (y[it] - y0), "x", color=colour, ms=9, mew=2)
-    ax.set_xlabel("horizontal displacement from the rep's start (cm)")
-    ax.set_ylabel("vertical displacement from the rep's start (cm, up)")
+    ax.set_xlabel("horizontal, from the rep's start (cm, + = image right)")
+    ax.set_ylabel("vertical, from the rep's start (cm, + = up)")
     pad = 0.08 * (y_hi - y_lo)
     ax.set_xlim(-half_width_cm, half_width_cm)
     ax.set_ylim(y_lo - pad, y_hi + pad)
@@ -167,7 +205,14 @@ def plot_bar_path(
     ax.axvline(0.0, color="0.6", lw=0.8)
     ax.grid(True, alpha=0.3)
     if reps:
-        ax.legend(fontsize=8, loc="best", title="o start, x turning point", title_fontsize=7)
+        from matplotlib.lines import Line2D
+
+        handles, _ = ax.get_legend_handles_labels()
+        handles += [Line2D([], [], ls="none", marker="o", color="0.3", ms=5, label="bar at the rep's start"),
+                    Line2D([], [], ls="none", marker="x", color="0.3", ms=8, mew=2, label=f"bar at the {turn_label}")]
+        # below the plot: a narrow path leaves no room for long marker names inside
+        ax.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=1,
+                  frameon=False)
     else:
         ax.text(0.5, 0.5, "no reps found", ha="center", va="center", transform=ax.transAxes)
     ax.set_title(title, fontsize=10)

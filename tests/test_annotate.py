@@ -11,7 +11,9 @@ import pytest
 from PIL import Image
 
 import formlab.annotate as annotate
+from constructed_posture import STANDING, make_track, with_changes
 from formlab import InputError, OutputError, samples
+from formlab.checks import FAIL, NOT_ASSESSABLE, PASS
 from formlab.feedback import evaluate_form, worst_frames
 from formlab.media import probe_video
 
@@ -168,3 +170,58 @@ def test_small_render_of_a_part_of_the_clip(sample_path, sample_track, tmp_path)
     assert to_annotated < 0.5 * to_plain, (to_annotated, to_plain)  # codec noise only, and the drawing is there
     with pytest.raises(annotate.ConfigError):
         annotate.write_annotated_video(src, track, fb, tmp_path / "x.mp4", max_height_px=4, progress=False)
+
+
+# --------------------------------------------------------------------------- depth verdict held on screen
+def two_squats(bottoms_deg=(10.0, -30.0)):
+    """Two 20-frame reps whose hips go to ``bottoms_deg`` below the knee at frames 10 and 30."""
+    postures = []
+    for bottom in bottoms_deg:
+        thighs = list(np.linspace(-90.0, bottom, 11)) + list(np.linspace(bottom, -90.0, 10)[1:])
+        postures += [with_changes(STANDING, thigh_deg=a, shin_lean_deg=0.3 * (a + 90), torso_lean_deg=0.3 * (a + 90))
+                     for a in thighs]
+    # the rep detector's turning points need not be the lowest frames: here they come 2 frames earlier
+    reps = pd.DataFrame({"rep": [1, 2], "start_frame": [0, 20], "turn_frame": [8, 28], "end_frame": [19, 39]})
+    return make_track(postures), reps
+
+
+def shown_depth(overlays, frames):
+    return [overlays(int(f), 0.0).statuses["depth"] for f in frames]
+
+
+def test_depth_verdict_shown_from_turning_point_to_rep_end():
+    track, reps = two_squats()
+    fb = evaluate_form(track, "squat", reps=reps)
+    assert list(fb["frame"][fb["depth"] != NOT_ASSESSABLE]) == [10, 30]  # judged once per rep
+    assert list(fb["depth"][fb["depth"] != NOT_ASSESSABLE]) == [PASS, FAIL]
+    overlays = annotate._Overlays(track, fb, reps, None, 2.0, 1.5, 0.5)
+    expected = [NOT_ASSESSABLE] * 8 + [PASS] * 12 + [NOT_ASSESSABLE] * 8 + [FAIL] * 12
+    assert shown_depth(overlays, range(40)) == expected
+
+
+def test_depth_verdict_stays_on_frames_between_analysed_ones():
+    """A track made with stride 2 has poses on even frames; odd frames show the last pose and its verdicts."""
+    full, reps = two_squats()
+    track = full.select_frames(slice(None, None, 2))
+    fb = evaluate_form(track, "squat", reps=reps)
+    overlays = annotate._Overlays(track, fb, reps, None, 2.0, 1.5, 0.5)
+    expected = [NOT_ASSESSABLE] * 8 + [PASS] * 12 + [NOT_ASSESSABLE] * 8 + [FAIL] * 12
+    assert shown_depth(overlays, range(40)) == expected
+    odd = overlays(31, 0.0)
+    assert odd.xy_px is not None and np.array_equal(odd.xy_px, track.xy_px[15])  # frame 30's pose
+    assert overlays(41, 0.0).statuses is None  # beyond the last analysed frame by a whole stride: nothing
+
+
+def test_depth_verdict_without_reps_held_for_hold_s():
+    track, _ = two_squats()
+    fb = evaluate_form(track, "squat")
+    judged = np.flatnonzero(fb["depth"] != NOT_ASSESSABLE)
+    assert len(judged) == 2
+    hold_s = 0.2  # 6 frames at 30 fps
+    shown = np.array(shown_depth(annotate._Overlays(track, fb, None, None, 2.0, hold_s, 0.5), range(40)))
+    t = track.time_s
+    for k in judged:
+        span = (t >= t[k]) & (t <= t[k] + hold_s)
+        assert (shown[span] == fb["depth"][k]).all()
+        assert shown[k - 1] == NOT_ASSESSABLE
+    assert (shown != NOT_ASSESSABLE).sum() == 2 * int(round(hold_s * 30 + 1))

@@ -6,7 +6,8 @@ import numpy as np
 from constructed_posture import STANDING, make_track
 
 from formlab.checks import FAIL, NOT_ASSESSABLE, PASS
-from formlab.drawing import LEFT_COLOR, RIGHT_COLOR, STATUS_COLORS, TRAIL_COLOR, FrameOverlay, draw_overlay
+from formlab.drawing import (LEFT_COLOR, RIGHT_COLOR, STATUS_COLORS, TRAIL_COLOR, FrameOverlay, draw_overlay,
+                             text_size_px)
 from formlab.landmarks import LANDMARK_INDEX
 
 
@@ -49,3 +50,31 @@ def test_nan_landmarks_are_skipped():
     xy = np.full((33, 2), np.nan)
     out = draw_overlay(np.zeros((100, 100, 3), np.uint8), FrameOverlay(xy_px=xy))
     assert not out.any()
+
+
+def blank_runs_px(band: np.ndarray) -> list[int]:
+    """Widths of the ink-free column runs between the first and last inked column of a text band."""
+    ink = (band.astype(int).max(axis=2) > 150).any(axis=0)
+    cols = np.flatnonzero(ink)
+    runs, n = [], 0
+    for c in ink[cols[0]:cols[-1] + 1]:
+        if c:
+            runs, n = runs + [n] if n else runs, 0
+        else:
+            n += 1
+    return runs
+
+
+def footer_band(text: str, size: tuple[int, int]) -> np.ndarray:
+    w, h = size
+    out = draw_overlay(np.zeros((h, w, 3), np.uint8), FrameOverlay(footer=text))
+    return out[int(h * 0.8):, : w // 2]
+
+
+def test_footer_letters_and_word_spaces_readable_on_small_and_full_hd_video():
+    """Word gaps are wider than any gap between letters; at 640x360 they used to be the same 2 px."""
+    for size in ((640, 360), (360, 640), (1920, 1080)):
+        spaced, joined = blank_runs_px(footer_band("Squat deeper", size)), blank_runs_px(footer_band("Squatdeeper", size))
+        word_gap, letter_gap = max(spaced), max(joined)
+        assert word_gap >= letter_gap + 2 and word_gap >= 4, (size, spaced, joined)
+    assert text_size_px((640, 360), 15) >= 13 and text_size_px((1920, 1080), 15) == 30

@@ -7,7 +7,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from formlab.plots import plot_bar_path, plot_bar_position, save_figure  # noqa: E402
+from formlab.plots import (plot_bar_path, plot_bar_position, save_figure,  # noqa: E402
+                           turning_point_label)
 from formlab.reps import find_reps  # noqa: E402
 
 
@@ -27,7 +28,8 @@ def test_position_figure_marks_each_rep(tmp_path):
     turn_lines = [ln for ln in top.get_lines() if ln.get_linestyle() == "--"]
     assert sorted(ln.get_xdata()[0] for ln in turn_lines) == [r.turn_s for r in det.reps]
     assert "3 reps" in fig._suptitle.get_text()
-    assert top.get_ylabel() == "X (m)"
+    assert top.get_ylabel() == "X (m, + = image right)" and "+ = to the right in the picture" in top.get_title(loc="left")
+    assert fig.axes[1].get_ylabel() == "Y (m, + = up)" and "+ = away" in fig.axes[2].get_ylabel()
     out = save_figure(fig, tmp_path / "position.png")
     assert out.read_bytes()[:4] == b"\x89PNG" and not plt.get_fignums()
 
@@ -88,3 +90,40 @@ def test_article_figure_is_raw_pixels_against_frames():
     np.testing.assert_allclose(lines["x"].get_xdata(), track.frame)
     np.testing.assert_allclose(lines["z"].get_ydata(), track.z[:, wrists].mean(axis=1) * 1080)
     plt.close(fig)
+
+
+def test_x_label_states_the_sign_the_bar_path_has():
+    """The bar's X grows when the grip moves to the right in the picture, as the figures' labels say."""
+    from constructed_posture import STANDING, make_track
+
+    from formlab.barbell import bar_path
+    from formlab.plots import X_DIRECTION
+
+    track = make_track([STANDING] * 10)
+    xy = track.xy_px.copy()
+    xy[5:, :, 0] += 40.0  # the whole lifter, bar and all, 40 px to the image right
+    path = bar_path(track.replace(xy_px=xy))
+    assert path.x_m[9] - path.x_m[0] > 0
+    assert X_DIRECTION == "+ = to the right in the picture"
+
+
+def test_legends_name_the_turning_point_and_the_path_markers():
+    t, x, y, _ = squats()
+    det = find_reps(t, y, "bottom", signal_name="hip_height_m")
+    label = turning_point_label(det)
+    assert label == "rep's turning point (lowest hip height)"
+    assert turning_point_label(find_reps(t, -y, "top", signal_name="bar_height_m")).endswith("(highest bar height)")
+    fig = plot_bar_position(t, x, y, reps=det.reps, turn_label=label)
+    assert label in [tx.get_text() for tx in fig.axes[0].get_legend().get_texts()]
+    fig = plot_bar_path(t, x, y, det.reps, turn_label=label)
+    ax = fig.axes[0]
+    legend = {tx.get_text(): h for tx, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
+    assert legend["bar at the rep's start"].get_marker() == "o"
+    assert legend[f"bar at the {label}"].get_marker() == "x"
+    crosses = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
+    for r, cross in zip(det.reps, crosses):  # each cross is the bar at the rep's turning frame
+        i0, it = r.start_frame, r.turn_frame
+        np.testing.assert_allclose([cross.get_xdata()[0], cross.get_ydata()[0]],
+                                   [100 * (x[it] - x[i0]), 100 * (y[it] - y[i0])])
+    assert "+ = image right" in ax.get_xlabel()
+    plt.close("all")
