@@ -32,37 +32,70 @@ def _raise_terminated(signum, frame):  # pragma: no cover - exercised through a 
     raise _Terminated
 
 
+EXTRACT_OPTION_FLAGS: dict[str, str] = {
+    "model": "--model",
+    "num_poses": "--num-poses",
+    "start_frame": "--start-frame",
+    "end_frame": "--end-frame",
+    "stride": "--stride",
+    "min_pose_detection_confidence": "--min-detection-confidence",
+    "min_pose_presence_confidence": "--min-presence-confidence",
+    "min_tracking_confidence": "--min-tracking-confidence",
+}
+"""The command-line option for each :class:`~formlab.extract.ExtractOptions` field: its
+validation messages name fields, and a user who typed ``--min-tracking-confidence 2`` should
+read that option's name back, not ``min_tracking_confidence``."""
+
+
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
     from .models import MODEL_VARIANTS
 
+    flag = EXTRACT_OPTION_FLAGS
     g = p.add_argument_group("pose extraction")
-    g.add_argument("--model", default="full", metavar="{lite,full,heavy} or PATH",
+    g.add_argument(flag["model"], default="full", metavar="{lite,full,heavy} or PATH",
                    help=f"pose model variant ({', '.join(MODEL_VARIANTS)}) or a .task file (default: full)")
-    g.add_argument("--num-poses", type=int, default=1,
+    g.add_argument(flag["num_poses"], type=int, default=1, dest="num_poses",
                    help="people to look for per frame; >1 keeps the lifter by formlab's selection rule (default: 1)")
-    g.add_argument("--start-frame", type=int, default=0, help="first frame to analyse (0-based)")
-    g.add_argument("--end-frame", type=int, default=None, help="stop before this frame")
-    g.add_argument("--stride", type=int, default=1, help="analyse every Nth frame (default: 1)")
-    g.add_argument("--min-detection-confidence", type=float, default=0.5, dest="min_pose_detection_confidence")
-    g.add_argument("--min-presence-confidence", type=float, default=0.5, dest="min_pose_presence_confidence")
-    g.add_argument("--min-tracking-confidence", type=float, default=0.5, dest="min_tracking_confidence")
+    g.add_argument(flag["start_frame"], type=int, default=0, dest="start_frame",
+                   help="first frame to analyse (0-based)")
+    g.add_argument(flag["end_frame"], type=int, default=None, dest="end_frame", help="stop before this frame")
+    g.add_argument(flag["stride"], type=int, default=1, dest="stride", help="analyse every Nth frame (default: 1)")
+    g.add_argument(flag["min_pose_detection_confidence"], type=float, default=0.5, metavar="0-1",
+                   dest="min_pose_detection_confidence",
+                   help="how sure the person detector must be before it reports a person; lower it when the "
+                        "lifter is missed (dark, cluttered or partly hidden), raise it when other things are "
+                        "taken for a person (default: %(default)s)")
+    g.add_argument(flag["min_pose_presence_confidence"], type=float, default=0.5, metavar="0-1",
+                   dest="min_pose_presence_confidence",
+                   help="how sure the landmark model must be that a body is really there; frames below it "
+                        "count as having no pose (default: %(default)s)")
+    g.add_argument(flag["min_tracking_confidence"], type=float, default=0.5, metavar="0-1",
+                   dest="min_tracking_confidence",
+                   help="videos only: how closely the body must line up with the previous frame's for the "
+                        "lifter to be followed; below it the person detector searches the frame afresh "
+                        "(higher: more robust, slower) (default: %(default)s)")
     g.add_argument("--no-cache", action="store_true", help="do not reuse or store cached pose tracks")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def _user_words(message: str) -> str:
+    """``message`` with each ExtractOptions field name replaced by its command-line option."""
+    import re
+
+    for name, option in EXTRACT_OPTION_FLAGS.items():
+        message = re.sub(rf"(?<![\w.-]){name}(?![\w-])", option, message)
+    return message
+
+
 def _extract_options(args: argparse.Namespace):
+    """The :class:`~formlab.extract.ExtractOptions` of the parsed options; errors name the options as typed."""
+    from .errors import ConfigError
     from .extract import ExtractOptions
 
-    return ExtractOptions(
-        model=args.model,
-        num_poses=args.num_poses,
-        start_frame=args.start_frame,
-        end_frame=args.end_frame,
-        stride=args.stride,
-        min_pose_detection_confidence=args.min_pose_detection_confidence,
-        min_pose_presence_confidence=args.min_pose_presence_confidence,
-        min_tracking_confidence=args.min_tracking_confidence,
-    )
+    try:
+        return ExtractOptions(**{name: getattr(args, name) for name in EXTRACT_OPTION_FLAGS})
+    except ConfigError as e:
+        raise ConfigError(_user_words(str(e))) from None
 
 
 def _resolve_input(text: str) -> Path:
