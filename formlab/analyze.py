@@ -43,8 +43,9 @@ import numpy as np
 import pandas as pd
 
 from ._files import atomic_write, ensure_dir
+from ._text import with_article
 from ._version import __version__
-from .barbell import BAR_METHODS, BarPath, bar_path, landmark_path
+from .barbell import BAR_METHODS, LIFTER_HEIGHT_RANGE_M, BarPath, bar_path, landmark_path
 from .checks import FAIL, MESSAGES, NOT_ASSESSABLE, PASS
 from .cleaning import CleanOptions, clean_track
 from .errors import ConfigError, FormlabWarning, InputError, OutputError
@@ -109,7 +110,7 @@ def load_path(track: PoseTrack, exercise: str, *, bar_method: str = "auto", vide
     if video is None:
         why = "no video to track a plate in"
     elif ex.name not in PLATE_EXERCISES:
-        why = f"a {ex.name} has no barbell plate"
+        why = f"{with_article(ex.name)} has no barbell plate"
     else:
         try:
             plate = bar_path(track, "plate", video=video, lifter_height_m=lifter_height_m, scale=scale)
@@ -624,7 +625,7 @@ def check_video(path: str | os.PathLike) -> Path:
     source = Path(path)
     kind = _media_kind(source)
     if kind != "video":
-        raise InputError(f"{source}: reps need a video, got a {kind} "
+        raise InputError(f"{source}: reps need a video, got {with_article(kind)} "
                          f"(use analyze_photo for form feedback on a photo)")
     return source
 
@@ -696,10 +697,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     exercise = check_exercise_name(args.exercise)
     options = _extract_options(args)
+    low_m, high_m = LIFTER_HEIGHT_RANGE_M
+    if args.lifter_height_m is not None and not low_m <= args.lifter_height_m <= high_m:
+        # checked here, not after the slow extraction, and named as the user typed it
+        raise ConfigError(f"--lifter-height must be a height in metres between {low_m} and {high_m}, "
+                          f"got {args.lifter_height_m}")
     source = _resolve_input(args.input)
     kind = _media_kind(source)
     if kind not in ("video", "image"):
-        raise InputError(f"{source}: formlab analyze takes one video or one photo, got a {kind}")
+        raise InputError(f"{source}: formlab analyze takes one video or one photo, got {with_article(kind)}")
     if args.thresholds:
         resolve_thresholds(args.thresholds, exercise)  # a bad file fails before anything is written
     outdir = Path(args.output)

@@ -240,3 +240,25 @@ def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):
     assert sorted(summary["outputs"]) == sorted(set(names) - {"my_notes.txt"})
     assert {p.name for p in written} <= set(names) and written[-1].name == "summary.json"
     assert summary["warnings"] == []
+
+
+def test_error_messages_use_the_right_article(tmp_path):
+    from PIL import Image
+
+    from formlab._text import with_article
+    from formlab.analyze import check_video
+
+    assert [with_article(w) for w in ("image", "folder", "overhead_press", "video")] == \
+        ["an image", "a folder", "an overhead_press", "a video"]
+    img = tmp_path / "photo.png"
+    Image.new("RGB", (16, 16)).save(img)
+    with pytest.raises(InputError, match="reps need a video, got an image "):
+        check_video(img)
+    r = run("analyze", str(tmp_path), "-o", str(tmp_path / "out"))
+    one_line_error(r, "takes one video or one photo, got a folder")
+
+
+def test_bad_lifter_height_is_named_as_typed_before_anything_is_read(tmp_path):
+    r = run("analyze", str(tmp_path / "missing.mp4"), "--lifter-height", "180", "-o", str(tmp_path / "out"))
+    one_line_error(r, "--lifter-height must be a height in metres between 1.0 and 2.5, got 180.0")
+    assert not (tmp_path / "out").exists()
