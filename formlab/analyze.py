@@ -178,6 +178,22 @@ class Analysis:
     def kind(self) -> str:
         return "video"
 
+    def __repr__(self) -> str:
+        """One line: the tracks, tables and arrays inside would flood a notebook cell.
+
+        ``<Analysis squat.mp4: front_squat, 2 reps, 614 frames @ 29.97 fps, bar=plate>``;
+        ``(auto)`` follows an exercise formlab chose, ``load=...`` replaces
+        ``bar=...`` for exercises without a bar.
+        """
+        fps = self.track.meta.fps if math.isfinite(self.track.meta.fps) else self.track.fps
+        rate = f" @ {fps:.4g} fps" if math.isfinite(fps) else ""
+        auto = " (auto)" if self.exercise_requested == "auto" else ""
+        n = self.detection.count
+        load = (f"bar={self.path.method}" if self.path.method in BAR_METHODS
+                else f"load={self.path.method.replace('landmarks:', '')}")
+        return (f"<Analysis {Path(self.source).name}: {self.exercise}{auto}, {n} rep{'s' if n != 1 else ''}, "
+                f"{self.track.n_frames} frames{rate}, {load}>")
+
     @property
     def rep_frames(self) -> list[int]:
         """0-based decoded frame index of each rep's turning point."""
@@ -274,6 +290,14 @@ class PhotoAnalysis:
     @property
     def kind(self) -> str:
         return "image"
+
+    def __repr__(self) -> str:
+        """One line: ``<PhotoAnalysis front.jpg: front_squat, pose found, 1 of 3 checks failed (elbows_up)>``."""
+        pose = "pose found" if bool(self.raw_track.detected.any()) else "no pose found"
+        checks = check_columns(self.feedback)
+        failed = [c for c in checks if (self.feedback[c].astype(str) == FAIL).any()]
+        verdict = f"{len(failed)} of {len(checks)} checks failed" + (f" ({', '.join(failed)})" if failed else "")
+        return f"<PhotoAnalysis {Path(self.source).name}: {self.exercise}, {pose}, {verdict}>"
 
     @property
     def track(self) -> PoseTrack:

@@ -266,6 +266,23 @@ class BarPath:
     def __len__(self) -> int:
         return int(self.frame.shape[0])
 
+    def __repr__(self) -> str:
+        """One line: the seven arrays inside would flood a notebook cell.
+
+        ``<BarPath plate: 614 samples over 20.5 s, y 0.21 to 1.43 m, 1.12 mm/px (plate_diameter)>``;
+        ``low-passed 4 Hz`` is added for a smoothed path.
+        """
+        parts = [f"{len(self)} samples"]
+        t = self.time_s[np.isfinite(self.time_s)]
+        if t.size > 1:
+            parts[0] += f" over {t[-1] - t[0]:.1f} s"
+        y = self.y_m[np.isfinite(self.y_m)]
+        parts.append(f"y {y.min():.2f} to {y.max():.2f} m" if y.size else "no position")
+        parts.append(f"{self.scale.m_per_px * 1000:.3g} mm/px ({self.scale.method})")
+        if "lowpass_cutoff_hz" in self.info:
+            parts.append(f"low-passed {self.info['lowpass_cutoff_hz']:.3g} Hz")
+        return f"<BarPath {self.method}: {', '.join(parts)}>"
+
     @property
     def xy_px(self) -> np.ndarray:
         """Image positions as an (n, 2) array."""

@@ -242,6 +242,37 @@ def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):
     assert summary["warnings"] == []
 
 
+def test_reprs_are_one_short_line():
+    from pathlib import Path
+
+    from formlab.analyze import PhotoAnalysis
+    from formlab.checks import FAIL, PASS
+    from formlab.feedback import check_columns, evaluate_form
+    from formlab.thresholds import thresholds_for
+
+    track, _ = exercise_track("lunge", 4, 30.0, view="front")
+    result = analyze(track, "lunge")
+    assert repr(result) == (f"<Analysis {Path(track.meta.source).name}: lunge, 4 reps, {track.n_frames} frames "
+                            f"@ 30 fps, load=left_hip+right_hip>")
+    squat, _ = exercise_track("squat", 3, 30.0)
+    chosen = analyze(squat, "auto")
+    text = repr(chosen)
+    assert f": {chosen.exercise} (auto), 3 reps, " in text and text.endswith(f", bar={chosen.path.method}>")
+
+    photo = squat.select_frames(slice(0, 1))
+    th = thresholds_for("squat")
+    feedback = evaluate_form(photo, "squat", th)
+    checks = check_columns(feedback)
+    feedback[checks] = PASS
+    pa = PhotoAnalysis(source=Path("somewhere/me.jpg"), exercise="squat", raw_track=photo, thresholds=th,
+                       feedback=feedback)
+    assert repr(pa) == f"<PhotoAnalysis me.jpg: squat, pose found, 0 of {len(checks)} checks failed>"
+    feedback[checks[-1]] = FAIL
+    assert repr(pa).endswith(f", 1 of {len(checks)} checks failed ({checks[-1]})>")
+    for obj in (result, chosen, pa):
+        assert "\n" not in repr(obj) and len(repr(obj)) < 150
+
+
 def test_error_messages_use_the_right_article(tmp_path):
     from PIL import Image
 
