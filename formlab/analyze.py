@@ -43,8 +43,9 @@ import numpy as np
 import pandas as pd
 
 from ._files import CSV_FLOAT_FORMAT, atomic_write, ensure_dir
+from ._text import with_article
 from ._version import __version__
-from .barbell import BAR_METHODS, BarPath, bar_path, landmark_path
+from .barbell import BAR_METHODS, LIFTER_HEIGHT_RANGE_M, BarPath, bar_path, landmark_path
 from .checks import FAIL, MESSAGES, NOT_ASSESSABLE, PASS
 from .cleaning import CleanOptions, clean_track
 from .errors import ConfigError, FormlabWarning, InputError, OutputError
@@ -110,7 +111,7 @@ def load_path(track: PoseTrack, exercise: str, *, bar_method: str = "auto", vide
     if video is None:
         why = "no video to track a plate in"
     elif ex.name not in PLATE_EXERCISES:
-        why = f"a {ex.name} has no barbell plate"
+        why = f"{with_article(ex.name)} has no barbell plate"
     else:
         try:
             plate = bar_path(track, "plate", video=video, lifter_height_m=lifter_height_m, scale=scale,
@@ -184,6 +185,22 @@ class Analysis:
     @property
     def kind(self) -> str:
         return "video"
+
+    def __repr__(self) -> str:
+        """One line: the tracks, tables and arrays inside would flood a notebook cell.
+
+        ``<Analysis squat.mp4: front_squat, 2 reps, 614 frames @ 29.97 fps, bar=plate>``;
+        ``(auto)`` follows an exercise formlab chose, ``load=...`` replaces
+        ``bar=...`` for exercises without a bar.
+        """
+        fps = self.track.meta.fps if math.isfinite(self.track.meta.fps) else self.track.fps
+        rate = f" @ {fps:.4g} fps" if math.isfinite(fps) else ""
+        auto = " (auto)" if self.exercise_requested == "auto" else ""
+        n = self.detection.count
+        load = (f"bar={self.path.method}" if self.path.method in BAR_METHODS
+                else f"load={self.path.method.replace('landmarks:', '')}")
+        return (f"<Analysis {Path(self.source).name}: {self.exercise}{auto}, {n} rep{'s' if n != 1 else ''}, "
+                f"{self.track.n_frames} frames{rate}, {load}>")
 
     @property
     def rep_frames(self) -> list[int]:
@@ -283,6 +300,14 @@ class PhotoAnalysis:
     @property
     def kind(self) -> str:
         return "image"
+
+    def __repr__(self) -> str:
+        """One line: ``<PhotoAnalysis front.jpg: front_squat, pose found, 1 of 3 checks failed (elbows_up)>``."""
+        pose = "pose found" if bool(self.raw_track.detected.any()) else "no pose found"
+        checks = check_columns(self.feedback)
+        failed = [c for c in checks if (self.feedback[c].astype(str) == FAIL).any()]
+        verdict = f"{len(failed)} of {len(checks)} checks failed" + (f" ({', '.join(failed)})" if failed else "")
+        return f"<PhotoAnalysis {Path(self.source).name}: {self.exercise}, {pose}, {verdict}>"
 
     @property
     def track(self) -> PoseTrack:
@@ -652,7 +677,7 @@ def check_video(path: str | os.PathLike) -> Path:
     source = Path(path)
     kind = _media_kind(source)
     if kind != "video":
-        raise InputError(f"{source}: reps need a video, got a {kind} "
+        raise InputError(f"{source}: reps need a video, got {with_article(kind)} "
                          f"(use analyze_photo for form feedback on a photo)")
     return source
 
@@ -724,10 +749,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     exercise = check_exercise_name(args.exercise)
     options = _extract_options(args)
+    low_m, high_m = LIFTER_HEIGHT_RANGE_M
+    if args.lifter_height_m is not None and not low_m <= args.lifter_height_m <= high_m:
+        # checked here, not after the slow extraction, and named as the user typed it
+        raise ConfigError(f"--lifter-height must be a height in metres between {low_m} and {high_m}, "
+                          f"got {args.lifter_height_m}")
     source = _resolve_input(args.input)
     kind = _media_kind(source)
     if kind not in ("video", "image"):
-        raise InputError(f"{source}: formlab analyze takes one video or one photo, got a {kind}")
+        raise InputError(f"{source}: formlab analyze takes one video or one photo, got {with_article(kind)}")
     if args.thresholds:
         resolve_thresholds(args.thresholds, exercise)  # a bad file fails before anything is written
     outdir = Path(args.output)

@@ -51,6 +51,9 @@ FEET = tuple(LANDMARK_INDEX[f"{side}_{part}"] for side in ("left", "right") for 
 STANDARD_PLATE_DIAMETER_M = 0.45
 """Diameter of standard (IWF/IPF) 10-25 kg bumper and 20 kg/45 lb iron plates, in metres."""
 
+LIFTER_HEIGHT_RANGE_M = (1.0, 2.5)
+"""Heights accepted for a lifter, in metres: outside it a value is a typo (cm, feet), not a person."""
+
 EYE_HEIGHT_FRACTION = 0.936
 """Eye height as a fraction of stature in standing adults (Drillis & Contini 1966, in Winter,
 *Biomechanics and Motor Control of Human Movement*); the heel is at the floor."""
@@ -172,8 +175,9 @@ def scale_from_height(track: PoseTrack, height_m: float) -> PixelScale:
     Uncertainty 3 % (1 sd): about 1.5 % for the eye-height fraction between
     people, the rest for landmark noise and a posture not quite upright.
     """
-    if not isinstance(height_m, (int, float)) or not 1.0 <= height_m <= 2.5:
-        raise ConfigError(f"height_m must be a height in metres between 1.0 and 2.5, got {height_m!r}")
+    low_m, high_m = LIFTER_HEIGHT_RANGE_M
+    if not isinstance(height_m, (int, float)) or not low_m <= height_m <= high_m:
+        raise ConfigError(f"height_m must be a height in metres between {low_m} and {high_m}, got {height_m!r}")
     eyes = track.xy_px[:, [LANDMARK_INDEX["left_eye"], LANDMARK_INDEX["right_eye"]], 1]
     heels = track.xy_px[:, [LANDMARK_INDEX["left_heel"], LANDMARK_INDEX["right_heel"]], 1]
     with warnings.catch_warnings():
@@ -261,6 +265,23 @@ class BarPath:
 
     def __len__(self) -> int:
         return int(self.frame.shape[0])
+
+    def __repr__(self) -> str:
+        """One line: the seven arrays inside would flood a notebook cell.
+
+        ``<BarPath plate: 614 samples over 20.5 s, y 0.21 to 1.43 m, 1.12 mm/px (plate_diameter)>``;
+        ``low-passed 4 Hz`` is added for a smoothed path.
+        """
+        parts = [f"{len(self)} samples"]
+        t = self.time_s[np.isfinite(self.time_s)]
+        if t.size > 1:
+            parts[0] += f" over {t[-1] - t[0]:.1f} s"
+        y = self.y_m[np.isfinite(self.y_m)]
+        parts.append(f"y {y.min():.2f} to {y.max():.2f} m" if y.size else "no position")
+        parts.append(f"{self.scale.m_per_px * 1000:.3g} mm/px ({self.scale.method})")
+        if "lowpass_cutoff_hz" in self.info:
+            parts.append(f"low-passed {self.info['lowpass_cutoff_hz']:.3g} Hz")
+        return f"<BarPath {self.method}: {', '.join(parts)}>"
 
     @property
     def xy_px(self) -> np.ndarray:

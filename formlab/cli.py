@@ -10,6 +10,7 @@ and the problem, with a non-zero exit status; nothing half-written is left.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -31,37 +32,70 @@ def _raise_terminated(signum, frame):  # pragma: no cover - exercised through a 
     raise _Terminated
 
 
+EXTRACT_OPTION_FLAGS: dict[str, str] = {
+    "model": "--model",
+    "num_poses": "--num-poses",
+    "start_frame": "--start-frame",
+    "end_frame": "--end-frame",
+    "stride": "--stride",
+    "min_pose_detection_confidence": "--min-detection-confidence",
+    "min_pose_presence_confidence": "--min-presence-confidence",
+    "min_tracking_confidence": "--min-tracking-confidence",
+}
+"""The command-line option for each :class:`~formlab.extract.ExtractOptions` field: its
+validation messages name fields, and a user who typed ``--min-tracking-confidence 2`` should
+read that option's name back, not ``min_tracking_confidence``."""
+
+
 def _add_extract_options(p: argparse.ArgumentParser) -> None:
     from .models import MODEL_VARIANTS
 
+    flag = EXTRACT_OPTION_FLAGS
     g = p.add_argument_group("pose extraction")
-    g.add_argument("--model", default="full", metavar="{lite,full,heavy} or PATH",
+    g.add_argument(flag["model"], default="full", metavar="{lite,full,heavy} or PATH",
                    help=f"pose model variant ({', '.join(MODEL_VARIANTS)}) or a .task file (default: full)")
-    g.add_argument("--num-poses", type=int, default=1,
+    g.add_argument(flag["num_poses"], type=int, default=1, dest="num_poses",
                    help="people to look for per frame; >1 keeps the lifter by formlab's selection rule (default: 1)")
-    g.add_argument("--start-frame", type=int, default=0, help="first frame to analyse (0-based)")
-    g.add_argument("--end-frame", type=int, default=None, help="stop before this frame")
-    g.add_argument("--stride", type=int, default=1, help="analyse every Nth frame (default: 1)")
-    g.add_argument("--min-detection-confidence", type=float, default=0.5, dest="min_pose_detection_confidence")
-    g.add_argument("--min-presence-confidence", type=float, default=0.5, dest="min_pose_presence_confidence")
-    g.add_argument("--min-tracking-confidence", type=float, default=0.5, dest="min_tracking_confidence")
+    g.add_argument(flag["start_frame"], type=int, default=0, dest="start_frame",
+                   help="first frame to analyse (0-based)")
+    g.add_argument(flag["end_frame"], type=int, default=None, dest="end_frame", help="stop before this frame")
+    g.add_argument(flag["stride"], type=int, default=1, dest="stride", help="analyse every Nth frame (default: 1)")
+    g.add_argument(flag["min_pose_detection_confidence"], type=float, default=0.5, metavar="0-1",
+                   dest="min_pose_detection_confidence",
+                   help="how sure the person detector must be before it reports a person; lower it when the "
+                        "lifter is missed (dark, cluttered or partly hidden), raise it when other things are "
+                        "taken for a person (default: %(default)s)")
+    g.add_argument(flag["min_pose_presence_confidence"], type=float, default=0.5, metavar="0-1",
+                   dest="min_pose_presence_confidence",
+                   help="how sure the landmark model must be that a body is really there; frames below it "
+                        "count as having no pose (default: %(default)s)")
+    g.add_argument(flag["min_tracking_confidence"], type=float, default=0.5, metavar="0-1",
+                   dest="min_tracking_confidence",
+                   help="videos only: how closely the body must line up with the previous frame's for the "
+                        "lifter to be followed; below it the person detector searches the frame afresh "
+                        "(higher: more robust, slower) (default: %(default)s)")
     g.add_argument("--no-cache", action="store_true", help="do not reuse or store cached pose tracks")
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def _user_words(message: str) -> str:
+    """``message`` with each ExtractOptions field name replaced by its command-line option."""
+    import re
+
+    for name, option in EXTRACT_OPTION_FLAGS.items():
+        message = re.sub(rf"(?<![\w.-]){name}(?![\w-])", option, message)
+    return message
+
+
 def _extract_options(args: argparse.Namespace):
+    """The :class:`~formlab.extract.ExtractOptions` of the parsed options; errors name the options as typed."""
+    from .errors import ConfigError
     from .extract import ExtractOptions
 
-    return ExtractOptions(
-        model=args.model,
-        num_poses=args.num_poses,
-        start_frame=args.start_frame,
-        end_frame=args.end_frame,
-        stride=args.stride,
-        min_pose_detection_confidence=args.min_pose_detection_confidence,
-        min_pose_presence_confidence=args.min_pose_presence_confidence,
-        min_tracking_confidence=args.min_tracking_confidence,
-    )
+    try:
+        return ExtractOptions(**{name: getattr(args, name) for name in EXTRACT_OPTION_FLAGS})
+    except ConfigError as e:
+        raise ConfigError(_user_words(str(e))) from None
 
 
 def _resolve_input(text: str) -> Path:
@@ -106,31 +140,84 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str] = ()) -> str:
+    """Rows as aligned text columns under ``header``; columns named in ``right`` (numbers) right-aligned."""
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+
+    def line(cells) -> str:
+        out = [str(c).rjust(w) if h in right else str(c).ljust(w) for c, w, h in zip(cells, widths, header)]
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(header), *(line(r) for r in rows)])
+
+
+SAMPLE_LOCAL_WORDS = {"data_dir": "data dir", "cache": "cache", "missing": "no", "corrupt": "BAD CHECKSUM"}
+"""How ``formlab samples`` words :func:`formlab.samples.locate`'s answer in its ``local`` column."""
+
+
 def cmd_samples(args: argparse.Namespace) -> int:
-    from .samples import fetch, list_samples
+    import math
+
+    from .cache import cache_dir
+    from .samples import DATA_DIR_ENV, fetch, locate, sample_info, sample_names
 
     if args.fetch:
         for name in args.fetch:
             print(fetch(name))
         return 0
-    import pandas as pd
-
-    with pd.option_context("display.max_rows", None, "display.width", 160, "display.max_colwidth", 40):
-        print(list_samples().drop(columns=["url"]).to_string(index=False))
+    kinds = [args.kind] if args.kind else ["video", "image"]
+    rows = []
+    for kind in kinds:
+        for name in sample_names(kind):
+            info = sample_info(name)
+            reps = info.get("reps")
+            rows.append([name, kind, info.get("exercise") or "-",
+                         "-" if reps is None or (isinstance(reps, float) and math.isnan(reps)) else str(int(reps)),
+                         info.get("license") or "-", SAMPLE_LOCAL_WORDS[locate(name)[0]]])
+    print(_table(["name", "kind", "exercise", "reps", "licence", "local"], rows, right=["reps"]))
+    mirror = os.environ.get(DATA_DIR_ENV)
+    print(f"\nlocal: 'data dir' = ${DATA_DIR_ENV} ({mirror or 'not set'}), 'cache' = {cache_dir('samples')}, "
+          f"'no' = downloaded on first use.")
+    if not args.kind:
+        hidden = len(sample_names("annotation"))
+        print(f"{hidden} annotation files (reference data for the tests) not shown: --kind annotation.")
+    print("Use one as sample:NAME, e.g. formlab analyze sample:NAME -o out/")
     return 0
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from .models import MODEL_VARIANTS, resolve_model
+    """List the pose models and where each is found; exit 0 unless something is broken or a download fails.
+
+    A missing variant is not an error here: it is downloaded when first used,
+    and a listing that failed for it would make ``formlab models`` unusable
+    as the very command that tells you so. A file that is there but is not a
+    model bundle, an unknown name, or a failed ``--download`` is an error.
+    """
+    from .cache import cache_dir
+    from .models import MODEL_DIR_ENV, MODEL_VARIANTS, find_model, model_candidates, model_url, resolve_model
 
     status = 0
+    rows = []
     for v in args.variant or MODEL_VARIANTS:
-        try:
+        found = find_model(v) if v in MODEL_VARIANTS else Path(v)
+        where = found or model_candidates(v)[-1]
+        if found is None and not args.download:
+            rows.append([v, str(where), "missing", "-"])
+            continue
+        try:  # checks the file as extract would (and downloads only with --download)
             m = resolve_model(v, download=args.download)
-            print(f"{v}: {m.path} (sha256 {m.sha256})")
         except FormlabError as e:
-            print(f"{v}: {e}")
+            print(f"formlab: error: {e}", file=sys.stderr)
+            rows.append([v, str(where), "ERROR", "-"])
             status = EXIT_ERROR
+        else:
+            rows.append([v, str(m.path), "found", m.sha256])
+    print(_table(["model", "file", "status", "sha256"], rows))
+    env_dir = os.environ.get(MODEL_DIR_ENV)
+    print(f"\nsearched: ${MODEL_DIR_ENV} ({env_dir or 'not set'}), then {cache_dir('models')}.")
+    if any(r[2] == "missing" for r in rows):
+        print(f"'missing' models are downloaded into {cache_dir('models')} when first used "
+              f"(from {model_url('VARIANT')}), or now with: formlab models --download")
     return status
 
 
@@ -154,13 +241,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     _register_analyze(sub)
 
-    p = sub.add_parser("samples", help="list the sample media, or fetch some")
+    p = sub.add_parser("samples", help="list the sample media, or fetch some",
+                       description="List the registered sample videos and photos: exercise, hand-counted reps, "
+                                   "licence, and whether a checked local copy is already at hand (nothing is "
+                                   "downloaded to find out).")
+    p.add_argument("--kind", choices=("video", "image", "annotation"), default=None,
+                   help="list only this kind (default: videos and images)")
     p.add_argument("--fetch", nargs="+", metavar="NAME", help="download/locate these samples and print their paths")
     p.set_defaults(func=cmd_samples)
 
-    p = sub.add_parser("models", help="show where each pose model is found")
-    p.add_argument("variant", nargs="*", help="lite, full or heavy (default: all)")
-    p.add_argument("--download", action="store_true", help="download missing models")
+    p = sub.add_parser("models", help="show where each pose model is found",
+                       description="List the pose model variants, the file each resolves to and whether it is "
+                                   "there. A missing model is not an error (it is downloaded on first use); a "
+                                   "file that is not a model bundle, or a failed --download, is.")
+    p.add_argument("variant", nargs="*", help="lite, full, heavy or a .task file (default: the three variants)")
+    p.add_argument("--download", action="store_true", help="download missing models now")
     p.set_defaults(func=cmd_models)
     return parser
 

@@ -98,6 +98,28 @@ def _variant_of(path: Path) -> str:
     return "custom"
 
 
+def model_candidates(variant: str) -> list[Path]:
+    """Where a variant's bundle is looked for before any download, in search order.
+
+    ``$FORMLAB_MODEL_DIR/<file>`` (when the variable is set), then
+    ``<cache>/models/<file>``. Shared by :func:`resolve_model` and
+    ``formlab models`` so that a listing shows the places actually searched.
+    """
+    name = model_filename(variant)
+    env_dir = os.environ.get(MODEL_DIR_ENV)
+    places = [Path(env_dir).expanduser() / name] if env_dir else []
+    return places + [cache_dir("models") / name]
+
+
+def find_model(variant: str) -> Path | None:
+    """The first existing file among :func:`model_candidates`, or None; no download, no validation.
+
+    Cheap enough for a listing: it neither reads nor checks the file (see
+    :func:`validate_model_file` for that).
+    """
+    return next((c for c in model_candidates(variant) if c.is_file()), None)
+
+
 def resolve_model(model: str | os.PathLike = DEFAULT_MODEL, *, download: bool = True) -> ModelFile:
     """Locate (and if need be download) a pose model bundle.
 
@@ -131,21 +153,14 @@ def resolve_model(model: str | os.PathLike = DEFAULT_MODEL, *, download: bool = 
 
     variant = text
     name = model_filename(variant)
-    searched: list[str] = []
-    candidates: list[Path] = []
-    env_dir = os.environ.get(MODEL_DIR_ENV)
-    if env_dir:
-        candidates.append(Path(env_dir).expanduser() / name)
-    else:
-        searched.append(f"${MODEL_DIR_ENV} (not set)")
-    cache_models = cache_dir("models")
-    candidates.append(cache_models / name)
-    for c in candidates:
-        searched.append(str(c))
-        if c.is_file():
-            validate_model_file(c)  # a broken file is an error, not a silent fallback
-            return ModelFile(c.resolve(), variant, model_sha256(c))
+    searched = [] if os.environ.get(MODEL_DIR_ENV) else [f"${MODEL_DIR_ENV} (not set)"]
+    searched += [str(c) for c in model_candidates(variant)]
+    found = find_model(variant)
+    if found is not None:
+        validate_model_file(found)  # a broken file is an error, not a silent fallback
+        return ModelFile(found.resolve(), variant, model_sha256(found))
 
+    cache_models = cache_dir("models")
     url = model_url(variant)
     if download:
         try:

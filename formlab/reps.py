@@ -214,6 +214,10 @@ REP_COLUMNS = ("rep", "start_frame", "turn_frame", "end_frame", "start_s", "turn
 """Columns of :meth:`RepDetection.to_frame`."""
 
 
+REPR_MAX_FRAMES = 6
+"""Turning-point frames a :class:`RepDetection`'s repr lists before it cuts the list short."""
+
+
 @dataclass(frozen=True, eq=False)
 class RepDetection:
     """Reps found in a signal, with everything needed to show how.
@@ -274,6 +278,21 @@ class RepDetection:
                  "start_s": r.start_s, "turn_s": r.turn_s, "end_s": r.end_s, "depth_m": r.depth,
                  "complete": r.complete} for r in self.reps]
         return pd.DataFrame(rows, columns=list(REP_COLUMNS))
+
+    def __repr__(self) -> str:
+        """One line: the signal arrays inside would flood a notebook cell.
+
+        ``<RepDetection 2 reps of front_squat at bottoms of hip_height_m, 614 samples, turns at frames 212, 431>``;
+        past :data:`REPR_MAX_FRAMES` turning points the list ends in ``...``.
+        """
+        n = self.count
+        auto = " (auto)" if self.auto else ""
+        frames = ", ".join(str(f) for f in self.turn_frames[:REPR_MAX_FRAMES])
+        if n > REPR_MAX_FRAMES:
+            frames += ", ..."
+        turns = f", turns at frames {frames}" if n else ""
+        return (f"<RepDetection {n} rep{'s' if n != 1 else ''} of {self.exercise}{auto} "
+                f"at {self.turning_point}s of {self.signal_name}, {len(self.time_s)} samples{turns}>")
 
     def describe(self) -> str:
         """One line: how many reps of what, found on which signal."""

@@ -83,6 +83,41 @@ def _check(path: Path, info: dict[str, Any]) -> bool:
     return _verified(str(path), st.st_mtime_ns, st.st_size, info.get("sha256"), info.get("git_blob_sha1"))
 
 
+def _local_candidates(info: dict[str, Any]) -> tuple[list[tuple[str, Path]], list[str]]:
+    """The places a local copy may be, in search order, and the searched-places notes for messages."""
+    rel = Path(info["file"])
+    notes: list[str] = []
+    candidates: list[tuple[str, Path]] = []
+    mirror = os.environ.get(DATA_DIR_ENV)
+    if mirror:
+        candidates.append(("data_dir", Path(mirror).expanduser() / rel))
+    else:
+        notes.append(f"${DATA_DIR_ENV} (not set)")
+    candidates.append(("cache", cache_dir("samples") / rel))
+    return candidates, notes
+
+
+def locate(name: str) -> tuple[str, Path | None]:
+    """Where a local copy of a sample is, without downloading anything.
+
+    The same search as :func:`fetch` (``$FORMLAB_DATA_DIR``, then the cache),
+    so that a listing says truthfully what ``fetch`` would use offline.
+
+    Returns
+    -------
+    (status, path)
+        ``("data_dir", path)`` or ``("cache", path)`` for a verified copy;
+        ``("corrupt", path)`` when the first copy found fails its checksum
+        (:func:`fetch` refuses it rather than look further); ``("missing",
+        None)`` when there is none, so the sample would be downloaded.
+    """
+    info = sample_info(name)
+    for where, path in _local_candidates(info)[0]:
+        if path.is_file():
+            return (where, path.resolve()) if _check(path, info) else ("corrupt", path)
+    return "missing", None
+
+
 def fetch(name: str, *, download: bool = True) -> Path:
     """Path of a verified local copy of a sample, downloading it if needed.
 
@@ -95,22 +130,15 @@ def fetch(name: str, *, download: bool = True) -> Path:
     """
     info = sample_info(name)
     rel = Path(info["file"])
-    searched: list[str] = []
-    candidates: list[Path] = []
-    mirror = os.environ.get(DATA_DIR_ENV)
-    if mirror:
-        candidates.append(Path(mirror).expanduser() / rel)
-    else:
-        searched.append(f"${DATA_DIR_ENV} (not set)")
-    cached = cache_dir("samples") / rel
-    candidates.append(cached)
-    for c in candidates:
-        searched.append(str(c))
-        if c.is_file():
-            if not _check(c, info):
-                raise SampleError(f"{c}: checksum does not match the registry's for sample {info['name']!r}; "
-                                  f"the file is corrupt or a different version: delete it or fix {DATA_DIR_ENV}")
-            return c.resolve()
+    candidates, searched = _local_candidates(info)
+    where, found = locate(name)
+    if where == "corrupt":
+        raise SampleError(f"{found}: checksum does not match the registry's for sample {info['name']!r}; "
+                          f"the file is corrupt or a different version: delete it or fix {DATA_DIR_ENV}")
+    if found is not None:
+        return found
+    searched += [str(path) for _, path in candidates]
+    cached = candidates[-1][1]
     if not download:
         raise SampleError(f"sample {info['name']!r} not found (download disabled). Searched: {'; '.join(searched)}")
     try:

@@ -278,3 +278,56 @@ def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):
     assert sorted(summary["outputs"]) == sorted(set(names) - {"my_notes.txt"})
     assert {p.name for p in written} <= set(names) and written[-1].name == "summary.json"
     assert summary["warnings"] == []
+
+
+def test_reprs_are_one_short_line():
+    from pathlib import Path
+
+    from formlab.analyze import PhotoAnalysis
+    from formlab.checks import FAIL, PASS
+    from formlab.feedback import check_columns, evaluate_form
+    from formlab.thresholds import thresholds_for
+
+    track, _ = exercise_track("lunge", 4, 30.0, view="front")
+    result = analyze(track, "lunge")
+    assert repr(result) == (f"<Analysis {Path(track.meta.source).name}: lunge, 4 reps, {track.n_frames} frames "
+                            f"@ 30 fps, load=left_hip+right_hip>")
+    squat, _ = exercise_track("squat", 3, 30.0)
+    chosen = analyze(squat, "auto")
+    text = repr(chosen)
+    assert f": {chosen.exercise} (auto), 3 reps, " in text and text.endswith(f", bar={chosen.path.method}>")
+
+    photo = squat.select_frames(slice(0, 1))
+    th = thresholds_for("squat")
+    feedback = evaluate_form(photo, "squat", th)
+    checks = check_columns(feedback)
+    feedback[checks] = PASS
+    pa = PhotoAnalysis(source=Path("somewhere/me.jpg"), exercise="squat", raw_track=photo, thresholds=th,
+                       feedback=feedback)
+    assert repr(pa) == f"<PhotoAnalysis me.jpg: squat, pose found, 0 of {len(checks)} checks failed>"
+    feedback[checks[-1]] = FAIL
+    assert repr(pa).endswith(f", 1 of {len(checks)} checks failed ({checks[-1]})>")
+    for obj in (result, chosen, pa):
+        assert "\n" not in repr(obj) and len(repr(obj)) < 150
+
+
+def test_error_messages_use_the_right_article(tmp_path):
+    from PIL import Image
+
+    from formlab._text import with_article
+    from formlab.analyze import check_video
+
+    assert [with_article(w) for w in ("image", "folder", "overhead_press", "video")] == \
+        ["an image", "a folder", "an overhead_press", "a video"]
+    img = tmp_path / "photo.png"
+    Image.new("RGB", (16, 16)).save(img)
+    with pytest.raises(InputError, match="reps need a video, got an image "):
+        check_video(img)
+    r = run("analyze", str(tmp_path), "-o", str(tmp_path / "out"))
+    one_line_error(r, "takes one video or one photo, got a folder")
+
+
+def test_bad_lifter_height_is_named_as_typed_before_anything_is_read(tmp_path):
+    r = run("analyze", str(tmp_path / "missing.mp4"), "--lifter-height", "180", "-o", str(tmp_path / "out"))
+    one_line_error(r, "--lifter-height must be a height in metres between 1.0 and 2.5, got 180.0")
+    assert not (tmp_path / "out").exists()

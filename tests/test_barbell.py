@@ -248,3 +248,13 @@ def test_plate_tracker_refuses_videos_without_a_plate(name):
     assert plate.info["held_by_lifter"]["held"] is False and plate.info["held_by_lifter"]["reason"]
     with pytest.raises(InputError, match="grip_centre"):
         barbell.bar_path(track, "plate", plate=plate)
+
+
+def test_repr_is_one_short_line_with_method_duration_range_and_scale():
+    path = barbell.bar_path(lifter_track())  # 60 frames at 30 fps; grip 128.5-188.5 px down, floor at 445 px
+    text = repr(path)
+    assert text.startswith("<BarPath grip_centre: 60 samples over 2.0 s, y 0.51 to 0.63 m, 2 mm/px (body_segments")
+    assert "\n" not in text and "array" not in text and len(text) < 150
+    assert repr(path.lowpass(4.0)).endswith(", low-passed 4 Hz>")
+    hips = repr(barbell.landmark_path(lifter_track()))
+    assert hips.startswith("<BarPath landmarks:left_hip+right_hip: 60 samples") and "y 0.40 to 0.40 m" in hips

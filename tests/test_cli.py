@@ -70,7 +70,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, make, args, message)
 
 def test_bad_options_and_outputs(tmp_path, readonly_dir):
     r = run("extract", "x.mp4", "-o", str(tmp_path / "out.csv"), "--min-tracking-confidence", "2")
-    assert r.returncode == 2 and "min_tracking_confidence must be between 0 and 1" in r.stderr
+    assert r.returncode == 2 and "error: --min-tracking-confidence must be between 0 and 1, got 2.0" in r.stderr
     img = tmp_path / "a.png"
     from PIL import Image
 
@@ -122,3 +122,53 @@ def test_sigterm_stops_cleanly_and_keeps_earlier_results(tmp_path):
     assert err.strip().splitlines()[-1].startswith("formlab: terminated;") and "Traceback" not in err
     assert sorted(q.name for q in out.iterdir()) == ["summary.json"]  # no staging folder, no partial file
     assert (out / "summary.json").read_text() == '{"earlier": true}\n'
+
+
+@pytest.mark.parametrize("option,value,field", [
+    ("--min-detection-confidence", "1.5", "min_pose_detection_confidence"),
+    ("--min-presence-confidence", "-0.1", "min_pose_presence_confidence"),
+    ("--min-tracking-confidence", "2", "min_tracking_confidence"),
+    ("--num-poses", "0", "num_poses"),
+    ("--stride", "0", "stride"),
+])
+def test_option_errors_name_the_option_as_typed(tmp_path, capsys, option, value, field):
+    out = tmp_path / "out.csv"
+    for command in (["extract", "x.mp4", "-o", str(out)], ["analyze", "x.mp4", "-o", str(tmp_path / "o")]):
+        assert main([*command, option, value]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"formlab: error: {option} must be ") and field not in err.replace(option, ""), err
+    assert main(["extract", "x.mp4", "-o", str(out), "--start-frame", "5", "--end-frame", "3"]) == 2
+    assert "--end-frame must be an integer > --start-frame (5), got 3" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_every_extract_option_flag_sets_its_field():
+    """The field-to-option table the error messages use agrees with the parser and with ExtractOptions."""
+    import dataclasses
+
+    from formlab.cli import EXTRACT_OPTION_FLAGS, build_parser
+    from formlab.extract import ExtractOptions
+
+    fields = {f.name for f in dataclasses.fields(ExtractOptions)}
+    values = {"model": "lite", "num_poses": "2", "start_frame": "3", "end_frame": "9", "stride": "2",
+              "min_pose_detection_confidence": "0.3", "min_pose_presence_confidence": "0.4",
+              "min_tracking_confidence": "0.6"}
+    assert set(EXTRACT_OPTION_FLAGS) == set(values) and set(values) <= fields
+    argv = ["extract", "x.mp4", "-o", "o.csv"] + [a for f, v in values.items() for a in (EXTRACT_OPTION_FLAGS[f], v)]
+    args = build_parser().parse_args(argv)
+    assert {f: str(getattr(args, f)) for f in values} == values
+
+
+def test_confidence_options_explain_themselves_and_their_default():
+    r = run("extract", "--help")
+    text = " ".join(r.stdout.split())  # argparse wraps the help at the terminal width
+    text = text[text.index("pose extraction:"):]  # past the usage line
+    helps = {}
+    for option in ("--min-detection-confidence", "--min-presence-confidence", "--min-tracking-confidence"):
+        start = text.index(option + " 0-1")
+        helps[option] = text[start:text.index(" --", start + len(option))]
+        assert helps[option].endswith("(default: 0.5)"), helps[option]
+    assert "person detector" in helps["--min-detection-confidence"]
+    assert "no pose" in helps["--min-presence-confidence"]
+    assert "previous frame" in helps["--min-tracking-confidence"]
+    assert len(set(helps.values())) == 3

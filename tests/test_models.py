@@ -89,3 +89,45 @@ def test_invalid_bundles_are_refused_by_name(tmp_path, monkeypatch, isolated):
         resolve_model("medium")
     with pytest.raises(ModelError, match="does not exist"):
         resolve_model(str(tmp_path / "missing.task"))
+
+
+def _table(text):
+    """``formlab models``' rows as {model: (file, status, sha256)}."""
+    rows = [line.split() for line in text.split("\n\n")[0].splitlines()]
+    assert rows[0] == ["model", "file", "status", "sha256"]
+    return {r[0]: tuple(r[1:]) for r in rows[1:]}
+
+
+def test_models_listing_exits_0_with_missing_models_and_downloads_nothing(tmp_path, isolated, capsys):
+    from formlab.cli import main
+
+    assert main(["models"]) == 0
+    out = capsys.readouterr().out
+    rows = _table(out)
+    assert list(rows) == ["lite", "full", "heavy"]
+    cache_models = tmp_path / "cache" / "models"
+    for v, (file, status, sha) in rows.items():
+        assert (file, status, sha) == (str(cache_models / model_filename(v)), "missing", "-")
+    assert "--download" in out and isolated == []  # says how to get them; fetched nothing
+
+
+def test_models_listing_shows_where_each_is_found_and_fails_on_broken_files(tmp_path, monkeypatch, isolated,
+                                                                           capsys):
+    from formlab.cli import main
+
+    env_dir = tmp_path / "env"
+    env_dir.mkdir()
+    lite = fake_bundle(env_dir / model_filename("lite"))
+    monkeypatch.setenv(MODEL_DIR_ENV, str(env_dir))
+    assert main(["models"]) == 0
+    rows = _table(capsys.readouterr().out)
+    assert rows["lite"] == (str(lite.resolve()), "found", models.model_sha256(lite))
+    assert rows["full"][1] == rows["heavy"][1] == "missing"
+
+    (env_dir / model_filename("full")).write_bytes(b"\0" * 100)  # there, but not a bundle: extract would fail
+    assert main(["models", "full"]) == 2
+    captured = capsys.readouterr()
+    assert _table(captured.out)["full"][1] == "ERROR" and "not a PoseLandmarker model bundle" in captured.err
+
+    assert main(["models", "heavy", "--download"]) == 2  # offline: the download asked for fails
+    assert "network is unreachable" in capsys.readouterr().err and len(isolated) == 1

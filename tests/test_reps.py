@@ -245,3 +245,18 @@ def test_article_peaks_counts_every_wiggle():
     assert len(article_peaks(noisy, "top")) > 10 * 4
     with pytest.raises(ConfigError):
         article_peaks(clean, "middle")
+
+
+def test_repr_is_one_short_line_naming_count_signal_and_turning_frames():
+    t, y, _ = squat_signal(3, 30.0)
+    det = find_reps(t, y, "bottom", exercise="back_squat", signal_name="hip_height_m")
+    text = repr(det)
+    frames = ", ".join(str(f) for f in det.turn_frames)
+    assert text == (f"<RepDetection 3 reps of back_squat at bottoms of hip_height_m, {t.size} samples, "
+                    f"turns at frames {frames}>")
+    many = find_reps(*squat_signal(30, 30.0)[:2], "bottom", exercise="squat", signal_name="hip_height_m")
+    text = repr(many)
+    # 30 turning points would make a long line: the first few, then "..."
+    assert "\n" not in text and len(text) < 160 and text.endswith(", ...>") and "30 reps" in text
+    none = find_reps(t, np.full_like(y, 0.9), "bottom", exercise="squat", signal_name="hip_height_m")
+    assert repr(none).startswith("<RepDetection 0 reps of squat") and "turns" not in repr(none)
