@@ -295,6 +295,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("formlab: terminated; no output was written (earlier results, if any, are unchanged)",
               file=sys.stderr)
         return EXIT_TERMINATED
+    except BrokenPipeError:  # the reader went away (`formlab samples | head`): not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

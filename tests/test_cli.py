@@ -172,3 +172,11 @@ def test_confidence_options_explain_themselves_and_their_default():
     assert "no pose" in helps["--min-presence-confidence"]
     assert "previous frame" in helps["--min-tracking-confidence"]
     assert len(set(helps.values())) == 3
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error():
+    # `formlab samples | head`: the reader may close the pipe before formlab has written everything;
+    # `true` closes it at once (before formlab has even started), so the write always meets a broken pipe
+    r = subprocess.run(["bash", "-o", "pipefail", "-c", f"{sys.executable} -m formlab samples | true"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
