@@ -36,7 +36,7 @@ import numpy as np
 from . import _version
 from ._files import sha256_file
 from .cache import load_cached_track, store_cached_track, track_key
-from .errors import ConfigError, FormlabWarning, InputError
+from .errors import ConfigError, FormlabWarning, InputError, ModelError
 from .landmarks import N_LANDMARKS
 from .media import (
     VideoInfo,
@@ -301,7 +301,7 @@ class PoseExtractor:
 
     # ------------------------------------------------------------------ videos
     def extract_video(self, path: str | os.PathLike, *, progress: bool = True,
-                      source_sha256: str | None = None, info: VideoInfo | None = None) -> PoseTrack:
+                      source_sha256: str | None = None) -> PoseTrack:
         """Landmarks of the lifter in every analysed frame of a video.
 
         Frames are streamed (memory does not grow with the video's length).
@@ -314,7 +314,7 @@ class PoseExtractor:
             Missing, unreadable, corrupt or empty video (the message names it).
         """
         path = Path(path)
-        info = info or probe_video(path)
+        info = probe_video(path)
         o = self.options
         sha = source_sha256 if source_sha256 is not None else sha256_file(path)
         selection = "one person followed by MediaPipe's tracker (num_poses=1)"
@@ -486,19 +486,32 @@ def extract(
             return ex.extract_image(source)
     kind = media_kind(source)
     path = Path(source)
-    # a broken input is reported before anything slow or remote (the model) is looked for
-    if kind == "folder":
-        files = list_images(path)
-        for f in files:
-            check_image(f)
-        with PoseExtractor(opts, resolve_model(opts.model)) as ex:
+    files = list_images(path) if kind == "folder" else [path]
+    with PoseExtractor(opts, _model_for(files, kind, opts.model)) as ex:
+        if kind == "folder":
             return [_cached(ex, f, "image", cache, progress) for f in files]
-    info = probe_video(path) if kind == "video" else check_image(path)
-    with PoseExtractor(opts, resolve_model(opts.model)) as ex:
-        return _cached(ex, path, kind, cache, progress, info)
+        return _cached(ex, path, kind, cache, progress)
 
 
-def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: bool, info=None) -> PoseTrack:
+def _model_for(files: list[Path], kind: str, model: str) -> ModelFile:
+    """The model, found without delay when it is on disk; else the inputs are checked before it is
+    looked for further (a download): a broken input is reported before anything slow or remote.
+
+    When the model is on disk the inputs are not checked here: a cached result
+    must come back without decoding anything, and a missed one is checked as
+    it is extracted (:func:`_cached`)."""
+    try:
+        return resolve_model(model, download=False)
+    except ModelError:
+        for f in files:
+            if kind == "video":
+                probe_video(f)
+            else:
+                check_image(f)
+        return resolve_model(model)
+
+
+def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: bool) -> PoseTrack:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     sha = sha256_file(path)
@@ -516,8 +529,7 @@ def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: boo
     if kind == "image":
         track = ex.extract_image(path, source_sha256=sha)
     else:
-        track = ex.extract_video(path, progress=progress, source_sha256=sha,
-                                 info=info if isinstance(info, VideoInfo) else None)
+        track = ex.extract_video(path, progress=progress, source_sha256=sha)
     if key is not None:
         store_cached_track(key, track)
     return track

@@ -37,8 +37,12 @@ def test_cache_hit_skips_inference_and_corrupt_entries_are_recomputed(tmp_path, 
     def no_inference(*a, **k):
         raise AssertionError("inference ran on a cache hit")
 
+    def no_decoding(*a, **k):
+        raise AssertionError("the video was opened on a cache hit")
+
     with monkeypatch.context() as m:
         m.setattr(PoseExtractor, "_run_video", no_inference)
+        m.setattr("formlab.extract.probe_video", no_decoding)  # a hit costs a hash and a file read only
         again = formlab.extract(video, progress=False, end_frame=12)
     np.testing.assert_array_equal(again.xy_px, first.xy_px)
     assert again.meta.model_sha256 == first.meta.model_sha256
