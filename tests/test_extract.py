@@ -1,6 +1,7 @@
 """Extraction behaviour: caching, people, rotation, odd sizes, interruptions, options."""
 
 import dataclasses
+import sys
 import threading
 
 import numpy as np
@@ -42,7 +43,7 @@ def test_cache_hit_skips_inference_and_corrupt_entries_are_recomputed(tmp_path, 
 
     with monkeypatch.context() as m:
         m.setattr(PoseExtractor, "_run_video", no_inference)
-        m.setattr("formlab.extract.probe_video", no_decoding)  # a hit costs a hash and a file read only
+        m.setattr(sys.modules["formlab.extract"], "probe_video", no_decoding)  # a hit costs a hash and a file read only
         again = formlab.extract(video, progress=False, end_frame=12)
     np.testing.assert_array_equal(again.xy_px, first.xy_px)
     assert again.meta.model_sha256 == first.meta.model_sha256
