@@ -228,11 +228,6 @@ def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: 
     depth_hold_s : float
         Without reps, how long the depth verdict (judged at one frame) stays on screen.
 
-    Notes
-    -----
-    A track made with ``stride`` > 1 has poses on every ``stride``-th frame;
-    the frames between show the last analysed frame's pose and verdicts, so
-    the annotation does not flicker.
     crf : int
         x264 constant rate factor, 0-51 (23 is x264's default: visually clean
         at a few Mbit/s for 1080p).
@@ -260,6 +255,12 @@ def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: 
         If the video cannot be read or does not match the track.
     OutputError, ConfigError
         If ``output`` is not an ``.mp4`` in a writable folder, or ``crf`` is out of range.
+
+    Notes
+    -----
+    A track made with ``stride`` > 1 has poses on every ``stride``-th frame;
+    the frames between show the last analysed frame's pose and verdicts, so
+    the annotation does not flicker.
     """
     import av
     from PIL import Image
