@@ -444,7 +444,9 @@ def write_reps_table(analysis: Analysis, outdir: Path) -> list[Path]:
 def pose_writer(fmt: str = "csv") -> Writer:
     """A writer of the extracted pose track (``pose.csv`` with its JSON sidecar, or ``pose.parquet``)."""
     def write_pose(analysis: Analysis, outdir: Path) -> list[Path]:
-        return [analysis.raw_track.save(outdir / f"{POSE_FILE_STEM}.{fmt}")]
+        table = analysis.raw_track.save(outdir / f"{POSE_FILE_STEM}.{fmt}")
+        sidecar = table.with_name(table.name + ".json")  # the CSV's metadata
+        return [table, sidecar] if sidecar.is_file() else [table]
 
     return write_pose
 
@@ -589,6 +591,7 @@ def analyze(
         raw = extract(source, extract_options, cache=cache, progress=progress)
     if raw.n_frames < 2:
         raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
+    _require_a_person(source, raw)
     track = clean_track(raw, clean_options)
     detection = detect_reps(track, requested, detector)
     ex = get_exercise(detection.exercise)
@@ -668,8 +671,18 @@ def analyze_photo(
     if media_kind(source) != "image":
         raise InputError(f"{source}: not a photo")
     track = extract(source, extract_options, cache=cache)
+    _require_a_person(source, track)
     return PhotoAnalysis(source=source, exercise=name, raw_track=track, thresholds=th,
                          feedback=evaluate_form(track, name, th), thresholds_source=thresholds_source(thresholds, name))
+
+
+def _require_a_person(source: Path, track: PoseTrack) -> None:
+    """Refuse a video or photo in which nobody was found: every number and verdict would be empty,
+    and an error says so where an empty result would look like a clean bill of health.
+    (``formlab extract`` still returns such a track, with NaN in every frame.)"""
+    if not track.detected.any():
+        what = "the photo" if track.n_frames == 1 else f"any of the {track.n_frames} frames"
+        raise InputError(f"{source}: no person found in {what}; nothing to analyse (is the lifter in the picture?)")
 
 
 def check_video(path: str | os.PathLike) -> Path:

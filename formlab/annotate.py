@@ -182,14 +182,18 @@ class _Overlays:
 
 def annotate_frame(rgb: np.ndarray, track: PoseTrack, feedback: pd.DataFrame | None = None, frame: int = 0, *,
                    reps: pd.DataFrame | None = None, bar_xy_px: Any = None, trail_s: float = 2.0,
-                   highlight: str | None = None, min_visibility: float = 0.5) -> np.ndarray:
+                   highlight: str | None = None, min_visibility: float = 0.5,
+                   footer: str | None = None) -> np.ndarray:
     """Draw the annotation of decoded frame number ``frame`` on ``rgb`` and return the new picture.
 
     Convenient in notebooks; :func:`write_annotated_video` does the same for every frame.
+    ``footer`` replaces the bottom line (by default the verdict of the last finished rep).
     """
     ov = _Overlays(track, feedback, reps, bar_xy_px, trail_s, 1.5, min_visibility)(frame, 0.0)
     if highlight is not None:
         ov = dataclasses.replace(ov, highlight=highlight)
+    if footer is not None:
+        ov = dataclasses.replace(ov, footer=footer)
     return draw_overlay(rgb, ov)
 
 
@@ -356,6 +360,21 @@ def write_annotated_image(image: str | os.PathLike, track: PoseTrack, feedback: 
     return _save_png(annotate_frame(rgb, track, feedback, frame, min_visibility=min_visibility), output)
 
 
+def _worst_caption(worst: pd.Series, reps: pd.DataFrame | None) -> str:
+    """The bottom line of a worst-frame picture: which rep, which frame, the value, the advice.
+
+    Said outright because the video's own bottom line (the last *finished*
+    rep's verdict) would name the previous rep on a frame inside a rep."""
+    f = int(worst["frame"])
+    where = f"frame {f}"
+    if reps is not None and len(reps):
+        inside = reps[(reps["start_frame"] <= f) & (reps["end_frame"] >= f)]
+        if len(inside):
+            where = f"rep {int(inside['rep'].iloc[-1])}, " + where
+    value = f"{float(worst['value']):.1f} {worst['unit']}".rstrip() if pd.notna(worst["value"]) else ""
+    return f"worst {worst['check']}: {where}" + (f", {value}" if value else "") + f": {worst['message']}"
+
+
 def save_worst_frames(source: str | os.PathLike, track: PoseTrack, feedback: pd.DataFrame,
                       out_dir: str | os.PathLike, *, reps: pd.DataFrame | None = None, bar_xy_px: Any = None,
                       min_visibility: float = 0.5) -> pd.DataFrame:
@@ -377,7 +396,7 @@ def save_worst_frames(source: str | os.PathLike, track: PoseTrack, feedback: pd.
     for _, w in worst.iterrows():
         rgb = pixels[int(w["frame"])]
         picture = annotate_frame(rgb, track, feedback, int(w["frame"]), reps=reps, bar_xy_px=bar_xy_px,
-                                 highlight=w["check"], min_visibility=min_visibility)
+                                 highlight=w["check"], min_visibility=min_visibility, footer=_worst_caption(w, reps))
         paths.append(_save_png(picture, out_dir / f"worst_{w['check']}_frame{int(w['frame'])}.png"))
     worst["path"] = paths
     return worst

@@ -276,7 +276,8 @@ def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):
     assert not [n for n in names if n.startswith(".formlab-run-")]  # the staging folder is removed
     summary = json.loads((out / "summary.json").read_text())
     assert sorted(summary["outputs"]) == sorted(set(names) - {"my_notes.txt"})
-    assert {p.name for p in written} <= set(names) and written[-1].name == "summary.json"
+    assert sorted(p.name for p in written) == sorted(summary["outputs"])  # every file written is returned
+    assert written[-1].name == "summary.json"
     assert summary["warnings"] == []
 
 
@@ -331,3 +332,18 @@ def test_bad_lifter_height_is_named_as_typed_before_anything_is_read(tmp_path):
     r = run("analyze", str(tmp_path / "missing.mp4"), "--lifter-height", "180", "-o", str(tmp_path / "out"))
     one_line_error(r, "--lifter-height must be a height in metres between 1.0 and 2.5, got 180.0")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.media
+def test_nobody_in_the_picture_is_an_error_not_an_empty_result(tmp_path):
+    from PIL import Image
+    from synthetic import pattern_frame, write_clip
+
+    video = write_clip(tmp_path / "empty_gym.mp4", [pattern_frame(96, 128, i) for i in range(20)])
+    r = run("analyze", str(video), "-o", str(tmp_path / "v"), "--no-progress")
+    one_line_error(r, "empty_gym.mp4: no person found in any of the 20 frames")
+    photo = tmp_path / "wall.png"
+    Image.fromarray(pattern_frame(120, 160)).save(photo)
+    r = run("analyze", str(photo), "-e", "front_squat", "-o", str(tmp_path / "p"))
+    one_line_error(r, "wall.png: no person found in the photo")
+    assert not (tmp_path / "v").exists() and not (tmp_path / "p").exists()

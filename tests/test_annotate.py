@@ -225,3 +225,14 @@ def test_depth_verdict_without_reps_held_for_hold_s():
         assert (shown[span] == fb["depth"][k]).all()
         assert shown[k - 1] == NOT_ASSESSABLE
     assert (shown != NOT_ASSESSABLE).sum() == 2 * int(round(hold_s * 30 + 1))
+
+
+def test_a_worst_frame_picture_names_its_own_rep():
+    from formlab.annotate import _worst_caption
+
+    reps = pd.DataFrame({"rep": [1, 2], "start_frame": [10, 40], "turn_frame": [20, 50], "end_frame": [30, 60]})
+    row = pd.Series({"check": "depth", "message": "Squat deeper", "frame": 49, "time_s": 1.6,
+                     "value": -13.63, "unit": "deg"})
+    # frame 49 is in rep 2, before its turning point: the video's counter still says 1 there
+    assert _worst_caption(row, reps) == "worst depth: rep 2, frame 49, -13.6 deg: Squat deeper"
+    assert _worst_caption(row, None) == "worst depth: frame 49, -13.6 deg: Squat deeper"
