@@ -193,6 +193,13 @@ MESSAGES: dict[str, str] = {name: c.message for name, c in CHECKS.items()}
 """The feedback message of every check: the one place they are defined."""
 
 
+def get_check(name: str) -> Check:
+    """The check called ``name``; a :class:`KeyError` listing the known ones otherwise."""
+    if name not in CHECKS:
+        raise KeyError(f"unknown check {name!r}; expected one of: {', '.join(CHECKS)}")
+    return CHECKS[name]
+
+
 def pass_interval(name: str, thresholds: FormThresholds) -> tuple[float | None, float | None]:
     """The interval of a check's measured value (its ``value_column``) that passes, as ``(low, high)``.
 
@@ -208,8 +215,7 @@ def pass_interval(name: str, thresholds: FormThresholds) -> tuple[float | None, 
     KeyError
         For an unknown check name.
     """
-    if name not in CHECKS:
-        raise KeyError(f"unknown check {name!r}; expected one of: {', '.join(CHECKS)}")
+    get_check(name)
     th = thresholds
     return {
         "start_position": (-th.start_position.max_wrist_shoulder_height_ratio,

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ._files import CSV_FLOAT_FORMAT, atomic_write
-from .checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE, PASS
+from .checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE, PASS, get_check
 from .errors import ConfigError, InputError, OutputError
 from .posture import measure_posture
 from .thresholds import FormThresholds, thresholds_for
@@ -263,9 +263,7 @@ def worst_value_column(check: str) -> str:
     KeyError
         For an unknown check name.
     """
-    if check not in CHECKS:
-        raise KeyError(f"unknown check {check!r}; expected one of: {', '.join(CHECKS)}")
-    return f"{check}_worst_{CHECKS[check].value_column}"
+    return f"{check}_worst_{get_check(check).value_column}"
 
 
 def form_per_rep(feedback: pd.DataFrame, reps: pd.DataFrame,
