@@ -57,7 +57,9 @@ def sample_info(name: str) -> dict[str, Any]:
         by_file = {s["file"]: n for n, s in reg.items()}
         key = by_file.get(name) or by_file.get(name.replace(os.sep, "/"))
     if key is None:
-        raise SampleError(f"unknown sample {name!r}; known samples: {', '.join(reg)}")
+        media = [n for n, s in reg.items() if s["kind"] != "annotation"]  # what one can analyse
+        raise SampleError(f"unknown sample {name!r}; known samples: {', '.join(media)} "
+                          f"(`formlab samples` lists them with exercise and licence)")
     return dict(reg[key])
 
 

@@ -14,8 +14,10 @@ def test_registry_has_every_kind_and_the_default_clip():
     # the article's own video is registered for users online
     art = samples.sample_info("ai-trainer__left_side_cut")
     assert "LoboaTeresa/AI-Trainer" in art["url"] and art["git_blob_sha1"]
-    with pytest.raises(SampleError, match="unknown sample 'nope'"):
+    with pytest.raises(SampleError, match="unknown sample 'nope'") as e:
         samples.sample_info("nope")
+    assert samples.DEFAULT_VIDEO in str(e.value) and "formlab samples" in str(e.value)
+    assert not [n for n in samples.sample_names("annotation") if n in str(e.value)]  # nothing to analyse
 
 
 def test_fetch_verifies_checksums(tmp_path, monkeypatch):
