@@ -131,7 +131,8 @@ def measure_posture(track: PoseTrack, thresholds: FormThresholds | None = None,
         ``ankle_shoulder_width_ratio``
             distance between the ankles over distance between the shoulders, along the left-right axis.
         ``head_pitch_deg``
-            ear->eye line above the horizontal, mean of the seen sides (negative: looking down).
+            ear->eye line above the horizontal, mean of the seen sides (negative: looking down);
+            a side whose ear->eye distance has collapsed (face hidden) is not seen.
         ``torso_lean_deg``
             hip-midpoint->shoulder-midpoint line from vertical.
         ``heel_rise_deg``
@@ -176,8 +177,10 @@ def measure_posture(track: PoseTrack, thresholds: FormThresholds | None = None,
 
     pitches = []
     for s in SIDES:
-        face_seen = _seen(track, [f"{s}_ear", f"{s}_eye"], vmin) & usable[s]
-        pitches.append(np.where(face_seen, elevation_deg(w[:, i[f"{s}_ear"]], w[:, i[f"{s}_eye"]]), np.nan))
+        ear, eye = w[:, i[f"{s}_ear"]], w[:, i[f"{s}_eye"]]
+        face_seen = _seen(track, [f"{s}_ear", f"{s}_eye"], vmin) & usable[s] & _face_not_collapsed(
+            ear, eye, th.head_neutral.min_ear_eye_length_frac)
+        pitches.append(np.where(face_seen, elevation_deg(ear, eye), np.nan))
     out["head_pitch_deg"] = _mean_of_seen(*pitches)
 
     out["torso_lean_deg"] = angle_from_vertical_deg(midpoint(w[:, i["left_hip"]], w[:, i["right_hip"]]),
@@ -185,6 +188,19 @@ def measure_posture(track: PoseTrack, thresholds: FormThresholds | None = None,
 
     out["heel_rise_deg"] = _heel_rise_deg(track, th, views, facing)
     return pd.DataFrame(out)
+
+
+def _face_not_collapsed(ear: np.ndarray, eye: np.ndarray, min_frac: float) -> np.ndarray:
+    """Frames whose ear->eye distance is at least ``min_frac`` of its median over the track.
+
+    A face hidden or turned away is not missing from BlazePose's output: it is
+    guessed, with high visibility, and shrunk; its ear->eye direction then
+    swings from frame to frame (see ``head_neutral.min_ear_eye_length_frac``).
+    """
+    length = np.linalg.norm(eye - ear, axis=1)
+    with np.errstate(invalid="ignore"):
+        median = np.nanmedian(length) if np.isfinite(length).any() else np.nan
+        return length >= min_frac * median
 
 
 def _heel_rise_deg(track: PoseTrack, th: FormThresholds, views: np.ndarray, facing: np.ndarray) -> np.ndarray:

@@ -312,6 +312,15 @@ class HeadNeutralThresholds(_Section):
         40.0, "deg", 0, 90,
         meaning="Largest angle the ear->eye line may point below the horizontal.",
         source="the article's notebook (40 deg).")
+    min_ear_eye_length_frac: float = _param(
+        0.6, "ratio", 0, 1,
+        meaning="Shortest ear->eye distance, as a fraction of its median over the track, at which a side's "
+                "head pitch is measured; shorter means the face is hidden or turned away and MediaPipe has "
+                "collapsed it, so the direction is noise.",
+        source="formlab, on the sample videos: frames with a shorter segment have 2.5-13x larger frame-to-frame "
+               "pitch jumps (median); on gymassist__side_squat, with the face behind the plate, the segment "
+               "falls to 0.003-0.028 m against 0.062 m and the pitch swings by 50 deg; clips with a visible "
+               "face lose under 2 % of frames.")
 
 
 @_thresholds

@@ -266,3 +266,25 @@ def test_pass_interval_is_where_the_margin_is_not_negative(check, changes):
 def test_pass_interval_unknown_check():
     with pytest.raises(KeyError, match="unknown check"):
         pass_interval("biceps", TH)
+
+
+def test_a_collapsed_face_gives_no_head_pitch():
+    # a face hidden behind a plate is still output by BlazePose, shrunk, its ear->eye direction random
+    from formlab.landmarks import LANDMARK_INDEX
+    from formlab.posture import measure_posture
+
+    down = with_changes(STANDING, head_pitch_deg=-70.0)  # would fail head_neutral if measured
+    track = make_track([STANDING] * 5 + [down], yaw_deg=90.0)
+    world = track.world_m.copy()
+    frac = TH.head_neutral.min_ear_eye_length_frac
+    for side in ("left", "right"):
+        ear, eye = LANDMARK_INDEX[f"{side}_ear"], LANDMARK_INDEX[f"{side}_eye"]
+        world[5, eye] = world[5, ear] + (frac - 0.1) * (world[5, eye] - world[5, ear])  # just too short
+        world[4, eye] = world[4, ear] + (frac + 0.1) * (world[4, eye] - world[4, ear])  # just long enough
+    track = track.replace(world_m=world)
+    pitch = measure_posture(track, TH)["head_pitch_deg"].to_numpy()
+    assert np.isnan(pitch[5]) and np.isfinite(pitch[:5]).all()
+    fb = evaluate_form(track, "front_squat", checks=["head_neutral"])
+    assert fb["head_neutral"].iloc[5] == NOT_ASSESSABLE and fb["head_neutral"].iloc[4] == PASS
+    lax = TH.updated({"head_neutral": {"min_ear_eye_length_frac": 0.0}})  # the check back on
+    assert evaluate_form(track, "front_squat", lax, checks=["head_neutral"])["head_neutral"].iloc[5] == FAIL
