@@ -7,7 +7,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .errors import OutputError
 
@@ -103,3 +103,103 @@ def ensure_dir(folder: str | os.PathLike) -> Path:
         raise OutputError(f"{folder}: cannot create the folder ({e.strerror})") from None
     check_writable_dir(folder)
     return folder
+
+
+# --------------------------------------------------------------------------- output folders
+STAGING_PREFIX = ".formlab-run-"
+"""Hidden folders inside an output folder where a run writes before its results are swapped in
+(``.formlab-run-<pid>-...``); one left by a process that no longer exists is removed by the next run."""
+
+
+def staging_folder(folder: Path) -> Path:
+    """A new hidden staging folder inside ``folder``, after removing those of dead processes.
+
+    A run killed outright (SIGKILL, out of memory, power loss) cannot clean
+    up; its folder, named with its process id, is removed here instead.
+    """
+    import shutil
+
+    for old in folder.glob(f"{STAGING_PREFIX}*"):
+        pid = old.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=folder))
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or cannot tell: leave its folder alone
+    return True
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM that arrive inside the block take effect right after it (POSIX, main thread).
+
+    For the few renames that must happen all together: an interruption in
+    their middle would leave a folder half old, half new.
+    """
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def swap_in(staging: Path, folder: Path, replaced: Iterable[str] = (), last: str | None = None) -> None:
+    """Move everything in ``staging`` into ``folder``, all or nothing.
+
+    Files and folders of ``folder`` with the names in ``replaced``, or with the
+    name of a new entry, are first moved aside; then the new entries are moved
+    in (``last`` at the end: its presence says the rest is there). If any step
+    fails, what was moved in is removed and what was moved aside put back, so
+    ``folder`` is as before; then :class:`OutputError` is raised. Interruptions
+    wait until the swap is over (:func:`signals_held`).
+    """
+    import shutil
+
+    new = sorted(staging.iterdir(), key=lambda p: p.name == last)
+    aside = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-old-", dir=folder))
+    moved_aside: list[str] = []
+    moved_in: list[str] = []
+    try:
+        with signals_held():
+            try:
+                for name in sorted(set(replaced) | {p.name for p in new}):
+                    old = folder / name
+                    if old.exists() or old.is_symlink():
+                        os.replace(old, aside / name)
+                        moved_aside.append(name)
+                for p in new:
+                    os.replace(p, folder / p.name)
+                    moved_in.append(p.name)
+            except BaseException as e:
+                for name in moved_in:
+                    _remove(folder / name)
+                for name in moved_aside:
+                    os.replace(aside / name, folder / name)
+                if isinstance(e, OSError):
+                    raise OutputError(f"{folder}: cannot move the new results into place "
+                                      f"({e.strerror or e}); the folder is as it was") from None
+                raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    import shutil
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink()

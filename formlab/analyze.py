@@ -42,7 +42,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._files import CSV_FLOAT_FORMAT, atomic_write, ensure_dir
+from ._files import CSV_FLOAT_FORMAT, atomic_write, ensure_dir, staging_folder, swap_in
 from ._text import with_article
 from ._version import __version__
 from .barbell import BAR_METHODS, LIFTER_HEIGHT_RANGE_M, BarPath, bar_path, landmark_path
@@ -339,8 +339,8 @@ class PhotoAnalysis:
 OUTPUT_NAMES: tuple[str, ...] = (SUMMARY_FILE, REPS_FILE, FEEDBACK_FILE, f"{POSE_FILE_STEM}.csv",
                                   f"{POSE_FILE_STEM}.csv.json", f"{POSE_FILE_STEM}.parquet", *FIGURES.values(),
                                   ANNOTATED_VIDEO, ANNOTATED_IMAGE, WORST_FRAMES_DIR)
-"""Everything ``formlab analyze`` may write into an output folder; a new run replaces all of it, so a
-folder never mixes the outputs of two runs (other files in the folder are left alone)."""
+"""Everything ``formlab analyze`` may write into an output folder; a new full run replaces all of it,
+so a folder never mixes the outputs of two runs (other files in the folder are left alone)."""
 
 
 def _save(analysis, outdir, writers) -> list[Path]:
@@ -348,31 +348,26 @@ def _save(analysis, outdir, writers) -> list[Path]:
 
     Until every writer has finished, ``outdir`` is untouched: an error or an
     interruption (Ctrl-C) leaves the previous outputs, or nothing, never a
-    mix. Then formlab's previous outputs (:data:`OUTPUT_NAMES`) are removed
-    and the new ones moved in, ``summary.json`` last.
+    mix. Then the results are swapped in all at once (:func:`formlab._files.swap_in`),
+    ``summary.json`` last. A full run (one that writes ``summary.json``)
+    replaces every earlier formlab output (:data:`OUTPUT_NAMES`), so that a
+    ``--no-video`` run does not leave an older run's video beside its own
+    results; a run with other writers replaces only what it writes.
     """
     import shutil
-    import tempfile
 
     folder = ensure_dir(outdir)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=".formlab-run-", dir=folder))
+        staging = staging_folder(folder)
     except OSError as e:
         raise OutputError(f"{folder}: cannot write into the folder ({e.strerror})") from None
     try:
         written: list[Path] = []
         for writer in writers:
             written += list(writer(analysis, staging))
-        for name in OUTPUT_NAMES:
-            old = folder / name
-            if old.is_dir() and not old.is_symlink():
-                shutil.rmtree(old)
-            elif old.exists() or old.is_symlink():
-                old.unlink()
-        new = sorted(staging.iterdir(), key=lambda p: p.name == SUMMARY_FILE)  # the summary last
-        for p in new:
-            os.replace(p, folder / p.name)
-        return [folder / p.relative_to(staging) for p in written]
+        replaced = OUTPUT_NAMES if any(w is write_summary for w in writers) else ()
+        swap_in(staging, folder, replaced, last=SUMMARY_FILE)
+        return [folder / p.relative_to(staging) if p.is_relative_to(staging) else p for p in written]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

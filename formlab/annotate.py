@@ -371,7 +371,8 @@ def _worst_caption(worst: pd.Series, reps: pd.DataFrame | None) -> str:
         inside = reps[(reps["start_frame"] <= f) & (reps["end_frame"] >= f)]
         if len(inside):
             where = f"rep {int(inside['rep'].iloc[-1])}, " + where
-    value = f"{float(worst['value']):.1f} {worst['unit']}".rstrip() if pd.notna(worst["value"]) else ""
+    # three significant digits: a failing ratio of 0.76 must not print as the 0.8 limit
+    value = f"{float(worst['value']):.3g} {worst['unit']}".rstrip() if pd.notna(worst["value"]) else ""
     return f"worst {worst['check']}: {where}" + (f", {value}" if value else "") + f": {worst['message']}"
 
 
@@ -389,8 +390,11 @@ def save_worst_frames(source: str | os.PathLike, track: PoseTrack, feedback: pd.
         :func:`formlab.feedback.worst_frames` plus a ``path`` column
         (``<out_dir>/worst_<check>_frame<N>.png``). Empty when nothing failed.
     """
-    out_dir = ensure_dir(out_dir)
     worst = worst_frames(feedback, reps=reps)
+    if worst.empty:  # no folder for no pictures
+        worst["path"] = []
+        return worst
+    out_dir = ensure_dir(out_dir)
     pixels = _read_frames(source, {int(f) for f in worst["frame"]})
     paths = []
     for _, w in worst.iterrows():

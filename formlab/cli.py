@@ -22,6 +22,9 @@ from .errors import FormlabError, FormlabWarning
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE, what a shell reports for a program whose reader closed the pipe: not 0, since the
+output (and any run in progress) was cut short, and no traceback."""
 
 
 class _Terminated(BaseException):
@@ -276,9 +279,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     import signal
     import threading
 
+    # as a program (argv None: the console script, python -m formlab), SIGTERM cleans up like Ctrl-C;
+    # called from Python (a notebook, a test), the caller's own SIGTERM handling is left alone
     previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    if argv is None and threading.current_thread() is threading.main_thread():
+        current = signal.getsignal(signal.SIGTERM)
+        if current is not None:  # None: set outside Python, could not be restored
+            previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", FormlabWarning)
@@ -295,11 +302,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("formlab: terminated; no output was written (earlier results, if any, are unchanged)",
               file=sys.stderr)
         return EXIT_TERMINATED
-    except BrokenPipeError:  # the reader went away (`formlab samples | head`): not an error of ours
+    except BrokenPipeError:  # the reader went away (`formlab samples | head`): end quietly, as `cat` would
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
-        return 0
+        return EXIT_BROKEN_PIPE
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -347,9 +347,9 @@ class PoseExtractor:
             track_idx = list(zip(person.frames, person.poses)) if person else []
         track = PoseTrack.empty(time_s, np.asarray(frames, dtype=np.int64))
         track = _fill_track(track, track_idx, per_frame)
-        notes = _truncation_warnings(path, info, frames, o)
+        notes = _truncation_warnings(info, frames, o)
         for note in notes:
-            warnings.warn(note, FormlabWarning, stacklevel=2)
+            warnings.warn(f"{path}: {note}", FormlabWarning, stacklevel=2)
         meta = self._meta(source=str(path), source_sha256=sha, fps=info.fps, width_px=info.width_px,
                           height_px=info.height_px, rotation_deg=info.rotation_deg, person_selection=selection,
                           warnings=tuple(notes))
@@ -391,15 +391,18 @@ declares is reported as probably truncated or corrupt (containers without an ind
 estimates good to a few per cent, hence not 1.0)."""
 
 
-def _truncation_warnings(path: Path, info: VideoInfo, frames: list[int], o: ExtractOptions) -> list[str]:
-    """A warning when decoding stopped well before the end the container promises."""
+def _truncation_warnings(info: VideoInfo, frames: list[int], o: ExtractOptions) -> list[str]:
+    """A warning when decoding stopped well before the end the container promises.
+
+    Without the file's name: the track is cached by content, and a copy under
+    another name gets the same stored warning (named when it is shown)."""
     if not info.n_frames or not frames:
         return []
     expected_end = min(info.n_frames, o.end_frame) if o.end_frame is not None else info.n_frames
     decoded_end = frames[-1] + o.stride  # one past the last frame that could have been analysed
     if decoded_end - o.start_frame >= TRUNCATION_TOLERANCE * (expected_end - o.start_frame):
         return []
-    return [f"{path}: only {frames[-1] + 1} of the {info.n_frames} frames the file declares could be decoded; "
+    return [f"only {frames[-1] + 1} of the {info.n_frames} frames the file declares could be decoded; "
             f"the video is probably truncated or corrupt, and results cover the first "
             f"{frames[-1] + 1} frames only"]
 
@@ -524,7 +527,7 @@ def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: boo
         hit = load_cached_track(key)
         if hit is not None:
             for note in hit.meta.warnings:  # said again on every use of the result
-                warnings.warn(note, FormlabWarning, stacklevel=3)
+                warnings.warn(f"{path}: {note}", FormlabWarning, stacklevel=3)
             return hit.replace(meta=dataclasses.replace(hit.meta, source=str(path)))
     if kind == "image":
         track = ex.extract_image(path, source_sha256=sha)

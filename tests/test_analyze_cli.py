@@ -347,3 +347,45 @@ def test_nobody_in_the_picture_is_an_error_not_an_empty_result(tmp_path):
     r = run("analyze", str(photo), "-e", "front_squat", "-o", str(tmp_path / "p"))
     one_line_error(r, "wall.png: no person found in the photo")
     assert not (tmp_path / "v").exists() and not (tmp_path / "p").exists()
+
+
+def test_the_swap_is_all_or_nothing_and_partial_saves_replace_only_their_files(tmp_path, monkeypatch):
+    import os
+    from pathlib import Path
+
+    import formlab._files as files
+    from formlab.analyze import write_figures
+    from formlab.errors import OutputError
+
+    track, _ = exercise_track("squat", 3, 30.0, view="front")
+    result = analyze(track, "squat")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".formlab-run-999999999-abc").mkdir()  # left by a killed run (no such process)
+    (out / "annotated.mp4").write_bytes(b"earlier video")
+    result.save(out, writers=[write_summary])
+    assert not (out / ".formlab-run-999999999-abc").exists()  # cleaned up by the next run
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert set(before) == {"summary.json"}  # a full run replaced the earlier video
+
+    # a run with other writers replaces only what it writes
+    (out / "annotated.mp4").write_bytes(b"video of this run")
+    result.save(out, writers=[write_figures])
+    assert {"summary.json", "annotated.mp4", "bar_path.png", "bar_position.png"} == {p.name for p in out.iterdir()}
+
+    # a failure in the middle of the swap puts everything back
+    state = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_replace, calls = os.replace, {"n": 0}
+
+    def failing_replace(src, dst):
+        if Path(dst).parent == out:  # the swap's moves into the output folder, not the writers' own
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", failing_replace)
+    with pytest.raises(OutputError, match="the folder is as it was"):
+        result.save(out, writers=[write_figures, write_summary])
+    monkeypatch.setattr(files.os, "replace", real_replace)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == state

@@ -236,3 +236,6 @@ def test_a_worst_frame_picture_names_its_own_rep():
     # frame 49 is in rep 2, before its turning point: the video's counter still says 1 there
     assert _worst_caption(row, reps) == "worst depth: rep 2, frame 49, -13.6 deg: Squat deeper"
     assert _worst_caption(row, None) == "worst depth: frame 49, -13.6 deg: Squat deeper"
+    feet = pd.Series({"check": "feet_width", "message": "Set your feet shoulder-width apart", "frame": 49,
+                      "time_s": 1.6, "value": 0.76, "unit": "ratio"})
+    assert ", 0.76 ratio:" in _worst_caption(feet, reps)  # not rounded onto the 0.8 limit
