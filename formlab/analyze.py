@@ -604,9 +604,15 @@ def analyze(
                     thresholds=th, feedback=feedback, thresholds_source=thresholds_source(thresholds, ex.name))
 
 
+def _preset_name(exercise: str) -> str:
+    """The thresholds preset of an exercise; before ``auto`` has chosen one, the squat's (the family
+    :func:`analyze` counts a recognised squat as)."""
+    return exercise if exercise != "auto" else "squat"
+
+
 def resolve_thresholds(thresholds: FormThresholds | str | os.PathLike | None, exercise: str) -> FormThresholds:
     """Thresholds given as an object, a file (values left out: the exercise's preset) or None (the preset)."""
-    preset = exercise if exercise != "auto" else "squat"
+    preset = _preset_name(exercise)
     if thresholds is None:
         return thresholds_for(preset)
     if isinstance(thresholds, FormThresholds):
@@ -619,7 +625,7 @@ def resolve_thresholds(thresholds: FormThresholds | str | os.PathLike | None, ex
 
 def thresholds_source(thresholds: FormThresholds | str | os.PathLike | None, exercise: str) -> str:
     """How :func:`resolve_thresholds` got its thresholds, in words, for the summary."""
-    preset = exercise if exercise != "auto" else "squat"
+    preset = _preset_name(exercise)
     if thresholds is None:
         return f"preset {preset}"
     if isinstance(thresholds, FormThresholds):

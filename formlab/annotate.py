@@ -61,6 +61,14 @@ def _bar_positions(track: PoseTrack, bar_xy_px: Any) -> np.ndarray | None:
     return arr
 
 
+def _rep_at(reps: pd.DataFrame | None, frame: int) -> pd.Series | None:
+    """The row of the (last) rep whose start-to-end span holds ``frame``, or None."""
+    if reps is None or not len(reps):
+        return None
+    inside = reps[(reps["start_frame"] <= frame) & (reps["end_frame"] >= frame)]
+    return inside.iloc[-1] if len(inside) else None
+
+
 def held_depth(frames: np.ndarray, time_s: np.ndarray, depth: np.ndarray, reps: pd.DataFrame | None,
                hold_s: float) -> np.ndarray:
     """The depth verdict to show on each frame of the track.
@@ -95,12 +103,10 @@ def held_depth(frames: np.ndarray, time_s: np.ndarray, depth: np.ndarray, reps: 
     t = np.asarray(time_s, dtype=float)
     status = np.asarray(depth, dtype=object)
     held = np.full(len(status), NOT_ASSESSABLE, dtype=object)
-    has_reps = reps is not None and len(reps) > 0
     for k in np.flatnonzero(status != NOT_ASSESSABLE):
         f = frames[k]
-        inside = reps[(reps["start_frame"] <= f) & (reps["end_frame"] >= f)] if has_reps else None
-        if inside is not None and len(inside):
-            rep = inside.iloc[-1]
+        rep = _rep_at(reps, f)
+        if rep is not None:
             first = min(f, rep["turn_frame"]) if "turn_frame" in rep and pd.notna(rep["turn_frame"]) else f
             span = (frames >= first) & (frames <= rep["end_frame"])
         else:
@@ -367,10 +373,9 @@ def _worst_caption(worst: pd.Series, reps: pd.DataFrame | None) -> str:
     rep's verdict) would name the previous rep on a frame inside a rep."""
     f = int(worst["frame"])
     where = f"frame {f}"
-    if reps is not None and len(reps):
-        inside = reps[(reps["start_frame"] <= f) & (reps["end_frame"] >= f)]
-        if len(inside):
-            where = f"rep {int(inside['rep'].iloc[-1])}, " + where
+    rep = _rep_at(reps, f)
+    if rep is not None:
+        where = f"rep {int(rep['rep'])}, " + where
     # three significant digits: a failing ratio of 0.76 must not print as the 0.8 limit
     value = f"{float(worst['value']):.3g} {worst['unit']}".rstrip() if pd.notna(worst["value"]) else ""
     return f"worst {worst['check']}: {where}" + (f", {value}" if value else "") + f": {worst['message']}"
