@@ -10,23 +10,40 @@ concept (``formlab.reps``, ``formlab.barbell``, ``formlab.feedback``, ...).
 """
 
 from ._version import __version__
-from .analyze import Analysis, PhotoAnalysis, analyze, analyze_photo
-from .barbell import BarPath, PixelScale, bar_path
-from .cleaning import CleanOptions, clean_track
-from .errors import ConfigError, FormlabError, InputError, ModelError, OutputError, SampleError
+from .barbell.trajectory import BarPath, PixelScale, bar_path
+from .barbell.plate import track_plate
+from .core.errors import (
+    ConfigError,
+    FormlabError,
+    InputError,
+    ModelError,
+    OutputError,
+    SampleError,
+)
+from .core.landmarks import (
+    LANDMARK_INDEX,
+    LANDMARK_NAMES,
+    LEFT_RIGHT_PAIRS,
+    SKELETON_EDGES,
+)
+from .core.track import PoseTrack, TrackMeta, load_track
 from .exercises import exercise_names
-from .extract import ExtractOptions, PoseExtractor, extract
-from .feedback import evaluate_form, form_per_rep
-from .filtering import smooth_track
-from .landmarks import LANDMARK_INDEX, LANDMARK_NAMES, LEFT_RIGHT_PAIRS, SKELETON_EDGES
-from .models import resolve_model
-from .plate_tracker import track_plate
-from .reps import RepDetectorParams, detect_reps
-from .samples import fetch as fetch_sample
-from .samples import list_samples
-from .thresholds import FormThresholds, load_thresholds, save_thresholds, thresholds_for
-from .timeseries import butterworth_lowpass
-from .track import PoseTrack, TrackMeta, load_track
+from .form.feedback import evaluate_form, form_per_rep
+from .form.thresholds import (
+    FormThresholds,
+    load_thresholds,
+    save_thresholds,
+    thresholds_for,
+)
+from .io.models import resolve_model
+from .io.samples import fetch as fetch_sample
+from .io.samples import list_samples
+from .pipeline import Analysis, PhotoAnalysis, analyze, analyze_photo
+from .pose.extract import ExtractOptions, PoseExtractor, extract
+from .reps.detect import RepDetectorParams, detect_reps
+from .signal.cleaning import CleanOptions, clean_track
+from .signal.filters import butterworth_lowpass
+from .signal.smoothing import smooth_track
 
 __all__ = [
     "__version__",

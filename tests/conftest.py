@@ -26,7 +26,7 @@ if not os.environ.get("FORMLAB_CACHE_DIR"):
     os.environ["FORMLAB_CACHE_DIR"] = _SESSION_CACHE.name
 
 import formlab  # noqa: E402  (after the cache folder is chosen)
-from formlab import samples  # noqa: E402
+from formlab.io import samples  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -45,7 +45,7 @@ DEFAULT_VIDEO = "barpath-lukestynes__small-squat"
 def _landmarker(mode: str):
     from mediapipe.tasks.python import BaseOptions, vision
 
-    from formlab.models import resolve_model
+    from formlab.io.models import resolve_model
 
     opts = vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(resolve_model("full").path)),
@@ -111,7 +111,7 @@ def run_formlab(video: str, cache: bool = False) -> tuple[float, np.ndarray]:
 def run_inference_only(video: str) -> tuple[float, np.ndarray]:
     import mediapipe as mp
 
-    from formlab.media import iter_video_frames
+    from formlab.io.media import iter_video_frames
 
     frames = [(f.time_s, f.rgb) for f in iter_video_frames(video)]
     lm = _landmarker("video")
@@ -224,7 +224,7 @@ def decoder_difference(video: Path) -> float:
     cap.release()
     with av.open(str(video)) as c:
         frame = next(c.decode(video=0))
-    from formlab.media import _frame_rotation, _rotate
+    from formlab.io.media import _frame_rotation, _rotate
 
     rgb_av = _rotate(frame.to_ndarray(format="rgb24"), _frame_rotation(frame))
     rgb_cv = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
@@ -259,8 +259,8 @@ def main() -> None:
         return
     import formlab
 
-    names = args.videos or ([n for n in formlab.samples.sample_names("video")
-                             if formlab.samples.sample_info(n).get("sha256")] if args.all else [DEFAULT_VIDEO])
+    names = args.videos or ([n for n in formlab.io.samples.sample_names("video")
+                             if formlab.io.samples.sample_info(n).get("sha256")] if args.all else [DEFAULT_VIDEO])
     print(f"formlab {formlab.__version__}, model full, {os.cpu_count()} CPUs; fastest of {args.rounds} "
           f"interleaved rounds; frames/s (higher is better)\n")
     head = (f"{'video':38} {'frames':>6} {'a fps':>7} {'b fps':>7} {'c fps':>7} {'d fps':>7} "

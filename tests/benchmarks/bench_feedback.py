@@ -17,17 +17,17 @@ import time
 from pathlib import Path
 
 import formlab
-from formlab.annotate import write_annotated_video
-from formlab.feedback import evaluate_form, form_per_rep
-from formlab.reps import detect_reps
+from formlab.viz.video import write_annotated_video
+from formlab.form.feedback import evaluate_form, form_per_rep
+from formlab.reps.detect import detect_reps
 
 
-def main(name: str = formlab.samples.DEFAULT_VIDEO) -> None:
+def main(name: str = formlab.io.samples.DEFAULT_VIDEO) -> None:
     src = formlab.fetch_sample(name)
     t0 = time.perf_counter()
     track = formlab.extract(src, progress=False)
     t1 = time.perf_counter()
-    exercise = formlab.samples.sample_info(name).get("exercise") or "squat"
+    exercise = formlab.io.samples.sample_info(name).get("exercise") or "squat"
     reps = detect_reps(track, exercise).to_frame()
     t2 = time.perf_counter()
     fb = evaluate_form(track, exercise, reps=reps)

@@ -2,7 +2,7 @@
 
     python tests/benchmarks/bench_widgets.py [SAMPLE]
 
-Builds a :class:`formlab.widgets.ThresholdTuner` on the sample (default: the
+Builds a :class:`formlab.interactive.tuner.ThresholdTuner` on the sample (default: the
 default clip) and times, in the kernel (what a slider change costs before
 the browser shows it): the set-up (track from the cache, cleaning, frame
 decoding), a threshold change (feedback, counts, the plots whose content
@@ -18,7 +18,7 @@ import sys
 import time
 
 import formlab
-from formlab.widgets import ThresholdTuner
+from formlab.interactive.tuner import ThresholdTuner
 
 
 def timed(action, repeats: int = 5) -> tuple[float, float]:
@@ -30,7 +30,7 @@ def timed(action, repeats: int = 5) -> tuple[float, float]:
     return statistics.median(times), max(times)
 
 
-def main(name: str = formlab.samples.DEFAULT_VIDEO) -> None:
+def main(name: str = formlab.io.samples.DEFAULT_VIDEO) -> None:
     t0 = time.perf_counter()
     tuner = ThresholdTuner(formlab.fetch_sample(name), progress=False)
     print(f"{name}: {tuner.track.n_frames} frames; set-up {time.perf_counter() - t0:.1f} s; frames kept "

@@ -1,7 +1,7 @@
 """Rep counting on every sample video with a hand count: formlab vs the article's approach.
 
 For each video of the sample registry that has ``reps`` and ``rep_frames``,
-this runs :func:`formlab.analyze.analyze` twice, with the registry's exercise
+this runs :func:`formlab.pipeline.analyze` twice, with the registry's exercise
 and with ``"auto"``, and prints: the exercise, the true and predicted counts,
 the timing error of each rep's turning point (predicted minus hand-marked, in
 seconds, matched to the nearest prediction), and the article-style baseline:
@@ -33,7 +33,7 @@ TIMING_GOAL_S = 0.25
 
 def baseline_count(track, turning_point: str) -> int:
     """The article's rep count: every peak scipy's find_peaks finds (default parameters) in the raw wrist height."""
-    from formlab.reps import article_peaks
+    from formlab.reps.detect import article_peaks
 
     return int(len(article_peaks(track, turning_point)))
 
@@ -54,8 +54,8 @@ def fmt_errors(errs: list[float]) -> str:
 
 def main(argv=None) -> int:
     import formlab
-    from formlab import samples
-    from formlab.analyze import analyze
+    from formlab.io import samples
+    from formlab.pipeline import analyze
     from formlab.exercises import get_exercise
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

@@ -1,0 +1,516 @@
+"""The barbell's trajectory: where the bar is, in pixels and in metres, frame by frame.
+
+Three ways to place the bar, from the article's to the most accurate:
+
+``"wrist_midpoint"``
+    The article's proxy: the midpoint of the two wrists. The bar lies in the
+    palms, a few centimetres from the wrists, and the wrists are guessed when
+    the hands hide behind a plate.
+``"grip_centre"`` (default without a video)
+    The mean of the wrists and the pinky, index and thumb knuckles of both
+    hands: the centre of the grip, where the bar actually lies, and an
+    average of eight landmarks rather than two.
+``"plate"`` (needs the video)
+    The end of the bar found in the picture by :func:`formlab.plate_tracker.track_plate`
+    (side views): a few millimetres from a hand-annotated bar end where the
+    pose proxies are 9 cm off (``tests/benchmarks/eval_barpath.py``).
+
+X (horizontal, to the right in the picture) and Y (vertical, **up**) come from
+the image coordinates, because world landmarks are re-centred on the hips in
+every frame and cannot say how the bar moves through the room. They are
+converted to metres with a :class:`PixelScale`, which states its source and
+its uncertainty: from the body's own segments (world metres vs image pixels),
+from the lifter's height, or from a plate of known diameter. Z is the depth of
+the hands relative to the hips from the world landmarks: relative, and the
+least reliable of the three.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from ..core.errors import ConfigError, InputError
+from ..core.landmarks import FEET, GRIP, LANDMARK_INDEX, WRISTS
+from ..core.track import PoseTrack
+
+BarMethod = Literal["wrist_midpoint", "grip_centre", "plate"]
+BAR_METHODS: tuple[str, ...] = ("wrist_midpoint", "grip_centre", "plate")
+
+STANDARD_PLATE_DIAMETER_M = 0.45
+"""Diameter of standard (IWF/IPF) 10-25 kg bumper and 20 kg/45 lb iron plates, in metres."""
+
+LIFTER_HEIGHT_RANGE_M = (1.0, 2.5)
+"""Heights accepted for a lifter, in metres: outside it a value is a typo (cm, feet), not a person."""
+
+EYE_HEIGHT_FRACTION = 0.936
+"""Eye height as a fraction of stature in standing adults (Drillis & Contini 1966, in Winter,
+*Biomechanics and Motor Control of Human Movement*); the heel is at the floor."""
+
+BODY_SCALE_SYSTEMATIC = 0.10
+"""Relative (1 sd) uncertainty assumed for MediaPipe's world-landmark scale, added to the scatter of
+the body-segment estimate: the world model predicts metric coordinates from one image and cannot
+know how tall this particular person is (a 10 % taller or shorter lifter than the model's typical
+adult is common). It is an assumption, not a measurement: on the two sample videos with 0.45 m
+plates the body scale was 25 % larger than the plate's, which is what the plates' position, about
+0.6 m nearer the camera than the lifter's mid-plane, predicts (``tests/benchmarks/eval_barpath.py``),
+so those clips check the depth geometry rather than this number."""
+
+_SEGMENTS = tuple(
+    (LANDMARK_INDEX[f"{side}_{a}"], LANDMARK_INDEX[f"{side}_{b}"])
+    for side in ("left", "right")
+    for a, b in (("shoulder", "hip"), ("hip", "knee"), ("knee", "ankle"), ("shoulder", "elbow"), ("elbow", "wrist"))
+)
+
+
+@dataclass(frozen=True)
+class PixelScale:
+    """How many metres one image pixel stands for, and how sure that is.
+
+    Attributes
+    ----------
+    m_per_px : float
+        Metres per pixel in the plane of the movement.
+    sd_m_per_px : float
+        Its uncertainty (one standard deviation), in metres per pixel.
+    method : str
+        ``"body_segments"``, ``"lifter_height"``, ``"plate_diameter"`` or ``"given"``.
+    detail : str
+        One sentence on how it was obtained.
+    """
+
+    m_per_px: float
+    sd_m_per_px: float
+    method: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.m_per_px, (int, float)) and math.isfinite(self.m_per_px) and self.m_per_px > 0):
+            raise ConfigError(f"m_per_px must be a positive number, got {self.m_per_px!r}")
+        if not (isinstance(self.sd_m_per_px, (int, float)) and self.sd_m_per_px >= 0):
+            raise ConfigError(f"sd_m_per_px must be a number >= 0, got {self.sd_m_per_px!r}")
+
+    @property
+    def relative_sd(self) -> float:
+        """Relative uncertainty (e.g. 0.05 for 5 %)."""
+        return self.sd_m_per_px / self.m_per_px
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"m_per_px": self.m_per_px, "sd_m_per_px": self.sd_m_per_px, "relative_sd": self.relative_sd,
+                "method": self.method, "detail": self.detail}
+
+
+def scale_from_body(track: PoseTrack) -> PixelScale:
+    """Metres per pixel from the body's own segments: world length (m) / image length (px).
+
+    Trunk (shoulder-hip), thigh, shank, upper arm and forearm of both sides
+    are used in the frames where MediaPipe sees both ends (visibility >= 0.5)
+    and the world landmarks say the segment lies within about 17 degrees of
+    the picture's plane (its depth extent below 30 % of its length), so that
+    the image length is not foreshortened. The scale is the median over those
+    measurements.
+
+    Notes
+    -----
+    The uncertainty combines the scatter between segments (their medians'
+    standard error) and :data:`BODY_SCALE_SYSTEMATIC` (10 %) for the world
+    model's ignorance of the person's real size. Prefer a plate of known
+    diameter (:func:`scale_from_plate`) or the lifter's height
+    (:func:`scale_from_height`) when available.
+
+    Raises
+    ------
+    InputError
+        If no segment is seen well enough in any frame.
+    """
+    per_segment = []
+    for a, b in _SEGMENTS:
+        w = track.world_m[:, a] - track.world_m[:, b]
+        length_m = np.linalg.norm(w, axis=1)
+        length_px = np.linalg.norm(track.xy_px[:, a] - track.xy_px[:, b], axis=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ok = (np.isfinite(length_m) & np.isfinite(length_px) & (length_px > 1)
+                  & (track.visibility[:, a] >= 0.5) & (track.visibility[:, b] >= 0.5)
+                  & (np.abs(w[:, 2]) < 0.3 * length_m))
+        if ok.sum() >= 3:
+            per_segment.append(float(np.median(length_m[ok] / length_px[ok])))
+    if not per_segment:
+        raise InputError(f"{track.meta.source}: no body segment is seen clearly enough to give a pixel scale; "
+                         "pass the lifter's height or a plate diameter")
+    seg = np.array(per_segment)
+    m = float(np.median(seg))
+    scatter = float(np.std(seg, ddof=1) / np.sqrt(len(seg))) if len(seg) > 1 else 0.25 * m
+    sd = math.hypot(scatter, BODY_SCALE_SYSTEMATIC * m)
+    return PixelScale(m, sd, "body_segments",
+                      f"median world/image length ratio of {len(seg)} body segments seen side-on "
+                      f"(+-{BODY_SCALE_SYSTEMATIC:.0%} for MediaPipe's world scale)")
+
+
+def scale_from_height(track: PoseTrack, height_m: float) -> PixelScale:
+    """Metres per pixel from the lifter's standing height.
+
+    The vertical distance from the eyes to the lower heel, at its 95th
+    percentile over the frames (standing upright), is divided by
+    :data:`EYE_HEIGHT_FRACTION` (0.936) to give the stature in pixels.
+
+    Parameters
+    ----------
+    height_m : float
+        The lifter's height in metres (between 1.0 and 2.5).
+
+    Notes
+    -----
+    Uncertainty 3 % (1 sd): about 1.5 % for the eye-height fraction between
+    people, the rest for landmark noise and a posture not quite upright.
+    """
+    low_m, high_m = LIFTER_HEIGHT_RANGE_M
+    if not isinstance(height_m, (int, float)) or not low_m <= height_m <= high_m:
+        raise ConfigError(f"height_m must be a height in metres between {low_m} and {high_m}, got {height_m!r}")
+    eyes = track.xy_px[:, [LANDMARK_INDEX["left_eye"], LANDMARK_INDEX["right_eye"]], 1]
+    heels = track.xy_px[:, [LANDMARK_INDEX["left_heel"], LANDMARK_INDEX["right_heel"]], 1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        extent = np.nanmax(heels, axis=1) - np.nanmean(eyes, axis=1)
+    extent = extent[np.isfinite(extent) & (extent > 0)]
+    if extent.size < 3:
+        raise InputError(f"{track.meta.source}: the lifter's eyes and heels are not both seen; "
+                         "cannot use the height for a pixel scale")
+    stature_px = float(np.percentile(extent, 95)) / EYE_HEIGHT_FRACTION
+    m = height_m / stature_px
+    return PixelScale(m, 0.03 * m, "lifter_height",
+                      f"lifter {height_m:.2f} m tall = {stature_px:.0f} px (eye-to-heel / {EYE_HEIGHT_FRACTION})")
+
+
+def scale_from_plate(plate, diameter_m: float = STANDARD_PLATE_DIAMETER_M) -> PixelScale:
+    """Metres per pixel from a tracked plate of known diameter (a :class:`~formlab.plate_tracker.PlateTrack`).
+
+    Parameters
+    ----------
+    diameter_m : float
+        The plate's diameter: 0.45 m for standard bumper and 20 kg / 45 lb
+        plates (:data:`STANDARD_PLATE_DIAMETER_M`).
+
+    Notes
+    -----
+    This is the scale *in the plane of the plate*, which is the plane the
+    plate centre moves in. Uncertainty: the scatter of the fitted radius
+    between frames (standard error) and one pixel of edge uncertainty on the
+    radius.
+    """
+    if not isinstance(diameter_m, (int, float)) or not 0.1 <= diameter_m <= 0.6:
+        raise ConfigError(f"diameter_m must be a plate diameter in metres between 0.1 and 0.6, got {diameter_m!r}")
+    r = plate.radius_px[np.isfinite(plate.radius_px)]
+    if r.size < 3:
+        raise InputError("the plate was not found in enough frames to give a pixel scale")
+    r_med = float(np.median(r))
+    mad = float(np.median(np.abs(r - r_med))) * 1.4826
+    rel = math.hypot(mad / r_med / math.sqrt(r.size), 1.0 / r_med)
+    m = diameter_m / (2.0 * r_med)
+    return PixelScale(m, rel * m, "plate_diameter", f"plate of {diameter_m:.3f} m = {2 * r_med:.1f} px across")
+
+
+@dataclass(frozen=True)
+class BarPath:
+    """The bar's position in every frame, in image pixels and in metres.
+
+    Attributes
+    ----------
+    frame, time_s : ndarray (n,)
+        Decoded-frame index and time of each sample (those of the pose track).
+    x_px, y_px : ndarray (n,)
+        Image position (x to the right, y **down**, as in the picture).
+    x_m, y_m : ndarray (n,)
+        Position in metres: x to the right in the picture, y **up**. The
+        origin is the floor below the mid-foot (see ``origin_px``) when the
+        feet are seen, else the bar's lowest and first positions.
+    z_rel_m : ndarray (n,)
+        Depth of the hands relative to the hips from MediaPipe's world
+        landmarks (positive = farther from the camera). Relative and much
+        less reliable than x and y.
+    method : str
+        ``"wrist_midpoint"``, ``"grip_centre"`` or ``"plate"``.
+    scale : PixelScale
+        The pixel-to-metre scale used for x_m and y_m.
+    origin_px : (float, float)
+        The image point that is (0, 0) in metres.
+    info : dict
+        Origin description, tracker counts, processing notes.
+    """
+
+    frame: np.ndarray
+    time_s: np.ndarray
+    x_px: np.ndarray
+    y_px: np.ndarray
+    x_m: np.ndarray
+    y_m: np.ndarray
+    z_rel_m: np.ndarray
+    method: str
+    scale: PixelScale
+    origin_px: tuple[float, float]
+    info: dict = field(default_factory=dict)
+
+    COLUMNS = ("frame", "time_s", "x_px", "y_px", "x_m", "y_m", "z_rel_m")
+
+    def __len__(self) -> int:
+        return int(self.frame.shape[0])
+
+    def __repr__(self) -> str:
+        """One line: the seven arrays inside would flood a notebook cell.
+
+        ``<BarPath plate: 614 samples over 20.5 s, y 0.21 to 1.43 m, 1.12 mm/px (plate_diameter)>``;
+        ``low-passed 4 Hz`` is added for a smoothed path.
+        """
+        parts = [f"{len(self)} samples"]
+        t = self.time_s[np.isfinite(self.time_s)]
+        if t.size > 1:
+            parts[0] += f" over {t[-1] - t[0]:.1f} s"
+        y = self.y_m[np.isfinite(self.y_m)]
+        parts.append(f"y {y.min():.2f} to {y.max():.2f} m" if y.size else "no position")
+        parts.append(f"{self.scale.m_per_px * 1000:.3g} mm/px ({self.scale.method})")
+        if "lowpass_cutoff_hz" in self.info:
+            parts.append(f"low-passed {self.info['lowpass_cutoff_hz']:.3g} Hz")
+        return f"<BarPath {self.method}: {', '.join(parts)}>"
+
+    @property
+    def xy_px(self) -> np.ndarray:
+        """Image positions as an (n, 2) array."""
+        return np.column_stack([self.x_px, self.y_px])
+
+    def to_frame(self):
+        """Tidy pandas DataFrame with :attr:`COLUMNS`; method, scale and origin in ``df.attrs``."""
+        import pandas as pd
+
+        df = pd.DataFrame({c: getattr(self, c) for c in self.COLUMNS}, columns=list(self.COLUMNS))
+        df.attrs.update({"method": self.method, "scale": self.scale.to_dict(),
+                         "origin_px": list(self.origin_px), **self.info})
+        return df
+
+    def lowpass(self, cutoff_hz: float = 4.0) -> "BarPath":
+        """The same path smoothed by a zero-phase Butterworth low-pass (see :func:`formlab.timeseries.butterworth_lowpass`).
+
+        The cut-off is lowered to 40 % of the frame rate for slow videos. 4 Hz
+        keeps the bar's turning points (a squat's bottom lasts about 0.3 s)
+        while removing the tracker's jitter.
+        """
+        from ..signal.filters import butterworth_lowpass, sample_rate_hz
+
+        fs = sample_rate_hz(self.time_s) if len(self) > 1 else float("nan")
+        cut = min(float(cutoff_hz), 0.4 * fs) if math.isfinite(fs) else float(cutoff_hz)
+        cols = np.column_stack([self.x_px, self.y_px, self.x_m, self.y_m, self.z_rel_m])
+        sm = butterworth_lowpass(cols, cut, time_s=self.time_s)
+        info = dict(self.info)
+        info["lowpass_cutoff_hz"] = cut
+        return BarPath(self.frame, self.time_s, sm[:, 0], sm[:, 1], sm[:, 2], sm[:, 3], sm[:, 4],
+                       self.method, self.scale, self.origin_px, info)
+
+
+def _nanmean_points(xy: np.ndarray) -> np.ndarray:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(xy, axis=1)
+
+
+def _origin(track: PoseTrack, bar_xy: np.ndarray) -> tuple[np.ndarray, str]:
+    """Floor below the mid-foot if the feet are seen, else the bar's first x and lowest y."""
+    feet = track.xy_px[:, FEET]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        floor_y = np.nanmax(feet[..., 1], axis=1)
+        mid_x = np.nanmean(feet[..., 0], axis=1)
+    ok = np.isfinite(floor_y) & np.isfinite(mid_x)
+    if ok.sum() >= 3:
+        return (np.array([float(np.median(mid_x[ok])), float(np.percentile(floor_y[ok], 90))]),
+                "floor below the mid-foot (median of heels and toes; floor at the 90th percentile of the lower foot)")
+    good = np.isfinite(bar_xy).all(axis=1)
+    if not good.any():
+        return np.array([np.nan, np.nan]), "no bar position"
+    first = bar_xy[np.flatnonzero(good)[0]]
+    return np.array([first[0], float(np.nanmax(bar_xy[:, 1]))]), "bar's first x and lowest position (feet not seen)"
+
+
+def bar_path(
+    track: PoseTrack,
+    method: BarMethod = "grip_centre",
+    *,
+    video: str | Path | None = None,
+    plate=None,
+    scale: PixelScale | None = None,
+    lifter_height_m: float | None = None,
+    plate_diameter_m: float | None = None,
+    progress: bool = False,
+) -> BarPath:
+    """The bar's trajectory from a pose track (and, for ``method="plate"``, the video).
+
+    Parameters
+    ----------
+    track : PoseTrack
+        Usually cleaned first (:func:`formlab.clean_track`).
+    method : {"grip_centre", "wrist_midpoint", "plate"}
+        How to place the bar (see the module docstring).
+    video : path, optional
+        The video, needed for ``"plate"`` unless ``plate`` is given.
+    plate : PlateTrack, optional
+        A plate track already computed by :func:`formlab.plate_tracker.track_plate`.
+    scale : PixelScale, optional
+        Pixel-to-metre scale to use. By default: from ``plate_diameter_m`` if
+        given (or, for ``"plate"``, the standard 0.45 m), else from
+        ``lifter_height_m`` if given, else from the body's segments.
+    lifter_height_m : float, optional
+        The lifter's height, for :func:`scale_from_height`.
+    plate_diameter_m : float, optional
+        The plate's diameter, for :func:`scale_from_plate` (plate method only).
+    progress : bool
+        Show a progress bar while the plate is tracked (it reads the video).
+
+    Returns
+    -------
+    BarPath
+
+    Raises
+    ------
+    ConfigError
+        For an unknown method or a plate scale without a plate track.
+    InputError
+        When no scale can be obtained, or the plate cannot be found at all.
+
+    Notes
+    -----
+    For ``"plate"`` the position is the end of the bar (sleeve end, or plate
+    centre when the camera is far enough for them to coincide) and the plate
+    scale is corrected for the sleeve end being nearer the camera than the
+    plate (``1 + m`` of the tracker's perspective model), so that metres are
+    right for the bar end's path. Plate positions that jump (Hampel, 0.5 s
+    window, deviation above a fifth of the plate radius) are removed and gaps
+    up to 0.3 s interpolated.
+    """
+    from ..signal.filters import fill_gaps, hampel_outliers
+
+    if method not in BAR_METHODS:
+        raise ConfigError(f"unknown bar method {method!r}; expected one of {', '.join(BAR_METHODS)}")
+    if not isinstance(track, PoseTrack):
+        raise InputError(f"expected a formlab PoseTrack, got {type(track).__name__}")
+    info: dict[str, Any] = {"source": track.meta.source}
+    if method == "wrist_midpoint":
+        xy = _nanmean_points(track.xy_px[:, WRISTS])
+    elif method == "grip_centre":
+        xy = _nanmean_points(track.xy_px[:, GRIP])
+    else:
+        if plate is None:
+            if video is None:
+                raise ConfigError("method='plate' needs the video (video=...) or a PlateTrack (plate=...)")
+            from .plate import track_plate
+
+            plate = track_plate(video, track, progress=progress)
+        if len(plate.frame) != track.n_frames or not np.array_equal(plate.frame, track.frame):
+            raise InputError("the plate track's frames do not match the pose track's")
+        if not plate.found.any():
+            why = plate.info.get("held_by_lifter", {}).get("reason", "")
+            raise InputError(f"{track.meta.source}: no plate on the lifter's bar found ({why}); the plate method "
+                             "needs a side view with a round plate; use method='grip_centre'")
+        xy = plate.bar_end_xy_px.copy()
+        r = plate.median_radius_px()
+        if np.isfinite(xy).all(axis=1).sum() >= 5:
+            bad = hampel_outliers(xy, 0.5, time_s=track.time_s, min_deviation=0.2 * r).any(axis=1)
+            xy[bad] = np.nan
+            info["plate_outliers_removed"] = int(bad.sum())
+        xy = fill_gaps(xy, track.time_s, 0.3)
+        info.update({"plate_found_fraction": float(plate.found.mean()), "plate_radius_px": r,
+                     "bar_end": plate.info.get("bar_end_model", {})})
+    if scale is None:
+        if plate_diameter_m is not None and method != "plate":
+            raise ConfigError("plate_diameter_m needs method='plate' (the plate must be tracked to be measured)")
+        if method == "plate" and lifter_height_m is None:
+            scale = scale_from_plate(plate, plate_diameter_m or STANDARD_PLATE_DIAMETER_M)
+            m = plate.info.get("bar_end_model", {})
+            if m.get("used"):
+                k = 1.0 + float(m["m"])
+                scale = PixelScale(scale.m_per_px / k, scale.sd_m_per_px / k, scale.method,
+                                   scale.detail + f", at the bar end ({k:.3f}x nearer the camera than the plate)")
+        elif lifter_height_m is not None:
+            scale = scale_from_height(track, lifter_height_m)
+        else:
+            scale = scale_from_body(track)
+    return _path(track, xy, GRIP, method, scale, info)
+
+
+def _path(track: PoseTrack, xy: np.ndarray, depth_landmarks, method: str, scale: PixelScale, info: dict) -> BarPath:
+    """Metres, origin and depth for image positions ``xy`` (n, 2)."""
+    if not isinstance(scale, PixelScale):
+        raise ConfigError(f"scale must be a PixelScale, got {type(scale).__name__}")
+    origin, origin_text = _origin(track, xy)
+    info["origin"] = origin_text
+    x_m = (xy[:, 0] - origin[0]) * scale.m_per_px
+    y_m = (origin[1] - xy[:, 1]) * scale.m_per_px
+    z = _nanmean_points(track.world_m[:, list(depth_landmarks), 2][..., None])[:, 0]
+    return BarPath(frame=track.frame.copy(), time_s=track.time_s.copy(), x_px=xy[:, 0].copy(), y_px=xy[:, 1].copy(),
+                   x_m=x_m, y_m=y_m, z_rel_m=z, method=method, scale=scale,
+                   origin_px=(float(origin[0]), float(origin[1])), info=info)
+
+
+def landmark_path(
+    track: PoseTrack,
+    landmarks: tuple[str | int, ...] = ("left_hip", "right_hip"),
+    *,
+    scale: PixelScale | None = None,
+    lifter_height_m: float | None = None,
+) -> BarPath:
+    """The path of a body point (the mean of ``landmarks``) in pixels and metres.
+
+    For exercises without a bar (push-ups: shoulders; bodyweight squats:
+    hips; jumping jacks: wrists), with the same axes, origin and scale rules
+    as :func:`bar_path` (scale from ``lifter_height_m`` if given, else from
+    the body's segments). ``method`` is ``"landmarks:<names joined by +>"``.
+    """
+    from ..core.landmarks import LANDMARK_NAMES, landmark_index
+
+    if not isinstance(track, PoseTrack):
+        raise InputError(f"expected a formlab PoseTrack, got {type(track).__name__}")
+    if isinstance(landmarks, (str, int)):
+        landmarks = (landmarks,)
+    try:
+        idx = [landmark_index(n) for n in landmarks]
+    except KeyError as e:
+        raise ConfigError(str(e).strip("'\"")) from None
+    if not idx:
+        raise ConfigError("landmark_path needs at least one landmark")
+    if scale is None:
+        scale = scale_from_height(track, lifter_height_m) if lifter_height_m is not None else scale_from_body(track)
+    xy = _nanmean_points(track.xy_px[:, idx])
+    method = "landmarks:" + "+".join(LANDMARK_NAMES[i] for i in idx)
+    return _path(track, xy, idx, method, scale, {"source": track.meta.source})
+
+
+def shape_rms_px(path_xy: np.ndarray, reference_xy: np.ndarray) -> tuple[float, float]:
+    """RMS distance between two trajectories after removing their constant offset.
+
+    Parameters
+    ----------
+    path_xy, reference_xy : ndarray (n, 2)
+        Positions in the same units, frame by frame (NaN rows are skipped).
+
+    Returns
+    -------
+    rms : float
+        Root-mean-square of the distance between the offset-corrected
+        positions (the error of the trajectory's *shape*: a tracker following
+        another point of the bar, e.g. the plate hub instead of the sleeve
+        end, is not penalised).
+    coverage : float
+        Fraction of the frames where both are known.
+    """
+    a = np.asarray(path_xy, dtype=float)
+    b = np.asarray(reference_xy, dtype=float)
+    if a.shape != b.shape or a.ndim != 2 or a.shape[1] != 2:
+        raise InputError(f"trajectories must both have shape (n, 2), got {a.shape} and {b.shape}")
+    d = a - b
+    ok = np.isfinite(d).all(axis=1)
+    if not ok.any():
+        return float("nan"), 0.0
+    d = d[ok] - d[ok].mean(axis=0)
+    return float(np.sqrt((d ** 2).sum(axis=1).mean())), float(ok.mean())

@@ -1,0 +1,90 @@
+"""The ``formlab`` command: the parser of every sub-command, and what an error or a signal does."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from typing import Callable, Sequence
+
+from .._version import __version__
+from ..core.errors import FormlabError, FormlabWarning
+from . import analyze, extract, resources
+from .options import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED
+
+
+class _Terminated(BaseException):
+    """Raised in the main thread on SIGTERM, so that clean-up code runs as it does for Ctrl-C."""
+
+
+def _raise_terminated(signum, frame):  # pragma: no cover - exercised through a subprocess
+    raise _Terminated
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="formlab",
+        description="Turn a video of a lift into pose tracks, rep counts, bar paths and form feedback.",
+        epilog="Inputs may be a path or sample:NAME (see 'formlab samples').",
+    )
+    parser.add_argument("--version", action="version", version=f"formlab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    for register in (extract.register, analyze.register, resources.register):
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_ERROR
+    func: Callable[[argparse.Namespace], int] = args.func
+    import signal
+    import threading
+
+    # as a program (argv None: the console script, python -m formlab), SIGTERM cleans up like Ctrl-C;
+    # called from Python (a notebook, a test), the caller's own SIGTERM handling is left alone
+    previous = None
+    if argv is None and threading.current_thread() is threading.main_thread():
+        current = signal.getsignal(signal.SIGTERM)
+        if current is not None:  # None: set outside Python, could not be restored
+            previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", FormlabWarning)
+            warnings.showwarning = _show_warning
+            return func(args)
+    except FormlabError as e:
+        print(f"formlab: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("formlab: interrupted; no output was written (earlier results, if any, are unchanged)",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except _Terminated:
+        print("formlab: terminated; no output was written (earlier results, if any, are unchanged)",
+              file=sys.stderr)
+        return EXIT_TERMINATED
+    except BrokenPipeError:  # the reader went away (`formlab samples | head`): end quietly, as `cat` would
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_BROKEN_PIPE
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """formlab's own warnings as one line on stderr; others as Python prints them."""
+    if issubclass(category, FormlabWarning):
+        print(f"formlab: warning: {message}", file=sys.stderr)
+    else:
+        print(warnings.formatwarning(message, category, filename, lineno, line), file=sys.stderr, end="")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

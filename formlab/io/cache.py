@@ -1,0 +1,88 @@
+"""Where formlab keeps downloaded models, sample media and computed pose tracks.
+
+The cache folder is ``$FORMLAB_CACHE_DIR`` if set, else the per-user cache
+folder of the operating system (``~/.cache/formlab`` on Linux, via
+:func:`pooch.os_cache`). Sub-folders: ``models/``, ``samples/``, ``tracks/``.
+
+Pose tracks are cached by content: the key is the SHA-256 of the source file,
+the extraction options and the SHA-256 of the model, so re-running the same
+extraction returns the stored track without inference, and changing any of the
+three computes a new one. Entries are written atomically together with a
+checksum; an entry that fails its checksum or does not load is deleted and
+recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import warnings
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..core.files import atomic_write, ensure_dir, sha256_file
+
+CACHE_ENV = "FORMLAB_CACHE_DIR"
+
+
+def cache_dir(sub: str | None = None) -> Path:
+    """The formlab cache folder (created if needed), or one of its sub-folders."""
+    root = os.environ.get(CACHE_ENV)
+    if root:
+        base = Path(root).expanduser()
+    else:
+        import pooch
+
+        base = Path(pooch.os_cache("formlab"))
+    return ensure_dir(base / sub) if sub else ensure_dir(base)
+
+
+def track_key(source_sha256: str, options: Mapping[str, Any], model_sha256: str) -> str:
+    """Cache key of a pose track: hash of source content, options and model."""
+    doc = json.dumps({"source": source_sha256, "options": dict(options), "model": model_sha256}, sort_keys=True)
+    return hashlib.sha256(doc.encode()).hexdigest()[:32]
+
+
+def _entry_paths(key: str) -> tuple[Path, Path]:
+    d = cache_dir("tracks")
+    return d / f"{key}.parquet", d / f"{key}.parquet.sha256"
+
+
+def load_cached_track(key: str):
+    """Return the cached :class:`~formlab.PoseTrack` for ``key``, or None.
+
+    A corrupt entry (checksum mismatch, unreadable file) is removed with a
+    warning so that the caller recomputes it.
+    """
+    from ..core.track import load_track
+
+    data, checksum = _entry_paths(key)
+    if not data.is_file():
+        return None
+    try:
+        if not checksum.is_file() or checksum.read_text().strip() != sha256_file(data):
+            raise ValueError("checksum mismatch")
+        return load_track(data)
+    except Exception as e:  # any failure means: recompute
+        warnings.warn(f"formlab: discarding corrupt cache entry {data.name} ({e}); recomputing", stacklevel=2)
+        for p in (data, checksum):
+            p.unlink(missing_ok=True)
+        return None
+
+
+def store_cached_track(key: str, track) -> Path:
+    """Store a track under ``key`` (atomically, with a checksum written after the data)."""
+    data, checksum = _entry_paths(key)
+    track.save(data)
+    atomic_write(checksum, lambda tmp: tmp.write_text(sha256_file(data)))
+    return data
+
+
+def clear_track_cache() -> int:
+    """Delete every cached pose track; return how many were removed."""
+    n = 0
+    for p in cache_dir("tracks").glob("*.parquet*"):
+        p.unlink(missing_ok=True)
+        n += p.suffix == ".parquet"
+    return n

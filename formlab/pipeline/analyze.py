@@ -1,0 +1,158 @@
+"""The whole job: :func:`analyze` (a video) and :func:`analyze_photo` (a photo)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..core.errors import ConfigError, InputError
+from ..core.track import PoseTrack
+from ..exercises import check_exercise_name, get_exercise
+from ..form.feedback import evaluate_form, form_per_rep
+from ..form.thresholds import FormThresholds
+from ..reps.detect import RepDetectorParams, detect_reps
+from ..reps.metrics import rep_metrics
+from ..signal.cleaning import CleanOptions, clean_track
+from .results import Analysis, PhotoAnalysis
+from .steps import (
+    BAR_SMOOTHING_HZ,
+    check_video,
+    load_path,
+    require_a_person,
+    resolve_thresholds,
+    thresholds_source,
+)
+
+
+# =============================================================================
+# The analysis
+# =============================================================================
+def analyze(
+    video: str | os.PathLike | PoseTrack,
+    exercise: str = "squat",
+    *,
+    extract_options=None,
+    clean_options: CleanOptions | None = None,
+    detector: RepDetectorParams | None = None,
+    bar_method: str = "auto",
+    lifter_height_m: float | None = None,
+    thresholds: FormThresholds | str | os.PathLike | None = None,
+    cache: bool = True,
+    progress: bool = False,
+) -> Analysis:
+    """Analyse a video of a set: reps, load path and per-rep numbers.
+
+    Parameters
+    ----------
+    video : path or PoseTrack
+        A video file, or a pose track already extracted (e.g. loaded with
+        :func:`formlab.load_track`).
+    exercise : str
+        A name from :func:`formlab.exercises.exercise_names`, or ``"auto"``.
+    extract_options : ExtractOptions, optional
+        Pose extraction settings (:class:`formlab.ExtractOptions`).
+    clean_options : CleanOptions, optional
+        Track cleaning settings (:class:`formlab.cleaning.CleanOptions`).
+    detector : RepDetectorParams, optional
+        Rep detector settings (default: the exercise's own).
+    bar_method : {"auto", "grip_centre", "wrist_midpoint", "plate"}
+        How the bar is placed (:func:`formlab.barbell.bar_path`); ``"plate"``
+        tracks the plate in the video (side views; needs a video input).
+    lifter_height_m : float, optional
+        The lifter's height, for the pixel-to-metre scale (default: from the
+        body's own segments).
+    thresholds : FormThresholds or path, optional
+        Form-check thresholds, or a ``.toml``/``.json`` file of them (values
+        left out take the exercise's preset); default: the exercise's preset
+        (:func:`formlab.thresholds.thresholds_for`).
+    cache : bool
+        Reuse cached pose tracks (keyed by the video's content).
+    progress : bool
+        Show progress bars while extracting and while tracking the plate.
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    ConfigError
+        Unknown exercise (checked before anything slow happens).
+    InputError
+        Missing or unreadable video, or an image (reps need a video).
+    """
+    requested = check_exercise_name(exercise)
+    resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
+    video_path = None
+    if isinstance(video, PoseTrack):
+        raw = video
+        source = Path(video.meta.source or "track")
+    else:
+        from ..pose.extract import extract
+
+        source = video_path = check_video(video)
+        raw = extract(source, extract_options, cache=cache, progress=progress)
+    if raw.n_frames < 2:
+        raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
+    require_a_person(source, raw)
+    track = clean_track(raw, clean_options)
+    detection = detect_reps(track, requested, detector)
+    ex = get_exercise(detection.exercise)
+    full = load_path(track, ex.name, bar_method=bar_method, video=video_path, lifter_height_m=lifter_height_m,
+                     progress=progress)
+    path = full.lowpass(BAR_SMOOTHING_HZ)
+    # the faint trace in the figures: the same point in the uncleaned track (the plate has no such version)
+    raw_path = full if full.method == "plate" else load_path(raw, ex.name, bar_method=full.method, scale=full.scale)
+    table = rep_metrics(detection, ex, x_m=path.x_m, y_m=path.y_m, track=track)
+    th = resolve_thresholds(thresholds, ex.name)
+    feedback = evaluate_form(track, ex.name, th, reps=table)
+    table = form_per_rep(feedback, table, th)
+    return Analysis(source=source, exercise_requested=requested, exercise=detection.exercise, raw_track=raw,
+                    track=track, detection=detection, path=path, raw_path=raw_path, reps=table,
+                    thresholds=th, feedback=feedback, thresholds_source=thresholds_source(thresholds, ex.name))
+
+
+def analyze_photo(
+    image: str | os.PathLike,
+    exercise: str = "front_squat",
+    *,
+    extract_options=None,
+    thresholds: FormThresholds | str | os.PathLike | None = None,
+    cache: bool = True,
+) -> PhotoAnalysis:
+    """Form feedback on one photo: the pose and each check the camera view allows.
+
+    Parameters
+    ----------
+    image : path
+        A photo (jpg, png, webp, bmp).
+    exercise : str
+        The exercise shown (``"auto"`` needs a video: a photo has no movement to recognise).
+    thresholds : FormThresholds or path, optional
+        As in :func:`analyze`.
+
+    Returns
+    -------
+    PhotoAnalysis
+
+    Notes
+    -----
+    Squat depth is not judged on a photo: nothing says the photo shows the
+    bottom of a rep (see :func:`formlab.feedback.evaluate_form`).
+    """
+    from ..io.media import media_kind
+    from ..pose.extract import extract
+
+    name = check_exercise_name(exercise)
+    if name == "auto":
+        raise ConfigError("--exercise auto needs a video; name the exercise shown in the photo")
+    th = resolve_thresholds(thresholds, name)
+    source = Path(image)
+    if media_kind(source) != "image":
+        raise InputError(f"{source}: not a photo")
+    track = extract(source, extract_options, cache=cache)
+    require_a_person(source, track)
+    return PhotoAnalysis(source=source, exercise=name, raw_track=track, thresholds=th,
+                         feedback=evaluate_form(track, name, th), thresholds_source=thresholds_source(thresholds, name))
+
+

@@ -1,0 +1,440 @@
+"""Removing glitches from pose tracks, and formlab's default cleaning chain.
+
+MediaPipe occasionally throws a landmark far from the body for a frame or
+two, labels the left knee as the right one, or guesses limbs that are out of
+the picture. These functions find such positions and remove (NaN) or
+relabel them; :func:`clean_track` chains them with gap filling and smoothing
+(:mod:`formlab.filtering`) and is what ``formlab analyze`` runs:
+
+* :func:`fix_left_right_swaps` - undo momentary left/right label swaps;
+* :func:`reject_outliers` - Hampel test on each landmark's path;
+* :func:`reject_implausible_bones` - limbs impossibly long in the picture;
+* :func:`clean_track` with :class:`CleanOptions` - the whole chain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ..core.errors import ConfigError
+from ..core.landmarks import LANDMARK_INDEX
+from ..core.track import PoseTrack
+from ..pose.persons import torso_centre_and_scale
+from .filters import _check_positive, _finite_runs, _is_number, hampel_outliers
+from .smoothing import (
+    _check_track,
+    _nan_landmarks,
+    butterworth_filter,
+    filter_by_confidence,
+    interpolate_gaps,
+    savgol_filter,
+    smooth_track,
+)
+
+__all__ = [
+    "CleanOptions",
+    "reject_outliers",
+    "reject_implausible_bones",
+    "fix_left_right_swaps",
+    "clean_track",
+    "BONES",
+    "SWAP_GROUPS",
+]
+
+
+def _torso_px(track: PoseTrack) -> float:
+    """Median torso length (shoulder midpoint to hip midpoint) in pixels over the track."""
+    _, scale = torso_centre_and_scale(track.xy_px)
+    scale = scale[np.isfinite(scale) & (scale > 0)]
+    if scale.size == 0:
+        return float("nan")
+    return float(np.median(scale))
+
+
+def reject_outliers(
+    track: PoseTrack,
+    window_s: float = 0.5,
+    *,
+    n_sigma: float = 3.0,
+    min_deviation_torso: float = 0.15,
+) -> PoseTrack:
+    """Remove landmark positions that jump away from their neighbours in time (Hampel).
+
+    Each image coordinate of each landmark goes through
+    :func:`hampel_outliers`; a landmark flagged in x or y loses its image,
+    depth and world positions in that frame (NaN), to be filled by
+    :func:`interpolate_gaps` when the gap is short.
+
+    Parameters
+    ----------
+    track : PoseTrack
+    window_s : float
+        Window of the Hampel identifier in seconds. 0.5 s holds about half a
+        squat phase: long enough for a robust median, short enough for the
+        median model to follow the movement.
+    n_sigma : float
+        Threshold in robust standard deviations of the local jitter (3: Hampel's
+        usual choice).
+    min_deviation_torso : float
+        Smallest deviation ever flagged, as a fraction of the median torso
+        length (shoulders to hips, about 50 cm on an adult): 0.15, about
+        7 cm, is several times MediaPipe's frame-to-frame jitter, so only real
+        glitches (a wrist jumping onto a plate, a foot onto the other foot)
+        are removed.
+
+    Returns
+    -------
+    PoseTrack
+        With step ``"reject_outliers"`` and the number of positions removed.
+    """
+    track = _check_track(track)
+    torso = _torso_px(track)
+    if not math.isfinite(torso) or track.n_frames < 3:
+        return track.replace(step="reject_outliers", params={"window_s": window_s, "n_removed": 0})
+    mask_xy = hampel_outliers(track.xy_px, window_s, time_s=track.time_s, n_sigma=n_sigma,
+                              min_deviation=min_deviation_torso * torso)
+    mask = mask_xy.any(axis=-1)
+    return track.replace(step="reject_outliers",
+                         params={"window_s": float(window_s), "n_sigma": float(n_sigma),
+                                 "min_deviation_torso": float(min_deviation_torso),
+                                 "min_deviation_px": round(min_deviation_torso * torso, 2),
+                                 "n_removed": int(mask.sum())},
+                         **_nan_landmarks(track, mask))
+
+
+_L, _R = "left_", "right_"
+BONES: tuple[tuple[int, int], ...] = tuple(
+    (LANDMARK_INDEX[side + a], LANDMARK_INDEX[side + b])
+    for side in (_L, _R)
+    for a, b in (("shoulder", "elbow"), ("elbow", "wrist"), ("hip", "knee"), ("knee", "ankle"))
+)
+"""Limb bones checked by :func:`reject_implausible_bones`, as (proximal, distal) landmark indices:
+upper arms, forearms, thighs and shanks."""
+
+_EXTREMITIES: dict[int, tuple[int, ...]] = {
+    LANDMARK_INDEX[side + joint]: tuple(LANDMARK_INDEX[side + p] for p in parts)
+    for side in (_L, _R)
+    for joint, parts in (("wrist", ("pinky", "index", "thumb")), ("ankle", ("heel", "foot_index")))
+}
+"""Hand and foot landmarks, removed together with their wrist or ankle."""
+
+
+def reject_implausible_bones(track: PoseTrack, tolerance: float = 0.6, *, reference_percentile: float = 90.0) -> PoseTrack:
+    """Remove landmarks that make a limb bone impossibly long in the picture.
+
+    For every limb bone (upper arm, forearm, thigh, shank; see :data:`BONES`)
+    the image length is divided by the frame's torso length. The bone's
+    reference is the ``reference_percentile`` of that ratio over the track
+    (the bone seen at its full length); a frame where the ratio exceeds
+    ``(1 + tolerance)`` times the reference is implausible. The landmark to
+    blame is the elbow (knee) when both its bones are implausible, else the
+    wrist (ankle) when the forearm (shank) is; shoulders and hips, anchored
+    by the torso, are never blamed. A blamed wrist or ankle takes its hand or
+    foot landmarks with it. Blamed landmarks lose their positions (NaN).
+
+    Parameters
+    ----------
+    track : PoseTrack
+    tolerance : float
+        Allowed excess over the reference length. 0.6 leaves room for
+        perspective (a limb swinging towards the camera looks longer than the
+        torso leaning away) and for the reference being a percentile, while
+        catching landmarks thrown far from their body.
+    reference_percentile : float
+        Percentile of the bone-to-torso ratio taken as the bone's full length.
+
+    Returns
+    -------
+    PoseTrack
+        With step ``"reject_implausible_bones"``.
+
+    Notes
+    -----
+    Only *too long* bones are caught: a bone that looks too short may just
+    point at the camera. World landmarks are not used because MediaPipe's
+    world bone lengths vary by a factor of two or more over a lift when the
+    limb is occluded (measured on the sample back squats), which would flag
+    correct frames.
+    """
+    track = _check_track(track)
+    if not _is_number(tolerance) or tolerance <= 0:
+        raise ConfigError(f"tolerance must be a number > 0, got {tolerance!r}")
+    if not _is_number(reference_percentile) or not 50 <= reference_percentile <= 100:
+        raise ConfigError(f"reference_percentile must be between 50 and 100, got {reference_percentile!r}")
+    import warnings
+
+    _, torso = torso_centre_and_scale(track.xy_px)
+    bad_bone = np.zeros((track.n_frames, len(BONES)), dtype=bool)
+    for k, (a, b) in enumerate(BONES):
+        ratio = np.linalg.norm(track.xy_px[:, a] - track.xy_px[:, b], axis=-1) / torso
+        ok = np.isfinite(ratio)
+        if ok.sum() < 10:
+            continue
+        ref = np.percentile(ratio[ok], reference_percentile)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            bad_bone[:, k] = ok & (ratio > (1.0 + tolerance) * ref)
+    # blame (shoulders and hips, anchored by the torso, never): an elbow or knee when both its
+    # bones are implausible, a wrist or ankle when its bone is and its elbow or knee is not
+    mask = np.zeros(track.visibility.shape, dtype=bool)
+    for k, (root, mid) in enumerate(BONES[::2]):
+        upper, lower = 2 * k, 2 * k + 1
+        end = BONES[lower][1]
+        mask[:, mid] = bad_bone[:, upper] & bad_bone[:, lower]
+        mask[:, end] = bad_bone[:, lower] & ~mask[:, mid]
+        for part in _EXTREMITIES[end]:
+            mask[:, part] = mask[:, end]
+    return track.replace(step="reject_implausible_bones",
+                         params={"tolerance": float(tolerance), "reference_percentile": float(reference_percentile),
+                                 "n_removed": int(mask.sum())},
+                         **_nan_landmarks(track, mask))
+
+
+SWAP_GROUPS: dict[str, tuple[str, ...]] = {
+    "face": ("eye_inner", "eye", "eye_outer", "ear"),
+    "trunk": ("shoulder", "hip"),
+    "arm": ("elbow", "wrist", "pinky", "index", "thumb"),
+    "leg": ("knee", "ankle", "heel", "foot_index"),
+}
+"""Groups of bilateral landmarks whose left/right labels are checked together by
+:func:`fix_left_right_swaps` (the mouth corners follow the face group)."""
+
+
+def _group_indices(group: str) -> tuple[list[int], list[int]]:
+    names = SWAP_GROUPS[group]
+    left = [LANDMARK_INDEX[_L + n] for n in names]
+    right = [LANDMARK_INDEX[_R + n] for n in names]
+    if group == "face":
+        left.append(LANDMARK_INDEX["mouth_left"])
+        right.append(LANDMARK_INDEX["mouth_right"])
+    return left, right
+
+
+def _viterbi_swaps(pos_l: np.ndarray, pos_r: np.ndarray, dt: np.ndarray, penalty_per_s: float) -> np.ndarray:
+    """Most economical labelling of a run of frames: True where left and right should be exchanged.
+
+    ``pos_l``/``pos_r``: (n, k, 2) positions in torso lengths. Cost of a
+    labelling = sum over consecutive frames of the mean distance moved by
+    the group's landmarks + ``penalty_per_s`` x time spent swapped.
+    """
+    n = pos_l.shape[0]
+    # positions under each state: state 0 = as given, 1 = swapped
+    states = np.stack([np.stack([pos_l, pos_r], 1), np.stack([pos_r, pos_l], 1)], 0)  # (2, n, 2, k, 2)
+    cost = np.array([0.0, penalty_per_s * dt[0]])
+    back = np.zeros((n, 2), dtype=np.int8)
+    for i in range(1, n):
+        # move[s_prev, s_now]
+        move = np.empty((2, 2))
+        for sp in range(2):
+            for sn in range(2):
+                move[sp, sn] = np.linalg.norm(states[sn, i] - states[sp, i - 1], axis=-1).mean()
+        total = cost[:, None] + move
+        back[i] = np.argmin(total, axis=0)
+        cost = total[back[i], [0, 1]] + np.array([0.0, penalty_per_s * dt[i]])
+    path = np.zeros(n, dtype=bool)
+    s = int(np.argmin(cost))
+    for i in range(n - 1, -1, -1):
+        path[i] = bool(s)
+        s = int(back[i, s])
+    return path
+
+
+def fix_left_right_swaps(track: PoseTrack, penalty_per_s: float = 2.0) -> PoseTrack:
+    """Detect and undo frames where MediaPipe exchanged a left and a right limb.
+
+    For each group of bilateral landmarks (:data:`SWAP_GROUPS`: face, trunk,
+    arms, legs) formlab chooses, over every stretch of frames in which the
+    group is seen, the labelling (as given or exchanged, frame by frame) that
+    makes the landmarks move least, with a penalty for overruling MediaPipe.
+    Exchanged frames get their image, depth, world, visibility and presence
+    values swapped between left and right.
+
+    Parameters
+    ----------
+    track : PoseTrack
+    penalty_per_s : float
+        Cost of keeping a group relabelled, in torso lengths (of mean landmark
+        movement saved) per second. A momentary swap costs two jumps of the
+        distance between the two sides; it is undone when that is more than
+        ``penalty_per_s`` x its duration. With the default 2.0, hands half a
+        torso length apart are corrected if swapped for up to 0.5 s; longer
+        consistent labellings are left to MediaPipe, which is usually right
+        when it is consistent.
+
+    Returns
+    -------
+    PoseTrack
+        With step ``"fix_left_right_swaps"`` and the swapped frames per group.
+    """
+    track = _check_track(track)
+    penalty_per_s = _check_positive("penalty_per_s", penalty_per_s)
+    torso = _torso_px(track)
+    arrays = {"xy_px": track.xy_px.copy(), "z": track.z.copy(), "world_m": track.world_m.copy(),
+              "visibility": track.visibility.copy(), "presence": track.presence.copy()}
+    swapped: dict[str, list[int]] = {}
+    if math.isfinite(torso) and track.n_frames >= 3:
+        # time each frame stands for (its interval to the previous one; the first gets the median)
+        dt_all = np.diff(track.time_s, prepend=track.time_s[0] - np.median(np.diff(track.time_s)))
+        for group in SWAP_GROUPS:
+            left, right = _group_indices(group)
+            xy = track.xy_px / torso
+            seen = np.isfinite(xy[:, left + right]).all(axis=(1, 2))
+            frames: list[int] = []
+            for a, b in _finite_runs(seen):
+                if b - a < 3:
+                    continue
+                path = _viterbi_swaps(xy[a:b, left], xy[a:b, right], dt_all[a:b], penalty_per_s)
+                idx = np.flatnonzero(path) + a
+                if idx.size == 0:
+                    continue
+                for arr in arrays.values():
+                    tmp = arr[idx][:, left].copy()
+                    arr[idx[:, None], left] = arr[idx][:, right]
+                    arr[idx[:, None], right] = tmp
+                frames.extend(track.frame[idx].tolist())
+            if frames:
+                swapped[group] = frames
+    return track.replace(step="fix_left_right_swaps",
+                         params={"penalty_per_s": float(penalty_per_s), "swapped_frames": swapped}, **arrays)
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """Settings of :func:`clean_track`, formlab's default cleaning chain.
+
+    Attributes
+    ----------
+    fix_swaps : bool
+        Undo momentary left/right label swaps (:func:`fix_left_right_swaps`).
+    swap_penalty_per_s : float
+        Its ``penalty_per_s`` (2.0 torso lengths per second).
+    outlier_window_s : float or None
+        Window of the Hampel outlier test (:func:`reject_outliers`), 0.5 s;
+        None skips the test.
+    outlier_n_sigma : float
+        Its threshold in robust standard deviations (3).
+    outlier_min_deviation_torso : float
+        Its smallest flagged deviation, in torso lengths (0.15, about 7 cm).
+    bone_tolerance : float or None
+        Allowed excess of a limb's image length over its full length
+        (:func:`reject_implausible_bones`), 0.6; None skips the test.
+    min_presence : float in [0, 1] or None
+        Positions of landmarks MediaPipe believes are outside the frame are
+        removed (see :func:`filter_by_confidence`). Default 0.5.
+    min_visibility : float in [0, 1] or None
+        Optional visibility threshold; default None (occluded landmarks are
+        kept, see :func:`filter_by_confidence` for why).
+    max_gap_s : float
+        Gaps up to this long, including those left by the removals above,
+        are interpolated (see :func:`interpolate_gaps`), 0.3 s.
+    smoothing : {"one_euro", "butterworth", "savgol", "none"}
+        The final smoothing. ``"one_euro"`` (default) is MediaPipe's legacy
+        filter on real timestamps (:func:`smooth_track`); ``"butterworth"``
+        uses ``cutoff_hz`` (lowered to 40 % of the frame rate on slow videos);
+        ``"savgol"`` uses ``window_s``.
+    cutoff_hz : float
+        Cut-off of the Butterworth option (6 Hz, see :func:`butterworth_lowpass`).
+    window_s : float
+        Window of the Savitzky-Golay option (0.25 s, see :func:`savgol_filter`).
+    """
+
+    fix_swaps: bool = True
+    swap_penalty_per_s: float = 2.0
+    outlier_window_s: float | None = 0.5
+    outlier_n_sigma: float = 3.0
+    outlier_min_deviation_torso: float = 0.15
+    bone_tolerance: float | None = 0.6
+    min_presence: float | None = 0.5
+    min_visibility: float | None = None
+    max_gap_s: float = 0.3
+    smoothing: Literal["one_euro", "butterworth", "savgol", "none"] = "one_euro"
+    cutoff_hz: float = 6.0
+    window_s: float = 0.25
+
+    def __post_init__(self) -> None:
+        if self.smoothing not in ("one_euro", "butterworth", "savgol", "none"):
+            raise ConfigError(f"smoothing must be one of one_euro, butterworth, savgol, none; got {self.smoothing!r}")
+        _check_positive("swap_penalty_per_s", self.swap_penalty_per_s)
+        if self.outlier_window_s is not None:
+            _check_positive("outlier_window_s", self.outlier_window_s)
+        _check_positive("outlier_n_sigma", self.outlier_n_sigma)
+        _check_positive("outlier_min_deviation_torso", self.outlier_min_deviation_torso, allow_zero=True)
+        if self.bone_tolerance is not None:
+            _check_positive("bone_tolerance", self.bone_tolerance)
+        _check_positive("max_gap_s", self.max_gap_s, allow_zero=True)
+        _check_positive("cutoff_hz", self.cutoff_hz)
+        _check_positive("window_s", self.window_s)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def clean_track(track: PoseTrack, options: CleanOptions | None = None) -> PoseTrack:
+    """formlab's default cleaning chain, the one ``formlab analyze`` runs.
+
+    In order, each step recorded in the provenance:
+
+    1. :func:`fix_left_right_swaps` - undo momentary left/right label swaps
+       (first, because a swap looks like two outliers);
+    2. :func:`reject_outliers` - remove positions that jump away from their
+       neighbours in time (Hampel);
+    3. :func:`reject_implausible_bones` - remove landmarks thrown far from
+       their limb;
+    4. :func:`filter_by_confidence` - remove landmarks MediaPipe places
+       outside the frame;
+    5. :func:`interpolate_gaps` - fill gaps up to ``max_gap_s`` (0.3 s),
+       including those left by steps 2-4;
+    6. smoothing, :func:`smooth_track` (MediaPipe's One-Euro filters on real
+       timestamps) by default.
+
+    Parameters
+    ----------
+    track : PoseTrack
+    options : CleanOptions, optional
+        Defaults to ``CleanOptions()``.
+
+    Returns
+    -------
+    PoseTrack
+
+    Notes
+    -----
+    Removal comes before smoothing because a smoother spreads a glitch over
+    its neighbours, and gap filling comes before smoothing so that the
+    smoother sees continuous stretches. On the MediaPipe conformance clip,
+    where nothing is removed, the result equals :func:`smooth_track`.
+    """
+    track = _check_track(track)
+    o = options if options is not None else CleanOptions()
+    if not isinstance(o, CleanOptions):
+        raise ConfigError(f"options must be a CleanOptions, got {type(o).__name__}")
+    out = track
+    if o.fix_swaps:
+        out = fix_left_right_swaps(out, o.swap_penalty_per_s)
+    if o.outlier_window_s is not None:
+        out = reject_outliers(out, o.outlier_window_s, n_sigma=o.outlier_n_sigma,
+                              min_deviation_torso=o.outlier_min_deviation_torso)
+    if o.bone_tolerance is not None:
+        out = reject_implausible_bones(out, o.bone_tolerance)
+    if o.min_presence is not None or o.min_visibility is not None:
+        out = filter_by_confidence(out, min_visibility=o.min_visibility, min_presence=o.min_presence)
+    if o.max_gap_s > 0:
+        out = interpolate_gaps(out, o.max_gap_s)
+    if o.smoothing == "one_euro":
+        out = smooth_track(out)
+    elif o.smoothing == "butterworth":
+        out = butterworth_filter(out, _safe_cutoff(out, o.cutoff_hz))
+    elif o.smoothing == "savgol":
+        out = savgol_filter(out, o.window_s)
+    return out
+
+
+def _safe_cutoff(track: PoseTrack, cutoff_hz: float) -> float:
+    """The cut-off, lowered to 40 % of the frame rate (80 % of Nyquist) for low-frame-rate videos."""
+    fs = track.fps
+    return min(cutoff_hz, 0.4 * fs) if math.isfinite(fs) else cutoff_hz

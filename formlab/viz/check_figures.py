@@ -1,0 +1,571 @@
+"""Pictures of the form checks: their geometry on a photo and on the 3-D pose, the camera view, and their values over time.
+
+Each form check (:mod:`formlab.checks`) compares one measure with a
+threshold. These figures show what is measured and where the line is:
+
+* :func:`plot_check_geometry` draws a check's vectors on the photo (or video
+  frame): the segments it measures, the horizontal or vertical it measures
+  them against, and the measured value with its passing range and verdict;
+* :func:`plot_check_body` draws the same on MediaPipe's 3-D world landmarks
+  seen from the lifter's side (angles: elbows, head, depth, torso) or from
+  the lifter's front (widths: knees, feet), in the lifter's own axes, which
+  is where formlab measures them;
+* :func:`plot_view_from_above` shows how the camera view is estimated: the
+  shoulder and hip lines seen from above, and the body's yaw;
+* :func:`plot_feedback_timeline` draws every check's measured value over a
+  clip with its threshold line(s), the failing side shaded, and a strip of
+  the per-frame verdicts (pass / fail / not assessable).
+
+Colours: the lifter's left side orange and right side blue
+(:data:`formlab.viz.SIDE_COLOURS`); verdicts green, red and grey, as in the
+annotated video (:data:`formlab.drawing.STATUS_COLORS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import InputError
+from ..core.landmarks import LANDMARK_INDEX
+from ..form.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS, pass_interval
+from ..form.thresholds import FormThresholds
+from .overlay import STATUS_COLORS
+from .skeleton import SIDE_COLOURS, draw_skeleton, show_image
+
+__all__ = ["CHECK_GEOMETRY", "STATUS_COLOURS", "plot_check_geometry", "plot_check_body", "plot_check_on_photos",
+           "plot_view_from_above", "plot_feedback_timeline", "body_axes"]
+
+STATUS_COLOURS = {k: "#%02x%02x%02x" % v for k, v in STATUS_COLORS.items()}
+"""Matplotlib colours of the verdicts, the same as the annotated video's."""
+
+_WIDTH_COLOURS = ("#e63946", "#457b9d")  # the measured width, and the width it is compared with
+_UNIT_SYMBOL = {"deg": "\N{DEGREE SIGN}", "ratio": ""}
+
+
+@dataclass(frozen=True)
+class CheckGeometry:
+    """What a check measures, for drawing.
+
+    Attributes
+    ----------
+    segments : tuple of (str, str)
+        Start and end landmark of each measured segment. ``{side}`` stands for
+        ``left`` and ``right`` (one segment per side); ``hip_mid`` and
+        ``shoulder_mid`` are the midpoints of the pairs.
+    reference : {"horizontal", "vertical", None}
+        What the first segment's angle is measured from (drawn dashed from its start).
+    plane : {"sagittal", "frontal"}
+        The plane :func:`plot_check_body` shows: the lifter's side (angles in
+        the forward-up plane) or front (widths along the left-right axis).
+    side_column : str or None
+        The feedback column holding each side's own value (``{side}`` filled in).
+    label_segment : int
+        Which segment's end carries each side's value.
+    """
+
+    segments: tuple[tuple[str, str], ...]
+    reference: str | None
+    plane: str
+    side_column: str | None = None
+    label_segment: int = 0
+
+
+CHECK_GEOMETRY: dict[str, CheckGeometry] = {
+    "start_position": CheckGeometry((("{side}_shoulder", "{side}_elbow"), ("{side}_elbow", "{side}_wrist")),
+                                    "horizontal", "sagittal", "{side}_wrist_below_shoulder_ratio", label_segment=1),
+    "elbows_up": CheckGeometry((("{side}_shoulder", "{side}_elbow"),), "horizontal", "sagittal",
+                               "{side}_upper_arm_elevation_deg"),
+    "knees_out": CheckGeometry((("left_knee", "right_knee"), ("left_ankle", "right_ankle")), None, "frontal"),
+    "feet_width": CheckGeometry((("left_ankle", "right_ankle"), ("left_shoulder", "right_shoulder")), None,
+                                "frontal"),
+    "head_neutral": CheckGeometry((("{side}_ear", "{side}_eye"),), "horizontal", "sagittal"),
+    "depth": CheckGeometry((("{side}_knee", "{side}_hip"),), "horizontal", "sagittal", "{side}_hip_below_knee_deg"),
+    "torso_upright": CheckGeometry((("hip_mid", "shoulder_mid"),), "vertical", "sagittal"),
+    "heels_down": CheckGeometry((("{side}_heel", "{side}_foot_index"),), "horizontal", "sagittal"),
+}
+"""The geometry of every check in :data:`formlab.checks.CHECKS` (what its measure is made of)."""
+
+
+# --------------------------------------------------------------------------- helpers
+def _point(points: np.ndarray, name: str) -> np.ndarray:
+    if name.endswith("_mid"):
+        part = name[:-4]
+        return (points[LANDMARK_INDEX[f"left_{part}"]] + points[LANDMARK_INDEX[f"right_{part}"]]) / 2
+    return points[LANDMARK_INDEX[name]]
+
+
+def _segments(geometry: CheckGeometry) -> list[tuple[str, str, str]]:
+    """(start, end, side) with ``{side}`` expanded; side is "left", "right" or "centre"."""
+    out = []
+    for a, b in geometry.segments:
+        if "{side}" in a:
+            out += [(a.format(side=s), b.format(side=s), s) for s in ("left", "right")]
+        else:
+            out.append((a, b, "centre"))
+    return out
+
+
+def _row(feedback: pd.DataFrame | None, track, frame: int) -> int:
+    frames = np.asarray(track.frame)
+    rows = np.flatnonzero(frames == frame)
+    if rows.size == 0:
+        raise InputError(f"frame {frame} is not in the track (frames {int(frames[0])}..{int(frames[-1])})")
+    if feedback is not None and len(feedback) != len(frames):
+        raise InputError(f"the feedback table has {len(feedback)} rows but the track {len(frames)} frames")
+    return int(rows[0])
+
+
+def _fmt(value: float, unit: str) -> str:
+    if not np.isfinite(value):
+        return "n/a"
+    return f"{value:.1f}{_UNIT_SYMBOL.get(unit, '')}" if unit == "deg" else f"{value:.2f}"
+
+
+def _range_text(name: str, th: FormThresholds) -> str:
+    lo, hi = pass_interval(name, th)
+    unit = CHECKS[name].unit
+    if lo is not None and hi is not None:
+        return f"passes from {_fmt(lo, unit)} to {_fmt(hi, unit)}"
+    sign = "\N{GREATER-THAN OR EQUAL TO}" if lo is not None else "\N{LESS-THAN OR EQUAL TO}"
+    return f"passes at {sign} {_fmt(lo if lo is not None else hi, unit)}"
+
+
+def _thresholds(feedback: pd.DataFrame | None, thresholds: FormThresholds | None) -> FormThresholds:
+    if thresholds is not None:
+        return thresholds
+    if feedback is not None and "thresholds" in feedback.attrs:
+        return FormThresholds.from_dict(feedback.attrs["thresholds"])
+    return FormThresholds()
+
+
+def _verdict_title(name: str, feedback: pd.DataFrame | None, row: int, th: FormThresholds) -> tuple[str, str]:
+    """Title text and colour: '<title>: <value> -> <verdict>' and the range or the reason."""
+    check = CHECKS[name]
+    if feedback is None or name not in feedback:
+        return f"{check.title}\n{_range_text(name, th)}", "black"
+    from ..form.feedback import explain_frame
+
+    e = explain_frame(feedback, row, th).loc[name]
+    status = str(e["status"])
+    head = f"{check.title}: {_fmt(float(e['value']), check.unit)} -> {status.replace('_', ' ').upper()}"
+    detail = _range_text(name, th) + (f"; {e['why']}" if e["why"] else "")
+    return f"{head}\n{detail}", STATUS_COLOURS.get(status, "black")
+
+
+def _wrap(text: str, width: int = 60) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
+
+
+def _draw_geometry(ax, points: np.ndarray, name: str, *, side_values: dict[str, float] | None, unit: str,
+                   y_down: bool, used: dict[str, bool], scale: float) -> None:
+    """Arrows for the measured segments, the dashed reference, an arc for the angle and per-side labels."""
+    from matplotlib.patches import Arc
+
+    geometry = CHECK_GEOMETRY[name]
+    up = -1.0 if y_down else 1.0
+    first_pairs = {geometry.segments[0][0].format(side=s) for s in ("left", "right")} | {geometry.segments[0][0]}
+    label_start = geometry.segments[geometry.label_segment][0]
+    label_pairs = {label_start.format(side=s) for s in ("left", "right")} | {label_start}
+    is_angle = CHECKS[name].unit == "deg"
+    for k, (a, b, side) in enumerate(_segments(geometry)):
+        p, q = _point(points, a), _point(points, b)
+        if not (np.isfinite(p).all() and np.isfinite(q).all()):
+            continue
+        colour = SIDE_COLOURS[side] if side != "centre" else _WIDTH_COLOURS[min(k, 1)]
+        ok = used.get(side, True)
+        alpha = 1.0 if ok else 0.35
+        ax.annotate("", xy=q, xytext=p, arrowprops=dict(arrowstyle="-|>" if geometry.plane == "sagittal" else "<|-|>",
+                                                        lw=2.8, color=colour, alpha=alpha, shrinkA=0, shrinkB=0,
+                                                        ls="-" if ok else "--"), zorder=6)
+        if a in first_pairs and geometry.reference is not None:
+            length = float(np.hypot(*(q - p)))
+            if geometry.reference == "horizontal":
+                direction = np.array([np.sign(q[0] - p[0]) or 1.0, 0.0])
+            else:
+                direction = np.array([0.0, up])
+            ref_end = p + direction * length
+            ax.plot([p[0], ref_end[0]], [p[1], ref_end[1]], ls="--", color="white" if y_down else "0.3", lw=1.6,
+                    alpha=alpha, zorder=5)
+            if is_angle:  # (a height has only the level it is measured from)
+                a1 = np.degrees(np.arctan2(direction[1], direction[0]))
+                a2 = np.degrees(np.arctan2(q[1] - p[1], q[0] - p[0]))
+                lo_a, hi_a = sorted((a1, a2))
+                if hi_a - lo_a > 180:
+                    lo_a, hi_a = hi_a, lo_a + 360
+                r = 0.45 * length
+                ax.add_patch(Arc(p, 2 * r, 2 * r, theta1=lo_a, theta2=hi_a, color="white" if y_down else "0.3",
+                                 lw=1.4, alpha=alpha, zorder=5))
+        if side_values is not None and side in side_values and a in label_pairs:
+            v = side_values[side]
+            text = f"{side}: {_fmt(v, unit)}" if np.isfinite(v) else f"{side}: not used"
+            dx = 8 if side == "left" else -8  # the two sides' labels on opposite sides of their points
+            ax.annotate(text, q, xytext=(dx, 10 if side == "left" else -10), textcoords="offset points", fontsize=8,
+                        color="black", ha="left" if side == "left" else "right", va="center",
+                        bbox=dict(boxstyle="round,pad=0.2", fc=colour, ec="none", alpha=0.85), zorder=7)
+        elif geometry.plane == "frontal" and side == "centre":
+            length = float(np.hypot(*(q - p)))
+            label = a.split("_")[1] + "s"
+            ax.annotate(f"{label}: {length * scale:.2f} m" if scale else label, (p + q) / 2,
+                        xytext=(0, 8 * -up), textcoords="offset points", ha="center", fontsize=8, color="black",
+                        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=colour, alpha=0.85), zorder=7)
+
+
+def _side_values(name: str, feedback: pd.DataFrame | None, row: int) -> tuple[dict[str, float] | None, dict[str, bool]]:
+    geometry = CHECK_GEOMETRY[name]
+    if feedback is None or geometry.side_column is None:
+        return None, {}
+    values = {s: float(feedback[geometry.side_column.format(side=s)].iloc[row]) for s in ("left", "right")
+              if geometry.side_column.format(side=s) in feedback}
+    return values, {s: bool(np.isfinite(v)) for s, v in values.items()}
+
+
+def _check_name(check: str) -> str:
+    if check not in CHECK_GEOMETRY:
+        raise InputError(f"unknown check {check!r}; expected one of: {', '.join(CHECK_GEOMETRY)}")
+    return check
+
+
+# --------------------------------------------------------------------------- on the photo
+def plot_check_geometry(image, track, check: str, feedback: pd.DataFrame | None = None, frame: int = 0, *,
+                        ax=None, thresholds: FormThresholds | None = None, width_in: float = 4.0):
+    """A check's geometry drawn on the photo (or video frame) its track was computed from.
+
+    The skeleton is drawn thin; the check's segments as thick arrows (the
+    lifter's left side orange, right side blue), the horizontal or vertical
+    they are measured from dashed, with an arc for the angle. Each side is
+    labelled with its own value from ``feedback`` ("not used" for a side the
+    check ignores: unseen, or facing away from the camera in a side view). The
+    title gives the check's combined value, its passing range and the
+    verdict, or why it could not judge.
+
+    Notes
+    -----
+    Angles are measured in 3-D on the world landmarks, not on the picture: a
+    front camera sees an upper arm pointing forward foreshortened, so the
+    arrow on the photo may look steeper or flatter than the value says.
+    :func:`plot_check_body` shows the 3-D pose from the side.
+
+    Parameters
+    ----------
+    image : path or RGB array
+    track : PoseTrack
+    check : str
+        A name of :data:`formlab.checks.CHECKS`.
+    feedback : DataFrame, optional
+        From :func:`formlab.feedback.evaluate_form` on ``track``.
+    frame : int
+        Source frame number (0 for a photo).
+    thresholds : FormThresholds, optional
+        Default: those of ``feedback``.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    name = _check_name(check)
+    row = _row(feedback, track, frame)
+    th = _thresholds(feedback, thresholds)
+    ax = show_image(image, ax=ax, width_in=width_in, title="")
+    xy = track.xy_px[row]
+    draw_skeleton(ax, xy, visibility=track.visibility[row], linewidth=1.0, marker_size=5)
+    side_values, used = _side_values(name, feedback, row)
+    _draw_geometry(ax, xy, name, side_values=side_values, unit=CHECKS[name].unit, y_down=True, used=used, scale=0.0)
+    text, colour = _verdict_title(name, feedback, row, th)
+    ax.set_title(_wrap(text, 55), fontsize=8.5, color=colour)
+    return ax
+
+
+# --------------------------------------------------------------------------- on the 3-D pose
+def body_axes(world_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The lifter's own axes in camera coordinates from one frame's world landmarks (33, 3).
+
+    Returns unit vectors ``(left, up, forward)``: ``left`` along the right->left
+    shoulder and hip lines, made horizontal; ``up`` straight up (-y, the camera
+    is assumed level); ``forward`` horizontal, perpendicular to both, the way
+    the lifter faces.
+    """
+    w = np.asarray(world_m, dtype=float)
+    i = LANDMARK_INDEX
+    lr = (w[i["left_shoulder"]] - w[i["right_shoulder"]]) + (w[i["left_hip"]] - w[i["right_hip"]])
+    lr = np.array([lr[0], 0.0, lr[2]])
+    norm = np.linalg.norm(lr)
+    if not np.isfinite(norm) or norm == 0:
+        raise InputError("no shoulders and hips in this frame: cannot find the lifter's axes")
+    left = lr / norm
+    up = np.array([0.0, -1.0, 0.0])
+    forward = np.cross(left, up)  # camera axes: x right, y down, z away
+    return left, up, forward
+
+
+def plot_check_body(track, check: str, feedback: pd.DataFrame | None = None, frame: int = 0, *, ax=None,
+                    thresholds: FormThresholds | None = None):
+    """A check's geometry on the 3-D world landmarks, seen from the lifter's side or front.
+
+    The world landmarks of the frame are projected onto the lifter's own
+    sagittal plane (forward and up: where the angles of elbows up, head
+    neutral, depth and torso upright lie) or frontal plane (left and up:
+    where the widths of knees out and feet width lie), whatever the camera
+    angle. Orthographic and in metres, equal scales.
+
+    Parameters and returns as :func:`plot_check_geometry` (no image).
+
+    Notes
+    -----
+    A segment that also points sideways looks a little steeper in the
+    sagittal projection than its 3-D angle; the labels give the measured
+    3-D values.
+    """
+    import matplotlib.pyplot as plt
+
+    name = _check_name(check)
+    row = _row(feedback, track, frame)
+    th = _thresholds(feedback, thresholds)
+    world = np.asarray(track.world_m[row], dtype=float)
+    left, up, forward = body_axes(world)
+    plane = CHECK_GEOMETRY[name].plane
+    horizontal = forward if plane == "sagittal" else left  # from the front, the lifter's left is on the right
+    pts = np.column_stack([world @ horizontal, world @ up])
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.6, 4.4))
+    draw_skeleton(ax, pts, visibility=track.visibility[row], linewidth=1.2, marker_size=7)
+    side_values, used = _side_values(name, feedback, row)
+    _draw_geometry(ax, pts, name, side_values=side_values, unit=CHECKS[name].unit, y_down=False, used=used,
+                   scale=1.0)
+    finite = np.isfinite(pts).all(axis=1)
+    if finite.any():
+        lo, hi = pts[finite].min(axis=0), pts[finite].max(axis=0)
+        pad = 0.12 * float(np.max(hi - lo))
+        pad_x = 2 * pad  # room for the side labels
+        ax.set_xlim(lo[0] - pad_x, hi[0] + pad_x)
+        ax.set_ylim(lo[1] - pad, hi[1] + pad)
+    ax.set_aspect("equal")
+    ax.grid(True, alpha=0.3)
+    ax.tick_params(labelsize=7)
+    ax.set_xlabel("forward (m)" if plane == "sagittal" else "lifter's left (m)", fontsize=8)
+    ax.set_ylabel("up (m)", fontsize=8)
+    text, colour = _verdict_title(name, feedback, row, th)
+    ax.set_title(_wrap(("3-D, from the lifter's side\n" if plane == "sagittal" else "3-D, from the lifter's front\n")
+                       + text, 45), fontsize=8, color=colour)
+    return ax
+
+
+def plot_check_on_photos(check: str, photos, *, body: bool = True, height_in: float = 5.0,
+                         thresholds: FormThresholds | None = None):
+    """One check on several photos side by side: each photo with the geometry, then (``body``) its 3-D view.
+
+    Parameters
+    ----------
+    check : str
+        A name of :data:`formlab.checks.CHECKS`.
+    photos : mapping of label -> (image, track, feedback)
+        The photo (path or RGB array), its one-frame track and its feedback
+        table (:func:`formlab.feedback.evaluate_form`).
+    body : bool
+        Add :func:`plot_check_body` beside each photo.
+    height_in : float
+        Height of the figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    name = _check_name(check)
+    ratios = []
+    for image, track, _ in photos.values():
+        w, h = float(track.meta.width_px or 1), float(track.meta.height_px or 1)
+        ratios.append(w / h)
+        if body:
+            ratios.append(0.62)
+    fig, axes = plt.subplots(1, len(ratios), figsize=(height_in * sum(ratios) * 1.08 + 0.3, height_in),
+                             width_ratios=ratios, squeeze=False)
+    axes = list(axes[0])
+    for label, (image, track, fb) in photos.items():
+        ax = axes.pop(0)
+        plot_check_geometry(image, track, name, fb, frame=int(track.frame[0]), ax=ax, thresholds=thresholds)
+        ax.set_title(f"{label}\n" + ax.get_title(), fontsize=8.5, color=ax.title.get_color())
+        if body:
+            plot_check_body(track, name, fb, frame=int(track.frame[0]), ax=axes.pop(0), thresholds=thresholds)
+    fig.subplots_adjust(left=0.02, right=0.99, top=0.84, bottom=0.08, wspace=0.25)
+    return fig
+
+
+# --------------------------------------------------------------------------- camera view
+def plot_view_from_above(track, frame: int = 0, *, ax=None, thresholds=None, title: str | None = None):
+    """The lifter's shoulder and hip lines seen from above, with the body's yaw and the view it gives.
+
+    The camera is at the bottom of the plot, looking up (its x axis to the
+    right, depth upwards); the lifter faces along the arrow. The sectors of
+    the view limits (:class:`formlab.thresholds.ViewThresholds`) are shaded.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Wedge
+
+    from ..form.view import estimate_view
+
+    row = _row(None, track, frame)
+    view = estimate_view(track.select_frames(np.array([row])), thresholds)
+    yaw, name = float(view["yaw_deg"].iloc[0]), str(view["view"].iloc[0])
+    w = np.asarray(track.world_m[row], dtype=float)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(3.4, 3.4))
+    th = thresholds
+    if th is None:
+        from ..form.thresholds import ViewThresholds
+
+        th = ViewThresholds()
+    # facing direction sectors: yaw 0 = facing the camera (down in this plot)
+    r = 0.55
+    sectors = [(0, th.front_max_yaw_deg, "#2a9d8f", "front"), (th.front_max_yaw_deg, th.side_min_yaw_deg, "#e9c46a",
+                                                                  "oblique"),
+               (th.side_min_yaw_deg, 180 - th.side_min_yaw_deg, "#f4a261", "side"),
+               (180 - th.side_min_yaw_deg, 180 - th.front_max_yaw_deg, "#e9c46a", None),
+               (180 - th.front_max_yaw_deg, 180, "#adb5bd", "back")]
+    for lo, hi, colour, label in sectors:
+        for sign in (1, -1):
+            a, b = sorted((-90 + sign * lo, -90 + sign * hi))
+            ax.add_patch(Wedge((0, 0), r, a, b, color=colour, alpha=0.25, lw=0,
+                               label=label if (sign == 1 and label) else None))
+    i = LANDMARK_INDEX
+    for part, style in (("shoulder", "-"), ("hip", "--")):
+        lp, rp = w[i[f"left_{part}"]], w[i[f"right_{part}"]]
+        ax.plot([rp[0], lp[0]], [rp[2], lp[2]], style, color="0.2", lw=2, label=f"{part}s (right -> left)")
+        ax.plot(lp[0], lp[2], "o", color=SIDE_COLOURS["left"], mec="black", ms=7)
+        ax.plot(rp[0], rp[2], "o", color=SIDE_COLOURS["right"], mec="black", ms=7)
+    if np.isfinite(yaw):
+        facing = np.radians(-90 + yaw)
+        ax.annotate("", xy=(0.45 * np.cos(facing), 0.45 * np.sin(facing)), xytext=(0, 0),
+                    arrowprops=dict(arrowstyle="-|>", lw=2.2, color="#d62828"))
+    ax.annotate("camera", (0, -r * 1.05), ha="center", va="top", fontsize=8)
+    ax.set_xlim(-r * 1.1, r * 1.1)
+    ax.set_ylim(-r * 1.25, r * 1.1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (m, right in picture)", fontsize=8)
+    ax.set_ylabel("depth (m, away from camera)", fontsize=8)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=6.5, loc="upper right", framealpha=0.8)
+    ax.set_title(title if title is not None else f"seen from above: yaw {yaw:+.0f}\N{DEGREE SIGN} -> {name} view",
+                 fontsize=9)
+    return ax
+
+
+# --------------------------------------------------------------------------- over time
+def _status_strip(ax, t: np.ndarray, status: np.ndarray) -> None:
+    trans = ax.get_xaxis_transform()
+    for s in (PASS, FAIL, NOT_ASSESSABLE):
+        ax.fill_between(t, 0.0, 0.07, where=status == s, step="mid", color=STATUS_COLOURS[s], transform=trans,
+                        lw=0, alpha=0.9 if s != NOT_ASSESSABLE else 0.5)
+
+
+def plot_feedback_timeline(feedback: pd.DataFrame, *, checks: Sequence[str] | None = None, reps=None,
+                           thresholds: FormThresholds | None = None, axes=None, time_marker_s: float | None = None,
+                           width_in: float = 10.0, panel_height_in: float = 1.35):
+    """Every check's measured value over time, with its threshold line(s) and its verdict per frame.
+
+    One panel per check: the measured value (its ``value_column``; faint
+    where the check does not judge it), the threshold(s) as dashed red
+    lines with the failing side shaded light red, and along the bottom a
+    strip of the verdict of each frame (green pass, red fail, grey not
+    assessable). Depth is judged once per rep, at its
+    bottom: those frames are marked with a dot in the verdict's colour.
+    The right margin counts the frames of each verdict.
+
+    Parameters
+    ----------
+    feedback : DataFrame
+        From :func:`formlab.feedback.evaluate_form`.
+    checks : sequence of str, optional
+        Default: every check column in ``feedback``.
+    reps : DataFrame or sequence of Rep, optional
+        Reps to shade (columns ``start_s``, ``end_s``; or :class:`formlab.reps.Rep` objects).
+    thresholds : FormThresholds, optional
+        Default: those the feedback was computed with.
+    axes : sequence of Axes, optional
+        One per check.
+    time_marker_s : float, optional
+        A vertical line at this time (e.g. the frame shown beside the plot).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from ..form.feedback import check_columns
+
+    th = _thresholds(feedback, thresholds)
+    names = list(checks) if checks is not None else check_columns(feedback)
+    unknown = [n for n in names if n not in CHECKS or n not in feedback]
+    if unknown:
+        raise InputError(f"no check {unknown[0]!r} in the feedback table; it has: {', '.join(check_columns(feedback))}")
+    if not names:
+        raise InputError("the feedback table has no check columns")
+    if axes is None:
+        height_in = panel_height_in * len(names) + 0.5
+        fig, axes = plt.subplots(len(names), 1, figsize=(width_in, height_in), sharex=True, squeeze=False)
+        axes = axes[:, 0]
+        # fixed margins in inches (constrained layout would double the drawing time, which matters for widgets)
+        fig.subplots_adjust(left=0.7 / width_in, right=1 - 0.75 / width_in, bottom=0.45 / height_in,
+                            top=1 - 0.25 / height_in, hspace=0.32 / panel_height_in * 1.35)
+    else:
+        axes = list(np.atleast_1d(axes))
+        fig = axes[0].figure
+    t = feedback["time_s"].to_numpy(dtype=float)
+    spans = []
+    if reps is not None:
+        if isinstance(reps, pd.DataFrame):
+            spans = list(zip(reps["start_s"], reps["end_s"]))
+        else:
+            spans = [(r.start_s, r.end_s) for r in reps]
+    for ax, name in zip(axes, names):
+        check = CHECKS[name]
+        value = feedback[check.value_column].to_numpy(dtype=float)
+        status = feedback[name].to_numpy(dtype=object)
+        for k, (a, b) in enumerate(spans):
+            ax.axvspan(a, b, color="#f4a261", alpha=0.12, lw=0)
+        judged_value = np.where(status != NOT_ASSESSABLE, value, np.nan)
+        ax.plot(t, value, color="#1d3557", lw=1.0, alpha=0.3)  # faint where the check does not judge
+        ax.plot(t, judged_value, color="#1d3557", lw=1.3)
+        lo, hi = pass_interval(name, th)
+        finite = value[np.isfinite(value)]
+        bounds = [b for b in (lo, hi) if b is not None]
+        span_lo = min([*finite.tolist(), *bounds]) if (finite.size or bounds) else 0.0
+        span_hi = max([*finite.tolist(), *bounds]) if (finite.size or bounds) else 1.0
+        pad = 0.15 * (span_hi - span_lo or 1.0)
+        y0, y1 = span_lo - pad, span_hi + pad
+        y0 -= 0.08 * (y1 - y0) / 0.92  # room for the verdict strip
+        for bound, failing_below in ((lo, True), (hi, False)):
+            if bound is None:
+                continue
+            ax.axhline(bound, color=STATUS_COLOURS[FAIL], ls="--", lw=1.2)
+            ax.axhspan(y0 if failing_below else bound, bound if failing_below else y1, color=STATUS_COLOURS[FAIL],
+                       alpha=0.1, lw=0)
+        if name == "depth":
+            judged = status != NOT_ASSESSABLE
+            for s in (PASS, FAIL):
+                m = judged & (status == s)
+                ax.plot(t[m], value[m], "o", color=STATUS_COLOURS[s], mec="black", ms=6, zorder=4)
+        _status_strip(ax, t, status)
+        ax.set_ylim(y0, y1)
+        ax.set_ylabel(check.unit, fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(True, alpha=0.25)
+        ax.set_title(f"{check.title}  ({check.value_column}; {_range_text(name, th)})", fontsize=8.5, loc="left")
+        counts = {s: int(np.sum(status == s)) for s in (PASS, FAIL, NOT_ASSESSABLE)}
+        ax.text(1.005, 0.5, f"pass {counts[PASS]}\nfail {counts[FAIL]}\nn/a {counts[NOT_ASSESSABLE]}",
+                transform=ax.transAxes, fontsize=7, va="center", ha="left")
+        if time_marker_s is not None:
+            ax.axvline(time_marker_s, color="black", lw=1.0, alpha=0.7)
+    axes[-1].set_xlabel("time (s)")
+    return fig

@@ -1,0 +1,263 @@
+"""Drawing a pose and its feedback onto a picture.
+
+Pure functions on ``uint8`` RGB arrays (H, W, 3): each returns a new array and
+leaves its input untouched. Sizes (line widths, fonts) scale with the picture,
+so a 480 px photo and a 4K frame look alike, except that text never gets
+smaller than :data:`MIN_TEXT_PX` (word spaces would vanish). Pillow does the
+drawing; text is set in DejaVu Sans, which ships with matplotlib.
+
+Colours: the lifter's LEFT side is drawn in :data:`LEFT_COLOR` (orange), the
+RIGHT side in :data:`RIGHT_COLOR` (blue), the midline in white; check
+statuses are green (pass), red (fail) and grey (not assessable).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ..core.landmarks import SKELETON_EDGES, edge_side, side_of
+from ..form.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS
+
+LEFT_COLOR = (255, 140, 0)
+RIGHT_COLOR = (30, 144, 255)
+CENTRE_COLOR = (245, 245, 245)
+STATUS_COLORS = {PASS: (46, 204, 64), FAIL: (255, 65, 54), NOT_ASSESSABLE: (150, 150, 150)}
+TRAIL_COLOR = (255, 220, 0)
+
+_SIDE_COLORS = {"left": LEFT_COLOR, "right": RIGHT_COLOR, "centre": CENTRE_COLOR}
+
+
+@dataclass(frozen=True)
+class FrameOverlay:
+    """Everything drawn on one frame besides the picture itself.
+
+    Attributes
+    ----------
+    xy_px : ndarray (33, 2) or None
+        Landmarks in pixels (NaN: not drawn).
+    visibility : ndarray (33,) or None
+        Landmarks below ``min_visibility`` are drawn thin and dashed-looking (faded).
+    statuses : mapping check name -> status
+        Shown as a list in the top-left panel, in :data:`formlab.checks.CHECKS` order.
+    view : str
+        Camera view shown in the panel header ("" to omit).
+    rep_count : int or None
+        Rep counter shown top-right (None: no counter).
+    trail_xy_px : ndarray (n, 2) or None
+        Recent bar positions, oldest first, drawn as a fading line.
+    highlight : str or None
+        A check to emphasise (used for the worst-frame pictures).
+    footer : str
+        A line of text at the bottom (e.g. the last rep's verdict).
+    """
+
+    xy_px: np.ndarray | None = None
+    visibility: np.ndarray | None = None
+    statuses: Mapping[str, str] | None = None
+    view: str = ""
+    rep_count: int | None = None
+    trail_xy_px: np.ndarray | None = None
+    highlight: str | None = None
+    footer: str = ""
+    min_visibility: float = 0.5
+
+
+def _unit(image: Image.Image) -> float:
+    """Drawing unit in pixels: 1 for a 540 px short side."""
+    return max(0.6, min(image.size) / 540.0)
+
+
+MIN_TEXT_PX = 13
+"""Smallest font size drawn, in pixels. Below it a word space shrinks to the
+width of the gaps between letters (2 px at 10 px in Pillow's default font), so
+on a 640x360 video "Raise your elbows" reads as "Raiseyourelbows", the more so
+after H.264 blurs it."""
+
+
+def text_size_px(image_size_px: Sequence[int], base_px: float, min_px: int = MIN_TEXT_PX) -> int:
+    """Font size in pixels for text of ``base_px`` at the 540 px reference, scaled with the picture.
+
+    Parameters
+    ----------
+    image_size_px : (width, height)
+        The picture's size; text scales with its short side, so portrait and
+        landscape frames get the same size.
+    base_px : float
+        The size on a picture whose short side is 540 px.
+    min_px : int
+        Floor, so that small videos keep readable letters and visible word spaces.
+    """
+    return max(int(min_px), int(round(base_px * min(image_size_px) / 540.0)))
+
+
+def _font_file() -> Path | None:
+    """DejaVu Sans as shipped with matplotlib (a dependency), or None when it is not there.
+
+    Why not Pillow's default font: its word space is 0.22 em, about the gap
+    between two letters at small sizes, and Pillow < 10.1 has only a fixed
+    11 px bitmap font. DejaVu Sans was made for screens (space 0.32 em, wide
+    letters, large x-height). Found without importing matplotlib, which is slow.
+    """
+    spec = importlib.util.find_spec("matplotlib")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
+        if path.is_file():
+            return path
+    return None
+
+
+@lru_cache(maxsize=16)
+def _font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = _font_file()
+    if path is not None:
+        try:
+            return ImageFont.truetype(str(path), size_px)
+        except OSError:  # unreadable file: fall back to Pillow's own font
+            pass
+    try:
+        return ImageFont.load_default(size=size_px)
+    except TypeError:  # Pillow < 10.1 has only the fixed bitmap font
+        return ImageFont.load_default()
+
+
+def draw_skeleton(draw: ImageDraw.ImageDraw, image: Image.Image, xy_px: np.ndarray,
+                  visibility: np.ndarray | None = None, min_visibility: float = 0.5) -> None:
+    """Draw the 35 skeleton edges and the joints; left orange, right blue, midline white."""
+    u = _unit(image)
+    width = max(2, int(round(3 * u)))
+    xy = np.asarray(xy_px, dtype=float)
+    seen = np.ones(len(xy), bool) if visibility is None else np.nan_to_num(visibility, nan=0.0) >= min_visibility
+    for a, b in SKELETON_EDGES:
+        if not (np.isfinite(xy[a]).all() and np.isfinite(xy[b]).all()):
+            continue
+        color = _SIDE_COLORS[edge_side((a, b))]
+        if not (seen[a] and seen[b]):
+            color = tuple(int(c * 0.45) for c in color)
+        draw.line([tuple(xy[a]), tuple(xy[b])], fill=color, width=width if seen[a] and seen[b] else max(1, width // 2))
+    r = max(2.0, 3.5 * u)
+    for i, p in enumerate(xy):
+        if 1 <= i <= 10 or not np.isfinite(p).all():  # face points other than the nose are clutter
+            continue
+        color = _SIDE_COLORS[side_of(i)] if seen[i] else (90, 90, 90)
+        draw.ellipse([p[0] - r, p[1] - r, p[0] + r, p[1] + r], fill=color, outline=(0, 0, 0))
+
+
+def draw_trail(image: Image.Image, trail_xy_px: np.ndarray) -> Image.Image:
+    """Draw a polyline through recent bar positions (oldest first), older parts dimmer; in place."""
+    pts = np.asarray(trail_xy_px, dtype=float)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if len(pts) == 0:
+        return image
+    d = ImageDraw.Draw(image)
+    u = _unit(image)
+    n = len(pts)
+    for k in range(1, n):
+        f = 0.35 + 0.65 * k / (n - 1)
+        color = tuple(int(c * f) for c in TRAIL_COLOR)
+        d.line([tuple(pts[k - 1]), tuple(pts[k])], fill=color, width=max(2, int(round(3 * u))))
+    r = 5 * u
+    d.ellipse([pts[-1, 0] - r, pts[-1, 1] - r, pts[-1, 0] + r, pts[-1, 1] + r], fill=TRAIL_COLOR, outline=(0, 0, 0))
+    return image
+
+
+def _panel(image: Image.Image, box: Sequence[float], alpha: float = 0.6) -> Image.Image:
+    """Darken a rectangle of the picture (a translucent black panel), in place."""
+    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0 = max(0, x0), max(0, y0)
+    x1, y1 = min(image.size[0], x1), min(image.size[1], y1)
+    if x1 > x0 and y1 > y0:
+        region = np.asarray(image.crop((x0, y0, x1, y1)), dtype=np.float32)
+        image.paste(Image.fromarray((region * (1.0 - alpha)).astype(np.uint8)), (x0, y0))
+    return image
+
+
+def draw_status_panel(image: Image.Image, statuses: Mapping[str, str], view: str = "",
+                      highlight: str | None = None) -> Image.Image:
+    """Top-left panel: the view, then one line per check with a coloured dot; failing messages below."""
+    u = _unit(image)
+    size = text_size_px(image.size, 15)
+    font, big = _font(size), _font(int(size * 1.35))
+    names = [n for n in CHECKS if n in statuses]
+    labels = {n: CHECKS[n].title + ("  (n/a)" if statuses[n] == NOT_ASSESSABLE else "") for n in names}
+    lines = ([f"view: {view}"] if view else []) + list(labels.values())
+    fails = [CHECKS[n].message for n in names if statuses[n] == FAIL]
+    line_h = int(size * 1.35)
+    pad = int(8 * u)
+    measure = ImageDraw.Draw(image)
+    text_w = max([measure.textlength(t, font=font) for t in lines] + [0]) + size * 1.4
+    msg_w = max([measure.textlength(m + "!", font=big) for m in fails] + [0])
+    w = max(text_w, msg_w) + 2 * pad
+    h = len(lines) * line_h + len(fails) * int(size * 1.8) + 2 * pad + (int(size * 0.4) if fails else 0)
+    image = _panel(image, (pad, pad, pad + w, pad + h))
+    d = ImageDraw.Draw(image)
+    y = 2 * pad
+    x = 2 * pad
+    if view:
+        d.text((x, y), f"view: {view}", font=font, fill=(220, 220, 220))
+        y += line_h
+    for n in names:
+        color = STATUS_COLORS.get(statuses[n], STATUS_COLORS[NOT_ASSESSABLE])
+        r = size * 0.36
+        cy = y + size * 0.55
+        d.ellipse([x, cy - r, x + 2 * r, cy + r], fill=color)
+        weight = (255, 255, 255) if n != highlight else (255, 230, 0)
+        d.text((x + size * 1.1, y), labels[n], font=font, fill=weight if statuses[n] != NOT_ASSESSABLE else (170, 170, 170))
+        y += line_h
+    y += int(size * 0.4)
+    for m in fails:
+        d.text((x, y), m + "!", font=big, fill=STATUS_COLORS[FAIL])
+        y += int(size * 1.8)
+    return image
+
+
+def draw_rep_counter(image: Image.Image, rep_count: int) -> Image.Image:
+    """Top-right badge "Reps N"."""
+    u = _unit(image)
+    size = text_size_px(image.size, 26)
+    font = _font(size)
+    text = f"Reps {rep_count}"
+    d = ImageDraw.Draw(image)
+    tw = d.textlength(text, font=font)
+    pad = int(8 * u)
+    x1 = image.size[0] - pad
+    image = _panel(image, (x1 - tw - 2 * pad, pad, x1, pad + size * 1.3 + pad))
+    ImageDraw.Draw(image).text((x1 - tw - pad, pad + pad * 0.6), text, font=font, fill=(255, 255, 255))
+    return image
+
+
+def draw_footer(image: Image.Image, text: str) -> Image.Image:
+    """A line of text on a dark band at the bottom."""
+    if not text:
+        return image
+    u = _unit(image)
+    size = text_size_px(image.size, 15)
+    font = _font(size)
+    pad = int(8 * u)
+    h = image.size[1]
+    image = _panel(image, (pad, h - pad - size * 1.6, image.size[0] - pad, h - pad))
+    ImageDraw.Draw(image).text((2 * pad, h - pad - size * 1.35), text, font=font, fill=(255, 255, 255))
+    return image
+
+
+def draw_overlay(rgb: np.ndarray, overlay: FrameOverlay) -> np.ndarray:
+    """Draw a :class:`FrameOverlay` on a copy of an RGB frame and return it (uint8, same shape)."""
+    image = Image.fromarray(np.asarray(rgb, dtype=np.uint8)).convert("RGB")
+    if overlay.trail_xy_px is not None:
+        image = draw_trail(image, overlay.trail_xy_px)
+    if overlay.xy_px is not None:
+        draw_skeleton(ImageDraw.Draw(image), image, overlay.xy_px, overlay.visibility, overlay.min_visibility)
+    if overlay.statuses:
+        image = draw_status_panel(image, overlay.statuses, overlay.view, overlay.highlight)
+    elif overlay.view:
+        image = draw_status_panel(image, {}, overlay.view)
+    if overlay.rep_count is not None:
+        image = draw_rep_counter(image, overlay.rep_count)
+    image = draw_footer(image, overlay.footer)
+    return np.asarray(image, dtype=np.uint8)
