@@ -1,0 +1,411 @@
+"""What a form check is: a measured value, its documented thresholds, a pass rule and where it is valid.
+
+A :class:`Check` is declared once, in the module of the lift that runs it
+(:mod:`formlab.exercises`), and everything else is derived from that
+declaration: the thresholds file and its comments
+(:mod:`formlab.form.thresholds`), the per-frame and per-rep verdicts
+(:mod:`formlab.form.judge`), the figures and the overlay
+(:mod:`formlab.viz`), the widget sliders (:mod:`formlab.interactive`).
+
+A check reports one of four verdicts, per frame and per rep:
+
+``pass`` / ``fail``
+    The measured value is inside / outside the passing interval by more than
+    its uncertainty (:mod:`formlab.form.uncertainty`; with no uncertainty
+    estimate, by any amount).
+``uncertain``
+    The value lies within its uncertainty of the threshold: the data cannot
+    tell a pass from a fail, and formlab does not guess.
+``not_assessable``
+    The check cannot judge this frame or rep: the camera view cannot show
+    it, its landmarks are not seen, or it does not apply (knees straight,
+    bar not in the rack, not the bottom of a rep). The reason is kept.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from ..core.config import Settings, param, settings
+
+if TYPE_CHECKING:
+    from .measures import FrameData
+
+PASS, FAIL, UNCERTAIN, NOT_ASSESSABLE = "pass", "fail", "uncertain", "not_assessable"
+STATUSES: tuple[str, ...] = (PASS, FAIL, UNCERTAIN, NOT_ASSESSABLE)
+"""The values of a check's verdict column, from best to least informative."""
+
+VIEWS: tuple[str, ...] = ("front", "oblique", "side", "back")
+"""The camera views a check may be valid in (see :mod:`formlab.form.view`)."""
+
+ALL_VIEWS = frozenset(VIEWS)
+FRONTAL = frozenset({"front", "back"})
+"""Views that show widths across the body (knees, feet)."""
+ARMS_AND_FACE = frozenset({"front", "oblique", "side"})
+"""Views that show the arms and the face (hidden from behind)."""
+SAGITTAL = frozenset({"oblique", "side"})
+"""Views that show the forward lean of the torso."""
+SIDE = frozenset({"side"})
+"""The view in which the foot and the bar path lie in the picture."""
+
+
+# =============================================================================
+# Thresholds
+# =============================================================================
+@dataclass(frozen=True)
+class Threshold:
+    """One documented number of a check (or a choice between named rules).
+
+    Attributes
+    ----------
+    name : str
+        Field name, with its unit (``max_torso_lean_deg``).
+    default : float or str
+        The default of the lift that declares the check.
+    unit : str
+        Unit (``"deg"``, ``"ratio"``, ``"s"``, ``"torso lengths"``, ``""``).
+    lo, hi : float or None
+        Valid range (inclusive).
+    meaning : str
+        What the value does.
+    source : str
+        Where the default comes from: a coaching or biomechanics source, the
+        article, or a measurement on named sample clips.
+    choices : tuple of str, optional
+        For a choice between named rules instead of a number.
+    """
+
+    name: str
+    default: float | str
+    unit: str
+    lo: float | None
+    hi: float | None
+    meaning: str
+    source: str
+    choices: tuple[str, ...] | None = None
+
+    def field(self) -> Any:
+        """The :func:`formlab.core.config.param` field this threshold becomes."""
+        return param(self.default, self.unit, self.lo, self.hi, meaning=self.meaning, source=self.source,
+                     choices=self.choices, kind="choice" if self.choices else "number")
+
+
+def thresholds_class(section: str, thresholds: tuple[Threshold, ...], doc: str = "") -> type[Settings]:
+    """A validated settings class (:mod:`formlab.core.config`) with one field per threshold."""
+    cls = dataclasses.make_dataclass(
+        "".join(w.capitalize() for w in section.split("_")) + "Thresholds",
+        [(t.name, float if not t.choices else str, t.field()) for t in thresholds],
+        bases=(Settings,),
+        namespace={"name": section, "__doc__": doc or f"Thresholds of the {section} check."},
+        frozen=True,
+    )
+    return settings(cls)
+
+
+# =============================================================================
+# Measurements
+# =============================================================================
+@dataclass(frozen=True)
+class Measurement:
+    """What a check measured in every frame.
+
+    Attributes
+    ----------
+    value : ndarray (n_frames,)
+        The measured value (the check's ``value`` column; NaN: not measured).
+    margin : ndarray (n_frames,)
+        How far inside the passing interval the value lies, in the value's
+        unit (negative: outside). NaN where the check does not judge.
+    applies : ndarray of bool (n_frames,)
+        Frames in which the check applies at all (knees bent, bar in the rack,
+        the bottom of a rep); elsewhere it is not assessable for that reason.
+    sides : mapping side -> ndarray, optional
+        Each side's own value where the check measures both (for drawing).
+    extra : mapping column -> ndarray, optional
+        Further per-frame columns the check wants in the feedback table.
+    """
+
+    value: np.ndarray
+    margin: np.ndarray
+    applies: np.ndarray
+    sides: Mapping[str, np.ndarray] = field(default_factory=dict)
+    extra: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+
+Bound = Callable[[Any], float] | str | None
+"""A bound of the passing interval: the name of a threshold, a function of the check's thresholds
+section, or None (open)."""
+
+
+def _bound(b: Bound, th: Any) -> float | None:
+    if b is None:
+        return None
+    if isinstance(b, str):
+        return float(getattr(th, b))
+    return float(b(th))
+
+
+# =============================================================================
+# Drawing
+# =============================================================================
+@dataclass(frozen=True)
+class Geometry:
+    """What a check measures, for drawing it on a photo, a 3-D pose or a video frame.
+
+    Attributes
+    ----------
+    segments : tuple of (str, str)
+        Start and end landmark of each measured segment. ``{side}`` stands for
+        ``left`` and ``right`` (one segment per side); ``hip_mid`` and
+        ``shoulder_mid`` are the midpoints of the pairs.
+    reference : {"horizontal", "vertical", None}
+        What the first segment's angle is measured from (drawn dashed from its start).
+    plane : {"sagittal", "frontal"}
+        The plane a 3-D figure shows: the lifter's side (angles in the
+        forward-up plane) or front (widths along the left-right axis).
+    label_segment : int
+        Which segment's end carries each side's value.
+    """
+
+    segments: tuple[tuple[str, str], ...]
+    reference: Literal["horizontal", "vertical"] | None = None
+    plane: Literal["sagittal", "frontal"] = "sagittal"
+    label_segment: int = 0
+
+
+# =============================================================================
+# The check
+# =============================================================================
+MeasureFn = Callable[["FrameData", Any], np.ndarray]
+AppliesFn = Callable[["FrameData", Any], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One form check, declared with everything formlab derives from it.
+
+    Attributes
+    ----------
+    name : str
+        The verdict column in ``feedback.csv`` and ``reps.csv`` (``"depth"``),
+        and the check's section in a thresholds file.
+    title : str
+        Short human name (``"Depth"``).
+    cue : str
+        What to tell the lifter when it fails (``"Squat deeper"``).
+    value : str
+        The measured value, a column of the feedback table with its unit in
+        the name (``"hip_below_knee_deg"``).
+    unit : str
+        ``"deg"``, ``"ratio"``, ``"m"``, ...
+    thresholds : tuple of Threshold
+        Its documented numbers (its section of a thresholds file).
+    views : frozenset of str
+        Camera views in which the measured value means something; elsewhere
+        the check is not assessable.
+    measure : callable
+        ``measure(data, th) -> value`` per frame, from a
+        :class:`~formlab.form.measures.FrameData` and the check's thresholds
+        section. Default: the column ``value`` of the posture measures.
+    lower, upper : Bound
+        The passing interval of the value (see :data:`Bound`).
+    margin : callable, optional
+        ``margin(data, th) -> (value, margin)`` for checks whose verdict needs
+        more than an interval on one value; overrides ``measure`` and the bounds.
+    applies : callable, optional
+        ``applies(data, th) -> bool per frame``: when the check is judged at all.
+    not_applicable : str
+        Why it does not apply where ``applies`` is False (said in explanations).
+    per_rep : {"worst", "best"}
+        How a rep's frames become its verdict: ``"worst"``, the check must
+        hold through the rep (its worst value held for at least
+        ``rep_summary.min_fail_duration_s`` decides); ``"best"``, it must be
+        reached once in the rep (depth: the lowest point; lockout: the most
+        extended). A ``"best"`` check is judged per frame only at each rep's
+        best frame (or, without reps, at a local best seen on both sides).
+    side_values : str, optional
+        Pattern of the per-side value columns (``"{side}_hip_below_knee_deg"``).
+    geometry : Geometry, optional
+        How to draw it.
+    description : str
+        What it measures and why the rule is what it is (docs, the widget's tooltip).
+    """
+
+    name: str
+    title: str
+    cue: str
+    value: str
+    unit: str
+    thresholds: tuple[Threshold, ...]
+    views: frozenset[str]
+    measure: MeasureFn | None = None
+    lower: Bound = None
+    upper: Bound = None
+    margin: Callable[["FrameData", Any], tuple[np.ndarray, np.ndarray]] | None = None
+    applies: AppliesFn | None = None
+    not_applicable: str = "does not apply to this frame"
+    per_rep: Literal["worst", "best"] = "worst"
+    side_values: str | None = None
+    geometry: Geometry | None = None
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        names = [t.name for t in self.thresholds]
+        if len(set(names)) != len(names):
+            raise ValueError(f"check {self.name}: duplicate threshold names {names}")
+        for b in (self.lower, self.upper):
+            if isinstance(b, str) and b not in names:
+                raise ValueError(f"check {self.name}: bound {b!r} is not one of its thresholds {names}")
+        if not set(self.views) <= ALL_VIEWS:
+            raise ValueError(f"check {self.name}: unknown views {sorted(set(self.views) - ALL_VIEWS)}")
+        if self.per_rep not in ("worst", "best"):
+            raise ValueError(f"check {self.name}: per_rep must be 'worst' or 'best', got {self.per_rep!r}")
+
+    @property
+    def settings_class(self) -> type[Settings]:
+        """The validated class of this check's thresholds section."""
+        return _settings_class(self.name, self.thresholds, self.description)
+
+    def default_thresholds(self) -> Settings:
+        """This check's thresholds section with its defaults."""
+        return self.settings_class()
+
+    def with_defaults(self, **defaults: tuple[float | str, str]) -> Check:
+        """A copy with other defaults, each given with its source: ``max_torso_lean_deg=(60.0, "why")``.
+
+        This is how a lift states its own preset of a shared check.
+        """
+        known = {t.name for t in self.thresholds}
+        unknown = sorted(set(defaults) - known)
+        if unknown:
+            raise ValueError(f"check {self.name} has no threshold {unknown[0]!r}; it has {sorted(known)}")
+        thresholds = tuple(
+            dataclasses.replace(t, default=defaults[t.name][0], source=defaults[t.name][1]) if t.name in defaults
+            else t for t in self.thresholds)
+        return dataclasses.replace(self, thresholds=thresholds)
+
+    def pass_interval(self, th: Any) -> tuple[float | None, float | None]:
+        """The interval of the measured value that passes, ``(low, high)`` (None: open end).
+
+        What a plot draws as the threshold line(s). For a check with its own
+        ``margin`` function the interval may not tell the whole rule (the
+        front-rack start position also needs the wrists above the elbows).
+        """
+        return _bound(self.lower, th), _bound(self.upper, th)
+
+    def evaluate(self, data: FrameData, th: Any) -> Measurement:
+        """The measured value, the margin and where the check applies, in every frame of ``data``."""
+        if self.margin is not None:
+            value, margin = self.margin(data, th)
+        else:
+            value = (self.measure(data, th) if self.measure is not None else data.column(self.value))
+            lo, hi = self.pass_interval(th)
+            with np.errstate(invalid="ignore"):
+                margins = [value - lo if lo is not None else None, hi - value if hi is not None else None]
+            present = [m for m in margins if m is not None]
+            margin = np.minimum(*present) if len(present) == 2 else present[0]
+        value = np.asarray(value, dtype=float)
+        applies = (np.asarray(self.applies(data, th), dtype=bool) if self.applies is not None
+                   else np.ones(len(value), bool))
+        sides = {}
+        if self.side_values:
+            sides = {s: data.column(self.side_values.format(side=s)) for s in ("left", "right")
+                     if data.has(self.side_values.format(side=s))}
+        return Measurement(value=value, margin=np.where(applies, np.asarray(margin, dtype=float), np.nan),
+                           applies=applies, sides=sides)
+
+
+_SETTINGS_CACHE: dict[tuple[str, tuple[Threshold, ...]], type[Settings]] = {}
+
+
+def _settings_class(section: str, thresholds: tuple[Threshold, ...], doc: str) -> type[Settings]:
+    key = (section, thresholds)
+    if key not in _SETTINGS_CACHE:
+        _SETTINGS_CACHE[key] = thresholds_class(section, thresholds, doc)
+    return _SETTINGS_CACHE[key]
+
+
+# =============================================================================
+# Settings every lift shares
+# =============================================================================
+@settings
+class ViewThresholds(Settings):
+    """How the camera view (front / oblique / side / back) is decided from the pose.
+
+    See :mod:`formlab.form.view`. The body's yaw is the angle between the line
+    from the right to the left shoulder/hip and the camera's x axis: 0 deg
+    when the lifter faces the camera, +-90 deg in a side view, 180 deg from
+    behind.
+    """
+
+    name = "view"
+    front_max_yaw_deg: float = param(
+        30.0, "deg", 0, 90,
+        meaning="Largest |yaw| still called a front view (and smallest |180 - yaw| a back view).",
+        source="formlab: a third of a quarter turn. Up to 30 deg the left-right axis keeps "
+               ">= 87 % of its length in the picture (cos 30), so widths measured across the body "
+               "depend mostly on the picture and little on MediaPipe's estimated depth.")
+    side_min_yaw_deg: float = param(
+        60.0, "deg", 0, 90,
+        meaning="Smallest |yaw| (or |180 - yaw|) called a side view; between the two limits the view is oblique.",
+        source="formlab: symmetric to front_max_yaw_deg; beyond 60 deg the sagittal plane keeps "
+               ">= 87 % of its extent in the picture (sin 60).")
+    image_cue_weight: float = param(
+        0.5, "", 0, 1,
+        meaning="Weight of the image cue (shoulder and hip widths in pixels relative to torso length) "
+                "against the world-landmark cue (orientation of the shoulder and hip lines) in the yaw magnitude.",
+        source="formlab: equal weights. On the sample clips the two cues differ by 2-10 deg in the "
+                "median frame (5-27 deg at the 90th percentile); the image cue does not depend on MediaPipe's "
+                "depth estimate, the world cue tells front from back and left from right.")
+    smoothing_window_s: float = param(
+        1.0, "s", 0, 30,
+        meaning="Width of the centred moving window over which the yaw is averaged before the view is decided "
+                "(0: no smoothing).",
+        source="formlab: a lifter does not turn within a rep, while single-frame yaw jitters by about "
+               "10 deg; one second spans less than one rep at normal tempo.")
+
+    def _check_consistency(self) -> None:
+        from ..core.errors import ConfigError
+
+        if self.front_max_yaw_deg > self.side_min_yaw_deg:
+            raise ConfigError(
+                f"view.front_max_yaw_deg = {self.front_max_yaw_deg} must not exceed "
+                f"view.side_min_yaw_deg = {self.side_min_yaw_deg}")
+
+
+@settings
+class LandmarkThresholds(Settings):
+    """Which landmarks are trusted enough to measure with."""
+
+    name = "landmarks"
+    min_visibility: float = param(
+        0.5, "", 0, 1,
+        meaning="A landmark whose MediaPipe visibility is below this is treated as unseen: a one-sided "
+                "measure (an arm, a leg, an ear) uses only the sides whose landmarks all pass.",
+        source="MediaPipe's own drawing utilities hide landmarks below 0.5. In the side view of "
+               "squatAnalysis-rohanx01__squat the far elbow scores 0.01-0.23, the near one 0.74-0.99.")
+
+
+@settings
+class RepSummaryThresholds(Settings):
+    """How the per-frame verdicts become a verdict per rep."""
+
+    name = "rep_summary"
+    min_fail_duration_s: float = param(
+        0.1, "s", 0, 10,
+        meaning="A check that must hold through a rep fails in it only if it fails for at least this long in "
+                "total within the rep (checks judged once per rep, such as depth, are exempt).",
+        source="formlab: three frames at 30 fps, so that a single-frame landmark glitch does not flag a rep.")
+
+
+GENERAL_SECTIONS: dict[str, type[Settings]] = {
+    "view": ViewThresholds,
+    "landmarks": LandmarkThresholds,
+    "rep_summary": RepSummaryThresholds,
+}
+"""Sections every thresholds file has, whatever the lift: not checks, but how every check is judged."""
