@@ -15,6 +15,7 @@ from .barbell.plate import track_plate
 from .core.errors import (
     ConfigError,
     FormlabError,
+    FormlabWarning,
     InputError,
     ModelError,
     OutputError,
@@ -27,18 +28,14 @@ from .core.landmarks import (
     SKELETON_EDGES,
 )
 from .core.track import PoseTrack, TrackMeta, load_track
-from .exercises import exercise_names
-from .form.feedback import evaluate_form, form_per_rep
-from .form.thresholds import (
-    FormThresholds,
-    load_thresholds,
-    save_thresholds,
-    thresholds_for,
-)
+from .exercises import Exercise, exercise_names, get_exercise, load_thresholds, save_thresholds, thresholds_for
+from .form.check import Check
+from .form.thresholds import FormThresholds
 from .io.models import resolve_model
 from .io.samples import fetch as fetch_sample
 from .io.samples import list_samples
 from .pipeline import Analysis, PhotoAnalysis, analyze, analyze_photo
+from .pipeline.feedback import evaluate_form, form_per_rep
 from .pose.extract import ExtractOptions, PoseExtractor, extract
 from .reps.detect import RepDetectorParams, detect_reps
 from .signal.cleaning import CleanOptions, clean_track
@@ -55,11 +52,12 @@ __all__ = [
     # signals
     "clean_track", "CleanOptions", "smooth_track", "butterworth_lowpass",
     "bar_path", "BarPath", "PixelScale", "track_plate",
-    "detect_reps", "RepDetectorParams", "exercise_names",
-    # form feedback
+    "detect_reps", "RepDetectorParams",
+    # lifts and form feedback
+    "exercise_names", "get_exercise", "Exercise", "Check",
     "evaluate_form", "form_per_rep", "FormThresholds", "thresholds_for", "load_thresholds", "save_thresholds",
     # the whole job
     "analyze", "analyze_photo", "Analysis", "PhotoAnalysis",
     # errors
-    "FormlabError", "InputError", "ConfigError", "OutputError", "ModelError", "SampleError",
+    "FormlabError", "FormlabWarning", "InputError", "ConfigError", "OutputError", "ModelError", "SampleError",
 ]

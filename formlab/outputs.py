@@ -27,8 +27,9 @@ from .core.files import (
     staging_folder,
     swap_in,
 )
-from .form.checks import FAIL
-from .form.feedback import check_columns, save_feedback
+from .form.check import FAIL
+from .form.judge import check_columns, save_feedback
+from .viz import style
 
 if TYPE_CHECKING:  # the results this module writes (defined in the layer above)
     from .pipeline import Analysis, PhotoAnalysis
@@ -112,27 +113,19 @@ def pose_writer(fmt: str = "csv") -> Writer:
 
 def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
     """``bar_position.png`` (X/Y/Z over time, reps marked) and ``bar_path.png`` (sagittal path per rep)."""
-    import matplotlib
-
-    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
-        matplotlib.use("Agg")
-    from .viz.bar_figures import (
-        plot_bar_path,
-        plot_bar_position,
-        save_figure,
-        turning_point_label,
-    )
+    from .viz.bar_figures import plot_bar_path, plot_bar_position, turning_point_label
 
     p, raw, reps = analysis.path, analysis.raw_path, analysis.detection.reps
     name = Path(analysis.source).stem
     what = "bar" if p.method in BAR_METHODS else p.method.replace("landmarks:", "")
     turn = turning_point_label(analysis.detection)
-    fig = plot_bar_position(p.time_s, p.x_m, p.y_m, p.z_rel_m, reps=reps, raw=(raw.x_m, raw.y_m, raw.z_rel_m),
-                            title=f"{name}: {what} ({p.method}; {analysis.exercise})", turn_label=turn)
-    out = [save_figure(fig, outdir / FIGURES["position"])]
-    fig = plot_bar_path(p.time_s, p.x_m, p.y_m, reps, frame=p.frame, title=f"{name}: bar path per rep",
-                        turn_label=turn)
-    out.append(save_figure(fig, outdir / FIGURES["path"]))
+    with style.off_screen():  # no matplotlib backend is needed, or changed, to write a file
+        fig = plot_bar_position(p.time_s, p.x_m, p.y_m, p.z_rel_m, reps=reps, raw=(raw.x_m, raw.y_m, raw.z_rel_m),
+                                title=f"{name}: {what} ({p.method}; {analysis.exercise})", turn_label=turn)
+        out = [style.save_figure(fig, outdir / FIGURES["position"])]
+        fig = plot_bar_path(p.time_s, p.x_m, p.y_m, reps, frame=p.frame, title=f"{name}: bar path per rep",
+                            turn_label=turn)
+        out.append(style.save_figure(fig, outdir / FIGURES["path"]))
     return out
 
 

@@ -114,9 +114,18 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
 
 
 def import_graph() -> dict[str, set[str]]:
+    """``module -> the formlab modules it imports``; a SystemExit listing every import of a missing module."""
     files = sorted(PACKAGE.rglob("*.py"))
     modules = {module_name(f) for f in files}
-    return {module_name(f): imports_of(f, modules) for f in files}
+    graph, broken = {}, []
+    for f in files:
+        try:
+            graph[module_name(f)] = imports_of(f, modules)
+        except SystemExit as e:
+            broken.append(str(e))
+    if broken:
+        raise SystemExit("\n".join(broken))
+    return graph
 
 
 def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:

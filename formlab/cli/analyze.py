@@ -9,8 +9,8 @@ from ..barbell.trajectory import LIFTER_HEIGHT_RANGE_M
 from ..core.errors import ConfigError, InputError, OutputError
 from ..core.files import ensure_dir
 from ..core.text import with_article
-from ..exercises import check_exercise_name, exercise_names
-from ..form.feedback import form_summary
+from ..exercises import check_exercise_name, checks_of, exercise_names
+from ..form.judge import form_summary
 from ..outputs import (
     Writer,
     annotated_video_writer,
@@ -71,7 +71,7 @@ def _analyze_photo_cli(args: argparse.Namespace, source: Path, exercise: str, op
     photo = analyze_photo(source, exercise, extract_options=options, thresholds=args.thresholds,
                           cache=not args.no_cache)
     photo.save(outdir, _writers_for(args, "image"))
-    failed = form_summary(photo.feedback, None, photo.thresholds)["failed_checks"]
+    failed = form_summary(photo.feedback, None, checks_of(photo.feedback), photo.thresholds)["failed_checks"]
     print(f"{outdir}: {photo.exercise} photo; " + (f"fails: {', '.join(failed)}" if failed else "no check fails"))
     return 0
 
@@ -108,7 +108,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise
     det = result.detection
     frames = ", ".join(str(f) for f in det.turn_frames) or "-"
-    failed = form_summary(result.feedback, result.reps, result.thresholds)["failed_checks"]
+    failed = form_summary(result.feedback, result.reps, checks_of(result.feedback), result.thresholds)["failed_checks"]
     print(f"{outdir}: {det.describe()}; turning points at frames {frames}; "
           + (f"form: {', '.join(failed)} failed in some rep" if failed else "form: no check failed"))
     return 0

@@ -153,7 +153,7 @@ def check_value(owner: str, name: str, value: Any, md: Mapping[str, Any]) -> Any
     bad = bad or (lo is not None and (number < lo or (lo_open and number == lo)))
     bad = bad or (hi is not None and (number > hi or (hi_open and number == hi)))
     if bad:
-        raise ConfigError(f"{where} = {value!r} is out of range {_interval(md)}{unit}")
+        raise ConfigError(f"{where} = {number!r} is out of range {_interval(md)}{unit}")
     return number
 
 

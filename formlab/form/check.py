@@ -95,15 +95,22 @@ class Threshold:
                      choices=self.choices, kind="choice" if self.choices else "number")
 
 
-def thresholds_class(section: str, thresholds: tuple[Threshold, ...], doc: str = "") -> type[Settings]:
-    """A validated settings class (:mod:`formlab.core.config`) with one field per threshold."""
-    cls = dataclasses.make_dataclass(
-        "".join(w.capitalize() for w in section.split("_")) + "Thresholds",
-        [(t.name, float if not t.choices else str, t.field()) for t in thresholds],
-        bases=(Settings,),
-        namespace={"name": section, "__doc__": doc or f"Thresholds of the {section} check."},
-        frozen=True,
-    )
+def thresholds_class(section: str, thresholds: tuple[Threshold, ...], doc: str = "",
+                     rule: Callable[[Any], None] | None = None) -> type[Settings]:
+    """A validated settings class (:mod:`formlab.core.config`) with one field per threshold.
+
+    ``rule(values)`` checks what holds between fields (raising ConfigError), e.g. a minimum below a maximum.
+    """
+    namespace: dict[str, Any] = {
+        "__annotations__": {t.name: (str if t.choices else float) for t in thresholds},
+        "__doc__": doc or f"Thresholds of the {section} check.",
+        "__module__": __name__,
+        "name": section,
+        **{t.name: t.field() for t in thresholds},
+    }
+    if rule is not None:
+        namespace["_check_consistency"] = lambda self: rule(self)
+    cls = type("".join(w.capitalize() for w in section.split("_")) + "Thresholds", (Settings,), namespace)
     return settings(cls)
 
 
@@ -221,6 +228,9 @@ class Check:
         ``applies(data, th) -> bool per frame``: when the check is judged at all.
     not_applicable : str
         Why it does not apply where ``applies`` is False (said in explanations).
+    applies_column : str, optional
+        Name under which the ``applies`` mask is written into the feedback
+        table (depth: ``rep_bottom``), and read back from it.
     per_rep : {"worst", "best"}
         How a rep's frames become its verdict: ``"worst"``, the check must
         hold through the rep (its worst value held for at least
@@ -234,6 +244,9 @@ class Check:
         How to draw it.
     description : str
         What it measures and why the rule is what it is (docs, the widget's tooltip).
+    threshold_rule : callable, optional
+        ``threshold_rule(section)`` raises a ConfigError when the thresholds
+        contradict each other (a lower bound above the upper one).
     """
 
     name: str
@@ -249,10 +262,12 @@ class Check:
     margin: Callable[["FrameData", Any], tuple[np.ndarray, np.ndarray]] | None = None
     applies: AppliesFn | None = None
     not_applicable: str = "does not apply to this frame"
+    applies_column: str | None = None
     per_rep: Literal["worst", "best"] = "worst"
     side_values: str | None = None
     geometry: Geometry | None = None
     description: str = ""
+    threshold_rule: Callable[[Any], None] | None = None
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.thresholds]
@@ -269,7 +284,7 @@ class Check:
     @property
     def settings_class(self) -> type[Settings]:
         """The validated class of this check's thresholds section."""
-        return _settings_class(self.name, self.thresholds, self.description)
+        return _settings_class(self.name, self.thresholds, self.description, self.threshold_rule)
 
     def default_thresholds(self) -> Settings:
         """This check's thresholds section with its defaults."""
@@ -298,35 +313,55 @@ class Check:
         """
         return _bound(self.lower, th), _bound(self.upper, th)
 
-    def evaluate(self, data: FrameData, th: Any) -> Measurement:
-        """The measured value, the margin and where the check applies, in every frame of ``data``."""
+    def evaluate(self, data: FrameData, th: Any, *, masked: bool = True) -> Measurement:
+        """The measured value, the margin and where the check applies, in every frame of ``data``.
+
+        Columns ``data`` already holds are used as they are (the value, the
+        ``applies_column``), so that a feedback table read back from a file
+        gives the same margins. With ``masked=False`` the margin is also
+        given where the check does not apply (a once-per-rep check's best
+        frame is then searched among all frames of the rep).
+        """
         if self.margin is not None:
             value, margin = self.margin(data, th)
         else:
-            value = (self.measure(data, th) if self.measure is not None else data.column(self.value))
+            if data.has(self.value):
+                value = data.column(self.value)
+            elif self.measure is not None:
+                value = self.measure(data, th)
+            else:
+                raise KeyError(f"check {self.name}: no measured column {self.value!r} and no measure function")
             lo, hi = self.pass_interval(th)
             with np.errstate(invalid="ignore"):
                 margins = [value - lo if lo is not None else None, hi - value if hi is not None else None]
             present = [m for m in margins if m is not None]
             margin = np.minimum(*present) if len(present) == 2 else present[0]
         value = np.asarray(value, dtype=float)
-        applies = (np.asarray(self.applies(data, th), dtype=bool) if self.applies is not None
-                   else np.ones(len(value), bool))
+        n = len(value)
+        if self.applies_column and data.has(self.applies_column):
+            applies = np.asarray(data.column(self.applies_column), dtype=bool)
+        elif self.applies is not None:
+            applies = np.asarray(self.applies(data, th), dtype=bool)
+        else:
+            applies = np.ones(n, bool)
         sides = {}
         if self.side_values:
             sides = {s: data.column(self.side_values.format(side=s)) for s in ("left", "right")
                      if data.has(self.side_values.format(side=s))}
-        return Measurement(value=value, margin=np.where(applies, np.asarray(margin, dtype=float), np.nan),
-                           applies=applies, sides=sides)
+        margin = np.asarray(margin, dtype=float)
+        return Measurement(value=value, margin=np.where(applies, margin, np.nan) if masked else margin,
+                           applies=applies, sides=sides,
+                           extra={self.applies_column: applies} if self.applies_column else {})
 
 
-_SETTINGS_CACHE: dict[tuple[str, tuple[Threshold, ...]], type[Settings]] = {}
+_SETTINGS_CACHE: dict[tuple[Any, ...], type[Settings]] = {}
 
 
-def _settings_class(section: str, thresholds: tuple[Threshold, ...], doc: str) -> type[Settings]:
-    key = (section, thresholds)
+def _settings_class(section: str, thresholds: tuple[Threshold, ...], doc: str,
+                    rule: Callable[[Any], None] | None) -> type[Settings]:
+    key = (section, thresholds, doc, rule)
     if key not in _SETTINGS_CACHE:
-        _SETTINGS_CACHE[key] = thresholds_class(section, thresholds, doc)
+        _SETTINGS_CACHE[key] = thresholds_class(section, thresholds, doc, rule)
     return _SETTINGS_CACHE[key]
 
 

@@ -45,7 +45,7 @@ import pandas as pd
 
 from ..core.landmarks import LANDMARK_INDEX
 from ..core.track import PoseTrack
-from .thresholds import ViewThresholds
+from .check import ViewThresholds
 
 VIEWS: tuple[str, ...] = ("front", "oblique", "side", "back", "unknown")
 """The camera views formlab tells apart; ``"unknown"`` where there is no pose."""

@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..core.errors import ConfigError, OutputError
-from ..core.files import atomic_path, ensure_dir
+from ..core.files import ensure_dir
+from ..viz import style
 from ..viz.skeleton import show_image  # noqa: F401  (re-exported: notebooks call formlab.notebook.show_image)
 
 REPOSITORY_URL = "https://github.com/formlab-dev/formlab"
@@ -218,10 +219,7 @@ def save_figure(fig, name: str, *, dpi: int = 110) -> Path:
         name += ".png"
     if Path(name).suffix.lower() != ".png":
         raise OutputError(f"{name}: figures are written as PNG; use a .png name")
-    path = figures_dir() / name
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    return path
+    return style.save_figure(fig, figures_dir() / name, dpi=dpi, tight=True, close=False)
 
 
 def _check_notebook_name(notebook: str) -> str:

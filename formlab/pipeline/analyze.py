@@ -7,21 +7,12 @@ from pathlib import Path
 
 from ..core.errors import ConfigError, InputError
 from ..core.track import PoseTrack
-from ..exercises import check_exercise_name, get_exercise
-from ..form.feedback import evaluate_form, form_per_rep
+from ..exercises import check_exercise_name
 from ..form.thresholds import FormThresholds
-from ..reps.detect import RepDetectorParams, detect_reps
-from ..reps.metrics import rep_metrics
-from ..signal.cleaning import CleanOptions, clean_track
+from ..reps.detect import RepDetectorParams
+from ..signal.cleaning import CleanOptions
+from . import steps
 from .results import Analysis, PhotoAnalysis
-from .steps import (
-    BAR_SMOOTHING_HZ,
-    check_video,
-    load_path,
-    require_a_person,
-    resolve_thresholds,
-    thresholds_source,
-)
 
 
 # =============================================================================
@@ -63,8 +54,8 @@ def analyze(
         body's own segments).
     thresholds : FormThresholds or path, optional
         Form-check thresholds, or a ``.toml``/``.json`` file of them (values
-        left out take the exercise's preset); default: the exercise's preset
-        (:func:`formlab.thresholds.thresholds_for`).
+        left out take the lift's defaults); default: the lift's defaults
+        (:func:`formlab.thresholds_for`).
     cache : bool
         Reuse cached pose tracks (keyed by the video's content).
     progress : bool
@@ -82,34 +73,28 @@ def analyze(
         Missing or unreadable video, or an image (reps need a video).
     """
     requested = check_exercise_name(exercise)
-    resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
+    steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
     video_path = None
     if isinstance(video, PoseTrack):
         raw = video
         source = Path(video.meta.source or "track")
+        steps.require_a_person(source, raw)
     else:
-        from ..pose.extract import extract
-
-        source = video_path = check_video(video)
-        raw = extract(source, extract_options, cache=cache, progress=progress)
+        source = video_path = steps.check_video(video)
+        raw = steps.extract(source, extract_options, cache=cache, progress=progress)
     if raw.n_frames < 2:
         raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
-    require_a_person(source, raw)
-    track = clean_track(raw, clean_options)
-    detection = detect_reps(track, requested, detector)
-    ex = get_exercise(detection.exercise)
-    full = load_path(track, ex.name, bar_method=bar_method, video=video_path, lifter_height_m=lifter_height_m,
-                     progress=progress)
-    path = full.lowpass(BAR_SMOOTHING_HZ)
-    # the faint trace in the figures: the same point in the uncleaned track (the plate has no such version)
-    raw_path = full if full.method == "plate" else load_path(raw, ex.name, bar_method=full.method, scale=full.scale)
-    table = rep_metrics(detection, ex, x_m=path.x_m, y_m=path.y_m, track=track)
-    th = resolve_thresholds(thresholds, ex.name)
-    feedback = evaluate_form(track, ex.name, th, reps=table)
-    table = form_per_rep(feedback, table, th)
-    return Analysis(source=source, exercise_requested=requested, exercise=detection.exercise, raw_track=raw,
-                    track=track, detection=detection, path=path, raw_path=raw_path, reps=table,
-                    thresholds=th, feedback=feedback, thresholds_source=thresholds_source(thresholds, ex.name))
+    track = steps.clean(raw, clean_options)
+    detection = steps.count_reps(track, requested, detector)
+    lift = detection.exercise
+    load = steps.load_path_of(track, raw, lift, bar_method=bar_method, video=video_path,
+                              lifter_height_m=lifter_height_m, progress=progress)
+    table = steps.measure_reps(detection, load, track)
+    th = steps.resolve_thresholds(thresholds, lift)
+    judged = steps.judge(track, lift, th, reps=table)
+    return Analysis(source=source, exercise_requested=requested, exercise=lift, raw_track=raw,
+                    track=track, detection=detection, path=load.path, raw_path=load.raw, reps=judged.reps,
+                    thresholds=th, feedback=judged.feedback, thresholds_source=steps.thresholds_source(thresholds, lift))
 
 
 def analyze_photo(
@@ -140,19 +125,16 @@ def analyze_photo(
     Squat depth is not judged on a photo: nothing says the photo shows the
     bottom of a rep (see :func:`formlab.feedback.evaluate_form`).
     """
-    from ..io.media import media_kind
-    from ..pose.extract import extract
-
     name = check_exercise_name(exercise)
     if name == "auto":
         raise ConfigError("--exercise auto needs a video; name the exercise shown in the photo")
-    th = resolve_thresholds(thresholds, name)
+    th = steps.resolve_thresholds(thresholds, name)
     source = Path(image)
-    if media_kind(source) != "image":
+    if steps.media_kind_of(source) != "image":
         raise InputError(f"{source}: not a photo")
-    track = extract(source, extract_options, cache=cache)
-    require_a_person(source, track)
-    return PhotoAnalysis(source=source, exercise=name, raw_track=track, thresholds=th,
-                         feedback=evaluate_form(track, name, th), thresholds_source=thresholds_source(thresholds, name))
+    track = steps.extract(source, extract_options, cache=cache)
+    judged = steps.judge(track, name, th)
+    return PhotoAnalysis(source=source, exercise=name, raw_track=track, thresholds=th, feedback=judged.feedback,
+                         thresholds_source=steps.thresholds_source(thresholds, name))
 
 

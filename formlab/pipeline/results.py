@@ -17,9 +17,9 @@ from ..barbell.trajectory import BAR_METHODS, BarPath
 from ..core.errors import FormlabWarning
 from ..core.files import json_float
 from ..core.track import PoseTrack
-from ..exercises import get_exercise
-from ..form.checks import FAIL
-from ..form.feedback import check_columns, form_summary
+from ..exercises import checks_of, get_exercise
+from ..form.check import FAIL
+from ..form.judge import check_columns, form_summary
 from ..form.thresholds import FormThresholds
 from ..outputs import DEFAULT_WRITERS, PHOTO_WRITERS, Writer, save_outputs
 from ..reps.detect import RepDetection
@@ -153,7 +153,7 @@ class Analysis:
         }
         if det.auto:
             out["auto"] = dict(det.auto)
-        out["form"] = {**form_summary(self.feedback, self.reps, self.thresholds),
+        out["form"] = {**form_summary(self.feedback, self.reps, checks_of(self.feedback), self.thresholds),
                        "thresholds_source": self.thresholds_source}
         out.update({k: v for k, v in self.sections.items()})
         return out
@@ -224,7 +224,8 @@ class PhotoAnalysis:
             "frames_with_pose": int(self.raw_track.detected.sum()),
             "reps": None,
             "rep_frames": [],
-            "form": {**form_summary(self.feedback, None, self.thresholds), "thresholds_source": self.thresholds_source},
+            "form": {**form_summary(self.feedback, None, checks_of(self.feedback), self.thresholds),
+                     "thresholds_source": self.thresholds_source},
             "formlab_version": __version__,
             "model": meta.model_variant,
             "person_selection": meta.person_selection,

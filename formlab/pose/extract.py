@@ -136,12 +136,16 @@ class ExtractOptions:
 
 
 @contextlib.contextmanager
-def _quiet_native_stderr() -> Iterator[None]:
-    """Silence MediaPipe/LiteRT's C++ start-up chatter on stderr; re-raise with it if creation fails.
+def _quiet_native_stderr(keep_python: bool = False) -> Iterator[None]:
+    """Silence MediaPipe/LiteRT's C++ chatter on stderr; re-raise with it if the work inside fails.
 
     The C++ code writes to file descriptor 2. In a Jupyter kernel ``sys.stderr.fileno()`` is a
     *copy* of the original stderr while fd 2 itself is piped into the notebook, so both are
     redirected (otherwise the chatter lands in the notebook's output).
+
+    With ``keep_python``, Python's own ``sys.stderr`` (progress bars, warnings) keeps writing to the
+    real stderr meanwhile: used around a whole video's inference, where LiteRT may log at any frame
+    (its first landmark inference happens at the first frame with a person, not the first frame).
     """
     fds = {2}
     try:
@@ -158,7 +162,16 @@ def _quiet_native_stderr() -> Iterator[None]:
         yield
         return
 
+    python_stderr = sys.stderr
+    replacement = None
+
     def restore() -> None:
+        if replacement is not None:
+            try:
+                replacement.flush()
+            except Exception:
+                pass
+            sys.stderr = python_stderr
         for fd, s in saved.items():
             os.dup2(s, fd)
 
@@ -167,6 +180,15 @@ def _quiet_native_stderr() -> Iterator[None]:
             sys.stderr.flush()
         except Exception:
             pass
+        if keep_python:
+            try:
+                fd = python_stderr.fileno()
+            except (AttributeError, OSError, ValueError):
+                fd = None
+            if fd in saved:  # a real file: keep Python's writes on a copy of it
+                replacement = open(os.dup(saved[fd]), "w", buffering=1, encoding=getattr(  # noqa: SIM115
+                    python_stderr, "encoding", None) or "utf-8", errors="replace")
+                sys.stderr = replacement
         for fd in saved:
             os.dup2(sink.fileno(), fd)
         try:
@@ -180,6 +202,8 @@ def _quiet_native_stderr() -> Iterator[None]:
             raise
         finally:
             restore()
+            if replacement is not None:
+                replacement.close()
             for s in saved.values():
                 os.close(s)
 
@@ -225,14 +249,18 @@ class PoseExtractor:
             with contextlib.suppress(Exception), _quiet_native_stderr():
                 lm.close()
         self._landmarkers.clear()
+        self._warmed.clear()
 
     def _landmarker(self, mode: str, num_poses: int, fresh: bool = False):
         from mediapipe.tasks.python import BaseOptions, vision
 
         key = (mode, num_poses)
         if fresh and key in self._landmarkers:
+            old = self._landmarkers.pop(key)
+            # a new landmarker may get the old one's id: it must not count as warmed up
+            self._warmed.discard(id(old))
             with contextlib.suppress(Exception):
-                self._landmarkers.pop(key).close()
+                old.close()
         if key not in self._landmarkers:
             o = self.options
             opts = vision.PoseLandmarkerOptions(
@@ -376,13 +404,13 @@ class PoseExtractor:
         per_frame: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         last_ms = -1
         desc = path.name if num_poses == 1 else f"{path.name} ({num_poses} poses)"
-        with tqdm(total=total, desc=desc, unit="frame", disable=not progress, leave=False) as bar:
+        with _quiet_native_stderr(keep_python=True), \
+                tqdm(total=total, desc=desc, unit="frame", disable=not progress, leave=False) as bar:
             for fr in iter_video_frames(path, start_frame=o.start_frame, end_frame=o.end_frame, stride=o.stride):
                 ms = max(int(round(fr.time_s * 1000.0)), last_ms + 1)  # strictly increasing
                 last_ms = ms
                 image = mp.Image(image_format=mp.ImageFormat.SRGB, data=fr.rgb)
-                with self._first_call(lm):
-                    result = lm.detect_for_video(image, ms)
+                result = lm.detect_for_video(image, ms)
                 per_frame.append(_result_arrays(result, fr.rgb.shape[1], fr.rgb.shape[0]))
                 frames.append(fr.index)
                 times.append(fr.time_s)

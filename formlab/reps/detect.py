@@ -10,7 +10,7 @@ Two layers:
   5 and at 60 fps and on variable-frame-rate phone videos.
 * :func:`detect_reps` works on a :class:`~formlab.PoseTrack` and an exercise
   name from :mod:`formlab.exercises` (or ``"auto"``): it computes the
-  exercise's signal, applies the exercise's pose checks and its detector
+  exercise's signal, applies the exercise's pose conditions and its detector
   settings, and returns a :class:`RepDetection`.
 
 What is a rep
@@ -30,11 +30,11 @@ deadlift lockout; see :class:`formlab.exercises.Exercise`) that
 3. lasts ``min_width_s`` at half its depth (a glitch is not a rep) and lies at
    least ``min_distance_s`` from a deeper rep (two halves of a paused bottom
    are one rep);
-4. passes the exercise's pose checks at its turning point (getting up off the
+4. passes the exercise's pose conditions at its turning point (getting up off the
    floor after a set of push-ups is not a push-up).
 
 The "movement's range" is the depth of the deepest turning point that passes
-the pose checks, so a one-off bigger movement of another kind (rejected by the
+the pose conditions, so a one-off bigger movement of another kind (rejected by the
 checks) does not raise the bar, and slow drift of the signal does not count.
 """
 
@@ -53,9 +53,9 @@ from ..core.errors import ConfigError, InputError
 from ..core.track import PoseTrack
 from ..exercises import (
     AUTO,
-    AUTO_CANDIDATES,
     Exercise,
-    PoseCheck,
+    RepCondition,
+    auto_candidates,
     check_exercise_name,
     get_exercise,
     pose_feature,
@@ -442,7 +442,7 @@ def find_reps(
         Frame index of each sample (default ``0..n-1``), used in the result.
     allowed : array_like of bool, optional
         Samples at which a turning point may lie (e.g. where the exercise's
-        pose checks pass); candidates elsewhere are rejected *before* the
+        pose conditions hold); candidates elsewhere are rejected *before* the
         movement's range is measured.
     exercise, signal_name : str
         Labels stored in the result.
@@ -610,7 +610,7 @@ def _filter_reps(track: PoseTrack, det: RepDetection, checks, why: str) -> RepDe
 
 
 def _detect_one(track: PoseTrack, exercise: Exercise, params: RepDetectorParams | None,
-                checks: Sequence[PoseCheck]) -> RepDetection:
+                checks: Sequence[RepCondition]) -> RepDetection:
     p = params if params is not None else RepDetectorParams().with_overrides(exercise.detector)
     signal = exercise.signal.compute(track)
     det = find_reps(track.time_s, signal, exercise.turning_point, p, frame=track.frame,
@@ -642,12 +642,12 @@ def detect_reps(track: PoseTrack, exercise: str | Exercise = "squat",
     Notes
     -----
     With ``"auto"``, every exercise in
-    :data:`formlab.exercises.AUTO_CANDIDATES` is tried with its pose checks
+    :func:`formlab.exercises.auto_candidates` is tried with its pose conditions
     *and* its signature (the checks that tell it from the others, e.g. the
     hands below the knees before a deadlift lockout, above the head at an
     overhead-press lockout). The exercise with the most reps that pass them
     is chosen (ties: the larger share of its turning points that fit, then
-    the first in ``AUTO_CANDIDATES``), and its reps are then counted as
+    the first in ``auto_candidates()``), and its reps are then counted as
     for that exercise by name. ``RepDetection.auto`` records every
     candidate's count and the reason for the choice.
     """
@@ -693,7 +693,7 @@ def article_peaks(track: PoseTrack, turning_point: TurningPoint = "bottom") -> n
 
 def _detect_auto(track: PoseTrack, params: RepDetectorParams | None) -> RepDetection:
     scores = []
-    for order, name in enumerate(AUTO_CANDIDATES):
+    for order, name in enumerate(auto_candidates()):
         ex = get_exercise(name)
         found = _detect_one(track, ex, params, ex.requires)
         fitting = _filter_reps(track, found, ex.signature, "does not look like " + name)

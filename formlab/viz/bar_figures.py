@@ -17,21 +17,19 @@ turning point it rejected, with the reason.
 
 All functions work with any Matplotlib backend (Agg included), draw into
 given axes when passed, and return the figure; nothing is shown or saved
-here (:func:`save_figure` writes a figure atomically).
+here (:func:`formlab.viz.style.save_figure` writes a figure atomically).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from ..reps.detect import Rep
+from . import style
+from .style import REP_COLOUR, TURN_COLOUR
 
-REP_COLOUR = "#f4a261"
-TURN_COLOUR = "#d62828"
 
 X_DIRECTION = "+ = to the right in the picture"
 """Sign of the bar's X (:class:`formlab.barbell.BarPath` ``x_m``): image right, whichever way the
@@ -105,7 +103,6 @@ def plot_bar_position(
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
 
     t = np.asarray(time_s, dtype=float)
     # (panel title, values, y-axis label): the labels carry the unit and the sign
@@ -115,7 +112,7 @@ def plot_bar_position(
         series.append(("Z (depth relative to the hips, + = away from the camera; less reliable)", z_m,
                        "Z (m, + = away)"))
     if axes is None:
-        fig, axes = plt.subplots(len(series), 1, figsize=(10, 2.3 * len(series) + 0.6), sharex=True,
+        fig, axes = style.subplots(len(series), 1, figsize=(10, 2.3 * len(series) + 0.6), sharex=True,
                                  constrained_layout=True)
     else:
         fig = axes[0].figure
@@ -172,16 +169,16 @@ def plot_bar_path(
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
+    import matplotlib
 
     x = np.asarray(x_m, dtype=float)
     y = np.asarray(y_m, dtype=float)
     f = np.arange(x.size) if frame is None else np.asarray(frame)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6, 6.5), constrained_layout=True)
+        fig, ax = style.subplots(figsize=(6, 6.5), constrained_layout=True)
     else:
         fig = ax.figure
-    cmap = plt.get_cmap("viridis")
+    cmap = matplotlib.colormaps["viridis"]
     half_width_cm, y_lo, y_hi = 10.0, -5.0, 5.0
     for k, r in enumerate(reps):
         i0, it, i1 = (int(np.searchsorted(f, v)) for v in (r.start_frame, r.turn_frame, r.end_frame))
@@ -236,7 +233,6 @@ def plot_article_bar_position(track, *, ax=None, title: str = "Barbell position 
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
 
     from ..core.landmarks import LANDMARK_INDEX
 
@@ -245,7 +241,7 @@ def plot_article_bar_position(track, *, ax=None, title: str = "Barbell position 
     y_px = np.mean(track.xy_px[:, wrists, 1], axis=1)
     z_px = np.mean(track.z[:, wrists], axis=1) * float(track.meta.width_px or 1)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(6.4, 4.8))
+        fig, ax = style.subplots(figsize=(6.4, 4.8))
     else:
         fig = ax.figure
     f = np.asarray(track.frame)
@@ -293,10 +289,9 @@ def plot_rep_detection(detection, *, ax=None, title: str | None = None, rejected
     ``min_prominence_m``) is drawn as a bar beside each rep's turning point,
     so a rep that barely passes shows it.
     """
-    import matplotlib.pyplot as plt
 
     if ax is None:
-        fig, ax = plt.subplots(figsize=(10, 3.2))
+        fig, ax = style.subplots(figsize=(10, 3.2))
         fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9)  # fixed: quicker than a layout engine
     else:
         fig = ax.figure
@@ -335,18 +330,3 @@ def plot_rep_detection(detection, *, ax=None, title: str | None = None, rejected
                  f"{d.describe()}; needed depth {d.threshold:.3g} (range {d.range:.3g}, "
                  f"prominence {d.params.min_prominence_frac:g})", fontsize=9)
     return fig
-
-
-def save_figure(fig, path: str | os.PathLike, *, dpi: int = 120) -> Path:
-    """Write ``fig`` to ``path`` (format from the suffix) atomically, then close it."""
-    import matplotlib.pyplot as plt
-
-    from ..core.files import atomic_path
-
-    path = Path(path)
-    try:
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip(".") or "png")
-    finally:
-        plt.close(fig)
-    return path

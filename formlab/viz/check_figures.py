@@ -16,78 +16,38 @@ threshold. These figures show what is measured and where the line is:
   clip with its threshold line(s), the failing side shaded, and a strip of
   the per-frame verdicts (pass / fail / not assessable).
 
-Colours: the lifter's left side orange and right side blue
-(:data:`formlab.viz.SIDE_COLOURS`); verdicts green, red and grey, as in the
-annotated video (:data:`formlab.drawing.STATUS_COLORS`).
+Colours are formlab's one style (:mod:`formlab.viz.style`): the lifter's left
+side orange and right side blue; verdicts green, red, amber and grey, as in
+the annotated video.
+
+Checks are given as :class:`~formlab.form.check.Check` objects or by name: a
+name is looked up among the checks of the feedback table's lift, or of
+``exercise`` when there is no table.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError
+from ..core.frames import row_of
 from ..core.landmarks import LANDMARK_INDEX
-from ..form.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS, pass_interval
+from ..exercises import checks_of, get_exercise, thresholds_of
+from ..form import judge
+from ..form.check import FAIL, NOT_ASSESSABLE, PASS, STATUSES, UNCERTAIN, Check, Geometry
 from ..form.thresholds import FormThresholds
-from .overlay import STATUS_COLORS
-from .skeleton import SIDE_COLOURS, draw_skeleton, show_image
+from .skeleton import draw_skeleton, show_image
+from . import style
+from .style import INK_COLOUR, REP_COLOUR, SIDE_COLOURS, STATUS_COLOURS
 
-__all__ = ["CHECK_GEOMETRY", "STATUS_COLOURS", "plot_check_geometry", "plot_check_body", "plot_check_on_photos",
-           "plot_view_from_above", "plot_feedback_timeline", "body_axes"]
-
-STATUS_COLOURS = {k: "#%02x%02x%02x" % v for k, v in STATUS_COLORS.items()}
-"""Matplotlib colours of the verdicts, the same as the annotated video's."""
+__all__ = ["plot_check_geometry", "plot_check_body", "plot_check_on_photos", "plot_view_from_above",
+           "plot_feedback_timeline", "body_axes"]
 
 _WIDTH_COLOURS = ("#e63946", "#457b9d")  # the measured width, and the width it is compared with
 _UNIT_SYMBOL = {"deg": "\N{DEGREE SIGN}", "ratio": ""}
-
-
-@dataclass(frozen=True)
-class CheckGeometry:
-    """What a check measures, for drawing.
-
-    Attributes
-    ----------
-    segments : tuple of (str, str)
-        Start and end landmark of each measured segment. ``{side}`` stands for
-        ``left`` and ``right`` (one segment per side); ``hip_mid`` and
-        ``shoulder_mid`` are the midpoints of the pairs.
-    reference : {"horizontal", "vertical", None}
-        What the first segment's angle is measured from (drawn dashed from its start).
-    plane : {"sagittal", "frontal"}
-        The plane :func:`plot_check_body` shows: the lifter's side (angles in
-        the forward-up plane) or front (widths along the left-right axis).
-    side_column : str or None
-        The feedback column holding each side's own value (``{side}`` filled in).
-    label_segment : int
-        Which segment's end carries each side's value.
-    """
-
-    segments: tuple[tuple[str, str], ...]
-    reference: str | None
-    plane: str
-    side_column: str | None = None
-    label_segment: int = 0
-
-
-CHECK_GEOMETRY: dict[str, CheckGeometry] = {
-    "start_position": CheckGeometry((("{side}_shoulder", "{side}_elbow"), ("{side}_elbow", "{side}_wrist")),
-                                    "horizontal", "sagittal", "{side}_wrist_below_shoulder_ratio", label_segment=1),
-    "elbows_up": CheckGeometry((("{side}_shoulder", "{side}_elbow"),), "horizontal", "sagittal",
-                               "{side}_upper_arm_elevation_deg"),
-    "knees_out": CheckGeometry((("left_knee", "right_knee"), ("left_ankle", "right_ankle")), None, "frontal"),
-    "feet_width": CheckGeometry((("left_ankle", "right_ankle"), ("left_shoulder", "right_shoulder")), None,
-                                "frontal"),
-    "head_neutral": CheckGeometry((("{side}_ear", "{side}_eye"),), "horizontal", "sagittal"),
-    "depth": CheckGeometry((("{side}_knee", "{side}_hip"),), "horizontal", "sagittal", "{side}_hip_below_knee_deg"),
-    "torso_upright": CheckGeometry((("hip_mid", "shoulder_mid"),), "vertical", "sagittal"),
-    "heels_down": CheckGeometry((("{side}_heel", "{side}_foot_index"),), "horizontal", "sagittal"),
-}
-"""The geometry of every check in :data:`formlab.checks.CHECKS` (what its measure is made of)."""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -98,7 +58,7 @@ def _point(points: np.ndarray, name: str) -> np.ndarray:
     return points[LANDMARK_INDEX[name]]
 
 
-def _segments(geometry: CheckGeometry) -> list[tuple[str, str, str]]:
+def _segments(geometry: Geometry) -> list[tuple[str, str, str]]:
     """(start, end, side) with ``{side}`` expanded; side is "left", "right" or "centre"."""
     out = []
     for a, b in geometry.segments:
@@ -110,13 +70,27 @@ def _segments(geometry: CheckGeometry) -> list[tuple[str, str, str]]:
 
 
 def _row(feedback: pd.DataFrame | None, track, frame: int) -> int:
-    frames = np.asarray(track.frame)
-    rows = np.flatnonzero(frames == frame)
-    if rows.size == 0:
-        raise InputError(f"frame {frame} is not in the track (frames {int(frames[0])}..{int(frames[-1])})")
-    if feedback is not None and len(feedback) != len(frames):
-        raise InputError(f"the feedback table has {len(feedback)} rows but the track {len(frames)} frames")
-    return int(rows[0])
+    row = row_of(np.asarray(track.frame), frame)
+    if feedback is not None and len(feedback) != track.n_frames:
+        raise InputError(f"the feedback table has {len(feedback)} rows but the track {track.n_frames} frames")
+    return row
+
+
+def _resolve(check: str | Check, feedback: pd.DataFrame | None, exercise: str | None) -> Check:
+    """The Check object of ``check``: itself, or the named check of the feedback's lift (or of ``exercise``)."""
+    if isinstance(check, Check):
+        return check
+    if feedback is not None and feedback.attrs.get("exercise"):
+        for c in get_exercise(feedback.attrs["exercise"]).all_checks:
+            if c.name == check:
+                return c
+    lift = get_exercise(exercise or (feedback.attrs.get("exercise") if feedback is not None else None)
+                        or "front_squat")
+    try:
+        return lift.check(str(check))
+    except Exception:
+        raise InputError(f"unknown check {check!r}; {lift.name} has: "
+                         f"{', '.join(c.name for c in lift.all_checks)}") from None
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -125,34 +99,31 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:.1f}{_UNIT_SYMBOL.get(unit, '')}" if unit == "deg" else f"{value:.2f}"
 
 
-def _range_text(name: str, th: FormThresholds) -> str:
-    lo, hi = pass_interval(name, th)
-    unit = CHECKS[name].unit
+def _range_text(check: Check, th: FormThresholds) -> str:
+    lo, hi = check.pass_interval(th.section(check.name))
+    unit = check.unit
     if lo is not None and hi is not None:
         return f"passes from {_fmt(lo, unit)} to {_fmt(hi, unit)}"
     sign = "\N{GREATER-THAN OR EQUAL TO}" if lo is not None else "\N{LESS-THAN OR EQUAL TO}"
     return f"passes at {sign} {_fmt(lo if lo is not None else hi, unit)}"
 
 
-def _thresholds(feedback: pd.DataFrame | None, thresholds: FormThresholds | None) -> FormThresholds:
+def _thresholds(feedback: pd.DataFrame | None, thresholds: FormThresholds | None, check: Check) -> FormThresholds:
     if thresholds is not None:
         return thresholds
-    if feedback is not None and "thresholds" in feedback.attrs:
-        return FormThresholds.from_dict(feedback.attrs["thresholds"])
-    return FormThresholds()
+    if feedback is not None and feedback.attrs.get("exercise"):
+        return thresholds_of(feedback)
+    return FormThresholds.for_checks([check])
 
 
-def _verdict_title(name: str, feedback: pd.DataFrame | None, row: int, th: FormThresholds) -> tuple[str, str]:
+def _verdict_title(check: Check, feedback: pd.DataFrame | None, row: int, th: FormThresholds) -> tuple[str, str]:
     """Title text and colour: '<title>: <value> -> <verdict>' and the range or the reason."""
-    check = CHECKS[name]
-    if feedback is None or name not in feedback:
-        return f"{check.title}\n{_range_text(name, th)}", "black"
-    from ..form.feedback import explain_frame
-
-    e = explain_frame(feedback, row, th).loc[name]
+    if feedback is None or check.name not in feedback:
+        return f"{check.title}\n{_range_text(check, th)}", "black"
+    e = judge.explain_frame(feedback, row, [check], th).loc[check.name]
     status = str(e["status"])
     head = f"{check.title}: {_fmt(float(e['value']), check.unit)} -> {status.replace('_', ' ').upper()}"
-    detail = _range_text(name, th) + (f"; {e['why']}" if e["why"] else "")
+    detail = _range_text(check, th) + (f"; {e['why']}" if e["why"] else "")
     return f"{head}\n{detail}", STATUS_COLOURS.get(status, "black")
 
 
@@ -162,17 +133,18 @@ def _wrap(text: str, width: int = 60) -> str:
     return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
 
 
-def _draw_geometry(ax, points: np.ndarray, name: str, *, side_values: dict[str, float] | None, unit: str,
+def _draw_geometry(ax, points: np.ndarray, check: Check, *, side_values: dict[str, float] | None,
                    y_down: bool, used: dict[str, bool], scale: float) -> None:
     """Arrows for the measured segments, the dashed reference, an arc for the angle and per-side labels."""
     from matplotlib.patches import Arc
 
-    geometry = CHECK_GEOMETRY[name]
+    geometry = _geometry(check)
+    unit = check.unit
     up = -1.0 if y_down else 1.0
     first_pairs = {geometry.segments[0][0].format(side=s) for s in ("left", "right")} | {geometry.segments[0][0]}
     label_start = geometry.segments[geometry.label_segment][0]
     label_pairs = {label_start.format(side=s) for s in ("left", "right")} | {label_start}
-    is_angle = CHECKS[name].unit == "deg"
+    is_angle = check.unit == "deg"
     for k, (a, b, side) in enumerate(_segments(geometry)):
         p, q = _point(points, a), _point(points, b)
         if not (np.isfinite(p).all() and np.isfinite(q).all()):
@@ -216,24 +188,25 @@ def _draw_geometry(ax, points: np.ndarray, name: str, *, side_values: dict[str, 
                         bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=colour, alpha=0.85), zorder=7)
 
 
-def _side_values(name: str, feedback: pd.DataFrame | None, row: int) -> tuple[dict[str, float] | None, dict[str, bool]]:
-    geometry = CHECK_GEOMETRY[name]
-    if feedback is None or geometry.side_column is None:
+def _side_values(check: Check, feedback: pd.DataFrame | None, row: int
+                 ) -> tuple[dict[str, float] | None, dict[str, bool]]:
+    if feedback is None or check.side_values is None:
         return None, {}
-    values = {s: float(feedback[geometry.side_column.format(side=s)].iloc[row]) for s in ("left", "right")
-              if geometry.side_column.format(side=s) in feedback}
+    values = {s: float(feedback[check.side_values.format(side=s)].iloc[row]) for s in ("left", "right")
+              if check.side_values.format(side=s) in feedback}
     return values, {s: bool(np.isfinite(v)) for s, v in values.items()}
 
 
-def _check_name(check: str) -> str:
-    if check not in CHECK_GEOMETRY:
-        raise InputError(f"unknown check {check!r}; expected one of: {', '.join(CHECK_GEOMETRY)}")
-    return check
+def _geometry(check: Check) -> Geometry:
+    if check.geometry is None:
+        raise InputError(f"check {check.name!r} declares no geometry to draw")
+    return check.geometry
 
 
 # --------------------------------------------------------------------------- on the photo
-def plot_check_geometry(image, track, check: str, feedback: pd.DataFrame | None = None, frame: int = 0, *,
-                        ax=None, thresholds: FormThresholds | None = None, width_in: float = 4.0):
+def plot_check_geometry(image, track, check: str | Check, feedback: pd.DataFrame | None = None, frame: int = 0, *,
+                        ax=None, thresholds: FormThresholds | None = None, width_in: float = 4.0,
+                        exercise: str | None = None):
     """A check's geometry drawn on the photo (or video frame) its track was computed from.
 
     The skeleton is drawn thin; the check's segments as thick arrows (the
@@ -255,28 +228,30 @@ def plot_check_geometry(image, track, check: str, feedback: pd.DataFrame | None 
     ----------
     image : path or RGB array
     track : PoseTrack
-    check : str
-        A name of :data:`formlab.checks.CHECKS`.
+    check : str or Check
+        The check, or its name among the lift's checks.
     feedback : DataFrame, optional
-        From :func:`formlab.feedback.evaluate_form` on ``track``.
+        From :func:`formlab.evaluate_form` on ``track``.
     frame : int
         Source frame number (0 for a photo).
     thresholds : FormThresholds, optional
         Default: those of ``feedback``.
+    exercise : str, optional
+        The lift whose check a name means, without ``feedback`` (default: the front squat).
 
     Returns
     -------
     matplotlib Axes
     """
-    name = _check_name(check)
+    chk = _resolve(check, feedback, exercise)
     row = _row(feedback, track, frame)
-    th = _thresholds(feedback, thresholds)
+    th = _thresholds(feedback, thresholds, chk)
     ax = show_image(image, ax=ax, width_in=width_in, title="")
     xy = track.xy_px[row]
     draw_skeleton(ax, xy, visibility=track.visibility[row], linewidth=1.0, marker_size=5)
-    side_values, used = _side_values(name, feedback, row)
-    _draw_geometry(ax, xy, name, side_values=side_values, unit=CHECKS[name].unit, y_down=True, used=used, scale=0.0)
-    text, colour = _verdict_title(name, feedback, row, th)
+    side_values, used = _side_values(chk, feedback, row)
+    _draw_geometry(ax, xy, chk, side_values=side_values, y_down=True, used=used, scale=0.0)
+    text, colour = _verdict_title(chk, feedback, row, th)
     ax.set_title(_wrap(text, 55), fontsize=8.5, color=colour)
     return ax
 
@@ -303,8 +278,8 @@ def body_axes(world_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return left, up, forward
 
 
-def plot_check_body(track, check: str, feedback: pd.DataFrame | None = None, frame: int = 0, *, ax=None,
-                    thresholds: FormThresholds | None = None):
+def plot_check_body(track, check: str | Check, feedback: pd.DataFrame | None = None, frame: int = 0, *, ax=None,
+                    thresholds: FormThresholds | None = None, exercise: str | None = None):
     """A check's geometry on the 3-D world landmarks, seen from the lifter's side or front.
 
     The world landmarks of the frame are projected onto the lifter's own
@@ -321,22 +296,20 @@ def plot_check_body(track, check: str, feedback: pd.DataFrame | None = None, fra
     sagittal projection than its 3-D angle; the labels give the measured
     3-D values.
     """
-    import matplotlib.pyplot as plt
 
-    name = _check_name(check)
+    chk = _resolve(check, feedback, exercise)
     row = _row(feedback, track, frame)
-    th = _thresholds(feedback, thresholds)
+    th = _thresholds(feedback, thresholds, chk)
     world = np.asarray(track.world_m[row], dtype=float)
     left, up, forward = body_axes(world)
-    plane = CHECK_GEOMETRY[name].plane
+    plane = _geometry(chk).plane
     horizontal = forward if plane == "sagittal" else left  # from the front, the lifter's left is on the right
     pts = np.column_stack([world @ horizontal, world @ up])
     if ax is None:
-        _, ax = plt.subplots(figsize=(3.6, 4.4))
+        _, ax = style.subplots(figsize=(3.6, 4.4))
     draw_skeleton(ax, pts, visibility=track.visibility[row], linewidth=1.2, marker_size=7)
-    side_values, used = _side_values(name, feedback, row)
-    _draw_geometry(ax, pts, name, side_values=side_values, unit=CHECKS[name].unit, y_down=False, used=used,
-                   scale=1.0)
+    side_values, used = _side_values(chk, feedback, row)
+    _draw_geometry(ax, pts, chk, side_values=side_values, y_down=False, used=used, scale=1.0)
     finite = np.isfinite(pts).all(axis=1)
     if finite.any():
         lo, hi = pts[finite].min(axis=0), pts[finite].max(axis=0)
@@ -349,23 +322,23 @@ def plot_check_body(track, check: str, feedback: pd.DataFrame | None = None, fra
     ax.tick_params(labelsize=7)
     ax.set_xlabel("forward (m)" if plane == "sagittal" else "lifter's left (m)", fontsize=8)
     ax.set_ylabel("up (m)", fontsize=8)
-    text, colour = _verdict_title(name, feedback, row, th)
+    text, colour = _verdict_title(chk, feedback, row, th)
     ax.set_title(_wrap(("3-D, from the lifter's side\n" if plane == "sagittal" else "3-D, from the lifter's front\n")
                        + text, 45), fontsize=8, color=colour)
     return ax
 
 
-def plot_check_on_photos(check: str, photos, *, body: bool = True, height_in: float = 5.0,
+def plot_check_on_photos(check: str | Check, photos, *, body: bool = True, height_in: float = 5.0,
                          thresholds: FormThresholds | None = None):
     """One check on several photos side by side: each photo with the geometry, then (``body``) its 3-D view.
 
     Parameters
     ----------
-    check : str
-        A name of :data:`formlab.checks.CHECKS`.
+    check : str or Check
+        The check, or its name among the photos' lift's checks.
     photos : mapping of label -> (image, track, feedback)
         The photo (path or RGB array), its one-frame track and its feedback
-        table (:func:`formlab.feedback.evaluate_form`).
+        table (:func:`formlab.evaluate_form`).
     body : bool
         Add :func:`plot_check_body` beside each photo.
     height_in : float
@@ -375,16 +348,16 @@ def plot_check_on_photos(check: str, photos, *, body: bool = True, height_in: fl
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
 
-    name = _check_name(check)
+    first_feedback = next(iter(photos.values()))[2]
+    name = _resolve(check, first_feedback, None)
     ratios = []
     for image, track, _ in photos.values():
         w, h = float(track.meta.width_px or 1), float(track.meta.height_px or 1)
         ratios.append(w / h)
         if body:
             ratios.append(0.62)
-    fig, axes = plt.subplots(1, len(ratios), figsize=(height_in * sum(ratios) * 1.08 + 0.3, height_in),
+    fig, axes = style.subplots(1, len(ratios), figsize=(height_in * sum(ratios) * 1.08 + 0.3, height_in),
                              width_ratios=ratios, squeeze=False)
     axes = list(axes[0])
     for label, (image, track, fb) in photos.items():
@@ -403,13 +376,12 @@ def plot_view_from_above(track, frame: int = 0, *, ax=None, thresholds=None, tit
 
     The camera is at the bottom of the plot, looking up (its x axis to the
     right, depth upwards); the lifter faces along the arrow. The sectors of
-    the view limits (:class:`formlab.thresholds.ViewThresholds`) are shaded.
+    the view limits (:class:`formlab.form.check.ViewThresholds`) are shaded.
 
     Returns
     -------
     matplotlib Axes
     """
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Wedge
 
     from ..form.view import estimate_view
@@ -419,10 +391,10 @@ def plot_view_from_above(track, frame: int = 0, *, ax=None, thresholds=None, tit
     yaw, name = float(view["yaw_deg"].iloc[0]), str(view["view"].iloc[0])
     w = np.asarray(track.world_m[row], dtype=float)
     if ax is None:
-        _, ax = plt.subplots(figsize=(3.4, 3.4))
+        _, ax = style.subplots(figsize=(3.4, 3.4))
     th = thresholds
     if th is None:
-        from ..form.thresholds import ViewThresholds
+        from ..form.check import ViewThresholds
 
         th = ViewThresholds()
     # facing direction sectors: yaw 0 = facing the camera (down in this plot)
@@ -438,9 +410,9 @@ def plot_view_from_above(track, frame: int = 0, *, ax=None, thresholds=None, tit
             ax.add_patch(Wedge((0, 0), r, a, b, color=colour, alpha=0.25, lw=0,
                                label=label if (sign == 1 and label) else None))
     i = LANDMARK_INDEX
-    for part, style in (("shoulder", "-"), ("hip", "--")):
+    for part, line_style in (("shoulder", "-"), ("hip", "--")):
         lp, rp = w[i[f"left_{part}"]], w[i[f"right_{part}"]]
-        ax.plot([rp[0], lp[0]], [rp[2], lp[2]], style, color="0.2", lw=2, label=f"{part}s (right -> left)")
+        ax.plot([rp[0], lp[0]], [rp[2], lp[2]], line_style, color="0.2", lw=2, label=f"{part}s (right -> left)")
         ax.plot(lp[0], lp[2], "o", color=SIDE_COLOURS["left"], mec="black", ms=7)
         ax.plot(rp[0], rp[2], "o", color=SIDE_COLOURS["right"], mec="black", ms=7)
     if np.isfinite(yaw):
@@ -463,7 +435,7 @@ def plot_view_from_above(track, frame: int = 0, *, ax=None, thresholds=None, tit
 # --------------------------------------------------------------------------- over time
 def _status_strip(ax, t: np.ndarray, status: np.ndarray) -> None:
     trans = ax.get_xaxis_transform()
-    for s in (PASS, FAIL, NOT_ASSESSABLE):
+    for s in STATUSES:
         ax.fill_between(t, 0.0, 0.07, where=status == s, step="mid", color=STATUS_COLOURS[s], transform=trans,
                         lw=0, alpha=0.9 if s != NOT_ASSESSABLE else 0.5)
 
@@ -476,17 +448,17 @@ def plot_feedback_timeline(feedback: pd.DataFrame, *, checks: Sequence[str] | No
     One panel per check: the measured value (its ``value_column``; faint
     where the check does not judge it), the threshold(s) as dashed red
     lines with the failing side shaded light red, and along the bottom a
-    strip of the verdict of each frame (green pass, red fail, grey not
-    assessable). Depth is judged once per rep, at its
-    bottom: those frames are marked with a dot in the verdict's colour.
+    strip of the verdict of each frame (green pass, red fail, amber
+    uncertain, grey not assessable). A check judged once per rep (depth, at
+    the rep's bottom) has those frames marked with a dot in the verdict's colour.
     The right margin counts the frames of each verdict.
 
     Parameters
     ----------
     feedback : DataFrame
-        From :func:`formlab.feedback.evaluate_form`.
+        From :func:`formlab.evaluate_form`.
     checks : sequence of str, optional
-        Default: every check column in ``feedback``.
+        Default: every check judged in ``feedback``.
     reps : DataFrame or sequence of Rep, optional
         Reps to shade (columns ``start_s``, ``end_s``; or :class:`formlab.reps.Rep` objects).
     thresholds : FormThresholds, optional
@@ -500,20 +472,18 @@ def plot_feedback_timeline(feedback: pd.DataFrame, *, checks: Sequence[str] | No
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
 
-    from ..form.feedback import check_columns
-
-    th = _thresholds(feedback, thresholds)
-    names = list(checks) if checks is not None else check_columns(feedback)
-    unknown = [n for n in names if n not in CHECKS or n not in feedback]
+    judged = {c.name: c for c in checks_of(feedback)}
+    th = thresholds if thresholds is not None else thresholds_of(feedback)
+    names = list(checks) if checks is not None else list(judged)
+    unknown = [n for n in names if n not in judged or n not in feedback]
     if unknown:
-        raise InputError(f"no check {unknown[0]!r} in the feedback table; it has: {', '.join(check_columns(feedback))}")
+        raise InputError(f"no check {unknown[0]!r} in the feedback table; it has: {', '.join(judged)}")
     if not names:
         raise InputError("the feedback table has no check columns")
     if axes is None:
         height_in = panel_height_in * len(names) + 0.5
-        fig, axes = plt.subplots(len(names), 1, figsize=(width_in, height_in), sharex=True, squeeze=False)
+        fig, axes = style.subplots(len(names), 1, figsize=(width_in, height_in), sharex=True, squeeze=False)
         axes = axes[:, 0]
         # fixed margins in inches (constrained layout would double the drawing time, which matters for widgets)
         fig.subplots_adjust(left=0.7 / width_in, right=1 - 0.75 / width_in, bottom=0.45 / height_in,
@@ -529,15 +499,15 @@ def plot_feedback_timeline(feedback: pd.DataFrame, *, checks: Sequence[str] | No
         else:
             spans = [(r.start_s, r.end_s) for r in reps]
     for ax, name in zip(axes, names):
-        check = CHECKS[name]
-        value = feedback[check.value_column].to_numpy(dtype=float)
-        status = feedback[name].to_numpy(dtype=object)
-        for k, (a, b) in enumerate(spans):
-            ax.axvspan(a, b, color="#f4a261", alpha=0.12, lw=0)
+        check = judged[name]
+        value = feedback[check.value].to_numpy(dtype=float)
+        status = feedback[name].astype(str).to_numpy(dtype=object)
+        for a, b in spans:
+            ax.axvspan(a, b, color=REP_COLOUR, alpha=0.12, lw=0)
         judged_value = np.where(status != NOT_ASSESSABLE, value, np.nan)
-        ax.plot(t, value, color="#1d3557", lw=1.0, alpha=0.3)  # faint where the check does not judge
-        ax.plot(t, judged_value, color="#1d3557", lw=1.3)
-        lo, hi = pass_interval(name, th)
+        ax.plot(t, value, color=INK_COLOUR, lw=1.0, alpha=0.3)  # faint where the check does not judge
+        ax.plot(t, judged_value, color=INK_COLOUR, lw=1.3)
+        lo, hi = check.pass_interval(th.section(name))
         finite = value[np.isfinite(value)]
         bounds = [b for b in (lo, hi) if b is not None]
         span_lo = min([*finite.tolist(), *bounds]) if (finite.size or bounds) else 0.0
@@ -551,19 +521,20 @@ def plot_feedback_timeline(feedback: pd.DataFrame, *, checks: Sequence[str] | No
             ax.axhline(bound, color=STATUS_COLOURS[FAIL], ls="--", lw=1.2)
             ax.axhspan(y0 if failing_below else bound, bound if failing_below else y1, color=STATUS_COLOURS[FAIL],
                        alpha=0.1, lw=0)
-        if name == "depth":
-            judged = status != NOT_ASSESSABLE
-            for s in (PASS, FAIL):
-                m = judged & (status == s)
+        if check.per_rep == "best":  # judged at one frame per rep: mark those frames
+            seen = status != NOT_ASSESSABLE
+            for s in (PASS, FAIL, UNCERTAIN):
+                m = seen & (status == s)
                 ax.plot(t[m], value[m], "o", color=STATUS_COLOURS[s], mec="black", ms=6, zorder=4)
         _status_strip(ax, t, status)
         ax.set_ylim(y0, y1)
         ax.set_ylabel(check.unit, fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(True, alpha=0.25)
-        ax.set_title(f"{check.title}  ({check.value_column}; {_range_text(name, th)})", fontsize=8.5, loc="left")
-        counts = {s: int(np.sum(status == s)) for s in (PASS, FAIL, NOT_ASSESSABLE)}
-        ax.text(1.005, 0.5, f"pass {counts[PASS]}\nfail {counts[FAIL]}\nn/a {counts[NOT_ASSESSABLE]}",
+        ax.set_title(f"{check.title}  ({check.value}; {_range_text(check, th)})", fontsize=8.5, loc="left")
+        counts = {s: int(np.sum(status == s)) for s in STATUSES}
+        ax.text(1.005, 0.5, f"pass {counts[PASS]}\nfail {counts[FAIL]}\nunsure {counts[UNCERTAIN]}\n"
+                f"n/a {counts[NOT_ASSESSABLE]}",
                 transform=ax.transAxes, fontsize=7, va="center", ha="left")
         if time_marker_s is not None:
             ax.axvline(time_marker_s, color="black", lw=1.0, alpha=0.7)

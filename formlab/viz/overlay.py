@@ -6,9 +6,9 @@ so a 480 px photo and a 4K frame look alike, except that text never gets
 smaller than :data:`MIN_TEXT_PX` (word spaces would vanish). Pillow does the
 drawing; text is set in DejaVu Sans, which ships with matplotlib.
 
-Colours: the lifter's LEFT side is drawn in :data:`LEFT_COLOR` (orange), the
-RIGHT side in :data:`RIGHT_COLOR` (blue), the midline in white; check
-statuses are green (pass), red (fail) and grey (not assessable).
+Colours are those of every formlab picture (:mod:`formlab.viz.style`): the
+lifter's LEFT side orange, the RIGHT side blue, the midline white; verdicts
+green (pass), red (fail), amber (uncertain) and grey (not assessable).
 """
 
 from __future__ import annotations
@@ -23,15 +23,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ..core.landmarks import SKELETON_EDGES, edge_side, side_of
-from ..form.checks import CHECKS, FAIL, NOT_ASSESSABLE, PASS
-
-LEFT_COLOR = (255, 140, 0)
-RIGHT_COLOR = (30, 144, 255)
-CENTRE_COLOR = (245, 245, 245)
-STATUS_COLORS = {PASS: (46, 204, 64), FAIL: (255, 65, 54), NOT_ASSESSABLE: (150, 150, 150)}
-TRAIL_COLOR = (255, 220, 0)
-
-_SIDE_COLORS = {"left": LEFT_COLOR, "right": RIGHT_COLOR, "centre": CENTRE_COLOR}
+from ..form.check import FAIL, NOT_ASSESSABLE, UNCERTAIN
+from .style import SIDE_RGB, STATUS_RGB, TRAIL_RGB
 
 
 @dataclass(frozen=True)
@@ -44,8 +37,12 @@ class FrameOverlay:
         Landmarks in pixels (NaN: not drawn).
     visibility : ndarray (33,) or None
         Landmarks below ``min_visibility`` are drawn thin and dashed-looking (faded).
-    statuses : mapping check name -> status
-        Shown as a list in the top-left panel, in :data:`formlab.checks.CHECKS` order.
+    statuses : mapping check name -> verdict
+        Shown as a list in the top-left panel, in the mapping's order.
+    titles, cues : mapping check name -> text
+        Each check's short name (the panel's lines) and what to tell the
+        lifter when it fails (shown below the list); default: the check's
+        name in words.
     view : str
         Camera view shown in the panel header ("" to omit).
     rep_count : int or None
@@ -61,6 +58,8 @@ class FrameOverlay:
     xy_px: np.ndarray | None = None
     visibility: np.ndarray | None = None
     statuses: Mapping[str, str] | None = None
+    titles: Mapping[str, str] | None = None
+    cues: Mapping[str, str] | None = None
     view: str = ""
     rep_count: int | None = None
     trail_xy_px: np.ndarray | None = None
@@ -137,7 +136,7 @@ def draw_skeleton(draw: ImageDraw.ImageDraw, image: Image.Image, xy_px: np.ndarr
     for a, b in SKELETON_EDGES:
         if not (np.isfinite(xy[a]).all() and np.isfinite(xy[b]).all()):
             continue
-        color = _SIDE_COLORS[edge_side((a, b))]
+        color = SIDE_RGB[edge_side((a, b))]
         if not (seen[a] and seen[b]):
             color = tuple(int(c * 0.45) for c in color)
         draw.line([tuple(xy[a]), tuple(xy[b])], fill=color, width=width if seen[a] and seen[b] else max(1, width // 2))
@@ -145,7 +144,7 @@ def draw_skeleton(draw: ImageDraw.ImageDraw, image: Image.Image, xy_px: np.ndarr
     for i, p in enumerate(xy):
         if 1 <= i <= 10 or not np.isfinite(p).all():  # face points other than the nose are clutter
             continue
-        color = _SIDE_COLORS[side_of(i)] if seen[i] else (90, 90, 90)
+        color = SIDE_RGB[side_of(i)] if seen[i] else (90, 90, 90)
         draw.ellipse([p[0] - r, p[1] - r, p[0] + r, p[1] + r], fill=color, outline=(0, 0, 0))
 
 
@@ -160,10 +159,10 @@ def draw_trail(image: Image.Image, trail_xy_px: np.ndarray) -> Image.Image:
     n = len(pts)
     for k in range(1, n):
         f = 0.35 + 0.65 * k / (n - 1)
-        color = tuple(int(c * f) for c in TRAIL_COLOR)
+        color = tuple(int(c * f) for c in TRAIL_RGB)
         d.line([tuple(pts[k - 1]), tuple(pts[k])], fill=color, width=max(2, int(round(3 * u))))
     r = 5 * u
-    d.ellipse([pts[-1, 0] - r, pts[-1, 1] - r, pts[-1, 0] + r, pts[-1, 1] + r], fill=TRAIL_COLOR, outline=(0, 0, 0))
+    d.ellipse([pts[-1, 0] - r, pts[-1, 1] - r, pts[-1, 0] + r, pts[-1, 1] + r], fill=TRAIL_RGB, outline=(0, 0, 0))
     return image
 
 
@@ -178,16 +177,27 @@ def _panel(image: Image.Image, box: Sequence[float], alpha: float = 0.6) -> Imag
     return image
 
 
+_STATUS_SUFFIX = {NOT_ASSESSABLE: "  (n/a)", UNCERTAIN: "  (unsure)"}
+"""Written after a check's name in the panel, so a verdict reads without its colour too."""
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
 def draw_status_panel(image: Image.Image, statuses: Mapping[str, str], view: str = "",
-                      highlight: str | None = None) -> Image.Image:
-    """Top-left panel: the view, then one line per check with a coloured dot; failing messages below."""
+                      highlight: str | None = None, titles: Mapping[str, str] | None = None,
+                      cues: Mapping[str, str] | None = None) -> Image.Image:
+    """Top-left panel: the view, then one line per check with a coloured dot; failing cues below."""
     u = _unit(image)
     size = text_size_px(image.size, 15)
     font, big = _font(size), _font(int(size * 1.35))
-    names = [n for n in CHECKS if n in statuses]
-    labels = {n: CHECKS[n].title + ("  (n/a)" if statuses[n] == NOT_ASSESSABLE else "") for n in names}
+    names = list(statuses)
+    titles = titles or {}
+    cues = cues or {}
+    labels = {n: titles.get(n, _words(n)) + _STATUS_SUFFIX.get(statuses[n], "") for n in names}
     lines = ([f"view: {view}"] if view else []) + list(labels.values())
-    fails = [CHECKS[n].message for n in names if statuses[n] == FAIL]
+    fails = [cues.get(n, _words(n)) for n in names if statuses[n] == FAIL]
     line_h = int(size * 1.35)
     pad = int(8 * u)
     measure = ImageDraw.Draw(image)
@@ -203,7 +213,7 @@ def draw_status_panel(image: Image.Image, statuses: Mapping[str, str], view: str
         d.text((x, y), f"view: {view}", font=font, fill=(220, 220, 220))
         y += line_h
     for n in names:
-        color = STATUS_COLORS.get(statuses[n], STATUS_COLORS[NOT_ASSESSABLE])
+        color = STATUS_RGB.get(statuses[n], STATUS_RGB[NOT_ASSESSABLE])
         r = size * 0.36
         cy = y + size * 0.55
         d.ellipse([x, cy - r, x + 2 * r, cy + r], fill=color)
@@ -212,7 +222,7 @@ def draw_status_panel(image: Image.Image, statuses: Mapping[str, str], view: str
         y += line_h
     y += int(size * 0.4)
     for m in fails:
-        d.text((x, y), m + "!", font=big, fill=STATUS_COLORS[FAIL])
+        d.text((x, y), m + "!", font=big, fill=STATUS_RGB[FAIL])
         y += int(size * 1.8)
     return image
 
@@ -254,7 +264,8 @@ def draw_overlay(rgb: np.ndarray, overlay: FrameOverlay) -> np.ndarray:
     if overlay.xy_px is not None:
         draw_skeleton(ImageDraw.Draw(image), image, overlay.xy_px, overlay.visibility, overlay.min_visibility)
     if overlay.statuses:
-        image = draw_status_panel(image, overlay.statuses, overlay.view, overlay.highlight)
+        image = draw_status_panel(image, overlay.statuses, overlay.view, overlay.highlight, overlay.titles,
+                                  overlay.cues)
     elif overlay.view:
         image = draw_status_panel(image, {}, overlay.view)
     if overlay.rep_count is not None:

@@ -1,10 +1,11 @@
 """Matplotlib pictures of a pose: skeletons on images, world landmarks in 3D, confidence per landmark.
 
 These are for notebooks and figures (static PNGs, no interactive backend).
-Drawing on video frames for the annotated video is done with OpenCV
-elsewhere; both use the edges and sides of :mod:`formlab.landmarks` and the
-colours of :data:`SIDE_COLOURS`, so a reader sees the same convention in
-both: the person's LEFT side orange, the RIGHT side blue.
+Drawing on video frames for the annotated video is done with Pillow in
+:mod:`formlab.viz.overlay`; both use the edges and sides of
+:mod:`formlab.core.landmarks` and the colours of :mod:`formlab.viz.style`, so
+a reader sees the same convention in both: the person's LEFT side orange, the
+RIGHT side blue.
 
 Every function takes a :class:`~formlab.PoseTrack` (or a plain ``(33, 2)`` /
 ``(33, 3)`` array) and a ``frame`` number of the source (``track.frame``;
@@ -32,14 +33,8 @@ from ..core.landmarks import (
     landmark_index,
     side_of,
 )
-
-SIDE_COLOURS: Mapping[str, str] = {"left": "#E69F00", "right": "#56B4E9", "centre": "#F2F2F2"}
-"""Colour of each side of the body (the person's left/right, see :mod:`formlab.landmarks`).
-
-Orange and sky blue from the Okabe-Ito palette, which stays distinguishable
-with the common colour-vision deficiencies; near-white for the centre line
-(nose, shoulder and hip cross-bars), which shows on both dark and light photos.
-"""
+from . import style
+from .style import SIDE_COLOURS
 
 FAINT_BELOW_VISIBILITY = 0.5
 """Landmarks with a visibility below this are drawn faint (and their edges dashed).
@@ -91,7 +86,6 @@ def show_image(image, *, title: str | None = None, ax=None, width_in: float = 6.
 
     Returns the matplotlib Axes.
     """
-    import matplotlib.pyplot as plt
 
     if isinstance(image, (str, os.PathLike)):
         from ..io.media import read_image
@@ -102,7 +96,7 @@ def show_image(image, *, title: str | None = None, ax=None, width_in: float = 6.
         rgb = np.asarray(image)
     if ax is None:
         h, w = rgb.shape[:2]
-        _, ax = plt.subplots(figsize=(width_in, width_in * h / max(w, 1)))
+        _, ax = style.subplots(figsize=(width_in, width_in * h / max(w, 1)))
     ax.imshow(rgb)
     ax.set_axis_off()
     if title:
@@ -245,7 +239,6 @@ def plot_world_pose(track, frame: int = 0, *, ax=None, title: str | None = None,
 
     Returns the 3-D Axes (created in a new figure when ``ax`` is None).
     """
-    import matplotlib.pyplot as plt
 
     if view not in WORLD_VIEWS:
         raise InputError(f"unknown view {view!r}; use one of {', '.join(WORLD_VIEWS)}")
@@ -253,7 +246,7 @@ def plot_world_pose(track, frame: int = 0, *, ax=None, title: str | None = None,
     world = _points(track.world_m[row], 3, "world_m")
     p = world_to_plot_axes(world)
     if ax is None:
-        fig = plt.figure(figsize=(5, 5))
+        fig = style.figure(figsize=(5, 5))
         ax = fig.add_subplot(projection="3d")
     strong = _strong(track.visibility[row], faint_below)
     edges, cols, styles = _edge_style(strong, SIDE_COLOURS)
@@ -309,7 +302,6 @@ def plot_landmark_confidence(tracks, frame: int = 0, *, which: str = "visibility
         Source frame number in every track (0 for photos).
     which : {"visibility", "presence"}
     """
-    import matplotlib.pyplot as plt
 
     if which not in ("visibility", "presence"):
         raise InputError(f"which must be 'visibility' or 'presence', got {which!r}")
@@ -317,7 +309,7 @@ def plot_landmark_confidence(tracks, frame: int = 0, *, which: str = "visibility
         tracks = {Path(tracks.meta.source).stem or "pose": tracks}
     values = np.column_stack([getattr(t, which)[_row(t, frame)] for t in tracks.values()])
     if ax is None:
-        _, ax = plt.subplots(figsize=(1.2 + 0.9 * values.shape[1], 8))
+        _, ax = style.subplots(figsize=(1.2 + 0.9 * values.shape[1], 8))
     ax.imshow(values, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
     for (r, c), v in np.ndenumerate(values):
         if np.isfinite(v):

@@ -30,13 +30,14 @@ import pandas as pd
 from ..core.errors import ConfigError, InputError, OutputError
 from ..core.files import atomic_path, atomic_write, ensure_dir
 from ..core.track import PoseTrack
-from ..form.checks import NOT_ASSESSABLE
-from ..form.feedback import check_columns, form_per_rep, worst_frames
+from ..exercises import checks_of, thresholds_of
+from ..form import judge
+from ..form.check import NOT_ASSESSABLE
 from ..io.media import iter_video_frames, media_kind, probe_video, read_image
 from .overlay import FrameOverlay, draw_overlay
 
 __all__ = ["write_annotated_video", "write_annotated_image", "annotate_frame", "save_worst_frames", "show_video",
-           "held_depth"]
+           "held_verdict"]
 
 
 # --------------------------------------------------------------------------- per-frame overlays
@@ -69,12 +70,13 @@ def _rep_at(reps: pd.DataFrame | None, frame: int) -> pd.Series | None:
     return inside.iloc[-1] if len(inside) else None
 
 
-def held_depth(frames: np.ndarray, time_s: np.ndarray, depth: np.ndarray, reps: pd.DataFrame | None,
-               hold_s: float) -> np.ndarray:
-    """The depth verdict to show on each frame of the track.
+def held_verdict(frames: np.ndarray, time_s: np.ndarray, verdict: np.ndarray, reps: pd.DataFrame | None,
+                 hold_s: float) -> np.ndarray:
+    """The verdict of a check judged once per rep (depth, lockout) to show on each frame of the track.
 
-    Depth is judged at a single frame per rep (its lowest point), which on
-    video flashes by in a few hundredths of a second. So the verdict is held:
+    Such a check is judged at a single frame per rep (depth: its lowest
+    point), which on video flashes by in a few hundredths of a second. So the
+    verdict is held:
     inside a rep, from the rep's turning point (or the judged frame, if that
     comes first) until the rep's end; outside any rep (no reps table), from
     the judged frame for ``hold_s`` seconds.
@@ -85,8 +87,8 @@ def held_depth(frames: np.ndarray, time_s: np.ndarray, depth: np.ndarray, reps: 
         Decoded-frame numbers of the track's rows.
     time_s : ndarray (n,)
         Their times in seconds.
-    depth : ndarray (n,) of str
-        The feedback's ``depth`` column: ``"pass"``/``"fail"`` at judged frames,
+    verdict : ndarray (n,) of str
+        The check's feedback column: a verdict at judged frames,
         ``"not_assessable"`` elsewhere.
     reps : DataFrame or None
         ``start_frame``, ``end_frame`` and, optionally, ``turn_frame``.
@@ -96,12 +98,12 @@ def held_depth(frames: np.ndarray, time_s: np.ndarray, depth: np.ndarray, reps: 
     Returns
     -------
     ndarray (n,) of str
-        The status to draw for depth on each row; a later verdict replaces an
+        The verdict to draw on each row; a later verdict replaces an
         earlier one where their spans overlap.
     """
     frames = np.asarray(frames)
     t = np.asarray(time_s, dtype=float)
-    status = np.asarray(depth, dtype=object)
+    status = np.asarray(verdict, dtype=object)
     held = np.full(len(status), NOT_ASSESSABLE, dtype=object)
     for k in np.flatnonzero(status != NOT_ASSESSABLE):
         f = frames[k]
@@ -133,21 +135,24 @@ class _Overlays:
         self.bar = _bar_positions(track, bar_xy_px)
         self.trail_s = trail_s
         self.min_visibility = min_visibility
-        self.checks = check_columns(feedback) if feedback is not None else []
+        self.checks = checks_of(feedback) if feedback is not None else ()
         if feedback is not None and len(feedback) != track.n_frames:
             raise InputError(f"the feedback table has {len(feedback)} rows but the track {track.n_frames} frames; "
                              "compute it from this track")
         self.turns = np.sort(reps["turn_frame"].to_numpy()) if reps is not None and "turn_frame" in reps else None
         self.rep_lines: list[tuple[int, str]] = []
         if reps is not None and feedback is not None and len(reps):
-            summary = form_per_rep(feedback, reps)
+            summary = judge.judge_reps(feedback, reps, self.checks, thresholds_of(feedback))
             for _, r in summary.iterrows():
                 verdict = r["messages"] if r["failed_checks"] else "good"
                 self.rep_lines.append((int(r["end_frame"]), f"rep {r['rep']}: {verdict}"))
-        self._depth_hold = None
-        if feedback is not None and "depth" in self.checks:
-            self._depth_hold = held_depth(feedback["frame"].to_numpy(), feedback["time_s"].to_numpy(dtype=float),
-                                          feedback["depth"].to_numpy(dtype=object), reps, hold_s)
+        self._held = {}  # checks judged once per rep: their verdict stays on screen (see held_verdict)
+        if feedback is not None:
+            for c in self.checks:
+                if c.per_rep == "best":
+                    self._held[c.name] = held_verdict(
+                        feedback["frame"].to_numpy(), feedback["time_s"].to_numpy(dtype=float),
+                        feedback[c.name].astype(str).to_numpy(dtype=object), reps, hold_s)
 
     def _row(self, frame_index: int) -> int | None:
         """The track row drawn on a decoded frame: its own, else the last analysed frame less than a stride before."""
@@ -172,9 +177,9 @@ class _Overlays:
         view = ""
         if self.feedback is not None:
             fb = self.feedback.iloc[row]
-            statuses = {c: str(fb[c]) for c in self.checks}
-            if self._depth_hold is not None:
-                statuses["depth"] = str(self._depth_hold[row])
+            statuses = {c.name: str(fb[c.name]) for c in self.checks}
+            for name, held in self._held.items():
+                statuses[name] = str(held[row])
             view = str(fb["view"])
         trail = None
         if self.bar is not None:
@@ -182,6 +187,7 @@ class _Overlays:
             keep = (t <= t[row]) & (t >= t[row] - self.trail_s)
             trail = self.bar[keep]
         return FrameOverlay(xy_px=self.track.xy_px[row], visibility=self.track.visibility[row], statuses=statuses,
+                            titles={c.name: c.title for c in self.checks}, cues={c.name: c.cue for c in self.checks},
                             view=view, rep_count=rep_count, trail_xy_px=trail, footer=footer,
                             min_visibility=self.min_visibility)
 
@@ -210,7 +216,7 @@ def _even(n: int) -> int:
 
 def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: pd.DataFrame | None,
                           output: str | os.PathLike, *, reps: pd.DataFrame | None = None, bar_xy_px: Any = None,
-                          trail_s: float = 2.0, depth_hold_s: float = 1.5, crf: int = 23,
+                          trail_s: float = 2.0, hold_s: float = 1.5, crf: int = 23,
                           preset: str = "veryfast", min_visibility: float = 0.5, progress: bool = True,
                           start_frame: int = 0, end_frame: int | None = None,
                           max_height_px: int | None = None) -> Path:
@@ -230,13 +236,13 @@ def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: 
     reps : DataFrame, optional
         Reps table (``rep``, ``start_frame``, ``turn_frame``, ``end_frame``):
         a counter that goes up at each rep's turning point, the depth verdict
-        from each rep's turning point to its end (see :func:`held_depth`), and
+        from each rep's turning point to its end (see :func:`held_verdict`), and
         the verdict of the last finished rep at the bottom.
     bar_xy_px : array (n_frames, 2) or DataFrame (``frame``, ``x_px``, ``y_px``), optional
         Bar positions in pixels, one per track frame, drawn as a trail of the
         last ``trail_s`` seconds.
-    depth_hold_s : float
-        Without reps, how long the depth verdict (judged at one frame) stays on screen.
+    hold_s : float
+        Without reps, how long the verdict of a check judged at one frame (depth) stays on screen.
 
     crf : int
         x264 constant rate factor, 0-51 (23 is x264's default: visually clean
@@ -287,7 +293,7 @@ def write_annotated_video(video: str | os.PathLike, track: PoseTrack, feedback: 
                          f"{track.meta.width_px}x{track.meta.height_px} px frames")
     if max_height_px is not None and int(max_height_px) < 16:
         raise ConfigError(f"max_height_px = {max_height_px} is too small; use at least 16 (or None for full size)")
-    overlays = _Overlays(track, feedback, reps, bar_xy_px, trail_s, depth_hold_s, min_visibility)
+    overlays = _Overlays(track, feedback, reps, bar_xy_px, trail_s, hold_s, min_visibility)
     shrink = min(1.0, int(max_height_px) / info.height_px) if max_height_px else 1.0
     size = (max(2, int(round(info.width_px * shrink))), max(2, int(round(info.height_px * shrink))))
     width, height = _even(size[0]), _even(size[1])
@@ -387,15 +393,15 @@ def save_worst_frames(source: str | os.PathLike, track: PoseTrack, feedback: pd.
     """Save, for each check that failed, the annotated frame where it failed worst as a PNG.
 
     With ``reps``, only frames inside reps and checks that failed in a rep
-    count (see :func:`formlab.feedback.worst_frames`).
+    count (see :func:`formlab.form.judge.worst_frames`).
 
     Returns
     -------
     DataFrame
-        :func:`formlab.feedback.worst_frames` plus a ``path`` column
+        :func:`formlab.form.judge.worst_frames` plus a ``path`` column
         (``<out_dir>/worst_<check>_frame<N>.png``). Empty when nothing failed.
     """
-    worst = worst_frames(feedback, reps=reps)
+    worst = judge.worst_frames(feedback, checks_of(feedback), thresholds_of(feedback), reps=reps)
     if worst.empty:  # no folder for no pictures
         worst["path"] = []
         return worst

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import formlab
 from formlab.viz.video import write_annotated_video
-from formlab.form.feedback import evaluate_form, form_per_rep
+from formlab import evaluate_form, form_per_rep
 from formlab.reps.detect import detect_reps
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from formlab.viz.video import write_annotated_video
-from formlab.form.feedback import evaluate_form
+from formlab import evaluate_form
 from formlab.io.media import iter_video_frames, probe_video
 
 pytestmark = [pytest.mark.media, pytest.mark.browser]

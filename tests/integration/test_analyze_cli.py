@@ -143,7 +143,7 @@ def test_front_squat_writes_feedback_flags_video_and_worst_frames(tmp_path, samp
 
 @pytest.mark.media
 def test_thresholds_file_changes_the_verdicts(tmp_path):
-    from formlab.form.thresholds import save_thresholds, thresholds_for
+    from formlab import save_thresholds, thresholds_for
 
     lax = thresholds_for("front_squat").updated({"elbows_up": {"max_upper_arm_drop_deg": 89.0}})
     path = save_thresholds(lax, tmp_path / "lax.toml")
@@ -159,7 +159,7 @@ def test_thresholds_file_changes_the_verdicts(tmp_path):
     assert summary["form"]["thresholds"]["elbows_up"]["max_upper_arm_drop_deg"] == 89.0
     assert summary["form"]["thresholds_source"].startswith(f"file {path.resolve()}")
     default_summary = json.loads((tmp_path / "default" / "summary.json").read_text())
-    assert default_summary["form"]["thresholds_source"] == "preset front_squat"
+    assert default_summary["form"]["thresholds_source"] == "defaults of front_squat"
     # a threshold out of range: one line naming the file and the field, nothing written
     bad = tmp_path / "bad.json"
     bad.write_text('{"elbows_up": {"max_upper_arm_drop_deg": 120}}')
@@ -177,7 +177,7 @@ def test_a_photo_gets_form_feedback(tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["frames"] == 1 and summary["reps"] is None and summary["image"].endswith(".jpg")
     assert summary["form"]["failed_checks"] == ["elbows_up"]
-    assert summary["form"]["thresholds_source"] == "preset front_squat"
+    assert summary["form"]["thresholds_source"] == "defaults of front_squat"
     fb = pd.read_csv(out / "feedback.csv")
     assert len(fb) == 1 and fb.loc[0, "elbows_up"] == "fail"
     assert (out / "annotated.png").read_bytes()[:4] == b"\x89PNG"
@@ -234,7 +234,7 @@ def test_auto_bar_uses_the_plate_when_one_is_seen(sample_path, capsys):
 def test_reps_csv_names_each_worst_value_after_its_measured_column(tmp_path):
     """A reader of reps.csv finds, per check, the feedback.csv column its worst value comes from."""
     from formlab.outputs import write_feedback, write_reps_table
-    from formlab.form.checks import CHECKS
+    from support.front_squat import CHECKS
 
     track, _ = exercise_track("squat", 3, 30.0, view="front")
     result = analyze(track, "squat")
@@ -244,7 +244,7 @@ def test_reps_csv_names_each_worst_value_after_its_measured_column(tmp_path):
     checks = result.feedback.attrs["checks"]
     assert checks and set(checks) <= set(reps.columns)
     worst = [c for c in reps.columns if "_worst_" in c and not c.endswith("_worst_frame")]
-    assert worst == [f"{name}_worst_{CHECKS[name].value_column}" for name in checks]
+    assert worst == [f"{name}_worst_{CHECKS[name].value}" for name in checks]
     assert {c.split("_worst_", 1)[1] for c in worst} <= set(fb.columns)  # each names a feedback.csv column
 
 
@@ -286,9 +286,9 @@ def test_reprs_are_one_short_line():
     from pathlib import Path
 
     from formlab.pipeline import PhotoAnalysis
-    from formlab.form.checks import FAIL, PASS
-    from formlab.form.feedback import check_columns, evaluate_form
-    from formlab.form.thresholds import thresholds_for
+    from formlab import evaluate_form, thresholds_for
+    from formlab.form.check import FAIL, PASS
+    from formlab.form.judge import check_columns
 
     track, _ = exercise_track("lunge", 4, 30.0, view="front")
     result = analyze(track, "lunge")

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from formlab.io import samples
-from formlab.form.checks import FAIL, NOT_ASSESSABLE, PASS
-from formlab.form.feedback import evaluate_form, form_per_rep
+from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
+from formlab import evaluate_form, form_per_rep
 from formlab.reps.detect import detect_reps
 
 pytestmark = pytest.mark.media

@@ -5,13 +5,16 @@ import numpy as np
 import pytest
 
 from formlab.core.errors import ConfigError, InputError
-from formlab.exercises import (AUTO_CANDIDATES, EXERCISES, POSE_FEATURES, PoseCheck, check_exercise_name,
-                               exercise_names, get_exercise, pose_feature)
+from formlab.exercises import (POSE_FEATURES, RepCondition, auto_candidates, check_exercise_name, exercise_names,
+                               exercises, get_exercise, pose_feature)
 from formlab.reps.detect import RepDetectorParams, detect_reps
 from support.synthetic_pose import EXERCISE_POSES, exercise_track
 
 REQUIRED = ("front_squat", "back_squat", "squat", "deadlift", "curl", "push_up", "jumping_jack", "bench_press",
             "overhead_press", "lunge", "auto")
+
+
+EXERCISES = exercises()
 
 
 def test_registry_has_every_required_exercise():
@@ -22,7 +25,7 @@ def test_registry_has_every_required_exercise():
         for check in ex.requires + ex.signature:
             assert check.feature in POSE_FEATURES and check.why
         assert ex.signal.name.endswith("_m") and ex.description
-    assert set(AUTO_CANDIDATES) <= set(EXERCISES)
+    assert set(auto_candidates()) <= set(EXERCISES)
 
 
 def test_turning_points_follow_the_movement():
@@ -40,7 +43,7 @@ def test_unknown_exercise_is_a_clear_error_listing_the_accepted_ones():
     with pytest.raises(ConfigError, match="auto"):
         get_exercise("auto")
     with pytest.raises(ConfigError, match="unknown pose feature"):
-        PoseCheck("elbow_flare_deg")
+        RepCondition("elbow_flare_deg")
 
 
 def test_pose_feature_units_on_a_standing_figure():

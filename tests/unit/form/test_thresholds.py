@@ -1,4 +1,4 @@
-"""Thresholds: documented data, validated ranges, presets, TOML/JSON files."""
+"""Thresholds: documented data, validated ranges, each lift's defaults, TOML/JSON files."""
 
 from __future__ import annotations
 
@@ -7,22 +7,34 @@ import json
 
 import pytest
 
-from formlab import ConfigError
-from formlab.form.checks import CHECKS
-from formlab.form.thresholds import (PRESETS, ElbowsUpThresholds, FeetWidthThresholds, FormThresholds, ViewThresholds,
-                                load_thresholds, save_thresholds, threshold_table, thresholds_for)
+from support.front_squat import CHECKS
+
+from formlab import ConfigError, FormlabWarning, FormThresholds, load_thresholds, save_thresholds, thresholds_for
+from formlab.exercises import exercises
+from formlab.form.check import ViewThresholds
+from formlab.form.thresholds import threshold_table
+
+FRONT = thresholds_for("front_squat")
+ElbowsUpThresholds = type(FRONT.elbows_up)
+FeetWidthThresholds = type(FRONT.feet_width)
+LIFTS = sorted(exercises())
 
 
-def all_fields():
-    th = FormThresholds()
-    for section in th.to_dict():
-        obj = getattr(th, section)
+def all_fields(th=FRONT):
+    for section in th.sections:
+        obj = th.section(section)
         for f in dataclasses.fields(obj):
             yield section, obj, f
 
 
+def every_lifts_fields():
+    for lift in LIFTS:
+        for section, obj, f in all_fields(thresholds_for(lift)):
+            yield lift, section, obj, f
+
+
 def test_every_field_documents_unit_range_meaning_and_source():
-    for section, obj, f in all_fields():
+    for _, section, obj, f in every_lifts_fields():
         md = f.metadata
         assert md["meaning"] and md["source"], f"{section}.{f.name}"
         assert md.get("choices") or (md["range"][0] is not None and md["range"][1] is not None)
@@ -34,11 +46,13 @@ def test_every_field_documents_unit_range_meaning_and_source():
 
 
 def test_every_check_has_a_threshold_section():
-    assert set(CHECKS) <= set(FormThresholds().to_dict())
+    assert set(CHECKS) <= set(FRONT.to_dict())
+    for lift, ex in exercises().items():
+        assert {c.name for c in ex.all_checks} | {"view", "landmarks", "rep_summary"} == set(thresholds_for(lift).sections)
 
 
 def test_defaults_are_the_articles_numbers():
-    th = FormThresholds()
+    th = FRONT
     assert th.elbows_up.max_upper_arm_drop_deg == 45
     assert th.knees_out.min_knee_flexion_deg == 50
     assert th.knees_out.max_knee_narrowing_ratio == 0.15
@@ -47,7 +61,7 @@ def test_defaults_are_the_articles_numbers():
 
 @pytest.mark.parametrize("section,name", [(s, f.name) for s, _, f in all_fields() if not f.metadata.get("choices")])
 def test_out_of_range_is_a_clear_config_error(section, name):
-    th = FormThresholds()
+    th = FRONT
     lo, hi = getattr(type(getattr(th, section)), "__dataclass_fields__")[name].metadata["range"]
     for bad in (lo - 1, hi + 1):
         with pytest.raises(ConfigError) as e:
@@ -76,37 +90,40 @@ def test_cross_field_rules():
 
 
 def test_unknown_names_are_rejected():
-    th = FormThresholds()
+    th = FRONT
     with pytest.raises(ConfigError, match="unknown threshold section 'elbow_up'"):
         th.updated({"elbow_up": {"max_upper_arm_drop_deg": 40}})
-    with pytest.raises(ConfigError, match="unknown threshold elbows_up.max_drop"):
+    with pytest.raises(ConfigError, match="unknown setting elbows_up.max_drop"):
         th.updated({"elbows_up.max_drop": 40})
+    with pytest.raises(ConfigError, match="unknown exercise 'pilates'"):
+        thresholds_for("pilates")  # not the front squat's thresholds in silence
 
 
-def test_presets():
-    assert thresholds_for("front_squat") == FormThresholds()
+def test_each_lift_states_its_own_defaults():
     back = thresholds_for("back_squat")
-    assert back.torso_upright.max_torso_lean_deg > FormThresholds().torso_upright.max_torso_lean_deg
-    for exercise, changes in PRESETS.items():
-        thresholds_for(exercise)  # valid
-        assert thresholds_for(exercise).to_dict() != FormThresholds().to_dict() or not changes
+    assert back.torso_upright.max_torso_lean_deg > FRONT.torso_upright.max_torso_lean_deg
+    assert "elbows_up" not in back and "elbows_up" in FRONT  # the rack checks are the front squat's
+    assert thresholds_for("lunge").torso_upright.max_torso_lean_deg == 30.0
+    assert thresholds_for("auto") == thresholds_for("squat")  # before the lift is recognised
+    for lift in LIFTS:
+        assert thresholds_for(lift).exercise == lift
 
 
 @pytest.mark.parametrize("suffix", [".toml", ".json"])
 def test_round_trip(tmp_path, suffix):
-    th = thresholds_for("back_squat").updated({"elbows_up.arm_rule": "both", "knees_out.max_knee_narrowing_ratio": 0.2})
+    th = thresholds_for("back_squat").updated({"depth.min_hip_below_knee_deg": 2, "knees_out.max_knee_narrowing_ratio": 0.2})
     path = save_thresholds(th, tmp_path / f"t{suffix}")
-    assert load_thresholds(path) == th
+    assert load_thresholds(path, "back_squat") == th
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
-def test_toml_is_commented_and_partial_files_use_the_preset(tmp_path):
-    text = save_thresholds(FormThresholds(), tmp_path / "t.toml").read_text()
+def test_toml_is_commented_and_partial_files_use_the_lifts_defaults(tmp_path):
+    text = save_thresholds(FRONT, tmp_path / "t.toml").read_text()
     assert "# unit: deg; valid range: 0 to 90; default: 45.0; source: the article (45 deg)." in text
     partial = tmp_path / "p.toml"
-    partial.write_text("[elbows_up]\nmax_upper_arm_drop_deg = 35\n")
+    partial.write_text("[depth]\nmin_hip_below_knee_deg = 5\n")
     th = load_thresholds(partial, exercise="back_squat")
-    assert th.elbows_up.max_upper_arm_drop_deg == 35.0
+    assert th.depth.min_hip_below_knee_deg == 5.0
     assert th.torso_upright == thresholds_for("back_squat").torso_upright
     (tmp_path / "p.json").write_text(json.dumps({"depth": {"min_hip_below_knee_deg": -5}}))
     assert load_thresholds(tmp_path / "p.json").depth.min_hip_below_knee_deg == -5.0
@@ -130,10 +147,11 @@ def toml_comments(text):
 
 def test_toml_comments_stand_on_their_own(tmp_path):
     """Each value's comment gives unit, valid range, default and source, and points to nothing a TOML reader lacks."""
-    text = save_thresholds(thresholds_for("back_squat"), tmp_path / "t.toml").read_text()
+    back = thresholds_for("back_squat")
+    text = save_thresholds(back, tmp_path / "t.toml").read_text()
     comments = toml_comments(text)
-    assert len(comments) == sum(1 for _ in all_fields())
-    for section, obj, f in all_fields():
+    assert len(comments) == sum(1 for _ in all_fields(back))
+    for section, obj, f in all_fields(back):
         above, md = comments[section, f.name], f.metadata
         assert len(above) == 2 and above[0] == f"# {md['meaning']}", f.name
         detail = above[1]
@@ -149,22 +167,33 @@ def test_toml_comments_stand_on_their_own(tmp_path):
             for word in ("Notes", "see ", "See ", "``", ":mod:", ":data:", ":func:", ":class:"):
                 assert word not in line, line
     torso = comments["torso_upright", "max_torso_lean_deg"][1]
-    assert "default: 45.0 (presets: back_squat 60.0, squat 55.0, lunge 30.0)" in torso
+    assert "default: 60.0 (other lifts: front_squat 45.0, lunge 30.0, squat 55.0)" in torso
+    assert "# Thresholds of: back_squat" in text
     assert "the article': \"Less Pain, More Gain" in text  # who "the article" is
 
 
-@pytest.mark.parametrize("exercise", sorted(PRESETS))
+@pytest.mark.parametrize("exercise", LIFTS)
 def test_saved_toml_loads_back_identically(tmp_path, exercise):
-    """Every value is written, exactly: the file alone decides, whatever preset it is read with."""
+    """Every value is written, exactly: the file alone decides."""
     import tomllib
 
-    th = thresholds_for(exercise).updated({"view.image_cue_weight": 0.1 + 0.2, "depth.min_hip_below_knee_deg": -45,
-                                           "feet_width.max_ankle_shoulder_ratio": 1 / 3 + 1.5,
-                                           "elbows_up.arm_rule": "either"})
+    changes = {"view.image_cue_weight": 0.1 + 0.2, "depth.min_hip_below_knee_deg": -45,
+               "feet_width.max_ankle_shoulder_ratio": 1 / 3 + 1.5, "elbows_up.arm_rule": "either"}
+    base = thresholds_for(exercise)
+    th = base.updated({k: v for k, v in changes.items() if k.split(".")[0] in base})
     path = save_thresholds(th, tmp_path / "t.toml")
     assert tomllib.loads(path.read_text()) == th.to_dict()
-    for base in ("front_squat", "lunge"):
-        assert load_thresholds(path, exercise=base) == th
+    assert load_thresholds(path, exercise=exercise) == th
+
+
+def test_a_file_for_another_lift_warns_about_checks_this_lift_does_not_run(tmp_path):
+    path = save_thresholds(FRONT.updated({"knees_out.max_knee_narrowing_ratio": 0.3}), tmp_path / "front.toml")
+    with pytest.warns(FormlabWarning, match="back_squat does not run the check.s. start_position, elbows_up"):
+        back = load_thresholds(path, exercise="back_squat")
+    assert back.knees_out.max_knee_narrowing_ratio == 0.3  # the checks both run take the file's values
+    (tmp_path / "typo.toml").write_text("[knees_in]\nmax_knee_narrowing_ratio = 0.2\n")
+    with pytest.raises(ConfigError, match="typo.toml: unknown threshold section 'knees_in'"):
+        load_thresholds(tmp_path / "typo.toml", exercise="back_squat")
 
 
 def test_file_errors_name_the_file(tmp_path):
@@ -182,11 +211,20 @@ def test_file_errors_name_the_file(tmp_path):
     with pytest.raises(ConfigError, match="no such thresholds file"):
         load_thresholds(tmp_path / "missing.toml")
     with pytest.raises(ConfigError, match="unsupported thresholds format '.yaml'"):
-        save_thresholds(FormThresholds(), tmp_path / "t.yaml")
+        save_thresholds(FRONT, tmp_path / "t.yaml")
+
+
+def test_binary_and_latin1_files_are_one_line_errors(tmp_path):
+    (tmp_path / "binary.toml").write_bytes(bytes(range(256)))
+    with pytest.raises(ConfigError, match="binary.toml: not a text file in UTF-8"):
+        load_thresholds(tmp_path / "binary.toml")
+    (tmp_path / "latin1.toml").write_bytes("# caf\xe9\n[depth]\nmin_hip_below_knee_deg = 1\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match="latin1.toml: not a text file in UTF-8"):
+        load_thresholds(tmp_path / "latin1.toml")
 
 
 def test_table_lists_every_threshold_with_its_range():
-    table = threshold_table()
+    table = threshold_table(FRONT)
     assert len(table) == sum(1 for _ in all_fields())
     row = table[(table.section == "elbows_up") & (table.name == "max_upper_arm_drop_deg")].iloc[0]
     assert (row["value"], row["unit"], row["min"], row["max"]) == (45.0, "deg", 0, 90)

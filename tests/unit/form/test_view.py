@@ -7,7 +7,7 @@ import pytest
 from support.constructed_posture import SQUAT_BOTTOM, STANDING, make_track
 
 from formlab.io import samples
-from formlab.form.thresholds import ViewThresholds
+from formlab.form.check import ViewThresholds
 from formlab.form.view import (classify_view, estimate_view, image_yaw_abs_deg, smooth_angle_deg, world_yaw_deg)
 
 

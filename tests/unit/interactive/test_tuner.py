@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from support.synthetic_pose import exercise_track
 
-from formlab import ConfigError, load_thresholds
+from formlab import ConfigError, load_thresholds, thresholds_for
+from formlab.form.thresholds import threshold_table
+from formlab.interactive.controls import CSS, DETECTOR_SLIDERS, detector_widgets, slider_step, threshold_widgets
+from formlab.interactive.tuner import ThresholdTuner
 from formlab.reps.detect import RepDetectorParams
-from formlab.form.thresholds import threshold_table, thresholds_for
-from formlab.interactive.tuner import CSS, DETECTOR_SLIDERS, ThresholdTuner, detector_widgets, slider_step, threshold_widgets
 
 
 # --------------------------------------------------------------------------- building blocks
@@ -72,7 +73,7 @@ def test_tuner_starts_with_the_presets_and_finds_the_reps(synthetic_tuner):
     tu = synthetic_tuner
     assert tu.thresholds == thresholds_for("front_squat")
     assert tu.detection.count == 3 and "3</span> reps" in tu.reps_label.value
-    assert set(tu.feedback_plots) == set(tu.checks) and all(img.value[:4] == b"\x89PNG" for img in
+    assert set(tu.feedback_plots) == {c.name for c in tu.checks} and all(img.value[:4] == b"\x89PNG" for img in
                                                               tu.feedback_plots.values())
     assert tu.rep_plot.value[:4] == b"\x89PNG" and tu.overlay.value[:2] == b"\xff\xd8"  # PNG plots, JPEG frame
     assert tu.frame_slider.value == int(tu.reps["turn_frame"].iloc[0])

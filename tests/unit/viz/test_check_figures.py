@@ -12,10 +12,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from support.constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes  # noqa: E402
 
-from formlab import FormThresholds, InputError  # noqa: E402
-from formlab.form.checks import CHECKS, pass_interval  # noqa: E402
-from formlab.form.feedback import evaluate_form  # noqa: E402
-from formlab.viz.check_figures import (CHECK_GEOMETRY, STATUS_COLOURS, body_axes, plot_check_body,  # noqa: E402
+from support.front_squat import CHECKS, TH, pass_interval  # noqa: E402
+
+from formlab import InputError, evaluate_form  # noqa: E402
+from formlab.viz.style import STATUS_COLOURS  # noqa: E402
+from formlab.viz.check_figures import (body_axes, plot_check_body,  # noqa: E402
                                     plot_check_geometry, plot_feedback_timeline, plot_view_from_above)
 
 LOW_ELBOWS = with_changes(STANDING, upper_arm_elevation_deg=-60.0)
@@ -28,7 +29,7 @@ def close_figures():
 
 
 def test_every_check_has_a_geometry():
-    assert set(CHECK_GEOMETRY) == set(CHECKS)
+    assert all(c.geometry is not None for c in CHECKS.values())
 
 
 def arrows(ax):
@@ -41,7 +42,7 @@ def test_geometry_on_the_picture_draws_each_segment_and_the_verdict(check):
     fb = evaluate_form(track, "front_squat", checks=[check] if check != "heels_down" else ["heels_down"])
     canvas = np.zeros((1000, 1000, 3), np.uint8)
     ax = plot_check_geometry(canvas, track, check, fb)
-    geometry = CHECK_GEOMETRY[check]
+    geometry = CHECKS[check].geometry
     n_segments = sum(2 if "{side}" in a else 1 for a, _ in geometry.segments)
     assert len(arrows(ax)) == n_segments
     title = ax.get_title()
@@ -108,7 +109,7 @@ def test_timeline_panels_thresholds_and_verdict_counts():
     assert len(fig.axes) == len(names)
     for ax, name in zip(fig.axes, names):
         lines = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
-        bounds = sorted(b for b in pass_interval(name, FormThresholds())
+        bounds = sorted(b for b in pass_interval(name, TH)
                         if b is not None)
         assert sorted(float(ln.get_ydata()[0]) for ln in lines) == pytest.approx(bounds)
         counts = ax.texts[-1].get_text()

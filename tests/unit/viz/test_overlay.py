@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from support.constructed_posture import STANDING, make_track
 
-from formlab.form.checks import FAIL, NOT_ASSESSABLE, PASS
-from formlab.viz.overlay import (LEFT_COLOR, RIGHT_COLOR, STATUS_COLORS, TRAIL_COLOR, FrameOverlay, draw_overlay,
+from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
+from formlab.viz.style import SIDE_RGB, STATUS_RGB, TRAIL_RGB
+from formlab.viz.overlay import (FrameOverlay, draw_overlay,
                              text_size_px)
 from formlab.core.landmarks import LANDMARK_INDEX
 
@@ -25,8 +26,8 @@ def test_left_and_right_in_their_colours_and_input_untouched():
     i = LANDMARK_INDEX
     left_thigh = (track.xy_px[0, i["left_hip"]] + track.xy_px[0, i["left_knee"]]) / 2
     right_thigh = (track.xy_px[0, i["right_hip"]] + track.xy_px[0, i["right_knee"]]) / 2
-    assert colour_near(out, left_thigh, LEFT_COLOR) and not colour_near(out, left_thigh, RIGHT_COLOR)
-    assert colour_near(out, right_thigh, RIGHT_COLOR) and not colour_near(out, right_thigh, LEFT_COLOR)
+    assert colour_near(out, left_thigh, SIDE_RGB["left"]) and not colour_near(out, left_thigh, SIDE_RGB["right"])
+    assert colour_near(out, right_thigh, SIDE_RGB["right"]) and not colour_near(out, right_thigh, SIDE_RGB["left"])
     # the lifter's left appears on the right of the picture when facing the camera
     assert left_thigh[0] > right_thigh[0]
 
@@ -38,11 +39,11 @@ def test_status_panel_counter_and_trail():
     out = draw_overlay(rgb, FrameOverlay(statuses=statuses, view="front", rep_count=3, trail_xy_px=trail))
     panel = out[:200, :400]
     for status in (FAIL, PASS, NOT_ASSESSABLE):
-        assert np.any(np.abs(panel.astype(int) - STATUS_COLORS[status]).sum(axis=2) < 30), status
+        assert np.any(np.abs(panel.astype(int) - STATUS_RGB[status]).sum(axis=2) < 30), status
     assert out[5:60, -150:].mean() < 200  # dark badge with the rep counter, top right
-    assert colour_near(out, trail[-1], TRAIL_COLOR, r=3)
+    assert colour_near(out, trail[-1], TRAIL_RGB, r=3)
     nothing_failed = draw_overlay(rgb, FrameOverlay(statuses={"depth": PASS}))
-    red = np.abs(nothing_failed.astype(int) - STATUS_COLORS[FAIL]).sum(axis=2) < 30
+    red = np.abs(nothing_failed.astype(int) - STATUS_RGB[FAIL]).sum(axis=2) < 30
     assert not red.any()  # no failure message when nothing fails
 
 

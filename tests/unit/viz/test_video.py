@@ -14,8 +14,9 @@ import formlab.viz.video as annotate
 from support.constructed_posture import STANDING, make_track, with_changes
 from formlab import InputError, OutputError
 from formlab.io import samples
-from formlab.form.checks import FAIL, NOT_ASSESSABLE, PASS
-from formlab.form.feedback import evaluate_form, worst_frames
+from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
+from formlab import evaluate_form
+from formlab.pipeline.feedback import worst_frames
 from formlab.io.media import probe_video
 
 pytestmark = pytest.mark.media

@@ -1,9 +1,11 @@
-"""Posture measures for form feedback: segment orientations and body-relative widths.
+"""What the form checks measure: segment orientations and body-relative widths, per frame.
 
-Everything here is measured per frame from a :class:`~formlab.track.PoseTrack`
+Everything here is measured per frame from a :class:`~formlab.PoseTrack`
 and returned as plain columns with units in their names. The form checks
-(:mod:`formlab.checks`) compare these columns with thresholds; nothing here
-judges anything.
+(:mod:`formlab.form.check`) compare these columns with thresholds; nothing here
+judges anything. :class:`FrameData` gathers, once per track, what every
+check may measure from (the track, the camera view, these measures, the
+reps and the bar path), so that checks are pure functions of it.
 
 Conventions
 -----------
@@ -32,6 +34,9 @@ Conventions
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -43,8 +48,10 @@ from ..core.geometry import (
 )
 from ..core.landmarks import LANDMARK_INDEX
 from ..core.track import PoseTrack
-from .thresholds import FormThresholds
 from .view import estimate_view
+
+if TYPE_CHECKING:
+    from .thresholds import FormThresholds
 
 SIDES = ("left", "right")
 
@@ -100,21 +107,18 @@ def heel_angle_px_deg(track: PoseTrack, side: str) -> np.ndarray:
     return np.degrees(np.arctan2(toe[:, 1] - heel[:, 1], np.abs(toe[:, 0] - heel[:, 0])))
 
 
-def measure_posture(track: PoseTrack, thresholds: FormThresholds | None = None,
-                    view: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Measure, per frame, every quantity the form checks need.
+def measure_posture(track: PoseTrack, min_visibility: float = 0.5, view: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Measure, per frame, the posture quantities several checks share.
 
     Parameters
     ----------
     track : PoseTrack
         One person's landmarks (a video's or a single image's).
-    thresholds : FormThresholds, optional
-        Uses ``landmarks.min_visibility`` (which sides count as seen) and the
-        ``heels_down`` baseline settings.
+    min_visibility : float
+        Landmarks MediaPipe scores below this are unseen (``landmarks.min_visibility``).
     view : DataFrame, optional
-        The result of :func:`formlab.view.estimate_view` (computed when not
-        given): decides which side is used in side and oblique views, and the
-        heel baseline uses standing frames seen from the side only.
+        The result of :func:`formlab.form.view.estimate_view` (computed when not
+        given): decides which side is used in side and oblique views.
 
     Returns
     -------
@@ -135,27 +139,23 @@ def measure_posture(track: PoseTrack, thresholds: FormThresholds | None = None,
             distance between the knees over distance between the ankles, along the left-right axis.
         ``ankle_shoulder_width_ratio``
             distance between the ankles over distance between the shoulders, along the left-right axis.
-        ``head_pitch_deg``
-            ear->eye line above the horizontal, mean of the seen sides (negative: looking down);
-            a side whose ear->eye distance has collapsed (face hidden) is not seen.
         ``torso_lean_deg``
             hip-midpoint->shoulder-midpoint line from vertical.
-        ``heel_rise_deg``
-            rise of the near foot's heel->toe line in the picture above its standing baseline
-            (NaN without a baseline of at least ``heels_down.min_baseline_s``).
+
+    Measures with settings of their own (the head's pitch, the heel's rise)
+    are computed by the checks that use them (:func:`head_pitch_deg`,
+    :func:`heel_rise_deg`).
     """
-    th = thresholds or FormThresholds()
     if view is None:
-        view = estimate_view(track, th.view)
+        view = estimate_view(track)
     views = view["view"].to_numpy(dtype=object)
     facing = view["side_facing_camera"].to_numpy(dtype=object)
-    vmin = th.landmarks.min_visibility
+    vmin = min_visibility
     w = track.world_m
     i = LANDMARK_INDEX
     out: dict[str, np.ndarray] = {"frame": track.frame, "time_s": track.time_s}
     torso = torso_length_m(w)
-    turned = np.isin(views, ["side", "oblique"])
-    usable = {s: ~turned | (facing == s) for s in SIDES}
+    usable = _usable_sides(views, facing)
 
     for s in SIDES:
         sh, el, wr = w[:, i[f"{s}_shoulder"]], w[:, i[f"{s}_elbow"]], w[:, i[f"{s}_wrist"]]
@@ -180,19 +180,72 @@ def measure_posture(track: PoseTrack, thresholds: FormThresholds | None = None,
     out["knee_ankle_width_ratio"] = np.where(legs_seen, width_ratio(w, "knee", "ankle"), np.nan)
     out["ankle_shoulder_width_ratio"] = np.where(feet_seen, width_ratio(w, "ankle", "shoulder"), np.nan)
 
-    pitches = []
-    for s in SIDES:
-        ear, eye = w[:, i[f"{s}_ear"]], w[:, i[f"{s}_eye"]]
-        face_seen = _seen(track, [f"{s}_ear", f"{s}_eye"], vmin) & usable[s] & _face_not_collapsed(
-            ear, eye, th.head_neutral.min_ear_eye_length_frac)
-        pitches.append(np.where(face_seen, elevation_deg(ear, eye), np.nan))
-    out["head_pitch_deg"] = _mean_of_seen(*pitches)
-
     out["torso_lean_deg"] = angle_from_vertical_deg(midpoint(w[:, i["left_hip"]], w[:, i["right_hip"]]),
                                                     midpoint(w[:, i["left_shoulder"]], w[:, i["right_shoulder"]]))
-
-    out["heel_rise_deg"] = _heel_rise_deg(track, th, views, facing)
     return pd.DataFrame(out)
+
+
+def _usable_sides(views: np.ndarray, facing: np.ndarray) -> dict[str, np.ndarray]:
+    """Per side, the frames in which it may be measured: all but the far side of a side or oblique view."""
+    turned = np.isin(views, ["side", "oblique"])
+    return {s: ~turned | (facing == s) for s in SIDES}
+
+
+def head_pitch_deg(track: PoseTrack, view: pd.DataFrame, min_visibility: float = 0.5,
+                   min_ear_eye_length_frac: float = 0.6) -> np.ndarray:
+    """The ear->eye line above the horizontal, degrees, mean of the seen sides (negative: looking down).
+
+    A side counts as seen when its ear and eye pass ``min_visibility``, it is
+    not the far side of a side or oblique view, and its ear->eye distance is
+    at least ``min_ear_eye_length_frac`` of its median over the track (a
+    face hidden or turned away is guessed and shrunk by BlazePose; see
+    :func:`_face_not_collapsed`).
+    """
+    views = view["view"].to_numpy(dtype=object)
+    usable = _usable_sides(views, view["side_facing_camera"].to_numpy(dtype=object))
+    w = track.world_m
+    pitches = []
+    for s in SIDES:
+        ear, eye = w[:, LANDMARK_INDEX[f"{s}_ear"]], w[:, LANDMARK_INDEX[f"{s}_eye"]]
+        face_seen = _seen(track, [f"{s}_ear", f"{s}_eye"], min_visibility) & usable[s] & _face_not_collapsed(
+            ear, eye, min_ear_eye_length_frac)
+        pitches.append(np.where(face_seen, elevation_deg(ear, eye), np.nan))
+    return _mean_of_seen(*pitches)
+
+
+def heel_rise_deg(track: PoseTrack, view: pd.DataFrame, min_visibility: float = 0.5,
+                  standing_max_knee_flexion_deg: float = 20.0, min_baseline_s: float = 0.3) -> np.ndarray:
+    """Rise of the near foot's heel->toe line in the picture above its standing baseline, degrees.
+
+    The near foot is the one on the side facing the camera, or the better
+    seen one where the view does not say. The baseline is the median of the
+    frames seen from the side with the knee flexed less than
+    ``standing_max_knee_flexion_deg``; without ``min_baseline_s`` of them
+    the rise is NaN (a single photo has no baseline).
+    """
+    views = view["view"].to_numpy(dtype=object)
+    facing = view["side_facing_camera"].to_numpy(dtype=object)
+    n = track.n_frames
+    fps = track.fps
+    n_needed = int(np.ceil(min_baseline_s * fps)) if np.isfinite(fps) and fps > 0 else n + 1
+    side_view = views == "side"
+    rises, scores = [], []
+    for s in SIDES:
+        angle = heel_angle_px_deg(track, s)
+        seen = _seen(track, [f"{s}_heel", f"{s}_foot_index"], min_visibility)
+        flexion = 180.0 - joint_angle_deg(
+            *(track.world_m[:, LANDMARK_INDEX[f"{s}_{j}"]] for j in ("hip", "knee", "ankle")))
+        with np.errstate(invalid="ignore"):
+            standing = seen & side_view & (flexion < standing_max_knee_flexion_deg)
+        if int(np.sum(standing)) >= max(1, n_needed):
+            baseline = float(np.nanmedian(angle[standing]))
+            rises.append(np.where(seen, angle - baseline, np.nan))
+        else:
+            rises.append(np.full(n, np.nan))
+        vis = track.visibility[:, [LANDMARK_INDEX[f"{s}_heel"], LANDMARK_INDEX[f"{s}_foot_index"]]]
+        scores.append(np.nan_to_num(np.mean(vis, axis=-1), nan=-1.0))
+    near_left = np.where(facing == "left", True, np.where(facing == "right", False, scores[0] >= scores[1]))
+    return np.where(near_left, rises[0], rises[1])
 
 
 def _face_not_collapsed(ear: np.ndarray, eye: np.ndarray, min_frac: float) -> np.ndarray:
@@ -208,31 +261,83 @@ def _face_not_collapsed(ear: np.ndarray, eye: np.ndarray, min_frac: float) -> np
         return length >= min_frac * median
 
 
-def _heel_rise_deg(track: PoseTrack, th: FormThresholds, views: np.ndarray, facing: np.ndarray) -> np.ndarray:
-    """Near foot's heel angle minus that foot's standing baseline (see :func:`measure_posture`).
+# =============================================================================
+# Everything a check measures from
+# =============================================================================
+@dataclass(eq=False)
+class FrameData:
+    """What the checks of one track measure from, computed once and shared.
 
-    The near foot is the one on the side facing the camera, or the better
-    seen one where the view does not say.
+    Attributes
+    ----------
+    track : PoseTrack
+        The (cleaned) track.
+    thresholds : FormThresholds
+        The lift's thresholds (checks read their own section; the shared
+        sections decide the view and which landmarks are seen).
+    view : DataFrame
+        :func:`formlab.form.view.estimate_view` of the track.
+    posture : DataFrame
+        :func:`measure_posture` of the track.
+    reps : DataFrame or None
+        The reps table (``rep``, ``start_frame``, ``turn_frame``, ``end_frame``, ...).
+    extra : dict
+        Columns added by checks (their measured values), by name.
     """
-    hd = th.heels_down
-    vmin = th.landmarks.min_visibility
-    n = track.n_frames
-    fps = track.fps
-    n_needed = int(np.ceil(hd.min_baseline_s * fps)) if np.isfinite(fps) and fps > 0 else n + 1
-    side_view = views == "side"
-    rises, scores = [], []
-    for s in SIDES:
-        angle = heel_angle_px_deg(track, s)
-        seen = _seen(track, [f"{s}_heel", f"{s}_foot_index"], vmin)
-        flexion = 180.0 - joint_angle_deg(*(track.world_m[:, LANDMARK_INDEX[f"{s}_{j}"]] for j in ("hip", "knee", "ankle")))
-        with np.errstate(invalid="ignore"):
-            standing = seen & side_view & (flexion < hd.standing_max_knee_flexion_deg)
-        if int(np.sum(standing)) >= max(1, n_needed):
-            baseline = float(np.nanmedian(angle[standing]))
-            rises.append(np.where(seen, angle - baseline, np.nan))
-        else:
-            rises.append(np.full(n, np.nan))
-        vis = track.visibility[:, [LANDMARK_INDEX[f"{s}_heel"], LANDMARK_INDEX[f"{s}_foot_index"]]]
-        scores.append(np.nan_to_num(np.mean(vis, axis=-1), nan=-1.0))
-    near_left = np.where(facing == "left", True, np.where(facing == "right", False, scores[0] >= scores[1]))
-    return np.where(near_left, rises[0], rises[1])
+
+    track: PoseTrack
+    thresholds: FormThresholds
+    view: pd.DataFrame
+    posture: pd.DataFrame
+    reps: pd.DataFrame | None = None
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, track: PoseTrack, thresholds: FormThresholds, reps: pd.DataFrame | None = None) -> FrameData:
+        """Measure ``track`` with ``thresholds``' shared sections."""
+        view = estimate_view(track, thresholds.view)
+        posture = measure_posture(track, thresholds.landmarks.min_visibility, view=view)
+        return cls(track=track, thresholds=thresholds, view=view, posture=posture, reps=reps)
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame, thresholds: FormThresholds) -> FrameData:
+        """The measured columns of a feedback table as a FrameData (without a track).
+
+        Checks then read the columns the table holds; a check that would
+        need the track itself raises a KeyError naming the column.
+        """
+        view = table[[c for c in ("frame", "time_s", "view", "yaw_deg", "side_facing_camera") if c in table]]
+        return cls(track=None, thresholds=thresholds, view=view, posture=table)  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self.posture)
+
+    @property
+    def views(self) -> np.ndarray:
+        """The camera view of every frame (object array of view names)."""
+        return self.view["view"].to_numpy(dtype=object)
+
+    @property
+    def min_visibility(self) -> float:
+        return float(self.thresholds.landmarks.min_visibility)
+
+    def has(self, name: str) -> bool:
+        """Whether a column of that name is measured."""
+        return name in self.extra or name in self.posture.columns or name in self.view.columns
+
+    def column(self, name: str) -> np.ndarray:
+        """A measured column by name (posture measures, the view's columns, or a check's value)."""
+        if name in self.extra:
+            return self.extra[name]
+        if name in self.posture.columns:
+            column = self.posture[name]
+            return column.to_numpy(dtype=bool if column.dtype == bool else float)
+        if name in self.view.columns:
+            return self.view[name].to_numpy()
+        raise KeyError(f"no measured column {name!r}")
+
+    def cached(self, name: str, compute) -> np.ndarray:
+        """``extra[name]``, computed by ``compute()`` the first time it is asked for."""
+        if name not in self.extra:
+            self.extra[name] = np.asarray(compute(), dtype=float)
+        return self.extra[name]

@@ -8,11 +8,10 @@ import pandas as pd
 import pytest
 from support.constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
 
-from formlab.form.checks import CHECKS, FAIL, MESSAGES, NOT_ASSESSABLE, PASS, STATUSES, pass_interval
-from formlab.form.feedback import evaluate_form
-from formlab.form.thresholds import FormThresholds
+from support.front_squat import CHECKS, FRONT_SQUAT, TH, measure_table, pass_interval, statuses_of_table
 
-TH = FormThresholds()
+from formlab import ConfigError, evaluate_form
+from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS, STATUSES, UNCERTAIN
 
 # yaw angles standing for each view (see formlab.view)
 YAWS = {"front": [0.0, 10.0], "oblique": [45.0, -45.0], "side": [90.0, -90.0], "back": [180.0]}
@@ -73,7 +72,7 @@ def test_measure_matches_construction(check):
     build, threshold, _, step = CASES[check]
     fb = evaluate_form(make_track(build(threshold + step / 2), 0.0 if check != "torso_upright" else 90.0),
                        "front_squat", checks=[check], reps=PHOTO_AS_REP)
-    assert fb[CHECKS[check].value_column].iloc[0] == pytest.approx(threshold + step / 2, abs=step / 10)
+    assert fb[CHECKS[check].value].iloc[0] == pytest.approx(threshold + step / 2, abs=step / 10)
 
 
 @pytest.mark.parametrize("check", list(CASES))
@@ -171,12 +170,11 @@ def test_elbows_arm_rules():
     for side in ("left", "right"):  # hands in the rack
         m[f"{side}_wrist_below_shoulder_ratio"] = 0.0
         m[f"{side}_wrist_above_elbow_ratio"] = 0.3
-    check = CHECKS["elbows_up"]
     expect = {"mean": [FAIL, FAIL, FAIL], "both": [PASS, PASS, FAIL], "either": [FAIL, FAIL, FAIL]}
     m.loc[0, "right_upper_arm_elevation_deg"] = -26.0  # mean -44: passes the mean rule
     expect["mean"][0] = PASS
     for rule, statuses in expect.items():
-        status, value, _ = check.status(m, TH.updated({"elbows_up.arm_rule": rule}), np.array(["front"] * 3))
+        status, value = statuses_of_table("elbows_up", m, TH.updated({"elbows_up.arm_rule": rule}))
         assert list(status) == statuses, rule
     # a side without landmarks is ignored, not counted as a pass or a fail
     assert value[2] == -50.0
@@ -192,17 +190,17 @@ def test_far_side_and_unseen_landmarks_are_not_used():
     assert evaluate_form(hidden, "front_squat", checks=["elbows_up"])["elbows_up"].iloc[0] == NOT_ASSESSABLE
 
 
-def test_messages_defined_once_per_check_and_short():
-    assert set(MESSAGES) == set(CHECKS)
-    assert MESSAGES["elbows_up"] == "Raise your elbows"
-    assert MESSAGES["knees_out"] == "Push your knees out"
-    for name, msg in MESSAGES.items():
-        assert 0 < len(msg.split()) <= 6, name
-    assert STATUSES == (PASS, FAIL, NOT_ASSESSABLE)
+def test_cues_defined_with_each_check_and_short():
+    cues = {name: c.cue for name, c in CHECKS.items()}
+    assert cues["elbows_up"] == "Raise your elbows"
+    assert cues["knees_out"] == "Push your knees out"
+    for name, cue in cues.items():
+        assert 0 < len(cue.split()) <= 6, name
+    assert STATUSES == (PASS, FAIL, UNCERTAIN, NOT_ASSESSABLE)
 
 
 def test_declared_views():
-    """The views each check claims (documented in formlab.checks): widths need a frontal view, the
+    """The views each check claims (documented in formlab.exercises.checks): widths need a frontal view, the
     sagittal lean and the foot a side view, arms and face are hidden from behind."""
     expected = {
         "start_position": {"front", "oblique", "side"},
@@ -235,7 +233,7 @@ def _measures_at(check: str, values: np.ndarray) -> pd.DataFrame:
         m[f"{side}_wrist_above_elbow_ratio"] = 0.3
         m[f"{side}_upper_arm_elevation_deg"] = values if check == "elbows_up" else 0.0
     if check not in ("start_position", "elbows_up"):
-        m[CHECKS[check].value_column] = values
+        m[CHECKS[check].value] = values
     return m
 
 
@@ -259,19 +257,20 @@ def test_pass_interval_is_where_the_margin_is_not_negative(check, changes):
         if bound is not None:
             probes += [bound + inside_sign * eps, bound - inside_sign * eps]
             expected += [True, False]
-    _, margin = CHECKS[check].evaluate(_measures_at(check, np.array(probes)), th)
+    margin = measure_table(check, _measures_at(check, np.array(probes)), th).margin
     assert list(margin >= 0) == expected, (check, lo, hi, margin)
 
 
-def test_pass_interval_unknown_check():
-    with pytest.raises(KeyError, match="unknown check"):
-        pass_interval("biceps", TH)
+def test_unknown_check_names_the_lift_and_its_checks():
+    with pytest.raises(ConfigError, match="front_squat has no check 'biceps'; its checks: start_position"):
+        FRONT_SQUAT.check("biceps")
 
 
 def test_a_collapsed_face_gives_no_head_pitch():
     # a face hidden behind a plate is still output by BlazePose, shrunk, its ear->eye direction random
     from formlab.core.landmarks import LANDMARK_INDEX
-    from formlab.form.posture import measure_posture
+    from formlab.form.measures import head_pitch_deg
+    from formlab.form.view import estimate_view
 
     down = with_changes(STANDING, head_pitch_deg=-70.0)  # would fail head_neutral if measured
     track = make_track([STANDING] * 5 + [down], yaw_deg=90.0)
@@ -282,7 +281,7 @@ def test_a_collapsed_face_gives_no_head_pitch():
         world[5, eye] = world[5, ear] + (frac - 0.1) * (world[5, eye] - world[5, ear])  # just too short
         world[4, eye] = world[4, ear] + (frac + 0.1) * (world[4, eye] - world[4, ear])  # just long enough
     track = track.replace(world_m=world)
-    pitch = measure_posture(track, TH)["head_pitch_deg"].to_numpy()
+    pitch = head_pitch_deg(track, estimate_view(track), 0.5, frac)
     assert np.isnan(pitch[5]) and np.isfinite(pitch[:5]).all()
     fb = evaluate_form(track, "front_squat", checks=["head_neutral"])
     assert fb["head_neutral"].iloc[5] == NOT_ASSESSABLE and fb["head_neutral"].iloc[4] == PASS

@@ -1,0 +1,191 @@
+"""What a lift is, as data: :class:`Exercise`, with the conditions on its reps and the angles it reports.
+
+Each lift's module (:mod:`formlab.exercises`) declares one :class:`Exercise`:
+
+* ``signal``: a :class:`~formlab.exercises.features.RepSignal`, a
+  body-relative height in metres computed from the world landmarks (e.g. the
+  hip height above the ankles for a squat);
+* ``turning_point``: ``"bottom"`` (squat, lunge, push-up, bench press) or
+  ``"top"`` (deadlift and overhead-press lockout, curl top, jumping jack with
+  the arms overhead): the extreme of the signal that *is* the rep;
+* ``concentric``: whether the lifting (concentric) phase is the movement
+  ``"into"`` the turning point (deadlift, curl, press) or ``"out_of"`` it
+  (squat, push-up, bench press, lunge);
+* ``requires``: :class:`RepCondition` s every rep must meet at its turning
+  point, which keep out movements that are not this exercise (getting up off
+  the floor after push-ups, a run-up before a jump);
+* ``signature``: stricter conditions that tell this exercise from the
+  others, used only by ``exercise="auto"`` to choose;
+* ``detector``: overrides of :class:`formlab.reps.RepDetectorParams`;
+* ``angles``: joint angles worth reporting per rep (see :mod:`formlab.reps.metrics`);
+* ``load_point``: the landmarks whose midpoint stands for the load when there
+  is no bar to track (the wrists hold the bar; a push-up moves the shoulders);
+* ``checks``: the form checks a coach would use on this lift
+  (:class:`formlab.form.check.Check`), each with this lift's defaults;
+* ``plate_loaded``: whether the lift may be done with a plate-loaded barbell
+  (``--bar auto`` then looks for a plate in side views);
+* ``auto_order``: where the lift stands among the candidates of
+  ``exercise="auto"`` (lower: tried first, for the most specific signatures;
+  None: not a candidate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from ..core.errors import ConfigError
+from ..form.check import Check
+from ..form.thresholds import FormThresholds
+from .features import POSE_FEATURES, RepSignal
+
+TurningPoint = Literal["bottom", "top"]
+
+
+@dataclass(frozen=True)
+class RepCondition:
+    """A condition on a pose feature at a rep's turning point (or at its start).
+
+    Attributes
+    ----------
+    feature : str
+        A key of :data:`formlab.exercises.features.POSE_FEATURES`.
+    min, max : float or None
+        Inclusive bounds in the feature's units; None = unbounded.
+    at : {"turn", "start", "change"}
+        Where the feature is read: at the turning point, at the opposite
+        extreme just before it (the standing position before a squat, the bar
+        on the floor before a deadlift lockout), or its change from the start
+        to the turning point (``value(turn) - value(start)``: the hips stay
+        put in a curl, the feet move apart in a jumping jack).
+    why : str
+        Why the bound is what it is.
+
+    Notes
+    -----
+    A feature that cannot be computed (a landmark missing at that frame)
+    passes: a condition only rejects what it can see.
+    """
+
+    feature: str
+    min: float | None = None
+    max: float | None = None
+    at: Literal["turn", "start", "change"] = "turn"
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        if self.feature not in POSE_FEATURES:
+            raise ConfigError(f"RepCondition: unknown pose feature {self.feature!r}; "
+                              f"known: {', '.join(POSE_FEATURES)}")
+        if self.at not in ("turn", "start", "change"):
+            raise ConfigError(f"RepCondition.at must be 'turn', 'start' or 'change', got {self.at!r}")
+
+    def passes(self, values: np.ndarray) -> np.ndarray:
+        """Boolean array: where ``values`` (this feature) is within bounds, or NaN."""
+        v = np.asarray(values, dtype=float)
+        ok = np.ones(v.shape, dtype=bool)
+        with np.errstate(invalid="ignore"):
+            if self.min is not None:
+                ok &= ~(v < self.min)
+            if self.max is not None:
+                ok &= ~(v > self.max)
+        return ok
+
+    def describe(self) -> str:
+        """``"30 <= trunk_lean_deg at start"``."""
+        lo = f"{self.min:g} <= " if self.min is not None else ""
+        hi = f" <= {self.max:g}" if self.max is not None else ""
+        where = "change of " if self.at == "change" else ""
+        return f"{lo}{where}{self.feature}{hi}" + ("" if self.at == "change" else f" at {self.at}")
+
+
+@dataclass(frozen=True)
+class RepAngle:
+    """A joint angle reported per rep by :mod:`formlab.reps.metrics`.
+
+    ``column`` names the reps-table column, ``feature`` the pose feature and
+    ``reduce`` how it is summarised over the rep (from start to end):
+    ``"min"``, ``"max"`` or ``"at_turn"`` (its value at the turning point).
+    """
+
+    column: str
+    feature: str
+    reduce: Literal["min", "max", "at_turn"]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One lift: how to find its reps, what to measure, and how to coach it.
+
+    See the module docstring for the meaning of each field.
+    """
+
+    name: str
+    description: str
+    signal: RepSignal
+    turning_point: TurningPoint
+    concentric: Literal["into", "out_of"]
+    requires: tuple[RepCondition, ...] = ()
+    signature: tuple[RepCondition, ...] = ()
+    detector: Mapping[str, Any] = field(default_factory=dict)
+    angles: tuple[RepAngle, ...] = ()
+    load_point: tuple[str, ...] = ("left_wrist", "right_wrist")
+    checks: tuple[Check, ...] = ()
+    optional_checks: tuple[Check, ...] = ()
+    plate_loaded: bool = False
+    auto_order: int | None = None
+    views: str = ""
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        names = [c.name for c in self.checks + self.optional_checks]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"exercise {self.name}: two checks share a name in {names}")
+
+    @property
+    def check_names(self) -> tuple[str, ...]:
+        """The checks run by default, in report order."""
+        return tuple(c.name for c in self.checks)
+
+    @property
+    def all_checks(self) -> tuple[Check, ...]:
+        """The checks run by default, then those run only when asked for."""
+        return self.checks + self.optional_checks
+
+    def check(self, name: str) -> Check:
+        """One of this lift's checks (default or optional) by name; a ConfigError listing them otherwise."""
+        for c in self.all_checks:
+            if c.name == name:
+                return c
+        known = ", ".join(c.name for c in self.all_checks) or "none"
+        raise ConfigError(f"{self.name} has no check {name!r}; its checks: {known}")
+
+    def select_checks(self, names: Any = None) -> tuple[Check, ...]:
+        """The checks to run: the default ones, or those named (in report order)."""
+        if names is None:
+            return self.checks
+        wanted = [str(n) for n in names]
+        for n in wanted:
+            self.check(n)
+        return tuple(c for c in self.all_checks if c.name in wanted)
+
+    def default_thresholds(self) -> FormThresholds:
+        """This lift's thresholds: every check's section (optional ones included) with this lift's defaults."""
+        return FormThresholds.for_checks(self.all_checks, self.name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain summary (JSON-serialisable) for summaries and reports."""
+        return {
+            "name": self.name,
+            "signal": self.signal.name,
+            "signal_description": self.signal.description,
+            "turning_point": self.turning_point,
+            "concentric": self.concentric,
+            "requires": [c.describe() for c in self.requires],
+            "detector": dict(self.detector),
+            "checks": list(self.check_names),
+        }

@@ -1,0 +1,199 @@
+"""Per-frame numbers computed from the world landmarks, and the rep signals built from them.
+
+:data:`POSE_FEATURES` names every body-relative quantity a lift uses to find
+and tell apart its reps (knee angle, hip height above the ankles, wrists
+above the shoulders, ...); :class:`RepSignal` adds :class:`SignalTerm` s into
+the one-dimensional signal whose turning points are the reps.
+
+Why body-relative world signals? World landmarks are in metres and centred on
+the hips in every frame, so a height *above the ankles* or *above the
+shoulders* does not change when the camera pans, zooms, or the lifter walks
+towards it, and it reads the same from the side and from the front. The bar
+itself (see :mod:`formlab.barbell`) is used for the metrics; the hands holding
+a back-squat bar are often hidden, the hips never are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ..core.errors import ConfigError
+from ..core.geometry import (
+    angle_from_vertical_deg,
+    height_above,
+    joint_angle_deg,
+    lateral_distance,
+    midpoint,
+)
+from ..core.landmarks import LANDMARK_INDEX
+from ..core.track import PoseTrack
+
+
+# =============================================================================
+# Pose features: per-frame numbers computed from the world landmarks
+# =============================================================================
+def _w(track: PoseTrack, name: str) -> np.ndarray:
+    return track.world_m[:, LANDMARK_INDEX[name], :]
+
+
+def _mid(track: PoseTrack, part: str) -> np.ndarray:
+    return midpoint(_w(track, "left_" + part), _w(track, "right_" + part))
+
+
+def _mean_sides(fn: Callable[[str], np.ndarray]) -> np.ndarray:
+    return np.mean(np.stack([fn("left"), fn("right")]), axis=0)
+
+
+def _joint(track: PoseTrack, a: str, b: str, c: str) -> Callable[[str], np.ndarray]:
+    return lambda s: joint_angle_deg(_w(track, f"{s}_{a}"), _w(track, f"{s}_{b}"), _w(track, f"{s}_{c}"))
+
+
+POSE_FEATURES: dict[str, tuple[Callable[[PoseTrack], np.ndarray], str]] = {
+    "knee_angle_deg": (lambda t: _mean_sides(_joint(t, "hip", "knee", "ankle")),
+                       "hip-knee-ankle angle, mean of both legs (180 = straight)"),
+    "left_knee_angle_deg": (lambda t: _joint(t, "hip", "knee", "ankle")("left"), "left hip-knee-ankle angle"),
+    "right_knee_angle_deg": (lambda t: _joint(t, "hip", "knee", "ankle")("right"), "right hip-knee-ankle angle"),
+    "hip_angle_deg": (lambda t: _mean_sides(_joint(t, "shoulder", "hip", "knee")),
+                      "shoulder-hip-knee angle, mean of both sides (180 = hips fully open)"),
+    "elbow_angle_deg": (lambda t: _mean_sides(_joint(t, "shoulder", "elbow", "wrist")),
+                        "shoulder-elbow-wrist angle, mean of both arms (180 = straight arm)"),
+    "shoulder_angle_deg": (lambda t: _mean_sides(_joint(t, "hip", "shoulder", "elbow")),
+                           "hip-shoulder-elbow angle, mean of both arms (0 = arm along the body, 180 = overhead)"),
+    "trunk_lean_deg": (lambda t: angle_from_vertical_deg(_mid(t, "hip"), _mid(t, "shoulder")),
+                       "lean of hip-midpoint-to-shoulder-midpoint from vertical (0 upright, 90 horizontal)"),
+    "hip_height_m": (lambda t: height_above(_mid(t, "hip"), _mid(t, "ankle")),
+                     "height of the hip midpoint above the ankle midpoint"),
+    "wrist_above_shoulder_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "shoulder")),
+                               "height of the wrist midpoint above the shoulder midpoint"),
+    "wrist_above_hip_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "hip")),
+                          "height of the wrist midpoint above the hip midpoint"),
+    "wrist_above_knee_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "knee")),
+                           "height of the wrist midpoint above the knee midpoint"),
+    "wrist_above_nose_m": (lambda t: height_above(_mid(t, "wrist"), _w(t, "nose")),
+                           "height of the wrist midpoint above the nose"),
+    "ankle_spread_lateral_m": (
+        lambda t: lateral_distance(_w(t, "left_ankle"), _w(t, "right_ankle"), _w(t, "right_hip"), _w(t, "left_hip")),
+        "distance between the ankles along the hip line (feet apart sideways)"),
+    "knee_height_difference_m": (lambda t: np.abs(height_above(_w(t, "left_knee"), _w(t, "right_knee"))),
+                                 "difference in height between the two knees (large in a lunge)"),
+}
+"""Named per-frame pose quantities: ``name -> (function(track) -> array (n_frames,), description)``.
+Units are in the name. All come from the world landmarks (3D, metres)."""
+
+
+def pose_feature(track: PoseTrack, name: str) -> np.ndarray:
+    """One named pose feature (see :data:`POSE_FEATURES`) for every frame of ``track``."""
+    try:
+        fn = POSE_FEATURES[name][0]
+    except KeyError:
+        raise ConfigError(f"unknown pose feature {name!r}; known: {', '.join(POSE_FEATURES)}") from None
+    with np.errstate(invalid="ignore"):
+        return np.asarray(fn(track), dtype=float)
+
+
+# =============================================================================
+# Rep signals
+# =============================================================================
+@dataclass(frozen=True)
+class SignalTerm:
+    """One term of a :class:`RepSignal`, in metres.
+
+    Attributes
+    ----------
+    kind : {"height", "lateral_spread"}
+        ``"height"``: how far the midpoint of ``points`` is above
+        ``reference`` (the midpoint of its landmarks, or the lowest of them
+        with ``reference_mode="lowest"``). ``"lateral_spread"``: the distance
+        between the two ``points`` along the line ``reference[0] ->
+        reference[1]`` (e.g. ankles along the hip line).
+    points, reference : tuple of landmark names
+    reference_mode : {"mean", "lowest"}
+        ``"lowest"`` takes the lower of the reference landmarks in each frame
+        (the foot on the floor in a lunge, whatever leg is in front).
+    weight : float
+        Multiplies the term before the terms are added.
+    """
+
+    kind: Literal["height", "lateral_spread"]
+    points: tuple[str, ...]
+    reference: tuple[str, ...]
+    reference_mode: Literal["mean", "lowest"] = "mean"
+    weight: float = 1.0
+
+    def __post_init__(self) -> None:
+        for n in self.points + self.reference:
+            if n not in LANDMARK_INDEX:
+                raise ConfigError(f"SignalTerm: unknown landmark {n!r}")
+        if self.kind not in ("height", "lateral_spread"):
+            raise ConfigError(f"SignalTerm.kind must be 'height' or 'lateral_spread', got {self.kind!r}")
+        if self.kind == "lateral_spread" and (len(self.points) != 2 or len(self.reference) != 2):
+            raise ConfigError("a lateral_spread term needs two points and two reference landmarks")
+
+    def compute(self, track: PoseTrack) -> np.ndarray:
+        pts = [_w(track, n) for n in self.points]
+        ref = [_w(track, n) for n in self.reference]
+        if self.kind == "lateral_spread":
+            value = lateral_distance(pts[0], pts[1], ref[0], ref[1])
+        else:
+            p = midpoint(*pts)
+            if self.reference_mode == "lowest":
+                # y points down: the lowest landmark has the largest y (NaN if any is missing)
+                y = np.stack([r[:, 1] for r in ref])
+                value = np.max(y, axis=0) - p[:, 1]
+            else:
+                value = height_above(p, midpoint(*ref))
+        return self.weight * value
+
+
+@dataclass(frozen=True)
+class RepSignal:
+    """A one-dimensional signal (metres) whose turning points are the reps.
+
+    Attributes
+    ----------
+    name : str
+        Short name with units, shown in tables and figures (``"hip_height_m"``).
+    description : str
+        What it measures, in words.
+    terms : tuple of SignalTerm
+        Added together.
+    """
+
+    name: str
+    description: str
+    terms: tuple[SignalTerm, ...]
+
+    def compute(self, track: PoseTrack) -> np.ndarray:
+        """The signal for every frame of ``track`` (NaN where a landmark is missing)."""
+        with np.errstate(invalid="ignore"):
+            return np.sum([term.compute(track) for term in self.terms], axis=0)
+
+
+def _height(points: tuple[str, ...], reference: tuple[str, ...], mode: Literal["mean", "lowest"] = "mean",
+            weight: float = 1.0) -> SignalTerm:
+    return SignalTerm("height", points, reference, mode, weight)
+
+
+HIPS = ("left_hip", "right_hip")
+ANKLES = ("left_ankle", "right_ankle")
+WRISTS = ("left_wrist", "right_wrist")
+SHOULDERS = ("left_shoulder", "right_shoulder")
+
+HIP_HEIGHT = RepSignal("hip_height_m", "height of the hip midpoint above the ankle midpoint", (_height(HIPS, ANKLES),))
+HIP_HEIGHT_LOWEST_FOOT = RepSignal("hip_height_m", "height of the hip midpoint above the lower ankle",
+                                   (_height(HIPS, ANKLES, "lowest"),))
+BAR_HEIGHT_ABOVE_FEET = RepSignal("bar_height_m", "height of the wrist midpoint (the bar) above the ankle midpoint",
+                                  (_height(WRISTS, ANKLES),))
+WRIST_ABOVE_SHOULDERS = RepSignal("wrist_height_m", "height of the wrist midpoint above the shoulder midpoint",
+                                  (_height(WRISTS, SHOULDERS),))
+SHOULDER_ABOVE_HANDS = RepSignal("shoulder_height_m", "height of the shoulder midpoint above the wrist midpoint "
+                                 "(the hands are on the floor)", (_height(SHOULDERS, WRISTS),))
+JACK_OPENING = RepSignal(
+    "jack_opening_m",
+    "height of the wrists above the shoulders plus twice the sideways ankle spread",
+    (_height(WRISTS, SHOULDERS), SignalTerm("lateral_spread", ANKLES, ("right_hip", "left_hip"), weight=2.0)),
+)

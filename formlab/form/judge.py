@@ -1,0 +1,449 @@
+"""Verdicts: every check judged in every frame, then once per rep.
+
+:func:`judge_frames` returns one row per frame: ``frame``, ``time_s``, the
+estimated camera view (:mod:`formlab.form.view`), the posture measures
+(:mod:`formlab.form.measures`; angles in degrees, distances as ratios, the
+unit in each name), each check's measured value, and one column per check
+holding its verdict (:data:`formlab.form.check.STATUSES`). :func:`judge_reps`
+turns that into one verdict per rep, :func:`worst_frames` finds where each
+failed check failed worst, and :func:`status_counts` counts verdicts.
+
+This module knows checks, not lifts: the checks to run are given. Which
+checks a lift runs, and with which defaults, is said in the lift's module
+(:mod:`formlab.exercises`); :func:`formlab.evaluate_form` puts the two together.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import ConfigError, InputError, OutputError
+from ..core.files import CSV_FLOAT_FORMAT, atomic_write
+from .check import FAIL, NOT_ASSESSABLE, PASS, STATUSES, UNCERTAIN, Check
+from .measures import FrameData
+from .thresholds import FormThresholds
+
+VIEW_COLUMNS = ("view", "yaw_deg", "side_facing_camera")
+"""The camera-view columns of a feedback table (after ``frame`` and ``time_s``)."""
+
+
+def _categorical(status: np.ndarray) -> pd.Categorical:
+    return pd.Categorical(status, categories=list(STATUSES))
+
+
+def verdicts(margin: np.ndarray, sd: np.ndarray | float = 0.0, z: float = 1.0) -> np.ndarray:
+    """Verdicts from margins and their uncertainty (same unit): pass, fail, uncertain or not_assessable.
+
+    ``pass`` where ``margin >= z * sd``; ``fail`` where ``margin < -z * sd``
+    (and below 0); ``uncertain`` in between; ``not_assessable`` where the
+    margin is NaN. With ``sd == 0`` a margin of 0 passes (the threshold
+    itself is inside the passing interval).
+    """
+    m = np.asarray(margin, dtype=float)
+    s = np.broadcast_to(np.nan_to_num(np.asarray(sd, dtype=float), nan=0.0), m.shape) * z
+    out = np.full(m.shape, NOT_ASSESSABLE, dtype=object)
+    with np.errstate(invalid="ignore"):
+        out[m >= s] = PASS
+        out[(m < 0) & (m < -s)] = FAIL
+        out[np.isfinite(m) & (m < s) & ~((m < 0) & (m < -s))] = UNCERTAIN
+    return out
+
+
+def validate_reps(reps: pd.DataFrame) -> pd.DataFrame:
+    """``reps`` if it has the columns a verdict per rep needs; an InputError naming the missing ones otherwise."""
+    need = ["rep", "start_frame", "end_frame"]
+    missing = [c for c in need if c not in reps.columns]
+    if missing:
+        raise InputError(f"reps table lacks the columns {missing}; expected at least "
+                         f"['rep', 'start_frame', 'turn_frame', 'end_frame']")
+    return reps
+
+
+# --------------------------------------------------------------------------- per frame
+def judge_frames(data: FrameData, checks: Sequence[Check], *, exercise: str = "") -> pd.DataFrame:
+    """Judge every frame of a track with ``checks``.
+
+    Parameters
+    ----------
+    data : FrameData
+        The track measured once (:meth:`FrameData.of`), with the lift's
+        thresholds and, for a video, its reps (checks judged once per rep use them).
+    checks : sequence of Check
+        The checks to run, in report order; each reads its own section of ``data.thresholds``.
+    exercise : str
+        Recorded in ``attrs``.
+
+    Returns
+    -------
+    DataFrame
+        One row per frame: ``frame``, ``time_s``, ``view``, ``yaw_deg``,
+        ``side_facing_camera``, the posture measures, each check's measured
+        value (its ``value`` column) and columns it exports, then one verdict
+        column per check. ``attrs`` holds the exercise, the check names, the
+        thresholds (as a dict) and the track's source.
+    """
+    th = data.thresholds
+    if not isinstance(th, FormThresholds):
+        raise ConfigError(f"thresholds must be a formlab.FormThresholds, got {type(th).__name__}")
+    missing = [c.name for c in checks if c.name not in th]
+    if missing:
+        raise ConfigError(f"the thresholds have no section for the check(s) {', '.join(missing)}")
+    if data.reps is not None:
+        validate_reps(data.reps)
+    views = data.views
+    measured: dict[str, np.ndarray] = {}
+    status: dict[str, pd.Categorical] = {}
+    for check in checks:
+        m = check.evaluate(data, th.section(check.name))
+        data.extra.setdefault(check.value, m.value)
+        for column, values in m.extra.items():
+            data.extra.setdefault(column, values)
+            measured.setdefault(column, values)
+        measured.setdefault(check.value, m.value)
+        judged = np.isin(views, list(check.views)) & m.applies
+        status[check.name] = _categorical(verdicts(np.where(judged, m.margin, np.nan)))
+    table = pd.DataFrame({"frame": data.track.frame, "time_s": data.track.time_s,
+                          **{c: data.view[c].to_numpy() for c in VIEW_COLUMNS}})
+    posture = data.posture.drop(columns=["frame", "time_s"])
+    extra = pd.DataFrame({k: v for k, v in measured.items() if k not in posture.columns}, index=posture.index)
+    table = pd.concat([table, posture, extra, pd.DataFrame(status, index=posture.index)], axis=1)
+    table["view"] = pd.Categorical(table["view"].astype(str), categories=data.view["view"].cat.categories)
+    table.attrs.update({"exercise": exercise, "checks": [c.name for c in checks], "thresholds": th.to_dict(),
+                        "source": data.track.meta.source})
+    return table
+
+
+def check_columns(feedback: pd.DataFrame) -> list[str]:
+    """The verdict columns of a feedback table, in report order.
+
+    From ``attrs["checks"]`` when the table carries it; otherwise (a table
+    read back from CSV) every column whose values are all verdicts.
+    """
+    named = feedback.attrs.get("checks")
+    if named is not None:
+        return [c for c in named if c in feedback.columns]
+    statuses = set(STATUSES)
+    return [c for c in feedback.columns if feedback[c].dtype == object or isinstance(
+        feedback[c].dtype, pd.CategoricalDtype) if len(feedback) and set(feedback[c].astype(str)) <= statuses]
+
+
+def margins_of(feedback: pd.DataFrame, check: Check, th: FormThresholds) -> np.ndarray:
+    """A check's margin in every row of a feedback table, NaN where it was not assessable.
+
+    Computed again from the measured columns the table holds, so a table
+    read back from ``feedback.csv`` gives the same margins.
+    """
+    data = FrameData.from_table(feedback, th)
+    m = check.evaluate(data, th.section(check.name))
+    return np.where(feedback[check.name].astype(str).to_numpy() == NOT_ASSESSABLE, np.nan, m.margin)
+
+
+def frame_messages(feedback: pd.DataFrame, index: int, checks: Sequence[Check]) -> list[str]:
+    """Cues of the checks failing in row ``index`` of a feedback table."""
+    row = feedback.iloc[index]
+    return [c.cue for c in checks if c.name in feedback.columns and row[c.name] == FAIL]
+
+
+# --------------------------------------------------------------------------- per rep
+def worst_value_column(check: Check) -> str:
+    """Name of the per-rep worst-value column of a check in :func:`judge_reps`'s table.
+
+    The name repeats the per-frame column the value comes from (the check's
+    ``value``, which carries the unit), so a reader of ``reps.csv`` knows
+    what was measured without looking the check up:
+    ``elbows_up_worst_upper_arm_elevation_deg``.
+    """
+    return f"{check.name}_worst_{check.value}"
+
+
+def _frame_interval_s(feedback: pd.DataFrame) -> float:
+    t = feedback["time_s"].to_numpy(dtype=float)
+    dt = np.diff(t)
+    dt = dt[np.isfinite(dt) & (dt > 0)]
+    return float(np.median(dt)) if dt.size else 0.0
+
+
+def sustained_count(frame_s: float, min_duration_s: float) -> int:
+    """How many frames a fault must last to count: the fewest whose total time reaches ``min_duration_s``."""
+    if frame_s <= 0 or min_duration_s <= 0:
+        return 1
+    n = 1
+    while n * frame_s < min_duration_s:
+        n += 1
+    return n
+
+
+def judge_reps(feedback: pd.DataFrame, reps: pd.DataFrame, checks: Sequence[Check],
+               th: FormThresholds) -> pd.DataFrame:
+    """Each check's verdict in each rep, with its worst value and that value's frame.
+
+    Parameters
+    ----------
+    feedback : DataFrame
+        From :func:`judge_frames`.
+    reps : DataFrame
+        At least ``rep``, ``start_frame``, ``end_frame`` (and usually
+        ``turn_frame``), in decoded-frame numbers; other columns are kept.
+    checks : sequence of Check
+        The checks that were judged.
+    th : FormThresholds
+        The thresholds they were judged with.
+
+    Returns
+    -------
+    DataFrame
+        The reps table plus, for every check, ``{check}`` (its verdict in the
+        rep), the value that decided it ``{check}_worst_{value}`` (see
+        :func:`worst_value_column`) and ``{check}_worst_frame``; then
+        ``failed_checks`` and ``messages`` (the cues, ``"; "``-separated).
+
+    Notes
+    -----
+    A check that must hold through the rep (``per_rep="worst"``) fails when
+    its failing frames inside the rep add up to
+    ``rep_summary.min_fail_duration_s`` or more, so a one-frame glitch does
+    not flag a rep; its worst value is the frame with the smallest margin.
+    A check judged once per rep (``per_rep="best"``: depth, lockout) is
+    judged at the rep's best frame among those whose view allows it.
+    """
+    validate_reps(reps)
+    present = [c for c in checks if c.name in feedback.columns]
+    frames = feedback["frame"].to_numpy()
+    k_needed = sustained_count(_frame_interval_s(feedback), th.rep_summary.min_fail_duration_s)
+    views = feedback["view"].astype(str).to_numpy()
+    out = reps.copy().reset_index(drop=True)
+    failed_lists: list[list[str]] = [[] for _ in range(len(out))]
+    for check in present:
+        status_all = feedback[check.name].astype(str).to_numpy()
+        value_all = feedback[check.value].to_numpy(dtype=float)
+        views_ok = np.isin(views, list(check.views))
+        if check.per_rep == "best":
+            data = FrameData.from_table(feedback, th)
+            raw = check.evaluate(data, th.section(check.name), masked=False)
+            margin_all = np.where(views_ok, raw.margin, np.nan)
+        else:
+            margin_all = margins_of(feedback, check, th)
+        statuses, worst_values, worst_frames_ = [], [], []
+        for k, rep in out.iterrows():
+            inside = (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
+            m = np.where(inside, margin_all, np.nan)
+            if not np.isfinite(m).any():
+                statuses.append(NOT_ASSESSABLE)
+                worst_values.append(np.nan)
+                worst_frames_.append(pd.NA)
+                continue
+            if check.per_rep == "best":
+                pick = int(np.nanargmax(m))
+                verdict = verdicts(np.array([m[pick]]))[0]
+            else:
+                pick = int(np.nanargmin(m))
+                n_fail = int(np.sum(inside & (status_all == FAIL)))
+                verdict = FAIL if n_fail >= k_needed else PASS
+            statuses.append(verdict)
+            worst_values.append(float(value_all[pick]))
+            worst_frames_.append(int(frames[pick]))
+            if verdict == FAIL:
+                failed_lists[k].append(check.name)
+        out[check.name] = statuses
+        out[worst_value_column(check)] = worst_values
+        out[f"{check.name}_worst_frame"] = pd.array(worst_frames_, dtype="Int64")
+    cues = {c.name: c.cue for c in present}
+    out["failed_checks"] = ["; ".join(f) for f in failed_lists]
+    out["messages"] = ["; ".join(cues[n] for n in f) for f in failed_lists]
+    return out
+
+
+def worst_frames(feedback: pd.DataFrame, checks: Sequence[Check], th: FormThresholds, *,
+                 reps: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The worst failing frame of each failed check.
+
+    Parameters
+    ----------
+    feedback : DataFrame
+        From :func:`judge_frames`.
+    checks : sequence of Check
+        The checks that were judged.
+    th : FormThresholds
+        The thresholds they were judged with.
+    reps : DataFrame, optional
+        A reps table (``start_frame``, ``end_frame``; with the per-rep
+        verdicts of :func:`judge_reps` if available). Then only frames
+        inside reps count, and only checks that failed in a rep: a lifter
+        walking out of the rack is not a picture of their squat.
+
+    Returns
+    -------
+    DataFrame
+        One row per check: ``check``, ``message``, ``frame``, ``time_s``,
+        ``value`` and ``unit`` (the measured value at the frame with the most
+        negative margin), sorted by check order.
+    """
+    frames = feedback["frame"].to_numpy()
+    in_reps = np.ones(len(feedback), dtype=bool)
+    if reps is not None:
+        validate_reps(reps)
+        in_reps[:] = False
+        for _, rep in reps.iterrows():
+            in_reps |= (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
+    rows = []
+    for check in checks:
+        name = check.name
+        if name not in feedback.columns:
+            continue
+        if reps is not None and name in reps.columns and not (reps[name].astype(str) == FAIL).any():
+            continue  # judged per rep, and no rep failed it
+        fails = (feedback[name].astype(str).to_numpy() == FAIL) & in_reps
+        if not fails.any():
+            continue
+        margin = np.where(fails, margins_of(feedback, check, th), np.nan)
+        pick = int(np.nanargmin(margin)) if np.isfinite(margin).any() else int(np.flatnonzero(fails)[0])
+        rows.append({"check": name, "message": check.cue, "frame": int(feedback["frame"].iloc[pick]),
+                     "time_s": float(feedback["time_s"].iloc[pick]),
+                     "value": float(feedback[check.value].iloc[pick]), "unit": check.unit})
+    return pd.DataFrame(rows, columns=["check", "message", "frame", "time_s", "value", "unit"])
+
+
+# --------------------------------------------------------------------------- summaries
+def status_counts(feedback: pd.DataFrame, checks: Sequence[Check], per_rep: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
+    """How often each check passed, failed, was uncertain or could not judge: frames, seconds and reps.
+
+    Returns
+    -------
+    DataFrame
+        One row per check (index: the check name) with ``title``,
+        ``pass_frames``, ``fail_frames``, ``uncertain_frames``,
+        ``not_assessable_frames``, ``fail_s`` (failing frames times the
+        median frame interval) and, with ``per_rep``, ``failed_reps`` (how
+        many) and ``failed_rep_numbers`` (e.g. ``"1, 3"``).
+    """
+    frame_s = _frame_interval_s(feedback) or float("nan")
+    rows = []
+    for check in checks:
+        name = check.name
+        if name not in feedback.columns:
+            continue
+        status = feedback[name].astype(str).to_numpy()
+        row: dict[str, Any] = {"check": name, "title": check.title,
+                               **{f"{s}_frames": int(np.sum(status == s)) for s in STATUSES}}
+        row["fail_s"] = row["fail_frames"] * frame_s
+        if per_rep is not None:
+            failed = per_rep.loc[per_rep[name] == FAIL, "rep"].tolist() if name in per_rep else []
+            row["failed_reps"] = len(failed)
+            row["failed_rep_numbers"] = ", ".join(str(int(r)) for r in failed)
+        rows.append(row)
+    columns = ["check", "title", *(f"{s}_frames" for s in STATUSES), "fail_s"]
+    if per_rep is not None:
+        columns += ["failed_reps", "failed_rep_numbers"]
+    return pd.DataFrame(rows, columns=columns).set_index("check")
+
+
+def form_summary(feedback: pd.DataFrame, reps: pd.DataFrame | None, checks: Sequence[Check],
+                 th: FormThresholds) -> dict[str, Any]:
+    """The ``form`` section of ``summary.json``: per check, frame counts, failed reps and the cue.
+
+    A check counts as failed for the set when it failed in any rep (videos)
+    or in the frame (photos).
+    """
+    out: dict[str, Any] = {}
+    failed: list[str] = []
+    for check in checks:
+        name = check.name
+        if name not in feedback.columns:
+            continue
+        status = feedback[name].astype(str)
+        entry: dict[str, Any] = {"frames": {v: int((status == v).sum()) for v in STATUSES}, "message": check.cue}
+        if reps is not None and name in reps.columns:
+            entry["failed_reps"] = [int(r) for r, v in zip(reps["rep"], reps[name], strict=True) if v == FAIL]
+            entry["uncertain_reps"] = [int(r) for r, v in zip(reps["rep"], reps[name], strict=True) if v == UNCERTAIN]
+            is_failed = bool(entry["failed_reps"])
+        else:
+            is_failed = entry["frames"][FAIL] > 0
+        if is_failed:
+            failed.append(name)
+        out[name] = entry
+    cues = {c.name: c.cue for c in checks}
+    return {"exercise": feedback.attrs.get("exercise"), "checks": out, "failed_checks": failed,
+            "messages": [cues[n] for n in failed], "thresholds": th.to_dict()}
+
+
+def save_feedback(feedback: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write a feedback table (per frame or per rep) to CSV atomically.
+
+    Floats are written with :data:`formlab.core.files.CSV_FLOAT_FORMAT` (6
+    significant digits: the measures are not more precise than that, and 17
+    digits of noise make the file hard to read); integer columns, nullable
+    ones included (``{check}_worst_frame``), stay integers. Verdicts are
+    written as the strings ``pass``, ``fail``, ``uncertain``, ``not_assessable``.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise OutputError(f"{path}: feedback tables are written as .csv, got {path.suffix!r}")
+    table = feedback.copy()
+    for c in table.columns:
+        if isinstance(table[c].dtype, pd.CategoricalDtype):
+            table[c] = table[c].astype(str)
+    return atomic_write(path, lambda tmp: table.to_csv(tmp, index=False, float_format=CSV_FLOAT_FORMAT))
+
+
+def explain_frame(feedback: pd.DataFrame, index: int, checks: Sequence[Check], th: FormThresholds) -> pd.DataFrame:
+    """Every check's verdict in one frame, with the measured value, the passing range and the reason.
+
+    Parameters
+    ----------
+    feedback : DataFrame
+        From :func:`judge_frames`.
+    index : int
+        Row position in ``feedback`` (0 for a photo).
+    checks : sequence of Check
+        The checks that were judged.
+    th : FormThresholds
+        The thresholds they were judged with.
+
+    Returns
+    -------
+    DataFrame
+        One row per check (index: the check name): ``title``, ``status``,
+        ``value`` (the check's measure), ``unit``, ``passes_from``,
+        ``passes_to`` (the passing range of
+        :meth:`~formlab.form.check.Check.pass_interval`, NaN for an open end)
+        and ``why``: the cue when it fails, and what it could not judge when
+        it is not assessable (the camera view, unseen landmarks, or the check
+        not applying to this frame).
+    """
+    row = feedback.iloc[int(index)]
+    view = str(row["view"])
+    min_visibility = th.landmarks.min_visibility
+    rows = []
+    for check in checks:
+        name = check.name
+        if name not in feedback.columns:
+            continue
+        status = str(row[name])
+        value = float(row[check.value]) if check.value in row else float("nan")
+        lo, hi = check.pass_interval(th.section(name))
+        if status == FAIL:
+            why = check.cue
+        elif status == PASS:
+            why = ""
+        elif status == UNCERTAIN:
+            why = "the value lies within its uncertainty of the threshold"
+        elif view not in check.views:
+            valid = ", ".join(v for v in ("front", "oblique", "side", "back") if v in check.views)
+            article = "an" if view[:1] in "aeiou" else "a"
+            why = f"{article} {view} view cannot show it (judged in {valid} views)" if view != "unknown" else "no pose"
+        elif not np.isfinite(value):
+            why = (f"its landmarks are not seen (visibility below {min_visibility:g}) or are on the "
+                   f"side facing away from the camera")
+        else:
+            why = check.not_applicable
+        rows.append({"check": name, "title": check.title, "status": status, "value": value, "unit": check.unit,
+                     "passes_from": np.nan if lo is None else lo, "passes_to": np.nan if hi is None else hi,
+                     "why": why})
+    return pd.DataFrame(rows).set_index("check")
