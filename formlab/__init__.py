@@ -10,8 +10,8 @@ concept (``formlab.reps``, ``formlab.barbell``, ``formlab.feedback``, ...).
 """
 
 from ._version import __version__
-from .barbell.trajectory import BarPath, PixelScale, bar_path
-from .barbell.plate import track_plate
+from .barbell import track_plate
+from .barbell import BarPath, PixelScale, bar_path
 from .core.errors import (
     ConfigError,
     FormlabError,
@@ -28,16 +28,23 @@ from .core.landmarks import (
     SKELETON_EDGES,
 )
 from .core.track import PoseTrack, TrackMeta, load_track
-from .exercises import Exercise, exercise_names, get_exercise, load_thresholds, save_thresholds, thresholds_for
+from .exercises import (
+    Exercise,
+    exercise_names,
+    get_exercise,
+    load_thresholds,
+    save_thresholds,
+    thresholds_for,
+)
 from .form.check import Check
 from .form.thresholds import FormThresholds
 from .io.models import resolve_model
 from .io.samples import fetch as fetch_sample
 from .io.samples import list_samples
 from .pipeline import Analysis, PhotoAnalysis, analyze, analyze_photo
-from .pipeline.feedback import evaluate_form, form_per_rep
+from .pipeline.feedback import evaluate_form, explain_frame, form_per_rep, status_counts, worst_frames
 from .pose.extract import ExtractOptions, PoseExtractor, extract
-from .reps.detect import RepDetectorParams, detect_reps
+from .reps import RepDetectorParams, detect_reps
 from .signal.cleaning import CleanOptions, clean_track
 from .signal.filters import butterworth_lowpass
 from .signal.smoothing import smooth_track
@@ -55,7 +62,7 @@ __all__ = [
     "detect_reps", "RepDetectorParams",
     # lifts and form feedback
     "exercise_names", "get_exercise", "Exercise", "Check",
-    "evaluate_form", "form_per_rep", "FormThresholds", "thresholds_for", "load_thresholds", "save_thresholds",
+    "evaluate_form", "form_per_rep", "explain_frame", "status_counts", "worst_frames", "FormThresholds", "thresholds_for", "load_thresholds", "save_thresholds",
     # the whole job
     "analyze", "analyze_photo", "Analysis", "PhotoAnalysis",
     # errors

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..barbell.trajectory import LIFTER_HEIGHT_RANGE_M
+from ..barbell.scale import LIFTER_HEIGHT_RANGE_M
 from ..core.errors import ConfigError, InputError, OutputError
 from ..core.files import ensure_dir
 from ..core.text import with_article

@@ -64,10 +64,9 @@ def add_extract_options(p: argparse.ArgumentParser) -> None:
 
 
 def user_words(message: str) -> str:
-    """``message`` with each ExtractOptions field name replaced by its command-line option."""
-
+    """``message`` with each ExtractOptions field (``extract.stride``) replaced by its command-line option."""
     for name, option in EXTRACT_OPTION_FLAGS.items():
-        message = re.sub(rf"(?<![\w.-]){name}(?![\w-])", option, message)
+        message = re.sub(rf"(?<![\w-])(?:extract\.)?{name}(?![\w-])", option, message)
     return message
 
 

@@ -207,6 +207,22 @@ class Settings:
         return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
 
     @classmethod
+    def coerce(cls: type[S], value: S | Mapping[str, Any] | None) -> S:
+        """``value`` as settings of this class: itself, a mapping of some fields (the rest default), or None.
+
+        Lets every function that takes settings also take a plain dict, as a
+        notebook user writes them (``extract_options={"stride": 2}``).
+        """
+        if value is None:
+            return cls()
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, Mapping):
+            return cls.from_dict(value)
+        raise ConfigError(f"{cls.name or cls.__name__} settings must be a {cls.__name__} or a dict of its fields, "
+                          f"got {type(value).__name__}")
+
+    @classmethod
     def from_dict(cls: type[S], values: Mapping[str, Any]) -> S:
         """An instance from a mapping; missing keys take their defaults, unknown keys are an error."""
         return cls().updated(values)

@@ -27,7 +27,13 @@ import pandas as pd
 from ..core.errors import ConfigError, FormlabError, FormlabWarning
 from ..core.files import atomic_write
 from ..form.check import GENERAL_SECTIONS, Check
-from ..form.thresholds import FormThresholds, nest, read_thresholds_file, to_json, to_toml
+from ..form.thresholds import (
+    FormThresholds,
+    nest,
+    read_thresholds_file,
+    to_json,
+    to_toml,
+)
 from .base import Exercise
 
 ENTRY_POINT_GROUP = "formlab.exercises"

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import ConfigError, InputError
-from ..reps.detect import RepDetectorParams
+from ..reps.find import RepDetectorParams
 
 __all__ = ["CSS", "DETECTOR_SLIDERS", "FrameCache", "add_classes", "detector_widgets", "png", "jpeg",
            "slider_step", "threshold_widgets"]

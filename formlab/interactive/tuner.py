@@ -12,7 +12,7 @@ shows, in plain ipywidgets:
 * a frame slider with the annotated frame (pose, check status, rep counter,
   bar trail) and a table of every check's value and verdict in that frame;
 * one plot per check of its measured value over the clip with its threshold
-  line(s) and verdicts (:func:`formlab.viz.check_figures.plot_feedback_timeline`),
+  line(s) and verdicts (:func:`formlab.viz.timeline.plot_feedback_timeline`),
   and a plot of the rep signal with the detected reps
   (:func:`formlab.viz.bar_figures.plot_rep_detection`), as inline PNG images;
 * counts of failing frames and reps per check;
@@ -48,8 +48,16 @@ from ..exercises import get_exercise, save_thresholds, thresholds_for
 from ..form import judge as judging
 from ..form.thresholds import FormThresholds
 from ..pipeline import steps
-from ..reps.detect import RepDetectorParams
-from .controls import CSS, FrameCache, add_classes, detector_widgets, jpeg, png, threshold_widgets
+from ..reps.find import RepDetectorParams
+from .controls import (
+    CSS,
+    FrameCache,
+    add_classes,
+    detector_widgets,
+    jpeg,
+    png,
+    threshold_widgets,
+)
 
 __all__ = ["ThresholdTuner"]
 
@@ -279,7 +287,7 @@ class ThresholdTuner:
                                  f"</b> of {html.escape(d.exercise)}; turning points: {turns}")
 
     def _draw_feedback_plots(self) -> None:
-        from ..viz.check_figures import plot_feedback_timeline
+        from ..viz.timeline import plot_feedback_timeline
 
         for check in self.checks:  # reps are not shaded here: a detector change redraws only what it changes
             name = check.name

@@ -9,7 +9,7 @@ from ..core.errors import ConfigError, InputError
 from ..core.track import PoseTrack
 from ..exercises import check_exercise_name
 from ..form.thresholds import FormThresholds
-from ..reps.detect import RepDetectorParams
+from ..reps.find import RepDetectorParams
 from ..signal.cleaning import CleanOptions
 from . import steps
 from .results import Analysis, PhotoAnalysis

@@ -22,7 +22,7 @@ from ..form.check import FAIL
 from ..form.judge import check_columns, form_summary
 from ..form.thresholds import FormThresholds
 from ..outputs import DEFAULT_WRITERS, PHOTO_WRITERS, Writer, save_outputs
-from ..reps.detect import RepDetection
+from ..reps.find import RepDetection
 from ..reps.metrics import summarize_reps
 
 

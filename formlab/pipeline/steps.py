@@ -27,10 +27,18 @@ from ..barbell.trajectory import BAR_METHODS, BarPath, bar_path, landmark_path
 from ..core.errors import ConfigError, InputError
 from ..core.text import with_article
 from ..core.track import PoseTrack
-from ..exercises import AUTO, Exercise, auto_candidates, check_thresholds_file, get_exercise, load_thresholds
-from ..exercises import thresholds_for
+from ..exercises import (
+    AUTO,
+    Exercise,
+    auto_candidates,
+    check_thresholds_file,
+    get_exercise,
+    load_thresholds,
+    thresholds_for,
+)
 from ..form.thresholds import FormThresholds
-from ..reps.detect import RepDetection, RepDetectorParams, detect_reps
+from ..reps.detect import detect_reps
+from ..reps.find import RepDetection, RepDetectorParams
 from ..reps.metrics import rep_metrics
 from ..signal.cleaning import CleanOptions, clean_track
 from .feedback import evaluate_form, form_per_rep

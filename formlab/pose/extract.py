@@ -24,16 +24,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
-import sys
-import tempfile
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
 from .. import _version
+from ..core.config import Settings, param, settings
 from ..core.errors import ConfigError, FormlabWarning, InputError, ModelError
 from ..core.files import sha256_file
 from ..core.landmarks import N_LANDMARKS
@@ -48,7 +46,8 @@ from ..io.media import (
     probe_video,
     read_image,
 )
-from ..io.models import DEFAULT_MODEL, MODEL_VARIANTS, ModelFile, resolve_model
+from ..io.models import DEFAULT_MODEL, ModelFile, resolve_model
+from .native import mediapipe_version, quiet_native_stderr
 from .persons import (
     JUMP_SLACK,
     choose_lifter,
@@ -62,159 +61,48 @@ EXTRACTION_REVISION = 2
 older code are not reused (part of the cache key, with the formlab and MediaPipe versions)."""
 
 
-@dataclass(frozen=True)
-class ExtractOptions:
-    """How to extract poses. Mirrors MediaPipe's ``PoseLandmarkerOptions``.
+@settings
+class ExtractOptions(Settings):
+    """How to extract poses. Mirrors MediaPipe's ``PoseLandmarkerOptions``; fields below."""
 
-    Attributes
-    ----------
-    model : str
-        ``"lite"``, ``"full"`` (default) or ``"heavy"``, or the path of a
-        ``.task`` bundle. ``full`` is what MediaPipe's conformance tests use;
-        ``heavy`` is slower and a little more accurate; ``lite`` is for slow
-        machines.
-    min_pose_detection_confidence : float in [0, 1]
-        Minimum score of the person detector. MediaPipe's default, 0.5.
-    min_pose_presence_confidence : float in [0, 1]
-        Minimum pose presence score for a frame to count as having a pose.
-    min_tracking_confidence : float in [0, 1]
-        Below this, VIDEO mode re-runs the person detector instead of
-        following the previous frame's pose.
-    num_poses : int >= 1
-        How many people MediaPipe looks for per frame. With 1 (default,
-        fastest) MediaPipe follows one person; formlab checks the result for
-        jumps to another body and, if it finds one, re-runs with 2 and keeps
-        the lifter by the rule in :mod:`formlab.persons`. With more than 1,
-        that rule is applied directly. Images always look for at least 2
-        people, which costs little for one frame.
-    start_frame, end_frame : int
-        Half-open range of frames to analyse (``end_frame=None``: to the end).
-    stride : int >= 1
-        Analyse every ``stride``-th frame (frame indices stay those of the video).
-    check_person_switch : bool
-        Whether to run the jump check described under ``num_poses``.
-    """
+    name = "extract"
+    model: str = param(
+        DEFAULT_MODEL, "", kind="text",
+        meaning="'lite', 'full' or 'heavy', or the path of a .task bundle.",
+        source="MediaPipe: 'full' is what its conformance tests use; 'heavy' is slower and a little more accurate; "
+               "'lite' is for slow machines.")
+    min_pose_detection_confidence: float = param(
+        0.5, "", 0, 1,
+        meaning="Minimum score of the person detector before it reports a person.",
+        source="MediaPipe's default.")
+    min_pose_presence_confidence: float = param(
+        0.5, "", 0, 1,
+        meaning="Minimum pose presence score for a frame to count as having a pose.",
+        source="MediaPipe's default.")
+    min_tracking_confidence: float = param(
+        0.5, "", 0, 1,
+        meaning="Below this, VIDEO mode re-runs the person detector instead of following the previous frame's pose.",
+        source="MediaPipe's default.")
+    num_poses: int = param(
+        1, "", 1, 10,
+        meaning="How many people MediaPipe looks for per frame. With 1 MediaPipe follows one person; formlab checks "
+                "the result for jumps to another body and, if it finds one, re-runs with 2 and keeps the lifter by "
+                "the rule in formlab.pose.persons. With more than 1 that rule is applied directly. Images always "
+                "look for at least 2 people, which costs little for one frame.",
+        source="formlab: 1 is fastest; the jump check catches the rare switch.")
+    start_frame: int = param(0, "frame", 0, None, meaning="First frame to analyse (0-based).",
+                             source="the whole video.")
+    end_frame: int | None = param(None, "frame", 1, None, kind="integer", optional=True,
+                                  meaning="Stop before this frame (None: to the end).", source="the whole video.")
+    stride: int = param(1, "frames", 1, None, meaning="Analyse every stride-th frame (frame numbers stay the video's).",
+                        source="every frame.")
+    check_person_switch: bool = param(True, meaning="Whether to run the jump check described under num_poses.",
+                                      source="formlab: on by default, it costs a pass over the track.")
 
-    model: str = DEFAULT_MODEL
-    min_pose_detection_confidence: float = 0.5
-    min_pose_presence_confidence: float = 0.5
-    min_tracking_confidence: float = 0.5
-    num_poses: int = 1
-    start_frame: int = 0
-    end_frame: int | None = None
-    stride: int = 1
-    check_person_switch: bool = True
-
-    def __post_init__(self) -> None:
-        for name in ("min_pose_detection_confidence", "min_pose_presence_confidence", "min_tracking_confidence"):
-            v = getattr(self, name)
-            if not isinstance(v, (int, float)) or not 0.0 <= float(v) <= 1.0:
-                raise ConfigError(f"{name} must be between 0 and 1, got {v!r}")
-        if not isinstance(self.num_poses, int) or not 1 <= self.num_poses <= 10:
-            raise ConfigError(f"num_poses must be an integer from 1 to 10, got {self.num_poses!r}")
-        if not isinstance(self.stride, int) or self.stride < 1:
-            raise ConfigError(f"stride must be an integer >= 1, got {self.stride!r}")
-        if not isinstance(self.start_frame, int) or self.start_frame < 0:
-            raise ConfigError(f"start_frame must be an integer >= 0, got {self.start_frame!r}")
-        if self.end_frame is not None and (not isinstance(self.end_frame, int) or self.end_frame <= self.start_frame):
-            raise ConfigError(f"end_frame must be an integer > start_frame ({self.start_frame}), got {self.end_frame!r}")
-        if not isinstance(self.model, (str, os.PathLike)) or not str(self.model):
-            raise ConfigError(f"model must be one of {', '.join(MODEL_VARIANTS)} or a .task path, got {self.model!r}")
-
-    def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d["model"] = os.fspath(self.model)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "ExtractOptions":
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(d) - known)
-        if unknown:
-            raise ConfigError(f"unknown extraction options {unknown}; known: {sorted(known)}")
-        return cls(**d)
-
-
-@contextlib.contextmanager
-def _quiet_native_stderr(keep_python: bool = False) -> Iterator[None]:
-    """Silence MediaPipe/LiteRT's C++ chatter on stderr; re-raise with it if the work inside fails.
-
-    The C++ code writes to file descriptor 2. In a Jupyter kernel ``sys.stderr.fileno()`` is a
-    *copy* of the original stderr while fd 2 itself is piped into the notebook, so both are
-    redirected (otherwise the chatter lands in the notebook's output).
-
-    With ``keep_python``, Python's own ``sys.stderr`` (progress bars, warnings) keeps writing to the
-    real stderr meanwhile: used around a whole video's inference, where LiteRT may log at any frame
-    (its first landmark inference happens at the first frame with a person, not the first frame).
-    """
-    fds = {2}
-    try:
-        fds.add(sys.stderr.fileno())
-    except (AttributeError, OSError, ValueError):  # e.g. a stderr object without a descriptor
-        pass
-    saved: dict[int, int] = {}
-    try:
-        for fd in sorted(fds):
-            saved[fd] = os.dup(fd)
-    except OSError:
-        for s in saved.values():
-            os.close(s)
-        yield
-        return
-
-    python_stderr = sys.stderr
-    replacement = None
-
-    def restore() -> None:
-        if replacement is not None:
-            try:
-                replacement.flush()
-            except Exception:
-                pass
-            sys.stderr = python_stderr
-        for fd, s in saved.items():
-            os.dup2(s, fd)
-
-    with tempfile.TemporaryFile() as sink:
-        try:
-            sys.stderr.flush()
-        except Exception:
-            pass
-        if keep_python:
-            try:
-                fd = python_stderr.fileno()
-            except (AttributeError, OSError, ValueError):
-                fd = None
-            if fd in saved:  # a real file: keep Python's writes on a copy of it
-                replacement = open(os.dup(saved[fd]), "w", buffering=1, encoding=getattr(  # noqa: SIM115
-                    python_stderr, "encoding", None) or "utf-8", errors="replace")
-                sys.stderr = replacement
-        for fd in saved:
-            os.dup2(sink.fileno(), fd)
-        try:
-            yield
-        except Exception as e:
-            restore()
-            sink.seek(0)
-            chatter = sink.read().decode(errors="replace").strip().splitlines()[-3:]
-            if chatter:
-                e.args = (f"{e.args[0] if e.args else e} [{' | '.join(chatter)}]",) + tuple(e.args[1:])
-            raise
-        finally:
-            restore()
-            if replacement is not None:
-                replacement.close()
-            for s in saved.values():
-                os.close(s)
-
-
-def _mediapipe_version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("mediapipe")
-    except Exception:
-        return "unknown"
+    def _check_consistency(self) -> None:
+        if self.end_frame is not None and self.end_frame <= self.start_frame:
+            raise ConfigError(f"extract.end_frame = {self.end_frame} must be greater than "
+                              f"extract.start_frame = {self.start_frame}")
 
 
 class PoseExtractor:
@@ -227,7 +115,7 @@ class PoseExtractor:
     """
 
     def __init__(self, options: ExtractOptions | None = None, model_file: ModelFile | None = None) -> None:
-        self.options = options or ExtractOptions()
+        self.options = ExtractOptions.coerce(options)
         self.model_file = model_file or resolve_model(self.options.model)
         self._landmarkers: dict[tuple[str, int], Any] = {}
         self._warmed: set[int] = set()
@@ -246,7 +134,7 @@ class PoseExtractor:
     def close(self) -> None:
         """Release every MediaPipe graph this extractor created."""
         for lm in self._landmarkers.values():
-            with contextlib.suppress(Exception), _quiet_native_stderr():
+            with contextlib.suppress(Exception), quiet_native_stderr():
                 lm.close()
         self._landmarkers.clear()
         self._warmed.clear()
@@ -272,7 +160,7 @@ class PoseExtractor:
                 min_tracking_confidence=float(o.min_tracking_confidence),
                 output_segmentation_masks=False,
             )
-            with _quiet_native_stderr():
+            with quiet_native_stderr():
                 self._landmarkers[key] = vision.PoseLandmarker.create_from_options(opts)
         return self._landmarkers[key]
 
@@ -281,14 +169,14 @@ class PoseExtractor:
         if id(landmarker) in self._warmed:
             return contextlib.nullcontext()
         self._warmed.add(id(landmarker))
-        return _quiet_native_stderr()
+        return quiet_native_stderr()
 
     def _meta(self, **kw: Any) -> TrackMeta:
         return TrackMeta(
             model_variant=self.model_file.variant,
             model_sha256=self.model_file.sha256,
             formlab_version=_version.__version__,
-            mediapipe_version=_mediapipe_version(),
+            mediapipe_version=mediapipe_version(),
             options=self.options.to_dict(),
             **kw,
         )
@@ -404,7 +292,7 @@ class PoseExtractor:
         per_frame: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         last_ms = -1
         desc = path.name if num_poses == 1 else f"{path.name} ({num_poses} poses)"
-        with _quiet_native_stderr(keep_python=True), \
+        with quiet_native_stderr(keep_python=True), \
                 tqdm(total=total, desc=desc, unit="frame", disable=not progress, leave=False) as bar:
             for fr in iter_video_frames(path, start_frame=o.start_frame, end_frame=o.end_frame, stride=o.stride):
                 ms = max(int(round(fr.time_s * 1000.0)), last_ms + 1)  # strictly increasing
@@ -515,8 +403,7 @@ def extract(
     -------
     PoseTrack, or list of PoseTrack for a folder (one per image, sorted by name).
     """
-    opts = dataclasses.replace(options or ExtractOptions(), **option_overrides) if option_overrides else (
-        options or ExtractOptions())
+    opts = ExtractOptions.coerce(options).updated(option_overrides)
     if isinstance(source, np.ndarray):
         with PoseExtractor(opts) as ex:
             return ex.extract_image(source)
@@ -555,7 +442,7 @@ def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: boo
     if cache:
         opts = ex.options.to_dict()
         opts.pop("model")  # identified by its hash instead
-        code = {"revision": EXTRACTION_REVISION, "mediapipe": _mediapipe_version()}
+        code = {"revision": EXTRACTION_REVISION, "mediapipe": mediapipe_version()}
         key = track_key(sha, {"kind": kind, **opts, **code}, ex.model_file.sha256)
         hit = load_cached_track(key)
         if hit is not None:

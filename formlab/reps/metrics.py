@@ -48,7 +48,7 @@ from ..core.errors import InputError
 from ..core.track import PoseTrack
 from ..exercises import Exercise, get_exercise, pose_feature
 from ..signal.filters import savgol_smooth
-from .detect import RepDetection
+from .find import RepDetection
 
 VELOCITY_WINDOW_S = 0.25
 """Window of the Savitzky-Golay derivative used for velocities: about a quarter of the

@@ -14,18 +14,16 @@ relabel them; :func:`clean_track` chains them with gap filling and smoothing
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
+from ..core.config import Settings, param, settings
 from ..core.errors import ConfigError
 from ..core.landmarks import LANDMARK_INDEX
 from ..core.track import PoseTrack
 from ..pose.persons import torso_centre_and_scale
-from .filters import _check_positive, _finite_runs, _is_number, hampel_outliers
+from .filters import check_positive, finite_runs, hampel_outliers, is_number
 from .smoothing import (
     _check_track,
     _nan_landmarks,
@@ -162,9 +160,9 @@ def reject_implausible_bones(track: PoseTrack, tolerance: float = 0.6, *, refere
     correct frames.
     """
     track = _check_track(track)
-    if not _is_number(tolerance) or tolerance <= 0:
+    if not is_number(tolerance) or tolerance <= 0:
         raise ConfigError(f"tolerance must be a number > 0, got {tolerance!r}")
-    if not _is_number(reference_percentile) or not 50 <= reference_percentile <= 100:
+    if not is_number(reference_percentile) or not 50 <= reference_percentile <= 100:
         raise ConfigError(f"reference_percentile must be between 50 and 100, got {reference_percentile!r}")
     import warnings
 
@@ -272,7 +270,7 @@ def fix_left_right_swaps(track: PoseTrack, penalty_per_s: float = 2.0) -> PoseTr
         With step ``"fix_left_right_swaps"`` and the swapped frames per group.
     """
     track = _check_track(track)
-    penalty_per_s = _check_positive("penalty_per_s", penalty_per_s)
+    penalty_per_s = check_positive("penalty_per_s", penalty_per_s)
     torso = _torso_px(track)
     arrays = {"xy_px": track.xy_px.copy(), "z": track.z.copy(), "world_m": track.world_m.copy(),
               "visibility": track.visibility.copy(), "presence": track.presence.copy()}
@@ -285,7 +283,7 @@ def fix_left_right_swaps(track: PoseTrack, penalty_per_s: float = 2.0) -> PoseTr
             xy = track.xy_px / torso
             seen = np.isfinite(xy[:, left + right]).all(axis=(1, 2))
             frames: list[int] = []
-            for a, b in _finite_runs(seen):
+            for a, b in finite_runs(seen):
                 if b - a < 3:
                     continue
                 path = _viterbi_swaps(xy[a:b, left], xy[a:b, right], dt_all[a:b], penalty_per_s)
@@ -303,75 +301,56 @@ def fix_left_right_swaps(track: PoseTrack, penalty_per_s: float = 2.0) -> PoseTr
                          params={"penalty_per_s": float(penalty_per_s), "swapped_frames": swapped}, **arrays)
 
 
-@dataclass(frozen=True)
-class CleanOptions:
-    """Settings of :func:`clean_track`, formlab's default cleaning chain.
+@settings
+class CleanOptions(Settings):
+    """Settings of :func:`clean_track`, formlab's default cleaning chain; fields below."""
 
-    Attributes
-    ----------
-    fix_swaps : bool
-        Undo momentary left/right label swaps (:func:`fix_left_right_swaps`).
-    swap_penalty_per_s : float
-        Its ``penalty_per_s`` (2.0 torso lengths per second).
-    outlier_window_s : float or None
-        Window of the Hampel outlier test (:func:`reject_outliers`), 0.5 s;
-        None skips the test.
-    outlier_n_sigma : float
-        Its threshold in robust standard deviations (3).
-    outlier_min_deviation_torso : float
-        Its smallest flagged deviation, in torso lengths (0.15, about 7 cm).
-    bone_tolerance : float or None
-        Allowed excess of a limb's image length over its full length
-        (:func:`reject_implausible_bones`), 0.6; None skips the test.
-    min_presence : float in [0, 1] or None
-        Positions of landmarks MediaPipe believes are outside the frame are
-        removed (see :func:`filter_by_confidence`). Default 0.5.
-    min_visibility : float in [0, 1] or None
-        Optional visibility threshold; default None (occluded landmarks are
-        kept, see :func:`filter_by_confidence` for why).
-    max_gap_s : float
-        Gaps up to this long, including those left by the removals above,
-        are interpolated (see :func:`interpolate_gaps`), 0.3 s.
-    smoothing : {"one_euro", "butterworth", "savgol", "none"}
-        The final smoothing. ``"one_euro"`` (default) is MediaPipe's legacy
-        filter on real timestamps (:func:`smooth_track`); ``"butterworth"``
-        uses ``cutoff_hz`` (lowered to 40 % of the frame rate on slow videos);
-        ``"savgol"`` uses ``window_s``.
-    cutoff_hz : float
-        Cut-off of the Butterworth option (6 Hz, see :func:`butterworth_lowpass`).
-    window_s : float
-        Window of the Savitzky-Golay option (0.25 s, see :func:`savgol_filter`).
-    """
-
-    fix_swaps: bool = True
-    swap_penalty_per_s: float = 2.0
-    outlier_window_s: float | None = 0.5
-    outlier_n_sigma: float = 3.0
-    outlier_min_deviation_torso: float = 0.15
-    bone_tolerance: float | None = 0.6
-    min_presence: float | None = 0.5
-    min_visibility: float | None = None
-    max_gap_s: float = 0.3
-    smoothing: Literal["one_euro", "butterworth", "savgol", "none"] = "one_euro"
-    cutoff_hz: float = 6.0
-    window_s: float = 0.25
-
-    def __post_init__(self) -> None:
-        if self.smoothing not in ("one_euro", "butterworth", "savgol", "none"):
-            raise ConfigError(f"smoothing must be one of one_euro, butterworth, savgol, none; got {self.smoothing!r}")
-        _check_positive("swap_penalty_per_s", self.swap_penalty_per_s)
-        if self.outlier_window_s is not None:
-            _check_positive("outlier_window_s", self.outlier_window_s)
-        _check_positive("outlier_n_sigma", self.outlier_n_sigma)
-        _check_positive("outlier_min_deviation_torso", self.outlier_min_deviation_torso, allow_zero=True)
-        if self.bone_tolerance is not None:
-            _check_positive("bone_tolerance", self.bone_tolerance)
-        _check_positive("max_gap_s", self.max_gap_s, allow_zero=True)
-        _check_positive("cutoff_hz", self.cutoff_hz)
-        _check_positive("window_s", self.window_s)
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+    name = "clean"
+    fix_swaps: bool = param(True, meaning="Undo momentary left/right label swaps (fix_left_right_swaps).",
+                            source="formlab: BlazePose swaps the legs of a side view for a few frames at a time.")
+    swap_penalty_per_s: float = param(
+        2.0, "torso lengths/s", 0, None, lo_open=True,
+        meaning="How much a swapped labelling costs per second in the swap fix (its penalty_per_s).",
+        source="formlab: a real swap of sides is rare; two torso lengths per second outweigh a momentary mix-up.")
+    outlier_window_s: float | None = param(
+        0.5, "s", 0, None, lo_open=True, optional=True, kind="number",
+        meaning="Window of the Hampel outlier test (reject_outliers); None skips the test.",
+        source="formlab: shorter than a rep's turn, longer than a glitch.")
+    outlier_n_sigma: float = param(3.0, "robust sd", 0, None, lo_open=True,
+                                   meaning="Threshold of the outlier test in robust standard deviations.",
+                                   source="the usual Hampel threshold.")
+    outlier_min_deviation_torso: float = param(
+        0.15, "torso lengths", 0, None,
+        meaning="Smallest deviation flagged as an outlier, in torso lengths (about 7 cm).",
+        source="formlab: below it a jump is landmark jitter, not an outlier.")
+    bone_tolerance: float | None = param(
+        0.6, "", 0, None, lo_open=True, optional=True, kind="number",
+        meaning="Allowed excess of a limb's image length over its full length (reject_implausible_bones); None "
+                "skips the test.",
+        source="formlab: perspective and estimation noise stay well below 60 %.")
+    min_presence: float | None = param(
+        0.5, "", 0, 1, optional=True, kind="number",
+        meaning="Positions of landmarks MediaPipe believes are outside the frame are removed (filter_by_confidence).",
+        source="MediaPipe's own presence threshold.")
+    min_visibility: float | None = param(
+        None, "", 0, 1, optional=True, kind="number",
+        meaning="Optional visibility threshold; None keeps occluded landmarks (see filter_by_confidence for why).",
+        source="formlab: an occluded landmark is estimated, usually well; checks decide for themselves.")
+    max_gap_s: float = param(
+        0.3, "s", 0, None,
+        meaning="Gaps up to this long, including those left by the removals above, are interpolated.",
+        source="formlab: shorter than any phase of a rep.")
+    smoothing: str = param(
+        "one_euro", choices=("one_euro", "butterworth", "savgol", "none"),
+        meaning="The final smoothing: MediaPipe's legacy One-Euro filter on real timestamps (smooth_track), a "
+                "Butterworth low-pass at cutoff_hz, Savitzky-Golay over window_s, or none.",
+        source="MediaPipe's own filter (pose_landmark_filtering.pbtxt).")
+    cutoff_hz: float = param(6.0, "Hz", 0, None, lo_open=True,
+                             meaning="Cut-off of the Butterworth option (lowered to 40 % of the frame rate on slow "
+                                     "videos).",
+                             source="the classic cut-off for human movement (Winter).")
+    window_s: float = param(0.25, "s", 0, None, lo_open=True, meaning="Window of the Savitzky-Golay option.",
+                            source="formlab: about a quarter of the fastest rep.")
 
 
 def clean_track(track: PoseTrack, options: CleanOptions | None = None) -> PoseTrack:
@@ -395,8 +374,8 @@ def clean_track(track: PoseTrack, options: CleanOptions | None = None) -> PoseTr
     Parameters
     ----------
     track : PoseTrack
-    options : CleanOptions, optional
-        Defaults to ``CleanOptions()``.
+    options : CleanOptions or dict, optional
+        Defaults to ``CleanOptions()``; a dict sets some fields.
 
     Returns
     -------
@@ -410,9 +389,7 @@ def clean_track(track: PoseTrack, options: CleanOptions | None = None) -> PoseTr
     where nothing is removed, the result equals :func:`smooth_track`.
     """
     track = _check_track(track)
-    o = options if options is not None else CleanOptions()
-    if not isinstance(o, CleanOptions):
-        raise ConfigError(f"options must be a CleanOptions, got {type(o).__name__}")
+    o = CleanOptions.coerce(options)
     out = track
     if o.fix_swaps:
         out = fix_left_right_swaps(out, o.swap_penalty_per_s)

@@ -8,24 +8,22 @@ same thing at 5 fps and at 60 fps. NaN marks a missing sample: the filters
 work on each stretch of finite samples separately and never invent values
 across a gap (only :func:`fill_gaps` does, within a limit).
 
-* :func:`one_euro` - the adaptive low-pass MediaPipe smooths landmarks with;
 * :func:`butterworth_lowpass` - zero-phase low-pass with its cut-off in Hz;
 * :func:`savgol_smooth` - Savitzky-Golay smoothing (and derivatives), window in seconds;
 * :func:`fill_gaps` - interpolation over gaps up to a maximum duration;
-* :func:`hampel_outliers` - robust outlier flags;
-* :func:`power_spectrum`, :func:`band_edge_hz` - Welch spectrum, and where a movement sinks into the noise
-  (for choosing a low-pass cut-off).
+* :func:`hampel_outliers` - robust outlier flags.
 
-The pose-track versions of these, which record provenance, are in
-:mod:`formlab.filtering`; outlier and swap removal and the default chain are
-in :mod:`formlab.cleaning`.
+The One-Euro filter MediaPipe smooths landmarks with is in
+:mod:`formlab.signal.one_euro`; spectra (for choosing a cut-off) in
+:mod:`formlab.signal.spectrum`; the
+pose-track versions of these filters, which record provenance, in
+:mod:`formlab.signal.smoothing`; outlier and swap removal and the default
+chain in :mod:`formlab.signal.cleaning`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from dataclasses import dataclass
 from typing import Callable, Literal
 
 import numpy as np
@@ -33,31 +31,25 @@ import numpy as np
 from ..core.errors import ConfigError, InputError
 
 __all__ = [
-    "OneEuroParams",
-    "MEDIAPIPE_IMAGE_ONE_EURO",
-    "MEDIAPIPE_WORLD_ONE_EURO",
     "sample_rate_hz",
-    "one_euro",
     "butterworth_lowpass",
     "savgol_smooth",
     "fill_gaps",
     "hampel_outliers",
-    "power_spectrum",
-    "band_edge_hz",
 ]
 
 
-def _is_number(v) -> bool:
+def is_number(v) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and math.isfinite(float(v))
 
 
-def _check_positive(name: str, v, *, allow_zero: bool = False) -> float:
-    if not _is_number(v) or (v < 0 if allow_zero else v <= 0):
+def check_positive(name: str, v, *, allow_zero: bool = False) -> float:
+    if not is_number(v) or (v < 0 if allow_zero else v <= 0):
         raise ConfigError(f"{name} must be a number {'>=' if allow_zero else '>'} 0, got {v!r}")
     return float(v)
 
 
-def _as_time(time_s, n: int) -> np.ndarray:
+def as_time(time_s, n: int) -> np.ndarray:
     t = np.asarray(time_s, dtype=float)
     if t.ndim != 1 or t.shape[0] != n:
         raise InputError(f"time_s must be one-dimensional with one time per sample ({n}), got shape {t.shape}")
@@ -81,7 +73,7 @@ def sample_rate_hz(time_s: np.ndarray | None = None, fs_hz: float | None = None)
     if (time_s is None) == (fs_hz is None):
         raise ConfigError("give the sampling either as time_s (timestamps) or as fs_hz (a rate), not both or neither")
     if fs_hz is not None:
-        return _check_positive("fs_hz", fs_hz)
+        return check_positive("fs_hz", fs_hz)
     t = np.asarray(time_s, dtype=float)
     dt = np.diff(t[np.isfinite(t)])
     dt = dt[dt > 0]
@@ -90,7 +82,7 @@ def sample_rate_hz(time_s: np.ndarray | None = None, fs_hz: float | None = None)
     return float(1.0 / np.median(dt))
 
 
-def _as_2d(values) -> tuple[np.ndarray, tuple[int, ...]]:
+def as_2d(values) -> tuple[np.ndarray, tuple[int, ...]]:
     """Values as float (T, C) plus the original shape."""
     v = np.asarray(values, dtype=float)
     if v.ndim == 0:
@@ -98,7 +90,7 @@ def _as_2d(values) -> tuple[np.ndarray, tuple[int, ...]]:
     return v.reshape(v.shape[0], -1), v.shape
 
 
-def _finite_runs(ok: np.ndarray) -> list[tuple[int, int]]:
+def finite_runs(ok: np.ndarray) -> list[tuple[int, int]]:
     """Half-open [start, stop) index ranges of the True runs of a 1-D boolean array."""
     if ok.size == 0:
         return []
@@ -119,10 +111,10 @@ def _by_nan_pattern(v2: np.ndarray):
     for c in range(v2.shape[1]):
         groups.setdefault(np.packbits(ok[:, c]).tobytes() + bytes([ok.shape[0] % 8]), []).append(c)
     for cols in groups.values():
-        yield np.asarray(cols), _finite_runs(ok[:, cols[0]])
+        yield np.asarray(cols), finite_runs(ok[:, cols[0]])
 
 
-def _is_uniform(t: np.ndarray, tolerance: float = 0.05) -> bool:
+def is_uniform(t: np.ndarray, tolerance: float = 0.05) -> bool:
     if t.size < 3:
         return True
     dt = np.diff(t)
@@ -138,7 +130,7 @@ def _linear_trend(block: np.ndarray) -> np.ndarray:
     return block.mean(axis=0) + u[:, None] * slope
 
 
-def _apply_on_runs(
+def apply_on_runs(
     values,
     fn: Callable[[np.ndarray, float], np.ndarray],
     *,
@@ -153,10 +145,10 @@ def _apply_on_runs(
     interpolated back to the original times. Runs shorter than ``min_run``
     samples are returned unchanged.
     """
-    v2, shape = _as_2d(values)
+    v2, shape = as_2d(values)
     n = v2.shape[0]
     fs = sample_rate_hz(time_s, fs_hz) if n > 1 or fs_hz is not None else 1.0
-    t = _as_time(time_s, n) if time_s is not None else None
+    t = as_time(time_s, n) if time_s is not None else None
     out = np.full_like(v2, np.nan)
     for cols, runs in _by_nan_pattern(v2):
         for a, b in runs:
@@ -164,7 +156,7 @@ def _apply_on_runs(
             if b - a < min_run:
                 out[a:b, cols] = block
                 continue
-            if t is not None and not _is_uniform(t[a:b]):
+            if t is not None and not is_uniform(t[a:b]):
                 tr = t[a:b]
                 grid = np.arange(tr[0], tr[-1] + 0.5 / fs, 1.0 / fs)
                 res = np.column_stack([np.interp(grid, tr, block[:, j]) for j in range(block.shape[1])])
@@ -182,160 +174,6 @@ def _apply_on_runs(
 # =============================================================================
 # Parameters
 # =============================================================================
-@dataclass(frozen=True)
-class OneEuroParams:
-    """Parameters of a One-Euro filter (Casiez, Roussel & Vogel, CHI 2012).
-
-    The One-Euro filter is an exponential smoother whose cut-off rises with
-    the signal's speed: still landmarks are smoothed hard (no jitter), fast
-    ones hardly at all (little lag).
-
-    Attributes
-    ----------
-    min_cutoff_hz : float > 0
-        Cut-off frequency when the landmark is still. Lower = less jitter.
-    beta : float >= 0
-        How fast the cut-off rises with speed: ``cutoff = min_cutoff_hz +
-        beta * |speed|``, speed in *scaled units per second* (see
-        ``scale_by_object``). Higher = less lag when moving.
-    derivate_cutoff_hz : float > 0
-        Cut-off of the low-pass filter applied to the speed estimate itself.
-    scale_by_object : bool
-        Divide speeds by the person's size in the image (the "object scale",
-        see :func:`object_scale_px`), so that the same movement is smoothed
-        the same way whether the lifter fills the frame or stands far away.
-        MediaPipe does this for image landmarks and not for world landmarks,
-        which are already in metres.
-
-    Notes
-    -----
-    The two presets :data:`MEDIAPIPE_IMAGE_ONE_EURO` and
-    :data:`MEDIAPIPE_WORLD_ONE_EURO` are the values of MediaPipe's legacy
-    pose graph (``mediapipe/modules/pose_landmark/pose_landmark_filtering.pbtxt``),
-    whose smoothed output is what MediaPipe's own video conformance test
-    expects.
-    """
-
-    min_cutoff_hz: float
-    beta: float
-    derivate_cutoff_hz: float = 1.0
-    scale_by_object: bool = True
-
-    def __post_init__(self) -> None:
-        for name in ("min_cutoff_hz", "derivate_cutoff_hz"):
-            v = getattr(self, name)
-            if not _is_number(v) or not v > 0:
-                raise ConfigError(f"OneEuroParams.{name} must be a number > 0, got {v!r}")
-        if not _is_number(self.beta) or self.beta < 0:
-            raise ConfigError(f"OneEuroParams.beta must be a number >= 0, got {self.beta!r}")
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-
-MEDIAPIPE_IMAGE_ONE_EURO = OneEuroParams(min_cutoff_hz=0.05, beta=80.0, derivate_cutoff_hz=1.0, scale_by_object=True)
-"""MediaPipe's legacy smoothing of image landmarks: min cut-off 0.05 Hz (an EMA weight of
-about 0.01 per frame at 30 fps on a still landmark), beta 80 (weight about 0.94 when moving
-fast), derivative cut-off 1 Hz, speeds divided by the person's size in pixels."""
-
-MEDIAPIPE_WORLD_ONE_EURO = OneEuroParams(min_cutoff_hz=0.1, beta=40.0, derivate_cutoff_hz=1.0, scale_by_object=False)
-"""MediaPipe's legacy smoothing of world landmarks: 0.1 Hz, beta 40, 1 Hz, on metres
-(no object scaling: world landmarks are already in real units)."""
-
-
-# =============================================================================
-# Signal functions (plain arrays, time along axis 0)
-# =============================================================================
-def one_euro(
-    values,
-    time_s,
-    *,
-    min_cutoff_hz: float,
-    beta: float,
-    derivate_cutoff_hz: float = 1.0,
-    value_scale=1.0,
-) -> np.ndarray:
-    """One-Euro filter along time, with real timestamps.
-
-    A causal (real-time) exponential smoother whose cut-off frequency rises
-    with the signal's speed. Every column is filtered separately; a NaN sample
-    resets that column's filter (output NaN), and the next finite sample
-    starts it afresh, as MediaPipe does when it loses the pose.
-
-    Parameters
-    ----------
-    values : array_like, shape (n_samples, ...)
-        Signal(s), time along the first axis.
-    time_s : array_like, shape (n_samples,)
-        Strictly increasing timestamps in seconds. The interval to the
-        previous sample sets each step's smoothing weight, so a 5 fps video is
-        smoothed in the same real-time terms as a 60 fps one.
-    min_cutoff_hz, beta, derivate_cutoff_hz : float
-        See :class:`OneEuroParams`.
-    value_scale : float or array_like of shape (n_samples,)
-        Factor applied to the speed before it raises the cut-off (MediaPipe
-        uses ``1 / object scale`` for image landmarks, see :func:`object_scale_px`).
-
-    Returns
-    -------
-    ndarray, same shape as ``values``
-
-    Notes
-    -----
-    Per step, with ``dt`` the interval to the previous sample and
-    ``alpha(f) = 1 / (1 + 1 / (2 pi f dt))``::
-
-        speed   = (x - x_prev_raw) * value_scale / dt
-        speed_f = speed_f_prev + alpha(derivate_cutoff_hz) * (speed - speed_f_prev)
-        cutoff  = min_cutoff_hz + beta * |speed_f|
-        x_f     = x_f_prev + alpha(cutoff) * (x - x_f_prev)
-
-    This is MediaPipe's ``OneEuroFilter`` (``mediapipe/util/filtering/
-    one_euro_filter.cc``) with one difference at the start: MediaPipe passes
-    a sample stamped exactly 0 through unfiltered and only starts the filter
-    on the next one; here the first sample starts it (its output equals its
-    input in both cases).
-    """
-    for name, v in (("min_cutoff_hz", min_cutoff_hz), ("derivate_cutoff_hz", derivate_cutoff_hz)):
-        _check_positive(name, v)
-    _check_positive("beta", beta, allow_zero=True)
-    v2, shape = _as_2d(values)
-    n = v2.shape[0]
-    t = _as_time(time_s, n)
-    scale = np.broadcast_to(np.asarray(value_scale, dtype=float), (n,)) if np.ndim(value_scale) <= 1 else None
-    if scale is None:
-        raise InputError(f"value_scale must be a number or one value per sample, got shape {np.shape(value_scale)}")
-    out = np.full_like(v2, np.nan)
-    x_f = np.full(v2.shape[1], np.nan)  # filtered value
-    x_raw = np.full(v2.shape[1], np.nan)  # previous raw value
-    dx_f = np.zeros(v2.shape[1])  # filtered speed
-    live = np.zeros(v2.shape[1], dtype=bool)
-    two_pi = 2.0 * math.pi
-    for i in range(n):
-        x = v2[i]
-        ok = np.isfinite(x)
-        if i > 0:
-            dt = t[i] - t[i - 1]
-            cont = ok & live
-            if cont.any():
-                s = scale[i] if np.isfinite(scale[i]) else 1.0
-                speed = (x[cont] - x_raw[cont]) * s / dt
-                a_d = 1.0 / (1.0 + 1.0 / (two_pi * derivate_cutoff_hz * dt))
-                dx_f[cont] += a_d * (speed - dx_f[cont])
-                cutoff = min_cutoff_hz + beta * np.abs(dx_f[cont])
-                a = 1.0 / (1.0 + 1.0 / (two_pi * cutoff * dt))
-                x_f[cont] += a * (x[cont] - x_f[cont])
-        start = ok & ~live
-        x_f[start] = x[start]
-        dx_f[start] = 0.0
-        x_raw = np.where(ok, x, np.nan)
-        x_f[~ok] = np.nan
-        dx_f[~ok] = 0.0
-        live = ok
-        out[i] = x_f
-    return out.reshape(shape)
-
-
 def butterworth_lowpass(
     values,
     cutoff_hz: float = 6.0,
@@ -389,7 +227,7 @@ def butterworth_lowpass(
     """
     from scipy.signal import butter, sosfiltfilt
 
-    cutoff_hz = _check_positive("cutoff_hz", cutoff_hz)
+    cutoff_hz = check_positive("cutoff_hz", cutoff_hz)
     if not isinstance(order, (int, np.integer)) or not 1 <= order <= 10:
         raise ConfigError(f"order must be an integer from 1 to 10, got {order!r}")
     n = np.shape(values)[0] if np.ndim(values) else 0
@@ -408,7 +246,7 @@ def butterworth_lowpass(
         filtered = sosfiltfilt(sos, block - trend, axis=0, padtype="odd", padlen=min(pad, block.shape[0] - 1))
         return filtered + trend
 
-    return _apply_on_runs(values, run, time_s=time_s, fs_hz=fs_hz, min_run=4)
+    return apply_on_runs(values, run, time_s=time_s, fs_hz=fs_hz, min_run=4)
 
 
 def savgol_smooth(
@@ -455,7 +293,7 @@ def savgol_smooth(
     """
     from scipy.signal import savgol_filter as _sg
 
-    window_s = _check_positive("window_s", window_s)
+    window_s = check_positive("window_s", window_s)
     if not isinstance(polyorder, (int, np.integer)) or not 0 <= polyorder <= 6:
         raise ConfigError(f"polyorder must be an integer from 0 to 6, got {polyorder!r}")
     if not isinstance(deriv, (int, np.integer)) or not 0 <= deriv <= polyorder:
@@ -471,7 +309,7 @@ def savgol_smooth(
             return block if deriv == 0 else np.full_like(block, np.nan)
         return _sg(block, w, polyorder, deriv=deriv, delta=1.0 / fs_run, axis=0, mode="interp")
 
-    return _apply_on_runs(values, run, time_s=time_s, fs_hz=fs_hz, min_run=1)
+    return apply_on_runs(values, run, time_s=time_s, fs_hz=fs_hz, min_run=1)
 
 
 def fill_gaps(
@@ -503,12 +341,12 @@ def fill_gaps(
         NaN before the first and after the last finite sample of each column
         stays NaN (no extrapolation), and so do gaps longer than ``max_gap_s``.
     """
-    max_gap_s = _check_positive("max_gap_s", max_gap_s, allow_zero=True)
+    max_gap_s = check_positive("max_gap_s", max_gap_s, allow_zero=True)
     if method not in ("linear", "pchip"):
         raise ConfigError(f"method must be 'linear' or 'pchip', got {method!r}")
-    v2, shape = _as_2d(values)
+    v2, shape = as_2d(values)
     n = v2.shape[0]
-    t = _as_time(time_s, n)
+    t = as_time(time_s, n)
     out = v2.copy()
     if n < 3:
         return out.reshape(shape)
@@ -588,10 +426,10 @@ def hampel_outliers(
     """
     from numpy.lib.stride_tricks import sliding_window_view
 
-    window_s = _check_positive("window_s", window_s)
-    n_sigma = _check_positive("n_sigma", n_sigma)
-    min_deviation = _check_positive("min_deviation", min_deviation, allow_zero=True)
-    v2, shape = _as_2d(values)
+    window_s = check_positive("window_s", window_s)
+    n_sigma = check_positive("n_sigma", n_sigma)
+    min_deviation = check_positive("min_deviation", min_deviation, allow_zero=True)
+    v2, shape = as_2d(values)
     n = v2.shape[0]
     if n < 3:
         return np.zeros(shape, dtype=bool)
@@ -615,112 +453,3 @@ def hampel_outliers(
     threshold = np.maximum(n_sigma * spread, min_deviation)
     out = np.isfinite(dev) & (dev > threshold)
     return out.reshape(shape)
-
-
-# ----------------------------------------------------------------------------- spectra
-def power_spectrum(
-    values,
-    *,
-    time_s=None,
-    fs_hz: float | None = None,
-    segment_s: float = 4.0,
-    max_gap_s: float = 0.5,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Welch power spectral density of a 1-D signal with gaps, for choosing a low-pass cut-off.
-
-    Parameters
-    ----------
-    values : array_like, shape (n_samples,)
-        The signal (e.g. a bar height in metres); NaN marks missing samples.
-    time_s, fs_hz
-        The sampling (exactly one). Uneven timestamps are resampled onto an
-        even grid at the median rate.
-    segment_s : float
-        Length of Welch's segments in seconds (shortened to the signal's
-        length): the frequency resolution is ``1 / segment_s`` Hz. 4 s
-        resolves 0.25 Hz, fine enough to separate a lift (0.2-2 Hz) from
-        landmark jitter, and averages several segments on a 20 s clip.
-    max_gap_s : float
-        Gaps up to this long are interpolated first (:func:`fill_gaps`);
-        the spectrum is then taken on the longest stretch without NaN.
-
-    Returns
-    -------
-    freq_hz, psd : ndarray
-        Frequencies (0 to Nyquist) and the density in (units of ``values``)^2 / Hz.
-
-    Notes
-    -----
-    Each segment's straight-line trend is removed (a drifting camera or a
-    lifter stepping back would otherwise pile power into the lowest bins)
-    and a Hann window is applied (SciPy's defaults, half-overlapping
-    segments).
-    """
-    from scipy.signal import welch
-
-    x = np.asarray(values, dtype=float)
-    if x.ndim != 1:
-        raise InputError(f"power_spectrum needs a 1-D signal, got shape {x.shape}")
-    segment_s = _check_positive("segment_s", segment_s)
-    fs = sample_rate_hz(time_s, fs_hz)
-    t = _as_time(time_s, x.size) if time_s is not None else np.arange(x.size) / fs
-    x = fill_gaps(x, t, max_gap_s)
-    runs = _finite_runs(np.isfinite(x))
-    if not runs:
-        raise InputError("power_spectrum: the signal has no finite samples")
-    a, b = max(runs, key=lambda r: r[1] - r[0])
-    if b - a < 8:
-        raise InputError(f"power_spectrum: the longest stretch without gaps has {b - a} samples; need at least 8")
-    t_run, x_run = t[a:b], x[a:b]
-    if not _is_uniform(t_run):
-        grid = t_run[0] + np.arange(int(np.floor((t_run[-1] - t_run[0]) * fs)) + 1) / fs
-        x_run = np.interp(grid, t_run, x_run)
-    nperseg = int(min(x_run.size, max(8, round(segment_s * fs))))
-    freq, psd = welch(x_run, fs=fs, nperseg=nperseg, detrend="linear")
-    return freq, psd
-
-
-def band_edge_hz(freq_hz, psd, *, noise_above_hz: float | None = None, snr: float = 10.0) -> tuple[float, float]:
-    """Where a movement's spectrum sinks into the noise: a lower bound for a low-pass cut-off.
-
-    Parameters
-    ----------
-    freq_hz, psd : array_like
-        A power spectrum (:func:`power_spectrum`).
-    noise_above_hz : float, optional
-        The noise floor is the median density above this frequency; default
-        half the Nyquist frequency (a quarter of the sampling rate: 7.5 Hz at
-        30 fps), where human movement has almost no power (Winter) and what
-        is left is landmark jitter.
-    snr : float
-        How far above the floor still counts as movement (10: 10 dB).
-
-    Returns
-    -------
-    edge_hz : float
-        The first frequency above the spectrum's peak (0 Hz excluded) whose
-        density is at most ``snr`` times the noise floor; the highest
-        frequency if it never gets there.
-    floor : float
-        The noise floor (same units as ``psd``).
-
-    Notes
-    -----
-    A low-pass filter should keep everything below the band edge and remove
-    what lies above it; how far above the edge to put the cut-off depends on
-    what the signal is for (turning points need less than velocities).
-    """
-    f = np.asarray(freq_hz, dtype=float)
-    p = np.asarray(psd, dtype=float)
-    if f.ndim != 1 or f.shape != p.shape or f.size < 4:
-        raise InputError(f"freq_hz and psd must be 1-D arrays of the same length (>= 4), got {f.shape} and {p.shape}")
-    snr = _check_positive("snr", snr)
-    above = f[-1] / 2 if noise_above_hz is None else _check_positive("noise_above_hz", noise_above_hz)
-    noise = p[f >= above]
-    if noise.size == 0:
-        raise InputError(f"noise_above_hz = {above:g} Hz is above the highest frequency ({f[-1]:g} Hz)")
-    floor = float(np.median(noise))
-    start = 1 + int(np.argmax(p[1:]))
-    quiet = np.flatnonzero(p[start + 1:] <= snr * floor)
-    edge = float(f[start + 1 + quiet[0]]) if quiet.size else float(f[-1])
-    return edge, floor

@@ -24,16 +24,8 @@ import numpy as np
 
 from ..core.errors import ConfigError, InputError
 from ..core.track import PoseTrack
-from .filters import (
-    MEDIAPIPE_IMAGE_ONE_EURO,
-    MEDIAPIPE_WORLD_ONE_EURO,
-    OneEuroParams,
-    _is_number,
-    butterworth_lowpass,
-    fill_gaps,
-    one_euro,
-    savgol_smooth,
-)
+from .filters import butterworth_lowpass, fill_gaps, is_number, savgol_smooth
+from .one_euro import MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO, OneEuroParams, one_euro
 
 __all__ = [
     "object_scale_px",
@@ -311,7 +303,7 @@ def filter_by_confidence(
                            ("min_presence", min_presence, track.presence)):
         if thr is None:
             continue
-        if not _is_number(thr) or not 0.0 <= thr <= 1.0:
+        if not is_number(thr) or not 0.0 <= thr <= 1.0:
             raise ConfigError(f"{name} must be between 0 and 1 or None, got {thr!r}")
         mask |= np.isfinite(arr) & (arr < thr)
     return track.replace(step="filter_by_confidence",

@@ -26,10 +26,9 @@ from typing import Sequence
 
 import numpy as np
 
-from ..reps.detect import Rep
+from ..reps.find import Rep
 from . import style
 from .style import REP_COLOUR, TURN_COLOUR
-
 
 X_DIRECTION = "+ = to the right in the picture"
 """Sign of the bar's X (:class:`formlab.barbell.BarPath` ``x_m``): image right, whichever way the

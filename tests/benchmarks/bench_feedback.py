@@ -19,7 +19,7 @@ from pathlib import Path
 import formlab
 from formlab.viz.video import write_annotated_video
 from formlab import evaluate_form, form_per_rep
-from formlab.reps.detect import detect_reps
+from formlab.reps import detect_reps
 
 
 def main(name: str = formlab.io.samples.DEFAULT_VIDEO) -> None:

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 import formlab
-from formlab.barbell import trajectory
+from formlab import barbell
 from formlab.signal import filters
 from formlab.barbell.plate import track_plate
 
@@ -44,15 +44,15 @@ def evaluate_annotated() -> dict:
     t0 = time.perf_counter()
     plate = track_plate(video, clean)
     tracker_s = time.perf_counter() - t0
-    plate_path = trajectory.bar_path(clean, "plate", plate=plate)
+    plate_path = barbell.bar_path(clean, "plate", plate=plate)
     cm_per_px = 100 * plate_path.scale.m_per_px
-    body = trajectory.scale_from_body(clean)
-    plate_scale = trajectory.scale_from_plate(plate)
+    body = barbell.scale_from_body(clean)
+    plate_scale = barbell.scale_from_plate(plate)
     rows = {
-        "wrist midpoint, raw track (article)": trajectory.bar_path(raw, "wrist_midpoint", scale=plate_path.scale),
-        "wrist midpoint, clean_track": trajectory.bar_path(clean, "wrist_midpoint", scale=plate_path.scale),
-        "grip centre, clean_track": trajectory.bar_path(clean, "grip_centre", scale=plate_path.scale),
-        "grip centre, clean_track, 4 Hz low-pass": trajectory.bar_path(clean, "grip_centre", scale=plate_path.scale).lowpass(4.0),
+        "wrist midpoint, raw track (article)": barbell.bar_path(raw, "wrist_midpoint", scale=plate_path.scale),
+        "wrist midpoint, clean_track": barbell.bar_path(clean, "wrist_midpoint", scale=plate_path.scale),
+        "grip centre, clean_track": barbell.bar_path(clean, "grip_centre", scale=plate_path.scale),
+        "grip centre, clean_track, 4 Hz low-pass": barbell.bar_path(clean, "grip_centre", scale=plate_path.scale).lowpass(4.0),
         "plate centre (tracker, no bar-end step)": None,
         "plate tracker bar end": plate_path,
         "plate tracker bar end, 4 Hz low-pass": plate_path.lowpass(4.0),
@@ -60,7 +60,7 @@ def evaluate_annotated() -> dict:
     results = {}
     for name, path in rows.items():
         xy = plate.centre_xy_px if path is None else path.xy_px
-        rms_px, cov = trajectory.shape_rms_px(xy, ref)
+        rms_px, cov = barbell.shape_rms_px(xy, ref)
         results[name] = {"rms_px": rms_px, "rms_cm": rms_px * cm_per_px, "coverage": cov}
     return {"results": results, "cm_per_px": cm_per_px, "body_scale": body, "plate_scale": plate_scale,
             "tracker_s": tracker_s, "frames": raw.n_frames, "plate": plate, "plate_path": plate_path}
@@ -75,11 +75,11 @@ def evaluate_other() -> dict:
     c = plate.centre_xy_px
     smooth = filters.butterworth_lowpass(filters.fill_gaps(c, clean.time_s, 0.3), 3.0, time_s=clean.time_s)
     jitter_px = float(np.sqrt(np.nanmean(((c - smooth) ** 2).sum(axis=1))))
-    path = trajectory.bar_path(clean, "plate", plate=plate)
+    path = barbell.bar_path(clean, "plate", plate=plate)
     return {"found": float(plate.found.mean()), "template": float((plate.how == "template").mean()),
             "jitter_px": jitter_px, "jitter_cm": jitter_px * 100 * path.scale.m_per_px,
             "radius_px": plate.median_radius_px(), "bar_end": plate.info["bar_end_model"],
-            "body_scale": trajectory.scale_from_body(clean), "plate_scale": path.scale, "seconds": seconds,
+            "body_scale": barbell.scale_from_body(clean), "plate_scale": path.scale, "seconds": seconds,
             "frames": clean.n_frames}
 
 

@@ -33,7 +33,7 @@ TIMING_GOAL_S = 0.25
 
 def baseline_count(track, turning_point: str) -> int:
     """The article's rep count: every peak scipy's find_peaks finds (default parameters) in the raw wrist height."""
-    from formlab.reps.detect import article_peaks
+    from formlab.reps import article_peaks
 
     return int(len(article_peaks(track, turning_point)))
 

@@ -9,7 +9,7 @@ import pytest
 from formlab.io import samples
 from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
 from formlab import evaluate_form, form_per_rep
-from formlab.reps.detect import detect_reps
+from formlab.reps import detect_reps
 
 pytestmark = pytest.mark.media
 

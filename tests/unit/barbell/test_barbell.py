@@ -7,7 +7,8 @@ import pytest
 
 import formlab
 from formlab import ConfigError, InputError, PoseTrack, TrackMeta
-from formlab.barbell import trajectory
+from formlab import barbell
+from formlab.core.landmarks import GRIP
 from formlab.core.landmarks import LANDMARK_INDEX as IDX
 from formlab.barbell.plate import PlateTrackerOptions, track_plate
 from support.synthetic import write_clip
@@ -31,13 +32,13 @@ def lifter_track(n: int = 60, fps: float = 30.0, width: int = 640, height: int =
     xy[:, [31, 32]] = [360, 445]  # toes: mid-foot at x = 330
     if bar_xy is None:
         bar_xy = np.column_stack([np.full(n, 330.0), 130 + 60 * (1 - np.cos(2 * np.pi * t / t[-1])) / 2])
-    for lm in trajectory.GRIP:
+    for lm in GRIP:
         xy[:, lm] = bar_xy
     xy[:, IDX["left_wrist"]] += [0, 6]
     xy[:, IDX["right_wrist"]] += [0, 6]
     world = np.concatenate([(xy - xy[:, [23, 24]].mean(axis=1, keepdims=True)) * M_PER_PX,
                             np.zeros((n, 33, 1))], axis=-1)
-    world[:, list(trajectory.GRIP), 2] = -0.1  # hands 10 cm nearer the camera than the hips
+    world[:, list(GRIP), 2] = -0.1  # hands 10 cm nearer the camera than the hips
     return PoseTrack(xy_px=xy, z=np.zeros((n, 33)), visibility=np.full((n, 33), 0.9),
                      presence=np.full((n, 33), 0.99), world_m=world, time_s=t, frame=np.arange(n),
                      meta=TrackMeta(source="synthetic", fps=fps, width_px=width, height_px=height))
@@ -45,10 +46,10 @@ def lifter_track(n: int = 60, fps: float = 30.0, width: int = 640, height: int =
 
 # ----------------------------------------------------------------------------- scales
 def test_scale_from_body_recovers_the_world_to_image_ratio():
-    s = trajectory.scale_from_body(lifter_track())
+    s = barbell.scale_from_body(lifter_track())
     assert s.m_per_px == pytest.approx(M_PER_PX, rel=1e-6)
     assert s.method == "body_segments"
-    assert s.relative_sd == pytest.approx(trajectory.BODY_SCALE_SYSTEMATIC, rel=0.05)
+    assert s.relative_sd == pytest.approx(barbell.BODY_SCALE_SYSTEMATIC, rel=0.05)
 
 
 def test_scale_from_body_ignores_segments_pointing_at_the_camera():
@@ -56,32 +57,32 @@ def test_scale_from_body_ignores_segments_pointing_at_the_camera():
     world = tr.world_m.copy()
     world[:, [13, 14], 2] = 0.5  # elbows far in depth: upper arm and forearm foreshortened in the image
     world[:, [13, 14], :2] = world[:, [11, 12], :2]
-    s = trajectory.scale_from_body(tr.replace(world_m=world))
+    s = barbell.scale_from_body(tr.replace(world_m=world))
     assert s.m_per_px == pytest.approx(M_PER_PX, rel=1e-6)
 
 
 def test_scale_from_height():
     tr = lifter_track()
-    stature_px = (445 - 60) / trajectory.EYE_HEIGHT_FRACTION
-    s = trajectory.scale_from_height(tr, 1.80)
+    stature_px = (445 - 60) / barbell.EYE_HEIGHT_FRACTION
+    s = barbell.scale_from_height(tr, 1.80)
     assert s.m_per_px == pytest.approx(1.80 / stature_px)
     assert s.relative_sd == pytest.approx(0.03)
     with pytest.raises(ConfigError):
-        trajectory.scale_from_height(tr, 180)  # centimetres by mistake
+        barbell.scale_from_height(tr, 180)  # centimetres by mistake
 
 
 def test_scale_errors():
     tr = lifter_track()
     with pytest.raises(InputError):
-        trajectory.scale_from_body(tr.replace(visibility=np.zeros((tr.n_frames, 33))))
+        barbell.scale_from_body(tr.replace(visibility=np.zeros((tr.n_frames, 33))))
     with pytest.raises(ConfigError):
-        trajectory.PixelScale(-1.0, 0.0, "given")
+        barbell.PixelScale(-1.0, 0.0, "given")
 
 
 # ----------------------------------------------------------------------------- proxies
 def test_grip_centre_path_in_metres_y_up_from_the_floor():
     tr = lifter_track()
-    path = trajectory.bar_path(tr)
+    path = barbell.bar_path(tr)
     assert path.method == "grip_centre" and path.scale.method == "body_segments"
     # the grip is 130..190 px down the picture, the floor at 445 px, 2 mm per px
     np.testing.assert_allclose(path.y_m, (445 - path.y_px) * M_PER_PX)
@@ -94,29 +95,29 @@ def test_grip_centre_path_in_metres_y_up_from_the_floor():
 
 def test_wrist_midpoint_is_the_article_proxy():
     tr = lifter_track()
-    path = trajectory.bar_path(tr, "wrist_midpoint")
+    path = barbell.bar_path(tr, "wrist_midpoint")
     np.testing.assert_allclose(path.y_px, tr.xy_px[:, [15, 16], 1].mean(axis=1))
 
 
 def test_landmark_path_for_exercises_without_a_bar():
     tr = lifter_track()
-    hips = trajectory.landmark_path(tr)
+    hips = barbell.landmark_path(tr)
     assert hips.method == "landmarks:left_hip+right_hip"
     np.testing.assert_allclose(hips.y_m, (445 - 245) * M_PER_PX)
     np.testing.assert_allclose(hips.z_rel_m, 0.0)
-    wrist = trajectory.landmark_path(tr, "left_wrist", scale=trajectory.PixelScale(0.001, 0.0, "given"))
+    wrist = barbell.landmark_path(tr, "left_wrist", scale=barbell.PixelScale(0.001, 0.0, "given"))
     np.testing.assert_allclose(wrist.y_px, tr.xy_px[:, 15, 1])
     with pytest.raises(ConfigError, match="left_hip"):
-        trajectory.landmark_path(tr, ("hip",))
+        barbell.landmark_path(tr, ("hip",))
 
 
 def test_bar_path_table_and_lowpass():
     tr = lifter_track()
-    path = trajectory.bar_path(tr, scale=trajectory.PixelScale(0.001, 0.0001, "given", "test"))
+    path = barbell.bar_path(tr, scale=barbell.PixelScale(0.001, 0.0001, "given", "test"))
     df = path.to_frame()
     assert list(df.columns) == ["frame", "time_s", "x_px", "y_px", "x_m", "y_m", "z_rel_m"]
     assert df.attrs["method"] == "grip_centre" and df.attrs["scale"]["m_per_px"] == 0.001
-    noisy = trajectory.bar_path(tr.replace(xy_px=tr.xy_px + np.random.default_rng(0).normal(0, 3, tr.xy_px.shape)))
+    noisy = barbell.bar_path(tr.replace(xy_px=tr.xy_px + np.random.default_rng(0).normal(0, 3, tr.xy_px.shape)))
     smooth = noisy.lowpass(4.0)
     clean_y = path.y_px
     assert np.std(smooth.y_px - clean_y) < np.std(noisy.y_px - clean_y)
@@ -126,20 +127,20 @@ def test_bar_path_table_and_lowpass():
 def test_bar_path_errors():
     tr = lifter_track()
     with pytest.raises(ConfigError, match="grip_centre"):
-        trajectory.bar_path(tr, "barbell")
+        barbell.bar_path(tr, "barbell")
     with pytest.raises(ConfigError):
-        trajectory.bar_path(tr, "plate")
+        barbell.bar_path(tr, "plate")
     with pytest.raises(ConfigError):
-        trajectory.bar_path(tr, plate_diameter_m=0.45)
+        barbell.bar_path(tr, plate_diameter_m=0.45)
 
 
 def test_shape_rms_ignores_offset():
     a = np.column_stack([np.arange(10.0), np.arange(10.0) ** 2])
-    assert trajectory.shape_rms_px(a + [5, -7], a) == (pytest.approx(0.0), 1.0)
+    assert barbell.shape_rms_px(a + [5, -7], a) == (pytest.approx(0.0), 1.0)
     b = a.copy()
     b[::2, 0] += 2.0
     b[3] = np.nan
-    rms, cov = trajectory.shape_rms_px(b, a)
+    rms, cov = barbell.shape_rms_px(b, a)
     assert cov == 0.9 and rms == pytest.approx(1.0, abs=0.01)
 
 
@@ -176,7 +177,7 @@ def test_plate_tracker_follows_a_drawn_plate(tmp_path):
     assert plate.median_radius_px() == pytest.approx(60, abs=3)
     assert not plate.info["bar_end_model"]["used"]  # the hub is on the centre: bar end = centre
     np.testing.assert_allclose(plate.bar_end_xy_px[found], plate.centre_xy_px[found])
-    path = trajectory.bar_path(tr, "plate", plate=plate)
+    path = barbell.bar_path(tr, "plate", plate=plate)
     assert path.scale.method == "plate_diameter"
     assert path.scale.m_per_px == pytest.approx(0.45 / 120, rel=0.05)
     # bar height: the plate centre's, in metres above the floor
@@ -208,13 +209,13 @@ def test_bar_path_accuracy_against_hand_annotation(annotated):
     """Goal of issue 3: the bar-end trajectory within 3 cm RMS (shape) of the hand-annotated one."""
     video, track, reference = annotated
     assert reference.shape == (track.n_frames, 2)
-    plate_path = trajectory.bar_path(track, "plate", video=video).lowpass(4.0)
+    plate_path = barbell.bar_path(track, "plate", video=video).lowpass(4.0)
     cm_per_px = 100 * plate_path.scale.m_per_px
-    rms_px, coverage = trajectory.shape_rms_px(plate_path.xy_px, reference)
+    rms_px, coverage = barbell.shape_rms_px(plate_path.xy_px, reference)
     assert coverage >= 0.95
     assert rms_px * cm_per_px <= 3.0, f"plate tracker {rms_px:.1f} px = {rms_px * cm_per_px:.2f} cm"
     # the article's proxy is measured too, and it is the reason for the tracker
-    proxy_px, proxy_cov = trajectory.shape_rms_px(trajectory.bar_path(track, "wrist_midpoint").xy_px, reference)
+    proxy_px, proxy_cov = barbell.shape_rms_px(barbell.bar_path(track, "wrist_midpoint").xy_px, reference)
     assert proxy_cov == 1.0 and proxy_px > 3 * rms_px
     # the scale is the plate's, moved to the sleeve end, with a stated uncertainty
     assert plate_path.scale.method == "plate_diameter" and 0 < plate_path.scale.relative_sd < 0.05
@@ -224,7 +225,7 @@ def test_bar_path_accuracy_against_hand_annotation(annotated):
 @pytest.mark.media
 def test_plate_tracker_on_a_black_plate_far_camera():
     """gymassist: black plate, 640x360, walk-out and 4 squats: found nearly everywhere, little jitter."""
-    from formlab.signal import filters as timeseries
+    from formlab import signal as timeseries
 
     video = formlab.fetch_sample("gymassist__side_squat")
     track = formlab.clean_track(formlab.extract(video, progress=False))
@@ -248,14 +249,14 @@ def test_plate_tracker_refuses_videos_without_a_plate(name):
     assert not plate.found.any()
     assert plate.info["held_by_lifter"]["held"] is False and plate.info["held_by_lifter"]["reason"]
     with pytest.raises(InputError, match="grip_centre"):
-        trajectory.bar_path(track, "plate", plate=plate)
+        barbell.bar_path(track, "plate", plate=plate)
 
 
 def test_repr_is_one_short_line_with_method_duration_range_and_scale():
-    path = trajectory.bar_path(lifter_track())  # 60 frames at 30 fps; grip 128.5-188.5 px down, floor at 445 px
+    path = barbell.bar_path(lifter_track())  # 60 frames at 30 fps; grip 128.5-188.5 px down, floor at 445 px
     text = repr(path)
     assert text.startswith("<BarPath grip_centre: 60 samples over 2.0 s, y 0.51 to 0.63 m, 2 mm/px (body_segments")
     assert "\n" not in text and "array" not in text and len(text) < 150
     assert repr(path.lowpass(4.0)).endswith(", low-passed 4 Hz>")
-    hips = repr(trajectory.landmark_path(lifter_track()))
+    hips = repr(barbell.landmark_path(lifter_track()))
     assert hips.startswith("<BarPath landmarks:left_hip+right_hip: 60 samples") and "y 0.40 to 0.40 m" in hips

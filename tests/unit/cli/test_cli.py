@@ -70,7 +70,7 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, make, args, message)
 
 def test_bad_options_and_outputs(tmp_path, readonly_dir):
     r = run("extract", "x.mp4", "-o", str(tmp_path / "out.csv"), "--min-tracking-confidence", "2")
-    assert r.returncode == 2 and "error: --min-tracking-confidence must be between 0 and 1, got 2.0" in r.stderr
+    assert r.returncode == 2 and "error: --min-tracking-confidence = 2.0 is out of range [0, 1]" in r.stderr
     img = tmp_path / "a.png"
     from PIL import Image
 
@@ -136,9 +136,10 @@ def test_option_errors_name_the_option_as_typed(tmp_path, capsys, option, value,
     for command in (["extract", "x.mp4", "-o", str(out)], ["analyze", "x.mp4", "-o", str(tmp_path / "o")]):
         assert main([*command, option, value]) == 2
         err = capsys.readouterr().err.strip()
-        assert err.startswith(f"formlab: error: {option} must be ") and field not in err.replace(option, ""), err
+        assert err.startswith(f"formlab: error: {option} = ") and field not in err.replace(option, ""), err
+        assert "out of range" in err and "extract." not in err, err
     assert main(["extract", "x.mp4", "-o", str(out), "--start-frame", "5", "--end-frame", "3"]) == 2
-    assert "--end-frame must be an integer > --start-frame (5), got 3" in capsys.readouterr().err
+    assert "--end-frame = 3 must be greater than --start-frame = 5" in capsys.readouterr().err
     assert not out.exists()
 
 

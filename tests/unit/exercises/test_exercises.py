@@ -7,7 +7,7 @@ import pytest
 from formlab.core.errors import ConfigError, InputError
 from formlab.exercises import (POSE_FEATURES, RepCondition, auto_candidates, check_exercise_name, exercise_names,
                                exercises, get_exercise, pose_feature)
-from formlab.reps.detect import RepDetectorParams, detect_reps
+from formlab.reps import RepDetectorParams, detect_reps
 from support.synthetic_pose import EXERCISE_POSES, exercise_track
 
 REQUIRED = ("front_squat", "back_squat", "squat", "deadlift", "curl", "push_up", "jumping_jack", "bench_press",

@@ -15,7 +15,7 @@ from formlab import ConfigError, load_thresholds, thresholds_for
 from formlab.form.thresholds import threshold_table
 from formlab.interactive.controls import CSS, DETECTOR_SLIDERS, detector_widgets, slider_step, threshold_widgets
 from formlab.interactive.tuner import ThresholdTuner
-from formlab.reps.detect import RepDetectorParams
+from formlab.reps import RepDetectorParams
 
 
 # --------------------------------------------------------------------------- building blocks

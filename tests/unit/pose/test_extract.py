@@ -18,13 +18,13 @@ pytestmark = pytest.mark.media
 
 
 def test_options_are_validated():
-    with pytest.raises(ConfigError, match="min_tracking_confidence must be between 0 and 1, got 1.5"):
+    with pytest.raises(ConfigError, match=r"extract.min_tracking_confidence = 1.5 is out of range \[0, 1\]"):
         ExtractOptions(min_tracking_confidence=1.5)
     with pytest.raises(ConfigError, match="num_poses"):
         ExtractOptions(num_poses=0)
     with pytest.raises(ConfigError, match="end_frame"):
         ExtractOptions(start_frame=10, end_frame=5)
-    with pytest.raises(ConfigError, match="unknown extraction options"):
+    with pytest.raises(ConfigError, match="unknown setting extract.modle"):
         ExtractOptions.from_dict({"modle": "full"})
     assert ExtractOptions.from_dict(ExtractOptions(stride=2).to_dict()) == ExtractOptions(stride=2)
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from formlab.core.errors import ConfigError, InputError
-from formlab.reps.detect import RepDetectorParams, find_reps
+from formlab.reps import RepDetectorParams, find_reps
 
 AMPLITUDE_M = 0.4
 
@@ -225,7 +225,7 @@ def test_bad_inputs_and_parameters():
         RepDetectorParams(min_prominence_frac=1.5)
     with pytest.raises(ConfigError, match="cutoff_hz"):
         RepDetectorParams(cutoff_hz=0)
-    with pytest.raises(ConfigError, match="unknown rep detector settings"):
+    with pytest.raises(ConfigError, match="unknown setting rep_detector.distance_frames"):
         RepDetectorParams().with_overrides({"distance_frames": 3})
 
 
@@ -234,7 +234,7 @@ def test_article_peaks_counts_every_wiggle():
     """Noise-free, the raw wrist height has one minimum per squat; with 1 cm of landmark noise, dozens."""
     from support.synthetic_pose import exercise_track
 
-    from formlab.reps.detect import article_peaks
+    from formlab.reps import article_peaks
 
     clean, bottoms_s = exercise_track("squat", n_reps=4, view="side")
     frames = article_peaks(clean, "bottom")

@@ -6,9 +6,9 @@ import pytest
 
 from formlab.core.errors import InputError
 from formlab.reps.metrics import BASE_COLUMNS, rep_metrics, summarize_reps
-from formlab.reps.detect import find_reps
+from formlab.reps import find_reps
 from support.synthetic_pose import exercise_track
-from formlab.reps.detect import detect_reps
+from formlab.reps import detect_reps
 
 
 def linear_squats(fps=60.0, n=3, down_s=2.0, up_s=1.0, depth_m=0.5, rest_s=1.5, drift_m=0.04):

@@ -8,7 +8,7 @@ import pytest
 from formlab import ConfigError, InputError, PoseTrack, TrackMeta
 from formlab.signal import cleaning as C
 from formlab.signal import smoothing as F
-from formlab.signal import filters as T
+from formlab import signal as T
 
 
 def sine(fps: float, seconds: float = 10.0, freq_hz: float = 0.5, noise: float = 0.0, seed: int = 0):

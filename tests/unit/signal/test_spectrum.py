@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from formlab import ConfigError, InputError
-from formlab.signal import filters as T
+from formlab import signal as T
 
 
 def movement_plus_noise(fps: float, seconds: float = 30.0, freqs=(0.5, 1.0), noise: float = 0.005, seed: int = 0):

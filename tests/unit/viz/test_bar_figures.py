@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 from formlab.viz.style import save_figure  # noqa: E402
 from formlab.viz.bar_figures import (plot_bar_path, plot_bar_position,  # noqa: E402
                            turning_point_label)
-from formlab.reps.detect import find_reps  # noqa: E402
+from formlab.reps import find_reps  # noqa: E402
 
 
 def squats():

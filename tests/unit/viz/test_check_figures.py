@@ -17,7 +17,8 @@ from support.front_squat import CHECKS, TH, pass_interval  # noqa: E402
 from formlab import InputError, evaluate_form  # noqa: E402
 from formlab.viz.style import STATUS_COLOURS  # noqa: E402
 from formlab.viz.check_figures import (body_axes, plot_check_body,  # noqa: E402
-                                    plot_check_geometry, plot_feedback_timeline, plot_view_from_above)
+                                    plot_check_geometry, plot_view_from_above)
+from formlab.viz.timeline import plot_feedback_timeline  # noqa: E402
 
 LOW_ELBOWS = with_changes(STANDING, upper_arm_elevation_deg=-60.0)
 
