@@ -10,8 +10,7 @@ concept (``formlab.reps``, ``formlab.barbell``, ``formlab.feedback``, ...).
 """
 
 from ._version import __version__
-from .barbell import track_plate
-from .barbell import BarPath, PixelScale, bar_path
+from .barbell import BarPath, PixelScale, bar_path, track_plate
 from .core.errors import (
     ConfigError,
     FormlabError,
@@ -42,7 +41,13 @@ from .io.models import resolve_model
 from .io.samples import fetch as fetch_sample
 from .io.samples import list_samples
 from .pipeline import Analysis, PhotoAnalysis, analyze, analyze_photo
-from .pipeline.feedback import evaluate_form, explain_frame, form_per_rep, status_counts, worst_frames
+from .pipeline.feedback import (
+    evaluate_form,
+    explain_frame,
+    form_per_rep,
+    status_counts,
+    worst_frames,
+)
 from .pose.extract import ExtractOptions, PoseExtractor, extract
 from .reps import RepDetectorParams, detect_reps
 from .signal.cleaning import CleanOptions, clean_track
@@ -50,21 +55,58 @@ from .signal.filters import butterworth_lowpass
 from .signal.smoothing import smooth_track
 
 __all__ = [
-    "__version__",
-    # pose tracks
-    "extract", "ExtractOptions", "PoseExtractor", "PoseTrack", "TrackMeta", "load_track", "resolve_model",
-    "LANDMARK_NAMES", "LANDMARK_INDEX", "LEFT_RIGHT_PAIRS", "SKELETON_EDGES",
-    # samples
-    "fetch_sample", "list_samples",
-    # signals
-    "clean_track", "CleanOptions", "smooth_track", "butterworth_lowpass",
-    "bar_path", "BarPath", "PixelScale", "track_plate",
-    "detect_reps", "RepDetectorParams",
-    # lifts and form feedback
-    "exercise_names", "get_exercise", "Exercise", "Check",
-    "evaluate_form", "form_per_rep", "explain_frame", "status_counts", "worst_frames", "FormThresholds", "thresholds_for", "load_thresholds", "save_thresholds",
-    # the whole job
-    "analyze", "analyze_photo", "Analysis", "PhotoAnalysis",
+    "LANDMARK_INDEX",
+    "LANDMARK_NAMES",
+    "LEFT_RIGHT_PAIRS",
+    "SKELETON_EDGES",
+    "Analysis",
+    "BarPath",
+    "Check",
+    "CleanOptions",
+    "ConfigError",
+    "Exercise",
+    "ExtractOptions",
+    "FormThresholds",
     # errors
-    "FormlabError", "FormlabWarning", "InputError", "ConfigError", "OutputError", "ModelError", "SampleError",
+    "FormlabError",
+    "FormlabWarning",
+    "InputError",
+    "ModelError",
+    "OutputError",
+    "PhotoAnalysis",
+    "PixelScale",
+    "PoseExtractor",
+    "PoseTrack",
+    "RepDetectorParams",
+    "SampleError",
+    "TrackMeta",
+    "__version__",
+    # the whole job
+    "analyze",
+    "analyze_photo",
+    "bar_path",
+    "butterworth_lowpass",
+    # signals
+    "clean_track",
+    "detect_reps",
+    "evaluate_form",
+    # lifts and form feedback
+    "exercise_names",
+    "explain_frame",
+    # pose tracks
+    "extract",
+    # samples
+    "fetch_sample",
+    "form_per_rep",
+    "get_exercise",
+    "list_samples",
+    "load_thresholds",
+    "load_track",
+    "resolve_model",
+    "save_thresholds",
+    "smooth_track",
+    "status_counts",
+    "thresholds_for",
+    "track_plate",
+    "worst_frames",
 ]

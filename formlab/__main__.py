@@ -1,3 +1,5 @@
+"""``python -m formlab``: the ``formlab`` command."""
+
 import sys
 
 from .cli import main

@@ -38,10 +38,25 @@ LAYERS: tuple[tuple[str, str], ...] = (
 """``(layer, what it holds)``, bottom to top."""
 
 LAYER_OF_TOP: dict[str, str] = {
-    "_version": "core", "core": "core", "io": "io", "pose": "pose", "signal": "signal", "barbell": "barbell",
-    "form": "form", "exercises": "exercises", "reps": "reps", "viz": "viz", "outputs": "outputs",
-    "pipeline": "pipeline", "interactive": "interactive", "app": "interactive", "live": "interactive",
-    "batch": "interactive", "cli": "cli", "__main__": "cli", "": "api",
+    "_version": "core",
+    "core": "core",
+    "io": "io",
+    "pose": "pose",
+    "signal": "signal",
+    "barbell": "barbell",
+    "form": "form",
+    "exercises": "exercises",
+    "reps": "reps",
+    "viz": "viz",
+    "outputs": "outputs",
+    "pipeline": "pipeline",
+    "interactive": "interactive",
+    "app": "interactive",
+    "live": "interactive",
+    "batch": "interactive",
+    "cli": "cli",
+    "__main__": "cli",
+    "": "api",
 }
 """The layer of each top-level module or subpackage of formlab (``""``: the package itself)."""
 
@@ -57,14 +72,17 @@ def module_name(path: Path) -> str:
 def layer_of(module: str) -> str:
     top = module.split(".")[1] if module.count(".") else ""
     if top not in LAYER_OF_TOP:
-        raise SystemExit(f"{module}: no layer is assigned to formlab.{top}; add it to LAYER_OF_TOP in {__file__}")
+        raise SystemExit(
+            f"{module}: no layer is assigned to formlab.{top}; add it to LAYER_OF_TOP in {__file__}"
+        )
     return LAYER_OF_TOP[top]
 
 
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def imports_of(path: Path, modules: set[str]) -> set[str]:
@@ -75,7 +93,9 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
     unresolved: list[str] = []
 
     def resolve(name: str) -> None:
-        while name and name not in modules:  # ``from formlab.core.track import PoseTrack`` -> the module
+        while (
+            name and name not in modules
+        ):  # ``from formlab.core.track import PoseTrack`` -> the module
             name = name.rpartition(".")[0]
         if name and name != me:
             found.add(name)
@@ -100,7 +120,9 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
                 if target.split(".")[0] != "formlab":
                     continue
                 if target not in modules:
-                    unresolved.append(f"{me}: line {child.lineno} imports {target}, which does not exist")
+                    unresolved.append(
+                        f"{me}: line {child.lineno} imports {target}, which does not exist"
+                    )
                     continue
                 for alias in child.names:  # ``from . import x`` may import a submodule
                     sub = f"{target}.{alias.name}"
@@ -174,9 +196,13 @@ def problems(graph: dict[str, set[str]] | None = None) -> list[str]:
     for module, targets in sorted(graph.items()):
         for target in sorted(targets):
             if target == "formlab":
-                found.append(f"{module} imports the formlab package itself (the public API, the top layer)")
+                found.append(
+                    f"{module} imports the formlab package itself (the public API, the top layer)"
+                )
             elif rank[layer_of(target)] > rank[layer_of(module)]:
-                found.append(f"upward import: {module} ({layer_of(module)}) imports {target} ({layer_of(target)})")
+                found.append(
+                    f"upward import: {module} ({layer_of(module)}) imports {target} ({layer_of(target)})"
+                )
     for cycle in _cycles(graph):
         found.append("import cycle: " + " <-> ".join(cycle))
     return found

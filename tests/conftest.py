@@ -49,6 +49,7 @@ def sample_path():
 @pytest.fixture(scope="session")
 def sample_track():
     """``sample_track(name, **options)``: the cached pose track of a sample video or image."""
+
     def get(name: str, **options):
         return formlab.extract(samples.fetch(name), progress=False, **options)
 
@@ -58,8 +59,11 @@ def sample_track():
 @pytest.fixture(scope="session")
 def manifest_videos():
     """Registry entries of the sample videos with hand-counted reps (the evaluation set)."""
-    return [samples.sample_info(n) for n in samples.sample_names("video") if samples.sample_info(n).get("reps")
-            and samples.sample_info(n).get("sha256")]
+    return [
+        samples.sample_info(n)
+        for n in samples.sample_names("video")
+        if samples.sample_info(n).get("reps") and samples.sample_info(n).get("sha256")
+    ]
 
 
 @pytest.fixture

@@ -22,7 +22,20 @@ from .scale import (
 from .trajectory import BAR_METHODS, BarPath, bar_path, landmark_path, shape_rms_px
 
 __all__ = [
-    "BAR_METHODS", "BODY_SCALE_SYSTEMATIC", "EYE_HEIGHT_FRACTION", "LIFTER_HEIGHT_RANGE_M", "STANDARD_PLATE_DIAMETER_M",
-    "BarPath", "PixelScale", "PlateTrack", "PlateTrackerOptions", "bar_path", "landmark_path", "scale_from_body",
-    "scale_from_height", "scale_from_plate", "shape_rms_px", "track_plate",
+    "BAR_METHODS",
+    "BODY_SCALE_SYSTEMATIC",
+    "EYE_HEIGHT_FRACTION",
+    "LIFTER_HEIGHT_RANGE_M",
+    "STANDARD_PLATE_DIAMETER_M",
+    "BarPath",
+    "PixelScale",
+    "PlateTrack",
+    "PlateTrackerOptions",
+    "bar_path",
+    "landmark_path",
+    "scale_from_body",
+    "scale_from_height",
+    "scale_from_plate",
+    "shape_rms_px",
+    "track_plate",
 ]

@@ -43,7 +43,13 @@ so those clips check the depth geometry rather than this number."""
 _SEGMENTS = tuple(
     (LANDMARK_INDEX[f"{side}_{a}"], LANDMARK_INDEX[f"{side}_{b}"])
     for side in ("left", "right")
-    for a, b in (("shoulder", "hip"), ("hip", "knee"), ("knee", "ankle"), ("shoulder", "elbow"), ("elbow", "wrist"))
+    for a, b in (
+        ("shoulder", "hip"),
+        ("hip", "knee"),
+        ("knee", "ankle"),
+        ("shoulder", "elbow"),
+        ("elbow", "wrist"),
+    )
 )
 
 
@@ -69,7 +75,11 @@ class PixelScale:
     detail: str = ""
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.m_per_px, (int, float)) and math.isfinite(self.m_per_px) and self.m_per_px > 0):
+        if not (
+            isinstance(self.m_per_px, (int, float))
+            and math.isfinite(self.m_per_px)
+            and self.m_per_px > 0
+        ):
             raise ConfigError(f"m_per_px must be a positive number, got {self.m_per_px!r}")
         if not (isinstance(self.sd_m_per_px, (int, float)) and self.sd_m_per_px >= 0):
             raise ConfigError(f"sd_m_per_px must be a number >= 0, got {self.sd_m_per_px!r}")
@@ -80,8 +90,14 @@ class PixelScale:
         return self.sd_m_per_px / self.m_per_px
 
     def to_dict(self) -> dict[str, Any]:
-        return {"m_per_px": self.m_per_px, "sd_m_per_px": self.sd_m_per_px, "relative_sd": self.relative_sd,
-                "method": self.method, "detail": self.detail}
+        """The scale as a plain dict (for summaries)."""
+        return {
+            "m_per_px": self.m_per_px,
+            "sd_m_per_px": self.sd_m_per_px,
+            "relative_sd": self.relative_sd,
+            "method": self.method,
+            "detail": self.detail,
+        }
 
 
 def scale_from_body(track: PoseTrack) -> PixelScale:
@@ -114,21 +130,32 @@ def scale_from_body(track: PoseTrack) -> PixelScale:
         length_px = np.linalg.norm(track.xy_px[:, a] - track.xy_px[:, b], axis=1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            ok = (np.isfinite(length_m) & np.isfinite(length_px) & (length_px > 1)
-                  & (track.visibility[:, a] >= 0.5) & (track.visibility[:, b] >= 0.5)
-                  & (np.abs(w[:, 2]) < 0.3 * length_m))
+            ok = (
+                np.isfinite(length_m)
+                & np.isfinite(length_px)
+                & (length_px > 1)
+                & (track.visibility[:, a] >= 0.5)
+                & (track.visibility[:, b] >= 0.5)
+                & (np.abs(w[:, 2]) < 0.3 * length_m)
+            )
         if ok.sum() >= 3:
             per_segment.append(float(np.median(length_m[ok] / length_px[ok])))
     if not per_segment:
-        raise InputError(f"{track.meta.source}: no body segment is seen clearly enough to give a pixel scale; "
-                         "pass the lifter's height or a plate diameter")
+        raise InputError(
+            f"{track.meta.source}: no body segment is seen clearly enough to give a pixel scale; "
+            "pass the lifter's height or a plate diameter"
+        )
     seg = np.array(per_segment)
     m = float(np.median(seg))
     scatter = float(np.std(seg, ddof=1) / np.sqrt(len(seg))) if len(seg) > 1 else 0.25 * m
     sd = math.hypot(scatter, BODY_SCALE_SYSTEMATIC * m)
-    return PixelScale(m, sd, "body_segments",
-                      f"median world/image length ratio of {len(seg)} body segments seen side-on "
-                      f"(+-{BODY_SCALE_SYSTEMATIC:.0%} for MediaPipe's world scale)")
+    return PixelScale(
+        m,
+        sd,
+        "body_segments",
+        f"median world/image length ratio of {len(seg)} body segments seen side-on "
+        f"(+-{BODY_SCALE_SYSTEMATIC:.0%} for MediaPipe's world scale)",
+    )
 
 
 def scale_from_height(track: PoseTrack, height_m: float) -> PixelScale:
@@ -150,7 +177,9 @@ def scale_from_height(track: PoseTrack, height_m: float) -> PixelScale:
     """
     low_m, high_m = LIFTER_HEIGHT_RANGE_M
     if not isinstance(height_m, (int, float)) or not low_m <= height_m <= high_m:
-        raise ConfigError(f"height_m must be a height in metres between {low_m} and {high_m}, got {height_m!r}")
+        raise ConfigError(
+            f"height_m must be a height in metres between {low_m} and {high_m}, got {height_m!r}"
+        )
     eyes = track.xy_px[:, [LANDMARK_INDEX["left_eye"], LANDMARK_INDEX["right_eye"]], 1]
     heels = track.xy_px[:, [LANDMARK_INDEX["left_heel"], LANDMARK_INDEX["right_heel"]], 1]
     with warnings.catch_warnings():
@@ -158,12 +187,18 @@ def scale_from_height(track: PoseTrack, height_m: float) -> PixelScale:
         extent = np.nanmax(heels, axis=1) - np.nanmean(eyes, axis=1)
     extent = extent[np.isfinite(extent) & (extent > 0)]
     if extent.size < 3:
-        raise InputError(f"{track.meta.source}: the lifter's eyes and heels are not both seen; "
-                         "cannot use the height for a pixel scale")
+        raise InputError(
+            f"{track.meta.source}: the lifter's eyes and heels are not both seen; "
+            "cannot use the height for a pixel scale"
+        )
     stature_px = float(np.percentile(extent, 95)) / EYE_HEIGHT_FRACTION
     m = height_m / stature_px
-    return PixelScale(m, 0.03 * m, "lifter_height",
-                      f"lifter {height_m:.2f} m tall = {stature_px:.0f} px (eye-to-heel / {EYE_HEIGHT_FRACTION})")
+    return PixelScale(
+        m,
+        0.03 * m,
+        "lifter_height",
+        f"lifter {height_m:.2f} m tall = {stature_px:.0f} px (eye-to-heel / {EYE_HEIGHT_FRACTION})",
+    )
 
 
 def scale_from_plate(plate, diameter_m: float = STANDARD_PLATE_DIAMETER_M) -> PixelScale:
@@ -183,7 +218,9 @@ def scale_from_plate(plate, diameter_m: float = STANDARD_PLATE_DIAMETER_M) -> Pi
     radius.
     """
     if not isinstance(diameter_m, (int, float)) or not 0.1 <= diameter_m <= 0.6:
-        raise ConfigError(f"diameter_m must be a plate diameter in metres between 0.1 and 0.6, got {diameter_m!r}")
+        raise ConfigError(
+            f"diameter_m must be a plate diameter in metres between 0.1 and 0.6, got {diameter_m!r}"
+        )
     r = plate.radius_px[np.isfinite(plate.radius_px)]
     if r.size < 3:
         raise InputError("the plate was not found in enough frames to give a pixel scale")
@@ -191,4 +228,6 @@ def scale_from_plate(plate, diameter_m: float = STANDARD_PLATE_DIAMETER_M) -> Pi
     mad = float(np.median(np.abs(r - r_med))) * 1.4826
     rel = math.hypot(mad / r_med / math.sqrt(r.size), 1.0 / r_med)
     m = diameter_m / (2.0 * r_med)
-    return PixelScale(m, rel * m, "plate_diameter", f"plate of {diameter_m:.3f} m = {2 * r_med:.1f} px across")
+    return PixelScale(
+        m, rel * m, "plate_diameter", f"plate of {diameter_m:.3f} m = {2 * r_med:.1f} px across"
+    )

@@ -49,6 +49,7 @@ from .scale import (
 BarMethod = Literal["wrist_midpoint", "grip_centre", "plate"]
 BAR_METHODS: tuple[str, ...] = ("wrist_midpoint", "grip_centre", "plate")
 
+
 @dataclass(frozen=True)
 class BarPath:
     """The bar's position in every frame, in image pixels and in metres.
@@ -121,12 +122,20 @@ class BarPath:
         import pandas as pd
 
         df = pd.DataFrame({c: getattr(self, c) for c in self.COLUMNS}, columns=list(self.COLUMNS))
-        df.attrs.update({"method": self.method, "scale": self.scale.to_dict(),
-                         "origin_px": list(self.origin_px), **self.info})
+        df.attrs.update(
+            {
+                "method": self.method,
+                "scale": self.scale.to_dict(),
+                "origin_px": list(self.origin_px),
+                **self.info,
+            }
+        )
         return df
 
-    def lowpass(self, cutoff_hz: float = 4.0) -> "BarPath":
-        """The same path smoothed by a zero-phase Butterworth low-pass (see :func:`formlab.timeseries.butterworth_lowpass`).
+    def lowpass(self, cutoff_hz: float = 4.0) -> BarPath:
+        """The same path smoothed by a zero-phase Butterworth low-pass.
+
+        See :func:`formlab.signal.butterworth_lowpass`.
 
         The cut-off is lowered to 40 % of the frame rate for slow videos. 4 Hz
         keeps the bar's turning points (a squat's bottom lasts about 0.3 s)
@@ -140,8 +149,19 @@ class BarPath:
         sm = butterworth_lowpass(cols, cut, time_s=self.time_s)
         info = dict(self.info)
         info["lowpass_cutoff_hz"] = cut
-        return BarPath(self.frame, self.time_s, sm[:, 0], sm[:, 1], sm[:, 2], sm[:, 3], sm[:, 4],
-                       self.method, self.scale, self.origin_px, info)
+        return BarPath(
+            self.frame,
+            self.time_s,
+            sm[:, 0],
+            sm[:, 1],
+            sm[:, 2],
+            sm[:, 3],
+            sm[:, 4],
+            self.method,
+            self.scale,
+            self.origin_px,
+            info,
+        )
 
 
 def _nanmean_points(xy: np.ndarray) -> np.ndarray:
@@ -159,13 +179,17 @@ def _origin(track: PoseTrack, bar_xy: np.ndarray) -> tuple[np.ndarray, str]:
         mid_x = np.nanmean(feet[..., 0], axis=1)
     ok = np.isfinite(floor_y) & np.isfinite(mid_x)
     if ok.sum() >= 3:
-        return (np.array([float(np.median(mid_x[ok])), float(np.percentile(floor_y[ok], 90))]),
-                "floor below the mid-foot (median of heels and toes; floor at the 90th percentile of the lower foot)")
+        return (
+            np.array([float(np.median(mid_x[ok])), float(np.percentile(floor_y[ok], 90))]),
+            "floor below the mid-foot (median of heels and toes; floor at the 90th percentile of the lower foot)",
+        )
     good = np.isfinite(bar_xy).all(axis=1)
     if not good.any():
         return np.array([np.nan, np.nan]), "no bar position"
     first = bar_xy[np.flatnonzero(good)[0]]
-    return np.array([first[0], float(np.nanmax(bar_xy[:, 1]))]), "bar's first x and lowest position (feet not seen)"
+    return np.array(
+        [first[0], float(np.nanmax(bar_xy[:, 1]))]
+    ), "bar's first x and lowest position (feet not seen)"
 
 
 def bar_path(
@@ -226,7 +250,9 @@ def bar_path(
     from ..signal.filters import fill_gaps, hampel_outliers
 
     if method not in BAR_METHODS:
-        raise ConfigError(f"unknown bar method {method!r}; expected one of {', '.join(BAR_METHODS)}")
+        raise ConfigError(
+            f"unknown bar method {method!r}; expected one of {', '.join(BAR_METHODS)}"
+        )
     if not isinstance(track, PoseTrack):
         raise InputError(f"expected a formlab PoseTrack, got {type(track).__name__}")
     info: dict[str, Any] = {"source": track.meta.source}
@@ -237,7 +263,9 @@ def bar_path(
     else:
         if plate is None:
             if video is None:
-                raise ConfigError("method='plate' needs the video (video=...) or a PlateTrack (plate=...)")
+                raise ConfigError(
+                    "method='plate' needs the video (video=...) or a PlateTrack (plate=...)"
+                )
             from .plate import track_plate
 
             plate = track_plate(video, track, progress=progress)
@@ -245,8 +273,10 @@ def bar_path(
             raise InputError("the plate track's frames do not match the pose track's")
         if not plate.found.any():
             why = plate.info.get("held_by_lifter", {}).get("reason", "")
-            raise InputError(f"{track.meta.source}: no plate on the lifter's bar found ({why}); the plate method "
-                             "needs a side view with a round plate; use method='grip_centre'")
+            raise InputError(
+                f"{track.meta.source}: no plate on the lifter's bar found ({why}); the plate method "
+                "needs a side view with a round plate; use method='grip_centre'"
+            )
         xy = plate.bar_end_xy_px.copy()
         r = plate.median_radius_px()
         if np.isfinite(xy).all(axis=1).sum() >= 5:
@@ -254,18 +284,29 @@ def bar_path(
             xy[bad] = np.nan
             info["plate_outliers_removed"] = int(bad.sum())
         xy = fill_gaps(xy, track.time_s, 0.3)
-        info.update({"plate_found_fraction": float(plate.found.mean()), "plate_radius_px": r,
-                     "bar_end": plate.info.get("bar_end_model", {})})
+        info.update(
+            {
+                "plate_found_fraction": float(plate.found.mean()),
+                "plate_radius_px": r,
+                "bar_end": plate.info.get("bar_end_model", {}),
+            }
+        )
     if scale is None:
         if plate_diameter_m is not None and method != "plate":
-            raise ConfigError("plate_diameter_m needs method='plate' (the plate must be tracked to be measured)")
+            raise ConfigError(
+                "plate_diameter_m needs method='plate' (the plate must be tracked to be measured)"
+            )
         if method == "plate" and lifter_height_m is None:
             scale = scale_from_plate(plate, plate_diameter_m or STANDARD_PLATE_DIAMETER_M)
             m = plate.info.get("bar_end_model", {})
             if m.get("used"):
                 k = 1.0 + float(m["m"])
-                scale = PixelScale(scale.m_per_px / k, scale.sd_m_per_px / k, scale.method,
-                                   scale.detail + f", at the bar end ({k:.3f}x nearer the camera than the plate)")
+                scale = PixelScale(
+                    scale.m_per_px / k,
+                    scale.sd_m_per_px / k,
+                    scale.method,
+                    scale.detail + f", at the bar end ({k:.3f}x nearer the camera than the plate)",
+                )
         elif lifter_height_m is not None:
             scale = scale_from_height(track, lifter_height_m)
         else:
@@ -273,7 +314,9 @@ def bar_path(
     return _path(track, xy, GRIP, method, scale, info)
 
 
-def _path(track: PoseTrack, xy: np.ndarray, depth_landmarks, method: str, scale: PixelScale, info: dict) -> BarPath:
+def _path(
+    track: PoseTrack, xy: np.ndarray, depth_landmarks, method: str, scale: PixelScale, info: dict
+) -> BarPath:
     """Metres, origin and depth for image positions ``xy`` (n, 2)."""
     if not isinstance(scale, PixelScale):
         raise ConfigError(f"scale must be a PixelScale, got {type(scale).__name__}")
@@ -282,9 +325,19 @@ def _path(track: PoseTrack, xy: np.ndarray, depth_landmarks, method: str, scale:
     x_m = (xy[:, 0] - origin[0]) * scale.m_per_px
     y_m = (origin[1] - xy[:, 1]) * scale.m_per_px
     z = _nanmean_points(track.world_m[:, list(depth_landmarks), 2][..., None])[:, 0]
-    return BarPath(frame=track.frame.copy(), time_s=track.time_s.copy(), x_px=xy[:, 0].copy(), y_px=xy[:, 1].copy(),
-                   x_m=x_m, y_m=y_m, z_rel_m=z, method=method, scale=scale,
-                   origin_px=(float(origin[0]), float(origin[1])), info=info)
+    return BarPath(
+        frame=track.frame.copy(),
+        time_s=track.time_s.copy(),
+        x_px=xy[:, 0].copy(),
+        y_px=xy[:, 1].copy(),
+        x_m=x_m,
+        y_m=y_m,
+        z_rel_m=z,
+        method=method,
+        scale=scale,
+        origin_px=(float(origin[0]), float(origin[1])),
+        info=info,
+    )
 
 
 def landmark_path(
@@ -314,7 +367,11 @@ def landmark_path(
     if not idx:
         raise ConfigError("landmark_path needs at least one landmark")
     if scale is None:
-        scale = scale_from_height(track, lifter_height_m) if lifter_height_m is not None else scale_from_body(track)
+        scale = (
+            scale_from_height(track, lifter_height_m)
+            if lifter_height_m is not None
+            else scale_from_body(track)
+        )
     xy = _nanmean_points(track.xy_px[:, idx])
     method = "landmarks:" + "+".join(LANDMARK_NAMES[i] for i in idx)
     return _path(track, xy, idx, method, scale, {"source": track.meta.source})
@@ -347,4 +404,4 @@ def shape_rms_px(path_xy: np.ndarray, reference_xy: np.ndarray) -> tuple[float, 
     if not ok.any():
         return float("nan"), 0.0
     d = d[ok] - d[ok].mean(axis=0)
-    return float(np.sqrt((d ** 2).sum(axis=1).mean())), float(ok.mean())
+    return float(np.sqrt((d**2).sum(axis=1).mean())), float(ok.mean())

@@ -10,7 +10,7 @@ from ..core.errors import ConfigError, InputError, OutputError
 from ..core.files import ensure_dir
 from ..core.text import with_article
 from ..exercises import check_exercise_name, checks_of, exercise_names
-from ..form.judge import form_summary
+from ..form.report import form_summary
 from ..outputs import (
     Writer,
     annotated_video_writer,
@@ -30,26 +30,54 @@ from .options import add_extract_options, extract_options, resolve_input
 def register(subparsers) -> None:
     """Add ``formlab analyze VIDEO --exercise NAME -o OUTDIR`` to the ``formlab`` parser."""
     p = subparsers.add_parser(
-        "analyze", help="count reps, track the bar and measure each rep of a set",
+        "analyze",
+        help="count reps, track the bar and measure each rep of a set",
         description="Count the reps of a set, track the bar (or the body part carrying the load), "
-                    "measure each rep, check the lifter's form and draw it all. Writes summary.json, "
-                    "reps.csv, feedback.csv, the pose track, figures, an annotated video and the worst "
-                    "frame of each failed check into OUTDIR. Given a photo, writes the form feedback "
-                    "on it (summary.json, feedback.csv, pose, annotated.png).")
+        "measure each rep, check the lifter's form and draw it all. Writes summary.json, "
+        "reps.csv, feedback.csv, the pose track, figures, an annotated video and the worst "
+        "frame of each failed check into OUTDIR. Given a photo, writes the form feedback "
+        "on it (summary.json, feedback.csv, pose, annotated.png).",
+    )
     p.add_argument("input", help="video or photo, or sample:NAME")
-    p.add_argument("--exercise", "-e", default="squat", metavar="NAME",
-                   help=f"one of: {', '.join(exercise_names())} (default: squat)")
-    p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if needed)")
-    p.add_argument("--pose-format", choices=("csv", "parquet"), default="csv",
-                   help="file format of the pose track (default: csv)")
-    p.add_argument("--bar", choices=BAR_CHOICES, default="auto", dest="bar_method",
-                   help="how to place the bar: auto (default: the plate tracked in the video when a plate "
-                        "is seen, side views; else the centre of the grip), grip_centre, wrist_midpoint (the "
-                        "article's), or plate")
-    p.add_argument("--lifter-height", type=float, default=None, metavar="METRES", dest="lifter_height_m",
-                   help="the lifter's height, for the pixel-to-metre scale (default: from the body's segments)")
-    p.add_argument("--thresholds", default=None, metavar="FILE",
-                   help="form-check thresholds (.toml or .json; values left out take the exercise's preset)")
+    p.add_argument(
+        "--exercise",
+        "-e",
+        default="squat",
+        metavar="NAME",
+        help=f"one of: {', '.join(exercise_names())} (default: squat)",
+    )
+    p.add_argument(
+        "-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if needed)"
+    )
+    p.add_argument(
+        "--pose-format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="file format of the pose track (default: csv)",
+    )
+    p.add_argument(
+        "--bar",
+        choices=BAR_CHOICES,
+        default="auto",
+        dest="bar_method",
+        help="how to place the bar: auto (default: the plate tracked in the video when a plate "
+        "is seen, side views; else the centre of the grip), grip_centre, wrist_midpoint (the "
+        "article's), or plate",
+    )
+    p.add_argument(
+        "--lifter-height",
+        type=float,
+        default=None,
+        metavar="METRES",
+        dest="lifter_height_m",
+        help="the lifter's height, for the pixel-to-metre scale (default: from the body's segments)",
+    )
+    p.add_argument(
+        "--thresholds",
+        default=None,
+        metavar="FILE",
+        help="form-check thresholds (.toml or .json; values left out take the exercise's preset)",
+    )
     p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
     p.add_argument("--no-video", action="store_true", help="do not write the annotated video")
     add_extract_options(p)
@@ -64,30 +92,47 @@ def _writers_for(args: argparse.Namespace, kind: str) -> list[Writer]:
         writers.append(write_figures)
     if not args.no_video:
         writers.append(annotated_video_writer(progress=not args.no_progress))
-    return writers + [write_worst_frames, write_summary]
+    return [*writers, write_worst_frames, write_summary]
 
 
-def _analyze_photo_cli(args: argparse.Namespace, source: Path, exercise: str, options, outdir: Path) -> int:
-    photo = analyze_photo(source, exercise, extract_options=options, thresholds=args.thresholds,
-                          cache=not args.no_cache)
+def _analyze_photo_cli(
+    args: argparse.Namespace, source: Path, exercise: str, options, outdir: Path
+) -> int:
+    photo = analyze_photo(
+        source,
+        exercise,
+        extract_options=options,
+        thresholds=args.thresholds,
+        cache=not args.no_cache,
+    )
     photo.save(outdir, _writers_for(args, "image"))
-    failed = form_summary(photo.feedback, None, checks_of(photo.feedback), photo.thresholds)["failed_checks"]
-    print(f"{outdir}: {photo.exercise} photo; " + (f"fails: {', '.join(failed)}" if failed else "no check fails"))
+    failed = form_summary(photo.feedback, None, checks_of(photo.feedback), photo.thresholds)[
+        "failed_checks"
+    ]
+    print(
+        f"{outdir}: {photo.exercise} photo; "
+        + (f"fails: {', '.join(failed)}" if failed else "no check fails")
+    )
     return 0
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    """Run ``formlab analyze`` with parsed arguments; returns the exit status."""
     exercise = check_exercise_name(args.exercise)
     options = extract_options(args)
     low_m, high_m = LIFTER_HEIGHT_RANGE_M
     if args.lifter_height_m is not None and not low_m <= args.lifter_height_m <= high_m:
         # checked here, not after the slow extraction, and named as the user typed it
-        raise ConfigError(f"--lifter-height must be a height in metres between {low_m} and {high_m}, "
-                          f"got {args.lifter_height_m}")
+        raise ConfigError(
+            f"--lifter-height must be a height in metres between {low_m} and {high_m}, "
+            f"got {args.lifter_height_m}"
+        )
     source = resolve_input(args.input)
     kind = media_kind_of(source)
     if kind not in ("video", "image"):
-        raise InputError(f"{source}: formlab analyze takes one video or one photo, got {with_article(kind)}")
+        raise InputError(
+            f"{source}: formlab analyze takes one video or one photo, got {with_article(kind)}"
+        )
     if args.thresholds:
         resolve_thresholds(args.thresholds, exercise)  # a bad file fails before anything is written
     outdir = Path(args.output)
@@ -98,9 +143,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     try:
         if kind == "image":
             return _analyze_photo_cli(args, source, exercise, options, outdir)
-        result = analyze(source, exercise, extract_options=options, bar_method=args.bar_method,
-                         lifter_height_m=args.lifter_height_m, thresholds=args.thresholds,
-                         cache=not args.no_cache, progress=not args.no_progress)
+        result = analyze(
+            source,
+            exercise,
+            extract_options=options,
+            bar_method=args.bar_method,
+            lifter_height_m=args.lifter_height_m,
+            thresholds=args.thresholds,
+            cache=not args.no_cache,
+            progress=not args.no_progress,
+        )
         result.save(outdir, _writers_for(args, kind))
     except BaseException:
         if created and outdir.is_dir() and not any(outdir.iterdir()):
@@ -108,7 +160,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise
     det = result.detection
     frames = ", ".join(str(f) for f in det.turn_frames) or "-"
-    failed = form_summary(result.feedback, result.reps, checks_of(result.feedback), result.thresholds)["failed_checks"]
-    print(f"{outdir}: {det.describe()}; turning points at frames {frames}; "
-          + (f"form: {', '.join(failed)} failed in some rep" if failed else "form: no check failed"))
+    failed = form_summary(
+        result.feedback, result.reps, checks_of(result.feedback), result.thresholds
+    )["failed_checks"]
+    print(
+        f"{outdir}: {det.describe()}; turning points at frames {frames}; "
+        + (f"form: {', '.join(failed)} failed in some rep" if failed else "form: no check failed")
+    )
     return 0

@@ -13,6 +13,7 @@ from .options import add_extract_options, extract_options, resolve_input
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    """Run ``formlab extract`` with parsed arguments; returns the exit status."""
     options = extract_options(args)  # bad option values are reported before anything is read
     source = resolve_input(args.input)
     out = Path(args.output)
@@ -35,19 +36,32 @@ def cmd_extract(args: argparse.Namespace) -> int:
     else:
         track = result
         track.save(out)
-        print(f"{out}: {track.n_frames} frames, {int(track.detected.sum())} with a pose "
-              f"({track.meta.model_variant} model; {track.meta.person_selection})")
+        print(
+            f"{out}: {track.n_frames} frames, {int(track.detected.sum())} with a pose "
+            f"({track.meta.model_variant} model; {track.meta.person_selection})"
+        )
     return 0
 
 
 def register(sub) -> None:
     """Add ``formlab extract INPUT -o OUT``."""
-    p = sub.add_parser("extract", help="extract the 33-landmark pose track from a video, image or image folder",
-                       description="Write the lifter's pose track as a tidy table (one row per frame and landmark).")
+    p = sub.add_parser(
+        "extract",
+        help="extract the 33-landmark pose track from a video, image or image folder",
+        description="Write the lifter's pose track as a tidy table (one row per frame and landmark).",
+    )
     p.add_argument("input", help="video, image, folder of images, or sample:NAME")
-    p.add_argument("-o", "--output", required=True,
-                   help="OUT.csv or OUT.parquet (for a folder of images: an output folder)")
-    p.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format for a folder of images")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        help="OUT.csv or OUT.parquet (for a folder of images: an output folder)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="file format for a folder of images",
+    )
     add_extract_options(p)
     p.set_defaults(func=cmd_extract)
-

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .._version import __version__
 from ..core.errors import FormlabError, FormlabWarning
-from . import analyze, extract, resources
+from . import analyze, extract, lifts, resources
 from .options import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED
 
 
@@ -22,6 +22,7 @@ def _raise_terminated(signum, frame):  # pragma: no cover - exercised through a 
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``formlab`` command and every sub-command."""
     parser = argparse.ArgumentParser(
         prog="formlab",
         description="Turn a video of a lift into pose tracks, rep counts, bar paths and form feedback.",
@@ -30,12 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"formlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for register in (extract.register, analyze.register, resources.register):
+    for register in (extract.register, analyze.register, lifts.register, resources.register):
         register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``formlab`` (``argv``: the arguments, default the command line); returns the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -61,14 +63,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"formlab: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("formlab: interrupted; no output was written (earlier results, if any, are unchanged)",
-              file=sys.stderr)
+        print(
+            "formlab: interrupted; no output was written (earlier results, if any, are unchanged)",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     except _Terminated:
-        print("formlab: terminated; no output was written (earlier results, if any, are unchanged)",
-              file=sys.stderr)
+        print(
+            "formlab: terminated; no output was written (earlier results, if any, are unchanged)",
+            file=sys.stderr,
+        )
         return EXIT_TERMINATED
-    except BrokenPipeError:  # the reader went away (`formlab samples | head`): end quietly, as `cat` would
+    except (
+        BrokenPipeError
+    ):  # the reader went away (`formlab samples | head`): end quietly, as `cat` would
         import os
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
@@ -79,11 +87,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """formlab's own warnings as one line on stderr; others as Python prints them."""
+    """Formlab's own warnings as one line on stderr; others as Python prints them."""
     if issubclass(category, FormlabWarning):
         print(f"formlab: warning: {message}", file=sys.stderr)
     else:
-        print(warnings.formatwarning(message, category, filename, lineno, line), file=sys.stderr, end="")
+        print(
+            warnings.formatwarning(message, category, filename, lineno, line),
+            file=sys.stderr,
+            end="",
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from ..core.errors import ConfigError
 from ..io.models import MODEL_VARIANTS
@@ -34,32 +34,71 @@ read that option's name back, not ``min_tracking_confidence``."""
 
 
 def add_extract_options(p: argparse.ArgumentParser) -> None:
-
+    """Add the pose-extraction options (model, confidences, frame range, cache, progress) to a sub-command."""
     flag = EXTRACT_OPTION_FLAGS
     g = p.add_argument_group("pose extraction")
-    g.add_argument(flag["model"], default="full", metavar="{lite,full,heavy} or PATH",
-                   help=f"pose model variant ({', '.join(MODEL_VARIANTS)}) or a .task file (default: full)")
-    g.add_argument(flag["num_poses"], type=int, default=1, dest="num_poses",
-                   help="people to look for per frame; >1 keeps the lifter by formlab's selection rule (default: 1)")
-    g.add_argument(flag["start_frame"], type=int, default=0, dest="start_frame",
-                   help="first frame to analyse (0-based)")
-    g.add_argument(flag["end_frame"], type=int, default=None, dest="end_frame", help="stop before this frame")
-    g.add_argument(flag["stride"], type=int, default=1, dest="stride", help="analyse every Nth frame (default: 1)")
-    g.add_argument(flag["min_pose_detection_confidence"], type=float, default=0.5, metavar="0-1",
-                   dest="min_pose_detection_confidence",
-                   help="how sure the person detector must be before it reports a person; lower it when the "
-                        "lifter is missed (dark, cluttered or partly hidden), raise it when other things are "
-                        "taken for a person (default: %(default)s)")
-    g.add_argument(flag["min_pose_presence_confidence"], type=float, default=0.5, metavar="0-1",
-                   dest="min_pose_presence_confidence",
-                   help="how sure the landmark model must be that a body is really there; frames below it "
-                        "count as having no pose (default: %(default)s)")
-    g.add_argument(flag["min_tracking_confidence"], type=float, default=0.5, metavar="0-1",
-                   dest="min_tracking_confidence",
-                   help="videos only: how closely the body must line up with the previous frame's for the "
-                        "lifter to be followed; below it the person detector searches the frame afresh "
-                        "(higher: more robust, slower) (default: %(default)s)")
-    g.add_argument("--no-cache", action="store_true", help="do not reuse or store cached pose tracks")
+    g.add_argument(
+        flag["model"],
+        default="full",
+        metavar="{lite,full,heavy} or PATH",
+        help=f"pose model variant ({', '.join(MODEL_VARIANTS)}) or a .task file (default: full)",
+    )
+    g.add_argument(
+        flag["num_poses"],
+        type=int,
+        default=1,
+        dest="num_poses",
+        help="people to look for per frame; >1 keeps the lifter by formlab's selection rule (default: 1)",
+    )
+    g.add_argument(
+        flag["start_frame"],
+        type=int,
+        default=0,
+        dest="start_frame",
+        help="first frame to analyse (0-based)",
+    )
+    g.add_argument(
+        flag["end_frame"], type=int, default=None, dest="end_frame", help="stop before this frame"
+    )
+    g.add_argument(
+        flag["stride"],
+        type=int,
+        default=1,
+        dest="stride",
+        help="analyse every Nth frame (default: 1)",
+    )
+    g.add_argument(
+        flag["min_pose_detection_confidence"],
+        type=float,
+        default=0.5,
+        metavar="0-1",
+        dest="min_pose_detection_confidence",
+        help="how sure the person detector must be before it reports a person; lower it when the "
+        "lifter is missed (dark, cluttered or partly hidden), raise it when other things are "
+        "taken for a person (default: %(default)s)",
+    )
+    g.add_argument(
+        flag["min_pose_presence_confidence"],
+        type=float,
+        default=0.5,
+        metavar="0-1",
+        dest="min_pose_presence_confidence",
+        help="how sure the landmark model must be that a body is really there; frames below it "
+        "count as having no pose (default: %(default)s)",
+    )
+    g.add_argument(
+        flag["min_tracking_confidence"],
+        type=float,
+        default=0.5,
+        metavar="0-1",
+        dest="min_tracking_confidence",
+        help="videos only: how closely the body must line up with the previous frame's for the "
+        "lifter to be followed; below it the person detector searches the frame afresh "
+        "(higher: more robust, slower) (default: %(default)s)",
+    )
+    g.add_argument(
+        "--no-cache", action="store_true", help="do not reuse or store cached pose tracks"
+    )
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -85,9 +124,8 @@ def resolve_input(text: str) -> Path:
     if text.startswith("sample:"):
         from ..io.samples import fetch
 
-        return fetch(text[len("sample:"):])
+        return fetch(text[len("sample:") :])
     return Path(text)
-
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str] = ()) -> str:
@@ -95,9 +133,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[
     widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
 
     def line(cells) -> str:
-        out = [str(c).rjust(w) if h in right else str(c).ljust(w) for c, w, h in zip(cells, widths, header)]
+        out = [
+            str(c).rjust(w) if h in right else str(c).ljust(w)
+            for c, w, h in zip(cells, widths, header)
+        ]
         return "  ".join(out).rstrip()
 
     return "\n".join([line(header), *(line(r) for r in rows)])
-
-

@@ -21,12 +21,17 @@ from ..io.models import (
 from ..io.samples import DATA_DIR_ENV, fetch, locate, sample_info, sample_names
 from .options import EXIT_ERROR, table
 
-SAMPLE_LOCAL_WORDS = {"data_dir": "data dir", "cache": "cache", "missing": "no", "corrupt": "BAD CHECKSUM"}
+SAMPLE_LOCAL_WORDS = {
+    "data_dir": "data dir",
+    "cache": "cache",
+    "missing": "no",
+    "corrupt": "BAD CHECKSUM",
+}
 """How ``formlab samples`` words :func:`formlab.samples.locate`'s answer in its ``local`` column."""
 
 
 def cmd_samples(args: argparse.Namespace) -> int:
-
+    """Run ``formlab samples``: list the sample media, or fetch some."""
     from ..io.cache import cache_dir
 
     if args.fetch:
@@ -39,16 +44,29 @@ def cmd_samples(args: argparse.Namespace) -> int:
         for name in sample_names(kind):
             info = sample_info(name)
             reps = info.get("reps")
-            rows.append([name, kind, info.get("exercise") or "-",
-                         "-" if reps is None or (isinstance(reps, float) and math.isnan(reps)) else str(int(reps)),
-                         info.get("license") or "-", SAMPLE_LOCAL_WORDS[locate(name)[0]]])
+            rows.append(
+                [
+                    name,
+                    kind,
+                    info.get("exercise") or "-",
+                    "-"
+                    if reps is None or (isinstance(reps, float) and math.isnan(reps))
+                    else str(int(reps)),
+                    info.get("license") or "-",
+                    SAMPLE_LOCAL_WORDS[locate(name)[0]],
+                ]
+            )
     print(table(["name", "kind", "exercise", "reps", "licence", "local"], rows, right=["reps"]))
     mirror = os.environ.get(DATA_DIR_ENV)
-    print(f"\nlocal: 'data dir' = ${DATA_DIR_ENV} ({mirror or 'not set'}), 'cache' = {cache_dir('samples')}, "
-          f"'no' = downloaded on first use.")
+    print(
+        f"\nlocal: 'data dir' = ${DATA_DIR_ENV} ({mirror or 'not set'}), 'cache' = {cache_dir('samples')}, "
+        f"'no' = downloaded on first use."
+    )
     if not args.kind:
         hidden = len(sample_names("annotation"))
-        print(f"{hidden} annotation files (reference data for the tests) not shown: --kind annotation.")
+        print(
+            f"{hidden} annotation files (reference data for the tests) not shown: --kind annotation."
+        )
     print("Use one as sample:NAME, e.g. formlab analyze sample:NAME -o out/")
     return 0
 
@@ -61,7 +79,6 @@ def cmd_models(args: argparse.Namespace) -> int:
     as the very command that tells you so. A file that is there but is not a
     model bundle, an unknown name, or a failed ``--download`` is an error.
     """
-
     status = 0
     rows = []
     for v in args.variant or MODEL_VARIANTS:
@@ -82,26 +99,45 @@ def cmd_models(args: argparse.Namespace) -> int:
     env_dir = os.environ.get(MODEL_DIR_ENV)
     print(f"\nsearched: ${MODEL_DIR_ENV} ({env_dir or 'not set'}), then {cache_dir('models')}.")
     if any(r[2] == "missing" for r in rows):
-        print(f"'missing' models are downloaded into {cache_dir('models')} when first used "
-              f"(from {model_url('VARIANT')}), or now with: formlab models --download")
+        print(
+            f"'missing' models are downloaded into {cache_dir('models')} when first used "
+            f"(from {model_url('VARIANT')}), or now with: formlab models --download"
+        )
     return status
 
 
 def register(sub) -> None:
     """Add ``formlab samples`` and ``formlab models``."""
-    p = sub.add_parser("samples", help="list the sample media, or fetch some",
-                       description="List the registered sample videos and photos: exercise, hand-counted reps, "
-                                   "licence, and whether a checked local copy is already at hand (nothing is "
-                                   "downloaded to find out).")
-    p.add_argument("--kind", choices=("video", "image", "annotation"), default=None,
-                   help="list only this kind (default: videos and images)")
-    p.add_argument("--fetch", nargs="+", metavar="NAME", help="download/locate these samples and print their paths")
+    p = sub.add_parser(
+        "samples",
+        help="list the sample media, or fetch some",
+        description="List the registered sample videos and photos: exercise, hand-counted reps, "
+        "licence, and whether a checked local copy is already at hand (nothing is "
+        "downloaded to find out).",
+    )
+    p.add_argument(
+        "--kind",
+        choices=("video", "image", "annotation"),
+        default=None,
+        help="list only this kind (default: videos and images)",
+    )
+    p.add_argument(
+        "--fetch",
+        nargs="+",
+        metavar="NAME",
+        help="download/locate these samples and print their paths",
+    )
     p.set_defaults(func=cmd_samples)
 
-    p = sub.add_parser("models", help="show where each pose model is found",
-                       description="List the pose model variants, the file each resolves to and whether it is "
-                                   "there. A missing model is not an error (it is downloaded on first use); a "
-                                   "file that is not a model bundle, or a failed --download, is.")
-    p.add_argument("variant", nargs="*", help="lite, full, heavy or a .task file (default: the three variants)")
+    p = sub.add_parser(
+        "models",
+        help="show where each pose model is found",
+        description="List the pose model variants, the file each resolves to and whether it is "
+        "there. A missing model is not an error (it is downloaded on first use); a "
+        "file that is not a model bundle, or a failed --download, is.",
+    )
+    p.add_argument(
+        "variant", nargs="*", help="lite, full, heavy or a .task file (default: the three variants)"
+    )
     p.add_argument("--download", action="store_true", help="download missing models now")
     p.set_defaults(func=cmd_models)

@@ -48,7 +48,7 @@ from .errors import ConfigError
 
 Kind = Literal["number", "integer", "flag", "choice", "text"]
 
-__all__ = ["Settings", "param", "settings", "check_value", "describe_param"]
+__all__ = ["Settings", "check_value", "describe_param", "param", "settings"]
 
 
 def param(
@@ -99,8 +99,14 @@ def param(
         else:
             kind = "number"
     metadata = {
-        "unit": unit, "range": (lo, hi), "open": (lo_open, hi_open), "meaning": meaning, "source": source,
-        "kind": kind, "choices": tuple(choices) if choices else None, "optional": optional,
+        "unit": unit,
+        "range": (lo, hi),
+        "open": (lo_open, hi_open),
+        "meaning": meaning,
+        "source": source,
+        "kind": kind,
+        "choices": tuple(choices) if choices else None,
+        "optional": optional,
     }
     return field(default=default, metadata=metadata)
 
@@ -110,7 +116,9 @@ def _interval(md: Mapping[str, Any]) -> str:
     lo_open, hi_open = md["open"]
     left = "(" if (lo is None or lo_open) else "["
     right = ")" if (hi is None or hi_open) else "]"
-    return f"{left}{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}{right}"
+    return (
+        f"{left}{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}{right}"
+    )
 
 
 def check_value(owner: str, name: str, value: Any, md: Mapping[str, Any]) -> Any:
@@ -142,7 +150,9 @@ def check_value(owner: str, name: str, value: Any, md: Mapping[str, Any]) -> Any
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{where} = {value!r} is not a number{unit and f' ({unit.strip()})'}") from None
+        raise ConfigError(
+            f"{where} = {value!r} is not a number{unit and f' ({unit.strip()})'}"
+        ) from None
     if kind == "integer":
         if not math.isfinite(number) or number != int(number):
             raise ConfigError(f"{where} = {value!r} is not a whole number")
@@ -165,7 +175,9 @@ def _expected(md: Mapping[str, Any]) -> str:
         return "true or false"
     if kind == "text":
         return "a text"
-    return f"a {'whole ' if kind == 'integer' else ''}number in {_interval(md)} {md['unit']}".rstrip()
+    return (
+        f"a {'whole ' if kind == 'integer' else ''}number in {_interval(md)} {md['unit']}".rstrip()
+    )
 
 
 def describe_param(f: dataclasses.Field) -> str:
@@ -187,7 +199,9 @@ class Settings:
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):  # type: ignore[arg-type]
-            object.__setattr__(self, f.name, check_value(self.name, f.name, getattr(self, f.name), f.metadata))
+            object.__setattr__(
+                self, f.name, check_value(self.name, f.name, getattr(self, f.name), f.metadata)
+            )
         self._check_consistency()
 
     def _check_consistency(self) -> None:
@@ -219,8 +233,10 @@ class Settings:
             return value
         if isinstance(value, Mapping):
             return cls.from_dict(value)
-        raise ConfigError(f"{cls.name or cls.__name__} settings must be a {cls.__name__} or a dict of its fields, "
-                          f"got {type(value).__name__}")
+        raise ConfigError(
+            f"{cls.name or cls.__name__} settings must be a {cls.__name__} or a dict of its fields, "
+            f"got {type(value).__name__}"
+        )
 
     @classmethod
     def from_dict(cls: type[S], values: Mapping[str, Any]) -> S:
@@ -231,11 +247,15 @@ class Settings:
         """A copy with some values changed (a mapping, keyword arguments, or both)."""
         merged = {**dict(values or {}), **changes}
         if not isinstance(merged, Mapping):
-            raise ConfigError(f"{self.name}: expected a table of values, got {type(values).__name__}")
+            raise ConfigError(
+                f"{self.name}: expected a table of values, got {type(values).__name__}"
+            )
         known = self.field_names()
         unknown = [k for k in merged if k not in known]
         if unknown:
-            raise ConfigError(f"unknown setting {self.name}.{unknown[0]}; {self.name} has: {', '.join(known)}")
+            raise ConfigError(
+                f"unknown setting {self.name}.{unknown[0]}; {self.name} has: {', '.join(known)}"
+            )
         return dataclasses.replace(self, **merged)  # type: ignore[type-var]
 
     def replace(self: S, **changes: Any) -> S:
@@ -250,7 +270,10 @@ def _attributes_doc(cls: type) -> str:
         if not md:
             continue
         lines.append(f"    {f.name} : {describe_param(f)}")
-        lines.append(f"        {md['meaning']}" + (f" Source of the default: {md['source']}" if md["source"] else ""))
+        lines.append(
+            f"        {md['meaning']}"
+            + (f" Source of the default: {md['source']}" if md["source"] else "")
+        )
     return "\n".join(lines) + "\n"
 
 

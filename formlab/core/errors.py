@@ -34,5 +34,8 @@ class OutputError(FormlabError):
 
 
 class FormlabWarning(UserWarning):
-    """Something the user should know about a result that is still usable (e.g. a video that
-    decodes to fewer frames than it declares). The CLI prints these as one line on stderr."""
+    """Something the user should know about a result that is still usable.
+
+    For example a video that decodes to fewer frames than it declares. The CLI
+    prints these as one line on stderr.
+    """

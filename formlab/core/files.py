@@ -6,9 +6,10 @@ import hashlib
 import math
 import os
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def git_blob_sha1(path: str | os.PathLike) -> str:
-    """Git's object id of a file (``sha1("blob <size>\\0" + bytes)``), to verify files known only by blob id."""
+    r"""Git's object id of a file (``sha1("blob <size>\0" + bytes)``), to verify files known only by blob id."""
     size = os.path.getsize(path)
     h = hashlib.sha1(f"blob {size}\0".encode())
     with open(path, "rb") as f:
@@ -65,9 +66,13 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     path = Path(path)
     check_writable_dir(path.parent, for_file=path)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent
+        )
     except OSError as e:
-        raise OutputError(f"{path}: the folder {path.parent} is not writable ({e.strerror})") from None
+        raise OutputError(
+            f"{path}: the folder {path.parent} is not writable ({e.strerror})"
+        ) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -123,7 +128,7 @@ def staging_folder(folder: Path) -> Path:
     import shutil
 
     for old in folder.glob(f"{STAGING_PREFIX}*"):
-        pid = old.name[len(STAGING_PREFIX):].split("-", 1)[0]
+        pid = old.name[len(STAGING_PREFIX) :].split("-", 1)[0]
         if pid.isdigit() and not _process_alive(int(pid)):
             shutil.rmtree(old, ignore_errors=True)
     return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=folder))
@@ -149,7 +154,10 @@ def signals_held() -> Iterator[None]:
     import signal
     import threading
 
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    if (
+        not hasattr(signal, "pthread_sigmask")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
@@ -159,7 +167,9 @@ def signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def swap_in(staging: Path, folder: Path, replaced: Iterable[str] = (), last: str | None = None) -> None:
+def swap_in(
+    staging: Path, folder: Path, replaced: Iterable[str] = (), last: str | None = None
+) -> None:
     """Move everything in ``staging`` into ``folder``, all or nothing.
 
     Files and folders of ``folder`` with the names in ``replaced``, or with the
@@ -192,8 +202,10 @@ def swap_in(staging: Path, folder: Path, replaced: Iterable[str] = (), last: str
                 for name in moved_aside:
                     os.replace(aside / name, folder / name)
                 if isinstance(e, OSError):
-                    raise OutputError(f"{folder}: cannot move the new results into place "
-                                      f"({e.strerror or e}); the folder is as it was") from None
+                    raise OutputError(
+                        f"{folder}: cannot move the new results into place "
+                        f"({e.strerror or e}); the folder is as it was"
+                    ) from None
                 raise
     finally:
         shutil.rmtree(aside, ignore_errors=True)
@@ -209,10 +221,12 @@ def _remove(path: Path) -> None:
 
 
 def json_float(v: float) -> float | None:
+    """A float for JSON: rounded to 6 decimals, None for NaN or infinity (JSON has neither)."""
     return None if v is None or not math.isfinite(float(v)) else round(float(v), 6)
 
 
 def json_default(o: Any) -> Any:
+    """``json.dumps``' ``default``: NumPy numbers and arrays, tuples and paths as JSON values."""
     if isinstance(o, np.integer):
         return int(o)
     if isinstance(o, np.floating):

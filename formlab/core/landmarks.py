@@ -76,17 +76,46 @@ MIRROR_INDEX: tuple[int, ...] = tuple(LANDMARK_INDEX[_mirror(n)] for n in LANDMA
 
 SKELETON_EDGES: tuple[tuple[int, int], ...] = (
     # face
-    (0, 1), (1, 2), (2, 3), (3, 7), (0, 4), (4, 5), (5, 6), (6, 8), (9, 10),
+    (0, 1),
+    (1, 2),
+    (2, 3),
+    (3, 7),
+    (0, 4),
+    (4, 5),
+    (5, 6),
+    (6, 8),
+    (9, 10),
     # torso
-    (11, 12), (11, 23), (12, 24), (23, 24),
+    (11, 12),
+    (11, 23),
+    (12, 24),
+    (23, 24),
     # left arm and hand
-    (11, 13), (13, 15), (15, 17), (15, 19), (15, 21), (17, 19),
+    (11, 13),
+    (13, 15),
+    (15, 17),
+    (15, 19),
+    (15, 21),
+    (17, 19),
     # right arm and hand
-    (12, 14), (14, 16), (16, 18), (16, 20), (16, 22), (18, 20),
+    (12, 14),
+    (14, 16),
+    (16, 18),
+    (16, 20),
+    (16, 22),
+    (18, 20),
     # left leg and foot
-    (23, 25), (25, 27), (27, 29), (29, 31), (27, 31),
+    (23, 25),
+    (25, 27),
+    (27, 29),
+    (29, 31),
+    (27, 31),
     # right leg and foot
-    (24, 26), (26, 28), (28, 30), (30, 32), (28, 32),
+    (24, 26),
+    (26, 28),
+    (28, 30),
+    (30, 32),
+    (28, 32),
 )
 """Skeleton edges as (start, end) index pairs; the same 35 as MediaPipe's POSE_LANDMARKS connections."""
 
@@ -130,7 +159,7 @@ def landmark_index(name_or_index: str | int) -> int:
 # =============================================================================
 # Groups of landmarks, named once for every module that needs them
 # =============================================================================
-def indices(names: "tuple[str, ...] | list[str]") -> tuple[int, ...]:
+def indices(names: tuple[str, ...] | list[str]) -> tuple[int, ...]:
     """The indices of landmark names, in order (a KeyError listing the valid names otherwise)."""
     return tuple(landmark_index(n) for n in names)
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -99,6 +100,7 @@ class TrackMeta:
     warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """The metadata as a plain JSON-serialisable dict."""
         d = dataclasses.asdict(self)
         d["options"] = dict(self.options)
         d["provenance"] = [dict(p) for p in self.provenance]
@@ -106,7 +108,8 @@ class TrackMeta:
         return d
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "TrackMeta":
+    def from_dict(cls, d: Mapping[str, Any]) -> TrackMeta:
+        """Metadata from :meth:`to_dict`'s output (unknown keys are ignored, for files of older versions)."""
         known = {f.name for f in dataclasses.fields(cls)}
         kw = {k: v for k, v in d.items() if k in known}
         if "provenance" in kw:
@@ -188,7 +191,9 @@ class PoseTrack:
 
     # ------------------------------------------------------------------ basics
     @classmethod
-    def empty(cls, time_s: np.ndarray, frame: np.ndarray, meta: TrackMeta | None = None) -> "PoseTrack":
+    def empty(
+        cls, time_s: np.ndarray, frame: np.ndarray, meta: TrackMeta | None = None
+    ) -> PoseTrack:
         """A track of the given frames with no pose in any of them (all NaN)."""
         n = len(time_s)
         nan = np.full
@@ -205,6 +210,7 @@ class PoseTrack:
 
     @property
     def n_frames(self) -> int:
+        """Number of frames (rows) in the track."""
         return int(self.time_s.shape[0])
 
     def __len__(self) -> int:
@@ -238,7 +244,9 @@ class PoseTrack:
         """World x/y/z in metres of one landmark, shape (n_frames, 3)."""
         return self.world_m[:, landmark_index(name), :]
 
-    def replace(self, step: str | None = None, params: Mapping[str, Any] | None = None, **changes: Any) -> "PoseTrack":
+    def replace(
+        self, step: str | None = None, params: Mapping[str, Any] | None = None, **changes: Any
+    ) -> PoseTrack:
         """Return a copy with some arrays replaced, recording ``step`` in the provenance.
 
         Parameters
@@ -253,10 +261,10 @@ class PoseTrack:
         meta = changes.pop("meta", self.meta)
         if step is not None:
             entry = {"step": step, "params": dict(params or {})}
-            meta = dataclasses.replace(meta, provenance=tuple(meta.provenance) + (entry,))
+            meta = dataclasses.replace(meta, provenance=(*tuple(meta.provenance), entry))
         return dataclasses.replace(self, meta=meta, **changes)
 
-    def select_frames(self, index: np.ndarray | slice) -> "PoseTrack":
+    def select_frames(self, index: np.ndarray | slice) -> PoseTrack:
         """A track with a subset of frames (a slice, integer index or boolean mask)."""
         return dataclasses.replace(
             self,
@@ -290,7 +298,9 @@ class PoseTrack:
             {
                 "frame": np.repeat(self.frame, L),
                 "time_s": np.repeat(self.time_s, L),
-                "landmark": pd.Categorical(np.tile(np.array(LANDMARK_NAMES, dtype=object), n), categories=LANDMARK_NAMES),
+                "landmark": pd.Categorical(
+                    np.tile(np.array(LANDMARK_NAMES, dtype=object), n), categories=LANDMARK_NAMES
+                ),
                 "x_px": self.xy_px[:, :, 0].ravel(),
                 "y_px": self.xy_px[:, :, 1].ravel(),
                 "z": self.z.ravel(),
@@ -304,7 +314,7 @@ class PoseTrack:
         )
 
     @classmethod
-    def from_frame(cls, df: pd.DataFrame, meta: TrackMeta | None = None) -> "PoseTrack":
+    def from_frame(cls, df: pd.DataFrame, meta: TrackMeta | None = None) -> PoseTrack:
         """Rebuild a track from the tidy table of :meth:`to_frame`.
 
         Raises
@@ -314,7 +324,9 @@ class PoseTrack:
         """
         missing = [c for c in TIDY_COLUMNS if c not in df.columns]
         if missing:
-            raise InputError(f"pose table lacks the columns {missing}; expected {list(TIDY_COLUMNS)}")
+            raise InputError(
+                f"pose table lacks the columns {missing}; expected {list(TIDY_COLUMNS)}"
+            )
         names = df["landmark"].astype(str)
         unknown = sorted(set(names) - set(LANDMARK_NAMES))
         if unknown:
@@ -323,7 +335,9 @@ class PoseTrack:
         frames, inv = np.unique(df["frame"].to_numpy(dtype=np.int64), return_inverse=True)
         n = len(frames)
         if len(df) != n * N_LANDMARKS:
-            raise InputError(f"pose table has {len(df)} rows; expected {N_LANDMARKS} per frame for {n} frames")
+            raise InputError(
+                f"pose table has {len(df)} rows; expected {N_LANDMARKS} per frame for {n} frames"
+            )
 
         def grid(col: str) -> np.ndarray:
             out = np.full((n, N_LANDMARKS), np.nan)
@@ -357,8 +371,11 @@ class PoseTrack:
 
 
 def _meta_json(meta: TrackMeta) -> str:
-    return json.dumps({"format": "formlab.PoseTrack", "format_version": FORMAT_VERSION, "meta": meta.to_dict()},
-                      allow_nan=True, default=_json_default)
+    return json.dumps(
+        {"format": "formlab.PoseTrack", "format_version": FORMAT_VERSION, "meta": meta.to_dict()},
+        allow_nan=True,
+        default=_json_default,
+    )
 
 
 def _json_default(o: Any) -> Any:
@@ -383,7 +400,9 @@ def save_track(track: PoseTrack, path: str | os.PathLike) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".parquet"):
-        raise OutputError(f"{path}: unsupported output format {path.suffix!r}; use .csv or .parquet")
+        raise OutputError(
+            f"{path}: unsupported output format {path.suffix!r}; use .csv or .parquet"
+        )
     check_writable_dir(path.parent, for_file=path)
     df = track.to_frame()
     meta = _meta_json(track.meta)
@@ -392,7 +411,9 @@ def save_track(track: PoseTrack, path: str | os.PathLike) -> Path:
         import pyarrow.parquet as pq
 
         table = pa.Table.from_pandas(df, preserve_index=False)
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"formlab": meta.encode()})
+        table = table.replace_schema_metadata(
+            {**(table.schema.metadata or {}), b"formlab": meta.encode()}
+        )
         atomic_write(path, lambda tmp: pq.write_table(table, tmp))
     else:
         with atomic_path(path) as tmp_csv, atomic_path(sidecar_path(path)) as tmp_json:
@@ -429,7 +450,9 @@ def load_track(path: str | os.PathLike) -> PoseTrack:
             side = sidecar_path(path)
             meta_doc = json.loads(side.read_text()) if side.is_file() else None
         else:
-            raise InputError(f"{path}: unsupported pose-track format {path.suffix!r}; use .csv or .parquet")
+            raise InputError(
+                f"{path}: unsupported pose-track format {path.suffix!r}; use .csv or .parquet"
+            )
     except InputError:
         raise
     except Exception as e:  # pyarrow/pandas raise many kinds

@@ -9,11 +9,19 @@ from __future__ import annotations
 from .checks import TORSO_UPRIGHT
 from .squat import SQUAT_CHECKS, squat_variant
 
-_TORSO = TORSO_UPRIGHT.with_defaults(max_torso_lean_deg=(60.0, (
-    "formlab's coaching heuristic: the bar sits on the upper back, so the torso leans further forward than in a "
-    "front squat (45 deg) while the bar stays over mid-foot. Not from a study: tune it.")))
+_TORSO = TORSO_UPRIGHT.with_defaults(
+    max_torso_lean_deg=(
+        60.0,
+        (
+            "formlab's coaching heuristic: the bar sits on the upper back, so the torso leans "
+            "further forward than in a front squat (45 deg) while the bar stays over mid-foot. "
+            "Not from a study: tune it."
+        ),
+    )
+)
 
 BACK_SQUAT = squat_variant(
-    "back_squat", "barbell back squat (bar on the upper back)",
+    "back_squat",
+    "barbell back squat (bar on the upper back)",
     checks=tuple(_TORSO if c is TORSO_UPRIGHT else c for c in SQUAT_CHECKS),
 )

@@ -78,10 +78,14 @@ class RepCondition:
 
     def __post_init__(self) -> None:
         if self.feature not in POSE_FEATURES:
-            raise ConfigError(f"RepCondition: unknown pose feature {self.feature!r}; "
-                              f"known: {', '.join(POSE_FEATURES)}")
+            raise ConfigError(
+                f"RepCondition: unknown pose feature {self.feature!r}; "
+                f"known: {', '.join(POSE_FEATURES)}"
+            )
         if self.at not in ("turn", "start", "change"):
-            raise ConfigError(f"RepCondition.at must be 'turn', 'start' or 'change', got {self.at!r}")
+            raise ConfigError(
+                f"RepCondition.at must be 'turn', 'start' or 'change', got {self.at!r}"
+            )
 
     def passes(self, values: np.ndarray) -> np.ndarray:
         """Boolean array: where ``values`` (this feature) is within bounds, or NaN."""
@@ -174,7 +178,7 @@ class Exercise:
         return tuple(c for c in self.all_checks if c.name in wanted)
 
     def default_thresholds(self) -> FormThresholds:
-        """This lift's thresholds: every check's section (optional ones included) with this lift's defaults."""
+        """The lift's thresholds: every check's section (optional ones included) with this lift's defaults."""
         return FormThresholds.for_checks(self.all_checks, self.name)
 
     def to_dict(self) -> dict[str, Any]:

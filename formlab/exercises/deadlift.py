@@ -12,29 +12,65 @@ DEADLIFT = Exercise(
     signal=BAR_HEIGHT_ABOVE_FEET,
     turning_point="top",
     concentric="into",
-    requires=(RepCondition("trunk_lean_deg", max=45.0, why=(
-        "at lockout the lifter stands tall (the samples: 15-20 deg); bent over means the bar is not locked out")),),
+    requires=(
+        RepCondition(
+            "trunk_lean_deg",
+            max=45.0,
+            why=(
+                "at lockout the lifter stands tall (the samples: 15-20 deg); bent over means the bar is not locked out"
+            ),
+        ),
+    ),
     signature=(
-        RepCondition("wrist_above_hip_m", max=-0.15, at="start", why=(
-            "the hands reach down to the bar before the pull (samples: -0.20 to -0.26 m below the hips); "
-            "in a squat they hold the bar on the shoulders or reach forward (-0.02 to 0.40 m), and arms "
-            "hanging from an upright trunk (a lunge with dumbbells) reach about -0.1 m")),
-        RepCondition("trunk_lean_deg", min=30.0, at="start", why=(
-            "bent over the bar before the pull (samples: 40-55 deg); squats and lunges stay more upright "
-            "when the hands are low")),
-        RepCondition("hip_height_m", min=0.1, at="change", why="the hips rise from the set-up to lockout"),
-        RepCondition("wrist_above_hip_m", max=0.05, why="at lockout the bar hangs at the thighs, below the hips"),
+        RepCondition(
+            "wrist_above_hip_m",
+            max=-0.15,
+            at="start",
+            why=(
+                "the hands reach down to the bar before the pull (samples: -0.20 to -0.26 m below the hips); "
+                "in a squat they hold the bar on the shoulders or reach forward (-0.02 to 0.40 m), and arms "
+                "hanging from an upright trunk (a lunge with dumbbells) reach about -0.1 m"
+            ),
+        ),
+        RepCondition(
+            "trunk_lean_deg",
+            min=30.0,
+            at="start",
+            why=(
+                "bent over the bar before the pull (samples: 40-55 deg); squats and lunges stay more upright "
+                "when the hands are low"
+            ),
+        ),
+        RepCondition(
+            "hip_height_m", min=0.1, at="change", why="the hips rise from the set-up to lockout"
+        ),
+        RepCondition(
+            "wrist_above_hip_m",
+            max=0.05,
+            why="at lockout the bar hangs at the thighs, below the hips",
+        ),
     ),
     angles=(
-        RepAngle("start_hip_angle_deg", "hip_angle_deg", "min", "smallest hip angle (set-up position)"),
-        RepAngle("start_knee_angle_deg", "knee_angle_deg", "min", "smallest knee angle (set-up position)"),
-        RepAngle("lockout_hip_angle_deg", "hip_angle_deg", "at_turn", "hip angle at lockout (180 = fully open)"),
-        RepAngle("max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"),
+        RepAngle(
+            "start_hip_angle_deg", "hip_angle_deg", "min", "smallest hip angle (set-up position)"
+        ),
+        RepAngle(
+            "start_knee_angle_deg", "knee_angle_deg", "min", "smallest knee angle (set-up position)"
+        ),
+        RepAngle(
+            "lockout_hip_angle_deg",
+            "hip_angle_deg",
+            "at_turn",
+            "hip angle at lockout (180 = fully open)",
+        ),
+        RepAngle(
+            "max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"
+        ),
     ),
     views="side or front; hands, hips and ankles in the picture",
     notes="Rep = lockout (bar highest). The bar is the wrist midpoint above the feet, so walking up to the bar "
-          "and bending down to set up is the movement away from a lockout, never a rep; a clip that ends at "
-          "lockout counts that pull.",
+    "and bending down to set up is the movement away from a lockout, never a rep; a clip that ends at "
+    "lockout counts that pull.",
     checks=(KNEES_OUT,),
     optional_checks=(HEELS_DOWN,),
     plate_loaded=True,

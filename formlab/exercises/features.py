@@ -49,37 +49,70 @@ def _mean_sides(fn: Callable[[str], np.ndarray]) -> np.ndarray:
 
 
 def _joint(track: PoseTrack, a: str, b: str, c: str) -> Callable[[str], np.ndarray]:
-    return lambda s: joint_angle_deg(_w(track, f"{s}_{a}"), _w(track, f"{s}_{b}"), _w(track, f"{s}_{c}"))
+    return lambda s: joint_angle_deg(
+        _w(track, f"{s}_{a}"), _w(track, f"{s}_{b}"), _w(track, f"{s}_{c}")
+    )
 
 
 POSE_FEATURES: dict[str, tuple[Callable[[PoseTrack], np.ndarray], str]] = {
-    "knee_angle_deg": (lambda t: _mean_sides(_joint(t, "hip", "knee", "ankle")),
-                       "hip-knee-ankle angle, mean of both legs (180 = straight)"),
-    "left_knee_angle_deg": (lambda t: _joint(t, "hip", "knee", "ankle")("left"), "left hip-knee-ankle angle"),
-    "right_knee_angle_deg": (lambda t: _joint(t, "hip", "knee", "ankle")("right"), "right hip-knee-ankle angle"),
-    "hip_angle_deg": (lambda t: _mean_sides(_joint(t, "shoulder", "hip", "knee")),
-                      "shoulder-hip-knee angle, mean of both sides (180 = hips fully open)"),
-    "elbow_angle_deg": (lambda t: _mean_sides(_joint(t, "shoulder", "elbow", "wrist")),
-                        "shoulder-elbow-wrist angle, mean of both arms (180 = straight arm)"),
-    "shoulder_angle_deg": (lambda t: _mean_sides(_joint(t, "hip", "shoulder", "elbow")),
-                           "hip-shoulder-elbow angle, mean of both arms (0 = arm along the body, 180 = overhead)"),
-    "trunk_lean_deg": (lambda t: angle_from_vertical_deg(_mid(t, "hip"), _mid(t, "shoulder")),
-                       "lean of hip-midpoint-to-shoulder-midpoint from vertical (0 upright, 90 horizontal)"),
-    "hip_height_m": (lambda t: height_above(_mid(t, "hip"), _mid(t, "ankle")),
-                     "height of the hip midpoint above the ankle midpoint"),
-    "wrist_above_shoulder_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "shoulder")),
-                               "height of the wrist midpoint above the shoulder midpoint"),
-    "wrist_above_hip_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "hip")),
-                          "height of the wrist midpoint above the hip midpoint"),
-    "wrist_above_knee_m": (lambda t: height_above(_mid(t, "wrist"), _mid(t, "knee")),
-                           "height of the wrist midpoint above the knee midpoint"),
-    "wrist_above_nose_m": (lambda t: height_above(_mid(t, "wrist"), _w(t, "nose")),
-                           "height of the wrist midpoint above the nose"),
+    "knee_angle_deg": (
+        lambda t: _mean_sides(_joint(t, "hip", "knee", "ankle")),
+        "hip-knee-ankle angle, mean of both legs (180 = straight)",
+    ),
+    "left_knee_angle_deg": (
+        lambda t: _joint(t, "hip", "knee", "ankle")("left"),
+        "left hip-knee-ankle angle",
+    ),
+    "right_knee_angle_deg": (
+        lambda t: _joint(t, "hip", "knee", "ankle")("right"),
+        "right hip-knee-ankle angle",
+    ),
+    "hip_angle_deg": (
+        lambda t: _mean_sides(_joint(t, "shoulder", "hip", "knee")),
+        "shoulder-hip-knee angle, mean of both sides (180 = hips fully open)",
+    ),
+    "elbow_angle_deg": (
+        lambda t: _mean_sides(_joint(t, "shoulder", "elbow", "wrist")),
+        "shoulder-elbow-wrist angle, mean of both arms (180 = straight arm)",
+    ),
+    "shoulder_angle_deg": (
+        lambda t: _mean_sides(_joint(t, "hip", "shoulder", "elbow")),
+        "hip-shoulder-elbow angle, mean of both arms (0 = arm along the body, 180 = overhead)",
+    ),
+    "trunk_lean_deg": (
+        lambda t: angle_from_vertical_deg(_mid(t, "hip"), _mid(t, "shoulder")),
+        "lean of hip-midpoint-to-shoulder-midpoint from vertical (0 upright, 90 horizontal)",
+    ),
+    "hip_height_m": (
+        lambda t: height_above(_mid(t, "hip"), _mid(t, "ankle")),
+        "height of the hip midpoint above the ankle midpoint",
+    ),
+    "wrist_above_shoulder_m": (
+        lambda t: height_above(_mid(t, "wrist"), _mid(t, "shoulder")),
+        "height of the wrist midpoint above the shoulder midpoint",
+    ),
+    "wrist_above_hip_m": (
+        lambda t: height_above(_mid(t, "wrist"), _mid(t, "hip")),
+        "height of the wrist midpoint above the hip midpoint",
+    ),
+    "wrist_above_knee_m": (
+        lambda t: height_above(_mid(t, "wrist"), _mid(t, "knee")),
+        "height of the wrist midpoint above the knee midpoint",
+    ),
+    "wrist_above_nose_m": (
+        lambda t: height_above(_mid(t, "wrist"), _w(t, "nose")),
+        "height of the wrist midpoint above the nose",
+    ),
     "ankle_spread_lateral_m": (
-        lambda t: lateral_distance(_w(t, "left_ankle"), _w(t, "right_ankle"), _w(t, "right_hip"), _w(t, "left_hip")),
-        "distance between the ankles along the hip line (feet apart sideways)"),
-    "knee_height_difference_m": (lambda t: np.abs(height_above(_w(t, "left_knee"), _w(t, "right_knee"))),
-                                 "difference in height between the two knees (large in a lunge)"),
+        lambda t: lateral_distance(
+            _w(t, "left_ankle"), _w(t, "right_ankle"), _w(t, "right_hip"), _w(t, "left_hip")
+        ),
+        "distance between the ankles along the hip line (feet apart sideways)",
+    ),
+    "knee_height_difference_m": (
+        lambda t: np.abs(height_above(_w(t, "left_knee"), _w(t, "right_knee"))),
+        "difference in height between the two knees (large in a lunge)",
+    ),
 }
 """Named per-frame pose quantities: ``name -> (function(track) -> array (n_frames,), description)``.
 Units are in the name. All come from the world landmarks (3D, metres)."""
@@ -90,7 +123,9 @@ def pose_feature(track: PoseTrack, name: str) -> np.ndarray:
     try:
         fn = POSE_FEATURES[name][0]
     except KeyError:
-        raise ConfigError(f"unknown pose feature {name!r}; known: {', '.join(POSE_FEATURES)}") from None
+        raise ConfigError(
+            f"unknown pose feature {name!r}; known: {', '.join(POSE_FEATURES)}"
+        ) from None
     with np.errstate(invalid="ignore"):
         return np.asarray(fn(track), dtype=float)
 
@@ -129,11 +164,14 @@ class SignalTerm:
             if n not in LANDMARK_INDEX:
                 raise ConfigError(f"SignalTerm: unknown landmark {n!r}")
         if self.kind not in ("height", "lateral_spread"):
-            raise ConfigError(f"SignalTerm.kind must be 'height' or 'lateral_spread', got {self.kind!r}")
+            raise ConfigError(
+                f"SignalTerm.kind must be 'height' or 'lateral_spread', got {self.kind!r}"
+            )
         if self.kind == "lateral_spread" and (len(self.points) != 2 or len(self.reference) != 2):
             raise ConfigError("a lateral_spread term needs two points and two reference landmarks")
 
     def compute(self, track: PoseTrack) -> np.ndarray:
+        """The term's values for every frame of ``track``, in metres (weighted)."""
         pts = [_w(track, n) for n in self.points]
         ref = [_w(track, n) for n in self.reference]
         if self.kind == "lateral_spread":
@@ -173,8 +211,12 @@ class RepSignal:
             return np.sum([term.compute(track) for term in self.terms], axis=0)
 
 
-def _height(points: tuple[str, ...], reference: tuple[str, ...], mode: Literal["mean", "lowest"] = "mean",
-            weight: float = 1.0) -> SignalTerm:
+def _height(
+    points: tuple[str, ...],
+    reference: tuple[str, ...],
+    mode: Literal["mean", "lowest"] = "mean",
+    weight: float = 1.0,
+) -> SignalTerm:
     return SignalTerm("height", points, reference, mode, weight)
 
 
@@ -183,17 +225,34 @@ ANKLES = ("left_ankle", "right_ankle")
 WRISTS = ("left_wrist", "right_wrist")
 SHOULDERS = ("left_shoulder", "right_shoulder")
 
-HIP_HEIGHT = RepSignal("hip_height_m", "height of the hip midpoint above the ankle midpoint", (_height(HIPS, ANKLES),))
-HIP_HEIGHT_LOWEST_FOOT = RepSignal("hip_height_m", "height of the hip midpoint above the lower ankle",
-                                   (_height(HIPS, ANKLES, "lowest"),))
-BAR_HEIGHT_ABOVE_FEET = RepSignal("bar_height_m", "height of the wrist midpoint (the bar) above the ankle midpoint",
-                                  (_height(WRISTS, ANKLES),))
-WRIST_ABOVE_SHOULDERS = RepSignal("wrist_height_m", "height of the wrist midpoint above the shoulder midpoint",
-                                  (_height(WRISTS, SHOULDERS),))
-SHOULDER_ABOVE_HANDS = RepSignal("shoulder_height_m", "height of the shoulder midpoint above the wrist midpoint "
-                                 "(the hands are on the floor)", (_height(SHOULDERS, WRISTS),))
+HIP_HEIGHT = RepSignal(
+    "hip_height_m", "height of the hip midpoint above the ankle midpoint", (_height(HIPS, ANKLES),)
+)
+HIP_HEIGHT_LOWEST_FOOT = RepSignal(
+    "hip_height_m",
+    "height of the hip midpoint above the lower ankle",
+    (_height(HIPS, ANKLES, "lowest"),),
+)
+BAR_HEIGHT_ABOVE_FEET = RepSignal(
+    "bar_height_m",
+    "height of the wrist midpoint (the bar) above the ankle midpoint",
+    (_height(WRISTS, ANKLES),),
+)
+WRIST_ABOVE_SHOULDERS = RepSignal(
+    "wrist_height_m",
+    "height of the wrist midpoint above the shoulder midpoint",
+    (_height(WRISTS, SHOULDERS),),
+)
+SHOULDER_ABOVE_HANDS = RepSignal(
+    "shoulder_height_m",
+    "height of the shoulder midpoint above the wrist midpoint (the hands are on the floor)",
+    (_height(SHOULDERS, WRISTS),),
+)
 JACK_OPENING = RepSignal(
     "jack_opening_m",
     "height of the wrists above the shoulders plus twice the sideways ankle spread",
-    (_height(WRISTS, SHOULDERS), SignalTerm("lateral_spread", ANKLES, ("right_hip", "left_hip"), weight=2.0)),
+    (
+        _height(WRISTS, SHOULDERS),
+        SignalTerm("lateral_spread", ANKLES, ("right_hip", "left_hip"), weight=2.0),
+    ),
 )

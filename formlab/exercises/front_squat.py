@@ -30,7 +30,9 @@ from .squat import SQUAT_CHECKS, squat_variant
 def _rack_margin(data: FrameData, th: Any) -> tuple[np.ndarray, np.ndarray]:
     below = stack_sides(data, "{side}_wrist_below_shoulder_ratio")
     above = stack_sides(data, "{side}_wrist_above_elbow_ratio")
-    per_arm = np.minimum(th.max_wrist_shoulder_height_ratio - np.abs(below), above - th.min_wrist_above_elbow_ratio)
+    per_arm = np.minimum(
+        th.max_wrist_shoulder_height_ratio - np.abs(below), above - th.min_wrist_above_elbow_ratio
+    )
     margin = nan_reduce(np.nanmin, per_arm)  # every seen arm must be in the rack
     worst = np.nanargmin(np.where(np.isfinite(per_arm), per_arm, np.inf), axis=0)
     value = np.where(np.isfinite(margin), below[worst, np.arange(below.shape[1])], np.nan)
@@ -49,27 +51,43 @@ START_POSITION = Check(
     upper="max_wrist_shoulder_height_ratio",
     not_applicable="the wrists or elbows are not seen",
     side_values="{side}_wrist_below_shoulder_ratio",
-    geometry=Geometry((("{side}_shoulder", "{side}_elbow"), ("{side}_elbow", "{side}_wrist")), "horizontal",
-                      "sagittal", label_segment=1),
+    geometry=Geometry(
+        (("{side}_shoulder", "{side}_elbow"), ("{side}_elbow", "{side}_wrist")),
+        "horizontal",
+        "sagittal",
+        label_segment=1,
+    ),
     thresholds=(
-        Threshold("max_wrist_shoulder_height_ratio", 0.25, "torso lengths", 0, 2,
-                  "Largest vertical distance between a wrist and its shoulder.",
-                  "formlab, from the samples: in the rack the wrists sit within 0.13 torso lengths of the "
-                  "shoulders (the article's photos, squatAnalysis-rohanx01__squat); overhead they are "
-                  "0.4-0.5 above, hanging 1.0 below. 0.25 (about 12 cm) sits between."),
-        Threshold("min_wrist_above_elbow_ratio", 0.0, "torso lengths", -1, 1,
-                  "Smallest height of a wrist above its elbow (negative: the wrist may be below).",
-                  "the article: wrists above the elbows. 0 (level) because with the elbows high the forearm "
-                  "can be close to horizontal (0.05-0.09 on ai-trainer__500_perfect)."),
+        Threshold(
+            "max_wrist_shoulder_height_ratio",
+            0.25,
+            "torso lengths",
+            0,
+            2,
+            "Largest vertical distance between a wrist and its shoulder.",
+            "formlab, from the samples: in the rack the wrists sit within 0.13 torso lengths of the "
+            "shoulders (the article's photos, squatAnalysis-rohanx01__squat); overhead they are "
+            "0.4-0.5 above, hanging 1.0 below. 0.25 (about 12 cm) sits between.",
+        ),
+        Threshold(
+            "min_wrist_above_elbow_ratio",
+            0.0,
+            "torso lengths",
+            -1,
+            1,
+            "Smallest height of a wrist above its elbow (negative: the wrist may be below).",
+            "the article: wrists above the elbows. 0 (level) because with the elbows high the forearm "
+            "can be close to horizontal (0.05-0.09 on ai-trainer__500_perfect).",
+        ),
     ),
     description="Start position: the bar (or dumbbells) in the front rack. Both criteria are vertical distances, "
-                "measured on every seen arm in world landmarks and divided by the lifter's torso length "
-                "(shoulder midpoint to hip midpoint), so they mean the same for tall and short lifters and in "
-                "every camera view. Every seen arm must pass. The article describes the rack as 'wrists above "
-                "the elbows and close to the shoulders'. Closeness is judged vertically (the hands at shoulder "
-                "height): MediaPipe's estimated depth of the hands in a front view is too poor for the forward "
-                "distance. On ai-trainer__500_perfect it puts the left wrist 0.40 m in front of the shoulder "
-                "while the photo shows the hand on the shoulder.",
+    "measured on every seen arm in world landmarks and divided by the lifter's torso length "
+    "(shoulder midpoint to hip midpoint), so they mean the same for tall and short lifters and in "
+    "every camera view. Every seen arm must pass. The article describes the rack as 'wrists above "
+    "the elbows and close to the shoulders'. Closeness is judged vertically (the hands at shoulder "
+    "height): MediaPipe's estimated depth of the hands in a front view is too poor for the forward "
+    "distance. On ai-trainer__500_perfect it puts the left wrist 0.40 m in front of the shoulder "
+    "while the photo shows the hand on the shoulder.",
 )
 
 
@@ -82,8 +100,10 @@ def _upper_arm_elevation(data: FrameData, th: Any) -> np.ndarray:
 
 
 def _in_rack(data: FrameData, th: Any) -> np.ndarray:
-    """Judged only while the bar is in the front rack: with the arms hanging or pressing overhead,
-    "Raise your elbows" would be noise."""
+    """Frames with the bar in the front rack, where elbows up is judged.
+
+    With the arms hanging or pressing overhead, "Raise your elbows" would be noise.
+    """
     _, rack = _rack_margin(data, data.thresholds.start_position)
     with np.errstate(invalid="ignore"):
         return rack >= 0
@@ -103,26 +123,39 @@ ELBOWS_UP = Check(
     side_values="{side}_upper_arm_elevation_deg",
     geometry=Geometry((("{side}_shoulder", "{side}_elbow"),), "horizontal", "sagittal"),
     thresholds=(
-        Threshold("max_upper_arm_drop_deg", 45.0, "deg", 0, 90,
-                  "Largest angle the upper arms may point below the horizontal.",
-                  "the article (45 deg)."),
-        Threshold("arm_rule", "mean", "", None, None,
-                  "How the two arms combine: 'mean' compares the mean elevation of the seen arms; 'both' fails "
-                  "only when every seen arm is too low (the article); 'either' fails when any seen arm is.",
-                  "formlab: the far arm's landmarks are estimated less well, so the mean of the seen arms is "
-                  "judged. On the article's bad photo (ai-trainer__715_low_elbows: -42.6 and -65.8 deg) the "
-                  "article's 'both' rule passes, the mean (-54 deg) fails, as the article's author judged.",
-                  choices=("mean", "both", "either")),
+        Threshold(
+            "max_upper_arm_drop_deg",
+            45.0,
+            "deg",
+            0,
+            90,
+            "Largest angle the upper arms may point below the horizontal.",
+            "the article (45 deg).",
+        ),
+        Threshold(
+            "arm_rule",
+            "mean",
+            "",
+            None,
+            None,
+            "How the two arms combine: 'mean' compares the mean elevation of the seen arms; 'both' fails "
+            "only when every seen arm is too low (the article); 'either' fails when any seen arm is.",
+            "formlab: the far arm's landmarks are estimated less well, so the mean of the seen arms is "
+            "judged. On the article's bad photo (ai-trainer__715_low_elbows: -42.6 and -65.8 deg) the "
+            "article's 'both' rule passes, the mean (-54 deg) fails, as the article's author judged.",
+            choices=("mean", "both", "either"),
+        ),
     ),
     description="Elbows up: the upper arms point forward, not down, in the front rack. The upper arm's "
-                "elevation is the angle of the shoulder->elbow vector above the horizontal plane, measured in 3D "
-                "world landmarks (a front camera cannot see how far forward the elbows point); negative means "
-                "below horizontal. In side and oblique views only the arm facing the camera is used. The check "
-                "is judged only in frames where the start-position check finds the bar in the front rack.",
+    "elevation is the angle of the shoulder->elbow vector above the horizontal plane, measured in 3D "
+    "world landmarks (a front camera cannot see how far forward the elbows point); negative means "
+    "below horizontal. In side and oblique views only the arm facing the camera is used. The check "
+    "is judged only in frames where the start-position check finds the bar in the front rack.",
 )
 
 
 FRONT_SQUAT = squat_variant(
-    "front_squat", "barbell or dumbbell front squat (load in a front rack)",
+    "front_squat",
+    "barbell or dumbbell front squat (load in a front rack)",
     checks=(START_POSITION, ELBOWS_UP, *SQUAT_CHECKS),
 )

@@ -15,22 +15,41 @@ LUNGE = Exercise(
     concentric="out_of",
     requires=(KNEE_BENT,),
     signature=(
-        RepCondition("knee_height_difference_m", min=0.15, why="the rear knee drops towards the floor, the front "
-                  "knee stays high"),
+        RepCondition(
+            "knee_height_difference_m",
+            min=0.15,
+            why="the rear knee drops towards the floor, the front knee stays high",
+        ),
         RepCondition("trunk_lean_deg", max=45.0, why="the trunk stays upright"),
     ),
     angles=(
-        RepAngle("min_knee_angle_deg", "knee_angle_deg", "min", "smallest knee angle (mean of both legs)"),
-        RepAngle("min_left_knee_angle_deg", "left_knee_angle_deg", "min", "smallest left knee angle"),
-        RepAngle("min_right_knee_angle_deg", "right_knee_angle_deg", "min", "smallest right knee angle"),
-        RepAngle("max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"),
+        RepAngle(
+            "min_knee_angle_deg", "knee_angle_deg", "min", "smallest knee angle (mean of both legs)"
+        ),
+        RepAngle(
+            "min_left_knee_angle_deg", "left_knee_angle_deg", "min", "smallest left knee angle"
+        ),
+        RepAngle(
+            "min_right_knee_angle_deg", "right_knee_angle_deg", "min", "smallest right knee angle"
+        ),
+        RepAngle(
+            "max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"
+        ),
     ),
     load_point=HIPS,
     views="side (best) or front",
     notes="Rep = bottom of the hips. The hip height is taken above the LOWER ankle (the front foot, which "
-          "stays flat) so stepping and alternating legs do not move the reference; walking lunges travel, "
-          "which a body-relative signal ignores. Designed from the movement: no sample clip shows a lunge.",
-    checks=(HEAD_NEUTRAL, TORSO_UPRIGHT.with_defaults(max_torso_lean_deg=(30.0, "formlab's coaching heuristic: a lunge is done upright. Not from a study: tune it."))),
+    "stays flat) so stepping and alternating legs do not move the reference; walking lunges travel, "
+    "which a body-relative signal ignores. Designed from the movement: no sample clip shows a lunge.",
+    checks=(
+        HEAD_NEUTRAL,
+        TORSO_UPRIGHT.with_defaults(
+            max_torso_lean_deg=(
+                30.0,
+                "formlab's coaching heuristic: a lunge is done upright. Not from a study: tune it.",
+            )
+        ),
+    ),
     optional_checks=(HEELS_DOWN,),
     auto_order=20,
 )

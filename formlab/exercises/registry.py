@@ -26,7 +26,8 @@ import pandas as pd
 
 from ..core.errors import ConfigError, FormlabError, FormlabWarning
 from ..core.files import atomic_write
-from ..form.check import GENERAL_SECTIONS, Check
+from ..form.check import Check
+from ..form.settings import GENERAL_SECTIONS
 from ..form.thresholds import (
     FormThresholds,
     nest,
@@ -51,8 +52,12 @@ def _registry() -> dict[str, Exercise]:
 
     points = list(entry_points(group=ENTRY_POINT_GROUP))
     # formlab's own lifts first, in the order of its pyproject.toml; then others by name
-    points.sort(key=lambda ep: (0 if ep.dist is not None and ep.dist.name == _OWN_DISTRIBUTION else 1,
-                                0 if ep.dist is not None and ep.dist.name == _OWN_DISTRIBUTION else ep.name))
+    points.sort(
+        key=lambda ep: (
+            0 if ep.dist is not None and ep.dist.name == _OWN_DISTRIBUTION else 1,
+            0 if ep.dist is not None and ep.dist.name == _OWN_DISTRIBUTION else ep.name,
+        )
+    )
     found: dict[str, Exercise] = {}
     for ep in points:
         where = f"exercise plugin {ep.name!r} ({ep.value}"
@@ -60,21 +65,32 @@ def _registry() -> dict[str, Exercise]:
         try:
             obj = ep.load()
         except Exception as e:  # a broken plugin must not take formlab down
-            warnings.warn(f"{where} could not be loaded ({type(e).__name__}: {e}); it is skipped",
-                          FormlabWarning, stacklevel=2)
+            warnings.warn(
+                f"{where} could not be loaded ({type(e).__name__}: {e}); it is skipped",
+                FormlabWarning,
+                stacklevel=2,
+            )
             continue
         if not isinstance(obj, Exercise):
-            warnings.warn(f"{where} is a {type(obj).__name__}, not a formlab Exercise; it is skipped",
-                          FormlabWarning, stacklevel=2)
+            warnings.warn(
+                f"{where} is a {type(obj).__name__}, not a formlab Exercise; it is skipped",
+                FormlabWarning,
+                stacklevel=2,
+            )
             continue
         if obj.name in found or obj.name == AUTO:
-            warnings.warn(f"{where} is named {obj.name!r}, a name already taken; it is skipped",
-                          FormlabWarning, stacklevel=2)
+            warnings.warn(
+                f"{where} is named {obj.name!r}, a name already taken; it is skipped",
+                FormlabWarning,
+                stacklevel=2,
+            )
             continue
         found[obj.name] = obj
     if not found:
-        raise FormlabError("no lifts are registered: formlab's own come from its package metadata, so install "
-                           "formlab (pip install -e . in a checkout) rather than running it from a bare folder")
+        raise FormlabError(
+            "no lifts are registered: formlab's own come from its package metadata, so install "
+            "formlab (pip install -e . in a checkout) rather than running it from a bare folder"
+        )
     return found
 
 
@@ -114,7 +130,9 @@ def get_exercise(name: str | Exercise) -> Exercise:
     if key in registry:
         return registry[key]
     if key == AUTO:
-        raise ConfigError("'auto' is not one exercise: formlab.detect_reps(track, 'auto') chooses one")
+        raise ConfigError(
+            "'auto' is not one exercise: formlab.detect_reps(track, 'auto') chooses one"
+        )
     raise ConfigError(f"unknown exercise {name!r}; accepted: {', '.join(exercise_names())}")
 
 
@@ -126,8 +144,11 @@ def check_exercise_name(name: str) -> str:
 
 def auto_candidates() -> tuple[str, ...]:
     """The lifts ``auto`` chooses from, most specific signature first (:attr:`Exercise.auto_order`)."""
-    ranked = sorted((ex.auto_order, i, name) for i, (name, ex) in enumerate(_registry().items())
-                    if ex.auto_order is not None)
+    ranked = sorted(
+        (ex.auto_order, i, name)
+        for i, (name, ex) in enumerate(_registry().items())
+        if ex.auto_order is not None
+    )
     return tuple(name for _, _, name in ranked)
 
 
@@ -138,13 +159,17 @@ def checks_of(feedback: pd.DataFrame) -> tuple[Check, ...]:
     """The checks a feedback table was judged with (from its ``attrs``: the lift and the check names)."""
     exercise = feedback.attrs.get("exercise")
     if not exercise:
-        raise ConfigError("the feedback table does not say which lift it judged (attrs['exercise'])")
+        raise ConfigError(
+            "the feedback table does not say which lift it judged (attrs['exercise'])"
+        )
     ex = get_exercise(exercise)
     names = feedback.attrs.get("checks")
     return ex.select_checks(names) if names is not None else ex.checks
 
 
-def thresholds_of(feedback: pd.DataFrame, thresholds: FormThresholds | None = None) -> FormThresholds:
+def thresholds_of(
+    feedback: pd.DataFrame, thresholds: FormThresholds | None = None
+) -> FormThresholds:
     """``thresholds``, or those a feedback table was judged with (its ``attrs``), or its lift's defaults."""
     if thresholds is not None:
         return thresholds
@@ -171,13 +196,14 @@ def _other_defaults(exercise: str):
     def other(section: str, name: str) -> list[tuple[str, Any]]:
         mine = _default_of(exercise, section, name)
         out = []
-        for lift, ex in _registry().items():
+        for lift, _ex in _registry().items():
             if lift == exercise:
                 continue
             value = _default_of(lift, section, name)
             if value is not None and value != mine:
                 out.append((lift, value))
         return out
+
     return other
 
 
@@ -199,16 +225,24 @@ def save_thresholds(thresholds: FormThresholds, path: str | os.PathLike) -> Path
     suffix = path.suffix.lower()
     if suffix == ".toml":
         lift = thresholds.exercise
-        title = f"Thresholds of: {lift} (formlab thresholds {lift} -o FILE writes these defaults)" if lift else ""
+        title = (
+            f"Thresholds of: {lift} (formlab thresholds {lift} -o FILE writes these defaults)"
+            if lift
+            else ""
+        )
         text = to_toml(thresholds, _other_defaults(lift) if lift in _registry() else None, title)
     elif suffix == ".json":
         text = to_json(thresholds)
     else:
-        raise ConfigError(f"{path}: unsupported thresholds format {path.suffix!r}; use .toml or .json")
+        raise ConfigError(
+            f"{path}: unsupported thresholds format {path.suffix!r}; use .toml or .json"
+        )
     return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
-def load_thresholds(path: str | os.PathLike, exercise: str | Exercise = "front_squat") -> FormThresholds:
+def load_thresholds(
+    path: str | os.PathLike, exercise: str | Exercise = "front_squat"
+) -> FormThresholds:
     """Read thresholds from ``.toml`` or ``.json``; values left out come from ``exercise``'s defaults.
 
     A section for a check this lift does not run, but another lift does, is
@@ -229,9 +263,12 @@ def load_thresholds(path: str | os.PathLike, exercise: str | Exercise = "front_s
         unused = [s for s in nested if s not in base and _is_some_check(s)]
         if unused:
             lift = base.exercise
-            warnings.warn(f"{path}: {lift} does not run the check(s) {', '.join(unused)}; their thresholds are "
-                          f"not used ({lift} runs: {', '.join(s for s in base.sections if s not in GENERAL_SECTIONS)})",
-                          FormlabWarning, stacklevel=2)
+            warnings.warn(
+                f"{path}: {lift} does not run the check(s) {', '.join(unused)}; their thresholds are "
+                f"not used ({lift} runs: {', '.join(s for s in base.sections if s not in GENERAL_SECTIONS)})",
+                FormlabWarning,
+                stacklevel=2,
+            )
         return base.updated({s: v for s, v in nested.items() if s not in unused})
     except ConfigError as e:
         raise ConfigError(f"{path}: {e}") from None
@@ -254,8 +291,10 @@ def check_thresholds_file(path: str | os.PathLike, candidates: Sequence[str]) ->
             owners = [n for n in candidates if section in thresholds_for(n)]
             if not owners and not _is_some_check(section):
                 known = sorted({c.name for ex in _registry().values() for c in ex.all_checks})
-                raise ConfigError(f"unknown threshold section {section!r}; known sections: "
-                                  f"{', '.join([*GENERAL_SECTIONS, *known])}")
+                raise ConfigError(
+                    f"unknown threshold section {section!r}; known sections: "
+                    f"{', '.join([*GENERAL_SECTIONS, *known])}"
+                )
             for owner in owners:
                 thresholds_for(owner).section(section).updated(values)
     except ConfigError as e:

@@ -40,7 +40,9 @@ def rep_bottoms(data: FrameData, th: Any) -> np.ndarray:
     depth = data.column("hip_below_knee_deg")
     if data.reps is not None:
         for _, rep in data.reps.iterrows():
-            inside = (frames >= rep["start_frame"]) & (frames <= rep["end_frame"]) & np.isfinite(depth)
+            inside = (
+                (frames >= rep["start_frame"]) & (frames <= rep["end_frame"]) & np.isfinite(depth)
+            )
             if inside.any():
                 idx = np.flatnonzero(inside)
                 bottom[idx[np.argmax(depth[idx])]] = True
@@ -56,8 +58,8 @@ def rep_bottoms(data: FrameData, th: Any) -> np.ndarray:
     hi = np.searchsorted(t, t + th.bottom_window_s / 2, side="right")
     filled = np.where(ok, flex, -np.inf)
     for k in np.flatnonzero(ok & (flex > th.min_knee_flexion_deg)):
-        window = filled[lo[k]:hi[k]]
-        seen_around = ok[lo[k]:k].any() and ok[k + 1:hi[k]].any()
+        window = filled[lo[k] : hi[k]]
+        seen_around = ok[lo[k] : k].any() and ok[k + 1 : hi[k]].any()
         if seen_around and k == lo[k] + int(np.argmax(window)):
             bottom[k] = True
     return bottom
@@ -74,53 +76,92 @@ DEPTH = Check(
     applies=rep_bottoms,
     applies_column="rep_bottom",
     not_applicable="not the bottom of a rep (depth is judged once per rep, at its lowest frame; a photo alone "
-                   "is no rep)",
+    "is no rep)",
     per_rep="best",
     side_values="{side}_hip_below_knee_deg",
     geometry=Geometry((("{side}_knee", "{side}_hip"),), "horizontal", "sagittal"),
     thresholds=(
-        Threshold("min_hip_below_knee_deg", 0.0, "deg", -45, 45,
-                  "Smallest hip-below-knee angle at the bottom of a rep.",
-                  "the IPF depth rule (hip crease below the top of the knee), translated to BlazePose's joint "
-                  "centres: both landmarks sit a few cm below those points, so the knee->hip line reaching the "
-                  "horizontal (0 deg) is the rule."),
-        Threshold("min_knee_flexion_deg", 60.0, "deg", 0, 170,
-                  "Without a reps table, a frame is judged as a rep bottom only if its knee flexion exceeds "
-                  "this and is the largest within bottom_window_s.",
-                  "formlab: well above the flexion of standing (< 20 deg) and of walking (< 40 deg), well "
-                  "below any squat bottom (> 90 deg)."),
-        Threshold("bottom_window_s", 1.0, "s", 0, 10,
-                  "Width of the centred window in which a rep bottom must be the deepest frame "
-                  "(only without a reps table).",
-                  "formlab: shorter than one squat rep (2-4 s), longer than the jitter of the landmarks at "
-                  "the bottom."),
+        Threshold(
+            "min_hip_below_knee_deg",
+            0.0,
+            "deg",
+            -45,
+            45,
+            "Smallest hip-below-knee angle at the bottom of a rep.",
+            "the IPF depth rule (hip crease below the top of the knee), translated to BlazePose's joint "
+            "centres: both landmarks sit a few cm below those points, so the knee->hip line reaching the "
+            "horizontal (0 deg) is the rule.",
+        ),
+        Threshold(
+            "min_knee_flexion_deg",
+            60.0,
+            "deg",
+            0,
+            170,
+            "Without a reps table, a frame is judged as a rep bottom only if its knee flexion exceeds "
+            "this and is the largest within bottom_window_s.",
+            "formlab: well above the flexion of standing (< 20 deg) and of walking (< 40 deg), well "
+            "below any squat bottom (> 90 deg).",
+        ),
+        Threshold(
+            "bottom_window_s",
+            1.0,
+            "s",
+            0,
+            10,
+            "Width of the centred window in which a rep bottom must be the deepest frame "
+            "(only without a reps table).",
+            "formlab: shorter than one squat rep (2-4 s), longer than the jitter of the landmarks at "
+            "the bottom.",
+        ),
     ),
     description="Squat depth: the hip crease below the top of the knee at the bottom of each rep, measured as "
-                "the angle of the knee->hip line below the horizontal (hip_below_knee_deg, positive when the hip "
-                "joint is lower than the knee joint), on the seen legs, in world landmarks. The powerlifting "
-                "rule compares the hip crease with the top of the knee; both sit a few centimetres above the "
-                "line joining the hip and knee joint centres that BlazePose estimates, by similar amounts, so "
-                "the rule amounts to that line reaching the horizontal. A 3 cm landmark error moves the angle by "
-                "about 4 deg for a 0.42 m thigh.",
+    "the angle of the knee->hip line below the horizontal (hip_below_knee_deg, positive when the hip "
+    "joint is lower than the knee joint), on the seen legs, in world landmarks. The powerlifting "
+    "rule compares the hip crease with the top of the knee; both sit a few centimetres above the "
+    "line joining the hip and knee joint centres that BlazePose estimates, by similar amounts, so "
+    "the rule amounts to that line reaching the horizontal. A 3 cm landmark error moves the angle by "
+    "about 4 deg for a 0.42 m thigh.",
 )
 
 
 # --------------------------------------------------------------------------- what every squat shares
-KNEE_BENT = RepCondition("knee_angle_deg", max=150.0, why=(
-    "a squat or lunge bends the knees; standing, walking and a bar walk-out keep them above ~150 deg. "
-    "A quarter squat reaches ~130 deg; the sample squats reach 50-105 deg"))
+KNEE_BENT = RepCondition(
+    "knee_angle_deg",
+    max=150.0,
+    why=(
+        "a squat or lunge bends the knees; standing, walking and a bar walk-out keep them above ~150 deg. "
+        "A quarter squat reaches ~130 deg; the sample squats reach 50-105 deg"
+    ),
+)
 
 SIGNATURE = (
-    RepCondition("wrist_above_hip_m", min=-0.1, why=(
-        "at the bottom the hands hold the bar on the back or in a front rack, or reach forward: not below the "
-        "hips (samples: -0.02 to 0.40 m); at the bottom of a deadlift they hang down to the bar (samples: -0.20 "
-        "to -0.26 m)")),
-    RepCondition("knee_height_difference_m", max=0.15, why="both knees at about the same height "
-                 "(in a lunge the rear knee is near the floor)"),
-    RepCondition("trunk_lean_deg", max=60.0, at="start", why="standing upright between reps (not lying down)"),
-    RepCondition("hip_height_m", max=-0.15, at="change", why=(
-        "the hips drop at least 0.15 m (a quarter squat; the sample squats drop 0.33-0.52 m), more than the "
-        "knee bend of landing a jump (0.10-0.14 m in the jumping-jack sample)")),
+    RepCondition(
+        "wrist_above_hip_m",
+        min=-0.1,
+        why=(
+            "at the bottom the hands hold the bar on the back or in a front rack, or reach forward: not below the "
+            "hips (samples: -0.02 to 0.40 m); at the bottom of a deadlift they hang down to the bar (samples: -0.20 "
+            "to -0.26 m)"
+        ),
+    ),
+    RepCondition(
+        "knee_height_difference_m",
+        max=0.15,
+        why="both knees at about the same height (in a lunge the rear knee is near the floor)",
+    ),
+    RepCondition(
+        "trunk_lean_deg", max=60.0, at="start", why="standing upright between reps (not lying down)"
+    ),
+    RepCondition(
+        "hip_height_m",
+        max=-0.15,
+        at="change",
+        why=(
+            "the hips drop at least 0.15 m (a quarter squat; the sample squats drop 0.33-0.52 m), more than the "
+            "knee bend of landing a jump (0.10-0.14 m in the jumping-jack sample)"
+        ),
+    ),
 )
 
 ANGLES = (
@@ -133,8 +174,14 @@ SQUAT_CHECKS = (KNEES_OUT, FEET_WIDTH, HEAD_NEUTRAL, DEPTH, TORSO_UPRIGHT)
 """The checks every squat runs, in report order (a front squat adds its rack checks before them)."""
 
 
-def squat_variant(name: str, description: str, *, checks: tuple[Check, ...] = SQUAT_CHECKS, notes: str = "",
-                  auto_order: int | None = None) -> Exercise:
+def squat_variant(
+    name: str,
+    description: str,
+    *,
+    checks: tuple[Check, ...] = SQUAT_CHECKS,
+    notes: str = "",
+    auto_order: int | None = None,
+) -> Exercise:
     """A squat: reps at the bottom of the hips, the squat signature and angles, and ``checks``."""
     return Exercise(
         name=name,
@@ -155,11 +202,22 @@ def squat_variant(name: str, description: str, *, checks: tuple[Check, ...] = SQ
 
 
 SQUAT = squat_variant(
-    "squat", "squat of any kind (bodyweight, goblet, barbell)",
-    checks=tuple(c.with_defaults(max_torso_lean_deg=(55.0, (
-        "formlab's coaching heuristic: a bodyweight or goblet squat leans between a front squat (45 deg) and a "
-        "low-bar back squat (60 deg). Not from a study: tune it."))) if c is TORSO_UPRIGHT else c
-        for c in SQUAT_CHECKS),
+    "squat",
+    "squat of any kind (bodyweight, goblet, barbell)",
+    checks=tuple(
+        c.with_defaults(
+            max_torso_lean_deg=(
+                55.0,
+                (
+                    "formlab's coaching heuristic: a bodyweight or goblet squat leans between a "
+                    "front squat (45 deg) and a low-bar back squat (60 deg). Not from a study: tune it."
+                ),
+            )
+        )
+        if c is TORSO_UPRIGHT
+        else c
+        for c in SQUAT_CHECKS
+    ),
     notes=__doc__.split("\n\n")[1].replace("\n", " "),
     auto_order=100,
 )

@@ -13,5 +13,15 @@ each lift's module, :mod:`formlab.exercises`).
 from .check import FAIL, NOT_ASSESSABLE, PASS, STATUSES, UNCERTAIN, Check, Geometry, Threshold
 from .thresholds import FormThresholds, threshold_table
 
-__all__ = ["FAIL", "NOT_ASSESSABLE", "PASS", "STATUSES", "UNCERTAIN", "Check", "FormThresholds", "Geometry",
-           "Threshold", "threshold_table"]
+__all__ = [
+    "FAIL",
+    "NOT_ASSESSABLE",
+    "PASS",
+    "STATUSES",
+    "UNCERTAIN",
+    "Check",
+    "FormThresholds",
+    "Geometry",
+    "Threshold",
+    "threshold_table",
+]

@@ -91,12 +91,24 @@ class Threshold:
 
     def field(self) -> Any:
         """The :func:`formlab.core.config.param` field this threshold becomes."""
-        return param(self.default, self.unit, self.lo, self.hi, meaning=self.meaning, source=self.source,
-                     choices=self.choices, kind="choice" if self.choices else "number")
+        return param(
+            self.default,
+            self.unit,
+            self.lo,
+            self.hi,
+            meaning=self.meaning,
+            source=self.source,
+            choices=self.choices,
+            kind="choice" if self.choices else "number",
+        )
 
 
-def thresholds_class(section: str, thresholds: tuple[Threshold, ...], doc: str = "",
-                     rule: Callable[[Any], None] | None = None) -> type[Settings]:
+def thresholds_class(
+    section: str,
+    thresholds: tuple[Threshold, ...],
+    doc: str = "",
+    rule: Callable[[Any], None] | None = None,
+) -> type[Settings]:
     """A validated settings class (:mod:`formlab.core.config`) with one field per threshold.
 
     ``rule(values)`` checks what holds between fields (raising ConfigError), e.g. a minimum below a maximum.
@@ -110,7 +122,9 @@ def thresholds_class(section: str, thresholds: tuple[Threshold, ...], doc: str =
     }
     if rule is not None:
         namespace["_check_consistency"] = lambda self: rule(self)
-    cls = type("".join(w.capitalize() for w in section.split("_")) + "Thresholds", (Settings,), namespace)
+    cls = type(
+        "".join(w.capitalize() for w in section.split("_")) + "Thresholds", (Settings,), namespace
+    )
     return settings(cls)
 
 
@@ -259,7 +273,7 @@ class Check:
     measure: MeasureFn | None = None
     lower: Bound = None
     upper: Bound = None
-    margin: Callable[["FrameData", Any], tuple[np.ndarray, np.ndarray]] | None = None
+    margin: Callable[[FrameData, Any], tuple[np.ndarray, np.ndarray]] | None = None
     applies: AppliesFn | None = None
     not_applicable: str = "does not apply to this frame"
     applies_column: str | None = None
@@ -275,11 +289,17 @@ class Check:
             raise ValueError(f"check {self.name}: duplicate threshold names {names}")
         for b in (self.lower, self.upper):
             if isinstance(b, str) and b not in names:
-                raise ValueError(f"check {self.name}: bound {b!r} is not one of its thresholds {names}")
+                raise ValueError(
+                    f"check {self.name}: bound {b!r} is not one of its thresholds {names}"
+                )
         if not set(self.views) <= ALL_VIEWS:
-            raise ValueError(f"check {self.name}: unknown views {sorted(set(self.views) - ALL_VIEWS)}")
+            raise ValueError(
+                f"check {self.name}: unknown views {sorted(set(self.views) - ALL_VIEWS)}"
+            )
         if self.per_rep not in ("worst", "best"):
-            raise ValueError(f"check {self.name}: per_rep must be 'worst' or 'best', got {self.per_rep!r}")
+            raise ValueError(
+                f"check {self.name}: per_rep must be 'worst' or 'best', got {self.per_rep!r}"
+            )
 
     @property
     def settings_class(self) -> type[Settings]:
@@ -287,7 +307,7 @@ class Check:
         return _settings_class(self.name, self.thresholds, self.description, self.threshold_rule)
 
     def default_thresholds(self) -> Settings:
-        """This check's thresholds section with its defaults."""
+        """The check's thresholds section with its defaults."""
         return self.settings_class()
 
     def with_defaults(self, **defaults: tuple[float | str, str]) -> Check:
@@ -298,10 +318,15 @@ class Check:
         known = {t.name for t in self.thresholds}
         unknown = sorted(set(defaults) - known)
         if unknown:
-            raise ValueError(f"check {self.name} has no threshold {unknown[0]!r}; it has {sorted(known)}")
+            raise ValueError(
+                f"check {self.name} has no threshold {unknown[0]!r}; it has {sorted(known)}"
+            )
         thresholds = tuple(
-            dataclasses.replace(t, default=defaults[t.name][0], source=defaults[t.name][1]) if t.name in defaults
-            else t for t in self.thresholds)
+            dataclasses.replace(t, default=defaults[t.name][0], source=defaults[t.name][1])
+            if t.name in defaults
+            else t
+            for t in self.thresholds
+        )
         return dataclasses.replace(self, thresholds=thresholds)
 
     def pass_interval(self, th: Any) -> tuple[float | None, float | None]:
@@ -330,10 +355,15 @@ class Check:
             elif self.measure is not None:
                 value = self.measure(data, th)
             else:
-                raise KeyError(f"check {self.name}: no measured column {self.value!r} and no measure function")
+                raise KeyError(
+                    f"check {self.name}: no measured column {self.value!r} and no measure function"
+                )
             lo, hi = self.pass_interval(th)
             with np.errstate(invalid="ignore"):
-                margins = [value - lo if lo is not None else None, hi - value if hi is not None else None]
+                margins = [
+                    value - lo if lo is not None else None,
+                    hi - value if hi is not None else None,
+                ]
             present = [m for m in margins if m is not None]
             margin = np.minimum(*present) if len(present) == 2 else present[0]
         value = np.asarray(value, dtype=float)
@@ -346,101 +376,28 @@ class Check:
             applies = np.ones(n, bool)
         sides = {}
         if self.side_values:
-            sides = {s: data.column(self.side_values.format(side=s)) for s in ("left", "right")
-                     if data.has(self.side_values.format(side=s))}
+            sides = {
+                s: data.column(self.side_values.format(side=s))
+                for s in ("left", "right")
+                if data.has(self.side_values.format(side=s))
+            }
         margin = np.asarray(margin, dtype=float)
-        return Measurement(value=value, margin=np.where(applies, margin, np.nan) if masked else margin,
-                           applies=applies, sides=sides,
-                           extra={self.applies_column: applies} if self.applies_column else {})
+        return Measurement(
+            value=value,
+            margin=np.where(applies, margin, np.nan) if masked else margin,
+            applies=applies,
+            sides=sides,
+            extra={self.applies_column: applies} if self.applies_column else {},
+        )
 
 
 _SETTINGS_CACHE: dict[tuple[Any, ...], type[Settings]] = {}
 
 
-def _settings_class(section: str, thresholds: tuple[Threshold, ...], doc: str,
-                    rule: Callable[[Any], None] | None) -> type[Settings]:
+def _settings_class(
+    section: str, thresholds: tuple[Threshold, ...], doc: str, rule: Callable[[Any], None] | None
+) -> type[Settings]:
     key = (section, thresholds, doc, rule)
     if key not in _SETTINGS_CACHE:
         _SETTINGS_CACHE[key] = thresholds_class(section, thresholds, doc, rule)
     return _SETTINGS_CACHE[key]
-
-
-# =============================================================================
-# Settings every lift shares
-# =============================================================================
-@settings
-class ViewThresholds(Settings):
-    """How the camera view (front / oblique / side / back) is decided from the pose.
-
-    See :mod:`formlab.form.view`. The body's yaw is the angle between the line
-    from the right to the left shoulder/hip and the camera's x axis: 0 deg
-    when the lifter faces the camera, +-90 deg in a side view, 180 deg from
-    behind.
-    """
-
-    name = "view"
-    front_max_yaw_deg: float = param(
-        30.0, "deg", 0, 90,
-        meaning="Largest |yaw| still called a front view (and smallest |180 - yaw| a back view).",
-        source="formlab: a third of a quarter turn. Up to 30 deg the left-right axis keeps "
-               ">= 87 % of its length in the picture (cos 30), so widths measured across the body "
-               "depend mostly on the picture and little on MediaPipe's estimated depth.")
-    side_min_yaw_deg: float = param(
-        60.0, "deg", 0, 90,
-        meaning="Smallest |yaw| (or |180 - yaw|) called a side view; between the two limits the view is oblique.",
-        source="formlab: symmetric to front_max_yaw_deg; beyond 60 deg the sagittal plane keeps "
-               ">= 87 % of its extent in the picture (sin 60).")
-    image_cue_weight: float = param(
-        0.5, "", 0, 1,
-        meaning="Weight of the image cue (shoulder and hip widths in pixels relative to torso length) "
-                "against the world-landmark cue (orientation of the shoulder and hip lines) in the yaw magnitude.",
-        source="formlab: equal weights. On the sample clips the two cues differ by 2-10 deg in the "
-                "median frame (5-27 deg at the 90th percentile); the image cue does not depend on MediaPipe's "
-                "depth estimate, the world cue tells front from back and left from right.")
-    smoothing_window_s: float = param(
-        1.0, "s", 0, 30,
-        meaning="Width of the centred moving window over which the yaw is averaged before the view is decided "
-                "(0: no smoothing).",
-        source="formlab: a lifter does not turn within a rep, while single-frame yaw jitters by about "
-               "10 deg; one second spans less than one rep at normal tempo.")
-
-    def _check_consistency(self) -> None:
-        from ..core.errors import ConfigError
-
-        if self.front_max_yaw_deg > self.side_min_yaw_deg:
-            raise ConfigError(
-                f"view.front_max_yaw_deg = {self.front_max_yaw_deg} must not exceed "
-                f"view.side_min_yaw_deg = {self.side_min_yaw_deg}")
-
-
-@settings
-class LandmarkThresholds(Settings):
-    """Which landmarks are trusted enough to measure with."""
-
-    name = "landmarks"
-    min_visibility: float = param(
-        0.5, "", 0, 1,
-        meaning="A landmark whose MediaPipe visibility is below this is treated as unseen: a one-sided "
-                "measure (an arm, a leg, an ear) uses only the sides whose landmarks all pass.",
-        source="MediaPipe's own drawing utilities hide landmarks below 0.5. In the side view of "
-               "squatAnalysis-rohanx01__squat the far elbow scores 0.01-0.23, the near one 0.74-0.99.")
-
-
-@settings
-class RepSummaryThresholds(Settings):
-    """How the per-frame verdicts become a verdict per rep."""
-
-    name = "rep_summary"
-    min_fail_duration_s: float = param(
-        0.1, "s", 0, 10,
-        meaning="A check that must hold through a rep fails in it only if it fails for at least this long in "
-                "total within the rep (checks judged once per rep, such as depth, are exempt).",
-        source="formlab: three frames at 30 fps, so that a single-frame landmark glitch does not flag a rep.")
-
-
-GENERAL_SECTIONS: dict[str, type[Settings]] = {
-    "view": ViewThresholds,
-    "landmarks": LandmarkThresholds,
-    "rep_summary": RepSummaryThresholds,
-}
-"""Sections every thresholds file has, whatever the lift: not checks, but how every check is judged."""

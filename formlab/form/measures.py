@@ -107,7 +107,9 @@ def heel_angle_px_deg(track: PoseTrack, side: str) -> np.ndarray:
     return np.degrees(np.arctan2(toe[:, 1] - heel[:, 1], np.abs(toe[:, 0] - heel[:, 0])))
 
 
-def measure_posture(track: PoseTrack, min_visibility: float = 0.5, view: pd.DataFrame | None = None) -> pd.DataFrame:
+def measure_posture(
+    track: PoseTrack, min_visibility: float = 0.5, view: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Measure, per frame, the posture quantities several checks share.
 
     Parameters
@@ -163,25 +165,39 @@ def measure_posture(track: PoseTrack, min_visibility: float = 0.5, view: pd.Data
         hand_seen = arm_seen & _seen(track, [f"{s}_wrist"], vmin)
         out[f"{s}_upper_arm_elevation_deg"] = np.where(arm_seen, elevation_deg(sh, el), np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[f"{s}_wrist_above_elbow_ratio"] = np.where(hand_seen, (el[:, 1] - wr[:, 1]) / torso, np.nan)
-            out[f"{s}_wrist_below_shoulder_ratio"] = np.where(hand_seen, (wr[:, 1] - sh[:, 1]) / torso, np.nan)
+            out[f"{s}_wrist_above_elbow_ratio"] = np.where(
+                hand_seen, (el[:, 1] - wr[:, 1]) / torso, np.nan
+            )
+            out[f"{s}_wrist_below_shoulder_ratio"] = np.where(
+                hand_seen, (wr[:, 1] - sh[:, 1]) / torso, np.nan
+            )
 
     for s in SIDES:
         hip, knee, ankle = w[:, i[f"{s}_hip"]], w[:, i[f"{s}_knee"]], w[:, i[f"{s}_ankle"]]
         leg_seen = _seen(track, [f"{s}_hip", f"{s}_knee", f"{s}_ankle"], vmin) & usable[s]
-        out[f"{s}_knee_flexion_deg"] = np.where(leg_seen, 180.0 - joint_angle_deg(hip, knee, ankle), np.nan)
+        out[f"{s}_knee_flexion_deg"] = np.where(
+            leg_seen, 180.0 - joint_angle_deg(hip, knee, ankle), np.nan
+        )
         thigh_seen = _seen(track, [f"{s}_hip", f"{s}_knee"], vmin) & usable[s]
         out[f"{s}_hip_below_knee_deg"] = np.where(thigh_seen, elevation_deg(hip, knee), np.nan)
-    out["knee_flexion_deg"] = _mean_of_seen(out["left_knee_flexion_deg"], out["right_knee_flexion_deg"])
-    out["hip_below_knee_deg"] = _mean_of_seen(out["left_hip_below_knee_deg"], out["right_hip_below_knee_deg"])
+    out["knee_flexion_deg"] = _mean_of_seen(
+        out["left_knee_flexion_deg"], out["right_knee_flexion_deg"]
+    )
+    out["hip_below_knee_deg"] = _mean_of_seen(
+        out["left_hip_below_knee_deg"], out["right_hip_below_knee_deg"]
+    )
 
     legs_seen = _seen(track, ["left_knee", "right_knee", "left_ankle", "right_ankle"], vmin)
     feet_seen = _seen(track, ["left_ankle", "right_ankle", "left_shoulder", "right_shoulder"], vmin)
     out["knee_ankle_width_ratio"] = np.where(legs_seen, width_ratio(w, "knee", "ankle"), np.nan)
-    out["ankle_shoulder_width_ratio"] = np.where(feet_seen, width_ratio(w, "ankle", "shoulder"), np.nan)
+    out["ankle_shoulder_width_ratio"] = np.where(
+        feet_seen, width_ratio(w, "ankle", "shoulder"), np.nan
+    )
 
-    out["torso_lean_deg"] = angle_from_vertical_deg(midpoint(w[:, i["left_hip"]], w[:, i["right_hip"]]),
-                                                    midpoint(w[:, i["left_shoulder"]], w[:, i["right_shoulder"]]))
+    out["torso_lean_deg"] = angle_from_vertical_deg(
+        midpoint(w[:, i["left_hip"]], w[:, i["right_hip"]]),
+        midpoint(w[:, i["left_shoulder"]], w[:, i["right_shoulder"]]),
+    )
     return pd.DataFrame(out)
 
 
@@ -191,8 +207,12 @@ def _usable_sides(views: np.ndarray, facing: np.ndarray) -> dict[str, np.ndarray
     return {s: ~turned | (facing == s) for s in SIDES}
 
 
-def head_pitch_deg(track: PoseTrack, view: pd.DataFrame, min_visibility: float = 0.5,
-                   min_ear_eye_length_frac: float = 0.6) -> np.ndarray:
+def head_pitch_deg(
+    track: PoseTrack,
+    view: pd.DataFrame,
+    min_visibility: float = 0.5,
+    min_ear_eye_length_frac: float = 0.6,
+) -> np.ndarray:
     """The ear->eye line above the horizontal, degrees, mean of the seen sides (negative: looking down).
 
     A side counts as seen when its ear and eye pass ``min_visibility``, it is
@@ -207,14 +227,22 @@ def head_pitch_deg(track: PoseTrack, view: pd.DataFrame, min_visibility: float =
     pitches = []
     for s in SIDES:
         ear, eye = w[:, LANDMARK_INDEX[f"{s}_ear"]], w[:, LANDMARK_INDEX[f"{s}_eye"]]
-        face_seen = _seen(track, [f"{s}_ear", f"{s}_eye"], min_visibility) & usable[s] & _face_not_collapsed(
-            ear, eye, min_ear_eye_length_frac)
+        face_seen = (
+            _seen(track, [f"{s}_ear", f"{s}_eye"], min_visibility)
+            & usable[s]
+            & _face_not_collapsed(ear, eye, min_ear_eye_length_frac)
+        )
         pitches.append(np.where(face_seen, elevation_deg(ear, eye), np.nan))
     return _mean_of_seen(*pitches)
 
 
-def heel_rise_deg(track: PoseTrack, view: pd.DataFrame, min_visibility: float = 0.5,
-                  standing_max_knee_flexion_deg: float = 20.0, min_baseline_s: float = 0.3) -> np.ndarray:
+def heel_rise_deg(
+    track: PoseTrack,
+    view: pd.DataFrame,
+    min_visibility: float = 0.5,
+    standing_max_knee_flexion_deg: float = 20.0,
+    min_baseline_s: float = 0.3,
+) -> np.ndarray:
     """Rise of the near foot's heel->toe line in the picture above its standing baseline, degrees.
 
     The near foot is the one on the side facing the camera, or the better
@@ -234,7 +262,8 @@ def heel_rise_deg(track: PoseTrack, view: pd.DataFrame, min_visibility: float = 
         angle = heel_angle_px_deg(track, s)
         seen = _seen(track, [f"{s}_heel", f"{s}_foot_index"], min_visibility)
         flexion = 180.0 - joint_angle_deg(
-            *(track.world_m[:, LANDMARK_INDEX[f"{s}_{j}"]] for j in ("hip", "knee", "ankle")))
+            *(track.world_m[:, LANDMARK_INDEX[f"{s}_{j}"]] for j in ("hip", "knee", "ankle"))
+        )
         with np.errstate(invalid="ignore"):
             standing = seen & side_view & (flexion < standing_max_knee_flexion_deg)
         if int(np.sum(standing)) >= max(1, n_needed):
@@ -244,7 +273,9 @@ def heel_rise_deg(track: PoseTrack, view: pd.DataFrame, min_visibility: float = 
             rises.append(np.full(n, np.nan))
         vis = track.visibility[:, [LANDMARK_INDEX[f"{s}_heel"], LANDMARK_INDEX[f"{s}_foot_index"]]]
         scores.append(np.nan_to_num(np.mean(vis, axis=-1), nan=-1.0))
-    near_left = np.where(facing == "left", True, np.where(facing == "right", False, scores[0] >= scores[1]))
+    near_left = np.where(
+        facing == "left", True, np.where(facing == "right", False, scores[0] >= scores[1])
+    )
     return np.where(near_left, rises[0], rises[1])
 
 
@@ -293,7 +324,9 @@ class FrameData:
     extra: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, track: PoseTrack, thresholds: FormThresholds, reps: pd.DataFrame | None = None) -> FrameData:
+    def of(
+        cls, track: PoseTrack, thresholds: FormThresholds, reps: pd.DataFrame | None = None
+    ) -> FrameData:
         """Measure ``track`` with ``thresholds``' shared sections."""
         view = estimate_view(track, thresholds.view)
         posture = measure_posture(track, thresholds.landmarks.min_visibility, view=view)
@@ -306,7 +339,9 @@ class FrameData:
         Checks then read the columns the table holds; a check that would
         need the track itself raises a KeyError naming the column.
         """
-        view = table[[c for c in ("frame", "time_s", "view", "yaw_deg", "side_facing_camera") if c in table]]
+        view = table[
+            [c for c in ("frame", "time_s", "view", "yaw_deg", "side_facing_camera") if c in table]
+        ]
         return cls(track=None, thresholds=thresholds, view=view, posture=table)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
@@ -319,6 +354,7 @@ class FrameData:
 
     @property
     def min_visibility(self) -> float:
+        """Landmarks scored below this are unseen (``landmarks.min_visibility``)."""
         return float(self.thresholds.landmarks.min_visibility)
 
     def has(self, name: str) -> bool:

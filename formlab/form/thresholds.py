@@ -30,9 +30,17 @@ from typing import Any
 
 from ..core.config import Settings, describe_param
 from ..core.errors import ConfigError
-from .check import GENERAL_SECTIONS, Check
+from .check import Check
+from .settings import GENERAL_SECTIONS
 
-__all__ = ["FormThresholds", "threshold_table", "to_toml", "to_json", "read_thresholds_file", "nest"]
+__all__ = [
+    "FormThresholds",
+    "nest",
+    "read_thresholds_file",
+    "threshold_table",
+    "to_json",
+    "to_toml",
+]
 
 _FIRST, _LAST = ("view", "landmarks"), ("rep_summary",)
 
@@ -60,8 +68,11 @@ class FormThresholds:
         given = dict(sections or {})
         for name, cls in GENERAL_SECTIONS.items():
             given.setdefault(name, cls())
-        order = [n for n in _FIRST if n in given] + [n for n in given if n not in _FIRST + _LAST] + [
-            n for n in _LAST if n in given]
+        order = (
+            [n for n in _FIRST if n in given]
+            + [n for n in given if n not in _FIRST + _LAST]
+            + [n for n in _LAST if n in given]
+        )
         object.__setattr__(self, "_sections", {n: given[n] for n in order})
         object.__setattr__(self, "exercise", exercise)
 
@@ -75,8 +86,10 @@ class FormThresholds:
             return self._sections[name]
         except KeyError:
             raise AttributeError(
-                f"no thresholds section {name!r}" + (f" for {self.exercise}" if self.exercise else "")
-                + f"; sections: {', '.join(self._sections)}") from None
+                f"no thresholds section {name!r}"
+                + (f" for {self.exercise}" if self.exercise else "")
+                + f"; sections: {', '.join(self._sections)}"
+            ) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("FormThresholds are immutable: use .updated({...})")
@@ -101,7 +114,9 @@ class FormThresholds:
     def section(self, name: str) -> Settings:
         """One section by name (a ConfigError listing the sections otherwise)."""
         if name not in self._sections:
-            raise ConfigError(f"unknown threshold section {name!r}; expected one of: {', '.join(self._sections)}")
+            raise ConfigError(
+                f"unknown threshold section {name!r}; expected one of: {', '.join(self._sections)}"
+            )
         return self._sections[name]
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
@@ -109,7 +124,9 @@ class FormThresholds:
         return {name: s.to_dict() for name, s in self._sections.items()}
 
     @classmethod
-    def from_dict(cls, values: Mapping[str, Any], base: FormThresholds | None = None) -> FormThresholds:
+    def from_dict(
+        cls, values: Mapping[str, Any], base: FormThresholds | None = None
+    ) -> FormThresholds:
         """Thresholds from a nested (or dotted-key) mapping; missing values come from ``base``.
 
         Raises
@@ -133,7 +150,9 @@ class FormThresholds:
     def without(self, names: Iterable[str]) -> FormThresholds:
         """A copy without some check sections (the shared sections stay)."""
         drop = set(names) - set(GENERAL_SECTIONS)
-        return FormThresholds({n: s for n, s in self._sections.items() if n not in drop}, self.exercise)
+        return FormThresholds(
+            {n: s for n, s in self._sections.items() if n not in drop}, self.exercise
+        )
 
 
 def nest(values: Mapping[str, Any], sections: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
@@ -148,8 +167,10 @@ def nest(values: Mapping[str, Any], sections: Sequence[str] = ()) -> dict[str, d
             section, name = str(key).split(".", 1)
             nested.setdefault(section, {})[name] = value
         else:
-            raise ConfigError(f"threshold {key!r}: expected a section ({', '.join(sections)}) "
-                              f"holding values, or a dotted name like 'depth.min_hip_below_knee_deg'")
+            raise ConfigError(
+                f"threshold {key!r}: expected a section ({', '.join(sections)}) "
+                f"holding values, or a dotted name like 'depth.min_hip_below_knee_deg'"
+            )
     return nested
 
 
@@ -188,7 +209,9 @@ def _comment(section: str, f: dataclasses.Field, other_defaults: OtherDefaults |
     return [f"# {md['meaning']}", f"# {valid}; {default}; source: {md['source']}"]
 
 
-def to_toml(th: FormThresholds, other_defaults: OtherDefaults | None = None, title: str = "") -> str:
+def to_toml(
+    th: FormThresholds, other_defaults: OtherDefaults | None = None, title: str = ""
+) -> str:
     """Thresholds as TOML text with a comment above every value (see :data:`TOML_HEADER`)."""
     lines = [*TOML_HEADER]
     if title:
@@ -221,12 +244,16 @@ def read_thresholds_file(path: str | os.PathLike) -> dict[str, Any]:
         raise ConfigError(f"{path}: no such thresholds file")
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
-        raise ConfigError(f"{path}: unsupported thresholds format {path.suffix!r}; use .toml or .json")
+        raise ConfigError(
+            f"{path}: unsupported thresholds format {path.suffix!r}; use .toml or .json"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
-        raise ConfigError(f"{path}: not a text file in UTF-8 (byte {e.start}: {e.reason}); a thresholds file "
-                          f"is TOML or JSON text (formlab thresholds EXERCISE -o FILE writes a template)") from None
+        raise ConfigError(
+            f"{path}: not a text file in UTF-8 (byte {e.start}: {e.reason}); a thresholds file "
+            f"is TOML or JSON text (formlab thresholds EXERCISE -o FILE writes a template)"
+        ) from None
     except OSError as e:
         raise ConfigError(f"{path}: cannot be read ({e.strerror or e})") from None
     try:
@@ -255,8 +282,19 @@ def threshold_table(thresholds: FormThresholds):
         obj = thresholds.section(section)
         for f in dataclasses.fields(obj):  # type: ignore[arg-type]
             md = f.metadata
-            rows.append({"section": section, "name": f.name, "value": getattr(obj, f.name), "default": f.default,
-                         "unit": md["unit"], "min": md["range"][0], "max": md["range"][1],
-                         "choices": md.get("choices"), "meaning": md["meaning"], "source": md["source"],
-                         "valid": describe_param(f)})
+            rows.append(
+                {
+                    "section": section,
+                    "name": f.name,
+                    "value": getattr(obj, f.name),
+                    "default": f.default,
+                    "unit": md["unit"],
+                    "min": md["range"][0],
+                    "max": md["range"][1],
+                    "choices": md.get("choices"),
+                    "meaning": md["meaning"],
+                    "source": md["source"],
+                    "valid": describe_param(f),
+                }
+            )
     return pd.DataFrame(rows)

@@ -45,7 +45,7 @@ import pandas as pd
 
 from ..core.landmarks import LANDMARK_INDEX
 from ..core.track import PoseTrack
-from .check import ViewThresholds
+from .settings import ViewThresholds
 
 VIEWS: tuple[str, ...] = ("front", "oblique", "side", "back", "unknown")
 """The camera views formlab tells apart; ``"unknown"`` where there is no pose."""
@@ -77,7 +77,9 @@ def image_yaw_abs_deg(xy_px: np.ndarray, world_m: np.ndarray) -> np.ndarray:
     w = np.asarray(world_m, dtype=float)
 
     def widths_over_torso(a: np.ndarray) -> np.ndarray:
-        width = np.linalg.norm(a[:, _LS] - a[:, _RS], axis=-1) + np.linalg.norm(a[:, _LH] - a[:, _RH], axis=-1)
+        width = np.linalg.norm(a[:, _LS] - a[:, _RS], axis=-1) + np.linalg.norm(
+            a[:, _LH] - a[:, _RH], axis=-1
+        )
         torso = np.linalg.norm((a[:, _LS] + a[:, _RS]) / 2 - (a[:, _LH] + a[:, _RH]) / 2, axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):
             return width / torso
@@ -98,8 +100,11 @@ def fuse_yaw_deg(world_yaw: np.ndarray, image_abs: np.ndarray, image_weight: flo
     world_yaw = np.asarray(world_yaw, dtype=float)
     image_abs = np.asarray(image_abs, dtype=float)
     folded_world = _fold(world_yaw)
-    folded = np.where(np.isfinite(image_abs),
-                      image_weight * image_abs + (1 - image_weight) * folded_world, folded_world)
+    folded = np.where(
+        np.isfinite(image_abs),
+        image_weight * image_abs + (1 - image_weight) * folded_world,
+        folded_world,
+    )
     magnitude = np.where(np.abs(world_yaw) > 90, 180 - folded, folded)
     sign = np.where(world_yaw < 0, -1.0, 1.0)
     return np.where(np.isfinite(world_yaw), sign * magnitude, np.nan)
@@ -168,12 +173,14 @@ def estimate_view(track: PoseTrack, thresholds: ViewThresholds | None = None) ->
     yaw = smooth_angle_deg(fused, track.time_s, th.smoothing_window_s)
     view = classify_view(yaw, th)
     facing = np.where(np.isin(view, ["side", "oblique"]), np.where(yaw > 0, "right", "left"), "")
-    return pd.DataFrame({
-        "frame": track.frame,
-        "time_s": track.time_s,
-        "yaw_world_deg": world,
-        "yaw_image_abs_deg": image,
-        "yaw_deg": yaw,
-        "view": pd.Categorical(view, categories=VIEWS),
-        "side_facing_camera": facing,
-    })
+    return pd.DataFrame(
+        {
+            "frame": track.frame,
+            "time_s": track.time_s,
+            "yaw_world_deg": world,
+            "yaw_image_abs_deg": image,
+            "yaw_deg": yaw,
+            "view": pd.Categorical(view, categories=VIEWS),
+            "side_facing_camera": facing,
+        }
+    )

@@ -19,10 +19,19 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import ConfigError, InputError
-from ..reps.find import RepDetectorParams
+from ..reps.detection import RepDetectorParams
 
-__all__ = ["CSS", "DETECTOR_SLIDERS", "FrameCache", "add_classes", "detector_widgets", "png", "jpeg",
-           "slider_step", "threshold_widgets"]
+__all__ = [
+    "CSS",
+    "DETECTOR_SLIDERS",
+    "FrameCache",
+    "add_classes",
+    "detector_widgets",
+    "jpeg",
+    "png",
+    "slider_step",
+    "threshold_widgets",
+]
 
 CSS = {
     "tuner": "formlab-tuner",
@@ -46,20 +55,41 @@ CSS = {
 a detector slider ``formlab-detector-<name>``, a check's plot ``formlab-feedback-plot-<check>``."""
 
 DETECTOR_SLIDERS: dict[str, dict[str, Any]] = {
-    "cutoff_hz": {"min": 0.5, "max": 6.0, "step": 0.25, "label": "smoothing cut-off (Hz)",
-                  "meaning": "Low-pass cut-off applied to the rep signal before its turning points are read."},
-    "min_prominence_frac": {"min": 0.05, "max": 1.0, "step": 0.05, "label": "peak prominence (x range)",
-                            "meaning": "How deep a turning point must be, as a fraction of the deepest rep's depth."},
-    "min_distance_s": {"min": 0.1, "max": 5.0, "step": 0.1, "label": "min. time between reps (s)",
-                       "meaning": "Two reps' turning points are at least this far apart (the shortest rep)."},
-    "min_width_s": {"min": 0.05, "max": 2.0, "step": 0.05, "label": "min. rep width (s)",
-                    "meaning": "How long a rep's turning region lasts at half its depth, at least."},
+    "cutoff_hz": {
+        "min": 0.5,
+        "max": 6.0,
+        "step": 0.25,
+        "label": "smoothing cut-off (Hz)",
+        "meaning": "Low-pass cut-off applied to the rep signal before its turning points are read.",
+    },
+    "min_prominence_frac": {
+        "min": 0.05,
+        "max": 1.0,
+        "step": 0.05,
+        "label": "peak prominence (x range)",
+        "meaning": "How deep a turning point must be, as a fraction of the deepest rep's depth.",
+    },
+    "min_distance_s": {
+        "min": 0.1,
+        "max": 5.0,
+        "step": 0.1,
+        "label": "min. time between reps (s)",
+        "meaning": "Two reps' turning points are at least this far apart (the shortest rep).",
+    },
+    "min_width_s": {
+        "min": 0.05,
+        "max": 2.0,
+        "step": 0.05,
+        "label": "min. rep width (s)",
+        "meaning": "How long a rep's turning region lasts at half its depth, at least.",
+    },
 }
 """The rep-detector settings shown as sliders, with the slider ranges.
 
 The ranges are narrower than what :class:`~formlab.reps.RepDetectorParams`
 accepts: they span what makes sense for strength exercises (reps of 0.5-5 s).
 """
+
 
 # --------------------------------------------------------------------------- building the controls
 def slider_step(lo: float, hi: float, default: float | None = None) -> float:
@@ -85,11 +115,12 @@ def slider_step(lo: float, hi: float, default: float | None = None) -> float:
 
 
 def _readout_format(step: float) -> str:
-    decimals = max(0, -int(math.floor(math.log10(step) + 1e-9)))
+    decimals = max(0, -math.floor(math.log10(step) + 1e-9))
     return f".{decimals}f"
 
 
 def add_classes(widget, *classes: str):
+    """Add CSS classes to a widget and return it."""
     for c in classes:
         widget.add_class(c)
     return widget
@@ -127,14 +158,27 @@ def threshold_widgets(thresholds, sections: Sequence[str] | None = None) -> dict
         key = f"{row.section}.{row.name}"
         unit = f" ({row.unit})" if row.unit else ""
         if row.choices:
-            widget = w.Dropdown(options=list(row.choices), value=row.value, description=f"{row.name}{unit}",
-                                style=style, layout=layout)
+            widget = w.Dropdown(
+                options=list(row.choices),
+                value=row.value,
+                description=f"{row.name}{unit}",
+                style=style,
+                layout=layout,
+            )
         else:
             lo, hi = float(row.min), float(row.max)
             step = slider_step(lo, hi, row.default)
-            widget = w.FloatSlider(value=float(row.value), min=lo, max=hi, step=step, description=f"{row.name}{unit}",
-                                   continuous_update=False, readout_format=_readout_format(step), style=style,
-                                   layout=layout)
+            widget = w.FloatSlider(
+                value=float(row.value),
+                min=lo,
+                max=hi,
+                step=step,
+                description=f"{row.name}{unit}",
+                continuous_update=False,
+                readout_format=_readout_format(step),
+                style=style,
+                layout=layout,
+            )
         widget.tooltip = f"{row.meaning} Default {row.default!r}."
         add_classes(widget, CSS["threshold"], f"{CSS['threshold']}-{row.section}-{row.name}")
         out[key] = widget
@@ -148,10 +192,17 @@ def detector_widgets(params: RepDetectorParams) -> dict[str, Any]:
     out = {}
     for name, spec in DETECTOR_SLIDERS.items():
         value = float(np.clip(getattr(params, name), spec["min"], spec["max"]))
-        slider = w.FloatSlider(value=value, min=spec["min"], max=spec["max"], step=spec["step"],
-                               description=spec["label"], continuous_update=False,
-                               readout_format=_readout_format(spec["step"]),
-                               style={"description_width": "250px"}, layout=w.Layout(width="520px"))
+        slider = w.FloatSlider(
+            value=value,
+            min=spec["min"],
+            max=spec["max"],
+            step=spec["step"],
+            description=spec["label"],
+            continuous_update=False,
+            readout_format=_readout_format(spec["step"]),
+            style={"description_width": "250px"},
+            layout=w.Layout(width="520px"),
+        )
         slider.tooltip = spec["meaning"]
         add_classes(slider, CSS["detector"], f"{CSS['detector']}-{name}")
         out[name] = slider
@@ -180,7 +231,14 @@ class FrameCache:
         Width and height of the kept frames.
     """
 
-    def __init__(self, video: str | os.PathLike, height_px: int = 360, *, quality: int = 85, progress: bool = True):
+    def __init__(
+        self,
+        video: str | os.PathLike,
+        height_px: int = 360,
+        *,
+        quality: int = 85,
+        progress: bool = True,
+    ):
         from PIL import Image
         from tqdm.auto import tqdm
 
@@ -190,13 +248,23 @@ class FrameCache:
             raise ConfigError(f"height_px = {height_px} is too small; use at least 16")
         info = probe_video(video)
         self.scale = min(1.0, int(height_px) / info.height_px)
-        self.size = (max(1, int(round(info.width_px * self.scale))), max(1, int(round(info.height_px * self.scale))))
+        self.size = (
+            max(1, round(info.width_px * self.scale)),
+            max(1, round(info.height_px * self.scale)),
+        )
         self._jpeg: dict[int, bytes] = {}
-        bar = tqdm(total=info.n_frames or None, desc=f"decoding {Path(video).name}", unit="frame", disable=not progress)
+        bar = tqdm(
+            total=info.n_frames or None,
+            desc=f"decoding {Path(video).name}",
+            unit="frame",
+            disable=not progress,
+        )
         try:
             for fr in iter_video_frames(video):
                 buf = io.BytesIO()
-                Image.fromarray(fr.rgb).resize(self.size, Image.BILINEAR).save(buf, format="JPEG", quality=quality)
+                Image.fromarray(fr.rgb).resize(self.size, Image.BILINEAR).save(
+                    buf, format="JPEG", quality=quality
+                )
                 self._jpeg[int(fr.index)] = buf.getvalue()
                 bar.update(1)
         finally:
@@ -223,6 +291,7 @@ class FrameCache:
 
 
 def png(fig, dpi: int) -> bytes:
+    """A matplotlib figure as PNG bytes (for an ``ipywidgets.Image``); the figure is closed."""
     import matplotlib.pyplot as plt
 
     buf = io.BytesIO()
@@ -234,10 +303,9 @@ def png(fig, dpi: int) -> bytes:
 
 
 def jpeg(rgb: np.ndarray) -> bytes:
+    """An RGB frame as JPEG bytes (for an ``ipywidgets.Image``)."""
     from PIL import Image
 
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format="JPEG", quality=88)
     return buf.getvalue()
-
-

@@ -31,8 +31,9 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..core.errors import ConfigError, OutputError
 from ..core.files import ensure_dir
@@ -164,8 +165,10 @@ def setup(samples: Iterable[str] = (), *, model: str = "full") -> dict[str, Any]
 
     model_file = resolve_model(model)
     paths = {name: fetch(name) for name in samples}
-    print(f"formlab {_version.__version__} from {Path(__file__).parents[1]}; "
-          f"model {model_file.variant} at {model_file.path}; {len(paths)} sample(s) ready")
+    print(
+        f"formlab {_version.__version__} from {Path(__file__).parents[1]}; "
+        f"model {model_file.variant} at {model_file.path}; {len(paths)} sample(s) ready"
+    )
     return {"model": model_file, "samples": paths}
 
 
@@ -173,8 +176,11 @@ def setup(samples: Iterable[str] = (), *, model: str = "full") -> dict[str, Any]
 def _checkout_root(start: Path) -> Path | None:
     """The formlab checkout that ``start`` is in (a folder with pyproject.toml, formlab/ and notebooks/)."""
     for folder in (start, *start.parents):
-        if ((folder / "pyproject.toml").is_file() and (folder / "formlab" / "__init__.py").is_file()
-                and (folder / NOTEBOOKS_FOLDER).is_dir()):
+        if (
+            (folder / "pyproject.toml").is_file()
+            and (folder / "formlab" / "__init__.py").is_file()
+            and (folder / NOTEBOOKS_FOLDER).is_dir()
+        ):
             return folder
     return None
 
@@ -214,7 +220,9 @@ def save_figure(fig, name: str, *, dpi: int = 110) -> Path:
     and ``git status`` stays clean.
     """
     if not name or Path(name).name != name:
-        raise OutputError(f"{name!r}: figure name must be a plain file name such as '01_landmarks.png'")
+        raise OutputError(
+            f"{name!r}: figure name must be a plain file name such as '01_landmarks.png'"
+        )
     if not Path(name).suffix:
         name += ".png"
     if Path(name).suffix.lower() != ".png":
@@ -225,5 +233,7 @@ def save_figure(fig, name: str, *, dpi: int = 110) -> Path:
 def _check_notebook_name(notebook: str) -> str:
     name = Path(notebook).name
     if not _NOTEBOOK_NAME.match(name):
-        raise ConfigError(f"{notebook!r}: notebook names are 'NN_words.ipynb' (two digits, lower case, underscores)")
+        raise ConfigError(
+            f"{notebook!r}: notebook names are 'NN_words.ipynb' (two digits, lower case, underscores)"
+        )
     return name

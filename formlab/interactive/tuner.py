@@ -45,10 +45,10 @@ import pandas as pd
 from ..core.errors import ConfigError, FormlabError, InputError
 from ..core.frames import rows_of
 from ..exercises import get_exercise, save_thresholds, thresholds_for
-from ..form import judge as judging
+from ..form import report
 from ..form.thresholds import FormThresholds
 from ..pipeline import steps
-from ..reps.find import RepDetectorParams
+from ..reps.detection import RepDetectorParams
 from .controls import (
     CSS,
     FrameCache,
@@ -109,9 +109,18 @@ class ThresholdTuner:
     >>> tuner.export("my_thresholds.toml")                                              # doctest: +SKIP
     """
 
-    def __init__(self, video: str | os.PathLike | None, exercise: str = "front_squat", *, thresholds=None,
-                 detector: RepDetectorParams | None = None, track=None, frame_height_px: int = 480,
-                 plot_dpi: int = 72, progress: bool = True):
+    def __init__(
+        self,
+        video: str | os.PathLike | None,
+        exercise: str = "front_squat",
+        *,
+        thresholds=None,
+        detector: RepDetectorParams | None = None,
+        track=None,
+        frame_height_px: int = 480,
+        plot_dpi: int = 72,
+        progress: bool = True,
+    ):
         import ipywidgets as w
 
         lift = get_exercise(exercise)
@@ -126,21 +135,29 @@ class ThresholdTuner:
             raw = steps.extract(Path(video), progress=progress)
             track = steps.clean(raw)
         if track.n_frames < 2:
-            raise InputError(f"{track.meta.source}: ThresholdTuner needs a video (got {track.n_frames} frame)")
+            raise InputError(
+                f"{track.meta.source}: ThresholdTuner needs a video (got {track.n_frames} frame)"
+            )
         self.video = None if video is None else Path(video)
         self.track = track
         self.plot_dpi = int(plot_dpi)
         self._thresholds = thresholds if thresholds is not None else thresholds_for(self.exercise)
         if not isinstance(self._thresholds, FormThresholds):
-            raise ConfigError(f"thresholds must be a formlab.FormThresholds, got {type(self._thresholds).__name__}")
+            raise ConfigError(
+                f"thresholds must be a formlab.FormThresholds, got {type(self._thresholds).__name__}"
+            )
         base = RepDetectorParams().with_overrides(lift.detector)
         self._detector_base = detector if detector is not None else base
         # the bar as formlab analyze finds it (the plate where one is seen), once: no slider changes it
-        self.load = steps.load_path_of(track, raw, self.exercise, video=self.video, progress=progress)
+        self.load = steps.load_path_of(
+            track, raw, self.exercise, video=self.video, progress=progress
+        )
 
         # frames and the track in their scale (heavy: once)
         if self.video is not None:
-            self.frames: FrameCache | None = FrameCache(self.video, frame_height_px, progress=progress)
+            self.frames: FrameCache | None = FrameCache(
+                self.video, frame_height_px, progress=progress
+            )
             scale = self.frames.scale
             self._canvas = None
         else:
@@ -148,9 +165,10 @@ class ThresholdTuner:
             h = float(track.meta.height_px or np.nanmax(track.xy_px[..., 1]) * 1.1)
             scale = min(1.0, frame_height_px / h)
             width = float(track.meta.width_px or np.nanmax(track.xy_px[..., 0]) * 1.1)
-            self._canvas = np.full((int(round(h * scale)), int(round(width * scale)), 3), 40, np.uint8)
-        self._small_track = track.replace(step="scaled for display", params={"scale": scale},
-                                          xy_px=track.xy_px * scale)
+            self._canvas = np.full((round(h * scale), round(width * scale), 3), 40, np.uint8)
+        self._small_track = track.replace(
+            step="scaled for display", params={"scale": scale}, xy_px=track.xy_px * scale
+        )
         self._bar_small = self.load.path.xy_px * scale
 
         # controls
@@ -158,23 +176,49 @@ class ThresholdTuner:
         self.detector_sliders = detector_widgets(self._detector_base)
         frames = np.asarray(track.frame)
         self.frame_slider = add_classes(
-            w.IntSlider(value=int(frames[0]), min=int(frames[0]), max=int(frames[-1]), step=1, description="frame",
-                        continuous_update=True, layout=w.Layout(width="520px")), CSS["frame"])
+            w.IntSlider(
+                value=int(frames[0]),
+                min=int(frames[0]),
+                max=int(frames[-1]),
+                step=1,
+                description="frame",
+                continuous_update=True,
+                layout=w.Layout(width="520px"),
+            ),
+            CSS["frame"],
+        )
         height_px = self._canvas.shape[0] if self.frames is None else self.frames.size[1]
         width_px = self._canvas.shape[1] if self.frames is None else self.frames.size[0]
-        self.overlay = add_classes(w.Image(format="jpeg", layout=w.Layout(width=f"{width_px}px",
-                                                                            height=f"{height_px}px")), CSS["overlay"])
+        self.overlay = add_classes(
+            w.Image(format="jpeg", layout=w.Layout(width=f"{width_px}px", height=f"{height_px}px")),
+            CSS["overlay"],
+        )
         self.frame_table = add_classes(w.HTML(), CSS["frame_table"])
-        self.rep_plot = add_classes(w.Image(format="png", layout=w.Layout(width="100%")), CSS["rep_plot"])
+        self.rep_plot = add_classes(
+            w.Image(format="png", layout=w.Layout(width="100%")), CSS["rep_plot"]
+        )
         self.reps_label = add_classes(w.HTML(), CSS["reps"])
-        self.feedback_plots = {c.name: add_classes(w.Image(format="png", layout=w.Layout(width="100%")),
-                                                   CSS["feedback_plot"], f"{CSS['feedback_plot']}-{c.name}")
-                               for c in self.checks}
+        self.feedback_plots = {
+            c.name: add_classes(
+                w.Image(format="png", layout=w.Layout(width="100%")),
+                CSS["feedback_plot"],
+                f"{CSS['feedback_plot']}-{c.name}",
+            )
+            for c in self.checks
+        }
         self.counts_table = add_classes(w.HTML(), CSS["counts"])
-        self.export_path = add_classes(w.Text(value=str(Path("results") / "thresholds.toml"), description="file",
-                                               layout=w.Layout(width="320px")), CSS["export_path"])
-        self.export_button = add_classes(w.Button(description="Export thresholds", icon="download",
-                                                   button_style="primary"), CSS["export_button"])
+        self.export_path = add_classes(
+            w.Text(
+                value=str(Path("results") / "thresholds.toml"),
+                description="file",
+                layout=w.Layout(width="320px"),
+            ),
+            CSS["export_path"],
+        )
+        self.export_button = add_classes(
+            w.Button(description="Export thresholds", icon="download", button_style="primary"),
+            CSS["export_button"],
+        )
         self.export_status = add_classes(w.HTML(), CSS["export_status"])
         self.message = add_classes(w.HTML(), CSS["message"])
         self.timing = add_classes(w.HTML(), CSS["timing"])
@@ -225,12 +269,16 @@ class ThresholdTuner:
             ensure_dir(Path(path).parent)
             written = save_thresholds(self._thresholds, Path(path))
         except (FormlabError, OSError) as e:
-            self.export_status.value = f"<span style='color:#c0392b'>not written: {html.escape(str(e))}</span>"
+            self.export_status.value = (
+                f"<span style='color:#c0392b'>not written: {html.escape(str(e))}</span>"
+            )
             return None
         source = self.video.name if self.video is not None else "VIDEO"
-        self.export_status.value = (f"wrote <code>{html.escape(str(written))}</code>; use it with "
-                                    f"<code>formlab analyze {html.escape(source)} --exercise {self.exercise} "
-                                    f"--thresholds {html.escape(str(path))}</code>")
+        self.export_status.value = (
+            f"wrote <code>{html.escape(str(written))}</code>; use it with "
+            f"<code>formlab analyze {html.escape(source)} --exercise {self.exercise} "
+            f"--thresholds {html.escape(str(path))}</code>"
+        )
         return written
 
     def _repr_mimebundle_(self, **kwargs):
@@ -238,14 +286,18 @@ class ThresholdTuner:
 
     # ----------------------------------------------------------------- reactions
     def _detector_from_sliders(self) -> RepDetectorParams:
-        return self._detector_base.with_overrides({k: float(s.value) for k, s in self.detector_sliders.items()})
+        return self._detector_base.with_overrides(
+            {k: float(s.value) for k, s in self.detector_sliders.items()}
+        )
 
     def _on_threshold(self, _change=None) -> None:
         values = {k: wdg.value for k, wdg in self.threshold_sliders.items()}
         try:
             self._thresholds = self._thresholds.updated(values)
         except ConfigError as e:
-            self.message.value = f"<span style='color:#c0392b'>{html.escape(str(e))} (last valid values kept)</span>"
+            self.message.value = (
+                f"<span style='color:#c0392b'>{html.escape(str(e))} (last valid values kept)</span>"
+            )
             return
         self.message.value = ""
         self._update(reps_changed=False)
@@ -269,7 +321,7 @@ class ThresholdTuner:
             self._draw_reps()
         judged = steps.judge(self.track, self.exercise, self._thresholds, reps=self.reps)
         self.feedback, self.per_rep = judged.feedback, judged.reps
-        self.counts = judging.status_counts(self.feedback, self.checks, self.per_rep)
+        self.counts = report.status_counts(self.feedback, self.checks, self.per_rep)
         self._draw_counts()
         self._draw_feedback_plots()
         self._draw_frame()
@@ -283,38 +335,56 @@ class ThresholdTuner:
         d = self.detection
         self.rep_plot.value = png(plot_rep_detection(d), self.plot_dpi)
         turns = ", ".join(f"{r.turn_s:.2f} s (frame {r.turn_frame})" for r in d.reps) or "none"
-        self.reps_label.value = (f"<b><span class='formlab-rep-count'>{d.count}</span> rep{'s' if d.count != 1 else ''}"
-                                 f"</b> of {html.escape(d.exercise)}; turning points: {turns}")
+        self.reps_label.value = (
+            f"<b><span class='formlab-rep-count'>{d.count}</span> rep{'s' if d.count != 1 else ''}"
+            f"</b> of {html.escape(d.exercise)}; turning points: {turns}"
+        )
 
     def _draw_feedback_plots(self) -> None:
         from ..viz.timeline import plot_feedback_timeline
 
-        for check in self.checks:  # reps are not shaded here: a detector change redraws only what it changes
+        for check in (
+            self.checks
+        ):  # reps are not shaded here: a detector change redraws only what it changes
             name = check.name
-            key = (self.feedback[name].astype(str).to_numpy(), self.feedback[check.value].to_numpy(dtype=float),
-                   check.pass_interval(self._thresholds.section(name)))
+            key = (
+                self.feedback[name].astype(str).to_numpy(),
+                self.feedback[check.value].to_numpy(dtype=float),
+                check.pass_interval(self._thresholds.section(name)),
+            )
             old = self._panel_keys.get(name)
             if old is not None and _same_key(old, key):
                 continue
-            fig = plot_feedback_timeline(self.feedback, checks=[name], thresholds=self._thresholds,
-                                         width_in=9.0, panel_height_in=1.5)
+            fig = plot_feedback_timeline(
+                self.feedback,
+                checks=[name],
+                thresholds=self._thresholds,
+                width_in=9.0,
+                panel_height_in=1.5,
+            )
             self.feedback_plots[name].value = png(fig, self.plot_dpi)
             self._panel_keys[name] = key
 
     def _draw_counts(self) -> None:
         rows = []
         for name, r in self.counts.iterrows():
-            reps = f"{int(r['failed_reps'])}" + (f" (rep {r['failed_rep_numbers']})" if r["failed_rep_numbers"] else "")
-            rows.append(f"<tr data-check='{name}'><td>{html.escape(str(r['title']))}</td>"
-                        f"<td class='fail-frames' data-check='{name}'>{int(r['fail_frames'])}</td>"
-                        f"<td>{r['fail_s']:.1f}</td><td>{int(r['pass_frames'])}</td>"
-                        f"<td>{int(r['not_assessable_frames'])}</td>"
-                        f"<td class='failed-reps' data-check='{name}'>{reps}</td></tr>")
+            reps = f"{int(r['failed_reps'])}" + (
+                f" (rep {r['failed_rep_numbers']})" if r["failed_rep_numbers"] else ""
+            )
+            rows.append(
+                f"<tr data-check='{name}'><td>{html.escape(str(r['title']))}</td>"
+                f"<td class='fail-frames' data-check='{name}'>{int(r['fail_frames'])}</td>"
+                f"<td>{r['fail_s']:.1f}</td><td>{int(r['pass_frames'])}</td>"
+                f"<td>{int(r['not_assessable_frames'])}</td>"
+                f"<td class='failed-reps' data-check='{name}'>{reps}</td></tr>"
+            )
         self.counts_table.value = (
             "<style>.formlab-counts-table td, .formlab-counts-table th {padding: 1px 12px 1px 0}</style>"
             "<table class='formlab-counts-table'><thead><tr><th>check</th><th>failing frames</th><th>failing s</th>"
             "<th>passing frames</th><th>not assessable</th><th>failed reps</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+            + "".join(rows)
+            + "</tbody></table>"
+        )
 
     def _draw_frame(self) -> None:
         from ..viz.video import annotate_frame
@@ -325,9 +395,16 @@ class ThresholdTuner:
         row = int(rows_of(np.asarray(self.track.frame), np.array([frame]))[0])
         rgb = self.frames.get(frame) if self.frames is not None else self._canvas
         if row >= 0:
-            picture = annotate_frame(rgb, self._small_track, self.feedback, frame, reps=self.reps,
-                                     bar_xy_px=self._bar_small, min_visibility=self._thresholds.landmarks.min_visibility)
-            table = judging.explain_frame(self.feedback, row, self.checks, self._thresholds)
+            picture = annotate_frame(
+                rgb,
+                self._small_track,
+                self.feedback,
+                frame,
+                reps=self.reps,
+                bar_xy_px=self._bar_small,
+                min_visibility=self._thresholds.landmarks.min_visibility,
+            )
+            table = report.explain_frame(self.feedback, row, self.checks, self._thresholds)
             self.frame_table.value = _frame_table_html(table, float(self.track.time_s[row]), frame)
         else:
             picture = rgb
@@ -349,36 +426,73 @@ class ThresholdTuner:
         for section, widgets in sections.items():
             title = titles.get(section, section.replace("_", " "))
             threshold_box += [header(f"{title} [{section}]"), *widgets]
-        controls = w.VBox([header("Form thresholds"), *threshold_box,
-                           header("Rep detector"), *self.detector_sliders.values(),
-                           w.HBox([self.export_path, self.export_button]), self.export_status, self.message,
-                           self.timing], layout=w.Layout(width="540px"))
-        frame_box = w.VBox([self.frame_slider, self.overlay, self.frame_table], layout=w.Layout(width="560px"))
-        plots = add_classes(w.VBox([self.feedback_plots[c.name] for c in self.checks]), CSS["feedback_plots"])
-        return add_classes(w.VBox([
-            w.HBox([controls, frame_box]),
-            header("Failing frames and reps per check"), self.counts_table,
-            header("Reps"), self.reps_label, self.rep_plot,
-            header("Each check over the clip (threshold dashed, failing side shaded; verdict strip at the bottom)"),
-            plots]), CSS["tuner"])
+        controls = w.VBox(
+            [
+                header("Form thresholds"),
+                *threshold_box,
+                header("Rep detector"),
+                *self.detector_sliders.values(),
+                w.HBox([self.export_path, self.export_button]),
+                self.export_status,
+                self.message,
+                self.timing,
+            ],
+            layout=w.Layout(width="540px"),
+        )
+        frame_box = w.VBox(
+            [self.frame_slider, self.overlay, self.frame_table], layout=w.Layout(width="560px")
+        )
+        plots = add_classes(
+            w.VBox([self.feedback_plots[c.name] for c in self.checks]), CSS["feedback_plots"]
+        )
+        return add_classes(
+            w.VBox(
+                [
+                    w.HBox([controls, frame_box]),
+                    header("Failing frames and reps per check"),
+                    self.counts_table,
+                    header("Reps"),
+                    self.reps_label,
+                    self.rep_plot,
+                    header(
+                        "Each check over the clip (threshold dashed, failing side shaded; verdict strip at the bottom)"
+                    ),
+                    plots,
+                ]
+            ),
+            CSS["tuner"],
+        )
 
 
 def _same_key(a, b) -> bool:
-    return np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True) and a[2] == b[2]
+    return (
+        np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True) and a[2] == b[2]
+    )
 
 
 def _frame_table_html(table: pd.DataFrame, time_s: float, frame: int) -> str:
     from ..viz.style import STATUS_COLOURS
 
     rows = []
-    for name, r in table.iterrows():
+    for _name, r in table.iterrows():
         colour = STATUS_COLOURS.get(r["status"], "#999")
         value = "" if not np.isfinite(r["value"]) else f"{r['value']:.2f}"
         lo, hi = r["passes_from"], r["passes_to"]
-        passes = (f"{lo:g} to {hi:g}" if np.isfinite(lo) and np.isfinite(hi) else
-                  f"&ge; {lo:g}" if np.isfinite(lo) else f"&le; {hi:g}" if np.isfinite(hi) else "")
-        rows.append(f"<tr><td>{html.escape(r['title'])}</td><td>{value} {html.escape(r['unit'])}</td>"
-                    f"<td>{passes}</td><td style='color:{colour};font-weight:bold'>{r['status']}</td>"
-                    f"<td><small>{html.escape(r['why'])}</small></td></tr>")
-    return (f"<div>frame {frame}, {time_s:.2f} s</div><table><thead><tr><th>check</th><th>value</th>"
-            f"<th>passes</th><th>verdict</th><th>why</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        passes = (
+            f"{lo:g} to {hi:g}"
+            if np.isfinite(lo) and np.isfinite(hi)
+            else f"&ge; {lo:g}"
+            if np.isfinite(lo)
+            else f"&le; {hi:g}"
+            if np.isfinite(hi)
+            else ""
+        )
+        rows.append(
+            f"<tr><td>{html.escape(r['title'])}</td><td>{value} {html.escape(r['unit'])}</td>"
+            f"<td>{passes}</td><td style='color:{colour};font-weight:bold'>{r['status']}</td>"
+            f"<td><small>{html.escape(r['why'])}</small></td></tr>"
+        )
+    return (
+        f"<div>frame {frame}, {time_s:.2f} s</div><table><thead><tr><th>check</th><th>value</th>"
+        f"<th>passes</th><th>verdict</th><th>why</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )

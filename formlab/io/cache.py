@@ -18,8 +18,9 @@ import hashlib
 import json
 import os
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from ..core.files import atomic_write, ensure_dir, sha256_file
 
@@ -40,7 +41,9 @@ def cache_dir(sub: str | None = None) -> Path:
 
 def track_key(source_sha256: str, options: Mapping[str, Any], model_sha256: str) -> str:
     """Cache key of a pose track: hash of source content, options and model."""
-    doc = json.dumps({"source": source_sha256, "options": dict(options), "model": model_sha256}, sort_keys=True)
+    doc = json.dumps(
+        {"source": source_sha256, "options": dict(options), "model": model_sha256}, sort_keys=True
+    )
     return hashlib.sha256(doc.encode()).hexdigest()[:32]
 
 
@@ -65,7 +68,9 @@ def load_cached_track(key: str):
             raise ValueError("checksum mismatch")
         return load_track(data)
     except Exception as e:  # any failure means: recompute
-        warnings.warn(f"formlab: discarding corrupt cache entry {data.name} ({e}); recomputing", stacklevel=2)
+        warnings.warn(
+            f"formlab: discarding corrupt cache entry {data.name} ({e}); recomputing", stacklevel=2
+        )
         for p in (data, checksum):
             p.unlink(missing_ok=True)
         return None

@@ -24,9 +24,9 @@ import contextlib
 import os
 import queue
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -85,9 +85,13 @@ def media_kind(path: str | os.PathLike) -> str:
 def list_images(folder: str | os.PathLike) -> list[Path]:
     """Image files directly inside ``folder``, sorted by name."""
     folder = Path(folder)
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+    files = sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES
+    )
     if not files:
-        raise InputError(f"{folder}: the folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        raise InputError(
+            f"{folder}: the folder holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})"
+        )
     return files
 
 
@@ -129,8 +133,10 @@ def check_image(path: str | os.PathLike) -> None:
 
 @contextlib.contextmanager
 def _opened_image(path: str | os.PathLike):
-    """The image opened with Pillow; any failure to open or decode it, inside the ``with`` block
-    too, becomes one :class:`InputError` naming the file."""
+    """The image opened with Pillow, failures turned into one InputError naming the file.
+
+    A failure to decode it inside the ``with`` block is caught too.
+    """
     from PIL import Image, UnidentifiedImageError
 
     path = Path(path)
@@ -167,7 +173,7 @@ def _ffmpeg_reason(e: Exception) -> str:
 
 
 def _rotate(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
-    k = int(round(rotation_deg / 90.0)) % 4
+    k = round(rotation_deg / 90.0) % 4
     if k:
         rgb = np.rot90(rgb, k=k)
     return np.ascontiguousarray(rgb)
@@ -175,7 +181,7 @@ def _rotate(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
 
 def _frame_rotation(frame) -> int:
     rot = getattr(frame, "rotation", 0) or 0
-    return int(round(float(rot) / 90.0)) * 90
+    return round(float(rot) / 90.0) * 90
 
 
 def probe_video(path: str | os.PathLike) -> VideoInfo:
@@ -206,12 +212,17 @@ def probe_video(path: str | os.PathLike) -> VideoInfo:
             w, h = h, w
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         fps = float(rate) if rate else float("nan")
-        duration_s = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else (
-            float(container.duration) / 1e6 if container.duration else float("nan"))
+        duration_s = (
+            float(stream.duration * stream.time_base)
+            if stream.duration and stream.time_base
+            else (float(container.duration) / 1e6 if container.duration else float("nan"))
+        )
         n = int(stream.frames or 0)
         if n <= 0 and np.isfinite(duration_s) and np.isfinite(fps):
-            n = int(round(duration_s * fps))
-        return VideoInfo(path, int(w), int(h), rotation, fps, n, duration_s, stream.codec_context.name)
+            n = round(duration_s * fps)
+        return VideoInfo(
+            path, int(w), int(h), rotation, fps, n, duration_s, stream.codec_context.name
+        )
     finally:
         container.close()
 
@@ -259,7 +270,9 @@ def iter_video_frames(
     if start_frame < 0:
         raise ConfigError(f"start_frame must be >= 0, got {start_frame}")
     if end_frame is not None and end_frame <= start_frame:
-        raise ConfigError(f"end_frame ({end_frame}) must be greater than start_frame ({start_frame})")
+        raise ConfigError(
+            f"end_frame ({end_frame}) must be greater than start_frame ({start_frame})"
+        )
     path = Path(path)
     container = _open_container(path)
     stream = container.streams.video[0]

@@ -77,7 +77,9 @@ def validate_model_file(path: str | os.PathLike) -> None:
         ) from None
     missing = [m for m in REQUIRED_MEMBERS if m not in names]
     if missing:
-        raise ModelError(f"{path}: not a PoseLandmarker model bundle: it lacks {', '.join(missing)}")
+        raise ModelError(
+            f"{path}: not a PoseLandmarker model bundle: it lacks {', '.join(missing)}"
+        )
 
 
 @lru_cache(maxsize=16)
@@ -108,7 +110,7 @@ def model_candidates(variant: str) -> list[Path]:
     name = model_filename(variant)
     env_dir = os.environ.get(MODEL_DIR_ENV)
     places = [Path(env_dir).expanduser() / name] if env_dir else []
-    return places + [cache_dir("models") / name]
+    return [*places, cache_dir("models") / name]
 
 
 def find_model(variant: str) -> Path | None:
@@ -149,7 +151,9 @@ def resolve_model(model: str | os.PathLike = DEFAULT_MODEL, *, download: bool = 
         if p.suffix == ".task" or p.exists() or os.sep in text:
             validate_model_file(p)
             return ModelFile(p.resolve(), _variant_of(p), model_sha256(p))
-        raise ModelError(f"unknown model {text!r}: use one of {', '.join(MODEL_VARIANTS)} or the path of a .task file")
+        raise ModelError(
+            f"unknown model {text!r}: use one of {', '.join(MODEL_VARIANTS)} or the path of a .task file"
+        )
 
     variant = text
     name = model_filename(variant)

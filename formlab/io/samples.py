@@ -58,8 +58,10 @@ def sample_info(name: str) -> dict[str, Any]:
         key = by_file.get(name) or by_file.get(name.replace(os.sep, "/"))
     if key is None:
         media = [n for n, s in reg.items() if s["kind"] != "annotation"]  # what one can analyse
-        raise SampleError(f"unknown sample {name!r}; known samples: {', '.join(media)} "
-                          f"(`formlab samples` lists them with exercise and licence)")
+        raise SampleError(
+            f"unknown sample {name!r}; known samples: {', '.join(media)} "
+            f"(`formlab samples` lists them with exercise and licence)"
+        )
     return dict(reg[key])
 
 
@@ -67,7 +69,19 @@ def list_samples():
     """The registry as a pandas DataFrame, one row per sample."""
     import pandas as pd
 
-    cols = ["name", "kind", "exercise", "view", "reps", "frames", "fps", "width", "height", "license", "url"]
+    cols = [
+        "name",
+        "kind",
+        "exercise",
+        "view",
+        "reps",
+        "frames",
+        "fps",
+        "width",
+        "height",
+        "license",
+        "url",
+    ]
     return pd.DataFrame([{c: s.get(c) for c in cols} for s in _registry().values()], columns=cols)
 
 
@@ -82,7 +96,9 @@ def _verified(path: str, mtime_ns: int, size: int, sha256: str | None, blob: str
 
 def _check(path: Path, info: dict[str, Any]) -> bool:
     st = path.stat()
-    return _verified(str(path), st.st_mtime_ns, st.st_size, info.get("sha256"), info.get("git_blob_sha1"))
+    return _verified(
+        str(path), st.st_mtime_ns, st.st_size, info.get("sha256"), info.get("git_blob_sha1")
+    )
 
 
 def _local_candidates(info: dict[str, Any]) -> tuple[list[tuple[str, Path]], list[str]]:
@@ -135,21 +151,32 @@ def fetch(name: str, *, download: bool = True) -> Path:
     candidates, searched = _local_candidates(info)
     where, found = locate(name)
     if where == "corrupt":
-        raise SampleError(f"{found}: checksum does not match the registry's for sample {info['name']!r}; "
-                          f"the file is corrupt or a different version: delete it or fix {DATA_DIR_ENV}")
+        raise SampleError(
+            f"{found}: checksum does not match the registry's for sample {info['name']!r}; "
+            f"the file is corrupt or a different version: delete it or fix {DATA_DIR_ENV}"
+        )
     if found is not None:
         return found
     searched += [str(path) for _, path in candidates]
     cached = candidates[-1][1]
     if not download:
-        raise SampleError(f"sample {info['name']!r} not found (download disabled). Searched: {'; '.join(searched)}")
+        raise SampleError(
+            f"sample {info['name']!r} not found (download disabled). Searched: {'; '.join(searched)}"
+        )
     try:
         import pooch
 
         known = f"sha256:{info['sha256']}" if info.get("sha256") else None
         cached.parent.mkdir(parents=True, exist_ok=True)
-        path = Path(pooch.retrieve(info["url"], known_hash=known, fname=cached.name, path=cached.parent,
-                                   progressbar=False))
+        path = Path(
+            pooch.retrieve(
+                info["url"],
+                known_hash=known,
+                fname=cached.name,
+                path=cached.parent,
+                progressbar=False,
+            )
+        )
     except Exception as e:
         raise SampleError(
             f"sample {info['name']!r} not found and its download failed ({type(e).__name__}: {e}). "
@@ -158,5 +185,7 @@ def fetch(name: str, *, download: bool = True) -> Path:
         ) from None
     if not _check(path, info):
         path.unlink(missing_ok=True)
-        raise SampleError(f"{info['url']}: the downloaded file does not match its registered checksum")
+        raise SampleError(
+            f"{info['url']}: the downloaded file does not match its registered checksum"
+        )
     return path.resolve()

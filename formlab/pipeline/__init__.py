@@ -18,4 +18,4 @@ A single photo gets steps 1 and 6 only (:func:`analyze_photo`).
 from .analyze import analyze, analyze_photo
 from .results import Analysis, PhotoAnalysis
 
-__all__ = ["analyze", "analyze_photo", "Analysis", "PhotoAnalysis"]
+__all__ = ["Analysis", "PhotoAnalysis", "analyze", "analyze_photo"]

@@ -9,7 +9,7 @@ from ..core.errors import ConfigError, InputError
 from ..core.track import PoseTrack
 from ..exercises import check_exercise_name
 from ..form.thresholds import FormThresholds
-from ..reps.find import RepDetectorParams
+from ..reps.detection import RepDetectorParams
 from ..signal.cleaning import CleanOptions
 from . import steps
 from .results import Analysis, PhotoAnalysis
@@ -87,14 +87,32 @@ def analyze(
     track = steps.clean(raw, clean_options)
     detection = steps.count_reps(track, requested, detector)
     lift = detection.exercise
-    load = steps.load_path_of(track, raw, lift, bar_method=bar_method, video=video_path,
-                              lifter_height_m=lifter_height_m, progress=progress)
+    load = steps.load_path_of(
+        track,
+        raw,
+        lift,
+        bar_method=bar_method,
+        video=video_path,
+        lifter_height_m=lifter_height_m,
+        progress=progress,
+    )
     table = steps.measure_reps(detection, load, track)
     th = steps.resolve_thresholds(thresholds, lift)
     judged = steps.judge(track, lift, th, reps=table)
-    return Analysis(source=source, exercise_requested=requested, exercise=lift, raw_track=raw,
-                    track=track, detection=detection, path=load.path, raw_path=load.raw, reps=judged.reps,
-                    thresholds=th, feedback=judged.feedback, thresholds_source=steps.thresholds_source(thresholds, lift))
+    return Analysis(
+        source=source,
+        exercise_requested=requested,
+        exercise=lift,
+        raw_track=raw,
+        track=track,
+        detection=detection,
+        path=load.path,
+        raw_path=load.raw,
+        reps=judged.reps,
+        thresholds=th,
+        feedback=judged.feedback,
+        thresholds_source=steps.thresholds_source(thresholds, lift),
+    )
 
 
 def analyze_photo(
@@ -134,7 +152,11 @@ def analyze_photo(
         raise InputError(f"{source}: not a photo")
     track = steps.extract(source, extract_options, cache=cache)
     judged = steps.judge(track, name, th)
-    return PhotoAnalysis(source=source, exercise=name, raw_track=track, thresholds=th, feedback=judged.feedback,
-                         thresholds_source=steps.thresholds_source(thresholds, name))
-
-
+    return PhotoAnalysis(
+        source=source,
+        exercise=name,
+        raw_track=track,
+        thresholds=th,
+        feedback=judged.feedback,
+        thresholds_source=steps.thresholds_source(thresholds, name),
+    )

@@ -18,14 +18,28 @@ from ..core.errors import ConfigError
 from ..core.track import PoseTrack
 from ..exercises import Exercise, checks_of, get_exercise, thresholds_of
 from ..form import judge as judging
+from ..form import report
 from ..form.measures import FrameData
 from ..form.thresholds import FormThresholds
 
-__all__ = ["evaluate_form", "form_per_rep", "worst_frames", "explain_frame", "status_counts", "frame_messages"]
+__all__ = [
+    "evaluate_form",
+    "explain_frame",
+    "form_per_rep",
+    "frame_messages",
+    "status_counts",
+    "worst_frames",
+]
 
 
-def evaluate_form(track: PoseTrack, exercise: str | Exercise = "front_squat", thresholds: FormThresholds | None = None,
-                  *, reps: pd.DataFrame | None = None, checks: Sequence[str] | None = None) -> pd.DataFrame:
+def evaluate_form(
+    track: PoseTrack,
+    exercise: str | Exercise = "front_squat",
+    thresholds: FormThresholds | None = None,
+    *,
+    reps: pd.DataFrame | None = None,
+    checks: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Judge every frame of a track with a lift's checks.
 
     Parameters
@@ -59,30 +73,49 @@ def evaluate_form(track: PoseTrack, exercise: str | Exercise = "front_squat", th
     return judging.judge_frames(data, chosen, exercise=ex.name)
 
 
-def form_per_rep(feedback: pd.DataFrame, reps: pd.DataFrame, thresholds: FormThresholds | None = None
-                 ) -> pd.DataFrame:
+def form_per_rep(
+    feedback: pd.DataFrame, reps: pd.DataFrame, thresholds: FormThresholds | None = None
+) -> pd.DataFrame:
     """Each check's verdict in each rep, from a feedback table of :func:`evaluate_form`.
 
     See :func:`formlab.form.judge.judge_reps`; ``thresholds`` default to
     those the feedback was judged with.
     """
-    return judging.judge_reps(feedback, reps, checks_of(feedback), thresholds_of(feedback, thresholds))
+    return judging.judge_reps(
+        feedback, reps, checks_of(feedback), thresholds_of(feedback, thresholds)
+    )
 
 
-def worst_frames(feedback: pd.DataFrame, *, reps: pd.DataFrame | None = None,
-                 thresholds: FormThresholds | None = None) -> pd.DataFrame:
+def worst_frames(
+    feedback: pd.DataFrame,
+    *,
+    reps: pd.DataFrame | None = None,
+    thresholds: FormThresholds | None = None,
+) -> pd.DataFrame:
     """Where each failed check failed worst (see :func:`formlab.form.judge.worst_frames`)."""
-    return judging.worst_frames(feedback, checks_of(feedback), thresholds_of(feedback, thresholds), reps=reps)
+    return judging.worst_frames(
+        feedback, checks_of(feedback), thresholds_of(feedback, thresholds), reps=reps
+    )
 
 
-def explain_frame(feedback: pd.DataFrame, index: int, thresholds: FormThresholds | None = None) -> pd.DataFrame:
-    """Every check's verdict in row ``index``, with value, passing range and reason (:func:`formlab.form.judge.explain_frame`)."""
-    return judging.explain_frame(feedback, index, checks_of(feedback), thresholds_of(feedback, thresholds))
+def explain_frame(
+    feedback: pd.DataFrame, index: int, thresholds: FormThresholds | None = None
+) -> pd.DataFrame:
+    """Every check's verdict in row ``index``, with value, passing range and reason.
+
+    See :func:`formlab.form.report.explain_frame`.
+    """
+    return report.explain_frame(
+        feedback, index, checks_of(feedback), thresholds_of(feedback, thresholds)
+    )
 
 
 def status_counts(feedback: pd.DataFrame, per_rep: pd.DataFrame | None = None) -> pd.DataFrame:
-    """How often each check gave each verdict, in frames, seconds and reps (:func:`formlab.form.judge.status_counts`)."""
-    return judging.status_counts(feedback, checks_of(feedback), per_rep)
+    """How often each check gave each verdict, in frames, seconds and reps.
+
+    See :func:`formlab.form.report.status_counts`.
+    """
+    return report.status_counts(feedback, checks_of(feedback), per_rep)
 
 
 def frame_messages(feedback: pd.DataFrame, index: int) -> list[str]:

@@ -6,9 +6,10 @@ import dataclasses
 import math
 import os
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -19,10 +20,11 @@ from ..core.files import json_float
 from ..core.track import PoseTrack
 from ..exercises import checks_of, get_exercise
 from ..form.check import FAIL
-from ..form.judge import check_columns, form_summary
+from ..form.judge import check_columns
+from ..form.report import form_summary
 from ..form.thresholds import FormThresholds
 from ..outputs import DEFAULT_WRITERS, PHOTO_WRITERS, Writer, save_outputs
-from ..reps.find import RepDetection
+from ..reps.detection import RepDetection
 from ..reps.metrics import summarize_reps
 
 
@@ -83,6 +85,7 @@ class Analysis:
 
     @property
     def kind(self) -> str:
+        """``"video"``: what was analysed."""
         return "video"
 
     def __repr__(self) -> str:
@@ -96,17 +99,22 @@ class Analysis:
         rate = f" @ {fps:.4g} fps" if math.isfinite(fps) else ""
         auto = " (auto)" if self.exercise_requested == "auto" else ""
         n = self.detection.count
-        load = (f"bar={self.path.method}" if self.path.method in BAR_METHODS
-                else f"load={self.path.method.replace('landmarks:', '')}")
-        return (f"<Analysis {Path(self.source).name}: {self.exercise}{auto}, {n} rep{'s' if n != 1 else ''}, "
-                f"{self.track.n_frames} frames{rate}, {load}>")
+        load = (
+            f"bar={self.path.method}"
+            if self.path.method in BAR_METHODS
+            else f"load={self.path.method.replace('landmarks:', '')}"
+        )
+        return (
+            f"<Analysis {Path(self.source).name}: {self.exercise}{auto}, {n} rep{'s' if n != 1 else ''}, "
+            f"{self.track.n_frames} frames{rate}, {load}>"
+        )
 
     @property
     def rep_frames(self) -> list[int]:
         """0-based decoded frame index of each rep's turning point."""
         return self.detection.turn_frames
 
-    def with_reps_columns(self, columns: Mapping[str, Sequence[Any]]) -> "Analysis":
+    def with_reps_columns(self, columns: Mapping[str, Sequence[Any]]) -> Analysis:
         """A copy whose reps table has extra columns (one value per rep), e.g. per-rep form flags."""
         table = self.reps.copy()
         for name, values in columns.items():
@@ -115,7 +123,7 @@ class Analysis:
             table[name] = list(values)
         return dataclasses.replace(self, reps=table)
 
-    def with_section(self, name: str, content: Any) -> "Analysis":
+    def with_section(self, name: str, content: Any) -> Analysis:
         """A copy with an extra JSON-serialisable section in the summary."""
         return dataclasses.replace(self, sections={**self.sections, name: content})
 
@@ -138,13 +146,20 @@ class Analysis:
             "rep_times_s": [round(r.turn_s, 4) for r in det.reps],
             "turning_point": det.turning_point,
             "rep_signal": {"name": det.signal_name, "description": ex.signal.description},
-            "detector": {**det.params.to_dict(), "range": json_float(det.range),
-                         "threshold": json_float(det.threshold)},
+            "detector": {
+                **det.params.to_dict(),
+                "range": json_float(det.range),
+                "threshold": json_float(det.threshold),
+            },
             "set": summarize_reps(self.reps),
-            "bar_path": {"method": self.path.method, "scale": self.path.scale.to_dict(),
-                         "origin_px": list(self.path.origin_px), "origin": self.path.info.get("origin", ""),
-                         "lowpass_cutoff_hz": self.path.info.get("lowpass_cutoff_hz"),
-                         "choice": self.path.info.get("auto", "as requested")},
+            "bar_path": {
+                "method": self.path.method,
+                "scale": self.path.scale.to_dict(),
+                "origin_px": list(self.path.origin_px),
+                "origin": self.path.info.get("origin", ""),
+                "lowpass_cutoff_hz": self.path.info.get("lowpass_cutoff_hz"),
+                "choice": self.path.info.get("auto", "as requested"),
+            },
             "formlab_version": __version__,
             "model": meta.model_variant,
             "person_selection": meta.person_selection,
@@ -153,12 +168,16 @@ class Analysis:
         }
         if det.auto:
             out["auto"] = dict(det.auto)
-        out["form"] = {**form_summary(self.feedback, self.reps, checks_of(self.feedback), self.thresholds),
-                       "thresholds_source": self.thresholds_source}
+        out["form"] = {
+            **form_summary(self.feedback, self.reps, checks_of(self.feedback), self.thresholds),
+            "thresholds_source": self.thresholds_source,
+        }
         out.update({k: v for k, v in self.sections.items()})
         return out
 
-    def save(self, outdir: str | os.PathLike, writers: Sequence["Writer"] | None = None) -> list[Path]:
+    def save(
+        self, outdir: str | os.PathLike, writers: Sequence[Writer] | None = None
+    ) -> list[Path]:
         """Write the outputs into ``outdir`` (created if needed) with ``writers`` (default :data:`DEFAULT_WRITERS`).
 
         The default writers that draw on the video's frames (the annotated
@@ -168,8 +187,12 @@ class Analysis:
         if writers is None:
             writers = DEFAULT_WRITERS
             if not Path(self.source).is_file():
-                warnings.warn(f"{self.source or 'the track'}: source video not found; the annotated video and "
-                              f"worst frames are not written", FormlabWarning, stacklevel=2)
+                warnings.warn(
+                    f"{self.source or 'the track'}: source video not found; the annotated video and "
+                    f"worst frames are not written",
+                    FormlabWarning,
+                    stacklevel=2,
+                )
                 writers = tuple(w for w in writers if not getattr(w, "needs_source", False))
         return save_outputs(self, outdir, writers)
 
@@ -198,6 +221,7 @@ class PhotoAnalysis:
 
     @property
     def kind(self) -> str:
+        """``"image"``: what was analysed."""
         return "image"
 
     def __repr__(self) -> str:
@@ -205,11 +229,14 @@ class PhotoAnalysis:
         pose = "pose found" if bool(self.raw_track.detected.any()) else "no pose found"
         checks = check_columns(self.feedback)
         failed = [c for c in checks if (self.feedback[c].astype(str) == FAIL).any()]
-        verdict = f"{len(failed)} of {len(checks)} checks failed" + (f" ({', '.join(failed)})" if failed else "")
+        verdict = f"{len(failed)} of {len(checks)} checks failed" + (
+            f" ({', '.join(failed)})" if failed else ""
+        )
         return f"<PhotoAnalysis {Path(self.source).name}: {self.exercise}, {pose}, {verdict}>"
 
     @property
     def track(self) -> PoseTrack:
+        """The photo's one-frame pose track."""
         return self.raw_track
 
     def summary(self) -> dict[str, Any]:
@@ -224,13 +251,17 @@ class PhotoAnalysis:
             "frames_with_pose": int(self.raw_track.detected.sum()),
             "reps": None,
             "rep_frames": [],
-            "form": {**form_summary(self.feedback, None, checks_of(self.feedback), self.thresholds),
-                     "thresholds_source": self.thresholds_source},
+            "form": {
+                **form_summary(self.feedback, None, checks_of(self.feedback), self.thresholds),
+                "thresholds_source": self.thresholds_source,
+            },
             "formlab_version": __version__,
             "model": meta.model_variant,
             "person_selection": meta.person_selection,
         }
 
-    def save(self, outdir: str | os.PathLike, writers: Sequence["Writer"] | None = None) -> list[Path]:
+    def save(
+        self, outdir: str | os.PathLike, writers: Sequence[Writer] | None = None
+    ) -> list[Path]:
         """Write the outputs into ``outdir`` (default :data:`PHOTO_WRITERS`)."""
         return save_outputs(self, outdir, PHOTO_WRITERS if writers is None else writers)

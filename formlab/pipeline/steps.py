@@ -38,7 +38,7 @@ from ..exercises import (
 )
 from ..form.thresholds import FormThresholds
 from ..reps.detect import detect_reps
-from ..reps.find import RepDetection, RepDetectorParams
+from ..reps.detection import RepDetection, RepDetectorParams
 from ..reps.metrics import rep_metrics
 from ..signal.cleaning import CleanOptions, clean_track
 from .feedback import evaluate_form, form_per_rep
@@ -61,7 +61,9 @@ def clean(raw: PoseTrack, options: CleanOptions | None = None) -> PoseTrack:
     return clean_track(raw, options)
 
 
-def count_reps(track: PoseTrack, exercise: str, detector: RepDetectorParams | None = None) -> RepDetection:
+def count_reps(
+    track: PoseTrack, exercise: str, detector: RepDetectorParams | None = None
+) -> RepDetection:
     """Step 3: the reps of ``exercise`` (``"auto"``: of the lift formlab recognises) (:func:`formlab.detect_reps`)."""
     return detect_reps(track, exercise, detector)
 
@@ -79,11 +81,19 @@ PLATE_MIN_FOUND = 0.8
 fraction of the frames; otherwise the grip centre (gaps in the plate track would leave holes in
 the per-rep numbers)."""
 
-BAR_CHOICES: tuple[str, ...] = ("auto",) + BAR_METHODS
+BAR_CHOICES: tuple[str, ...] = ("auto", *BAR_METHODS)
 
 
-def follow_load(track: PoseTrack, exercise: str, *, bar_method: str = "auto", video=None,
-              lifter_height_m: float | None = None, scale=None, progress: bool = False) -> BarPath:
+def follow_load(
+    track: PoseTrack,
+    exercise: str,
+    *,
+    bar_method: str = "auto",
+    video=None,
+    lifter_height_m: float | None = None,
+    scale=None,
+    progress: bool = False,
+) -> BarPath:
     """The path of the load, in metres: the bar for exercises that hold one, else the body point that moves.
 
     Exercises whose :attr:`~formlab.exercises.Exercise.load_point` is the
@@ -102,26 +112,39 @@ def follow_load(track: PoseTrack, exercise: str, *, bar_method: str = "auto", vi
     if set(ex.load_point) != {"left_wrist", "right_wrist"}:
         return landmark_path(track, ex.load_point, lifter_height_m=lifter_height_m, scale=scale)
     if bar_method != "auto":
-        return bar_path(track, bar_method, video=video, lifter_height_m=lifter_height_m, scale=scale,
-                        progress=progress)
+        return bar_path(
+            track,
+            bar_method,
+            video=video,
+            lifter_height_m=lifter_height_m,
+            scale=scale,
+            progress=progress,
+        )
     if video is None:
         why = "no video to track a plate in"
     elif not ex.plate_loaded:
         why = f"{with_article(ex.name)} has no barbell plate"
     else:
         try:
-            plate = bar_path(track, "plate", video=video, lifter_height_m=lifter_height_m, scale=scale,
-                             progress=progress)
+            plate = bar_path(
+                track,
+                "plate",
+                video=video,
+                lifter_height_m=lifter_height_m,
+                scale=scale,
+                progress=progress,
+            )
         except InputError as e:
             why = str(e).split(": ", 1)[-1].split("; the plate method")[0]
         else:
             found = plate.info.get("plate_found_fraction", 0.0)
             if found >= PLATE_MIN_FOUND:
-                return dataclasses.replace(plate, info={**plate.info, "auto": f"plate found in {found:.0%} of frames"})
+                return dataclasses.replace(
+                    plate, info={**plate.info, "auto": f"plate found in {found:.0%} of frames"}
+                )
             why = f"plate found in only {found:.0%} of frames"
     grip = bar_path(track, "grip_centre", lifter_height_m=lifter_height_m, scale=scale)
     return dataclasses.replace(grip, info={**grip.info, "auto": f"grip centre: {why}"})
-
 
 
 @dataclass(frozen=True)
@@ -141,13 +164,30 @@ class LoadPath:
     raw: BarPath
 
 
-def load_path_of(track: PoseTrack, raw: PoseTrack, exercise: str, *, bar_method: str = "auto", video=None,
-                 lifter_height_m: float | None = None, progress: bool = False) -> LoadPath:
+def load_path_of(
+    track: PoseTrack,
+    raw: PoseTrack,
+    exercise: str,
+    *,
+    bar_method: str = "auto",
+    video=None,
+    lifter_height_m: float | None = None,
+    progress: bool = False,
+) -> LoadPath:
     """Step 4: :func:`follow_load` on the cleaned track, low-passed, and its raw counterpart."""
-    full = follow_load(track, exercise, bar_method=bar_method, video=video, lifter_height_m=lifter_height_m,
-                       progress=progress)
-    raw_path = full if full.method == "plate" else follow_load(raw, exercise, bar_method=full.method,
-                                                                 scale=full.scale)
+    full = follow_load(
+        track,
+        exercise,
+        bar_method=bar_method,
+        video=video,
+        lifter_height_m=lifter_height_m,
+        progress=progress,
+    )
+    raw_path = (
+        full
+        if full.method == "plate"
+        else follow_load(raw, exercise, bar_method=full.method, scale=full.scale)
+    )
     return LoadPath(path=full.lowpass(BAR_SMOOTHING_HZ), raw=raw_path)
 
 
@@ -177,8 +217,12 @@ class Judgement:
     reps: pd.DataFrame | None
 
 
-def judge(track: PoseTrack, exercise: str | Exercise, thresholds: FormThresholds,
-          reps: pd.DataFrame | None = None) -> Judgement:
+def judge(
+    track: PoseTrack,
+    exercise: str | Exercise,
+    thresholds: FormThresholds,
+    reps: pd.DataFrame | None = None,
+) -> Judgement:
     """Step 6: the lift's checks judged in every frame and, given the reps, once per rep."""
     feedback = evaluate_form(track, exercise, thresholds, reps=reps)
     per_rep = form_per_rep(feedback, reps, thresholds) if reps is not None else None
@@ -188,7 +232,9 @@ def judge(track: PoseTrack, exercise: str | Exercise, thresholds: FormThresholds
 # =============================================================================
 # Thresholds
 # =============================================================================
-def resolve_thresholds(thresholds: FormThresholds | str | os.PathLike | None, exercise: str) -> FormThresholds:
+def resolve_thresholds(
+    thresholds: FormThresholds | str | os.PathLike | None, exercise: str
+) -> FormThresholds:
     """Thresholds given as an object, a file (values left out: the lift's defaults) or None (the defaults).
 
     For ``"auto"`` (the lift not known yet) a file is checked against every
@@ -198,8 +244,10 @@ def resolve_thresholds(thresholds: FormThresholds | str | os.PathLike | None, ex
     if isinstance(thresholds, FormThresholds):
         return thresholds
     if thresholds is not None and not isinstance(thresholds, (str, os.PathLike)):
-        raise ConfigError(f"thresholds must be a FormThresholds or the path of a .toml/.json file, "
-                          f"got {type(thresholds).__name__}")
+        raise ConfigError(
+            f"thresholds must be a FormThresholds or the path of a .toml/.json file, "
+            f"got {type(thresholds).__name__}"
+        )
     if exercise == AUTO:
         if thresholds is not None:
             check_thresholds_file(thresholds, auto_candidates())
@@ -222,12 +270,17 @@ def thresholds_source(thresholds: FormThresholds | str | os.PathLike | None, exe
 # Inputs
 # =============================================================================
 def require_a_person(source: Path, track: PoseTrack) -> None:
-    """Refuse a video or photo in which nobody was found: every number and verdict would be empty,
-    and an error says so where an empty result would look like a clean bill of health.
-    (``formlab extract`` still returns such a track, with NaN in every frame.)"""
+    """Refuse a video or photo in which nobody was found.
+
+    Every number and verdict would be empty, and an error says so where an
+    empty result would look like a clean bill of health (``formlab extract``
+    still returns such a track, with NaN in every frame).
+    """
     if not track.detected.any():
         what = "the photo" if track.n_frames == 1 else f"any of the {track.n_frames} frames"
-        raise InputError(f"{source}: no person found in {what}; nothing to analyse (is the lifter in the picture?)")
+        raise InputError(
+            f"{source}: no person found in {what}; nothing to analyse (is the lifter in the picture?)"
+        )
 
 
 def check_video(path: str | os.PathLike) -> Path:
@@ -235,16 +288,17 @@ def check_video(path: str | os.PathLike) -> Path:
     source = Path(path)
     kind = media_kind_of(source)
     if kind != "video":
-        raise InputError(f"{source}: reps need a video, got {with_article(kind)} "
-                         f"(use analyze_photo for form feedback on a photo)")
+        raise InputError(
+            f"{source}: reps need a video, got {with_article(kind)} "
+            f"(use analyze_photo for form feedback on a photo)"
+        )
     return source
 
 
 def media_kind_of(source: Path) -> str:
+    """What a file is (video, image, folder, ...); an InputError when it does not exist."""
     from ..io.media import media_kind
 
     if not source.exists():
         raise InputError(f"{source}: no such file")
     return media_kind(source)
-
-

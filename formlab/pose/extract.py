@@ -31,8 +31,7 @@ from typing import Any
 import numpy as np
 
 from .. import _version
-from ..core.config import Settings, param, settings
-from ..core.errors import ConfigError, FormlabWarning, InputError, ModelError
+from ..core.errors import FormlabWarning, InputError, ModelError
 from ..core.files import sha256_file
 from ..core.landmarks import N_LANDMARKS
 from ..core.track import PoseTrack, TrackMeta
@@ -46,8 +45,9 @@ from ..io.media import (
     probe_video,
     read_image,
 )
-from ..io.models import DEFAULT_MODEL, ModelFile, resolve_model
+from ..io.models import ModelFile, resolve_model
 from .native import mediapipe_version, quiet_native_stderr
+from .options import ExtractOptions
 from .persons import (
     JUMP_SLACK,
     choose_lifter,
@@ -61,50 +61,6 @@ EXTRACTION_REVISION = 2
 older code are not reused (part of the cache key, with the formlab and MediaPipe versions)."""
 
 
-@settings
-class ExtractOptions(Settings):
-    """How to extract poses. Mirrors MediaPipe's ``PoseLandmarkerOptions``; fields below."""
-
-    name = "extract"
-    model: str = param(
-        DEFAULT_MODEL, "", kind="text",
-        meaning="'lite', 'full' or 'heavy', or the path of a .task bundle.",
-        source="MediaPipe: 'full' is what its conformance tests use; 'heavy' is slower and a little more accurate; "
-               "'lite' is for slow machines.")
-    min_pose_detection_confidence: float = param(
-        0.5, "", 0, 1,
-        meaning="Minimum score of the person detector before it reports a person.",
-        source="MediaPipe's default.")
-    min_pose_presence_confidence: float = param(
-        0.5, "", 0, 1,
-        meaning="Minimum pose presence score for a frame to count as having a pose.",
-        source="MediaPipe's default.")
-    min_tracking_confidence: float = param(
-        0.5, "", 0, 1,
-        meaning="Below this, VIDEO mode re-runs the person detector instead of following the previous frame's pose.",
-        source="MediaPipe's default.")
-    num_poses: int = param(
-        1, "", 1, 10,
-        meaning="How many people MediaPipe looks for per frame. With 1 MediaPipe follows one person; formlab checks "
-                "the result for jumps to another body and, if it finds one, re-runs with 2 and keeps the lifter by "
-                "the rule in formlab.pose.persons. With more than 1 that rule is applied directly. Images always "
-                "look for at least 2 people, which costs little for one frame.",
-        source="formlab: 1 is fastest; the jump check catches the rare switch.")
-    start_frame: int = param(0, "frame", 0, None, meaning="First frame to analyse (0-based).",
-                             source="the whole video.")
-    end_frame: int | None = param(None, "frame", 1, None, kind="integer", optional=True,
-                                  meaning="Stop before this frame (None: to the end).", source="the whole video.")
-    stride: int = param(1, "frames", 1, None, meaning="Analyse every stride-th frame (frame numbers stay the video's).",
-                        source="every frame.")
-    check_person_switch: bool = param(True, meaning="Whether to run the jump check described under num_poses.",
-                                      source="formlab: on by default, it costs a pass over the track.")
-
-    def _check_consistency(self) -> None:
-        if self.end_frame is not None and self.end_frame <= self.start_frame:
-            raise ConfigError(f"extract.end_frame = {self.end_frame} must be greater than "
-                              f"extract.start_frame = {self.start_frame}")
-
-
 class PoseExtractor:
     """Runs the pose model; use as a context manager (it holds a native graph).
 
@@ -114,18 +70,21 @@ class PoseExtractor:
     ...     track = ex.extract_video("squat.mp4")
     """
 
-    def __init__(self, options: ExtractOptions | None = None, model_file: ModelFile | None = None) -> None:
+    def __init__(
+        self, options: ExtractOptions | None = None, model_file: ModelFile | None = None
+    ) -> None:
         self.options = ExtractOptions.coerce(options)
         self.model_file = model_file or resolve_model(self.options.model)
         self._landmarkers: dict[tuple[str, int], Any] = {}
         self._warmed: set[int] = set()
 
     @classmethod
-    def create_from_options(cls, options: ExtractOptions) -> "PoseExtractor":
+    def create_from_options(cls, options: ExtractOptions) -> PoseExtractor:
+        """An extractor with these options (MediaPipe's constructor style)."""
         return cls(options)
 
     # ------------------------------------------------------------- lifecycle
-    def __enter__(self) -> "PoseExtractor":
+    def __enter__(self) -> PoseExtractor:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -153,7 +112,9 @@ class PoseExtractor:
             o = self.options
             opts = vision.PoseLandmarkerOptions(
                 base_options=BaseOptions(model_asset_path=str(self.model_file.path)),
-                running_mode=vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE,
+                running_mode=vision.RunningMode.VIDEO
+                if mode == "video"
+                else vision.RunningMode.IMAGE,
                 num_poses=num_poses,
                 min_pose_detection_confidence=float(o.min_pose_detection_confidence),
                 min_pose_presence_confidence=float(o.min_pose_presence_confidence),
@@ -182,7 +143,9 @@ class PoseExtractor:
         )
 
     # ------------------------------------------------------------------ images
-    def extract_image(self, image: str | os.PathLike | np.ndarray, *, source_sha256: str | None = None) -> PoseTrack:
+    def extract_image(
+        self, image: str | os.PathLike | np.ndarray, *, source_sha256: str | None = None
+    ) -> PoseTrack:
         """Landmarks of the lifter in one image (a one-frame track).
 
         Parameters
@@ -204,11 +167,16 @@ class PoseExtractor:
         else:
             path = Path(image)
             rgb, rotation = read_image(path)
-            source, sha = str(path), source_sha256 if source_sha256 is not None else sha256_file(path)
+            source, sha = (
+                str(path),
+                source_sha256 if source_sha256 is not None else sha256_file(path),
+            )
         h, w = rgb.shape[:2]
         lm = self._landmarker("image", max(2, self.options.num_poses))
         with self._first_call(lm):
-            result = lm.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb)))
+            result = lm.detect(
+                mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+            )
         poses = _result_arrays(result, w, h)
         track = PoseTrack.empty(np.zeros(1), np.zeros(1, dtype=np.int64))
         selection = "no person detected"
@@ -216,13 +184,20 @@ class PoseExtractor:
             people = link_people([poses[0]], np.zeros(1), (w, h))
             person, selection = choose_lifter(people)
             track = _fill_track(track, [(0, person.poses[0])], [poses])
-        meta = self._meta(source=source, source_sha256=sha, width_px=w, height_px=h, rotation_deg=rotation,
-                          person_selection=selection)
+        meta = self._meta(
+            source=source,
+            source_sha256=sha,
+            width_px=w,
+            height_px=h,
+            rotation_deg=rotation,
+            person_selection=selection,
+        )
         return track.replace(meta=meta)
 
     # ------------------------------------------------------------------ videos
-    def extract_video(self, path: str | os.PathLike, *, progress: bool = True,
-                      source_sha256: str | None = None) -> PoseTrack:
+    def extract_video(
+        self, path: str | os.PathLike, *, progress: bool = True, source_sha256: str | None = None
+    ) -> PoseTrack:
         """Landmarks of the lifter in every analysed frame of a video.
 
         Frames are streamed (memory does not grow with the video's length).
@@ -241,8 +216,10 @@ class PoseExtractor:
         selection = "one person followed by MediaPipe's tracker (num_poses=1)"
         frames, times, per_frame = self._run_video(path, info, o.num_poses, progress)
         if not frames:
-            raise InputError(f"{path}: no frames in the requested range "
-                             f"(start_frame={o.start_frame}, end_frame={o.end_frame}, video has {info.n_frames})")
+            raise InputError(
+                f"{path}: no frames in the requested range "
+                f"(start_frame={o.start_frame}, end_frame={o.end_frame}, video has {info.n_frames})"
+            )
         time_s = np.asarray(times, dtype=float)
         if o.num_poses == 1:
             track_idx = [(i, 0) for i, p in enumerate(per_frame) if p[0].shape[0]]
@@ -254,14 +231,20 @@ class PoseExtractor:
                 if jumps.size:
                     first = frames[int(jumps[0])]
                     frames2, _, per_frame2 = self._run_video(path, info, 2, progress)
-                    if frames2 != frames:  # cannot happen for a file that did not change between passes
+                    if (
+                        frames2 != frames
+                    ):  # cannot happen for a file that did not change between passes
                         raise InputError(f"{path}: the video decoded differently on a second pass")
                     per_frame = [_merge_candidates(a, b) for a, b in zip(per_frame, per_frame2)]
-                    people = link_people([p[0] for p in per_frame], time_s, (info.width_px, info.height_px))
+                    people = link_people(
+                        [p[0] for p in per_frame], time_s, (info.width_px, info.height_px)
+                    )
                     person, why = choose_lifter(people)
                     track_idx = list(zip(person.frames, person.poses)) if person else []
-                    selection = (f"MediaPipe's single-person tracker jumped to another body at frame {first} "
-                                 f"({len(jumps)} jump(s)); re-ran with num_poses=2 and linked both passes: {why}")
+                    selection = (
+                        f"MediaPipe's single-person tracker jumped to another body at frame {first} "
+                        f"({len(jumps)} jump(s)); re-ran with num_poses=2 and linked both passes: {why}"
+                    )
         else:
             people = link_people([p[0] for p in per_frame], time_s, (info.width_px, info.height_px))
             person, selection = choose_lifter(people)
@@ -271,9 +254,16 @@ class PoseExtractor:
         notes = _truncation_warnings(info, frames, o)
         for note in notes:
             warnings.warn(f"{path}: {note}", FormlabWarning, stacklevel=2)
-        meta = self._meta(source=str(path), source_sha256=sha, fps=info.fps, width_px=info.width_px,
-                          height_px=info.height_px, rotation_deg=info.rotation_deg, person_selection=selection,
-                          warnings=tuple(notes))
+        meta = self._meta(
+            source=str(path),
+            source_sha256=sha,
+            fps=info.fps,
+            width_px=info.width_px,
+            height_px=info.height_px,
+            rotation_deg=info.rotation_deg,
+            person_selection=selection,
+            warnings=tuple(notes),
+        )
         return track.replace(meta=meta)
 
     def _run_video(self, path: Path, info, num_poses: int, progress: bool):
@@ -292,10 +282,14 @@ class PoseExtractor:
         per_frame: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         last_ms = -1
         desc = path.name if num_poses == 1 else f"{path.name} ({num_poses} poses)"
-        with quiet_native_stderr(keep_python=True), \
-                tqdm(total=total, desc=desc, unit="frame", disable=not progress, leave=False) as bar:
-            for fr in iter_video_frames(path, start_frame=o.start_frame, end_frame=o.end_frame, stride=o.stride):
-                ms = max(int(round(fr.time_s * 1000.0)), last_ms + 1)  # strictly increasing
+        with (
+            quiet_native_stderr(keep_python=True),
+            tqdm(total=total, desc=desc, unit="frame", disable=not progress, leave=False) as bar,
+        ):
+            for fr in iter_video_frames(
+                path, start_frame=o.start_frame, end_frame=o.end_frame, stride=o.stride
+            ):
+                ms = max(round(fr.time_s * 1000.0), last_ms + 1)  # strictly increasing
                 last_ms = ms
                 image = mp.Image(image_format=mp.ImageFormat.SRGB, data=fr.rgb)
                 result = lm.detect_for_video(image, ms)
@@ -316,21 +310,26 @@ def _truncation_warnings(info: VideoInfo, frames: list[int], o: ExtractOptions) 
     """A warning when decoding stopped well before the end the container promises.
 
     Without the file's name: the track is cached by content, and a copy under
-    another name gets the same stored warning (named when it is shown)."""
+    another name gets the same stored warning (named when it is shown).
+    """
     if not info.n_frames or not frames:
         return []
     expected_end = min(info.n_frames, o.end_frame) if o.end_frame is not None else info.n_frames
     decoded_end = frames[-1] + o.stride  # one past the last frame that could have been analysed
     if decoded_end - o.start_frame >= TRUNCATION_TOLERANCE * (expected_end - o.start_frame):
         return []
-    return [f"only {frames[-1] + 1} of the {info.n_frames} frames the file declares could be decoded; "
-            f"the video is probably truncated or corrupt, and results cover the first "
-            f"{frames[-1] + 1} frames only"]
+    return [
+        f"only {frames[-1] + 1} of the {info.n_frames} frames the file declares could be decoded; "
+        f"the video is probably truncated or corrupt, and results cover the first "
+        f"{frames[-1] + 1} frames only"
+    ]
 
 
 def _check_rgb(image: np.ndarray) -> np.ndarray:
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-        raise InputError(f"image array must be RGB uint8 of shape (H, W, 3), got {image.dtype} {image.shape}")
+        raise InputError(
+            f"image array must be RGB uint8 of shape (H, W, 3), got {image.dtype} {image.shape}"
+        )
     return np.ascontiguousarray(image)
 
 
@@ -343,7 +342,9 @@ def _result_arrays(result, width: int, height: int):
     pres = np.empty((n, N_LANDMARKS))
     world = np.full((n, N_LANDMARKS, 3), np.nan)
     for k, pose in enumerate(result.pose_landmarks):
-        a = np.array([(p.x, p.y, p.z, p.visibility or 0.0, p.presence or 0.0) for p in pose], dtype=float)
+        a = np.array(
+            [(p.x, p.y, p.z, p.visibility or 0.0, p.presence or 0.0) for p in pose], dtype=float
+        )
         xy[k, :, 0] = a[:, 0] * width
         xy[k, :, 1] = a[:, 1] * height
         z[k], vis[k], pres[k] = a[:, 2], a[:, 3], a[:, 4]
@@ -353,8 +354,11 @@ def _result_arrays(result, width: int, height: int):
 
 
 def _merge_candidates(single, multi):
-    """Poses of one frame from the single-person pass plus those of the multi-person pass that are
-    not the same body (torso centre within ``JUMP_SLACK`` torso lengths); the single-pass pose comes first."""
+    """Poses of one frame from the single-person pass plus the multi-person pass's other bodies.
+
+    A multi-person pose whose torso centre lies within ``JUMP_SLACK`` torso
+    lengths of the single-pass pose is the same body; the single-pass pose comes first.
+    """
     if single[0].shape[0] == 0:
         return multi
     if multi[0].shape[0] == 0:
@@ -417,12 +421,15 @@ def extract(
 
 
 def _model_for(files: list[Path], kind: str, model: str) -> ModelFile:
-    """The model, found without delay when it is on disk; else the inputs are checked before it is
-    looked for further (a download): a broken input is reported before anything slow or remote.
+    """The model, found without delay when it is on disk; else the inputs are checked first.
+
+    A broken input is reported before the model is looked for further (a
+    download): before anything slow or remote.
 
     When the model is on disk the inputs are not checked here: a cached result
     must come back without decoding anything, and a missed one is checked as
-    it is extracted (:func:`_cached`)."""
+    it is extracted (:func:`_cached`).
+    """
     try:
         return resolve_model(model, download=False)
     except ModelError:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 
-__all__ = ["quiet_native_stderr", "mediapipe_version"]
+__all__ = ["mediapipe_version", "quiet_native_stderr"]
 
 
 @contextlib.contextmanager
@@ -68,8 +68,13 @@ def quiet_native_stderr(keep_python: bool = False) -> Iterator[None]:
             except (AttributeError, OSError, ValueError):
                 fd = None
             if fd in saved:  # a real file: keep Python's writes on a copy of it
-                replacement = open(os.dup(saved[fd]), "w", buffering=1, encoding=getattr(  # noqa: SIM115
-                    python_stderr, "encoding", None) or "utf-8", errors="replace")
+                replacement = open(
+                    os.dup(saved[fd]),
+                    "w",
+                    buffering=1,
+                    encoding=getattr(python_stderr, "encoding", None) or "utf-8",
+                    errors="replace",
+                )
                 sys.stderr = replacement
         for fd in saved:
             os.dup2(sink.fileno(), fd)
@@ -80,7 +85,10 @@ def quiet_native_stderr(keep_python: bool = False) -> Iterator[None]:
             sink.seek(0)
             chatter = sink.read().decode(errors="replace").strip().splitlines()[-3:]
             if chatter:
-                e.args = (f"{e.args[0] if e.args else e} [{' | '.join(chatter)}]",) + tuple(e.args[1:])
+                e.args = (
+                    f"{e.args[0] if e.args else e} [{' | '.join(chatter)}]",
+                    *tuple(e.args[1:]),
+                )
             raise
         finally:
             restore()
@@ -91,6 +99,7 @@ def quiet_native_stderr(keep_python: bool = False) -> Iterator[None]:
 
 
 def mediapipe_version() -> str:
+    """The installed MediaPipe's version, or ``"unknown"``."""
     try:
         from importlib.metadata import version
 

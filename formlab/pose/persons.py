@@ -34,7 +34,6 @@ SELECTION_RULE = (
 )
 
 
-
 def torso_centre_and_scale(xy_px: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Torso centre (px) and torso length (px) of poses.
 
@@ -72,14 +71,24 @@ SPRINT_S = 0.2
 """Gaps up to this long allow ``MAX_TORSO_SPEED``; longer ones add ``GAP_TORSO_SPEED`` per second."""
 
 
-def allowed_travel(dt_s: float | np.ndarray, max_speed: float = MAX_TORSO_SPEED, slack: float = JUMP_SLACK):
+def allowed_travel(
+    dt_s: float | np.ndarray, max_speed: float = MAX_TORSO_SPEED, slack: float = JUMP_SLACK
+):
     """Torso lengths a person can plausibly move in ``dt_s`` seconds (see the constants above)."""
     dt = np.abs(dt_s)
-    return slack + max_speed * np.minimum(dt, SPRINT_S) + GAP_TORSO_SPEED * np.maximum(dt - SPRINT_S, 0.0)
+    return (
+        slack
+        + max_speed * np.minimum(dt, SPRINT_S)
+        + GAP_TORSO_SPEED * np.maximum(dt - SPRINT_S, 0.0)
+    )
 
 
 def find_identity_switches(
-    xy_px: np.ndarray, time_s: np.ndarray, *, max_speed: float = MAX_TORSO_SPEED, slack: float = JUMP_SLACK
+    xy_px: np.ndarray,
+    time_s: np.ndarray,
+    *,
+    max_speed: float = MAX_TORSO_SPEED,
+    slack: float = JUMP_SLACK,
 ) -> np.ndarray:
     """Indices of frames where a single-person track jumps to another body.
 
@@ -193,7 +202,9 @@ def link_people(
                 people.append(p)
             ys = cands[c][:, 1]
             body_height = float(np.nanmax(ys) - np.nanmin(ys)) / height
-            centrality = 1.0 - 0.5 * min(1.0, float(np.linalg.norm(centres[c] - centre_px)) / half_diag)
+            centrality = 1.0 - 0.5 * min(
+                1.0, float(np.linalg.norm(centres[c] - centre_px)) / half_diag
+            )
             p.frames.append(f)
             p.poses.append(c)
             p.last_centre = centres[c]
@@ -217,3 +228,12 @@ def choose_lifter(people: list[_Person]) -> tuple[_Person | None, str]:
         f"seen in {len(best.frames)} frames, score {best.score:.2f} vs next best "
         f"{sorted(p.score for p in people)[-2]:.2f}"
     )
+
+
+def median_torso_px(track) -> float:
+    """Median torso length (shoulder midpoint to hip midpoint) in pixels over a track (NaN without one)."""
+    _, scale = torso_centre_and_scale(track.xy_px)
+    scale = scale[np.isfinite(scale) & (scale > 0)]
+    if scale.size == 0:
+        return float("nan")
+    return float(np.median(scale))

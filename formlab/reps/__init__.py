@@ -9,8 +9,17 @@
 """
 
 from .detect import article_peaks, detect_reps
-from .find import Rep, RepDetection, RepDetectorParams, find_reps
+from .detection import Rep, RepDetection, RepDetectorParams
+from .find import find_reps
 from .metrics import rep_metrics, summarize_reps
 
-__all__ = ["Rep", "RepDetection", "RepDetectorParams", "article_peaks", "detect_reps", "find_reps", "rep_metrics",
-           "summarize_reps"]
+__all__ = [
+    "Rep",
+    "RepDetection",
+    "RepDetectorParams",
+    "article_peaks",
+    "detect_reps",
+    "find_reps",
+    "rep_metrics",
+    "summarize_reps",
+]

@@ -26,14 +26,8 @@ from ..exercises import (
     get_exercise,
     pose_feature,
 )
-from .find import (
-    Rep,
-    RepDetection,
-    RepDetectorParams,
-    TurningPoint,
-    find_reps,
-    smooth_signal,
-)
+from .detection import Rep, RepDetection, RepDetectorParams, TurningPoint
+from .find import find_reps, smooth_signal
 
 
 # =============================================================================
@@ -45,7 +39,7 @@ def _feature(track: PoseTrack, name: str, params: RepDetectorParams) -> np.ndarr
 
 
 def _turn_mask(track: PoseTrack, checks, params: RepDetectorParams) -> np.ndarray:
-    """Per-frame booleans: may a turning point lie here (the checks read at the turn pass)?"""
+    """Per-frame booleans: where a turning point may lie (the conditions read at the turn hold)."""
     ok = np.ones(track.n_frames, bool)
     for check in checks:
         if check.at == "turn":
@@ -59,7 +53,7 @@ def _start_index(det: RepDetection, rep: Rep, prev_turn: int) -> int:
     i_turn = int(np.searchsorted(det.frame, rep.turn_frame))
     i_start = int(np.searchsorted(det.frame, rep.start_frame))
     lo = min(prev_turn, i_start)
-    seg = d[lo:i_turn + 1]
+    seg = d[lo : i_turn + 1]
     return lo + int(np.nanargmin(seg)) if np.isfinite(seg).any() else i_start
 
 
@@ -82,23 +76,45 @@ def _filter_reps(track: PoseTrack, det: RepDetection, checks, why: str) -> RepDe
     if all(keep):
         return det
     rejected = list(det.rejected) + [
-        {"frame": r.turn_frame, "time_s": r.turn_s, "depth": r.depth,
-         "reason": why} for r, k in zip(det.reps, keep) if not k]
-    reps = [dataclasses.replace(r, number=n + 1) for n, r in enumerate(r for r, k in zip(det.reps, keep) if k)]
-    return dataclasses.replace(det, reps=tuple(reps), rejected=tuple(sorted(rejected, key=lambda r: r["frame"])))
+        {"frame": r.turn_frame, "time_s": r.turn_s, "depth": r.depth, "reason": why}
+        for r, k in zip(det.reps, keep)
+        if not k
+    ]
+    reps = [
+        dataclasses.replace(r, number=n + 1)
+        for n, r in enumerate(r for r, k in zip(det.reps, keep) if k)
+    ]
+    return dataclasses.replace(
+        det, reps=tuple(reps), rejected=tuple(sorted(rejected, key=lambda r: r["frame"]))
+    )
 
 
-def _detect_one(track: PoseTrack, exercise: Exercise, params: RepDetectorParams | None,
-                checks: Sequence[RepCondition]) -> RepDetection:
+def _detect_one(
+    track: PoseTrack,
+    exercise: Exercise,
+    params: RepDetectorParams | None,
+    checks: Sequence[RepCondition],
+) -> RepDetection:
     p = params if params is not None else RepDetectorParams().with_overrides(exercise.detector)
     signal = exercise.signal.compute(track)
-    det = find_reps(track.time_s, signal, exercise.turning_point, p, frame=track.frame,
-                    allowed=_turn_mask(track, checks, p), exercise=exercise.name, signal_name=exercise.signal.name)
-    return _filter_reps(track, det, [c for c in checks if c.at != "turn"], "pose check failed at the start")
+    det = find_reps(
+        track.time_s,
+        signal,
+        exercise.turning_point,
+        p,
+        frame=track.frame,
+        allowed=_turn_mask(track, checks, p),
+        exercise=exercise.name,
+        signal_name=exercise.signal.name,
+    )
+    return _filter_reps(
+        track, det, [c for c in checks if c.at != "turn"], "pose check failed at the start"
+    )
 
 
-def detect_reps(track: PoseTrack, exercise: str | Exercise = "squat",
-                params: RepDetectorParams | None = None) -> RepDetection:
+def detect_reps(
+    track: PoseTrack, exercise: str | Exercise = "squat", params: RepDetectorParams | None = None
+) -> RepDetection:
     """Count the reps of ``exercise`` in a pose track.
 
     Parameters
@@ -187,8 +203,17 @@ def _detect_auto(track: PoseTrack, params: RepDetectorParams | None) -> RepDetec
     else:
         chosen = get_exercise(name)
         runner = scores[1]
-        reason = (f"{chosen.name} ({chosen.turning_point}s of {chosen.signal.name}): {count} rep(s) fit its pose "
-                  f"signature ({share:.0%} of the turning points found); next best {runner[3]} with {runner[0]}")
+        reason = (
+            f"{chosen.name} ({chosen.turning_point}s of {chosen.signal.name}): {count} rep(s) fit its pose "
+            f"signature ({share:.0%} of the turning points found); next best {runner[3]} with {runner[0]}"
+        )
     final = _detect_one(track, chosen, params, chosen.requires)
-    return dataclasses.replace(final, auto={"chosen": chosen.name, "signal": chosen.signal.name,
-                                            "candidates": table, "reason": reason})
+    return dataclasses.replace(
+        final,
+        auto={
+            "chosen": chosen.name,
+            "signal": chosen.signal.name,
+            "candidates": table,
+            "reason": reason,
+        },
+    )

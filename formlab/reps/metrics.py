@@ -39,7 +39,8 @@ plus the exercise's angles (:attr:`formlab.exercises.Exercise.angles`), in degre
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ from ..core.errors import InputError
 from ..core.track import PoseTrack
 from ..exercises import Exercise, get_exercise, pose_feature
 from ..signal.filters import savgol_smooth
-from .find import RepDetection
+from .detection import RepDetection
 
 VELOCITY_WINDOW_S = 0.25
 """Window of the Savitzky-Golay derivative used for velocities: about a quarter of the
@@ -56,9 +57,21 @@ shortest concentric phase of a strength exercise (~1 s), so that the peak is kep
 frame-to-frame jitter (which a plain difference would turn into velocity spikes) is not."""
 
 BASE_COLUMNS: tuple[str, ...] = (
-    "rep", "start_frame", "turn_frame", "end_frame", "start_s", "turn_s", "end_s", "complete",
-    "signal_range_m", "rom_m", "eccentric_s", "concentric_s",
-    "mean_concentric_velocity_mps", "peak_concentric_velocity_mps", "horizontal_drift_cm",
+    "rep",
+    "start_frame",
+    "turn_frame",
+    "end_frame",
+    "start_s",
+    "turn_s",
+    "end_s",
+    "complete",
+    "signal_range_m",
+    "rom_m",
+    "eccentric_s",
+    "concentric_s",
+    "mean_concentric_velocity_mps",
+    "peak_concentric_velocity_mps",
+    "horizontal_drift_cm",
 )
 """Columns every reps table has; the exercise's angle columns follow."""
 
@@ -66,7 +79,9 @@ BASE_COLUMNS: tuple[str, ...] = (
 def _as_path(name: str, values, n: int) -> np.ndarray:
     a = np.asarray(values, dtype=float)
     if a.shape != (n,):
-        raise InputError(f"{name} must have one value per frame of the detection ({n}), got shape {a.shape}")
+        raise InputError(
+            f"{name} must have one value per frame of the detection ({n}), got shape {a.shape}"
+        )
     return a
 
 
@@ -119,15 +134,23 @@ def rep_metrics(
     if track is not None and track.n_frames != n:
         raise InputError(f"track has {track.n_frames} frames but the detection {n}")
     vy = savgol_smooth(y, velocity_window_s, time_s=t, deriv=1) if n >= 3 else np.full(n, np.nan)
-    features = {a.feature: pose_feature(track, a.feature) for a in ex.angles} if track is not None else {}
+    features = (
+        {a.feature: pose_feature(track, a.feature) for a in ex.angles} if track is not None else {}
+    )
 
     rows = []
     for rep in detection.reps:
-        i0, it, i1 = _index(frames, rep.start_frame), _index(frames, rep.turn_frame), _index(frames, rep.end_frame)
-        window = y[i0:i1 + 1]
+        i0, it, i1 = (
+            _index(frames, rep.start_frame),
+            _index(frames, rep.turn_frame),
+            _index(frames, rep.end_frame),
+        )
+        window = y[i0 : i1 + 1]
         split = it
         if np.isfinite(window).any():
-            split = i0 + int(np.nanargmax(window) if ex.concentric == "into" else np.nanargmin(window))
+            split = i0 + int(
+                np.nanargmax(window) if ex.concentric == "into" else np.nanargmin(window)
+            )
         into_s = t[split] - t[i0]
         out_s = t[i1] - t[split] if rep.complete else float("nan")
         if ex.concentric == "into":
@@ -136,23 +159,31 @@ def rep_metrics(
             con, ecc, c0, c1 = out_s, into_s, split, i1
         con_ok = np.isfinite(con) and con > 0
         mean_v = (y[c1] - y[c0]) / con if con_ok else float("nan")
-        seg_v = vy[c0:c1 + 1]
+        seg_v = vy[c0 : c1 + 1]
         peak_v = float(np.nanmax(seg_v)) if con_ok and np.isfinite(seg_v).any() else float("nan")
         row = {
-            "rep": rep.number, "start_frame": rep.start_frame, "turn_frame": rep.turn_frame,
-            "end_frame": rep.end_frame, "start_s": rep.start_s, "turn_s": rep.turn_s, "end_s": rep.end_s,
-            "complete": rep.complete, "signal_range_m": rep.depth,
-            "rom_m": _nan_range(y[i0:i1 + 1]),
-            "eccentric_s": float(ecc), "concentric_s": float(con),
-            "mean_concentric_velocity_mps": float(mean_v), "peak_concentric_velocity_mps": peak_v,
-            "horizontal_drift_cm": 100.0 * _nan_range(x[i0:i1 + 1]),
+            "rep": rep.number,
+            "start_frame": rep.start_frame,
+            "turn_frame": rep.turn_frame,
+            "end_frame": rep.end_frame,
+            "start_s": rep.start_s,
+            "turn_s": rep.turn_s,
+            "end_s": rep.end_s,
+            "complete": rep.complete,
+            "signal_range_m": rep.depth,
+            "rom_m": _nan_range(y[i0 : i1 + 1]),
+            "eccentric_s": float(ecc),
+            "concentric_s": float(con),
+            "mean_concentric_velocity_mps": float(mean_v),
+            "peak_concentric_velocity_mps": peak_v,
+            "horizontal_drift_cm": 100.0 * _nan_range(x[i0 : i1 + 1]),
         }
         for a in ex.angles:
             v = features.get(a.feature)
             if v is None:
                 row[a.column] = float("nan")
                 continue
-            seg = v[i0:i1 + 1]
+            seg = v[i0 : i1 + 1]
             if a.reduce == "at_turn":
                 row[a.column] = float(v[it])
             elif not np.isfinite(seg).any():
@@ -172,16 +203,23 @@ def summarize_reps(table: pd.DataFrame) -> dict[str, Any]:
     ``velocity_loss_pct`` is the drop of mean concentric velocity from the fastest rep to the last one
     (a common fatigue measure in velocity-based training; None with fewer than two known values).
     """
+
     def clean(v: float) -> float | None:
         return None if v is None or not np.isfinite(v) else round(float(v), 4)
 
     means: dict[str, float | None] = {}
-    for col in ("rom_m", "eccentric_s", "concentric_s", "mean_concentric_velocity_mps",
-                "peak_concentric_velocity_mps", "horizontal_drift_cm"):
+    for col in (
+        "rom_m",
+        "eccentric_s",
+        "concentric_s",
+        "mean_concentric_velocity_mps",
+        "peak_concentric_velocity_mps",
+        "horizontal_drift_cm",
+    ):
         vals = table[col].to_numpy(dtype=float) if col in table else np.array([])
         vals = vals[np.isfinite(vals)]
         means[col] = clean(float(vals.mean())) if vals.size else None
     v = table["mean_concentric_velocity_mps"].to_numpy(dtype=float) if len(table) else np.array([])
     v = v[np.isfinite(v)]
     loss = clean(100.0 * (v.max() - v[-1]) / v.max()) if v.size >= 2 and v.max() > 0 else None
-    return {"reps": int(len(table)), "mean_over_reps": means, "velocity_loss_pct": loss}
+    return {"reps": len(table), "mean_over_reps": means, "velocity_loss_pct": loss}

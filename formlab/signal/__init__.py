@@ -8,7 +8,13 @@
 * :mod:`~formlab.signal.cleaning` - swaps, outliers, impossible bones, and formlab's default chain.
 """
 
-from .cleaning import CleanOptions, clean_track, fix_left_right_swaps, reject_implausible_bones, reject_outliers
+from .cleaning import (
+    CleanOptions,
+    clean_track,
+    fix_left_right_swaps,
+    reject_implausible_bones,
+    reject_outliers,
+)
 from .filters import butterworth_lowpass, fill_gaps, hampel_outliers, sample_rate_hz, savgol_smooth
 from .one_euro import MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO, OneEuroParams, one_euro
 from .smoothing import (
@@ -22,9 +28,26 @@ from .smoothing import (
 from .spectrum import band_edge_hz, power_spectrum
 
 __all__ = [
-    "MEDIAPIPE_IMAGE_ONE_EURO", "MEDIAPIPE_WORLD_ONE_EURO", "CleanOptions", "OneEuroParams", "band_edge_hz",
-    "butterworth_filter", "butterworth_lowpass", "clean_track", "fill_gaps", "filter_by_confidence",
-    "fix_left_right_swaps", "hampel_outliers", "interpolate_gaps", "one_euro", "one_euro_filter", "power_spectrum",
-    "reject_implausible_bones", "reject_outliers", "sample_rate_hz", "savgol_filter", "savgol_smooth",
+    "MEDIAPIPE_IMAGE_ONE_EURO",
+    "MEDIAPIPE_WORLD_ONE_EURO",
+    "CleanOptions",
+    "OneEuroParams",
+    "band_edge_hz",
+    "butterworth_filter",
+    "butterworth_lowpass",
+    "clean_track",
+    "fill_gaps",
+    "filter_by_confidence",
+    "fix_left_right_swaps",
+    "hampel_outliers",
+    "interpolate_gaps",
+    "one_euro",
+    "one_euro_filter",
+    "power_spectrum",
+    "reject_implausible_bones",
+    "reject_outliers",
+    "sample_rate_hz",
+    "savgol_filter",
+    "savgol_smooth",
     "smooth_track",
 ]

@@ -22,36 +22,28 @@ from ..core.config import Settings, param, settings
 from ..core.errors import ConfigError
 from ..core.landmarks import LANDMARK_INDEX
 from ..core.track import PoseTrack
-from ..pose.persons import torso_centre_and_scale
-from .filters import check_positive, finite_runs, hampel_outliers, is_number
+from ..pose.persons import median_torso_px, torso_centre_and_scale
+from .filters import hampel_outliers, is_number
 from .smoothing import (
-    _check_track,
     _nan_landmarks,
     butterworth_filter,
+    check_track,
     filter_by_confidence,
     interpolate_gaps,
     savgol_filter,
     smooth_track,
 )
+from .swaps import SWAP_GROUPS, fix_left_right_swaps
 
 __all__ = [
-    "CleanOptions",
-    "reject_outliers",
-    "reject_implausible_bones",
-    "fix_left_right_swaps",
-    "clean_track",
     "BONES",
     "SWAP_GROUPS",
+    "CleanOptions",
+    "clean_track",
+    "fix_left_right_swaps",
+    "reject_implausible_bones",
+    "reject_outliers",
 ]
-
-
-def _torso_px(track: PoseTrack) -> float:
-    """Median torso length (shoulder midpoint to hip midpoint) in pixels over the track."""
-    _, scale = torso_centre_and_scale(track.xy_px)
-    scale = scale[np.isfinite(scale) & (scale > 0)]
-    if scale.size == 0:
-        return float("nan")
-    return float(np.median(scale))
 
 
 def reject_outliers(
@@ -90,19 +82,29 @@ def reject_outliers(
     PoseTrack
         With step ``"reject_outliers"`` and the number of positions removed.
     """
-    track = _check_track(track)
-    torso = _torso_px(track)
+    track = check_track(track)
+    torso = median_torso_px(track)
     if not math.isfinite(torso) or track.n_frames < 3:
         return track.replace(step="reject_outliers", params={"window_s": window_s, "n_removed": 0})
-    mask_xy = hampel_outliers(track.xy_px, window_s, time_s=track.time_s, n_sigma=n_sigma,
-                              min_deviation=min_deviation_torso * torso)
+    mask_xy = hampel_outliers(
+        track.xy_px,
+        window_s,
+        time_s=track.time_s,
+        n_sigma=n_sigma,
+        min_deviation=min_deviation_torso * torso,
+    )
     mask = mask_xy.any(axis=-1)
-    return track.replace(step="reject_outliers",
-                         params={"window_s": float(window_s), "n_sigma": float(n_sigma),
-                                 "min_deviation_torso": float(min_deviation_torso),
-                                 "min_deviation_px": round(min_deviation_torso * torso, 2),
-                                 "n_removed": int(mask.sum())},
-                         **_nan_landmarks(track, mask))
+    return track.replace(
+        step="reject_outliers",
+        params={
+            "window_s": float(window_s),
+            "n_sigma": float(n_sigma),
+            "min_deviation_torso": float(min_deviation_torso),
+            "min_deviation_px": round(min_deviation_torso * torso, 2),
+            "n_removed": int(mask.sum()),
+        },
+        **_nan_landmarks(track, mask),
+    )
 
 
 _L, _R = "left_", "right_"
@@ -122,7 +124,9 @@ _EXTREMITIES: dict[int, tuple[int, ...]] = {
 """Hand and foot landmarks, removed together with their wrist or ankle."""
 
 
-def reject_implausible_bones(track: PoseTrack, tolerance: float = 0.6, *, reference_percentile: float = 90.0) -> PoseTrack:
+def reject_implausible_bones(
+    track: PoseTrack, tolerance: float = 0.6, *, reference_percentile: float = 90.0
+) -> PoseTrack:
     """Remove landmarks that make a limb bone impossibly long in the picture.
 
     For every limb bone (upper arm, forearm, thigh, shank; see :data:`BONES`)
@@ -159,11 +163,13 @@ def reject_implausible_bones(track: PoseTrack, tolerance: float = 0.6, *, refere
     limb is occluded (measured on the sample back squats), which would flag
     correct frames.
     """
-    track = _check_track(track)
+    track = check_track(track)
     if not is_number(tolerance) or tolerance <= 0:
         raise ConfigError(f"tolerance must be a number > 0, got {tolerance!r}")
     if not is_number(reference_percentile) or not 50 <= reference_percentile <= 100:
-        raise ConfigError(f"reference_percentile must be between 50 and 100, got {reference_percentile!r}")
+        raise ConfigError(
+            f"reference_percentile must be between 50 and 100, got {reference_percentile!r}"
+        )
     import warnings
 
     _, torso = torso_centre_and_scale(track.xy_px)
@@ -180,125 +186,22 @@ def reject_implausible_bones(track: PoseTrack, tolerance: float = 0.6, *, refere
     # blame (shoulders and hips, anchored by the torso, never): an elbow or knee when both its
     # bones are implausible, a wrist or ankle when its bone is and its elbow or knee is not
     mask = np.zeros(track.visibility.shape, dtype=bool)
-    for k, (root, mid) in enumerate(BONES[::2]):
+    for k, (_root, mid) in enumerate(BONES[::2]):
         upper, lower = 2 * k, 2 * k + 1
         end = BONES[lower][1]
         mask[:, mid] = bad_bone[:, upper] & bad_bone[:, lower]
         mask[:, end] = bad_bone[:, lower] & ~mask[:, mid]
         for part in _EXTREMITIES[end]:
             mask[:, part] = mask[:, end]
-    return track.replace(step="reject_implausible_bones",
-                         params={"tolerance": float(tolerance), "reference_percentile": float(reference_percentile),
-                                 "n_removed": int(mask.sum())},
-                         **_nan_landmarks(track, mask))
-
-
-SWAP_GROUPS: dict[str, tuple[str, ...]] = {
-    "face": ("eye_inner", "eye", "eye_outer", "ear"),
-    "trunk": ("shoulder", "hip"),
-    "arm": ("elbow", "wrist", "pinky", "index", "thumb"),
-    "leg": ("knee", "ankle", "heel", "foot_index"),
-}
-"""Groups of bilateral landmarks whose left/right labels are checked together by
-:func:`fix_left_right_swaps` (the mouth corners follow the face group)."""
-
-
-def _group_indices(group: str) -> tuple[list[int], list[int]]:
-    names = SWAP_GROUPS[group]
-    left = [LANDMARK_INDEX[_L + n] for n in names]
-    right = [LANDMARK_INDEX[_R + n] for n in names]
-    if group == "face":
-        left.append(LANDMARK_INDEX["mouth_left"])
-        right.append(LANDMARK_INDEX["mouth_right"])
-    return left, right
-
-
-def _viterbi_swaps(pos_l: np.ndarray, pos_r: np.ndarray, dt: np.ndarray, penalty_per_s: float) -> np.ndarray:
-    """Most economical labelling of a run of frames: True where left and right should be exchanged.
-
-    ``pos_l``/``pos_r``: (n, k, 2) positions in torso lengths. Cost of a
-    labelling = sum over consecutive frames of the mean distance moved by
-    the group's landmarks + ``penalty_per_s`` x time spent swapped.
-    """
-    n = pos_l.shape[0]
-    # positions under each state: state 0 = as given, 1 = swapped
-    states = np.stack([np.stack([pos_l, pos_r], 1), np.stack([pos_r, pos_l], 1)], 0)  # (2, n, 2, k, 2)
-    cost = np.array([0.0, penalty_per_s * dt[0]])
-    back = np.zeros((n, 2), dtype=np.int8)
-    for i in range(1, n):
-        # move[s_prev, s_now]
-        move = np.empty((2, 2))
-        for sp in range(2):
-            for sn in range(2):
-                move[sp, sn] = np.linalg.norm(states[sn, i] - states[sp, i - 1], axis=-1).mean()
-        total = cost[:, None] + move
-        back[i] = np.argmin(total, axis=0)
-        cost = total[back[i], [0, 1]] + np.array([0.0, penalty_per_s * dt[i]])
-    path = np.zeros(n, dtype=bool)
-    s = int(np.argmin(cost))
-    for i in range(n - 1, -1, -1):
-        path[i] = bool(s)
-        s = int(back[i, s])
-    return path
-
-
-def fix_left_right_swaps(track: PoseTrack, penalty_per_s: float = 2.0) -> PoseTrack:
-    """Detect and undo frames where MediaPipe exchanged a left and a right limb.
-
-    For each group of bilateral landmarks (:data:`SWAP_GROUPS`: face, trunk,
-    arms, legs) formlab chooses, over every stretch of frames in which the
-    group is seen, the labelling (as given or exchanged, frame by frame) that
-    makes the landmarks move least, with a penalty for overruling MediaPipe.
-    Exchanged frames get their image, depth, world, visibility and presence
-    values swapped between left and right.
-
-    Parameters
-    ----------
-    track : PoseTrack
-    penalty_per_s : float
-        Cost of keeping a group relabelled, in torso lengths (of mean landmark
-        movement saved) per second. A momentary swap costs two jumps of the
-        distance between the two sides; it is undone when that is more than
-        ``penalty_per_s`` x its duration. With the default 2.0, hands half a
-        torso length apart are corrected if swapped for up to 0.5 s; longer
-        consistent labellings are left to MediaPipe, which is usually right
-        when it is consistent.
-
-    Returns
-    -------
-    PoseTrack
-        With step ``"fix_left_right_swaps"`` and the swapped frames per group.
-    """
-    track = _check_track(track)
-    penalty_per_s = check_positive("penalty_per_s", penalty_per_s)
-    torso = _torso_px(track)
-    arrays = {"xy_px": track.xy_px.copy(), "z": track.z.copy(), "world_m": track.world_m.copy(),
-              "visibility": track.visibility.copy(), "presence": track.presence.copy()}
-    swapped: dict[str, list[int]] = {}
-    if math.isfinite(torso) and track.n_frames >= 3:
-        # time each frame stands for (its interval to the previous one; the first gets the median)
-        dt_all = np.diff(track.time_s, prepend=track.time_s[0] - np.median(np.diff(track.time_s)))
-        for group in SWAP_GROUPS:
-            left, right = _group_indices(group)
-            xy = track.xy_px / torso
-            seen = np.isfinite(xy[:, left + right]).all(axis=(1, 2))
-            frames: list[int] = []
-            for a, b in finite_runs(seen):
-                if b - a < 3:
-                    continue
-                path = _viterbi_swaps(xy[a:b, left], xy[a:b, right], dt_all[a:b], penalty_per_s)
-                idx = np.flatnonzero(path) + a
-                if idx.size == 0:
-                    continue
-                for arr in arrays.values():
-                    tmp = arr[idx][:, left].copy()
-                    arr[idx[:, None], left] = arr[idx][:, right]
-                    arr[idx[:, None], right] = tmp
-                frames.extend(track.frame[idx].tolist())
-            if frames:
-                swapped[group] = frames
-    return track.replace(step="fix_left_right_swaps",
-                         params={"penalty_per_s": float(penalty_per_s), "swapped_frames": swapped}, **arrays)
+    return track.replace(
+        step="reject_implausible_bones",
+        params={
+            "tolerance": float(tolerance),
+            "reference_percentile": float(reference_percentile),
+            "n_removed": int(mask.sum()),
+        },
+        **_nan_landmarks(track, mask),
+    )
 
 
 @settings
@@ -306,55 +209,118 @@ class CleanOptions(Settings):
     """Settings of :func:`clean_track`, formlab's default cleaning chain; fields below."""
 
     name = "clean"
-    fix_swaps: bool = param(True, meaning="Undo momentary left/right label swaps (fix_left_right_swaps).",
-                            source="formlab: BlazePose swaps the legs of a side view for a few frames at a time.")
+    fix_swaps: bool = param(
+        True,
+        meaning="Undo momentary left/right label swaps (fix_left_right_swaps).",
+        source="formlab: BlazePose swaps the legs of a side view for a few frames at a time.",
+    )
     swap_penalty_per_s: float = param(
-        2.0, "torso lengths/s", 0, None, lo_open=True,
+        2.0,
+        "torso lengths/s",
+        0,
+        None,
+        lo_open=True,
         meaning="How much a swapped labelling costs per second in the swap fix (its penalty_per_s).",
-        source="formlab: a real swap of sides is rare; two torso lengths per second outweigh a momentary mix-up.")
+        source="formlab: a real swap of sides is rare; two torso lengths per second outweigh a momentary mix-up.",
+    )
     outlier_window_s: float | None = param(
-        0.5, "s", 0, None, lo_open=True, optional=True, kind="number",
+        0.5,
+        "s",
+        0,
+        None,
+        lo_open=True,
+        optional=True,
+        kind="number",
         meaning="Window of the Hampel outlier test (reject_outliers); None skips the test.",
-        source="formlab: shorter than a rep's turn, longer than a glitch.")
-    outlier_n_sigma: float = param(3.0, "robust sd", 0, None, lo_open=True,
-                                   meaning="Threshold of the outlier test in robust standard deviations.",
-                                   source="the usual Hampel threshold.")
+        source="formlab: shorter than a rep's turn, longer than a glitch.",
+    )
+    outlier_n_sigma: float = param(
+        3.0,
+        "robust sd",
+        0,
+        None,
+        lo_open=True,
+        meaning="Threshold of the outlier test in robust standard deviations.",
+        source="the usual Hampel threshold.",
+    )
     outlier_min_deviation_torso: float = param(
-        0.15, "torso lengths", 0, None,
+        0.15,
+        "torso lengths",
+        0,
+        None,
         meaning="Smallest deviation flagged as an outlier, in torso lengths (about 7 cm).",
-        source="formlab: below it a jump is landmark jitter, not an outlier.")
+        source="formlab: below it a jump is landmark jitter, not an outlier.",
+    )
     bone_tolerance: float | None = param(
-        0.6, "", 0, None, lo_open=True, optional=True, kind="number",
+        0.6,
+        "",
+        0,
+        None,
+        lo_open=True,
+        optional=True,
+        kind="number",
         meaning="Allowed excess of a limb's image length over its full length (reject_implausible_bones); None "
-                "skips the test.",
-        source="formlab: perspective and estimation noise stay well below 60 %.")
+        "skips the test.",
+        source="formlab: perspective and estimation noise stay well below 60 %.",
+    )
     min_presence: float | None = param(
-        0.5, "", 0, 1, optional=True, kind="number",
+        0.5,
+        "",
+        0,
+        1,
+        optional=True,
+        kind="number",
         meaning="Positions of landmarks MediaPipe believes are outside the frame are removed (filter_by_confidence).",
-        source="MediaPipe's own presence threshold.")
+        source="MediaPipe's own presence threshold.",
+    )
     min_visibility: float | None = param(
-        None, "", 0, 1, optional=True, kind="number",
+        None,
+        "",
+        0,
+        1,
+        optional=True,
+        kind="number",
         meaning="Optional visibility threshold; None keeps occluded landmarks (see filter_by_confidence for why).",
-        source="formlab: an occluded landmark is estimated, usually well; checks decide for themselves.")
+        source="formlab: an occluded landmark is estimated, usually well; checks decide for themselves.",
+    )
     max_gap_s: float = param(
-        0.3, "s", 0, None,
+        0.3,
+        "s",
+        0,
+        None,
         meaning="Gaps up to this long, including those left by the removals above, are interpolated.",
-        source="formlab: shorter than any phase of a rep.")
+        source="formlab: shorter than any phase of a rep.",
+    )
     smoothing: str = param(
-        "one_euro", choices=("one_euro", "butterworth", "savgol", "none"),
+        "one_euro",
+        choices=("one_euro", "butterworth", "savgol", "none"),
         meaning="The final smoothing: MediaPipe's legacy One-Euro filter on real timestamps (smooth_track), a "
-                "Butterworth low-pass at cutoff_hz, Savitzky-Golay over window_s, or none.",
-        source="MediaPipe's own filter (pose_landmark_filtering.pbtxt).")
-    cutoff_hz: float = param(6.0, "Hz", 0, None, lo_open=True,
-                             meaning="Cut-off of the Butterworth option (lowered to 40 % of the frame rate on slow "
-                                     "videos).",
-                             source="the classic cut-off for human movement (Winter).")
-    window_s: float = param(0.25, "s", 0, None, lo_open=True, meaning="Window of the Savitzky-Golay option.",
-                            source="formlab: about a quarter of the fastest rep.")
+        "Butterworth low-pass at cutoff_hz, Savitzky-Golay over window_s, or none.",
+        source="MediaPipe's own filter (pose_landmark_filtering.pbtxt).",
+    )
+    cutoff_hz: float = param(
+        6.0,
+        "Hz",
+        0,
+        None,
+        lo_open=True,
+        meaning="Cut-off of the Butterworth option (lowered to 40 % of the frame rate on slow "
+        "videos).",
+        source="the classic cut-off for human movement (Winter).",
+    )
+    window_s: float = param(
+        0.25,
+        "s",
+        0,
+        None,
+        lo_open=True,
+        meaning="Window of the Savitzky-Golay option.",
+        source="formlab: about a quarter of the fastest rep.",
+    )
 
 
 def clean_track(track: PoseTrack, options: CleanOptions | None = None) -> PoseTrack:
-    """formlab's default cleaning chain, the one ``formlab analyze`` runs.
+    """Formlab's default cleaning chain, the one ``formlab analyze`` runs.
 
     In order, each step recorded in the provenance:
 
@@ -388,18 +354,24 @@ def clean_track(track: PoseTrack, options: CleanOptions | None = None) -> PoseTr
     smoother sees continuous stretches. On the MediaPipe conformance clip,
     where nothing is removed, the result equals :func:`smooth_track`.
     """
-    track = _check_track(track)
+    track = check_track(track)
     o = CleanOptions.coerce(options)
     out = track
     if o.fix_swaps:
         out = fix_left_right_swaps(out, o.swap_penalty_per_s)
     if o.outlier_window_s is not None:
-        out = reject_outliers(out, o.outlier_window_s, n_sigma=o.outlier_n_sigma,
-                              min_deviation_torso=o.outlier_min_deviation_torso)
+        out = reject_outliers(
+            out,
+            o.outlier_window_s,
+            n_sigma=o.outlier_n_sigma,
+            min_deviation_torso=o.outlier_min_deviation_torso,
+        )
     if o.bone_tolerance is not None:
         out = reject_implausible_bones(out, o.bone_tolerance)
     if o.min_presence is not None or o.min_visibility is not None:
-        out = filter_by_confidence(out, min_visibility=o.min_visibility, min_presence=o.min_presence)
+        out = filter_by_confidence(
+            out, min_visibility=o.min_visibility, min_presence=o.min_presence
+        )
     if o.max_gap_s > 0:
         out = interpolate_gaps(out, o.max_gap_s)
     if o.smoothing == "one_euro":

@@ -23,24 +23,30 @@ chain in :mod:`formlab.signal.cleaning`.
 
 from __future__ import annotations
 
+import itertools
 import math
-from typing import Callable, Literal
+from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 
 from ..core.errors import ConfigError, InputError
 
 __all__ = [
-    "sample_rate_hz",
     "butterworth_lowpass",
-    "savgol_smooth",
     "fill_gaps",
     "hampel_outliers",
+    "sample_rate_hz",
+    "savgol_smooth",
 ]
 
 
 def is_number(v) -> bool:
-    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and math.isfinite(float(v))
+    return (
+        isinstance(v, (int, float, np.integer, np.floating))
+        and not isinstance(v, bool)
+        and math.isfinite(float(v))
+    )
 
 
 def check_positive(name: str, v, *, allow_zero: bool = False) -> float:
@@ -52,7 +58,9 @@ def check_positive(name: str, v, *, allow_zero: bool = False) -> float:
 def as_time(time_s, n: int) -> np.ndarray:
     t = np.asarray(time_s, dtype=float)
     if t.ndim != 1 or t.shape[0] != n:
-        raise InputError(f"time_s must be one-dimensional with one time per sample ({n}), got shape {t.shape}")
+        raise InputError(
+            f"time_s must be one-dimensional with one time per sample ({n}), got shape {t.shape}"
+        )
     if not np.isfinite(t).all():
         raise InputError("time_s contains NaN or infinite times")
     if n > 1 and not (np.diff(t) > 0).all():
@@ -71,7 +79,9 @@ def sample_rate_hz(time_s: np.ndarray | None = None, fs_hz: float | None = None)
         If both or neither are given, or the rate is not a positive number.
     """
     if (time_s is None) == (fs_hz is None):
-        raise ConfigError("give the sampling either as time_s (timestamps) or as fs_hz (a rate), not both or neither")
+        raise ConfigError(
+            "give the sampling either as time_s (timestamps) or as fs_hz (a rate), not both or neither"
+        )
     if fs_hz is not None:
         return check_positive("fs_hz", fs_hz)
     t = np.asarray(time_s, dtype=float)
@@ -159,12 +169,16 @@ def apply_on_runs(
             if t is not None and not is_uniform(t[a:b]):
                 tr = t[a:b]
                 grid = np.arange(tr[0], tr[-1] + 0.5 / fs, 1.0 / fs)
-                res = np.column_stack([np.interp(grid, tr, block[:, j]) for j in range(block.shape[1])])
+                res = np.column_stack(
+                    [np.interp(grid, tr, block[:, j]) for j in range(block.shape[1])]
+                )
                 if res.shape[0] < min_run:
                     filtered = block
                 else:
                     fres = fn(res, fs)
-                    filtered = np.column_stack([np.interp(tr, grid, fres[:, j]) for j in range(block.shape[1])])
+                    filtered = np.column_stack(
+                        [np.interp(tr, grid, fres[:, j]) for j in range(block.shape[1])]
+                    )
             else:
                 filtered = fn(block, fs)
             out[a:b, cols] = filtered
@@ -241,9 +255,11 @@ def butterworth_lowpass(
         sos = butter(int(order), cutoff_hz, btype="low", fs=fs_run, output="sos")
         # pad by three periods of the cut-off (SciPy's default, 3 x filter length, is far too short
         # for a 1 Hz cut-off at 60 fps and leaves large transients at the ends)
-        pad = max(3 * (2 * len(sos) + 1), int(round(3.0 * fs_run / cutoff_hz)))
+        pad = max(3 * (2 * len(sos) + 1), round(3.0 * fs_run / cutoff_hz))
         trend = _linear_trend(block)
-        filtered = sosfiltfilt(sos, block - trend, axis=0, padtype="odd", padlen=min(pad, block.shape[0] - 1))
+        filtered = sosfiltfilt(
+            sos, block - trend, axis=0, padtype="odd", padlen=min(pad, block.shape[0] - 1)
+        )
         return filtered + trend
 
     return apply_on_runs(values, run, time_s=time_s, fs_hz=fs_hz, min_run=4)
@@ -297,11 +313,13 @@ def savgol_smooth(
     if not isinstance(polyorder, (int, np.integer)) or not 0 <= polyorder <= 6:
         raise ConfigError(f"polyorder must be an integer from 0 to 6, got {polyorder!r}")
     if not isinstance(deriv, (int, np.integer)) or not 0 <= deriv <= polyorder:
-        raise ConfigError(f"deriv must be an integer from 0 to polyorder ({polyorder}), got {deriv!r}")
+        raise ConfigError(
+            f"deriv must be an integer from 0 to polyorder ({polyorder}), got {deriv!r}"
+        )
 
     def run(block: np.ndarray, fs_run: float) -> np.ndarray:
         m = block.shape[0]
-        w = max(int(round(window_s * fs_run)), polyorder + 2)
+        w = max(round(window_s * fs_run), polyorder + 2)
         w = w + 1 if w % 2 == 0 else w
         if w > m:
             w = m if m % 2 else m - 1
@@ -355,7 +373,7 @@ def fill_gaps(
         if len(runs) < 2:
             continue
         fill_idx = []
-        for (_, stop), (start, _) in zip(runs[:-1], runs[1:]):
+        for (_, stop), (start, _) in itertools.pairwise(runs):
             before, after = stop - 1, start
             if t[after] - t[before] - dt <= max_gap_s + 1e-9:
                 fill_idx.append(np.arange(stop, start))
@@ -434,7 +452,7 @@ def hampel_outliers(
     if n < 3:
         return np.zeros(shape, dtype=bool)
     fs = sample_rate_hz(time_s, fs_hz)
-    w = max(3, int(round(window_s * fs)))
+    w = max(3, round(window_s * fs))
     w = w + 1 if w % 2 == 0 else w
     h = w // 2
     import warnings

@@ -10,7 +10,7 @@ from ..core.config import Settings, param, settings
 from ..core.errors import InputError
 from .filters import as_2d, as_time, check_positive
 
-__all__ = ["OneEuroParams", "MEDIAPIPE_IMAGE_ONE_EURO", "MEDIAPIPE_WORLD_ONE_EURO", "one_euro"]
+__all__ = ["MEDIAPIPE_IMAGE_ONE_EURO", "MEDIAPIPE_WORLD_ONE_EURO", "OneEuroParams", "one_euro"]
 
 
 @settings
@@ -28,31 +28,50 @@ class OneEuroParams(Settings):
 
     name = "one_euro"
     min_cutoff_hz: float = param(
-        1.0, "Hz", 0, None, lo_open=True,
+        1.0,
+        "Hz",
+        0,
+        None,
+        lo_open=True,
         meaning="Cut-off frequency when the landmark is still. Lower = less jitter.",
-        source="Casiez et al. 2012 start at 1 Hz; MediaPipe's presets use 0.05 Hz (image) and 0.1 Hz (world).")
+        source="Casiez et al. 2012 start at 1 Hz; MediaPipe's presets use 0.05 Hz (image) and 0.1 Hz (world).",
+    )
     beta: float = param(
-        0.0, "", 0, None,
+        0.0,
+        "",
+        0,
+        None,
         meaning="How fast the cut-off rises with speed: cutoff = min_cutoff_hz + beta * |speed|, speed in scaled "
-                "units per second (see scale_by_object). Higher = less lag when moving.",
-        source="Casiez et al. 2012 start at 0 (a plain low-pass); MediaPipe's presets use 80 and 40.")
+        "units per second (see scale_by_object). Higher = less lag when moving.",
+        source="Casiez et al. 2012 start at 0 (a plain low-pass); MediaPipe's presets use 80 and 40.",
+    )
     derivate_cutoff_hz: float = param(
-        1.0, "Hz", 0, None, lo_open=True,
+        1.0,
+        "Hz",
+        0,
+        None,
+        lo_open=True,
         meaning="Cut-off of the low-pass filter applied to the speed estimate itself.",
-        source="Casiez et al. 2012 and MediaPipe: 1 Hz.")
+        source="Casiez et al. 2012 and MediaPipe: 1 Hz.",
+    )
     scale_by_object: bool = param(
         True,
         meaning="Divide speeds by the person's size in the image (the object scale), so the same movement is "
-                "smoothed the same way whether the lifter fills the frame or stands far away.",
-        source="MediaPipe does this for image landmarks and not for world landmarks, already in metres.")
+        "smoothed the same way whether the lifter fills the frame or stands far away.",
+        source="MediaPipe does this for image landmarks and not for world landmarks, already in metres.",
+    )
 
 
-MEDIAPIPE_IMAGE_ONE_EURO = OneEuroParams(min_cutoff_hz=0.05, beta=80.0, derivate_cutoff_hz=1.0, scale_by_object=True)
+MEDIAPIPE_IMAGE_ONE_EURO = OneEuroParams(
+    min_cutoff_hz=0.05, beta=80.0, derivate_cutoff_hz=1.0, scale_by_object=True
+)
 """MediaPipe's legacy smoothing of image landmarks: min cut-off 0.05 Hz (an EMA weight of
 about 0.01 per frame at 30 fps on a still landmark), beta 80 (weight about 0.94 when moving
 fast), derivative cut-off 1 Hz, speeds divided by the person's size in pixels."""
 
-MEDIAPIPE_WORLD_ONE_EURO = OneEuroParams(min_cutoff_hz=0.1, beta=40.0, derivate_cutoff_hz=1.0, scale_by_object=False)
+MEDIAPIPE_WORLD_ONE_EURO = OneEuroParams(
+    min_cutoff_hz=0.1, beta=40.0, derivate_cutoff_hz=1.0, scale_by_object=False
+)
 """MediaPipe's legacy smoothing of world landmarks: 0.1 Hz, beta 40, 1 Hz, on metres
 (no object scaling: world landmarks are already in real units)."""
 
@@ -116,9 +135,15 @@ def one_euro(
     v2, shape = as_2d(values)
     n = v2.shape[0]
     t = as_time(time_s, n)
-    scale = np.broadcast_to(np.asarray(value_scale, dtype=float), (n,)) if np.ndim(value_scale) <= 1 else None
+    scale = (
+        np.broadcast_to(np.asarray(value_scale, dtype=float), (n,))
+        if np.ndim(value_scale) <= 1
+        else None
+    )
     if scale is None:
-        raise InputError(f"value_scale must be a number or one value per sample, got shape {np.shape(value_scale)}")
+        raise InputError(
+            f"value_scale must be a number or one value per sample, got shape {np.shape(value_scale)}"
+        )
     out = np.full_like(v2, np.nan)
     x_f = np.full(v2.shape[1], np.nan)  # filtered value
     x_raw = np.full(v2.shape[1], np.nan)  # previous raw value
@@ -148,5 +173,3 @@ def one_euro(
         live = ok
         out[i] = x_f
     return out.reshape(shape)
-
-

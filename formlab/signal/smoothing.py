@@ -28,12 +28,12 @@ from .filters import butterworth_lowpass, fill_gaps, is_number, savgol_smooth
 from .one_euro import MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO, OneEuroParams, one_euro
 
 __all__ = [
-    "object_scale_px",
-    "one_euro_filter",
     "butterworth_filter",
-    "savgol_filter",
     "filter_by_confidence",
     "interpolate_gaps",
+    "object_scale_px",
+    "one_euro_filter",
+    "savgol_filter",
     "smooth_track",
 ]
 
@@ -50,7 +50,7 @@ def _check_parts(parts) -> tuple[str, ...]:
     return parts
 
 
-def _check_track(track) -> PoseTrack:
+def check_track(track) -> PoseTrack:
     if not isinstance(track, PoseTrack):
         raise InputError(f"expected a formlab PoseTrack, got {type(track).__name__}")
     return track
@@ -106,7 +106,7 @@ def object_scale_px(track: PoseTrack) -> np.ndarray:
     """
     import warnings
 
-    xy = _check_track(track).xy_px
+    xy = check_track(track).xy_px
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         span = np.nanmax(xy, axis=1) - np.nanmin(xy, axis=1)  # (T, 2)
@@ -170,23 +170,41 @@ def one_euro_filter(
     (zero phase) is offered for offline analysis of timing.
     A missing pose (NaN) resets the filter, as MediaPipe does.
     """
-    track = _check_track(track)
+    track = check_track(track)
     time_s = _filter_time(track, timing)
     if image is None and world is None:
-        raise ConfigError("one_euro_filter needs parameters for the image or the world landmarks (both are None)")
+        raise ConfigError(
+            "one_euro_filter needs parameters for the image or the world landmarks (both are None)"
+        )
     changes: dict = {}
     if image is not None:
         scale = 1.0 / object_scale_px(track) if image.scale_by_object else 1.0
-        stack = one_euro(_image_stack(track), time_s, min_cutoff_hz=image.min_cutoff_hz, beta=image.beta,
-                         derivate_cutoff_hz=image.derivate_cutoff_hz, value_scale=scale)
+        stack = one_euro(
+            _image_stack(track),
+            time_s,
+            min_cutoff_hz=image.min_cutoff_hz,
+            beta=image.beta,
+            derivate_cutoff_hz=image.derivate_cutoff_hz,
+            value_scale=scale,
+        )
         changes.update(_from_image_stack(track, stack))
     if world is not None:
         if world.scale_by_object:
-            raise ConfigError("world landmarks are in metres: use OneEuroParams(scale_by_object=False) for them")
-        changes["world_m"] = one_euro(track.world_m, time_s, min_cutoff_hz=world.min_cutoff_hz,
-                                      beta=world.beta, derivate_cutoff_hz=world.derivate_cutoff_hz)
-    params = {"image": image.to_dict() if image else None, "world": world.to_dict() if world else None,
-              "timing": timing}
+            raise ConfigError(
+                "world landmarks are in metres: use OneEuroParams(scale_by_object=False) for them"
+            )
+        changes["world_m"] = one_euro(
+            track.world_m,
+            time_s,
+            min_cutoff_hz=world.min_cutoff_hz,
+            beta=world.beta,
+            derivate_cutoff_hz=world.derivate_cutoff_hz,
+        )
+    params = {
+        "image": image.to_dict() if image else None,
+        "world": world.to_dict() if world else None,
+        "timing": timing,
+    }
     return track.replace(step="one_euro_filter", params=params, **changes)
 
 
@@ -216,15 +234,18 @@ def butterworth_filter(
         With step ``"butterworth_filter"`` in the provenance. Gaps (NaN) are
         kept; each stretch between gaps is filtered separately.
     """
-    track = _check_track(track)
+    track = check_track(track)
     parts = _check_parts(parts)
 
     def f(a):
         return butterworth_lowpass(a, cutoff_hz, time_s=track.time_s, order=order)
 
     changes = _filter_parts(track, parts, f, f)
-    return track.replace(step="butterworth_filter", params={"cutoff_hz": float(cutoff_hz), "order": int(order),
-                                                            "parts": list(parts)}, **changes)
+    return track.replace(
+        step="butterworth_filter",
+        params={"cutoff_hz": float(cutoff_hz), "order": int(order), "parts": list(parts)},
+        **changes,
+    )
 
 
 def savgol_filter(
@@ -252,15 +273,18 @@ def savgol_filter(
     PoseTrack
         With step ``"savgol_filter"`` in the provenance.
     """
-    track = _check_track(track)
+    track = check_track(track)
     parts = _check_parts(parts)
 
     def f(a):
         return savgol_smooth(a, window_s, time_s=track.time_s, polyorder=polyorder)
 
     changes = _filter_parts(track, parts, f, f)
-    return track.replace(step="savgol_filter", params={"window_s": float(window_s), "polyorder": int(polyorder),
-                                                       "parts": list(parts)}, **changes)
+    return track.replace(
+        step="savgol_filter",
+        params={"window_s": float(window_s), "polyorder": int(polyorder), "parts": list(parts)},
+        **changes,
+    )
 
 
 def filter_by_confidence(
@@ -297,19 +321,26 @@ def filter_by_confidence(
     edge), where its position is a guess; 0.5 is MediaPipe's own default
     presence threshold.
     """
-    track = _check_track(track)
+    track = check_track(track)
     mask = np.zeros(track.visibility.shape, dtype=bool)
-    for name, thr, arr in (("min_visibility", min_visibility, track.visibility),
-                           ("min_presence", min_presence, track.presence)):
+    for name, thr, arr in (
+        ("min_visibility", min_visibility, track.visibility),
+        ("min_presence", min_presence, track.presence),
+    ):
         if thr is None:
             continue
         if not is_number(thr) or not 0.0 <= thr <= 1.0:
             raise ConfigError(f"{name} must be between 0 and 1 or None, got {thr!r}")
         mask |= np.isfinite(arr) & (arr < thr)
-    return track.replace(step="filter_by_confidence",
-                         params={"min_visibility": min_visibility, "min_presence": min_presence,
-                                 "n_removed": int(mask.sum())},
-                         **_nan_landmarks(track, mask))
+    return track.replace(
+        step="filter_by_confidence",
+        params={
+            "min_visibility": min_visibility,
+            "min_presence": min_presence,
+            "n_removed": int(mask.sum()),
+        },
+        **_nan_landmarks(track, mask),
+    )
 
 
 def interpolate_gaps(
@@ -340,7 +371,7 @@ def interpolate_gaps(
         With step ``"interpolate_gaps"``. Frames before the first and after
         the last detection are never filled.
     """
-    track = _check_track(track)
+    track = check_track(track)
     parts = _check_parts(parts)
 
     def f(a):
@@ -349,13 +380,20 @@ def interpolate_gaps(
     changes = _filter_parts(track, parts, f, f)
     before = int(np.isnan(track.xy_px[..., 0]).sum())
     after = int(np.isnan(changes.get("xy_px", track.xy_px)[..., 0]).sum())
-    return track.replace(step="interpolate_gaps", params={"max_gap_s": float(max_gap_s), "method": method,
-                                                          "parts": list(parts), "n_filled": before - after},
-                         **changes)
+    return track.replace(
+        step="interpolate_gaps",
+        params={
+            "max_gap_s": float(max_gap_s),
+            "method": method,
+            "parts": list(parts),
+            "n_filled": before - after,
+        },
+        **changes,
+    )
 
 
 def smooth_track(track: PoseTrack, *, timing: Timing = "real") -> PoseTrack:
-    """formlab's default smoothing: MediaPipe's legacy One-Euro filters on real timestamps.
+    """Formlab's default smoothing: MediaPipe's legacy One-Euro filters on real timestamps.
 
     Image landmarks: min cut-off 0.05 Hz, beta 80, derivative cut-off 1 Hz,
     speeds scaled by the person's size; world landmarks: 0.1 Hz, 40, 1 Hz.

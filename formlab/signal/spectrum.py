@@ -19,7 +19,7 @@ from .filters import (
     sample_rate_hz,
 )
 
-__all__ = ["power_spectrum", "band_edge_hz"]
+__all__ = ["band_edge_hz", "power_spectrum"]
 
 
 def power_spectrum(
@@ -74,7 +74,9 @@ def power_spectrum(
         raise InputError("power_spectrum: the signal has no finite samples")
     a, b = max(runs, key=lambda r: r[1] - r[0])
     if b - a < 8:
-        raise InputError(f"power_spectrum: the longest stretch without gaps has {b - a} samples; need at least 8")
+        raise InputError(
+            f"power_spectrum: the longest stretch without gaps has {b - a} samples; need at least 8"
+        )
     t_run, x_run = t[a:b], x[a:b]
     if not is_uniform(t_run):
         grid = t_run[0] + np.arange(int(np.floor((t_run[-1] - t_run[0]) * fs)) + 1) / fs
@@ -84,7 +86,9 @@ def power_spectrum(
     return freq, psd
 
 
-def band_edge_hz(freq_hz, psd, *, noise_above_hz: float | None = None, snr: float = 10.0) -> tuple[float, float]:
+def band_edge_hz(
+    freq_hz, psd, *, noise_above_hz: float | None = None, snr: float = 10.0
+) -> tuple[float, float]:
     """Where a movement's spectrum sinks into the noise: a lower bound for a low-pass cut-off.
 
     Parameters
@@ -117,14 +121,20 @@ def band_edge_hz(freq_hz, psd, *, noise_above_hz: float | None = None, snr: floa
     f = np.asarray(freq_hz, dtype=float)
     p = np.asarray(psd, dtype=float)
     if f.ndim != 1 or f.shape != p.shape or f.size < 4:
-        raise InputError(f"freq_hz and psd must be 1-D arrays of the same length (>= 4), got {f.shape} and {p.shape}")
+        raise InputError(
+            f"freq_hz and psd must be 1-D arrays of the same length (>= 4), got {f.shape} and {p.shape}"
+        )
     snr = check_positive("snr", snr)
-    above = f[-1] / 2 if noise_above_hz is None else check_positive("noise_above_hz", noise_above_hz)
+    above = (
+        f[-1] / 2 if noise_above_hz is None else check_positive("noise_above_hz", noise_above_hz)
+    )
     noise = p[f >= above]
     if noise.size == 0:
-        raise InputError(f"noise_above_hz = {above:g} Hz is above the highest frequency ({f[-1]:g} Hz)")
+        raise InputError(
+            f"noise_above_hz = {above:g} Hz is above the highest frequency ({f[-1]:g} Hz)"
+        )
     floor = float(np.median(noise))
     start = 1 + int(np.argmax(p[1:]))
-    quiet = np.flatnonzero(p[start + 1:] <= snr * floor)
+    quiet = np.flatnonzero(p[start + 1 :] <= snr * floor)
     edge = float(f[start + 1 + quiet[0]]) if quiet.size else float(f[-1])
     return edge, floor

@@ -22,11 +22,11 @@ here (:func:`formlab.viz.style.save_figure` writes a figure atomically).
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from ..reps.find import Rep
+from ..reps.detection import Rep
 from . import style
 from .style import REP_COLOUR, TURN_COLOUR
 
@@ -58,10 +58,21 @@ def turning_point_label(detection) -> str:
 
 def _reps_spans(ax, reps: Sequence[Rep], label: bool = True, turn_label: str = TURN_LABEL) -> None:
     for k, r in enumerate(reps):
-        ax.axvspan(r.start_s, r.end_s, color=REP_COLOUR, alpha=0.18, lw=0,
-                   label="rep (start to end)" if (label and k == 0) else None)
-        ax.axvline(r.turn_s, color=TURN_COLOUR, lw=1.0, ls="--",
-                   label=turn_label if (label and k == 0) else None)
+        ax.axvspan(
+            r.start_s,
+            r.end_s,
+            color=REP_COLOUR,
+            alpha=0.18,
+            lw=0,
+            label="rep (start to end)" if (label and k == 0) else None,
+        )
+        ax.axvline(
+            r.turn_s,
+            color=TURN_COLOUR,
+            lw=1.0,
+            ls="--",
+            label=turn_label if (label and k == 0) else None,
+        )
 
 
 def plot_bar_position(
@@ -102,26 +113,50 @@ def plot_bar_position(
     -------
     matplotlib.figure.Figure
     """
-
     t = np.asarray(time_s, dtype=float)
     # (panel title, values, y-axis label): the labels carry the unit and the sign
-    series = [(f"X (horizontal, {X_DIRECTION})", x_m, "X (m, + = image right)"),
-              ("Y (vertical, + = up)", y_m, "Y (m, + = up)")]
+    series = [
+        (f"X (horizontal, {X_DIRECTION})", x_m, "X (m, + = image right)"),
+        ("Y (vertical, + = up)", y_m, "Y (m, + = up)"),
+    ]
     if z_m is not None:
-        series.append(("Z (depth relative to the hips, + = away from the camera; less reliable)", z_m,
-                       "Z (m, + = away)"))
+        series.append(
+            (
+                "Z (depth relative to the hips, + = away from the camera; less reliable)",
+                z_m,
+                "Z (m, + = away)",
+            )
+        )
     if axes is None:
-        fig, axes = style.subplots(len(series), 1, figsize=(10, 2.3 * len(series) + 0.6), sharex=True,
-                                 constrained_layout=True)
+        fig, axes = style.subplots(
+            len(series),
+            1,
+            figsize=(10, 2.3 * len(series) + 0.6),
+            sharex=True,
+            constrained_layout=True,
+        )
     else:
         fig = axes[0].figure
     axes = list(np.atleast_1d(axes))
     colours = ("#1d3557", "#2a9d8f", "#7b2cbf")
     for k, (ax, (name, values, ylabel)) in enumerate(zip(axes, series)):
         if raw is not None and k < len(raw) and raw[k] is not None:
-            ax.plot(t, np.asarray(raw[k], dtype=float), color=colours[k], alpha=0.25, lw=0.8, label="raw")
-        ax.plot(t, np.asarray(values, dtype=float), color=colours[k], lw=1.6, label="smoothed",
-                ls="--" if "relative" in name else "-")
+            ax.plot(
+                t,
+                np.asarray(raw[k], dtype=float),
+                color=colours[k],
+                alpha=0.25,
+                lw=0.8,
+                label="raw",
+            )
+        ax.plot(
+            t,
+            np.asarray(values, dtype=float),
+            color=colours[k],
+            lw=1.6,
+            label="smoothed",
+            ls="--" if "relative" in name else "-",
+        )
         _reps_spans(ax, reps, label=(k == 0), turn_label=turn_label)
         ax.set_ylabel(ylabel, fontsize=9)
         ax.set_title(name, fontsize=9, loc="left")
@@ -180,7 +215,9 @@ def plot_bar_path(
     cmap = matplotlib.colormaps["viridis"]
     half_width_cm, y_lo, y_hi = 10.0, -5.0, 5.0
     for k, r in enumerate(reps):
-        i0, it, i1 = (int(np.searchsorted(f, v)) for v in (r.start_frame, r.turn_frame, r.end_frame))
+        i0, it, i1 = (
+            int(np.searchsorted(f, v)) for v in (r.start_frame, r.turn_frame, r.end_frame)
+        )
         seg = slice(i0, i1 + 1)
         x0 = x[i0] if np.isfinite(x[i0]) else np.nanmean(x[seg])
         y0 = y[i0] if np.isfinite(y[i0]) else np.nanmean(y[seg])
@@ -204,11 +241,30 @@ def plot_bar_path(
         from matplotlib.lines import Line2D
 
         handles, _ = ax.get_legend_handles_labels()
-        handles += [Line2D([], [], ls="none", marker="o", color="0.3", ms=5, label="bar at the rep's start"),
-                    Line2D([], [], ls="none", marker="x", color="0.3", ms=8, mew=2, label=f"bar at the {turn_label}")]
+        handles += [
+            Line2D(
+                [], [], ls="none", marker="o", color="0.3", ms=5, label="bar at the rep's start"
+            ),
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="x",
+                color="0.3",
+                ms=8,
+                mew=2,
+                label=f"bar at the {turn_label}",
+            ),
+        ]
         # below the plot: a narrow path leaves no room for long marker names inside
-        ax.legend(handles=handles, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=1,
-                  frameon=False)
+        ax.legend(
+            handles=handles,
+            fontsize=8,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.09),
+            ncol=1,
+            frameon=False,
+        )
     else:
         ax.text(0.5, 0.5, "no reps found", ha="center", va="center", transform=ax.transAxes)
     ax.set_title(title, fontsize=10)
@@ -232,7 +288,6 @@ def plot_article_bar_position(track, *, ax=None, title: str = "Barbell position 
     -------
     matplotlib.figure.Figure
     """
-
     from ..core.landmarks import LANDMARK_INDEX
 
     wrists = [LANDMARK_INDEX["left_wrist"], LANDMARK_INDEX["right_wrist"]]
@@ -252,17 +307,29 @@ def plot_article_bar_position(track, *, ax=None, title: str = "Barbell position 
     return fig
 
 
-_SHORT_REASONS = (("the clip starts", "clip starts in it"), ("the clip ends", "clip ends first"),
-                  ("pose check", "pose check"), ("too shallow", "too shallow"), ("too brief", "too brief"),
-                  ("within", "near a deeper rep"), ("does not look", "wrong movement"))
+_SHORT_REASONS = (
+    ("the clip starts", "clip starts in it"),
+    ("the clip ends", "clip ends first"),
+    ("pose check", "pose check"),
+    ("too shallow", "too shallow"),
+    ("too brief", "too brief"),
+    ("within", "near a deeper rep"),
+    ("does not look", "wrong movement"),
+)
 
 
 def _short_reason(reason: str) -> str:
     return next((short for start, short in _SHORT_REASONS if reason.startswith(start)), reason[:20])
 
 
-def plot_rep_detection(detection, *, ax=None, title: str | None = None, rejected: bool = True,
-                       time_marker_s: float | None = None):
+def plot_rep_detection(
+    detection,
+    *,
+    ax=None,
+    title: str | None = None,
+    rejected: bool = True,
+    time_marker_s: float | None = None,
+):
     """The rep signal with the reps found on it and the candidates that were not reps.
 
     Parameters
@@ -288,44 +355,88 @@ def plot_rep_detection(detection, *, ax=None, title: str | None = None, rejected
     ``min_prominence_m``) is drawn as a bar beside each rep's turning point,
     so a rep that barely passes shows it.
     """
-
     if ax is None:
         fig, ax = style.subplots(figsize=(10, 3.2))
-        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9)  # fixed: quicker than a layout engine
+        fig.subplots_adjust(
+            left=0.08, right=0.98, bottom=0.16, top=0.9
+        )  # fixed: quicker than a layout engine
     else:
         fig = ax.figure
     d = detection
     t = np.asarray(d.time_s, dtype=float)
     ax.plot(t, d.signal, color="#1d3557", alpha=0.3, lw=0.8, label="signal")
-    ax.plot(t, d.smoothed, color="#1d3557", lw=1.6, label=f"smoothed ({d.params.cutoff_hz:g} Hz low-pass)")
+    ax.plot(
+        t,
+        d.smoothed,
+        color="#1d3557",
+        lw=1.6,
+        label=f"smoothed ({d.params.cutoff_hz:g} Hz low-pass)",
+    )
     _reps_spans(ax, d.reps)
     sign = -1.0 if d.turning_point == "bottom" else 1.0
-    beside = 0.012 * (t[-1] - t[0]) if t.size > 1 else 0.0  # the depth bar just left of the turning point
+    beside = (
+        0.012 * (t[-1] - t[0]) if t.size > 1 else 0.0
+    )  # the depth bar just left of the turning point
     for k, r in enumerate(d.reps):
         i = int(np.searchsorted(d.frame, r.turn_frame))
         y = d.smoothed[i]
         ax.plot(t[i], y, "o", color=TURN_COLOUR, ms=6, zorder=4)
-        ax.annotate(f"rep {r.number}", (t[i], y), xytext=(5, 0), textcoords="offset points", ha="left",
-                    va="center", fontsize=8, color=TURN_COLOUR, fontweight="bold")
-        ax.plot([t[i] - beside] * 2, [y, y - sign * d.threshold], color=TURN_COLOUR, lw=3, alpha=0.45,
-                solid_capstyle="butt", label="depth needed" if k == 0 else None)
+        ax.annotate(
+            f"rep {r.number}",
+            (t[i], y),
+            xytext=(5, 0),
+            textcoords="offset points",
+            ha="left",
+            va="center",
+            fontsize=8,
+            color=TURN_COLOUR,
+            fontweight="bold",
+        )
+        ax.plot(
+            [t[i] - beside] * 2,
+            [y, y - sign * d.threshold],
+            color=TURN_COLOUR,
+            lw=3,
+            alpha=0.45,
+            solid_capstyle="butt",
+            label="depth needed" if k == 0 else None,
+        )
     if rejected and d.rejected:
         for k, rej in enumerate(d.rejected):
             i = int(np.searchsorted(d.frame, rej["frame"]))
             i = min(i, len(t) - 1)
             y = d.smoothed[i] if np.isfinite(d.smoothed[i]) else np.nanmean(d.smoothed)
-            ax.plot(t[i], y, "x", color="0.45", ms=7, mew=1.5, label="rejected candidate" if k == 0 else None)
+            ax.plot(
+                t[i],
+                y,
+                "x",
+                color="0.45",
+                ms=7,
+                mew=1.5,
+                label="rejected candidate" if k == 0 else None,
+            )
             near_end = t[i] > t[0] + 0.85 * (t[-1] - t[0])
-            ax.annotate(_short_reason(str(rej["reason"])), (t[i], y), xytext=(-4 if near_end else 4, 4 * -sign),
-                        textcoords="offset points", fontsize=7, color="0.35", ha="right" if near_end else "left",
-                        va="bottom" if sign < 0 else "top")
+            ax.annotate(
+                _short_reason(str(rej["reason"])),
+                (t[i], y),
+                xytext=(-4 if near_end else 4, 4 * -sign),
+                textcoords="offset points",
+                fontsize=7,
+                color="0.35",
+                ha="right" if near_end else "left",
+                va="bottom" if sign < 0 else "top",
+            )
     if time_marker_s is not None:
         ax.axvline(time_marker_s, color="black", lw=1.0, alpha=0.7)
     ax.set_xlabel("time (s)")
     ax.set_ylabel(d.signal_name)
     ax.grid(True, alpha=0.3)
     ax.legend(loc="lower left" if d.turning_point == "bottom" else "upper left", fontsize=7, ncol=2)
-    ax.set_title(title if title is not None else
-                 f"{d.describe()}; needed depth {d.threshold:.3g} (range {d.range:.3g}, "
-                 f"prominence {d.params.min_prominence_frac:g})", fontsize=9)
+    ax.set_title(
+        title
+        if title is not None
+        else f"{d.describe()}; needed depth {d.threshold:.3g} (range {d.range:.3g}, "
+        f"prominence {d.params.min_prominence_frac:g})",
+        fontsize=9,
+    )
     return fig

@@ -1,4 +1,4 @@
-"""Pictures of the form checks: their geometry on a photo and on the 3-D pose, the camera view, and their values over time.
+"""Pictures of the form checks: their geometry on a photo and on the 3-D pose, and the camera view.
 
 Each form check (:mod:`formlab.checks`) compares one measure with a
 threshold. These figures show what is measured and where the line is:
@@ -33,7 +33,7 @@ from ..core.errors import InputError
 from ..core.frames import row_of
 from ..core.landmarks import LANDMARK_INDEX
 from ..exercises import get_exercise, thresholds_of
-from ..form import judge
+from ..form import report
 from ..form.check import (
     Check,
     Geometry,
@@ -43,7 +43,12 @@ from . import style
 from .skeleton import draw_skeleton, show_image
 from .style import SIDE_COLOURS, STATUS_COLOURS
 
-__all__ = ["plot_check_geometry", "plot_check_body", "plot_check_on_photos", "plot_view_from_above", "body_axes"]
+__all__ = [
+    "body_axes",
+    "plot_check_body",
+    "plot_check_geometry",
+    "plot_check_on_photos",
+]
 
 _WIDTH_COLOURS = ("#e63946", "#457b9d")  # the measured width, and the width it is compared with
 _UNIT_SYMBOL = {"deg": "\N{DEGREE SIGN}", "ratio": ""}
@@ -53,7 +58,9 @@ _UNIT_SYMBOL = {"deg": "\N{DEGREE SIGN}", "ratio": ""}
 def _point(points: np.ndarray, name: str) -> np.ndarray:
     if name.endswith("_mid"):
         part = name[:-4]
-        return (points[LANDMARK_INDEX[f"left_{part}"]] + points[LANDMARK_INDEX[f"right_{part}"]]) / 2
+        return (
+            points[LANDMARK_INDEX[f"left_{part}"]] + points[LANDMARK_INDEX[f"right_{part}"]]
+        ) / 2
     return points[LANDMARK_INDEX[name]]
 
 
@@ -71,7 +78,9 @@ def _segments(geometry: Geometry) -> list[tuple[str, str, str]]:
 def _row(feedback: pd.DataFrame | None, track, frame: int) -> int:
     row = row_of(np.asarray(track.frame), frame)
     if feedback is not None and len(feedback) != track.n_frames:
-        raise InputError(f"the feedback table has {len(feedback)} rows but the track {track.n_frames} frames")
+        raise InputError(
+            f"the feedback table has {len(feedback)} rows but the track {track.n_frames} frames"
+        )
     return row
 
 
@@ -83,13 +92,18 @@ def _resolve(check: str | Check, feedback: pd.DataFrame | None, exercise: str | 
         for c in get_exercise(feedback.attrs["exercise"]).all_checks:
             if c.name == check:
                 return c
-    lift = get_exercise(exercise or (feedback.attrs.get("exercise") if feedback is not None else None)
-                        or "front_squat")
+    lift = get_exercise(
+        exercise
+        or (feedback.attrs.get("exercise") if feedback is not None else None)
+        or "front_squat"
+    )
     try:
         return lift.check(str(check))
     except Exception:
-        raise InputError(f"unknown check {check!r}; {lift.name} has: "
-                         f"{', '.join(c.name for c in lift.all_checks)}") from None
+        raise InputError(
+            f"unknown check {check!r}; {lift.name} has: "
+            f"{', '.join(c.name for c in lift.all_checks)}"
+        ) from None
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -107,7 +121,9 @@ def range_text(check: Check, th: FormThresholds) -> str:
     return f"passes at {sign} {_fmt(lo if lo is not None else hi, unit)}"
 
 
-def _thresholds(feedback: pd.DataFrame | None, thresholds: FormThresholds | None, check: Check) -> FormThresholds:
+def _thresholds(
+    feedback: pd.DataFrame | None, thresholds: FormThresholds | None, check: Check
+) -> FormThresholds:
     if thresholds is not None:
         return thresholds
     if feedback is not None and feedback.attrs.get("exercise"):
@@ -115,11 +131,13 @@ def _thresholds(feedback: pd.DataFrame | None, thresholds: FormThresholds | None
     return FormThresholds.for_checks([check])
 
 
-def _verdict_title(check: Check, feedback: pd.DataFrame | None, row: int, th: FormThresholds) -> tuple[str, str]:
+def _verdict_title(
+    check: Check, feedback: pd.DataFrame | None, row: int, th: FormThresholds
+) -> tuple[str, str]:
     """Title text and colour: '<title>: <value> -> <verdict>' and the range or the reason."""
     if feedback is None or check.name not in feedback:
         return f"{check.title}\n{range_text(check, th)}", "black"
-    e = judge.explain_frame(feedback, row, [check], th).loc[check.name]
+    e = report.explain_frame(feedback, row, [check], th).loc[check.name]
     status = str(e["status"])
     head = f"{check.title}: {_fmt(float(e['value']), check.unit)} -> {status.replace('_', ' ').upper()}"
     detail = range_text(check, th) + (f"; {e['why']}" if e["why"] else "")
@@ -132,15 +150,25 @@ def _wrap(text: str, width: int = 60) -> str:
     return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
 
 
-def _draw_geometry(ax, points: np.ndarray, check: Check, *, side_values: dict[str, float] | None,
-                   y_down: bool, used: dict[str, bool], scale: float) -> None:
+def _draw_geometry(
+    ax,
+    points: np.ndarray,
+    check: Check,
+    *,
+    side_values: dict[str, float] | None,
+    y_down: bool,
+    used: dict[str, bool],
+    scale: float,
+) -> None:
     """Arrows for the measured segments, the dashed reference, an arc for the angle and per-side labels."""
     from matplotlib.patches import Arc
 
     geometry = _geometry(check)
     unit = check.unit
     up = -1.0 if y_down else 1.0
-    first_pairs = {geometry.segments[0][0].format(side=s) for s in ("left", "right")} | {geometry.segments[0][0]}
+    first_pairs = {geometry.segments[0][0].format(side=s) for s in ("left", "right")} | {
+        geometry.segments[0][0]
+    }
     label_start = geometry.segments[geometry.label_segment][0]
     label_pairs = {label_start.format(side=s) for s in ("left", "right")} | {label_start}
     is_angle = check.unit == "deg"
@@ -151,9 +179,21 @@ def _draw_geometry(ax, points: np.ndarray, check: Check, *, side_values: dict[st
         colour = SIDE_COLOURS[side] if side != "centre" else _WIDTH_COLOURS[min(k, 1)]
         ok = used.get(side, True)
         alpha = 1.0 if ok else 0.35
-        ax.annotate("", xy=q, xytext=p, arrowprops=dict(arrowstyle="-|>" if geometry.plane == "sagittal" else "<|-|>",
-                                                        lw=2.8, color=colour, alpha=alpha, shrinkA=0, shrinkB=0,
-                                                        ls="-" if ok else "--"), zorder=6)
+        ax.annotate(
+            "",
+            xy=q,
+            xytext=p,
+            arrowprops=dict(
+                arrowstyle="-|>" if geometry.plane == "sagittal" else "<|-|>",
+                lw=2.8,
+                color=colour,
+                alpha=alpha,
+                shrinkA=0,
+                shrinkB=0,
+                ls="-" if ok else "--",
+            ),
+            zorder=6,
+        )
         if a in first_pairs and geometry.reference is not None:
             length = float(np.hypot(*(q - p)))
             if geometry.reference == "horizontal":
@@ -161,8 +201,15 @@ def _draw_geometry(ax, points: np.ndarray, check: Check, *, side_values: dict[st
             else:
                 direction = np.array([0.0, up])
             ref_end = p + direction * length
-            ax.plot([p[0], ref_end[0]], [p[1], ref_end[1]], ls="--", color="white" if y_down else "0.3", lw=1.6,
-                    alpha=alpha, zorder=5)
+            ax.plot(
+                [p[0], ref_end[0]],
+                [p[1], ref_end[1]],
+                ls="--",
+                color="white" if y_down else "0.3",
+                lw=1.6,
+                alpha=alpha,
+                zorder=5,
+            )
             if is_angle:  # (a height has only the level it is measured from)
                 a1 = np.degrees(np.arctan2(direction[1], direction[0]))
                 a2 = np.degrees(np.arctan2(q[1] - p[1], q[0] - p[0]))
@@ -170,29 +217,63 @@ def _draw_geometry(ax, points: np.ndarray, check: Check, *, side_values: dict[st
                 if hi_a - lo_a > 180:
                     lo_a, hi_a = hi_a, lo_a + 360
                 r = 0.45 * length
-                ax.add_patch(Arc(p, 2 * r, 2 * r, theta1=lo_a, theta2=hi_a, color="white" if y_down else "0.3",
-                                 lw=1.4, alpha=alpha, zorder=5))
+                ax.add_patch(
+                    Arc(
+                        p,
+                        2 * r,
+                        2 * r,
+                        theta1=lo_a,
+                        theta2=hi_a,
+                        color="white" if y_down else "0.3",
+                        lw=1.4,
+                        alpha=alpha,
+                        zorder=5,
+                    )
+                )
         if side_values is not None and side in side_values and a in label_pairs:
             v = side_values[side]
             text = f"{side}: {_fmt(v, unit)}" if np.isfinite(v) else f"{side}: not used"
-            dx = 8 if side == "left" else -8  # the two sides' labels on opposite sides of their points
-            ax.annotate(text, q, xytext=(dx, 10 if side == "left" else -10), textcoords="offset points", fontsize=8,
-                        color="black", ha="left" if side == "left" else "right", va="center",
-                        bbox=dict(boxstyle="round,pad=0.2", fc=colour, ec="none", alpha=0.85), zorder=7)
+            dx = (
+                8 if side == "left" else -8
+            )  # the two sides' labels on opposite sides of their points
+            ax.annotate(
+                text,
+                q,
+                xytext=(dx, 10 if side == "left" else -10),
+                textcoords="offset points",
+                fontsize=8,
+                color="black",
+                ha="left" if side == "left" else "right",
+                va="center",
+                bbox=dict(boxstyle="round,pad=0.2", fc=colour, ec="none", alpha=0.85),
+                zorder=7,
+            )
         elif geometry.plane == "frontal" and side == "centre":
             length = float(np.hypot(*(q - p)))
             label = a.split("_")[1] + "s"
-            ax.annotate(f"{label}: {length * scale:.2f} m" if scale else label, (p + q) / 2,
-                        xytext=(0, 8 * -up), textcoords="offset points", ha="center", fontsize=8, color="black",
-                        bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=colour, alpha=0.85), zorder=7)
+            ax.annotate(
+                f"{label}: {length * scale:.2f} m" if scale else label,
+                (p + q) / 2,
+                xytext=(0, 8 * -up),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                color="black",
+                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=colour, alpha=0.85),
+                zorder=7,
+            )
 
 
-def _side_values(check: Check, feedback: pd.DataFrame | None, row: int
-                 ) -> tuple[dict[str, float] | None, dict[str, bool]]:
+def _side_values(
+    check: Check, feedback: pd.DataFrame | None, row: int
+) -> tuple[dict[str, float] | None, dict[str, bool]]:
     if feedback is None or check.side_values is None:
         return None, {}
-    values = {s: float(feedback[check.side_values.format(side=s)].iloc[row]) for s in ("left", "right")
-              if check.side_values.format(side=s) in feedback}
+    values = {
+        s: float(feedback[check.side_values.format(side=s)].iloc[row])
+        for s in ("left", "right")
+        if check.side_values.format(side=s) in feedback
+    }
     return values, {s: bool(np.isfinite(v)) for s, v in values.items()}
 
 
@@ -203,9 +284,18 @@ def _geometry(check: Check) -> Geometry:
 
 
 # --------------------------------------------------------------------------- on the photo
-def plot_check_geometry(image, track, check: str | Check, feedback: pd.DataFrame | None = None, frame: int = 0, *,
-                        ax=None, thresholds: FormThresholds | None = None, width_in: float = 4.0,
-                        exercise: str | None = None):
+def plot_check_geometry(
+    image,
+    track,
+    check: str | Check,
+    feedback: pd.DataFrame | None = None,
+    frame: int = 0,
+    *,
+    ax=None,
+    thresholds: FormThresholds | None = None,
+    width_in: float = 4.0,
+    exercise: str | None = None,
+):
     """A check's geometry drawn on the photo (or video frame) its track was computed from.
 
     The skeleton is drawn thin; the check's segments as thick arrows (the
@@ -277,8 +367,16 @@ def body_axes(world_m: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return left, up, forward
 
 
-def plot_check_body(track, check: str | Check, feedback: pd.DataFrame | None = None, frame: int = 0, *, ax=None,
-                    thresholds: FormThresholds | None = None, exercise: str | None = None):
+def plot_check_body(
+    track,
+    check: str | Check,
+    feedback: pd.DataFrame | None = None,
+    frame: int = 0,
+    *,
+    ax=None,
+    thresholds: FormThresholds | None = None,
+    exercise: str | None = None,
+):
     """A check's geometry on the 3-D world landmarks, seen from the lifter's side or front.
 
     The world landmarks of the frame are projected onto the lifter's own
@@ -295,14 +393,15 @@ def plot_check_body(track, check: str | Check, feedback: pd.DataFrame | None = N
     sagittal projection than its 3-D angle; the labels give the measured
     3-D values.
     """
-
     chk = _resolve(check, feedback, exercise)
     row = _row(feedback, track, frame)
     th = _thresholds(feedback, thresholds, chk)
     world = np.asarray(track.world_m[row], dtype=float)
     left, up, forward = body_axes(world)
     plane = _geometry(chk).plane
-    horizontal = forward if plane == "sagittal" else left  # from the front, the lifter's left is on the right
+    horizontal = (
+        forward if plane == "sagittal" else left
+    )  # from the front, the lifter's left is on the right
     pts = np.column_stack([world @ horizontal, world @ up])
     if ax is None:
         _, ax = style.subplots(figsize=(3.6, 4.4))
@@ -322,13 +421,30 @@ def plot_check_body(track, check: str | Check, feedback: pd.DataFrame | None = N
     ax.set_xlabel("forward (m)" if plane == "sagittal" else "lifter's left (m)", fontsize=8)
     ax.set_ylabel("up (m)", fontsize=8)
     text, colour = _verdict_title(chk, feedback, row, th)
-    ax.set_title(_wrap(("3-D, from the lifter's side\n" if plane == "sagittal" else "3-D, from the lifter's front\n")
-                       + text, 45), fontsize=8, color=colour)
+    ax.set_title(
+        _wrap(
+            (
+                "3-D, from the lifter's side\n"
+                if plane == "sagittal"
+                else "3-D, from the lifter's front\n"
+            )
+            + text,
+            45,
+        ),
+        fontsize=8,
+        color=colour,
+    )
     return ax
 
 
-def plot_check_on_photos(check: str | Check, photos, *, body: bool = True, height_in: float = 5.0,
-                         thresholds: FormThresholds | None = None):
+def plot_check_on_photos(
+    check: str | Check,
+    photos,
+    *,
+    body: bool = True,
+    height_in: float = 5.0,
+    thresholds: FormThresholds | None = None,
+):
     """One check on several photos side by side: each photo with the geometry, then (``body``) its 3-D view.
 
     Parameters
@@ -347,85 +463,31 @@ def plot_check_on_photos(check: str | Check, photos, *, body: bool = True, heigh
     -------
     matplotlib.figure.Figure
     """
-
     first_feedback = next(iter(photos.values()))[2]
     name = _resolve(check, first_feedback, None)
     ratios = []
-    for image, track, _ in photos.values():
+    for _image, track, _ in photos.values():
         w, h = float(track.meta.width_px or 1), float(track.meta.height_px or 1)
         ratios.append(w / h)
         if body:
             ratios.append(0.62)
-    fig, axes = style.subplots(1, len(ratios), figsize=(height_in * sum(ratios) * 1.08 + 0.3, height_in),
-                             width_ratios=ratios, squeeze=False)
+    fig, axes = style.subplots(
+        1,
+        len(ratios),
+        figsize=(height_in * sum(ratios) * 1.08 + 0.3, height_in),
+        width_ratios=ratios,
+        squeeze=False,
+    )
     axes = list(axes[0])
     for label, (image, track, fb) in photos.items():
         ax = axes.pop(0)
-        plot_check_geometry(image, track, name, fb, frame=int(track.frame[0]), ax=ax, thresholds=thresholds)
+        plot_check_geometry(
+            image, track, name, fb, frame=int(track.frame[0]), ax=ax, thresholds=thresholds
+        )
         ax.set_title(f"{label}\n" + ax.get_title(), fontsize=8.5, color=ax.title.get_color())
         if body:
-            plot_check_body(track, name, fb, frame=int(track.frame[0]), ax=axes.pop(0), thresholds=thresholds)
+            plot_check_body(
+                track, name, fb, frame=int(track.frame[0]), ax=axes.pop(0), thresholds=thresholds
+            )
     fig.subplots_adjust(left=0.02, right=0.99, top=0.84, bottom=0.08, wspace=0.25)
     return fig
-
-
-# --------------------------------------------------------------------------- camera view
-def plot_view_from_above(track, frame: int = 0, *, ax=None, thresholds=None, title: str | None = None):
-    """The lifter's shoulder and hip lines seen from above, with the body's yaw and the view it gives.
-
-    The camera is at the bottom of the plot, looking up (its x axis to the
-    right, depth upwards); the lifter faces along the arrow. The sectors of
-    the view limits (:class:`formlab.form.check.ViewThresholds`) are shaded.
-
-    Returns
-    -------
-    matplotlib Axes
-    """
-    from matplotlib.patches import Wedge
-
-    from ..form.view import estimate_view
-
-    row = _row(None, track, frame)
-    view = estimate_view(track.select_frames(np.array([row])), thresholds)
-    yaw, name = float(view["yaw_deg"].iloc[0]), str(view["view"].iloc[0])
-    w = np.asarray(track.world_m[row], dtype=float)
-    if ax is None:
-        _, ax = style.subplots(figsize=(3.4, 3.4))
-    th = thresholds
-    if th is None:
-        from ..form.check import ViewThresholds
-
-        th = ViewThresholds()
-    # facing direction sectors: yaw 0 = facing the camera (down in this plot)
-    r = 0.55
-    sectors = [(0, th.front_max_yaw_deg, "#2a9d8f", "front"), (th.front_max_yaw_deg, th.side_min_yaw_deg, "#e9c46a",
-                                                                  "oblique"),
-               (th.side_min_yaw_deg, 180 - th.side_min_yaw_deg, "#f4a261", "side"),
-               (180 - th.side_min_yaw_deg, 180 - th.front_max_yaw_deg, "#e9c46a", None),
-               (180 - th.front_max_yaw_deg, 180, "#adb5bd", "back")]
-    for lo, hi, colour, label in sectors:
-        for sign in (1, -1):
-            a, b = sorted((-90 + sign * lo, -90 + sign * hi))
-            ax.add_patch(Wedge((0, 0), r, a, b, color=colour, alpha=0.25, lw=0,
-                               label=label if (sign == 1 and label) else None))
-    i = LANDMARK_INDEX
-    for part, line_style in (("shoulder", "-"), ("hip", "--")):
-        lp, rp = w[i[f"left_{part}"]], w[i[f"right_{part}"]]
-        ax.plot([rp[0], lp[0]], [rp[2], lp[2]], line_style, color="0.2", lw=2, label=f"{part}s (right -> left)")
-        ax.plot(lp[0], lp[2], "o", color=SIDE_COLOURS["left"], mec="black", ms=7)
-        ax.plot(rp[0], rp[2], "o", color=SIDE_COLOURS["right"], mec="black", ms=7)
-    if np.isfinite(yaw):
-        facing = np.radians(-90 + yaw)
-        ax.annotate("", xy=(0.45 * np.cos(facing), 0.45 * np.sin(facing)), xytext=(0, 0),
-                    arrowprops=dict(arrowstyle="-|>", lw=2.2, color="#d62828"))
-    ax.annotate("camera", (0, -r * 1.05), ha="center", va="top", fontsize=8)
-    ax.set_xlim(-r * 1.1, r * 1.1)
-    ax.set_ylim(-r * 1.25, r * 1.1)
-    ax.set_aspect("equal")
-    ax.set_xlabel("x (m, right in picture)", fontsize=8)
-    ax.set_ylabel("depth (m, away from camera)", fontsize=8)
-    ax.tick_params(labelsize=7)
-    ax.legend(fontsize=6.5, loc="upper right", framealpha=0.8)
-    ax.set_title(title if title is not None else f"seen from above: yaw {yaw:+.0f}\N{DEGREE SIGN} -> {name} view",
-                 fontsize=9)
-    return ax

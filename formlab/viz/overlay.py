@@ -14,10 +14,10 @@ green (pass), red (fail), amber (uncertain) and grey (not assessable).
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -93,7 +93,7 @@ def text_size_px(image_size_px: Sequence[int], base_px: float, min_px: int = MIN
     min_px : int
         Floor, so that small videos keep readable letters and visible word spaces.
     """
-    return max(int(min_px), int(round(base_px * min(image_size_px) / 540.0)))
+    return max(int(min_px), round(base_px * min(image_size_px) / 540.0))
 
 
 def _font_file() -> Path | None:
@@ -126,20 +126,33 @@ def _font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
-def draw_skeleton(draw: ImageDraw.ImageDraw, image: Image.Image, xy_px: np.ndarray,
-                  visibility: np.ndarray | None = None, min_visibility: float = 0.5) -> None:
+def draw_skeleton(
+    draw: ImageDraw.ImageDraw,
+    image: Image.Image,
+    xy_px: np.ndarray,
+    visibility: np.ndarray | None = None,
+    min_visibility: float = 0.5,
+) -> None:
     """Draw the 35 skeleton edges and the joints; left orange, right blue, midline white."""
     u = _unit(image)
-    width = max(2, int(round(3 * u)))
+    width = max(2, round(3 * u))
     xy = np.asarray(xy_px, dtype=float)
-    seen = np.ones(len(xy), bool) if visibility is None else np.nan_to_num(visibility, nan=0.0) >= min_visibility
+    seen = (
+        np.ones(len(xy), bool)
+        if visibility is None
+        else np.nan_to_num(visibility, nan=0.0) >= min_visibility
+    )
     for a, b in SKELETON_EDGES:
         if not (np.isfinite(xy[a]).all() and np.isfinite(xy[b]).all()):
             continue
         color = SIDE_RGB[edge_side((a, b))]
         if not (seen[a] and seen[b]):
             color = tuple(int(c * 0.45) for c in color)
-        draw.line([tuple(xy[a]), tuple(xy[b])], fill=color, width=width if seen[a] and seen[b] else max(1, width // 2))
+        draw.line(
+            [tuple(xy[a]), tuple(xy[b])],
+            fill=color,
+            width=width if seen[a] and seen[b] else max(1, width // 2),
+        )
     r = max(2.0, 3.5 * u)
     for i, p in enumerate(xy):
         if 1 <= i <= 10 or not np.isfinite(p).all():  # face points other than the nose are clutter
@@ -160,15 +173,19 @@ def draw_trail(image: Image.Image, trail_xy_px: np.ndarray) -> Image.Image:
     for k in range(1, n):
         f = 0.35 + 0.65 * k / (n - 1)
         color = tuple(int(c * f) for c in TRAIL_RGB)
-        d.line([tuple(pts[k - 1]), tuple(pts[k])], fill=color, width=max(2, int(round(3 * u))))
+        d.line([tuple(pts[k - 1]), tuple(pts[k])], fill=color, width=max(2, round(3 * u)))
     r = 5 * u
-    d.ellipse([pts[-1, 0] - r, pts[-1, 1] - r, pts[-1, 0] + r, pts[-1, 1] + r], fill=TRAIL_RGB, outline=(0, 0, 0))
+    d.ellipse(
+        [pts[-1, 0] - r, pts[-1, 1] - r, pts[-1, 0] + r, pts[-1, 1] + r],
+        fill=TRAIL_RGB,
+        outline=(0, 0, 0),
+    )
     return image
 
 
 def _panel(image: Image.Image, box: Sequence[float], alpha: float = 0.6) -> Image.Image:
     """Darken a rectangle of the picture (a translucent black panel), in place."""
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
+    x0, y0, x1, y1 = (round(v) for v in box)
     x0, y0 = max(0, x0), max(0, y0)
     x1, y1 = min(image.size[0], x1), min(image.size[1], y1)
     if x1 > x0 and y1 > y0:
@@ -185,9 +202,14 @@ def _words(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def draw_status_panel(image: Image.Image, statuses: Mapping[str, str], view: str = "",
-                      highlight: str | None = None, titles: Mapping[str, str] | None = None,
-                      cues: Mapping[str, str] | None = None) -> Image.Image:
+def draw_status_panel(
+    image: Image.Image,
+    statuses: Mapping[str, str],
+    view: str = "",
+    highlight: str | None = None,
+    titles: Mapping[str, str] | None = None,
+    cues: Mapping[str, str] | None = None,
+) -> Image.Image:
     """Top-left panel: the view, then one line per check with a coloured dot; failing cues below."""
     u = _unit(image)
     size = text_size_px(image.size, 15)
@@ -204,7 +226,12 @@ def draw_status_panel(image: Image.Image, statuses: Mapping[str, str], view: str
     text_w = max([measure.textlength(t, font=font) for t in lines] + [0]) + size * 1.4
     msg_w = max([measure.textlength(m + "!", font=big) for m in fails] + [0])
     w = max(text_w, msg_w) + 2 * pad
-    h = len(lines) * line_h + len(fails) * int(size * 1.8) + 2 * pad + (int(size * 0.4) if fails else 0)
+    h = (
+        len(lines) * line_h
+        + len(fails) * int(size * 1.8)
+        + 2 * pad
+        + (int(size * 0.4) if fails else 0)
+    )
     image = _panel(image, (pad, pad, pad + w, pad + h))
     d = ImageDraw.Draw(image)
     y = 2 * pad
@@ -218,7 +245,12 @@ def draw_status_panel(image: Image.Image, statuses: Mapping[str, str], view: str
         cy = y + size * 0.55
         d.ellipse([x, cy - r, x + 2 * r, cy + r], fill=color)
         weight = (255, 255, 255) if n != highlight else (255, 230, 0)
-        d.text((x + size * 1.1, y), labels[n], font=font, fill=weight if statuses[n] != NOT_ASSESSABLE else (170, 170, 170))
+        d.text(
+            (x + size * 1.1, y),
+            labels[n],
+            font=font,
+            fill=weight if statuses[n] != NOT_ASSESSABLE else (170, 170, 170),
+        )
         y += line_h
     y += int(size * 0.4)
     for m in fails:
@@ -238,7 +270,9 @@ def draw_rep_counter(image: Image.Image, rep_count: int) -> Image.Image:
     pad = int(8 * u)
     x1 = image.size[0] - pad
     image = _panel(image, (x1 - tw - 2 * pad, pad, x1, pad + size * 1.3 + pad))
-    ImageDraw.Draw(image).text((x1 - tw - pad, pad + pad * 0.6), text, font=font, fill=(255, 255, 255))
+    ImageDraw.Draw(image).text(
+        (x1 - tw - pad, pad + pad * 0.6), text, font=font, fill=(255, 255, 255)
+    )
     return image
 
 
@@ -252,7 +286,9 @@ def draw_footer(image: Image.Image, text: str) -> Image.Image:
     pad = int(8 * u)
     h = image.size[1]
     image = _panel(image, (pad, h - pad - size * 1.6, image.size[0] - pad, h - pad))
-    ImageDraw.Draw(image).text((2 * pad, h - pad - size * 1.35), text, font=font, fill=(255, 255, 255))
+    ImageDraw.Draw(image).text(
+        (2 * pad, h - pad - size * 1.35), text, font=font, fill=(255, 255, 255)
+    )
     return image
 
 
@@ -262,10 +298,13 @@ def draw_overlay(rgb: np.ndarray, overlay: FrameOverlay) -> np.ndarray:
     if overlay.trail_xy_px is not None:
         image = draw_trail(image, overlay.trail_xy_px)
     if overlay.xy_px is not None:
-        draw_skeleton(ImageDraw.Draw(image), image, overlay.xy_px, overlay.visibility, overlay.min_visibility)
+        draw_skeleton(
+            ImageDraw.Draw(image), image, overlay.xy_px, overlay.visibility, overlay.min_visibility
+        )
     if overlay.statuses:
-        image = draw_status_panel(image, overlay.statuses, overlay.view, overlay.highlight, overlay.titles,
-                                  overlay.cues)
+        image = draw_status_panel(
+            image, overlay.statuses, overlay.view, overlay.highlight, overlay.titles, overlay.cues
+        )
     elif overlay.view:
         image = draw_status_panel(image, {}, overlay.view)
     if overlay.rep_count is not None:

@@ -15,8 +15,8 @@ Every function takes a :class:`~formlab.PoseTrack` (or a plain ``(33, 2)`` /
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -51,8 +51,10 @@ FAINT_ALPHA = 0.35
 def _row(track, frame: int) -> int:
     rows = np.flatnonzero(np.asarray(track.frame) == frame)
     if rows.size == 0:
-        raise InputError(f"frame {frame} is not in the track of {Path(track.meta.source).name or 'this pose'} "
-                         f"(frames {int(track.frame[0])}..{int(track.frame[-1])})")
+        raise InputError(
+            f"frame {frame} is not in the track of {Path(track.meta.source).name or 'this pose'} "
+            f"(frames {int(track.frame[0])}..{int(track.frame[-1])})"
+        )
     return int(rows[0])
 
 
@@ -86,7 +88,6 @@ def show_image(image, *, title: str | None = None, ax=None, width_in: float = 6.
 
     Returns the matplotlib Axes.
     """
-
     if isinstance(image, (str, os.PathLike)):
         from ..io.media import read_image
 
@@ -104,8 +105,16 @@ def show_image(image, *, title: str | None = None, ax=None, width_in: float = 6.
     return ax
 
 
-def draw_skeleton(ax, xy_px, *, visibility=None, faint_below: float | None = FAINT_BELOW_VISIBILITY,
-                  colours: Mapping[str, str] = SIDE_COLOURS, linewidth: float = 2.0, marker_size: float = 16.0):
+def draw_skeleton(
+    ax,
+    xy_px,
+    *,
+    visibility=None,
+    faint_below: float | None = FAINT_BELOW_VISIBILITY,
+    colours: Mapping[str, str] = SIDE_COLOURS,
+    linewidth: float = 2.0,
+    marker_size: float = 16.0,
+):
     """Draw one pose's 33 landmarks and skeleton edges on an image Axes.
 
     Parameters
@@ -131,14 +140,29 @@ def draw_skeleton(ax, xy_px, *, visibility=None, faint_below: float | None = FAI
     edges, cols, styles = _edge_style(strong, colours)
     segs = [xy[[a, b]] for a, b in edges]
     ok = [np.isfinite(s).all() for s in segs]
-    ax.add_collection(LineCollection([s for s, k in zip(segs, ok) if k], colors=[c for c, k in zip(cols, ok) if k],
-                                     linestyles=[s for s, k in zip(styles, ok) if k], linewidths=linewidth, zorder=3))
+    ax.add_collection(
+        LineCollection(
+            [s for s, k in zip(segs, ok) if k],
+            colors=[c for c, k in zip(cols, ok) if k],
+            linestyles=[s for s, k in zip(styles, ok) if k],
+            linewidths=linewidth,
+            zorder=3,
+        )
+    )
     finite = np.isfinite(xy).all(axis=1)
-    face = [to_rgba(colours[side_of(i)], 1.0 if strong[i] else FAINT_ALPHA) for i in range(N_LANDMARKS)]
+    face = [
+        to_rgba(colours[side_of(i)], 1.0 if strong[i] else FAINT_ALPHA) for i in range(N_LANDMARKS)
+    ]
     idx = np.flatnonzero(finite)
-    ax.scatter(xy[idx, 0], xy[idx, 1], s=marker_size, c=[face[i] for i in idx],
-               edgecolors=[to_rgba("black", 1.0 if strong[i] else FAINT_ALPHA) for i in idx],
-               linewidths=0.6, zorder=4)
+    ax.scatter(
+        xy[idx, 0],
+        xy[idx, 1],
+        s=marker_size,
+        c=[face[i] for i in idx],
+        edgecolors=[to_rgba("black", 1.0 if strong[i] else FAINT_ALPHA) for i in idx],
+        linewidths=0.6,
+        zorder=4,
+    )
     return ax
 
 
@@ -149,27 +173,56 @@ def side_legend(ax, *, loc: str = "lower right", fontsize: float = 8, faint: boo
         Line2D([], [], color=SIDE_COLOURS["right"], marker="o", lw=2, label="person's RIGHT side"),
     ]
     if faint:
-        handles.append(Line2D([], [], color=to_rgba("grey", FAINT_ALPHA), ls=(0, (2, 2)), lw=2,
-                              label=f"visibility < {FAINT_BELOW_VISIBILITY:g}"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=to_rgba("grey", FAINT_ALPHA),
+                ls=(0, (2, 2)),
+                lw=2,
+                label=f"visibility < {FAINT_BELOW_VISIBILITY:g}",
+            )
+        )
     return ax.legend(handles=handles, loc=loc, fontsize=fontsize, framealpha=0.85)
 
 
-def label_landmarks(ax, xy_px, landmarks: Iterable[str | int], *, fontsize: float = 8, offset_px: float = 8.0):
+def label_landmarks(
+    ax, xy_px, landmarks: Iterable[str | int], *, fontsize: float = 8, offset_px: float = 8.0
+):
     """Write ``"<index> <name>"`` beside the given landmarks (names or MediaPipe indices)."""
     xy = _points(xy_px, 2, "xy_px")
     for lm in landmarks:
         i = landmark_index(lm)
         if np.isfinite(xy[i]).all():
-            ax.annotate(f"{i} {LANDMARK_NAMES[i]}", xy[i], xytext=(offset_px, -offset_px), textcoords="offset points",
-                        fontsize=fontsize, color="black",
-                        bbox=dict(boxstyle="round,pad=0.2", fc=SIDE_COLOURS[side_of(i)], ec="none", alpha=0.9),
-                        arrowprops=dict(arrowstyle="-", color="black", lw=0.8), zorder=5)
+            ax.annotate(
+                f"{i} {LANDMARK_NAMES[i]}",
+                xy[i],
+                xytext=(offset_px, -offset_px),
+                textcoords="offset points",
+                fontsize=fontsize,
+                color="black",
+                bbox=dict(
+                    boxstyle="round,pad=0.2", fc=SIDE_COLOURS[side_of(i)], ec="none", alpha=0.9
+                ),
+                arrowprops=dict(arrowstyle="-", color="black", lw=0.8),
+                zorder=5,
+            )
     return ax
 
 
-def plot_pose_image(image, track, frame: int = 0, *, ax=None, title: str | None = None,
-                    faint_below: float | None = FAINT_BELOW_VISIBILITY, legend: bool = True,
-                    labels: Iterable[str | int] = (), fit_landmarks: bool = False, width_in: float = 5.0):
+def plot_pose_image(
+    image,
+    track,
+    frame: int = 0,
+    *,
+    ax=None,
+    title: str | None = None,
+    faint_below: float | None = FAINT_BELOW_VISIBILITY,
+    legend: bool = True,
+    labels: Iterable[str | int] = (),
+    fit_landmarks: bool = False,
+    width_in: float = 5.0,
+):
     """An image with the track's pose of ``frame`` drawn on it (see :func:`draw_skeleton`).
 
     Parameters
@@ -188,7 +241,10 @@ def plot_pose_image(image, track, frame: int = 0, *, ax=None, title: str | None 
     row = _row(track, frame)
     new_figure = ax is None
     ax = show_image(image, title=title, ax=ax, width_in=width_in)
-    (x0, x1), (y1, y0) = ax.get_xlim(), ax.get_ylim()  # the image's extent (image axes: y points down)
+    (x0, x1), (y1, y0) = (
+        ax.get_xlim(),
+        ax.get_ylim(),
+    )  # the image's extent (image axes: y points down)
     draw_skeleton(ax, track.xy_px[row], visibility=track.visibility[row], faint_below=faint_below)
     if labels:
         label_landmarks(ax, track.xy_px[row], labels)
@@ -217,13 +273,25 @@ def world_to_plot_axes(world_m) -> np.ndarray:
     return np.stack([w[..., 0], w[..., 2], -w[..., 1]], axis=-1)
 
 
-WORLD_VIEWS: Mapping[str, tuple[float, float]] = {"oblique": (15.0, -60.0), "camera": (0.0, -90.0), "side": (0.0, 0.0)}
+WORLD_VIEWS: Mapping[str, tuple[float, float]] = {
+    "oblique": (15.0, -60.0),
+    "camera": (0.0, -90.0),
+    "side": (0.0, 0.0),
+}
 """Viewpoints of :func:`plot_world_pose` as (elevation, azimuth) in degrees: a 3-D view from
 the front left, straight from the camera, and straight from the right of the picture."""
 
 
-def plot_world_pose(track, frame: int = 0, *, ax=None, title: str | None = None, view: str = "oblique",
-                    faint_below: float | None = FAINT_BELOW_VISIBILITY, labels: Iterable[str | int] = ()):
+def plot_world_pose(
+    track,
+    frame: int = 0,
+    *,
+    ax=None,
+    title: str | None = None,
+    view: str = "oblique",
+    faint_below: float | None = FAINT_BELOW_VISIBILITY,
+    labels: Iterable[str | int] = (),
+):
     """The world landmarks of one frame as a 3-D skeleton, in metres, equal scale on all axes.
 
     Axes: x to the right of the picture, depth away from the camera, and up
@@ -239,7 +307,6 @@ def plot_world_pose(track, frame: int = 0, *, ax=None, title: str | None = None,
 
     Returns the 3-D Axes (created in a new figure when ``ax`` is None).
     """
-
     if view not in WORLD_VIEWS:
         raise InputError(f"unknown view {view!r}; use one of {', '.join(WORLD_VIEWS)}")
     row = _row(track, frame)
@@ -255,9 +322,19 @@ def plot_world_pose(track, frame: int = 0, *, ax=None, title: str | None = None,
             colour = c if edge_side((a, b)) != "centre" else to_rgba("dimgrey", c[3])
             ax.plot(*p[[a, b]].T, color=colour, ls=ls, lw=2)
     finite = np.isfinite(p).all(axis=1)
-    face = [SIDE_COLOURS[side_of(i)] if side_of(i) != "centre" else "dimgrey" for i in range(N_LANDMARKS)]
+    face = [
+        SIDE_COLOURS[side_of(i)] if side_of(i) != "centre" else "dimgrey"
+        for i in range(N_LANDMARKS)
+    ]
     idx = np.flatnonzero(finite)
-    ax.scatter(*p[idx].T, c=[face[i] for i in idx], s=12, edgecolors="black", linewidths=0.4, depthshade=False)
+    ax.scatter(
+        *p[idx].T,
+        c=[face[i] for i in idx],
+        s=12,
+        edgecolors="black",
+        linewidths=0.4,
+        depthshade=False,
+    )
     ax.scatter([0], [0], [0], marker="x", color="black", s=40)
     for lm in labels:
         i = landmark_index(lm)
@@ -291,7 +368,9 @@ def plot_world_pose(track, frame: int = 0, *, ax=None, title: str | None = None,
 
 
 # ---------------------------------------------------------- confidence
-def plot_landmark_confidence(tracks, frame: int = 0, *, which: str = "visibility", ax=None, title: str | None = None):
+def plot_landmark_confidence(
+    tracks, frame: int = 0, *, which: str = "visibility", ax=None, title: str | None = None
+):
     """A landmarks x poses table of MediaPipe's visibility or presence, as a heat map with the values written in.
 
     Parameters
@@ -302,7 +381,6 @@ def plot_landmark_confidence(tracks, frame: int = 0, *, which: str = "visibility
         Source frame number in every track (0 for photos).
     which : {"visibility", "presence"}
     """
-
     if which not in ("visibility", "presence"):
         raise InputError(f"which must be 'visibility' or 'presence', got {which!r}")
     if not isinstance(tracks, Mapping):
@@ -313,9 +391,18 @@ def plot_landmark_confidence(tracks, frame: int = 0, *, which: str = "visibility
     ax.imshow(values, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
     for (r, c), v in np.ndenumerate(values):
         if np.isfinite(v):
-            ax.text(c, r, f"{v:.2f}", ha="center", va="center", fontsize=6.5,
-                    color="black" if v > 0.6 else "white")
-    ax.set_yticks(np.arange(N_LANDMARKS), [f"{i} {n}" for i, n in enumerate(LANDMARK_NAMES)], fontsize=7)
+            ax.text(
+                c,
+                r,
+                f"{v:.2f}",
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="black" if v > 0.6 else "white",
+            )
+    ax.set_yticks(
+        np.arange(N_LANDMARKS), [f"{i} {n}" for i, n in enumerate(LANDMARK_NAMES)], fontsize=7
+    )
     ax.set_xticks(np.arange(values.shape[1]), list(tracks), rotation=30, ha="right", fontsize=7)
     ax.set_title(title if title is not None else which, fontsize=9)
     return ax

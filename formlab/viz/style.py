@@ -27,11 +27,19 @@ from ..form.check import FAIL, NOT_ASSESSABLE, PASS, UNCERTAIN
 
 RGB = tuple[int, int, int]
 
-SIDE_RGB: Mapping[str, RGB] = {"left": (230, 159, 0), "right": (86, 180, 233), "centre": (242, 242, 242)}
+SIDE_RGB: Mapping[str, RGB] = {
+    "left": (230, 159, 0),
+    "right": (86, 180, 233),
+    "centre": (242, 242, 242),
+}
 """Colour of each side of the body (the person's left/right, see :mod:`formlab.core.landmarks`)."""
 
-STATUS_RGB: Mapping[str, RGB] = {PASS: (46, 204, 64), FAIL: (255, 65, 54), UNCERTAIN: (255, 193, 7),
-                                 NOT_ASSESSABLE: (150, 150, 150)}
+STATUS_RGB: Mapping[str, RGB] = {
+    PASS: (46, 204, 64),
+    FAIL: (255, 65, 54),
+    UNCERTAIN: (255, 193, 7),
+    NOT_ASSESSABLE: (150, 150, 150),
+}
 """Colour of each verdict."""
 
 TRAIL_RGB: RGB = (255, 220, 0)
@@ -106,7 +114,9 @@ def figure(**kwargs: Any):
     return Figure(**kwargs)
 
 
-def save_figure(fig, path: str | os.PathLike, *, dpi: int = 120, tight: bool = False, close: bool = True) -> Path:
+def save_figure(
+    fig, path: str | os.PathLike, *, dpi: int = 120, tight: bool = False, close: bool = True
+) -> Path:
     """Write a matplotlib figure atomically (format from the suffix), reproducibly, and close it.
 
     The file is written to a temporary name and moved into place, so a reader
@@ -123,11 +133,18 @@ def save_figure(fig, path: str | os.PathLike, *, dpi: int = 120, tight: bool = F
     metadata = {"Software": None} if path.suffix.lower() == ".png" else None
     try:
         with atomic_path(path) as tmp:
-            fig.savefig(tmp, format=path.suffix[1:].lower(), dpi=dpi, bbox_inches="tight" if tight else None,
-                        metadata=metadata)
+            fig.savefig(
+                tmp,
+                format=path.suffix[1:].lower(),
+                dpi=dpi,
+                bbox_inches="tight" if tight else None,
+                metadata=metadata,
+            )
     finally:
         if close:
             import matplotlib.pyplot as plt
 
-            plt.close(fig)  # a pyplot figure is forgotten; any other is left to the garbage collector
+            plt.close(
+                fig
+            )  # a pyplot figure is forgotten; any other is left to the garbage collector
     return path

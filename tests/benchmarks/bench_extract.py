@@ -94,7 +94,9 @@ def run_plain_video(video: str) -> tuple[float, np.ndarray]:
         if not ok:
             break
         rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-        r = lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), int(i * 1000 / fps))
+        r = lm.detect_for_video(
+            mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), int(i * 1000 / fps)
+        )
         out.append(_to_px(r, rgb.shape[1], rgb.shape[0]))
         i += 1
     return time.perf_counter() - t0, np.array(out)
@@ -118,7 +120,9 @@ def run_inference_only(video: str) -> tuple[float, np.ndarray]:
     out = []
     t0 = time.perf_counter()
     for t, rgb in frames:
-        r = lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), int(round(t * 1000)))
+        r = lm.detect_for_video(
+            mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), round(t * 1000)
+        )
         out.append(_to_px(r, rgb.shape[1], rgb.shape[0]))
     return time.perf_counter() - t0, np.array(out)
 
@@ -128,8 +132,13 @@ def run_cache_hit(video: str) -> tuple[float, np.ndarray]:
     return run_formlab(video, cache=True)
 
 
-RUNNERS = {"a": run_article, "b": run_plain_video, "c": run_formlab, "d": run_inference_only,
-           "hit": run_cache_hit}
+RUNNERS = {
+    "a": run_article,
+    "b": run_plain_video,
+    "c": run_formlab,
+    "d": run_inference_only,
+    "hit": run_cache_hit,
+}
 
 
 def child(which: str, video: str, out_npy: str, repeat: int = 2) -> None:
@@ -141,14 +150,18 @@ def child(which: str, video: str, out_npy: str, repeat: int = 2) -> None:
     seconds, xy = min(runs, key=lambda r: r[0])
     np.save(out_npy, xy)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-    print(json.dumps({"seconds": seconds, "frames": int(len(xy)), "peak_mib": peak_mib}))
+    print(json.dumps({"seconds": seconds, "frames": len(xy), "peak_mib": peak_mib}))
 
 
 # --------------------------------------------------------------------------- the driver
 def measure(which: str, video: Path, tmp: Path, env: dict) -> dict:
     out = tmp / f"{which}.npy"
-    r = subprocess.run([sys.executable, __file__, "--child", which, str(video), str(out)],
-                       capture_output=True, text=True, env=env)
+    r = subprocess.run(
+        [sys.executable, __file__, "--child", which, str(video), str(out)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if r.returncode:
         raise SystemExit(f"runner {which} failed on {video}:\n{r.stderr[-2000:]}")
     res = json.loads(r.stdout.strip().splitlines()[-1])
@@ -202,8 +215,12 @@ def bench_video(name: str, rounds: int) -> dict:
     same = np.abs(best["c"]["xy"] - best["d"]["xy"])
     same = same[np.isfinite(same)]
     return {
-        "video": name, "frames": n, "fps": fps,
-        "c/a": fps["c"] / fps["a"], "c/b": fps["c"] / fps["b"], "c/d": fps["c"] / fps["d"],
+        "video": name,
+        "frames": n,
+        "fps": fps,
+        "c/a": fps["c"] / fps["a"],
+        "c/b": fps["c"] / fps["b"],
+        "c/d": fps["c"] / fps["d"],
         "cache_speedup": best["c"]["seconds"] / best["hit"]["seconds"],
         "peak_mib": {k: v["peak_mib"] for k, v in best.items()},
         "median_diff_px": float(np.median(diff[both])) if both.any() else float("nan"),
@@ -247,11 +264,15 @@ def memory_flat(name: str, times: int = 10) -> tuple[float, float, int, int]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--child", nargs=3, metavar=("RUNNER", "VIDEO", "OUT"), help=argparse.SUPPRESS)
     ap.add_argument("--all", action="store_true", help="every sample video")
     ap.add_argument("--videos", nargs="+", default=None, help="sample names")
-    ap.add_argument("--rounds", type=int, default=2, help="interleaved rounds per video (fastest kept)")
+    ap.add_argument(
+        "--rounds", type=int, default=2, help="interleaved rounds per video (fastest kept)"
+    )
     ap.add_argument("--no-memory", action="store_true", help="skip the 10x memory check")
     args = ap.parse_args()
     if args.child:
@@ -259,29 +280,47 @@ def main() -> None:
         return
     import formlab
 
-    names = args.videos or ([n for n in formlab.io.samples.sample_names("video")
-                             if formlab.io.samples.sample_info(n).get("sha256")] if args.all else [DEFAULT_VIDEO])
-    print(f"formlab {formlab.__version__}, model full, {os.cpu_count()} CPUs; fastest of {args.rounds} "
-          f"interleaved rounds; frames/s (higher is better)\n")
-    head = (f"{'video':38} {'frames':>6} {'a fps':>7} {'b fps':>7} {'c fps':>7} {'d fps':>7} "
-            f"{'c/a':>5} {'c/b':>5} {'c/d':>5} {'cache x':>8} {'peak MiB a/b/c/d':>20} {'b-c px med/max':>15} "
-            f"{'c-d max':>7} {'RGB cv-av':>9}")
+    names = args.videos or (
+        [
+            n
+            for n in formlab.io.samples.sample_names("video")
+            if formlab.io.samples.sample_info(n).get("sha256")
+        ]
+        if args.all
+        else [DEFAULT_VIDEO]
+    )
+    print(
+        f"formlab {formlab.__version__}, model full, {os.cpu_count()} CPUs; fastest of {args.rounds} "
+        f"interleaved rounds; frames/s (higher is better)\n"
+    )
+    head = (
+        f"{'video':38} {'frames':>6} {'a fps':>7} {'b fps':>7} {'c fps':>7} {'d fps':>7} "
+        f"{'c/a':>5} {'c/b':>5} {'c/d':>5} {'cache x':>8} {'peak MiB a/b/c/d':>20} {'b-c px med/max':>15} "
+        f"{'c-d max':>7} {'RGB cv-av':>9}"
+    )
     print(head)
     print("-" * len(head))
     for name in names:
         r = bench_video(name, args.rounds)
         f, pk = r["fps"], r["peak_mib"]
-        print(f"{name:38} {r['frames']:6d} {f['a']:7.1f} {f['b']:7.1f} {f['c']:7.1f} {f['d']:7.1f} "
-              f"{r['c/a']:5.2f} {r['c/b']:5.2f} {r['c/d']:5.2f} {r['cache_speedup']:8.0f} "
-              f"{pk['a']:5.0f}/{pk['b']:4.0f}/{pk['c']:4.0f}/{pk['d']:5.0f} "
-              f"{r['median_diff_px']:8.2f}/{r['max_diff_px']:6.1f} {r['max_diff_c_d_px']:7.2f} "
-              f"{r['decoder_rgb_diff']:9.2f}", flush=True)
-    print("\nb-c: formlab vs the plain OpenCV loop; c-d: formlab vs inference on the same PyAV frames "
-          "(formlab's own effect); RGB cv-av: how differently OpenCV and PyAV decode the first frame.")
+        print(
+            f"{name:38} {r['frames']:6d} {f['a']:7.1f} {f['b']:7.1f} {f['c']:7.1f} {f['d']:7.1f} "
+            f"{r['c/a']:5.2f} {r['c/b']:5.2f} {r['c/d']:5.2f} {r['cache_speedup']:8.0f} "
+            f"{pk['a']:5.0f}/{pk['b']:4.0f}/{pk['c']:4.0f}/{pk['d']:5.0f} "
+            f"{r['median_diff_px']:8.2f}/{r['max_diff_px']:6.1f} {r['max_diff_c_d_px']:7.2f} "
+            f"{r['decoder_rgb_diff']:9.2f}",
+            flush=True,
+        )
+    print(
+        "\nb-c: formlab vs the plain OpenCV loop; c-d: formlab vs inference on the same PyAV frames "
+        "(formlab's own effect); RGB cv-av: how differently OpenCV and PyAV decode the first frame."
+    )
     if not args.no_memory:
         one, many, n1, n10 = memory_flat(names[0])
-        print(f"\npeak memory of formlab.extract on {names[0]}: {one:.0f} MiB for {n1} frames, "
-              f"{many:.0f} MiB for the same clip 10x ({n10} frames): ratio {many / one:.2f}")
+        print(
+            f"\npeak memory of formlab.extract on {names[0]}: {one:.0f} MiB for {n1} frames, "
+            f"{many:.0f} MiB for the same clip 10x ({n10} frames): ratio {many / one:.2f}"
+        )
 
 
 if __name__ == "__main__":

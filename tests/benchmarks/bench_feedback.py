@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 import formlab
-from formlab.viz.video import write_annotated_video
 from formlab import evaluate_form, form_per_rep
 from formlab.reps import detect_reps
+from formlab.viz.video import write_annotated_video
 
 
 def main(name: str = formlab.io.samples.DEFAULT_VIDEO) -> None:
@@ -34,13 +34,17 @@ def main(name: str = formlab.io.samples.DEFAULT_VIDEO) -> None:
     form_per_rep(fb, reps)
     t3 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        write_annotated_video(src, track, fb, Path(tmp) / "annotated.mp4", reps=reps, progress=False)
+        write_annotated_video(
+            src, track, fb, Path(tmp) / "annotated.mp4", reps=reps, progress=False
+        )
     t4 = time.perf_counter()
     print(f"{name}: {track.n_frames} frames")
     print(f"  extract (cached if run before) {t1 - t0:6.2f} s")
     print(f"  detect_reps                    {t2 - t1:6.2f} s")
     print(f"  evaluate_form + form_per_rep {t3 - t2:6.2f} s")
-    print(f"  write_annotated_video          {t4 - t3:6.2f} s ({track.n_frames / (t4 - t3):.1f} frames/s)")
+    print(
+        f"  write_annotated_video          {t4 - t3:6.2f} s ({track.n_frames / (t4 - t3):.1f} frames/s)"
+    )
 
 
 if __name__ == "__main__":

@@ -33,8 +33,10 @@ def timed(action, repeats: int = 5) -> tuple[float, float]:
 def main(name: str = formlab.io.samples.DEFAULT_VIDEO) -> None:
     t0 = time.perf_counter()
     tuner = ThresholdTuner(formlab.fetch_sample(name), progress=False)
-    print(f"{name}: {tuner.track.n_frames} frames; set-up {time.perf_counter() - t0:.1f} s; frames kept "
-          f"{tuner.frames.nbytes / 1e6:.1f} MB at {tuner.frames.size[0]}x{tuner.frames.size[1]} px")
+    print(
+        f"{name}: {tuner.track.n_frames} frames; set-up {time.perf_counter() - t0:.1f} s; frames kept "
+        f"{tuner.frames.nbytes / 1e6:.1f} MB at {tuner.frames.size[0]}x{tuner.frames.size[1]} px"
+    )
     elbows = tuner.threshold_sliders["elbows_up.max_upper_arm_drop_deg"]
     view = tuner.threshold_sliders["view.front_max_yaw_deg"]
     prominence = tuner.detector_sliders["min_prominence_frac"]
@@ -43,7 +45,10 @@ def main(name: str = formlab.io.samples.DEFAULT_VIDEO) -> None:
         ("threshold (elbows up)", lambda k: setattr(elbows, "value", 40.0 + 5 * (k % 2))),
         ("threshold (view: every check)", lambda k: setattr(view, "value", 25.0 + 5 * (k % 2))),
         ("detector (prominence)", lambda k: setattr(prominence, "value", 0.45 + 0.05 * (k % 2))),
-        ("frame", lambda k: setattr(tuner.frame_slider, "value", int(frames[(37 * k) % len(frames)]))),
+        (
+            "frame",
+            lambda k: setattr(tuner.frame_slider, "value", int(frames[(37 * k) % len(frames)])),
+        ),
     ]
     for what, action in rows:
         median, worst = timed(action)

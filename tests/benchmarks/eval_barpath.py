@@ -24,8 +24,8 @@ import numpy as np
 
 import formlab
 from formlab import barbell
-from formlab.signal import filters
 from formlab.barbell.plate import track_plate
+from formlab.signal import filters
 
 ANNOTATED = "barpath-lukestynes__small-squat"
 OTHER = "gymassist__side_squat"
@@ -49,10 +49,16 @@ def evaluate_annotated() -> dict:
     body = barbell.scale_from_body(clean)
     plate_scale = barbell.scale_from_plate(plate)
     rows = {
-        "wrist midpoint, raw track (article)": barbell.bar_path(raw, "wrist_midpoint", scale=plate_path.scale),
-        "wrist midpoint, clean_track": barbell.bar_path(clean, "wrist_midpoint", scale=plate_path.scale),
+        "wrist midpoint, raw track (article)": barbell.bar_path(
+            raw, "wrist_midpoint", scale=plate_path.scale
+        ),
+        "wrist midpoint, clean_track": barbell.bar_path(
+            clean, "wrist_midpoint", scale=plate_path.scale
+        ),
         "grip centre, clean_track": barbell.bar_path(clean, "grip_centre", scale=plate_path.scale),
-        "grip centre, clean_track, 4 Hz low-pass": barbell.bar_path(clean, "grip_centre", scale=plate_path.scale).lowpass(4.0),
+        "grip centre, clean_track, 4 Hz low-pass": barbell.bar_path(
+            clean, "grip_centre", scale=plate_path.scale
+        ).lowpass(4.0),
         "plate centre (tracker, no bar-end step)": None,
         "plate tracker bar end": plate_path,
         "plate tracker bar end, 4 Hz low-pass": plate_path.lowpass(4.0),
@@ -62,8 +68,16 @@ def evaluate_annotated() -> dict:
         xy = plate.centre_xy_px if path is None else path.xy_px
         rms_px, cov = barbell.shape_rms_px(xy, ref)
         results[name] = {"rms_px": rms_px, "rms_cm": rms_px * cm_per_px, "coverage": cov}
-    return {"results": results, "cm_per_px": cm_per_px, "body_scale": body, "plate_scale": plate_scale,
-            "tracker_s": tracker_s, "frames": raw.n_frames, "plate": plate, "plate_path": plate_path}
+    return {
+        "results": results,
+        "cm_per_px": cm_per_px,
+        "body_scale": body,
+        "plate_scale": plate_scale,
+        "tracker_s": tracker_s,
+        "frames": raw.n_frames,
+        "plate": plate,
+        "plate_path": plate_path,
+    }
 
 
 def evaluate_other() -> dict:
@@ -73,37 +87,58 @@ def evaluate_other() -> dict:
     plate = track_plate(video, clean)
     seconds = time.perf_counter() - t0
     c = plate.centre_xy_px
-    smooth = filters.butterworth_lowpass(filters.fill_gaps(c, clean.time_s, 0.3), 3.0, time_s=clean.time_s)
+    smooth = filters.butterworth_lowpass(
+        filters.fill_gaps(c, clean.time_s, 0.3), 3.0, time_s=clean.time_s
+    )
     jitter_px = float(np.sqrt(np.nanmean(((c - smooth) ** 2).sum(axis=1))))
     path = barbell.bar_path(clean, "plate", plate=plate)
-    return {"found": float(plate.found.mean()), "template": float((plate.how == "template").mean()),
-            "jitter_px": jitter_px, "jitter_cm": jitter_px * 100 * path.scale.m_per_px,
-            "radius_px": plate.median_radius_px(), "bar_end": plate.info["bar_end_model"],
-            "body_scale": barbell.scale_from_body(clean), "plate_scale": path.scale, "seconds": seconds,
-            "frames": clean.n_frames}
+    return {
+        "found": float(plate.found.mean()),
+        "template": float((plate.how == "template").mean()),
+        "jitter_px": jitter_px,
+        "jitter_cm": jitter_px * 100 * path.scale.m_per_px,
+        "radius_px": plate.median_radius_px(),
+        "bar_end": plate.info["bar_end_model"],
+        "body_scale": barbell.scale_from_body(clean),
+        "plate_scale": path.scale,
+        "seconds": seconds,
+        "frames": clean.n_frames,
+    }
 
 
 def main() -> None:
     a = evaluate_annotated()
-    print(f"{ANNOTATED}: {a['frames']} frames, tracker {a['tracker_s']:.1f} s; "
-          f"1 px = {10 * a['cm_per_px']:.2f} mm at the bar end (plate scale)")
+    print(
+        f"{ANNOTATED}: {a['frames']} frames, tracker {a['tracker_s']:.1f} s; "
+        f"1 px = {10 * a['cm_per_px']:.2f} mm at the bar end (plate scale)"
+    )
     plate_cm = 100 * a["plate_scale"].m_per_px
     print(f"{'method':45s} {'RMS px':>8s} {'cm (bar end)':>13s} {'cm (plate)':>11s} {'frames':>7s}")
     for name, r in a["results"].items():
-        print(f"{name:45s} {r['rms_px']:8.1f} {r['rms_cm']:13.2f} {r['rms_px'] * plate_cm:11.2f} {r['coverage']:7.1%}")
+        print(
+            f"{name:45s} {r['rms_px']:8.1f} {r['rms_cm']:13.2f} {r['rms_px'] * plate_cm:11.2f} {r['coverage']:7.1%}"
+        )
     best = min(a["results"].values(), key=lambda r: r["rms_cm"])
-    print(f"best: {best['rms_cm']:.2f} cm RMS (goal <= {GOAL_CM} cm: {'met' if best['rms_cm'] <= GOAL_CM else 'NOT met'})")
+    print(
+        f"best: {best['rms_cm']:.2f} cm RMS (goal <= {GOAL_CM} cm: {'met' if best['rms_cm'] <= GOAL_CM else 'NOT met'})"
+    )
     b, p = a["body_scale"], a["plate_scale"]
-    print(f"scales (plate plane): plate {1000 * p.m_per_px:.3f} +- {1000 * p.sd_m_per_px:.3f} mm/px; "
-          f"body segments {1000 * b.m_per_px:.3f} +- {1000 * b.sd_m_per_px:.3f} mm/px "
-          f"({b.m_per_px / p.m_per_px - 1:+.1%})")
+    print(
+        f"scales (plate plane): plate {1000 * p.m_per_px:.3f} +- {1000 * p.sd_m_per_px:.3f} mm/px; "
+        f"body segments {1000 * b.m_per_px:.3f} +- {1000 * b.sd_m_per_px:.3f} mm/px "
+        f"({b.m_per_px / p.m_per_px - 1:+.1%})"
+    )
     o = evaluate_other()
-    print(f"\n{OTHER}: {o['frames']} frames, tracker {o['seconds']:.1f} s; plate found in {o['found']:.1%} of frames "
-          f"({o['template']:.1%} by template), radius {o['radius_px']:.1f} px, jitter {o['jitter_px']:.1f} px "
-          f"= {o['jitter_cm']:.1f} cm RMS above 3 Hz; bar-end model used: {o['bar_end'].get('used')}")
+    print(
+        f"\n{OTHER}: {o['frames']} frames, tracker {o['seconds']:.1f} s; plate found in {o['found']:.1%} of frames "
+        f"({o['template']:.1%} by template), radius {o['radius_px']:.1f} px, jitter {o['jitter_px']:.1f} px "
+        f"= {o['jitter_cm']:.1f} cm RMS above 3 Hz; bar-end model used: {o['bar_end'].get('used')}"
+    )
     b, p = o["body_scale"], o["plate_scale"]
-    print(f"scales: plate {1000 * p.m_per_px:.2f} mm/px; body segments {1000 * b.m_per_px:.2f} mm/px "
-          f"({b.m_per_px / p.m_per_px - 1:+.1%})")
+    print(
+        f"scales: plate {1000 * p.m_per_px:.2f} mm/px; body segments {1000 * b.m_per_px:.2f} mm/px "
+        f"({b.m_per_px / p.m_per_px - 1:+.1%})"
+    )
 
 
 if __name__ == "__main__":

@@ -13,15 +13,22 @@ import av
 import numpy as np
 import pytest
 
-from formlab.viz.video import write_annotated_video
 from formlab import evaluate_form
 from formlab.io.media import iter_video_frames, probe_video
+from formlab.viz.video import write_annotated_video
 
 pytestmark = [pytest.mark.media, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SAMPLE = "tfjs-models__pose_squats"
 
 STATE_JS = """() => { const v = document.querySelector('video');
@@ -31,16 +38,20 @@ STATE_JS = """() => { const v = document.querySelector('video');
 
 def page_for(video: Path) -> Path:
     html = video.with_suffix(".html")
-    html.write_text(f'<!doctype html><html><body style="margin:0;background:#222">'
-                    f'<video src="{video.name}" muted playsinline width="360"></video></body></html>')
+    html.write_text(
+        f'<!doctype html><html><body style="margin:0;background:#222">'
+        f'<video src="{video.name}" muted playsinline width="360"></video></body></html>'
+    )
     return html
 
 
 def open_video(browser, video: Path):
     page = browser.new_page(viewport={"width": 400, "height": 680})
     page.goto(page_for(video).as_uri())
-    page.wait_for_function("() => { const v = document.querySelector('video'); return v.readyState >= 1 || v.error; }",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => { const v = document.querySelector('video'); return v.readyState >= 1 || v.error; }",
+        timeout=30_000,
+    )
     return page
 
 
@@ -66,7 +77,9 @@ def test_annotated_video_plays_in_chromium(sample_path, sample_track, tmp_path):
     assert Path(CHROMIUM).exists(), "Chromium is missing: apt-get install -y chromium"
     src = sample_path(SAMPLE)
     track = sample_track(SAMPLE)
-    out = write_annotated_video(src, track, evaluate_form(track, "squat"), tmp_path / "annotated.mp4", progress=False)
+    out = write_annotated_video(
+        src, track, evaluate_form(track, "squat"), tmp_path / "annotated.mp4", progress=False
+    )
     info = probe_video(src)
     mp4v = write_mp4v(src, tmp_path / "article_mp4v.mp4")
     with sync_playwright() as p:
@@ -78,14 +91,19 @@ def test_annotated_video_plays_in_chromium(sample_path, sample_track, tmp_path):
             assert state["duration"] == pytest.approx(info.duration_s, abs=0.25), state
             assert (state["width"], state["height"]) == (info.width_px, info.height_px)
             page.evaluate("() => document.querySelector('video').play()")
-            page.wait_for_function("() => document.querySelector('video').currentTime > 1.0", timeout=20_000)
+            page.wait_for_function(
+                "() => document.querySelector('video').currentTime > 1.0", timeout=20_000
+            )
             page.evaluate("() => { const v = document.querySelector('video'); v.pause(); }")
-            shot = page.locator("video").screenshot(path=str(tmp_path / "annotated_in_chromium.png"))
+            shot = page.locator("video").screenshot(
+                path=str(tmp_path / "annotated_in_chromium.png")
+            )
             assert len(shot) > 1000
             # the frame shown is a real picture, not a blank element
             from io import BytesIO
 
             from PIL import Image
+
             pixels = np.asarray(Image.open(BytesIO(shot)).convert("L"), dtype=float)
             assert pixels.std() > 10
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
 from support.browser_harness import LabNotebook, browser, lab_server, test_output_dir  # noqa: F401 (fixtures)
 from support.notebook_helpers import check_png, expected_figures, notebook_paths
 
@@ -34,7 +33,9 @@ def test_notebook_1_runs_all_cells_and_shows_its_figures(lab_server, browser, te
         seconds = nb.run_all()
         assert nb.error_texts() == []
         images = nb.output_images()
-        assert images.count() == len(figures), f"{images.count()} plots shown, {len(figures)} figures saved"
+        assert images.count() == len(figures), (
+            f"{images.count()} plots shown, {len(figures)} figures saved"
+        )
         widths = images.evaluate_all("imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
         assert all(w > 100 for w in widths), f"plots not (fully) rendered: natural widths {widths}"
         for figure in figures:
@@ -53,7 +54,9 @@ def test_notebook_1_runs_all_cells_and_shows_its_figures(lab_server, browser, te
 
 
 SLIDER_NOTEBOOK = [
-    new_markdown_cell("Harness check: an ipywidgets slider redraws a printed count and an inline PNG plot."),
+    new_markdown_cell(
+        "Harness check: an ipywidgets slider redraws a printed count and an inline PNG plot."
+    ),
     new_code_cell(
         "import ipywidgets as widgets\n"
         "import matplotlib.pyplot as plt\n"
@@ -69,7 +72,8 @@ SLIDER_NOTEBOOK = [
         "    ax.axhline(threshold, color='red')\n"
         "    plt.show()\n"
         "\n"
-        "display(widgets.VBox([slider, widgets.interactive_output(show, {'threshold': slider})]))"),
+        "display(widgets.VBox([slider, widgets.interactive_output(show, {'threshold': slider})]))"
+    ),
 ]
 
 
@@ -77,7 +81,10 @@ def test_harness_moves_a_slider_and_the_kernel_redraws(lab_server, browser, test
     """The keyboard reaches an ipywidgets slider and the kernel re-renders text and plot (for notebook 5)."""
     name = "harness_slider.ipynb"
     kernelspec = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-    nbformat.write(new_notebook(cells=SLIDER_NOTEBOOK, metadata={"kernelspec": kernelspec}), lab_server.root / name)
+    nbformat.write(
+        new_notebook(cells=SLIDER_NOTEBOOK, metadata={"kernelspec": kernelspec}),
+        lab_server.root / name,
+    )
     nb = LabNotebook.open(browser, lab_server, name)
     try:
         nb.run_all()
@@ -91,11 +98,16 @@ def test_harness_moves_a_slider_and_the_kernel_redraws(lab_server, browser, test
 
         nb.press_slider(slider, "ArrowRight", times=2)
         nb.page.wait_for_function(
-            "el => el.innerText.includes('threshold=0.7 above=6')", arg=box.element_handle(), timeout=30_000)
+            "el => el.innerText.includes('threshold=0.7 above=6')",
+            arg=box.element_handle(),
+            timeout=30_000,
+        )
         nb.wait_idle()
         assert nb.slider_readout(slider) == "0.70"
         box.locator(".widget-output img").wait_for()
-        assert box.locator(".widget-output img").get_attribute("src") != src_before, "the plot was not redrawn"
+        assert box.locator(".widget-output img").get_attribute("src") != src_before, (
+            "the plot was not redrawn"
+        )
         nb.screenshot(box, test_output_dir / "slider_after.png")
         assert nb.error_texts() == []
     finally:
@@ -117,7 +129,8 @@ VIDEO_NOTEBOOK = [
         "        rgb[:, 3 * i:3 * i + 12] = (230, 159, 0)\n"
         "        container.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format='rgb24')))\n"
         "    container.mux(stream.encode())\n"
-        "Video('sweep.mp4', embed=True, width=320)"),
+        "Video('sweep.mp4', embed=True, width=320)"
+    ),
 ]
 
 
@@ -125,7 +138,10 @@ def test_harness_plays_an_inline_h264_video(lab_server, browser, test_output_dir
     """An H.264 MP4 embedded in an output plays in JupyterLab in Chromium (for notebook 3's inline video)."""
     name = "harness_video.ipynb"
     kernelspec = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
-    nbformat.write(new_notebook(cells=VIDEO_NOTEBOOK, metadata={"kernelspec": kernelspec}), lab_server.root / name)
+    nbformat.write(
+        new_notebook(cells=VIDEO_NOTEBOOK, metadata={"kernelspec": kernelspec}),
+        lab_server.root / name,
+    )
     nb = LabNotebook.open(browser, lab_server, name)
     try:
         nb.run_all()
@@ -144,22 +160,28 @@ TUNER_NOTEBOOK = "05_tuning_thresholds_with_widgets.ipynb"
 
 
 def _fail_frames(nb, check: str) -> int:
-    return int(nb.notebook.locator(f".formlab-counts td.fail-frames[data-check='{check}']").inner_text())
+    return int(
+        nb.notebook.locator(f".formlab-counts td.fail-frames[data-check='{check}']").inner_text()
+    )
 
 
 def _wait_for_change(nb, locator, attribute: str | None, before: str, timeout_s: float = 60) -> str:
     """Wait until an element's text (or attribute) differs from ``before``; return the new value."""
-    js = ("([el, attr, before]) => (attr ? el.getAttribute(attr) : el.innerText) !== before")
-    nb.page.wait_for_function(js, arg=[locator.element_handle(), attribute, before], timeout=timeout_s * 1000,
-                              polling=200)
+    js = "([el, attr, before]) => (attr ? el.getAttribute(attr) : el.innerText) !== before"
+    nb.page.wait_for_function(
+        js, arg=[locator.element_handle(), attribute, before], timeout=timeout_s * 1000, polling=200
+    )
     return locator.get_attribute(attribute) if attribute else locator.inner_text()
 
 
 def _move_slider(nb, slider, presses: int, readout: str) -> None:
     """Press ArrowRight on a slider ``presses`` times and wait until its readout shows ``readout``."""
     nb.press_slider(slider, "ArrowRight", times=presses)
-    nb.page.wait_for_function("([el, text]) => el.innerText.trim() === text",
-                              arg=[slider.locator(".widget-readout").element_handle(), readout], timeout=30_000)
+    nb.page.wait_for_function(
+        "([el, text]) => el.innerText.trim() === text",
+        arg=[slider.locator(".widget-readout").element_handle(), readout],
+        timeout=30_000,
+    )
 
 
 def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, test_output_dir):
@@ -171,13 +193,19 @@ def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, te
         assert nb.error_texts() == []
         tuner = nb.notebook.locator(".formlab-tuner").first
         tuner.wait_for()
-        elbows_plot = tuner.locator(".formlab-feedback-plot-elbows_up img, img.formlab-feedback-plot-elbows_up").first
+        elbows_plot = tuner.locator(
+            ".formlab-feedback-plot-elbows_up img, img.formlab-feedback-plot-elbows_up"
+        ).first
         rep_plot = tuner.locator(".formlab-rep-plot img, img.formlab-rep-plot").first
         rep_count = tuner.locator(".formlab-rep-count").first
-        counts = tuner.locator(".formlab-counts").first  # the widget's own element: its text changes in place
+        counts = tuner.locator(
+            ".formlab-counts"
+        ).first  # the widget's own element: its text changes in place
         for el in (elbows_plot, rep_plot, rep_count, counts):
             el.wait_for()
-        nb.screenshot(tuner.locator(".widget-hbox").first, test_output_dir / "tuner_controls_before.png")
+        nb.screenshot(
+            tuner.locator(".widget-hbox").first, test_output_dir / "tuner_controls_before.png"
+        )
         nb.screenshot(counts, test_output_dir / "counts_before.png")
         nb.screenshot(elbows_plot, test_output_dir / "elbows_plot_before.png")
 
@@ -198,7 +226,9 @@ def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, te
 
         # the prominence slider: 0.50 -> 1.00 (only turning points as deep as the deepest count)
         reps_before = int(rep_count.inner_text())
-        reps_label = tuner.locator(".formlab-reps").first  # the widget's own element (its content is replaced)
+        reps_label = tuner.locator(
+            ".formlab-reps"
+        ).first  # the widget's own element (its content is replaced)
         label_before = reps_label.inner_text()
         rep_plot_before = rep_plot.get_attribute("src")
         prominence = tuner.locator(".formlab-detector-min_prominence_frac").first
@@ -210,10 +240,14 @@ def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, te
         assert (reps_before, reps_after) == (2, 1)
         assert rep_plot.get_attribute("src") != rep_plot_before, "the rep plot was not redrawn"
         nb.screenshot(rep_plot, test_output_dir / "rep_plot_after_prominence_1.png")
-        nb.screenshot(tuner.locator(".widget-hbox").first, test_output_dir / "tuner_controls_after.png")
+        nb.screenshot(
+            tuner.locator(".widget-hbox").first, test_output_dir / "tuner_controls_after.png"
+        )
         assert nb.error_texts() == []
-        print(f"{TUNER_NOTEBOOK}: Run All took {seconds:.1f} s in JupyterLab; elbows failing frames "
-              f"{fails_before} -> {fails_after}; reps {reps_before} -> {reps_after}")
+        print(
+            f"{TUNER_NOTEBOOK}: Run All took {seconds:.1f} s in JupyterLab; elbows failing frames "
+            f"{fails_before} -> {fails_after}; reps {reps_before} -> {reps_after}"
+        )
     finally:
         nb.close()
 

@@ -7,14 +7,14 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-
-import formlab
-from formlab.outputs import FIGURES, write_summary
-from formlab.pipeline import Analysis, analyze
-from formlab.core.errors import ConfigError, FormlabWarning, InputError
-from formlab.exercises import exercise_names
 from support.csv_helpers import assert_written_compactly
 from support.synthetic_pose import exercise_track
+
+import formlab
+from formlab.core.errors import ConfigError, FormlabWarning, InputError
+from formlab.exercises import exercise_names
+from formlab.outputs import FIGURES, write_summary
+from formlab.pipeline import Analysis, analyze
 
 
 def run(*args):
@@ -24,7 +24,9 @@ def run(*args):
 def one_line_error(r, message):
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2, r.stderr
-    assert len(lines) == 1 and lines[0].startswith("formlab: error: ") and message in lines[0], r.stderr
+    assert len(lines) == 1 and lines[0].startswith("formlab: error: ") and message in lines[0], (
+        r.stderr
+    )
 
 
 def test_help_lists_the_exercises():
@@ -40,12 +42,15 @@ def test_unknown_exercise_fails_before_anything_is_done(tmp_path):
     assert "bench_press" in r.stderr and "auto" in r.stderr and not out.exists()
 
 
-@pytest.mark.parametrize("make,name,message", [
-    (None, "missing.mp4", "missing.mp4: no such file"),
-    (lambda p: p.write_text("x"), "notes.txt", "unsupported file type"),
-    (lambda p: p.write_text("not a photo"), "photo.png", "photo.png: not a readable image"),
-    (None, "sample:nope", "unknown sample 'nope'"),
-])
+@pytest.mark.parametrize(
+    "make,name,message",
+    [
+        (None, "missing.mp4", "missing.mp4: no such file"),
+        (lambda p: p.write_text("x"), "notes.txt", "unsupported file type"),
+        (lambda p: p.write_text("not a photo"), "photo.png", "photo.png: not a readable image"),
+        (None, "sample:nope", "unknown sample 'nope'"),
+    ],
+)
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, make, name, message):
     src = tmp_path / name
     if make:
@@ -72,8 +77,17 @@ def test_unwritable_output_folder(tmp_path, readonly_dir, sample_path):
 @pytest.mark.parametrize("exercise,pose_format", [("squat", "csv"), ("auto", "parquet")])
 def test_analyze_writes_summary_reps_pose_and_figures(tmp_path, exercise, pose_format):
     out = tmp_path / "result"
-    r = run("analyze", "sample:tfjs-models__pose_squats", "--exercise", exercise, "-o", str(out),
-            "--pose-format", pose_format, "--no-progress")
+    r = run(
+        "analyze",
+        "sample:tfjs-models__pose_squats",
+        "--exercise",
+        exercise,
+        "-o",
+        str(out),
+        "--pose-format",
+        pose_format,
+        "--no-progress",
+    )
     assert r.returncode == 0, r.stderr
     assert "3 reps of squat" in r.stdout
     summary = json.loads((out / "summary.json").read_text())
@@ -97,8 +111,15 @@ def test_analyze_writes_summary_reps_pose_and_figures(tmp_path, exercise, pose_f
 @pytest.mark.media
 def test_no_figures_option(tmp_path):
     out = tmp_path / "r"
-    r = run("analyze", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-figures", "--no-video",
-            "--no-progress")
+    r = run(
+        "analyze",
+        "sample:tfjs-models__pose_squats",
+        "-o",
+        str(out),
+        "--no-figures",
+        "--no-video",
+        "--no-progress",
+    )
     assert r.returncode == 0, r.stderr
     names = sorted(p.name for p in out.iterdir())
     assert names[:5] == ["feedback.csv", "pose.csv", "pose.csv.json", "reps.csv", "summary.json"]
@@ -111,7 +132,15 @@ def test_front_squat_writes_feedback_flags_video_and_worst_frames(tmp_path, samp
     import av
 
     out = tmp_path / "fs"
-    r = run("analyze", "sample:squatAnalysis-rohanx01__squat", "-e", "front_squat", "-o", str(out), "--no-progress")
+    r = run(
+        "analyze",
+        "sample:squatAnalysis-rohanx01__squat",
+        "-e",
+        "front_squat",
+        "-o",
+        str(out),
+        "--no-progress",
+    )
     assert r.returncode == 0, r.stderr
     summary = json.loads((out / "summary.json").read_text())
     fb = pd.read_csv(out / "feedback.csv")
@@ -127,15 +156,20 @@ def test_front_squat_writes_feedback_flags_video_and_worst_frames(tmp_path, samp
     assert reps["depth"].isin(["pass", "fail"]).all()  # depth is reported for every rep (side view)
     assert np.isfinite(reps["depth_worst_hip_below_knee_deg"]).all()
     assert "elbows_up_worst_upper_arm_elevation_deg" in reps.columns
-    assert summary["bar_path"]["choice"].startswith("grip centre: no plate")  # dumbbells: no plate to track
-    assert summary["form"]["failed_checks"] == [c for c in summary["form"]["checks"]
-                                                if summary["form"]["checks"][c]["failed_reps"]]
+    assert summary["bar_path"]["choice"].startswith(
+        "grip centre: no plate"
+    )  # dumbbells: no plate to track
+    assert summary["form"]["failed_checks"] == [
+        c for c in summary["form"]["checks"] if summary["form"]["checks"][c]["failed_reps"]
+    ]
     with av.open(str(out / "annotated.mp4")) as c:
         s = c.streams.video[0]
         assert s.codec_context.name == "h264" and s.codec_context.pix_fmt == "yuv420p"
         assert sum(1 for _ in c.decode(s)) == 614
     pictures = sorted((out / "worst_frames").glob("worst_*_frame*.png"))
-    assert {p.name.rsplit("_frame", 1)[0][len("worst_"):] for p in pictures} == set(summary["form"]["failed_checks"])
+    assert {p.name.rsplit("_frame", 1)[0][len("worst_") :] for p in pictures} == set(
+        summary["form"]["failed_checks"]
+    )
     for p in pictures:  # pictures of the reps, not of walking out of the rack
         frame = int(p.stem.rsplit("_frame", 1)[1])
         assert ((reps["start_frame"] <= frame) & (frame <= reps["end_frame"])).any(), p.name
@@ -147,8 +181,15 @@ def test_thresholds_file_changes_the_verdicts(tmp_path):
 
     lax = thresholds_for("front_squat").updated({"elbows_up": {"max_upper_arm_drop_deg": 89.0}})
     path = save_thresholds(lax, tmp_path / "lax.toml")
-    base = ["analyze", "sample:squatAnalysis-rohanx01__squat", "-e", "front_squat", "--no-video", "--no-figures",
-            "--no-progress"]
+    base = [
+        "analyze",
+        "sample:squatAnalysis-rohanx01__squat",
+        "-e",
+        "front_squat",
+        "--no-video",
+        "--no-figures",
+        "--no-progress",
+    ]
     assert run(*base, "-o", str(tmp_path / "default")).returncode == 0
     r = run(*base, "-o", str(tmp_path / "lax"), "--thresholds", str(path))
     assert r.returncode == 0, r.stderr
@@ -188,10 +229,13 @@ def test_a_photo_gets_form_feedback(tmp_path):
 def test_python_api_on_a_track_and_extra_outputs(tmp_path):
     track, _ = exercise_track("lunge", 4, 30.0, view="front")
     result = analyze(track, "lunge")
-    assert isinstance(result, Analysis) and result.detection.count == 4 and len(result.rep_frames) == 4
+    assert (
+        isinstance(result, Analysis) and result.detection.count == 4 and len(result.rep_frames) == 4
+    )
     # later steps add per-rep columns, summary sections and writers without touching analyze()
     flagged = result.with_reps_columns({"knees_in": [False, True, False, False]}).with_section(
-        "feedback", {"messages": ["keep the knees out"]})
+        "feedback", {"messages": ["keep the knees out"]}
+    )
 
     def write_feedback(analysis, outdir):
         path = outdir / "feedback.csv"
@@ -216,7 +260,9 @@ def test_ctrl_c_during_analyze_leaves_no_partial_file(tmp_path, capsys, ctrl_c_a
 
     ctrl_c_after(20)
     out = tmp_path / "out"
-    assert main(["analyze", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
+    assert (
+        main(["analyze", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
+    )
     assert "interrupted" in capsys.readouterr().err
     assert not out.exists()  # the folder it created for this run is removed again
 
@@ -225,16 +271,23 @@ def test_ctrl_c_during_analyze_leaves_no_partial_file(tmp_path, capsys, ctrl_c_a
 def test_auto_bar_uses_the_plate_when_one_is_seen(sample_path, capsys):
     result = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat", progress=True)
     assert result.path.method == "plate" and result.path.info["auto"].startswith("plate found in")
-    assert "tracking the plate in barpath-lukestynes__small-squat.mp4" in capsys.readouterr().err  # not silent
+    assert (
+        "tracking the plate in barpath-lukestynes__small-squat.mp4" in capsys.readouterr().err
+    )  # not silent
     assert result.summary()["bar_path"]["choice"] == result.path.info["auto"]
-    grip = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat", bar_method="grip_centre")
-    assert grip.path.method == "grip_centre" and grip.summary()["bar_path"]["choice"] == "as requested"
+    grip = analyze(
+        sample_path("barpath-lukestynes__small-squat"), "back_squat", bar_method="grip_centre"
+    )
+    assert (
+        grip.path.method == "grip_centre" and grip.summary()["bar_path"]["choice"] == "as requested"
+    )
 
 
 def test_reps_csv_names_each_worst_value_after_its_measured_column(tmp_path):
     """A reader of reps.csv finds, per check, the feedback.csv column its worst value comes from."""
-    from formlab.outputs import write_feedback, write_reps_table
     from support.front_squat import CHECKS
+
+    from formlab.outputs import write_feedback, write_reps_table
 
     track, _ = exercise_track("squat", 3, 30.0, view="front")
     result = analyze(track, "squat")
@@ -245,7 +298,9 @@ def test_reps_csv_names_each_worst_value_after_its_measured_column(tmp_path):
     assert checks and set(checks) <= set(reps.columns)
     worst = [c for c in reps.columns if "_worst_" in c and not c.endswith("_worst_frame")]
     assert worst == [f"{name}_worst_{CHECKS[name].value}" for name in checks]
-    assert {c.split("_worst_", 1)[1] for c in worst} <= set(fb.columns)  # each names a feedback.csv column
+    assert {c.split("_worst_", 1)[1] for c in worst} <= set(
+        fb.columns
+    )  # each names a feedback.csv column
 
 
 def test_feedback_and_reps_csv_write_six_significant_digits(tmp_path):
@@ -269,7 +324,9 @@ def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):
     (out / "worst_frames").mkdir()
     (out / "worst_frames" / "worst_depth_frame1.png").write_bytes(b"old")
     (out / "my_notes.txt").write_text("mine")
-    with pytest.warns(FormlabWarning, match="source video not found; the annotated video and worst frames"):
+    with pytest.warns(
+        FormlabWarning, match="source video not found; the annotated video and worst frames"
+    ):
         written = analyze(track, "squat").save(out)
     names = sorted(p.name for p in out.iterdir())
     assert "annotated.mp4" not in names and "worst_frames" not in names  # stale outputs are gone
@@ -277,7 +334,9 @@ def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):
     assert not [n for n in names if n.startswith(".formlab-run-")]  # the staging folder is removed
     summary = json.loads((out / "summary.json").read_text())
     assert sorted(summary["outputs"]) == sorted(set(names) - {"my_notes.txt"})
-    assert sorted(p.name for p in written) == sorted(summary["outputs"])  # every file written is returned
+    assert sorted(p.name for p in written) == sorted(
+        summary["outputs"]
+    )  # every file written is returned
     assert written[-1].name == "summary.json"
     assert summary["warnings"] == []
 
@@ -285,28 +344,39 @@ def test_a_new_run_replaces_all_earlier_outputs_and_nothing_else(tmp_path):
 def test_reprs_are_one_short_line():
     from pathlib import Path
 
-    from formlab.pipeline import PhotoAnalysis
     from formlab import evaluate_form, thresholds_for
     from formlab.form.check import FAIL, PASS
     from formlab.form.judge import check_columns
+    from formlab.pipeline import PhotoAnalysis
 
     track, _ = exercise_track("lunge", 4, 30.0, view="front")
     result = analyze(track, "lunge")
-    assert repr(result) == (f"<Analysis {Path(track.meta.source).name}: lunge, 4 reps, {track.n_frames} frames "
-                            f"@ 30 fps, load=left_hip+right_hip>")
+    assert repr(result) == (
+        f"<Analysis {Path(track.meta.source).name}: lunge, 4 reps, {track.n_frames} frames "
+        f"@ 30 fps, load=left_hip+right_hip>"
+    )
     squat, _ = exercise_track("squat", 3, 30.0)
     chosen = analyze(squat, "auto")
     text = repr(chosen)
-    assert f": {chosen.exercise} (auto), 3 reps, " in text and text.endswith(f", bar={chosen.path.method}>")
+    assert f": {chosen.exercise} (auto), 3 reps, " in text and text.endswith(
+        f", bar={chosen.path.method}>"
+    )
 
     photo = squat.select_frames(slice(0, 1))
     th = thresholds_for("squat")
     feedback = evaluate_form(photo, "squat", th)
     checks = check_columns(feedback)
     feedback[checks] = PASS
-    pa = PhotoAnalysis(source=Path("somewhere/me.jpg"), exercise="squat", raw_track=photo, thresholds=th,
-                       feedback=feedback)
-    assert repr(pa) == f"<PhotoAnalysis me.jpg: squat, pose found, 0 of {len(checks)} checks failed>"
+    pa = PhotoAnalysis(
+        source=Path("somewhere/me.jpg"),
+        exercise="squat",
+        raw_track=photo,
+        thresholds=th,
+        feedback=feedback,
+    )
+    assert (
+        repr(pa) == f"<PhotoAnalysis me.jpg: squat, pose found, 0 of {len(checks)} checks failed>"
+    )
     feedback[checks[-1]] = FAIL
     assert repr(pa).endswith(f", 1 of {len(checks)} checks failed ({checks[-1]})>")
     for obj in (result, chosen, pa):
@@ -319,8 +389,12 @@ def test_error_messages_use_the_right_article(tmp_path):
     from formlab.core.text import with_article
     from formlab.pipeline.steps import check_video
 
-    assert [with_article(w) for w in ("image", "folder", "overhead_press", "video")] == \
-        ["an image", "a folder", "an overhead_press", "a video"]
+    assert [with_article(w) for w in ("image", "folder", "overhead_press", "video")] == [
+        "an image",
+        "a folder",
+        "an overhead_press",
+        "a video",
+    ]
     img = tmp_path / "photo.png"
     Image.new("RGB", (16, 16)).save(img)
     with pytest.raises(InputError, match="reps need a video, got an image "):
@@ -330,7 +404,14 @@ def test_error_messages_use_the_right_article(tmp_path):
 
 
 def test_bad_lifter_height_is_named_as_typed_before_anything_is_read(tmp_path):
-    r = run("analyze", str(tmp_path / "missing.mp4"), "--lifter-height", "180", "-o", str(tmp_path / "out"))
+    r = run(
+        "analyze",
+        str(tmp_path / "missing.mp4"),
+        "--lifter-height",
+        "180",
+        "-o",
+        str(tmp_path / "out"),
+    )
     one_line_error(r, "--lifter-height must be a height in metres between 1.0 and 2.5, got 180.0")
     assert not (tmp_path / "out").exists()
 
@@ -350,13 +431,15 @@ def test_nobody_in_the_picture_is_an_error_not_an_empty_result(tmp_path):
     assert not (tmp_path / "v").exists() and not (tmp_path / "p").exists()
 
 
-def test_the_swap_is_all_or_nothing_and_partial_saves_replace_only_their_files(tmp_path, monkeypatch):
+def test_the_swap_is_all_or_nothing_and_partial_saves_replace_only_their_files(
+    tmp_path, monkeypatch
+):
     import os
     from pathlib import Path
 
     import formlab.core.files as files
-    from formlab.outputs import write_figures
     from formlab.core.errors import OutputError
+    from formlab.outputs import write_figures
 
     track, _ = exercise_track("squat", 3, 30.0, view="front")
     result = analyze(track, "squat")
@@ -372,7 +455,9 @@ def test_the_swap_is_all_or_nothing_and_partial_saves_replace_only_their_files(t
     # a run with other writers replaces only what it writes
     (out / "annotated.mp4").write_bytes(b"video of this run")
     result.save(out, writers=[write_figures])
-    assert {"summary.json", "annotated.mp4", "bar_path.png", "bar_position.png"} == {p.name for p in out.iterdir()}
+    assert {"summary.json", "annotated.mp4", "bar_path.png", "bar_position.png"} == {
+        p.name for p in out.iterdir()
+    }
 
     # a failure in the middle of the swap puts everything back
     state = {p.name: p.read_bytes() for p in out.iterdir()}

@@ -37,9 +37,15 @@ from pathlib import Path
 import pytest
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
-
-from support.notebook_helpers import REPO, check_png, error_outputs, execute_notebook, expected_figures, notebook_paths, \
-    stream_text
+from support.notebook_helpers import (
+    REPO,
+    check_png,
+    error_outputs,
+    execute_notebook,
+    expected_figures,
+    notebook_paths,
+    stream_text,
+)
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.media]
 
@@ -68,7 +74,9 @@ def colab_like_python() -> str:
         return chosen
     candidates = [shutil.which(f"python{COLAB_PYTHON}")]
     pyenv_root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
-    candidates += sorted(glob.glob(f"{pyenv_root}/versions/{COLAB_PYTHON}.*/bin/python{COLAB_PYTHON}"), reverse=True)
+    candidates += sorted(
+        glob.glob(f"{pyenv_root}/versions/{COLAB_PYTHON}.*/bin/python{COLAB_PYTHON}"), reverse=True
+    )
     for c in filter(None, candidates):
         if subprocess.run([c, "-c", "import venv, ssl"], capture_output=True).returncode == 0:
             return c
@@ -80,7 +88,9 @@ def run(cmd, cwd):
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     p = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, cwd=cwd, env=env)
     if p.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, cmd))} failed ({p.returncode}):\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+        pytest.fail(
+            f"{' '.join(map(str, cmd))} failed ({p.returncode}):\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}"
+        )
     return p.stdout
 
 
@@ -94,7 +104,12 @@ def test_notebooks_run_in_an_emulated_colab(tmp_path, capsys):
     run([py, "-m", "pip", "install", "--quiet", "ipykernel"], tmp_path)
     times["fresh venv + ipykernel"] = time.perf_counter() - t
     version = run([py, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], tmp_path).strip()
-    assert run([py, "-c", "import importlib.util as u; print(u.find_spec('formlab'))"], tmp_path).strip() == "None"
+    assert (
+        run(
+            [py, "-c", "import importlib.util as u; print(u.find_spec('formlab'))"], tmp_path
+        ).strip()
+        == "None"
+    )
 
     # Colab's kernel: the stand-in google.colab, imported by the launcher before any cell.
     runtime = tmp_path / "colab_runtime"
@@ -103,12 +118,26 @@ def test_notebooks_run_in_an_emulated_colab(tmp_path, capsys):
     (runtime / "colab_kernel_launcher.py").write_text(LAUNCHER)
     kernels = tmp_path / "kernels"
     (kernels / "colab").mkdir(parents=True)
-    (kernels / "colab" / "kernel.json").write_text(json.dumps({
-        "argv": [str(py), str(runtime / "colab_kernel_launcher.py"), "-f", "{connection_file}"],
-        "display_name": "emulated Colab", "language": "python"}))
+    (kernels / "colab" / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [
+                    str(py),
+                    str(runtime / "colab_kernel_launcher.py"),
+                    "-f",
+                    "{connection_file}",
+                ],
+                "display_name": "emulated Colab",
+                "language": "python",
+            }
+        )
+    )
 
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "MPLBACKEND",
-                                                             "FORMLAB_FIGURES_DIR")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME", "MPLBACKEND", "FORMLAB_FIGURES_DIR")
+    }
     env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", "")])
     env["PYTHONPATH"] = str(runtime)
     env["FORMLAB_INSTALL_TARGET"] = str(REPO)
@@ -119,7 +148,9 @@ def test_notebooks_run_in_an_emulated_colab(tmp_path, capsys):
     for path in notebook_paths():
         copy = content / path.name
         shutil.copyfile(path, copy)
-        km = KernelManager(kernel_name="colab", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)]))
+        km = KernelManager(
+            kernel_name="colab", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(kernels)])
+        )
         result = execute_notebook(copy, executed, cwd=content, env=env, km=km)
         times[path.name] = result.seconds
         assert result.error is None, f"{path.name} failed in the emulated Colab:\n{result.error}"
@@ -127,17 +158,25 @@ def test_notebooks_run_in_an_emulated_colab(tmp_path, capsys):
         setup_cell = next(i for i, c in enumerate(result.nb.cells) if c.cell_type == "code")
         said = stream_text(result.nb, setup_cell)
         assert "sample(s) ready" in said and str(venv) in said, (
-            f"{path.name}: the set-up cell did not install formlab into the venv and set up: {said!r}")
+            f"{path.name}: the set-up cell did not install formlab into the venv and set up: {said!r}"
+        )
         for name in expected_figures(path):
             check_png(content / "figures" / name)
 
-    installed = run([py, "-c", "import formlab, numpy; print(formlab.__file__); print(numpy.__version__)"],
-                    tmp_path).split()
-    assert installed[0].startswith(str(venv)), f"formlab imported from {installed[0]}, not from the venv"
+    installed = run(
+        [py, "-c", "import formlab, numpy; print(formlab.__file__); print(numpy.__version__)"],
+        tmp_path,
+    ).split()
+    assert installed[0].startswith(str(venv)), (
+        f"formlab imported from {installed[0]}, not from the venv"
+    )
     assert int(installed[1].split(".")[0]) >= 2, f"numpy {installed[1]}: Colab has numpy 2"
     times["total"] = time.perf_counter() - t
-    report = {"python": f"{version} ({base_python})", "numpy": installed[1],
-              "seconds": {k: round(v, 1) for k, v in times.items()}}
+    report = {
+        "python": f"{version} ({base_python})",
+        "numpy": installed[1],
+        "seconds": {k: round(v, 1) for k, v in times.items()},
+    }
     out = REPO / "tests" / "output"
     out.mkdir(parents=True, exist_ok=True)
     (out / "colab_emulation_times.json").write_text(json.dumps(report, indent=1))

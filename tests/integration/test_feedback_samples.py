@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from formlab.io import samples
-from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
 from formlab import evaluate_form, form_per_rep
+from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
+from formlab.io import samples
 from formlab.reps import detect_reps
 
 pytestmark = pytest.mark.media
@@ -37,21 +37,33 @@ def test_right_posture_fails_nothing_its_view_can_assess(sample_track):
     assert FAIL not in statuses.values(), statuses
     # not vacuous: the checks its (oblique) view allows were judged
     assert [c for c, s in statuses.items() if s == PASS] == [
-        "start_position", "elbows_up", "head_neutral", "torso_upright"]
+        "start_position",
+        "elbows_up",
+        "head_neutral",
+        "torso_upright",
+    ]
     assert statuses["knees_out"] == NOT_ASSESSABLE and fb["view"] == "oblique"
     # a photo is not a rep: depth is judged only when the caller says the photo is a rep's bottom
     assert statuses["depth"] == NOT_ASSESSABLE
     as_rep = pd.DataFrame({"rep": [1], "start_frame": [0], "turn_frame": [0], "end_frame": [0]})
-    bottom = evaluate_form(sample_track("ai-trainer__right_posture"), "front_squat", reps=as_rep).iloc[0]
+    bottom = evaluate_form(
+        sample_track("ai-trainer__right_posture"), "front_squat", reps=as_rep
+    ).iloc[0]
     assert bottom["depth"] == PASS and bottom["hip_below_knee_deg"] > 0
 
 
 def manifest_reps(name: str, fps: float, half_width_s: float = 1.2) -> pd.DataFrame:
     """Reps table from the hand-counted turning points (start/end a fixed time either side)."""
     turns = samples.sample_info(name)["rep_frames"]
-    half = int(round(half_width_s * fps))
-    return pd.DataFrame({"rep": range(1, len(turns) + 1), "start_frame": [t - half for t in turns],
-                         "turn_frame": turns, "end_frame": [t + half for t in turns]})
+    half = round(half_width_s * fps)
+    return pd.DataFrame(
+        {
+            "rep": range(1, len(turns) + 1),
+            "start_frame": [t - half for t in turns],
+            "turn_frame": turns,
+            "end_frame": [t + half for t in turns],
+        }
+    )
 
 
 def test_front_rack_clip_start_position(sample_track):
@@ -59,7 +71,7 @@ def test_front_rack_clip_start_position(sample_track):
     fb = evaluate_form(track, "front_squat").set_index("frame")
     fps = track.fps
     for turn in samples.sample_info(CLIP)["rep_frames"]:
-        during = fb.loc[turn - int(fps): turn + int(fps), "start_position"]
+        during = fb.loc[turn - int(fps) : turn + int(fps), "start_position"]
         assert (during == PASS).mean() > 0.95, turn
     walking_out = fb.loc[600:, "start_position"]  # after the overhead push he walks out of the rack
     assert (walking_out == FAIL).all()
@@ -89,4 +101,4 @@ def test_front_rack_clip_with_detected_reps(sample_track):
     summary = form_per_rep(fb, reps)
     assert len(summary) == len(reps) >= 1
     assert summary["depth"].isin([PASS, FAIL]).all()
-    assert (fb["rep_bottom"].sum() == len(reps))
+    assert fb["rep_bottom"].sum() == len(reps)

@@ -54,7 +54,11 @@ def reference():
     track = formlab.extract(formlab.fetch_sample(SAMPLE), progress=False)
     expected_px = np.array(json.loads(formlab.fetch_sample(SAMPLE + ".full").read_text()))
     expected_world = np.array(json.loads(formlab.fetch_sample(SAMPLE + "_3d.full").read_text()))
-    assert expected_px.shape == (track.n_frames, 33, 3) and expected_world.shape == (track.n_frames, 33, 3)
+    assert expected_px.shape == (track.n_frames, 33, 3) and expected_world.shape == (
+        track.n_frames,
+        33,
+        3,
+    )
     assert track.detected.all()
     return track, expected_px, expected_world
 
@@ -76,7 +80,7 @@ def test_default_smoothing_on_real_timestamps(reference, chain):
     smoothed = getattr(formlab, chain)(track)
     assert smoothed.meta.provenance[-1]["params"]["timing"] == "real"
     err_px, err_m = errors(smoothed, expected_px, expected_world)
-    raw_px, raw_m = errors(track, expected_px, expected_world)
+    raw_px, _raw_m = errors(track, expected_px, expected_world)
     assert err_m.max() <= VIDEO_TOLERANCE_WORLD_M, f"max world error {err_m.max():.3f} m"
     within = (err_px <= VIDEO_TOLERANCE_PX).mean()
     assert within >= 0.999, f"{within:.3%} of image coordinates within {VIDEO_TOLERANCE_PX} px"
@@ -96,6 +100,8 @@ if __name__ == "__main__":  # print the numbers for the report
     ]
     for name, tr in rows:
         s = summary(name, *errors(tr, px, world))
-        print(f"{s['pipeline']:42s} max {s['max_px']:5.1f} px  mean {s['mean_px']:4.2f} px  "
-              f"within 31 px {s['within_31px']:.4%}  max world {s['max_world_m']:.3f} m  "
-              f"within 0.24 m {s['within_0.24m']:.2%}")
+        print(
+            f"{s['pipeline']:42s} max {s['max_px']:5.1f} px  mean {s['mean_px']:4.2f} px  "
+            f"within 31 px {s['within_31px']:.4%}  max world {s['max_world_m']:.3f} m  "
+            f"within 0.24 m {s['within_0.24m']:.2%}"
+        )

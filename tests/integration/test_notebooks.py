@@ -22,9 +22,15 @@ import time
 from pathlib import Path
 
 import pytest
-
-from support.notebook_helpers import REPO, NOTEBOOK_DIR, check_png, error_outputs, execute_notebook, expected_figures, \
-    notebook_paths
+from support.notebook_helpers import (
+    NOTEBOOK_DIR,
+    REPO,
+    check_png,
+    error_outputs,
+    execute_notebook,
+    expected_figures,
+    notebook_paths,
+)
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.media]
 
@@ -56,7 +62,9 @@ def run_notebook(tmp_path_factory):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_runs_and_writes_its_figures(path, run_notebook):
     result, started = run_notebook(path)
-    assert result.error is None, f"{path.name} failed (executed copy: {result.executed_path}):\n{result.error}"
+    assert result.error is None, (
+        f"{path.name} failed (executed copy: {result.executed_path}):\n{result.error}"
+    )
     assert error_outputs(result.nb) == []
     for name in expected_figures(path):
         figure = FIGURES / name
@@ -70,11 +78,14 @@ def test_all_notebooks_within_the_time_budget(run_notebook, capsys):
         result, _ = run_notebook(path)
         times[path.name] = round(result.seconds, 1)
     total = sum(times.values())
-    lines = [f"{name}: {s:.1f} s" for name, s in times.items()] + [f"total: {total:.1f} s (budget {BUDGET_S:.0f} s)"]
+    lines = [f"{name}: {s:.1f} s" for name, s in times.items()] + [
+        f"total: {total:.1f} s (budget {BUDGET_S:.0f} s)"
+    ]
     with capsys.disabled():  # shown in every run, not only on failure
         print("\nnotebook execution times: " + "; ".join(lines))
     out = REPO / "tests" / "output"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "notebook_times.json").write_text(json.dumps({"seconds": times, "total_s": total, "budget_s": BUDGET_S},
-                                                        indent=1))
+    (out / "notebook_times.json").write_text(
+        json.dumps({"seconds": times, "total_s": total, "budget_s": BUDGET_S}, indent=1)
+    )
     assert total <= BUDGET_S, "notebooks over their time budget: " + "; ".join(lines)

@@ -17,10 +17,16 @@ import tomllib
 
 import nbformat
 import pytest
+from support.notebook_helpers import (
+    REPO,
+    code_sources,
+    expected_figures,
+    notebook_paths,
+    setup_samples,
+)
 
 from formlab.interactive import notebook
 from formlab.io import samples
-from support.notebook_helpers import REPO, code_sources, expected_figures, notebook_paths, setup_samples
 
 NOTEBOOKS = notebook_paths()
 IDS = [p.name for p in NOTEBOOKS]
@@ -40,7 +46,9 @@ def test_committed_without_outputs(path):
     nbformat.validate(nb)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
-            assert cell.outputs == [], f"{path.name} cell {i} has outputs: clear them before committing"
+            assert cell.outputs == [], (
+                f"{path.name} cell {i} has outputs: clear them before committing"
+            )
             assert cell.execution_count is None, f"{path.name} cell {i} has an execution count"
         assert "outputs" not in cell or cell.cell_type == "code"
     assert "widgets" not in nb.metadata, f"{path.name} stores widget state in its metadata"
@@ -52,8 +60,12 @@ def test_opens_with_title_badge_and_what_it_teaches(path):
     first = nb.cells[0]
     assert first.cell_type == "markdown"
     number = int(path.name[:2])
-    assert first.source.startswith(f"# {number}. "), f"{path.name}: first line should be '# {number}. Title'"
-    assert notebook.colab_badge(path.name) in first.source, f"{path.name}: missing or wrong Colab badge"
+    assert first.source.startswith(f"# {number}. "), (
+        f"{path.name}: first line should be '# {number}. Title'"
+    )
+    assert notebook.colab_badge(path.name) in first.source, (
+        f"{path.name}: missing or wrong Colab badge"
+    )
     assert "What this notebook teaches" in first.source
 
 
@@ -62,21 +74,29 @@ def test_first_code_cell_is_the_colab_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
     first_code = code_sources(nb)[0]
     names = setup_samples(first_code)
-    assert names is not None, f"{path.name}: the first code cell does not call formlab.interactive.notebook.setup(samples=[...])"
+    assert names is not None, (
+        f"{path.name}: the first code cell does not call formlab.interactive.notebook.setup(samples=[...])"
+    )
     for name in names:
         samples.sample_info(name)  # raises SampleError for an unregistered name
     assert first_code == notebook.setup_cell_source(names), (
-        f"{path.name}: the set-up cell differs from formlab.interactive.notebook.setup_cell_source({names!r})")
+        f"{path.name}: the set-up cell differs from formlab.interactive.notebook.setup_cell_source({names!r})"
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_cells_stay_portable(path):
     nb = nbformat.read(path, as_version=4)
     for i, src in enumerate(code_sources(nb)):
-        assert not re.search(r"^\s*%cd\b|os\.chdir\(", src, re.M), f"{path.name} code cell {i} changes directory"
+        assert not re.search(r"^\s*%cd\b|os\.chdir\(", src, re.M), (
+            f"{path.name} code cell {i} changes directory"
+        )
         assert not re.search(r"[\"'](/(work|home|root|tmp|Users|content)/|[A-Za-z]:\\\\)", src), (
-            f"{path.name} code cell {i} has an absolute path")
-        assert "ipympl" not in src and "%matplotlib widget" not in src, f"{path.name} code cell {i} uses ipympl"
+            f"{path.name} code cell {i} has an absolute path"
+        )
+        assert "ipympl" not in src and "%matplotlib widget" not in src, (
+            f"{path.name} code cell {i} uses ipympl"
+        )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -15,7 +15,7 @@ def _name(req: str) -> str:
 
 
 def _spec(req: str) -> str:
-    return req.strip()[len(_name(req)):].replace(" ", "")
+    return req.strip()[len(_name(req)) :].replace(" ", "")
 
 
 def env_requirements():
@@ -69,17 +69,25 @@ def test_every_third_party_import_is_declared():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     declared = {_name(r) for r in project["dependencies"]}
     providers = importlib.metadata.packages_distributions()
-    third_party = sorted(m for m in _imported_top_level_modules(REPO / "formlab")
-                         if m not in sys.stdlib_module_names and m != "formlab" and m not in _UNDECLARED_OK)
+    third_party = sorted(
+        m
+        for m in _imported_top_level_modules(REPO / "formlab")
+        if m not in sys.stdlib_module_names and m != "formlab" and m not in _UNDECLARED_OK
+    )
     assert "cv2" in third_party  # the plate tracker's OpenCV
-    undeclared = {m: providers.get(m) for m in third_party
-                  if not declared & {_name(d) for d in providers.get(m, [])}}
+    undeclared = {
+        m: providers.get(m)
+        for m in third_party
+        if not declared & {_name(d) for d in providers.get(m, [])}
+    }
     assert not undeclared, f"imported by formlab but not in pyproject's dependencies: {undeclared}"
 
 
 def test_package_data_globs_match_files():
     """Every package-data pattern ships something (a pattern for a folder that does not exist hides a mistake)."""
-    package_data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    package_data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]
     for package, patterns in package_data.items():
         for pattern in patterns:
             assert list((REPO / package).glob(pattern)), f"{package}: {pattern!r} matches no file"

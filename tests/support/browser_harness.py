@@ -49,8 +49,15 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("FORMLAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SERVER_START_TIMEOUT_S = 90
 RUN_ALL_TIMEOUT_S = 600
 KERNEL_READY_TIMEOUT_S = 120
@@ -116,22 +123,40 @@ def start_lab(root: Path, work: Path, *, env_extra: dict[str, str] | None = None
     _write_lab_settings(work / "settings")
     figures = work / "figures"
     env = dict(os.environ)
-    env.update({
-        "JUPYTER_CONFIG_DIR": str(work / "config"),
-        "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
-        "IPYTHONDIR": str(work / "ipython"),
-        "PYTHONPATH": os.pathsep.join([str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        "FORMLAB_FIGURES_DIR": str(figures),
-    })
+    env.update(
+        {
+            "JUPYTER_CONFIG_DIR": str(work / "config"),
+            "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
+            "IPYTHONDIR": str(work / "ipython"),
+            "PYTHONPATH": os.pathsep.join(
+                [str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
+            ),
+            "FORMLAB_FIGURES_DIR": str(figures),
+        }
+    )
     env.pop("MPLBACKEND", None)
     env.update(env_extra or {})
     log = work / "jupyterlab.log"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-           "--ServerApp.port_retries=0", f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
-           f"--LabApp.user_settings_dir={work / 'settings'}", f"--LabApp.workspaces_dir={work / 'workspaces'}",
-           "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.token={token}",
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={work / 'settings'}",
+        f"--LabApp.workspaces_dir={work / 'workspaces'}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     server = LabServer(f"http://127.0.0.1:{port}", token, root, figures, log, proc)
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while True:
@@ -145,7 +170,9 @@ def start_lab(root: Path, work: Path, *, env_extra: dict[str, str] | None = None
             pass
         if time.monotonic() > deadline:
             stop_lab(server)
-            raise RuntimeError(f"JupyterLab did not answer within {SERVER_START_TIMEOUT_S} s:\n{server.log_tail()}")
+            raise RuntimeError(
+                f"JupyterLab did not answer within {SERVER_START_TIMEOUT_S} s:\n{server.log_tail()}"
+            )
         time.sleep(0.5)
 
 
@@ -178,8 +205,10 @@ def lab_server(tmp_path_factory):
 def browser():
     """Headless Debian Chromium driven by Playwright (one per test module)."""
     if not Path(CHROMIUM).is_file():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package "
-                    f"(`make browser`, or apt-get install chromium); never `playwright install`")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package "
+            f"(`make browser`, or apt-get install chromium); never `playwright install`"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -207,7 +236,7 @@ class LabNotebook:
         self.page, self.server, self.name = page, server, name
 
     @classmethod
-    def open(cls, browser, server: LabServer, name: str, *, viewport=(1400, 1000)) -> "LabNotebook":
+    def open(cls, browser, server: LabServer, name: str, *, viewport=(1400, 1000)) -> LabNotebook:
         """Open ``name`` and wait until its kernel is attached and idle (Run All does nothing before that)."""
         context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         page = context.new_page()
@@ -235,7 +264,8 @@ class LabNotebook:
                 return {kernel: k ? k.textContent.trim() : null, status: s ? s.getAttribute('data-status') : null,
                         dialog: document.querySelector('.jp-Dialog') ? document.querySelector('.jp-Dialog').innerText
                                 : null};
-            }""")
+            }"""
+        )
 
     def wait_kernel_ready(self, timeout_s: float = KERNEL_READY_TIMEOUT_S) -> None:
         """Until the toolbar names a Python kernel and shows it idle; on time-out, fail saying what it shows."""
@@ -249,10 +279,15 @@ class LabNotebook:
                     const k = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName');
                     const s = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
                     return k && /Python/.test(k.textContent) && s && s.getAttribute('data-status') === 'idle';
-                }""", timeout=timeout_s * 1000, polling=250)
+                }""",
+                timeout=timeout_s * 1000,
+                polling=250,
+            )
         except PlaywrightTimeout:
-            raise AssertionError(f"{self.name}: kernel not ready after {timeout_s:.0f} s; page shows "
-                                 f"{self.kernel_state()}; server log:\n{self.server.log_tail(15)}") from None
+            raise AssertionError(
+                f"{self.name}: kernel not ready after {timeout_s:.0f} s; page shows "
+                f"{self.kernel_state()}; server log:\n{self.server.log_tail(15)}"
+            ) from None
 
     def prompts(self) -> list[str]:
         """Input prompts of the code cells, e.g. ``['[1]:', '[*]:', '[ ]:']``."""
@@ -271,7 +306,10 @@ class LabNotebook:
                 const s = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
                 return ps.length > 0 && ps.every(p => /\\[\\d+\\]/.test(p.textContent))
                        && s && s.getAttribute('data-status') === 'idle';
-            }""", timeout=timeout_s * 1000, polling=500)
+            }""",
+            timeout=timeout_s * 1000,
+            polling=500,
+        )
 
     def wait_idle(self, timeout_s: float = 60) -> None:
         """Until no cell is queued or running (``[*]``) and the kernel is idle (after a widget change)."""
@@ -280,7 +318,10 @@ class LabNotebook:
                 const ps = [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell .jp-InputArea-prompt')];
                 const s = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
                 return !ps.some(p => p.textContent.includes('*')) && s && s.getAttribute('data-status') === 'idle';
-            }""", timeout=timeout_s * 1000, polling=200)
+            }""",
+            timeout=timeout_s * 1000,
+            polling=200,
+        )
 
     # -- actions
     def run_all(self, timeout_s: float = RUN_ALL_TIMEOUT_S) -> float:
@@ -330,11 +371,17 @@ class LabNotebook:
         video.scroll_into_view_if_needed()
         handle = video.element_handle()
         self.page.evaluate("v => { v.muted = true; return v.play(); }", handle)
-        self.page.wait_for_function("([v, t]) => v.currentTime > t || v.error !== null", arg=[handle, min_time_s],
-                                    timeout=timeout_s * 1000, polling=100)
+        self.page.wait_for_function(
+            "([v, t]) => v.currentTime > t || v.error !== null",
+            arg=[handle, min_time_s],
+            timeout=timeout_s * 1000,
+            polling=100,
+        )
         state = self.page.evaluate(
             """v => ({duration: v.duration, currentTime: v.currentTime, readyState: v.readyState,
-                      videoWidth: v.videoWidth, error: v.error ? v.error.code : null})""", handle)
+                      videoWidth: v.videoWidth, error: v.error ? v.error.code : null})""",
+            handle,
+        )
         assert state["error"] is None, f"the video failed to play: MediaError code {state['error']}"
         return state
 

@@ -85,24 +85,49 @@ def body_points(p: Posture) -> dict[str, np.ndarray]:
         heel = ankle + np.array([0.0, 0.07, -0.06])
         r = np.radians(p.heel_rise_deg)  # turn heel and ankle about the toe, heel going up
 
-        def about_toe(q: np.ndarray) -> np.ndarray:
+        def about_toe(q: np.ndarray, toe: np.ndarray = toe, r: float = r) -> np.ndarray:
             d = q - toe
-            return toe + np.array([d[0], d[1] * np.cos(r) + d[2] * np.sin(r), -d[1] * np.sin(r) + d[2] * np.cos(r)])
+            return toe + np.array(
+                [d[0], d[1] * np.cos(r) + d[2] * np.sin(r), -d[1] * np.sin(r) + d[2] * np.cos(r)]
+            )
 
-        pts.update({f"{s}_hip": hip, f"{s}_knee": knee, f"{s}_ankle": about_toe(ankle),
-                    f"{s}_heel": about_toe(heel), f"{s}_foot_index": toe})
+        pts.update(
+            {
+                f"{s}_hip": hip,
+                f"{s}_knee": knee,
+                f"{s}_ankle": about_toe(ankle),
+                f"{s}_heel": about_toe(heel),
+                f"{s}_foot_index": toe,
+            }
+        )
         shoulder = TORSO_M * up_torso + np.array([sign * SHOULDER_HALF_M, 0.0, 0.0])
         elbow = shoulder + UPPER_ARM_M * _unit(p.upper_arm_elevation_deg)
         wrist_y = shoulder[1] + p.wrist_below_shoulder_ratio * TORSO_M
         wrist = np.array([shoulder[0], wrist_y, shoulder[2] + 0.08])
-        pts.update({f"{s}_shoulder": shoulder, f"{s}_elbow": elbow, f"{s}_wrist": wrist,
-                    f"{s}_pinky": wrist + [0, 0, 0.03], f"{s}_index": wrist + [0, -0.01, 0.04],
-                    f"{s}_thumb": wrist + [0, -0.02, 0.02]})
+        pts.update(
+            {
+                f"{s}_shoulder": shoulder,
+                f"{s}_elbow": elbow,
+                f"{s}_wrist": wrist,
+                f"{s}_pinky": wrist + [0, 0, 0.03],
+                f"{s}_index": wrist + [0, -0.01, 0.04],
+                f"{s}_thumb": wrist + [0, -0.02, 0.02],
+            }
+        )
         head = TORSO_M * up_torso + 0.18 * up_torso
         ear = head + np.array([sign * 0.075, 0.0, 0.0])
-        eye = ear + 0.09 * _unit(p.head_pitch_deg)  # straight ahead of the ear, so the pitch is exact
-        pts.update({f"{s}_ear": ear, f"{s}_eye": eye, f"{s}_eye_inner": eye + [-sign * 0.01, 0, 0],
-                    f"{s}_eye_outer": eye + [sign * 0.01, 0, 0], f"mouth_{s}": eye + [0, 0.06, 0]})
+        eye = ear + 0.09 * _unit(
+            p.head_pitch_deg
+        )  # straight ahead of the ear, so the pitch is exact
+        pts.update(
+            {
+                f"{s}_ear": ear,
+                f"{s}_eye": eye,
+                f"{s}_eye_inner": eye + [-sign * 0.01, 0, 0],
+                f"{s}_eye_outer": eye + [sign * 0.01, 0, 0],
+                f"mouth_{s}": eye + [0, 0.06, 0],
+            }
+        )
     pts["nose"] = (pts["left_eye"] + pts["right_eye"]) / 2 + np.array([0.0, 0.03, 0.02])
     return pts
 
@@ -128,8 +153,13 @@ def pose_arrays(p: Posture, yaw_deg: float = 0.0) -> tuple[np.ndarray, np.ndarra
     return world, px
 
 
-def make_track(postures: list[Posture] | Posture, yaw_deg: float = 0.0, fps: float = 30.0,
-               visibility: float = 0.99, far_side_visibility: float | None = None) -> PoseTrack:
+def make_track(
+    postures: list[Posture] | Posture,
+    yaw_deg: float = 0.0,
+    fps: float = 30.0,
+    visibility: float = 0.99,
+    far_side_visibility: float | None = None,
+) -> PoseTrack:
     """A track with one frame per posture, all seen from ``yaw_deg``."""
     if isinstance(postures, Posture):
         postures = [postures]
@@ -142,9 +172,16 @@ def make_track(postures: list[Posture] | Posture, yaw_deg: float = 0.0, fps: flo
             if far in name:
                 vis[:, i] = far_side_visibility
     world = np.stack(worlds)
-    return PoseTrack(xy_px=np.stack(pxs), z=world[:, :, 2] / 2, visibility=vis, presence=np.full((n, N_LANDMARKS), 0.99),
-                     world_m=world, time_s=np.arange(n) / fps, frame=np.arange(n),
-                     meta=TrackMeta(source="synthetic", fps=fps, width_px=IMAGE_W, height_px=IMAGE_H))
+    return PoseTrack(
+        xy_px=np.stack(pxs),
+        z=world[:, :, 2] / 2,
+        visibility=vis,
+        presence=np.full((n, N_LANDMARKS), 0.99),
+        world_m=world,
+        time_s=np.arange(n) / fps,
+        frame=np.arange(n),
+        meta=TrackMeta(source="synthetic", fps=fps, width_px=IMAGE_W, height_px=IMAGE_H),
+    )
 
 
 def with_changes(p: Posture, **changes) -> Posture:

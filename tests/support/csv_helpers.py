@@ -40,11 +40,19 @@ def assert_written_compactly(path, table: pd.DataFrame) -> None:
             assert all(_INTEGER.fullmatch(f) for f in fields), (c, fields[:5])
             if not table[c].isna().any():
                 assert pd.api.types.is_integer_dtype(back[c].dtype), (c, back[c].dtype)
-                np.testing.assert_array_equal(back[c].to_numpy(), table[c].to_numpy(dtype=np.int64), err_msg=c)
+                np.testing.assert_array_equal(
+                    back[c].to_numpy(), table[c].to_numpy(dtype=np.int64), err_msg=c
+                )
         elif pd.api.types.is_float_dtype(dtype):
             too_long = [f for f in fields if significant_digits(f) > MAX_SIGNIFICANT_DIGITS]
             assert not too_long, (c, too_long[:5])
             n_float_fields += len(fields)
-            np.testing.assert_allclose(back[c].to_numpy(dtype=float), table[c].to_numpy(dtype=float),
-                                       rtol=5e-6, atol=0, equal_nan=True, err_msg=c)
+            np.testing.assert_allclose(
+                back[c].to_numpy(dtype=float),
+                table[c].to_numpy(dtype=float),
+                rtol=5e-6,
+                atol=0,
+                equal_nan=True,
+                err_msg=c,
+            )
     assert n_float_fields > 0  # the check saw floats

@@ -58,8 +58,16 @@ class NotebookRun:
     nb: object
 
 
-def execute_notebook(path: Path, out_dir: Path, *, cwd: Path, env: dict[str, str] | None = None,
-                     km=None, kernel_name: str = "python3", timeout_s: int = CELL_TIMEOUT_S) -> NotebookRun:
+def execute_notebook(
+    path: Path,
+    out_dir: Path,
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    km=None,
+    kernel_name: str = "python3",
+    timeout_s: int = CELL_TIMEOUT_S,
+) -> NotebookRun:
     """Run ``path`` top to bottom in ``cwd``; save the executed copy in ``out_dir``.
 
     ``env`` is the kernel's whole environment; ``km`` an optional
@@ -68,9 +76,15 @@ def execute_notebook(path: Path, out_dir: Path, *, cwd: Path, env: dict[str, str
     can report the time and the executed copy as well.
     """
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout_s, kernel_name=kernel_name, km=km,
-                            resources={"metadata": {"path": str(cwd)}}, allow_errors=False,
-                            record_timing=True)
+    client = NotebookClient(
+        nb,
+        timeout=timeout_s,
+        kernel_name=kernel_name,
+        km=km,
+        resources={"metadata": {"path": str(cwd)}},
+        allow_errors=False,
+        record_timing=True,
+    )
     error = None
     t0 = time.perf_counter()
     try:
@@ -103,7 +117,9 @@ def error_outputs(nb) -> list[str]:
 def stream_text(nb, cell_index: int) -> str:
     """All stdout/stderr text of one cell of an executed notebook."""
     cell = nb.cells[cell_index]
-    return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    return "".join(
+        o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream"
+    )
 
 
 def check_png(path: Path) -> None:
@@ -111,4 +127,6 @@ def check_png(path: Path) -> None:
     assert path.is_file(), f"{path} was not written"
     head = path.read_bytes()[:8]
     assert head == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    assert path.stat().st_size > 5_000, f"{path} is suspiciously small ({path.stat().st_size} bytes)"
+    assert path.stat().st_size > 5_000, (
+        f"{path} is suspiciously small ({path.stat().st_size} bytes)"
+    )

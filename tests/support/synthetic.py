@@ -3,9 +3,9 @@ odd sizes, broken containers. Nothing here is committed media; everything is wri
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Sequence
 
 import av
 import numpy as np
@@ -45,7 +45,7 @@ def write_clip(
         for i, a in enumerate(frames):
             fr = av.VideoFrame.from_ndarray(np.ascontiguousarray(a), format="rgb24")
             if times_s is not None:
-                fr.pts = int(round(times_s[i] * 1000))
+                fr.pts = round(times_s[i] * 1000)
                 fr.time_base = Fraction(1, 1000)
             for p in s.encode(fr):
                 c.mux(p)
@@ -83,7 +83,9 @@ def write_truncated_clip(path: Path, n_frames: int = 200, keep_fraction: float =
         s = c.add_stream("libx264", rate=10)
         s.width, s.height, s.pix_fmt = 128, 96, "yuv420p"
         for i in range(n_frames):
-            for p in s.encode(av.VideoFrame.from_ndarray(pattern_frame(96, 128, i), format="rgb24")):
+            for p in s.encode(
+                av.VideoFrame.from_ndarray(pattern_frame(96, 128, i), format="rgb24")
+            ):
                 c.mux(p)
         for p in s.encode():
             c.mux(p)

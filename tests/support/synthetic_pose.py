@@ -41,7 +41,7 @@ def _legs(hip_height, stance_half=0.12, split=0.0):
         d = np.linalg.norm(ankle - hip)
         d = min(d, THIGH_M + SHIN_M - 1e-6)
         mid = (hip + ankle) / 2
-        bend = np.sqrt(max(THIGH_M ** 2 - (d / 2) ** 2, 0.0))
+        bend = np.sqrt(max(THIGH_M**2 - (d / 2) ** 2, 0.0))
         out[f"{side}_knee"] = mid + np.array([0.0, 0.0, bend])  # knees bend forward
         out[f"{side}_ankle"] = ankle
     return out
@@ -65,17 +65,23 @@ def _hanging(side, sx, shoulder, forward=0.0):
 
 def squat(p):
     h = 0.89 - 0.45 * p
+
     def rack(side, sx, sh):  # front rack: elbows forward, hands at the shoulders
         elbow = sh + np.array([0.0, 0.1, 0.28])
         return elbow, sh + np.array([-sx * 0.02, 0.0, 0.12])
+
     return {**_legs(h), **_upper(10 + 25 * p, rack)}
 
 
 def deadlift(p):
     h = 0.89 - 0.3 * p
     lean = 5 + 65 * p
+
     def arms(side, sx, sh):  # arms hang straight down whatever the lean
-        return sh + np.array([0.0, UPPER_ARM_M, 0.0]), sh + np.array([0.0, UPPER_ARM_M + FOREARM_M, 0.0])
+        return sh + np.array([0.0, UPPER_ARM_M, 0.0]), sh + np.array(
+            [0.0, UPPER_ARM_M + FOREARM_M, 0.0]
+        )
+
     return {**_legs(h), **_upper(lean, arms)}
 
 
@@ -84,6 +90,7 @@ def curl(p):
         elbow = sh + np.array([0.0, UPPER_ARM_M, 0.02])
         a = np.radians(10 + 130 * p)  # forearm angle from straight down, rotating forward and up
         return elbow, elbow + FOREARM_M * np.array([0.0, np.cos(a), np.sin(a)])
+
     return {**_legs(0.89), **_upper(3, arms)}
 
 
@@ -92,6 +99,7 @@ def overhead_press(p):
         wrist = sh + np.array([sx * 0.05, -0.05 - 0.5 * p, 0.12 * (1 - p)])
         elbow = (sh + wrist) / 2 + np.array([sx * 0.12 * (1 - p), 0.12 * (1 - p), 0.0])
         return elbow, wrist
+
     return {**_legs(0.89), **_upper(2, arms)}
 
 
@@ -100,13 +108,16 @@ def jumping_jack(p):
         b = np.radians(15 + 155 * p)  # arm angle from straight down, in the frontal plane
         direction = np.array([sx * np.sin(b), np.cos(b), 0.0])
         return sh + UPPER_ARM_M * direction, sh + (UPPER_ARM_M + FOREARM_M) * direction
+
     return {**_legs(0.89 - 0.05 * p, stance_half=0.1 + 0.25 * p), **_upper(2, arms)}
 
 
 def lunge(p):
     h = 0.89 - 0.4 * p
     legs = _legs(h, stance_half=0.1, split=0.1 + 0.35 * p)
-    legs["right_knee"] = legs["right_knee"] + np.array([0.0, 0.2 * p, -0.35 * p])  # rear knee drops back and down
+    legs["right_knee"] = legs["right_knee"] + np.array(
+        [0.0, 0.2 * p, -0.35 * p]
+    )  # rear knee drops back and down
     return {**legs, **_upper(5, lambda side, sx, sh: _hanging(side, sx, sh))}
 
 
@@ -143,16 +154,39 @@ def bench_press(p):
     return pts
 
 
-EXERCISE_POSES = {"squat": squat, "deadlift": deadlift, "curl": curl, "overhead_press": overhead_press,
-                  "jumping_jack": jumping_jack, "lunge": lunge, "push_up": push_up, "bench_press": bench_press}
+EXERCISE_POSES = {
+    "squat": squat,
+    "deadlift": deadlift,
+    "curl": curl,
+    "overhead_press": overhead_press,
+    "jumping_jack": jumping_jack,
+    "lunge": lunge,
+    "push_up": push_up,
+    "bench_press": bench_press,
+}
 
 _NEAREST = {  # landmarks not modelled -> the modelled one they sit next to
-    "nose": None, "left_eye_inner": "nose", "left_eye": "nose", "left_eye_outer": "nose",
-    "right_eye_inner": "nose", "right_eye": "nose", "right_eye_outer": "nose", "left_ear": "nose",
-    "right_ear": "nose", "mouth_left": "nose", "mouth_right": "nose", "left_pinky": "left_wrist",
-    "right_pinky": "right_wrist", "left_index": "left_wrist", "right_index": "right_wrist",
-    "left_thumb": "left_wrist", "right_thumb": "right_wrist", "left_heel": "left_ankle",
-    "right_heel": "right_ankle", "left_foot_index": "left_ankle", "right_foot_index": "right_ankle",
+    "nose": None,
+    "left_eye_inner": "nose",
+    "left_eye": "nose",
+    "left_eye_outer": "nose",
+    "right_eye_inner": "nose",
+    "right_eye": "nose",
+    "right_eye_outer": "nose",
+    "left_ear": "nose",
+    "right_ear": "nose",
+    "mouth_left": "nose",
+    "mouth_right": "nose",
+    "left_pinky": "left_wrist",
+    "right_pinky": "right_wrist",
+    "left_index": "left_wrist",
+    "right_index": "right_wrist",
+    "left_thumb": "left_wrist",
+    "right_thumb": "right_wrist",
+    "left_heel": "left_ankle",
+    "right_heel": "right_ankle",
+    "left_foot_index": "left_ankle",
+    "right_foot_index": "right_ankle",
 }
 
 
@@ -196,16 +230,31 @@ def exercise_track(exercise, n_reps=5, fps=30.0, *, view="side", noise_m=0.0, se
             xb, yb, zb = v
             world[i, j] = [c * xb + s * zb, yb, s * xb - c * zb]
     world += rng.normal(0, noise_m, world.shape) if noise_m else 0.0
-    world -= (world[:, 23] + world[:, 24])[:, None, :] / 2  # hip-centred, as MediaPipe's world landmarks
+    world -= (world[:, 23] + world[:, 24])[
+        :, None, :
+    ] / 2  # hip-centred, as MediaPipe's world landmarks
     scale_px = 400.0
     lowest = np.max(world[:, :, 1], axis=1)  # feet (or whatever is lowest) stand on the floor line
     ground_px = 900.0
     xy = np.empty((n, len(LANDMARK_NAMES), 2))
     xy[..., 0] = 540.0 + world[..., 0] * scale_px
     xy[..., 1] = ground_px + (world[..., 1] - lowest[:, None]) * scale_px
-    meta = TrackMeta(source=f"synthetic_{exercise}_{view}.mp4", fps=float(fps), width_px=1080, height_px=1080,
-                     model_variant="synthetic")
+    meta = TrackMeta(
+        source=f"synthetic_{exercise}_{view}.mp4",
+        fps=float(fps),
+        width_px=1080,
+        height_px=1080,
+        model_variant="synthetic",
+    )
     ones = np.ones((n, len(LANDMARK_NAMES)))
-    track = PoseTrack(xy_px=xy, z=world[..., 2], visibility=ones, presence=ones, world_m=world, time_s=t,
-                      frame=np.arange(n), meta=meta)
+    track = PoseTrack(
+        xy_px=xy,
+        z=world[..., 2],
+        visibility=ones,
+        presence=ones,
+        world_m=world,
+        time_s=t,
+        frame=np.arange(n),
+        meta=meta,
+    )
     return track, peaks

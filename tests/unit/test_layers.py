@@ -14,10 +14,18 @@ def test_no_upward_import_and_no_cycle():
 
 
 def test_the_check_sees_an_upward_import_and_a_cycle():
-    graph = {"formlab.core.track": {"formlab.form.checks"}, "formlab.form.checks": {"formlab.core.track"}}
+    graph = {
+        "formlab.core.track": {"formlab.form.checks"},
+        "formlab.form.checks": {"formlab.core.track"},
+    }
     found = check_layers.problems(graph)
-    assert any("upward import: formlab.core.track (core) imports formlab.form.checks (form)" in f for f in found)
-    assert any(f.startswith("import cycle: formlab.core.track <-> formlab.form.checks") for f in found)
+    assert any(
+        "upward import: formlab.core.track (core) imports formlab.form.checks (form)" in f
+        for f in found
+    )
+    assert any(
+        f.startswith("import cycle: formlab.core.track <-> formlab.form.checks") for f in found
+    )
 
 
 def test_every_module_has_a_layer():

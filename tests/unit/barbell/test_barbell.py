@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support.synthetic import write_clip
 
 import formlab
-from formlab import ConfigError, InputError, PoseTrack, TrackMeta
-from formlab import barbell
+from formlab import ConfigError, InputError, PoseTrack, TrackMeta, barbell
+from formlab.barbell.plate import PlateTrackerOptions, track_plate
 from formlab.core.landmarks import GRIP
 from formlab.core.landmarks import LANDMARK_INDEX as IDX
-from formlab.barbell.plate import PlateTrackerOptions, track_plate
-from support.synthetic import write_clip
 
 M_PER_PX = 0.002  # the synthetic person: 2 mm per pixel
 
 
-def lifter_track(n: int = 60, fps: float = 30.0, width: int = 640, height: int = 480,
-                 bar_xy=None) -> PoseTrack:
+def lifter_track(
+    n: int = 60, fps: float = 30.0, width: int = 640, height: int = 480, bar_xy=None
+) -> PoseTrack:
     """A side-view 'lifter' standing still, hands following ``bar_xy`` (n, 2) px; world = image x 2 mm."""
     t = np.arange(n) / fps
     xy = np.zeros((n, 33, 2))
@@ -31,17 +31,28 @@ def lifter_track(n: int = 60, fps: float = 30.0, width: int = 640, height: int =
     xy[:, [29, 30]] = [300, 445]  # heels on the floor at y = 445
     xy[:, [31, 32]] = [360, 445]  # toes: mid-foot at x = 330
     if bar_xy is None:
-        bar_xy = np.column_stack([np.full(n, 330.0), 130 + 60 * (1 - np.cos(2 * np.pi * t / t[-1])) / 2])
+        bar_xy = np.column_stack(
+            [np.full(n, 330.0), 130 + 60 * (1 - np.cos(2 * np.pi * t / t[-1])) / 2]
+        )
     for lm in GRIP:
         xy[:, lm] = bar_xy
     xy[:, IDX["left_wrist"]] += [0, 6]
     xy[:, IDX["right_wrist"]] += [0, 6]
-    world = np.concatenate([(xy - xy[:, [23, 24]].mean(axis=1, keepdims=True)) * M_PER_PX,
-                            np.zeros((n, 33, 1))], axis=-1)
+    world = np.concatenate(
+        [(xy - xy[:, [23, 24]].mean(axis=1, keepdims=True)) * M_PER_PX, np.zeros((n, 33, 1))],
+        axis=-1,
+    )
     world[:, list(GRIP), 2] = -0.1  # hands 10 cm nearer the camera than the hips
-    return PoseTrack(xy_px=xy, z=np.zeros((n, 33)), visibility=np.full((n, 33), 0.9),
-                     presence=np.full((n, 33), 0.99), world_m=world, time_s=t, frame=np.arange(n),
-                     meta=TrackMeta(source="synthetic", fps=fps, width_px=width, height_px=height))
+    return PoseTrack(
+        xy_px=xy,
+        z=np.zeros((n, 33)),
+        visibility=np.full((n, 33), 0.9),
+        presence=np.full((n, 33), 0.99),
+        world_m=world,
+        time_s=t,
+        frame=np.arange(n),
+        meta=TrackMeta(source="synthetic", fps=fps, width_px=width, height_px=height),
+    )
 
 
 # ----------------------------------------------------------------------------- scales
@@ -55,7 +66,9 @@ def test_scale_from_body_recovers_the_world_to_image_ratio():
 def test_scale_from_body_ignores_segments_pointing_at_the_camera():
     tr = lifter_track()
     world = tr.world_m.copy()
-    world[:, [13, 14], 2] = 0.5  # elbows far in depth: upper arm and forearm foreshortened in the image
+    world[:, [13, 14], 2] = (
+        0.5  # elbows far in depth: upper arm and forearm foreshortened in the image
+    )
     world[:, [13, 14], :2] = world[:, [11, 12], :2]
     s = barbell.scale_from_body(tr.replace(world_m=world))
     assert s.m_per_px == pytest.approx(M_PER_PX, rel=1e-6)
@@ -86,7 +99,9 @@ def test_grip_centre_path_in_metres_y_up_from_the_floor():
     assert path.method == "grip_centre" and path.scale.method == "body_segments"
     # the grip is 130..190 px down the picture, the floor at 445 px, 2 mm per px
     np.testing.assert_allclose(path.y_m, (445 - path.y_px) * M_PER_PX)
-    assert path.y_m[0] == pytest.approx((445 - 130 - 1.5) * M_PER_PX)  # 2 of 8 grip points are 6 px lower
+    assert path.y_m[0] == pytest.approx(
+        (445 - 130 - 1.5) * M_PER_PX
+    )  # 2 of 8 grip points are 6 px lower
     assert np.nanargmin(path.y_m) == np.nanargmax(path.y_px)  # lowest bar = largest image y
     np.testing.assert_allclose(path.x_m, 0.0, atol=1e-12)  # over the mid-foot
     np.testing.assert_allclose(path.z_rel_m, -0.1)
@@ -117,7 +132,9 @@ def test_bar_path_table_and_lowpass():
     df = path.to_frame()
     assert list(df.columns) == ["frame", "time_s", "x_px", "y_px", "x_m", "y_m", "z_rel_m"]
     assert df.attrs["method"] == "grip_centre" and df.attrs["scale"]["m_per_px"] == 0.001
-    noisy = barbell.bar_path(tr.replace(xy_px=tr.xy_px + np.random.default_rng(0).normal(0, 3, tr.xy_px.shape)))
+    noisy = barbell.bar_path(
+        tr.replace(xy_px=tr.xy_px + np.random.default_rng(0).normal(0, 3, tr.xy_px.shape))
+    )
     smooth = noisy.lowpass(4.0)
     clean_y = path.y_px
     assert np.std(smooth.y_px - clean_y) < np.std(noisy.y_px - clean_y)
@@ -150,15 +167,19 @@ def drawn_plate_clip(path, n=45, fps=15.0):
     import cv2
 
     t = np.arange(n) / fps
-    centres = np.column_stack([300 + 10 * np.sin(2 * np.pi * t / t[-1]),
-                               150 + 120 * (1 - np.cos(2 * np.pi * t / t[-1])) / 2])
+    centres = np.column_stack(
+        [
+            300 + 10 * np.sin(2 * np.pi * t / t[-1]),
+            150 + 120 * (1 - np.cos(2 * np.pi * t / t[-1])) / 2,
+        ]
+    )
     rng = np.random.default_rng(0)
     frames = []
     for cx, cy in centres:
         img = np.full((480, 640, 3), 150, np.uint8)
         img[:, 100:120] = 90  # a rack upright
-        cv2.circle(img, (int(round(cx)), int(round(cy))), 60, (30, 30, 30), -1, lineType=cv2.LINE_AA)
-        cv2.circle(img, (int(round(cx)), int(round(cy))), 8, (200, 200, 200), -1, lineType=cv2.LINE_AA)
+        cv2.circle(img, (round(cx), round(cy)), 60, (30, 30, 30), -1, lineType=cv2.LINE_AA)
+        cv2.circle(img, (round(cx), round(cy)), 8, (200, 200, 200), -1, lineType=cv2.LINE_AA)
         img = np.clip(img + rng.normal(0, 4, img.shape), 0, 255).astype(np.uint8)
         frames.append(img)
     write_clip(path, frames, fps=fps)
@@ -181,7 +202,9 @@ def test_plate_tracker_follows_a_drawn_plate(tmp_path):
     assert path.scale.method == "plate_diameter"
     assert path.scale.m_per_px == pytest.approx(0.45 / 120, rel=0.05)
     # bar height: the plate centre's, in metres above the floor
-    np.testing.assert_allclose(path.y_m[found], (445 - centres[found, 1]) * path.scale.m_per_px, atol=0.01)
+    np.testing.assert_allclose(
+        path.y_m[found], (445 - centres[found, 1]) * path.scale.m_per_px, atol=0.01
+    )
 
 
 def test_plate_tracker_checks_its_inputs(tmp_path):
@@ -215,7 +238,9 @@ def test_bar_path_accuracy_against_hand_annotation(annotated):
     assert coverage >= 0.95
     assert rms_px * cm_per_px <= 3.0, f"plate tracker {rms_px:.1f} px = {rms_px * cm_per_px:.2f} cm"
     # the article's proxy is measured too, and it is the reason for the tracker
-    proxy_px, proxy_cov = barbell.shape_rms_px(barbell.bar_path(track, "wrist_midpoint").xy_px, reference)
+    proxy_px, proxy_cov = barbell.shape_rms_px(
+        barbell.bar_path(track, "wrist_midpoint").xy_px, reference
+    )
     assert proxy_cov == 1.0 and proxy_px > 3 * rms_px
     # the scale is the plate's, moved to the sleeve end, with a stated uncertainty
     assert plate_path.scale.method == "plate_diameter" and 0 < plate_path.scale.relative_sd < 0.05
@@ -233,7 +258,7 @@ def test_plate_tracker_on_a_black_plate_far_camera():
     assert plate.found.mean() >= 0.95
     c = timeseries.fill_gaps(plate.centre_xy_px, track.time_s, 0.3)
     jitter = c - timeseries.butterworth_lowpass(c, 3.0, time_s=track.time_s)
-    assert np.sqrt(np.nanmean((jitter ** 2).sum(axis=1))) < 0.1 * plate.median_radius_px()
+    assert np.sqrt(np.nanmean((jitter**2).sum(axis=1))) < 0.1 * plate.median_radius_px()
     # the squats (frames 250-600, standing to bottom) move the bar down by more than a plate radius
     y = c[250:600, 1]
     assert np.nanmax(y) - np.nanmin(y) > 1.5 * plate.median_radius_px()
@@ -253,10 +278,17 @@ def test_plate_tracker_refuses_videos_without_a_plate(name):
 
 
 def test_repr_is_one_short_line_with_method_duration_range_and_scale():
-    path = barbell.bar_path(lifter_track())  # 60 frames at 30 fps; grip 128.5-188.5 px down, floor at 445 px
+    path = barbell.bar_path(
+        lifter_track()
+    )  # 60 frames at 30 fps; grip 128.5-188.5 px down, floor at 445 px
     text = repr(path)
-    assert text.startswith("<BarPath grip_centre: 60 samples over 2.0 s, y 0.51 to 0.63 m, 2 mm/px (body_segments")
+    assert text.startswith(
+        "<BarPath grip_centre: 60 samples over 2.0 s, y 0.51 to 0.63 m, 2 mm/px (body_segments"
+    )
     assert "\n" not in text and "array" not in text and len(text) < 150
     assert repr(path.lowpass(4.0)).endswith(", low-passed 4 Hz>")
     hips = repr(barbell.landmark_path(lifter_track()))
-    assert hips.startswith("<BarPath landmarks:left_hip+right_hip: 60 samples") and "y 0.40 to 0.40 m" in hips
+    assert (
+        hips.startswith("<BarPath landmarks:left_hip+right_hip: 60 samples")
+        and "y 0.40 to 0.40 m" in hips
+    )

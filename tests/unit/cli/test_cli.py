@@ -47,30 +47,49 @@ def test_extract_image_folder(tmp_path, sample_path):
         shutil.copy(sample_path(n), folder)
     r = run("extract", str(folder), "-o", str(tmp_path / "out"), "--format", "parquet")
     assert r.returncode == 0, r.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["ai-trainer__500_perfect.parquet",
-                                                                    "tfjs-models__pose.parquet"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "ai-trainer__500_perfect.parquet",
+        "tfjs-models__pose.parquet",
+    ]
 
 
-@pytest.mark.parametrize("make,args,message", [
-    (None, ["missing.mp4"], "missing.mp4: no such file"),
-    (lambda d: (d / "fake.mp4").write_text("hello\n" * 100), ["fake.mp4"], "fake.mp4: not a readable video"),
-    (lambda d: (d / "notes.txt").write_text("x"), ["notes.txt"], "unsupported file type"),
-    (None, ["sample:nope"], "unknown sample 'nope'"),
-])
+@pytest.mark.parametrize(
+    "make,args,message",
+    [
+        (None, ["missing.mp4"], "missing.mp4: no such file"),
+        (
+            lambda d: (d / "fake.mp4").write_text("hello\n" * 100),
+            ["fake.mp4"],
+            "fake.mp4: not a readable video",
+        ),
+        (lambda d: (d / "notes.txt").write_text("x"), ["notes.txt"], "unsupported file type"),
+        (None, ["sample:nope"], "unknown sample 'nope'"),
+    ],
+)
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, make, args, message):
     if make:
         make(tmp_path)
     out = tmp_path / "out.csv"
-    r = run("extract", str(tmp_path / args[0]) if not args[0].startswith("sample:") else args[0], "-o", str(out))
+    r = run(
+        "extract",
+        str(tmp_path / args[0]) if not args[0].startswith("sample:") else args[0],
+        "-o",
+        str(out),
+    )
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("formlab: error: ") and message in lines[0], r.stderr
+    assert len(lines) == 1 and lines[0].startswith("formlab: error: ") and message in lines[0], (
+        r.stderr
+    )
     assert "Traceback" not in r.stderr and not out.exists()
 
 
 def test_bad_options_and_outputs(tmp_path, readonly_dir):
     r = run("extract", "x.mp4", "-o", str(tmp_path / "out.csv"), "--min-tracking-confidence", "2")
-    assert r.returncode == 2 and "error: --min-tracking-confidence = 2.0 is out of range [0, 1]" in r.stderr
+    assert (
+        r.returncode == 2
+        and "error: --min-tracking-confidence = 2.0 is out of range [0, 1]" in r.stderr
+    )
     img = tmp_path / "a.png"
     from PIL import Image
 
@@ -85,7 +104,9 @@ def test_bad_options_and_outputs(tmp_path, readonly_dir):
 def test_ctrl_c_exits_130_without_output(tmp_path, capsys, ctrl_c_after):
     ctrl_c_after(3)
     out = tmp_path / "pose.csv"
-    assert main(["extract", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
+    assert (
+        main(["extract", "sample:tfjs-models__pose_squats", "-o", str(out), "--no-progress"]) == 130
+    )
     assert "interrupted" in capsys.readouterr().err
     assert list(tmp_path.glob("pose*")) == []
 
@@ -97,8 +118,14 @@ def test_a_warning_is_one_line_and_the_output_is_still_written(tmp_path):
     out = tmp_path / "pose.csv"
     r = run("extract", str(clip), "-o", str(out), "--no-progress", "--no-cache")
     assert r.returncode == 0, r.stderr
-    warning_lines = [line for line in r.stderr.splitlines() if line.startswith("formlab: warning: ")]
-    assert len(warning_lines) == 1 and "cut.mp4: only" in warning_lines[0] and "Traceback" not in r.stderr
+    warning_lines = [
+        line for line in r.stderr.splitlines() if line.startswith("formlab: warning: ")
+    ]
+    assert (
+        len(warning_lines) == 1
+        and "cut.mp4: only" in warning_lines[0]
+        and "Traceback" not in r.stderr
+    )
     assert out.is_file()
 
 
@@ -111,32 +138,60 @@ def test_sigterm_stops_cleanly_and_keeps_earlier_results(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "summary.json").write_text('{"earlier": true}\n')
-    env = {**os.environ, "FORMLAB_CACHE_DIR": str(tmp_path / "fresh-cache")}  # no cached result: slow path
-    p = subprocess.Popen([sys.executable, "-m", "formlab", "analyze", "sample:squatAnalysis-rohanx01__squat",
-                          "-o", str(out), "--no-progress"], stderr=subprocess.PIPE, text=True, env=env)
+    env = {
+        **os.environ,
+        "FORMLAB_CACHE_DIR": str(tmp_path / "fresh-cache"),
+    }  # no cached result: slow path
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "formlab",
+            "analyze",
+            "sample:squatAnalysis-rohanx01__squat",
+            "-o",
+            str(out),
+            "--no-progress",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     time.sleep(6.0)  # start-up, model loading, well into the extraction
     assert p.poll() is None, "the run ended before it could be terminated: " + p.stderr.read()
     p.send_signal(signal.SIGTERM)
     err = p.communicate(timeout=120)[1]
     assert p.returncode == 143, err
-    assert err.strip().splitlines()[-1].startswith("formlab: terminated;") and "Traceback" not in err
-    assert sorted(q.name for q in out.iterdir()) == ["summary.json"]  # no staging folder, no partial file
+    assert (
+        err.strip().splitlines()[-1].startswith("formlab: terminated;") and "Traceback" not in err
+    )
+    assert sorted(q.name for q in out.iterdir()) == [
+        "summary.json"
+    ]  # no staging folder, no partial file
     assert (out / "summary.json").read_text() == '{"earlier": true}\n'
 
 
-@pytest.mark.parametrize("option,value,field", [
-    ("--min-detection-confidence", "1.5", "min_pose_detection_confidence"),
-    ("--min-presence-confidence", "-0.1", "min_pose_presence_confidence"),
-    ("--min-tracking-confidence", "2", "min_tracking_confidence"),
-    ("--num-poses", "0", "num_poses"),
-    ("--stride", "0", "stride"),
-])
+@pytest.mark.parametrize(
+    "option,value,field",
+    [
+        ("--min-detection-confidence", "1.5", "min_pose_detection_confidence"),
+        ("--min-presence-confidence", "-0.1", "min_pose_presence_confidence"),
+        ("--min-tracking-confidence", "2", "min_tracking_confidence"),
+        ("--num-poses", "0", "num_poses"),
+        ("--stride", "0", "stride"),
+    ],
+)
 def test_option_errors_name_the_option_as_typed(tmp_path, capsys, option, value, field):
     out = tmp_path / "out.csv"
-    for command in (["extract", "x.mp4", "-o", str(out)], ["analyze", "x.mp4", "-o", str(tmp_path / "o")]):
+    for command in (
+        ["extract", "x.mp4", "-o", str(out)],
+        ["analyze", "x.mp4", "-o", str(tmp_path / "o")],
+    ):
         assert main([*command, option, value]) == 2
         err = capsys.readouterr().err.strip()
-        assert err.startswith(f"formlab: error: {option} = ") and field not in err.replace(option, ""), err
+        assert err.startswith(f"formlab: error: {option} = ") and field not in err.replace(
+            option, ""
+        ), err
         assert "out of range" in err and "extract." not in err, err
     assert main(["extract", "x.mp4", "-o", str(out), "--start-frame", "5", "--end-frame", "3"]) == 2
     assert "--end-frame = 3 must be greater than --start-frame = 5" in capsys.readouterr().err
@@ -147,16 +202,25 @@ def test_every_extract_option_flag_sets_its_field():
     """The field-to-option table the error messages use agrees with the parser and with ExtractOptions."""
     import dataclasses
 
-    from formlab.cli.options import EXTRACT_OPTION_FLAGS
     from formlab.cli import build_parser
+    from formlab.cli.options import EXTRACT_OPTION_FLAGS
     from formlab.pose.extract import ExtractOptions
 
     fields = {f.name for f in dataclasses.fields(ExtractOptions)}
-    values = {"model": "lite", "num_poses": "2", "start_frame": "3", "end_frame": "9", "stride": "2",
-              "min_pose_detection_confidence": "0.3", "min_pose_presence_confidence": "0.4",
-              "min_tracking_confidence": "0.6"}
+    values = {
+        "model": "lite",
+        "num_poses": "2",
+        "start_frame": "3",
+        "end_frame": "9",
+        "stride": "2",
+        "min_pose_detection_confidence": "0.3",
+        "min_pose_presence_confidence": "0.4",
+        "min_tracking_confidence": "0.6",
+    }
     assert set(EXTRACT_OPTION_FLAGS) == set(values) and set(values) <= fields
-    argv = ["extract", "x.mp4", "-o", "o.csv"] + [a for f, v in values.items() for a in (EXTRACT_OPTION_FLAGS[f], v)]
+    argv = ["extract", "x.mp4", "-o", "o.csv"] + [
+        a for f, v in values.items() for a in (EXTRACT_OPTION_FLAGS[f], v)
+    ]
     args = build_parser().parse_args(argv)
     assert {f: str(getattr(args, f)) for f in values} == values
 
@@ -164,11 +228,15 @@ def test_every_extract_option_flag_sets_its_field():
 def test_confidence_options_explain_themselves_and_their_default():
     r = run("extract", "--help")
     text = " ".join(r.stdout.split())  # argparse wraps the help at the terminal width
-    text = text[text.index("pose extraction:"):]  # past the usage line
+    text = text[text.index("pose extraction:") :]  # past the usage line
     helps = {}
-    for option in ("--min-detection-confidence", "--min-presence-confidence", "--min-tracking-confidence"):
+    for option in (
+        "--min-detection-confidence",
+        "--min-presence-confidence",
+        "--min-tracking-confidence",
+    ):
         start = text.index(option + " 0-1")
-        helps[option] = text[start:text.index(" --", start + len(option))]
+        helps[option] = text[start : text.index(" --", start + len(option))]
         assert helps[option].endswith("(default: 0.5)"), helps[option]
     assert "person detector" in helps["--min-detection-confidence"]
     assert "no pose" in helps["--min-presence-confidence"]
@@ -180,6 +248,11 @@ def test_output_cut_short_by_the_reader_is_not_an_error():
     # `formlab samples | head`: the reader may close the pipe before formlab has written everything:
     # no traceback, and status 141 (128 + SIGPIPE) as for any program cut short this way;
     # `true` closes it at once (before formlab has even started), so the write always meets a broken pipe
-    r = subprocess.run(["bash", "-o", "pipefail", "-c", f"{sys.executable} -m formlab samples | true"],
-                       capture_output=True, text=True)
-    assert r.returncode == 141 and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
+    r = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{sys.executable} -m formlab samples | true"],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 141 and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, (
+        r.stderr
+    )

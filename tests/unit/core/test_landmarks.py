@@ -35,9 +35,15 @@ def test_pairs_and_mirror_are_consistent():
     for left, right in LEFT_RIGHT_PAIRS:
         assert side_of(left) == "left" and side_of(right) == "right"
         assert MIRROR_INDEX[left] == right and MIRROR_INDEX[right] == left
-        assert LANDMARK_NAMES[left].replace("left", "") == LANDMARK_NAMES[right].replace("right", "")
+        assert LANDMARK_NAMES[left].replace("left", "") == LANDMARK_NAMES[right].replace(
+            "right", ""
+        )
     assert MIRROR_INDEX[0] == 0  # nose
-    assert edge_side((11, 13)) == "left" and edge_side((12, 14)) == "right" and edge_side((11, 12)) == "centre"
+    assert (
+        edge_side((11, 13)) == "left"
+        and edge_side((12, 14)) == "right"
+        and edge_side((11, 12)) == "centre"
+    )
 
 
 def test_landmark_index_errors_list_names():

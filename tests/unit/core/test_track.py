@@ -18,9 +18,17 @@ def make_track(n=5, seed=0, missing=(2,)):
     for i in missing:
         xy[i] = z[i] = vis[i] = pres[i] = world[i] = np.nan
     t = np.cumsum(rng.uniform(0.02, 0.05, n)) - 0.02  # variable frame rate
-    meta = TrackMeta(source="clip.mp4", source_sha256="ab" * 32, fps=30.0, width_px=640, height_px=480,
-                     model_variant="full", model_sha256="cd" * 32, options={"stride": 1},
-                     provenance=({"step": "x", "params": {"a": 1}},))
+    meta = TrackMeta(
+        source="clip.mp4",
+        source_sha256="ab" * 32,
+        fps=30.0,
+        width_px=640,
+        height_px=480,
+        model_variant="full",
+        model_sha256="cd" * 32,
+        options={"stride": 1},
+        provenance=({"step": "x", "params": {"a": 1}},),
+    )
     return PoseTrack(xy, z, vis, pres, world, t, np.arange(n) * 2 + 3, meta)
 
 
@@ -60,7 +68,9 @@ def test_arrays_are_read_only_and_replace_records_provenance():
 def test_shape_errors_are_clear():
     tr = make_track()
     with pytest.raises(ValueError, match="xy_px must have shape"):
-        PoseTrack(tr.xy_px[:, :10], tr.z, tr.visibility, tr.presence, tr.world_m, tr.time_s, tr.frame)
+        PoseTrack(
+            tr.xy_px[:, :10], tr.z, tr.visibility, tr.presence, tr.world_m, tr.time_s, tr.frame
+        )
 
 
 def test_failed_save_leaves_no_file(tmp_path, monkeypatch):

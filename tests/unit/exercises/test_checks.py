@@ -7,8 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from support.constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
-
-from support.front_squat import CHECKS, FRONT_SQUAT, TH, measure_table, pass_interval, statuses_of_table
+from support.front_squat import (
+    CHECKS,
+    FRONT_SQUAT,
+    TH,
+    measure_table,
+    pass_interval,
+    statuses_of_table,
+)
 
 from formlab import ConfigError, evaluate_form
 from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS, STATUSES, UNCERTAIN
@@ -43,20 +49,50 @@ def unclaimed(check: str) -> list[float]:
 # (check, posture builder taking the measured value, threshold, passing side, step)
 ARMS = with_changes(STANDING, upper_arm_elevation_deg=-10.0)
 CASES = {
-    "elbows_up": (lambda v: with_changes(STANDING, upper_arm_elevation_deg=v),
-                  -TH.elbows_up.max_upper_arm_drop_deg, "above", 1.0),
-    "start_position": (lambda v: with_changes(STANDING, upper_arm_elevation_deg=-60.0, wrist_below_shoulder_ratio=v),
-                       TH.start_position.max_wrist_shoulder_height_ratio, "below", 0.01),
-    "knees_out": (lambda v: with_changes(SQUAT_BOTTOM, ankle_width_m=0.40, knee_width_m=0.40 * v),
-                  1 - TH.knees_out.max_knee_narrowing_ratio, "above", 0.01),
-    "feet_width": (lambda v: with_changes(STANDING, ankle_width_m=0.36 * v, knee_width_m=0.36 * v),
-                   TH.feet_width.min_ankle_shoulder_ratio, "above", 0.01),
-    "head_neutral": (lambda v: with_changes(STANDING, head_pitch_deg=v),
-                     -TH.head_neutral.max_head_drop_deg, "above", 1.0),
-    "depth": (lambda v: with_changes(SQUAT_BOTTOM, thigh_deg=v, knee_width_m=0.20, ankle_width_m=0.20),
-              TH.depth.min_hip_below_knee_deg, "above", 1.0),
-    "torso_upright": (lambda v: with_changes(STANDING, torso_lean_deg=v),
-                      TH.torso_upright.max_torso_lean_deg, "below", 1.0),
+    "elbows_up": (
+        lambda v: with_changes(STANDING, upper_arm_elevation_deg=v),
+        -TH.elbows_up.max_upper_arm_drop_deg,
+        "above",
+        1.0,
+    ),
+    "start_position": (
+        lambda v: with_changes(
+            STANDING, upper_arm_elevation_deg=-60.0, wrist_below_shoulder_ratio=v
+        ),
+        TH.start_position.max_wrist_shoulder_height_ratio,
+        "below",
+        0.01,
+    ),
+    "knees_out": (
+        lambda v: with_changes(SQUAT_BOTTOM, ankle_width_m=0.40, knee_width_m=0.40 * v),
+        1 - TH.knees_out.max_knee_narrowing_ratio,
+        "above",
+        0.01,
+    ),
+    "feet_width": (
+        lambda v: with_changes(STANDING, ankle_width_m=0.36 * v, knee_width_m=0.36 * v),
+        TH.feet_width.min_ankle_shoulder_ratio,
+        "above",
+        0.01,
+    ),
+    "head_neutral": (
+        lambda v: with_changes(STANDING, head_pitch_deg=v),
+        -TH.head_neutral.max_head_drop_deg,
+        "above",
+        1.0,
+    ),
+    "depth": (
+        lambda v: with_changes(SQUAT_BOTTOM, thigh_deg=v, knee_width_m=0.20, ankle_width_m=0.20),
+        TH.depth.min_hip_below_knee_deg,
+        "above",
+        1.0,
+    ),
+    "torso_upright": (
+        lambda v: with_changes(STANDING, torso_lean_deg=v),
+        TH.torso_upright.max_torso_lean_deg,
+        "below",
+        1.0,
+    ),
 }
 
 
@@ -70,8 +106,12 @@ def inside_outside(check: str):
 def test_measure_matches_construction(check):
     """The constructed poses give the measured value they were built for (so the cases below are 'just' in/out)."""
     build, threshold, _, step = CASES[check]
-    fb = evaluate_form(make_track(build(threshold + step / 2), 0.0 if check != "torso_upright" else 90.0),
-                       "front_squat", checks=[check], reps=PHOTO_AS_REP)
+    fb = evaluate_form(
+        make_track(build(threshold + step / 2), 0.0 if check != "torso_upright" else 90.0),
+        "front_squat",
+        checks=[check],
+        reps=PHOTO_AS_REP,
+    )
     assert fb[CHECKS[check].value].iloc[0] == pytest.approx(threshold + step / 2, abs=step / 10)
 
 
@@ -102,12 +142,21 @@ def test_not_assessable_in_views_not_claimed(check):
 
 def test_start_position_wrist_above_shoulder_and_below_elbow():
     limit = TH.start_position.max_wrist_shoulder_height_ratio
-    up = lambda v: with_changes(STANDING, upper_arm_elevation_deg=-60.0, wrist_below_shoulder_ratio=v)  # noqa: E731
+
+    def up(v):
+        return with_changes(STANDING, upper_arm_elevation_deg=-60.0, wrist_below_shoulder_ratio=v)
+
     assert status_of("start_position", up(-(limit - 0.01)), 0.0) == PASS
     assert status_of("start_position", up(-(limit + 0.01)), 0.0) == FAIL  # pressed overhead
     # wrists level with the shoulders but under the elbows: not a front rack
-    assert status_of("start_position", with_changes(STANDING, upper_arm_elevation_deg=-1.0), 90.0) == PASS
-    assert status_of("start_position", with_changes(STANDING, upper_arm_elevation_deg=1.0), 90.0) == FAIL
+    assert (
+        status_of("start_position", with_changes(STANDING, upper_arm_elevation_deg=-1.0), 90.0)
+        == PASS
+    )
+    assert (
+        status_of("start_position", with_changes(STANDING, upper_arm_elevation_deg=1.0), 90.0)
+        == FAIL
+    )
     # arms hanging: wrists a torso length below the shoulders
     assert status_of("start_position", up(1.0), 0.0) == FAIL
 
@@ -154,7 +203,10 @@ def test_heels_down_against_standing_baseline():
             fb = evaluate_form(make_track(postures, yaw), "squat", checks=["heels_down"])
             assert fb["heels_down"].iloc[-1] == NOT_ASSESSABLE, (rise, yaw)
     # a single photo has no standing baseline
-    assert status_of("heels_down", with_changes(STANDING, heel_rise_deg=40), 90.0, "squat") == NOT_ASSESSABLE
+    assert (
+        status_of("heels_down", with_changes(STANDING, heel_rise_deg=40), 90.0, "squat")
+        == NOT_ASSESSABLE
+    )
 
 
 def test_thresholds_change_the_verdict():
@@ -165,8 +217,12 @@ def test_thresholds_change_the_verdict():
 
 
 def test_elbows_arm_rules():
-    m = pd.DataFrame({"left_upper_arm_elevation_deg": [-62.0, -62.0, np.nan],
-                      "right_upper_arm_elevation_deg": [-30.0, -40.0, -50.0]})
+    m = pd.DataFrame(
+        {
+            "left_upper_arm_elevation_deg": [-62.0, -62.0, np.nan],
+            "right_upper_arm_elevation_deg": [-30.0, -40.0, -50.0],
+        }
+    )
     for side in ("left", "right"):  # hands in the rack
         m[f"{side}_wrist_below_shoulder_ratio"] = 0.0
         m[f"{side}_wrist_above_elbow_ratio"] = 0.3
@@ -182,12 +238,17 @@ def test_elbows_arm_rules():
 
 def test_far_side_and_unseen_landmarks_are_not_used():
     """In a side view the far arm is ignored; with both arms unseen, the check cannot judge."""
-    track = make_track(with_changes(STANDING, upper_arm_elevation_deg=-60.0), 90.0, far_side_visibility=0.02)
+    track = make_track(
+        with_changes(STANDING, upper_arm_elevation_deg=-60.0), 90.0, far_side_visibility=0.02
+    )
     fb = evaluate_form(track, "front_squat", checks=["elbows_up"])
     assert np.isnan(fb["left_upper_arm_elevation_deg"].iloc[0])
     assert fb["right_upper_arm_elevation_deg"].iloc[0] == pytest.approx(-60.0)
     hidden = make_track(with_changes(STANDING, upper_arm_elevation_deg=-60.0), 0.0, visibility=0.1)
-    assert evaluate_form(hidden, "front_squat", checks=["elbows_up"])["elbows_up"].iloc[0] == NOT_ASSESSABLE
+    assert (
+        evaluate_form(hidden, "front_squat", checks=["elbows_up"])["elbows_up"].iloc[0]
+        == NOT_ASSESSABLE
+    )
 
 
 def test_cues_defined_with_each_check_and_short():
@@ -219,7 +280,9 @@ def test_elbows_judged_only_in_the_rack():
     hanging = with_changes(STANDING, upper_arm_elevation_deg=-89.0, wrist_below_shoulder_ratio=1.1)
     assert status_of("start_position", hanging, 0.0) == FAIL
     assert status_of("elbows_up", hanging, 0.0) == NOT_ASSESSABLE
-    racked_low = with_changes(STANDING, upper_arm_elevation_deg=-60.0, wrist_below_shoulder_ratio=0.1)
+    racked_low = with_changes(
+        STANDING, upper_arm_elevation_deg=-60.0, wrist_below_shoulder_ratio=0.1
+    )
     assert status_of("elbows_up", racked_low, 0.0) == FAIL
 
 
@@ -238,15 +301,23 @@ def _measures_at(check: str, values: np.ndarray) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("check", list(CHECKS))
-@pytest.mark.parametrize("changes", [{}, {"elbows_up.max_upper_arm_drop_deg": 30.0,
-                                          "start_position.max_wrist_shoulder_height_ratio": 0.4,
-                                          "knees_out.max_knee_narrowing_ratio": 0.05,
-                                          "feet_width.min_ankle_shoulder_ratio": 1.0,
-                                          "feet_width.max_ankle_shoulder_ratio": 1.2,
-                                          "head_neutral.max_head_drop_deg": 20.0,
-                                          "depth.min_hip_below_knee_deg": 5.0,
-                                          "torso_upright.max_torso_lean_deg": 30.0,
-                                          "heels_down.max_heel_rise_deg": 10.0}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {
+            "elbows_up.max_upper_arm_drop_deg": 30.0,
+            "start_position.max_wrist_shoulder_height_ratio": 0.4,
+            "knees_out.max_knee_narrowing_ratio": 0.05,
+            "feet_width.min_ankle_shoulder_ratio": 1.0,
+            "feet_width.max_ankle_shoulder_ratio": 1.2,
+            "head_neutral.max_head_drop_deg": 20.0,
+            "depth.min_hip_below_knee_deg": 5.0,
+            "torso_upright.max_torso_lean_deg": 30.0,
+            "heels_down.max_heel_rise_deg": 10.0,
+        },
+    ],
+)
 def test_pass_interval_is_where_the_margin_is_not_negative(check, changes):
     th = TH.updated(changes)
     lo, hi = pass_interval(check, th)
@@ -262,7 +333,9 @@ def test_pass_interval_is_where_the_margin_is_not_negative(check, changes):
 
 
 def test_unknown_check_names_the_lift_and_its_checks():
-    with pytest.raises(ConfigError, match="front_squat has no check 'biceps'; its checks: start_position"):
+    with pytest.raises(
+        ConfigError, match="front_squat has no check 'biceps'; its checks: start_position"
+    ):
         FRONT_SQUAT.check("biceps")
 
 
@@ -278,12 +351,19 @@ def test_a_collapsed_face_gives_no_head_pitch():
     frac = TH.head_neutral.min_ear_eye_length_frac
     for side in ("left", "right"):
         ear, eye = LANDMARK_INDEX[f"{side}_ear"], LANDMARK_INDEX[f"{side}_eye"]
-        world[5, eye] = world[5, ear] + (frac - 0.1) * (world[5, eye] - world[5, ear])  # just too short
-        world[4, eye] = world[4, ear] + (frac + 0.1) * (world[4, eye] - world[4, ear])  # just long enough
+        world[5, eye] = world[5, ear] + (frac - 0.1) * (
+            world[5, eye] - world[5, ear]
+        )  # just too short
+        world[4, eye] = world[4, ear] + (frac + 0.1) * (
+            world[4, eye] - world[4, ear]
+        )  # just long enough
     track = track.replace(world_m=world)
     pitch = head_pitch_deg(track, estimate_view(track), 0.5, frac)
     assert np.isnan(pitch[5]) and np.isfinite(pitch[:5]).all()
     fb = evaluate_form(track, "front_squat", checks=["head_neutral"])
     assert fb["head_neutral"].iloc[5] == NOT_ASSESSABLE and fb["head_neutral"].iloc[4] == PASS
     lax = TH.updated({"head_neutral": {"min_ear_eye_length_frac": 0.0}})  # the check back on
-    assert evaluate_form(track, "front_squat", lax, checks=["head_neutral"])["head_neutral"].iloc[5] == FAIL
+    assert (
+        evaluate_form(track, "front_squat", lax, checks=["head_neutral"])["head_neutral"].iloc[5]
+        == FAIL
+    )

@@ -3,15 +3,34 @@
 
 import numpy as np
 import pytest
-
-from formlab.core.errors import ConfigError, InputError
-from formlab.exercises import (POSE_FEATURES, RepCondition, auto_candidates, check_exercise_name, exercise_names,
-                               exercises, get_exercise, pose_feature)
-from formlab.reps import RepDetectorParams, detect_reps
 from support.synthetic_pose import EXERCISE_POSES, exercise_track
 
-REQUIRED = ("front_squat", "back_squat", "squat", "deadlift", "curl", "push_up", "jumping_jack", "bench_press",
-            "overhead_press", "lunge", "auto")
+from formlab.core.errors import ConfigError, InputError
+from formlab.exercises import (
+    POSE_FEATURES,
+    RepCondition,
+    auto_candidates,
+    check_exercise_name,
+    exercise_names,
+    exercises,
+    get_exercise,
+    pose_feature,
+)
+from formlab.reps import RepDetectorParams, detect_reps
+
+REQUIRED = (
+    "front_squat",
+    "back_squat",
+    "squat",
+    "deadlift",
+    "curl",
+    "push_up",
+    "jumping_jack",
+    "bench_press",
+    "overhead_press",
+    "lunge",
+    "auto",
+)
 
 
 EXERCISES = exercises()
@@ -20,7 +39,11 @@ EXERCISES = exercises()
 def test_registry_has_every_required_exercise():
     assert sorted(exercise_names()) == sorted(REQUIRED)
     for name, ex in EXERCISES.items():
-        assert ex.name == name and ex.turning_point in ("bottom", "top") and ex.concentric in ("into", "out_of")
+        assert (
+            ex.name == name
+            and ex.turning_point in ("bottom", "top")
+            and ex.concentric in ("into", "out_of")
+        )
         RepDetectorParams().with_overrides(ex.detector)  # overrides name real settings
         for check in ex.requires + ex.signature:
             assert check.feature in POSE_FEATURES and check.why
@@ -31,7 +54,10 @@ def test_registry_has_every_required_exercise():
 def test_turning_points_follow_the_movement():
     bottoms = {n for n, e in EXERCISES.items() if e.turning_point == "bottom"}
     assert bottoms == {"squat", "front_squat", "back_squat", "lunge", "push_up", "bench_press"}
-    assert get_exercise("deadlift").concentric == "into" and get_exercise("squat").concentric == "out_of"
+    assert (
+        get_exercise("deadlift").concentric == "into"
+        and get_exercise("squat").concentric == "out_of"
+    )
 
 
 def test_unknown_exercise_is_a_clear_error_listing_the_accepted_ones():
@@ -39,7 +65,10 @@ def test_unknown_exercise_is_a_clear_error_listing_the_accepted_ones():
         get_exercise("snatch")
     msg = str(e.value)
     assert "'snatch'" in msg and all(n in msg for n in REQUIRED) and "\n" not in msg
-    assert check_exercise_name("Front-Squat") == "front_squat" and check_exercise_name("auto") == "auto"
+    assert (
+        check_exercise_name("Front-Squat") == "front_squat"
+        and check_exercise_name("auto") == "auto"
+    )
     with pytest.raises(ConfigError, match="auto"):
         get_exercise("auto")
     with pytest.raises(ConfigError, match="unknown pose feature"):
@@ -62,7 +91,9 @@ def test_named_exercise_counts_and_times_its_reps(exercise, view):
     det = detect_reps(track, exercise)
     assert det.count == 5, det.rejected
     turns = np.array([r.turn_s for r in det.reps])
-    if exercise == "deadlift":  # lockout = standing after each pull, not the bottom the pull starts from
+    if (
+        exercise == "deadlift"
+    ):  # lockout = standing after each pull, not the bottom the pull starts from
         assert np.all(turns > far_ends + 0.5) and np.all(turns[:-1] < far_ends[1:])
     else:
         np.testing.assert_allclose(turns, far_ends, atol=0.12)

@@ -7,21 +7,37 @@ import pandas as pd
 import pytest
 from support.constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
 from support.csv_helpers import assert_written_compactly
-
 from support.front_squat import CHECKS
 
-from formlab import ConfigError, InputError, OutputError, evaluate_form, exercise_names, form_per_rep, get_exercise
-from formlab import thresholds_for
+from formlab import (
+    ConfigError,
+    InputError,
+    OutputError,
+    evaluate_form,
+    exercise_names,
+    form_per_rep,
+    get_exercise,
+    thresholds_for,
+)
 from formlab.exercises import exercises
 from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS, STATUSES
-from formlab.form.judge import save_feedback, worst_value_column
+from formlab.form.judge import worst_value_column
+from formlab.form.report import save_feedback
 from formlab.pipeline.feedback import explain_frame, frame_messages, status_counts, worst_frames
 
 
 def checks_for(name):
     return get_exercise(name).check_names
 
-ARTICLE_COLUMNS = ["elbows_up", "knees_out", "feet_width", "start_position", "head_neutral", "depth"]
+
+ARTICLE_COLUMNS = [
+    "elbows_up",
+    "knees_out",
+    "feet_width",
+    "start_position",
+    "head_neutral",
+    "depth",
+]
 
 
 def squat_reps(n_reps=2, fps=30.0, rep_s=2.0, bottoms=(5.0, 5.0), elbows=(-10.0, -10.0), yaw=90.0):
@@ -35,10 +51,25 @@ def squat_reps(n_reps=2, fps=30.0, rep_s=2.0, bottoms=(5.0, 5.0), elbows=(-10.0,
         start = frame
         for i in range(rep_n + 1):
             depth = np.sin(np.pi * i / rep_n)  # 0 -> 1 -> 0
-            postures.append(with_changes(SQUAT_BOTTOM, thigh_deg=-90 + depth * (90 + bottoms[k]),
-                                         shin_lean_deg=30 * depth, torso_lean_deg=30 * depth,
-                                         upper_arm_elevation_deg=elbows[k], knee_width_m=0.20, ankle_width_m=0.20))
-        reps.append({"rep": k + 1, "start_frame": start, "turn_frame": start + rep_n // 2, "end_frame": start + rep_n})
+            postures.append(
+                with_changes(
+                    SQUAT_BOTTOM,
+                    thigh_deg=-90 + depth * (90 + bottoms[k]),
+                    shin_lean_deg=30 * depth,
+                    torso_lean_deg=30 * depth,
+                    upper_arm_elevation_deg=elbows[k],
+                    knee_width_m=0.20,
+                    ankle_width_m=0.20,
+                )
+            )
+        reps.append(
+            {
+                "rep": k + 1,
+                "start_frame": start,
+                "turn_frame": start + rep_n // 2,
+                "end_frame": start + rep_n,
+            }
+        )
         frame += rep_n + 1
     postures += [STANDING] * stand_n
     return make_track(postures, yaw, fps=fps), pd.DataFrame(reps)
@@ -49,16 +80,22 @@ def test_table_layout():
     fb = evaluate_form(track, "front_squat", reps=reps)
     assert list(fb.columns[:3]) == ["frame", "time_s", "view"]
     assert len(fb) == track.n_frames and np.array_equal(fb["frame"], track.frame)
-    for c in ARTICLE_COLUMNS + ["torso_upright"]:
+    for c in [*ARTICLE_COLUMNS, "torso_upright"]:
         assert set(fb[c].astype(str)) <= set(STATUSES), c
-    measured = [c for c in fb.columns if c not in CHECKS and c not in
-                ("frame", "view", "side_facing_camera", "rep_bottom")]
+    measured = [
+        c
+        for c in fb.columns
+        if c not in CHECKS and c not in ("frame", "view", "side_facing_camera", "rep_bottom")
+    ]
     for c in measured:
         assert c.endswith(("_deg", "_ratio", "_s")), c
         assert fb[c].dtype.kind == "f", c
     for check in fb.attrs["checks"]:
         assert CHECKS[check].value in fb.columns
-    assert fb.attrs["exercise"] == "front_squat" and fb.attrs["thresholds"] == thresholds_for("front_squat").to_dict()
+    assert (
+        fb.attrs["exercise"] == "front_squat"
+        and fb.attrs["thresholds"] == thresholds_for("front_squat").to_dict()
+    )
     assert "heels_down" not in fb.columns  # optional check, not run by default
 
 
@@ -98,7 +135,12 @@ def test_summary_per_rep():
     track, reps = squat_reps(bottoms=(5.0, -20.0), elbows=(-10.0, -60.0))
     fb = evaluate_form(track, "front_squat", reps=reps)
     s = form_per_rep(fb, reps)
-    assert list(s["rep"]) == [1, 2] and list(s.columns[:4]) == ["rep", "start_frame", "turn_frame", "end_frame"]
+    assert list(s["rep"]) == [1, 2] and list(s.columns[:4]) == [
+        "rep",
+        "start_frame",
+        "turn_frame",
+        "end_frame",
+    ]
     assert list(s["depth"]) == [PASS, FAIL]
     assert list(s["elbows_up"]) == [PASS, FAIL]
     assert list(s["knees_out"]) == [NOT_ASSESSABLE] * 2  # side view
@@ -121,7 +163,9 @@ def test_worst_value_columns_named_after_the_measured_value():
     assert worst == [f"{name}_worst_{CHECKS[name].value}" for name in checks]
     assert [worst_value_column(CHECKS[name]) for name in checks] == worst
     assert worst_value_column(CHECKS["elbows_up"]) == "elbows_up_worst_upper_arm_elevation_deg"
-    assert not any(c.endswith(("_worst_deg", "_worst_ratio")) for c in s.columns)  # the old generic names
+    assert not any(
+        c.endswith(("_worst_deg", "_worst_ratio")) for c in s.columns
+    )  # the old generic names
     by_frame = fb.set_index("frame")
     for name in checks:
         for _, rep in s.dropna(subset=[f"{name}_worst_frame"]).iterrows():
@@ -184,7 +228,9 @@ def test_save_feedback_csv(tmp_path):
     back = pd.read_csv(path)
     assert list(back.columns) == list(fb.columns) and len(back) == len(fb)
     assert set(back["elbows_up"]) <= set(STATUSES) and back["view"].iloc[0] == "side"
-    assert np.allclose(back["upper_arm_elevation_deg"], fb["upper_arm_elevation_deg"], equal_nan=True)
+    assert np.allclose(
+        back["upper_arm_elevation_deg"], fb["upper_arm_elevation_deg"], equal_nan=True
+    )
     assert_written_compactly(path, fb)  # 6 significant digits, frames as integers
     per_rep = form_per_rep(fb, reps)
     assert_written_compactly(save_feedback(per_rep, tmp_path / "reps_form.csv"), per_rep)
@@ -198,14 +244,22 @@ def test_status_counts_frames_seconds_and_reps():
     counts = status_counts(fb, form_per_rep(fb, reps))
     assert list(counts.index) == fb.attrs["checks"]
     for name, row in counts.iterrows():
-        assert row["pass_frames"] + row["fail_frames"] + row["uncertain_frames"] + row["not_assessable_frames"] == len(fb)
+        assert row["pass_frames"] + row["fail_frames"] + row["uncertain_frames"] + row[
+            "not_assessable_frames"
+        ] == len(fb)
         assert row["fail_frames"] == int((fb[name] == FAIL).sum())
         assert row["fail_s"] == pytest.approx(row["fail_frames"] / 30.0)
     assert counts.loc["elbows_up", "fail_frames"] > 0
-    assert counts.loc["elbows_up", "failed_rep_numbers"] == "2" and counts.loc["elbows_up", "failed_reps"] == 1
+    assert (
+        counts.loc["elbows_up", "failed_rep_numbers"] == "2"
+        and counts.loc["elbows_up", "failed_reps"] == 1
+    )
     assert counts.loc["depth", "failed_rep_numbers"] == "2"
     assert counts.loc["knees_out", "not_assessable_frames"] == len(fb)  # side view
-    assert counts.loc["torso_upright", "failed_reps"] == 0 and counts.loc["torso_upright", "failed_rep_numbers"] == ""
+    assert (
+        counts.loc["torso_upright", "failed_reps"] == 0
+        and counts.loc["torso_upright", "failed_rep_numbers"] == ""
+    )
     assert "failed_reps" not in status_counts(fb).columns
 
 
@@ -217,11 +271,23 @@ def test_explain_frame_gives_value_range_and_reason():
     assert list(table.index) == fb.attrs["checks"]
     assert table.loc["depth", "status"] == FAIL and table.loc["depth", "why"] == "Squat deeper"
     assert table.loc["depth", "value"] == pytest.approx(fb.loc[bottom2, "hip_below_knee_deg"])
-    assert table.loc["elbows_up", "passes_from"] == -45.0 and np.isnan(table.loc["elbows_up", "passes_to"])
-    assert "side view cannot show it" in table.loc["knees_out", "why"] and "front, back" in table.loc["knees_out", "why"]
+    assert table.loc["elbows_up", "passes_from"] == -45.0 and np.isnan(
+        table.loc["elbows_up", "passes_to"]
+    )
+    assert (
+        "side view cannot show it" in table.loc["knees_out", "why"]
+        and "front, back" in table.loc["knees_out", "why"]
+    )
     assert table.loc["torso_upright", "status"] == PASS and table.loc["torso_upright", "why"] == ""
     standing = explain_frame(fb, 0)
-    assert standing.loc["depth", "status"] == NOT_ASSESSABLE and "bottom of a rep" in standing.loc["depth", "why"]
+    assert (
+        standing.loc["depth", "status"] == NOT_ASSESSABLE
+        and "bottom of a rep" in standing.loc["depth", "why"]
+    )
     # stricter thresholds passed explicitly change the range shown
-    assert explain_frame(fb, 0, thresholds_for("front_squat").updated(
-        {"elbows_up.max_upper_arm_drop_deg": 30}))["passes_from"]["elbows_up"] == -30.0
+    assert (
+        explain_frame(
+            fb, 0, thresholds_for("front_squat").updated({"elbows_up.max_upper_arm_drop_deg": 30})
+        )["passes_from"]["elbows_up"]
+        == -30.0
+    )

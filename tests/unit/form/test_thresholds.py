@@ -6,12 +6,17 @@ import dataclasses
 import json
 
 import pytest
-
 from support.front_squat import CHECKS
 
-from formlab import ConfigError, FormlabWarning, FormThresholds, load_thresholds, save_thresholds, thresholds_for
+from formlab import (
+    ConfigError,
+    FormlabWarning,
+    load_thresholds,
+    save_thresholds,
+    thresholds_for,
+)
 from formlab.exercises import exercises
-from formlab.form.check import ViewThresholds
+from formlab.form.settings import ViewThresholds
 from formlab.form.thresholds import threshold_table
 
 FRONT = thresholds_for("front_squat")
@@ -48,7 +53,9 @@ def test_every_field_documents_unit_range_meaning_and_source():
 def test_every_check_has_a_threshold_section():
     assert set(CHECKS) <= set(FRONT.to_dict())
     for lift, ex in exercises().items():
-        assert {c.name for c in ex.all_checks} | {"view", "landmarks", "rep_summary"} == set(thresholds_for(lift).sections)
+        assert {c.name for c in ex.all_checks} | {"view", "landmarks", "rep_summary"} == set(
+            thresholds_for(lift).sections
+        )
 
 
 def test_defaults_are_the_articles_numbers():
@@ -59,27 +66,40 @@ def test_defaults_are_the_articles_numbers():
     assert th.head_neutral.max_head_drop_deg == 40
 
 
-@pytest.mark.parametrize("section,name", [(s, f.name) for s, _, f in all_fields() if not f.metadata.get("choices")])
+@pytest.mark.parametrize(
+    "section,name", [(s, f.name) for s, _, f in all_fields() if not f.metadata.get("choices")]
+)
 def test_out_of_range_is_a_clear_config_error(section, name):
     th = FRONT
-    lo, hi = getattr(type(getattr(th, section)), "__dataclass_fields__")[name].metadata["range"]
+    lo, hi = type(getattr(th, section)).__dataclass_fields__[name].metadata["range"]
     for bad in (lo - 1, hi + 1):
         with pytest.raises(ConfigError) as e:
             th.updated({f"{section}.{name}": bad})
         msg = str(e.value)
-        assert f"{section}.{name}" in msg and repr(float(bad)) in msg and str(lo) in msg and str(hi) in msg
+        assert (
+            f"{section}.{name}" in msg
+            and repr(float(bad)) in msg
+            and str(lo) in msg
+            and str(hi) in msg
+        )
 
 
 def test_bad_types_and_choices():
-    with pytest.raises(ConfigError, match="elbows_up.max_upper_arm_drop_deg = 'lots' is not a number"):
+    with pytest.raises(
+        ConfigError, match="elbows_up.max_upper_arm_drop_deg = 'lots' is not a number"
+    ):
         ElbowsUpThresholds(max_upper_arm_drop_deg="lots")
     with pytest.raises(ConfigError, match="not a number"):
         ElbowsUpThresholds(max_upper_arm_drop_deg=True)
     with pytest.raises(ConfigError, match="out of range"):
         ElbowsUpThresholds(max_upper_arm_drop_deg=float("nan"))
-    with pytest.raises(ConfigError, match=r"arm_rule = 'some' is not one of \['mean', 'both', 'either'\]"):
+    with pytest.raises(
+        ConfigError, match=r"arm_rule = 'some' is not one of \['mean', 'both', 'either'\]"
+    ):
         ElbowsUpThresholds(arm_rule="some")
-    assert ElbowsUpThresholds(max_upper_arm_drop_deg="40").max_upper_arm_drop_deg == 40.0  # widget strings
+    assert (
+        ElbowsUpThresholds(max_upper_arm_drop_deg="40").max_upper_arm_drop_deg == 40.0
+    )  # widget strings
 
 
 def test_cross_field_rules():
@@ -111,7 +131,9 @@ def test_each_lift_states_its_own_defaults():
 
 @pytest.mark.parametrize("suffix", [".toml", ".json"])
 def test_round_trip(tmp_path, suffix):
-    th = thresholds_for("back_squat").updated({"depth.min_hip_below_knee_deg": 2, "knees_out.max_knee_narrowing_ratio": 0.2})
+    th = thresholds_for("back_squat").updated(
+        {"depth.min_hip_below_knee_deg": 2, "knees_out.max_knee_narrowing_ratio": 0.2}
+    )
     path = save_thresholds(th, tmp_path / f"t{suffix}")
     assert load_thresholds(path, "back_squat") == th
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
@@ -151,16 +173,20 @@ def test_toml_comments_stand_on_their_own(tmp_path):
     text = save_thresholds(back, tmp_path / "t.toml").read_text()
     comments = toml_comments(text)
     assert len(comments) == sum(1 for _ in all_fields(back))
-    for section, obj, f in all_fields(back):
+    for section, _obj, f in all_fields(back):
         above, md = comments[section, f.name], f.metadata
         assert len(above) == 2 and above[0] == f"# {md['meaning']}", f.name
         detail = above[1]
         if md.get("choices"):
-            assert detail.startswith('# valid values: one of "mean", "both", "either"; default: "mean"; ')
+            assert detail.startswith(
+                '# valid values: one of "mean", "both", "either"; default: "mean"; '
+            )
         else:
             lo, hi = md["range"]
-            assert detail.startswith(f"# unit: {md['unit'] or 'none (a plain number)'}; "
-                                     f"valid range: {lo:g} to {hi:g}; default: {float(f.default)!r}"), detail
+            assert detail.startswith(
+                f"# unit: {md['unit'] or 'none (a plain number)'}; "
+                f"valid range: {lo:g} to {hi:g}; default: {float(f.default)!r}"
+            ), detail
         assert detail.endswith(f"; source: {md['source']}"), detail
     for line in text.splitlines():
         if line.startswith("#"):  # no reference to the docstrings' sections or Sphinx markup
@@ -177,8 +203,12 @@ def test_saved_toml_loads_back_identically(tmp_path, exercise):
     """Every value is written, exactly: the file alone decides."""
     import tomllib
 
-    changes = {"view.image_cue_weight": 0.1 + 0.2, "depth.min_hip_below_knee_deg": -45,
-               "feet_width.max_ankle_shoulder_ratio": 1 / 3 + 1.5, "elbows_up.arm_rule": "either"}
+    changes = {
+        "view.image_cue_weight": 0.1 + 0.2,
+        "depth.min_hip_below_knee_deg": -45,
+        "feet_width.max_ankle_shoulder_ratio": 1 / 3 + 1.5,
+        "elbows_up.arm_rule": "either",
+    }
     base = thresholds_for(exercise)
     th = base.updated({k: v for k, v in changes.items() if k.split(".")[0] in base})
     path = save_thresholds(th, tmp_path / "t.toml")
@@ -187,10 +217,16 @@ def test_saved_toml_loads_back_identically(tmp_path, exercise):
 
 
 def test_a_file_for_another_lift_warns_about_checks_this_lift_does_not_run(tmp_path):
-    path = save_thresholds(FRONT.updated({"knees_out.max_knee_narrowing_ratio": 0.3}), tmp_path / "front.toml")
-    with pytest.warns(FormlabWarning, match="back_squat does not run the check.s. start_position, elbows_up"):
+    path = save_thresholds(
+        FRONT.updated({"knees_out.max_knee_narrowing_ratio": 0.3}), tmp_path / "front.toml"
+    )
+    with pytest.warns(
+        FormlabWarning, match="back_squat does not run the check.s. start_position, elbows_up"
+    ):
         back = load_thresholds(path, exercise="back_squat")
-    assert back.knees_out.max_knee_narrowing_ratio == 0.3  # the checks both run take the file's values
+    assert (
+        back.knees_out.max_knee_narrowing_ratio == 0.3
+    )  # the checks both run take the file's values
     (tmp_path / "typo.toml").write_text("[knees_in]\nmax_knee_narrowing_ratio = 0.2\n")
     with pytest.raises(ConfigError, match="typo.toml: unknown threshold section 'knees_in'"):
         load_thresholds(tmp_path / "typo.toml", exercise="back_squat")
@@ -199,7 +235,9 @@ def test_a_file_for_another_lift_warns_about_checks_this_lift_does_not_run(tmp_p
 def test_file_errors_name_the_file(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[elbows_up]\nmax_upper_arm_drop_deg = 95\n")
-    with pytest.raises(ConfigError, match=r"bad.toml: elbows_up.max_upper_arm_drop_deg = 95.0 is out of range"):
+    with pytest.raises(
+        ConfigError, match=r"bad.toml: elbows_up.max_upper_arm_drop_deg = 95.0 is out of range"
+    ):
         load_thresholds(bad)
     broken = tmp_path / "broken.toml"
     broken.write_text("[elbows_up\n")
@@ -218,7 +256,9 @@ def test_binary_and_latin1_files_are_one_line_errors(tmp_path):
     (tmp_path / "binary.toml").write_bytes(bytes(range(256)))
     with pytest.raises(ConfigError, match="binary.toml: not a text file in UTF-8"):
         load_thresholds(tmp_path / "binary.toml")
-    (tmp_path / "latin1.toml").write_bytes("# caf\xe9\n[depth]\nmin_hip_below_knee_deg = 1\n".encode("latin-1"))
+    (tmp_path / "latin1.toml").write_bytes(
+        "# caf\xe9\n[depth]\nmin_hip_below_knee_deg = 1\n".encode("latin-1")
+    )
     with pytest.raises(ConfigError, match="latin1.toml: not a text file in UTF-8"):
         load_thresholds(tmp_path / "latin1.toml")
 

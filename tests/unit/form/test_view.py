@@ -6,9 +6,15 @@ import numpy as np
 import pytest
 from support.constructed_posture import SQUAT_BOTTOM, STANDING, make_track
 
+from formlab.form.settings import ViewThresholds
+from formlab.form.view import (
+    classify_view,
+    estimate_view,
+    image_yaw_abs_deg,
+    smooth_angle_deg,
+    world_yaw_deg,
+)
 from formlab.io import samples
-from formlab.form.check import ViewThresholds
-from formlab.form.view import (classify_view, estimate_view, image_yaw_abs_deg, smooth_angle_deg, world_yaw_deg)
 
 
 @pytest.mark.parametrize("yaw", [-165, -120, -90, -60, -30, 0, 15, 45, 75, 90, 135, 180])
@@ -23,18 +29,44 @@ def test_both_cues_recover_the_yaw_of_a_constructed_pose(yaw):
 def test_classification_limits():
     th = ViewThresholds()
     yaws = np.array([0, 30, 31, 59, 60, 90, -90, 120, 121, 149, 150, 180, -180, np.nan])
-    assert list(classify_view(yaws, th)) == ["front", "front", "oblique", "oblique", "side", "side", "side", "side",
-                                            "oblique", "oblique", "back", "back", "back", "unknown"]
+    assert list(classify_view(yaws, th)) == [
+        "front",
+        "front",
+        "oblique",
+        "oblique",
+        "side",
+        "side",
+        "side",
+        "side",
+        "oblique",
+        "oblique",
+        "back",
+        "back",
+        "back",
+        "unknown",
+    ]
     wide = ViewThresholds(front_max_yaw_deg=45, side_min_yaw_deg=45)
     assert list(classify_view(np.array([44, 46]), wide)) == ["front", "side"]
 
 
 def test_estimate_view_columns_and_side_facing():
-    for yaw, view, facing in [(0, "front", ""), (90, "side", "right"), (-90, "side", "left"),
-                              (45, "oblique", "right"), (180, "back", "")]:
+    for yaw, view, facing in [
+        (0, "front", ""),
+        (90, "side", "right"),
+        (-90, "side", "left"),
+        (45, "oblique", "right"),
+        (180, "back", ""),
+    ]:
         v = estimate_view(make_track(SQUAT_BOTTOM, yaw))
-        assert list(v.columns) == ["frame", "time_s", "yaw_world_deg", "yaw_image_abs_deg", "yaw_deg", "view",
-                                   "side_facing_camera"]
+        assert list(v.columns) == [
+            "frame",
+            "time_s",
+            "yaw_world_deg",
+            "yaw_image_abs_deg",
+            "yaw_deg",
+            "view",
+            "side_facing_camera",
+        ]
         assert v["view"].iloc[0] == view, yaw
         assert v["side_facing_camera"].iloc[0] == facing, yaw
 
@@ -56,7 +88,9 @@ def test_smoothing_is_circular_and_time_based():
 def test_single_frame_and_missing_pose():
     track = make_track(STANDING, 0.0)
     assert estimate_view(track)["view"].iloc[0] == "front"
-    empty = track.replace(xy_px=np.full_like(track.xy_px, np.nan), world_m=np.full_like(track.world_m, np.nan))
+    empty = track.replace(
+        xy_px=np.full_like(track.xy_px, np.nan), world_m=np.full_like(track.world_m, np.nan)
+    )
     assert estimate_view(empty)["view"].iloc[0] == "unknown"
 
 
@@ -70,6 +104,12 @@ def test_views_of_the_sample_media(sample_track):
     curl = estimate_view(sample_track("formfit-jrplatin__curl"))
     assert (curl["view"] == "side").all()
     # the article's photos are turned by about 30-40 deg (the 715 one just inside the front limit)
-    yaws = {n: estimate_view(sample_track(n))["yaw_deg"].iloc[0]
-            for n in ("ai-trainer__500_perfect", "ai-trainer__715_low_elbows", "ai-trainer__right_posture")}
+    yaws = {
+        n: estimate_view(sample_track(n))["yaw_deg"].iloc[0]
+        for n in (
+            "ai-trainer__500_perfect",
+            "ai-trainer__715_low_elbows",
+            "ai-trainer__right_posture",
+        )
+    }
     assert all(20 < y < 45 for y in yaws.values()), yaws

@@ -10,11 +10,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from formlab.interactive import notebook  # noqa: E402
-from formlab.core.errors import ConfigError, OutputError  # noqa: E402
+from formlab.core.errors import ConfigError, OutputError
+from formlab.interactive import notebook
 
 
 @pytest.fixture
@@ -40,7 +40,10 @@ def test_install_target_defaults_to_the_repository_and_can_be_overridden(monkeyp
 def test_colab_url_and_badge_are_built_from_the_repository_constant(monkeypatch):
     monkeypatch.setattr(notebook, "REPOSITORY_URL", "https://github.com/someone/fork")
     url = notebook.colab_url("03_video.ipynb")
-    assert url == "https://colab.research.google.com/github/someone/fork/blob/main/notebooks/03_video.ipynb"
+    assert (
+        url
+        == "https://colab.research.google.com/github/someone/fork/blob/main/notebooks/03_video.ipynb"
+    )
     assert f"]({url})" in notebook.colab_badge("03_video.ipynb")
     with pytest.raises(ConfigError, match="NN_words"):
         notebook.colab_url("Video Analysis.ipynb")
@@ -57,7 +60,9 @@ def _run_cell(source: str, monkeypatch) -> tuple[list, list]:
 
 def test_setup_cell_does_nothing_outside_colab(monkeypatch):
     monkeypatch.delitem(sys.modules, "google.colab", raising=False)
-    pip_calls, setup_calls = _run_cell(notebook.setup_cell_source(["tfjs-models__pose"]), monkeypatch)
+    pip_calls, setup_calls = _run_cell(
+        notebook.setup_cell_source(["tfjs-models__pose"]), monkeypatch
+    )
     assert pip_calls == [] and setup_calls == []
 
 
@@ -65,7 +70,12 @@ def test_setup_cell_installs_then_sets_up_inside_colab(monkeypatch, fake_colab):
     monkeypatch.delenv(notebook.INSTALL_TARGET_ENV, raising=False)
     source = notebook.setup_cell_source(["tfjs-models__pose", "ai-trainer__500_perfect"])
     pip_calls, setup_calls = _run_cell(source, monkeypatch)
-    assert pip_calls == [([sys.executable, "-m", "pip", "install", "--quiet", "git+" + notebook.REPOSITORY_URL], True)]
+    assert pip_calls == [
+        (
+            [sys.executable, "-m", "pip", "install", "--quiet", "git+" + notebook.REPOSITORY_URL],
+            True,
+        )
+    ]
     assert setup_calls == [["tfjs-models__pose", "ai-trainer__500_perfect"]]
 
     monkeypatch.setenv(notebook.INSTALL_TARGET_ENV, "/path/to/checkout")

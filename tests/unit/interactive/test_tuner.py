@@ -13,7 +13,13 @@ from support.synthetic_pose import exercise_track
 
 from formlab import ConfigError, load_thresholds, thresholds_for
 from formlab.form.thresholds import threshold_table
-from formlab.interactive.controls import CSS, DETECTOR_SLIDERS, detector_widgets, slider_step, threshold_widgets
+from formlab.interactive.controls import (
+    CSS,
+    DETECTOR_SLIDERS,
+    detector_widgets,
+    slider_step,
+    threshold_widgets,
+)
 from formlab.interactive.tuner import ThresholdTuner
 from formlab.reps import RepDetectorParams
 
@@ -38,7 +44,10 @@ def test_threshold_widgets_follow_the_field_metadata():
     assert list(widgets) == [f"{r.section}.{r.name}" for r in table.itertuples()]
     for r in table.itertuples():
         wdg = widgets[f"{r.section}.{r.name}"]
-        assert CSS["threshold"] in wdg._dom_classes and f"formlab-threshold-{r.section}-{r.name}" in wdg._dom_classes
+        assert (
+            CSS["threshold"] in wdg._dom_classes
+            and f"formlab-threshold-{r.section}-{r.name}" in wdg._dom_classes
+        )
         assert r.meaning in wdg.tooltip
         if r.choices:
             assert list(wdg.options) == list(r.choices) and wdg.value == r.value
@@ -58,7 +67,9 @@ def test_detector_widgets():
     sliders = detector_widgets(params)
     assert list(sliders) == list(DETECTOR_SLIDERS)
     assert sliders["cutoff_hz"].value == 3.0 and sliders["min_prominence_frac"].value == 0.4
-    assert sliders["min_distance_s"].value == DETECTOR_SLIDERS["min_distance_s"]["max"]  # clipped to the slider
+    assert (
+        sliders["min_distance_s"].value == DETECTOR_SLIDERS["min_distance_s"]["max"]
+    )  # clipped to the slider
     assert f"{CSS['detector']}-min_prominence_frac" in sliders["min_prominence_frac"]._dom_classes
 
 
@@ -73,9 +84,12 @@ def test_tuner_starts_with_the_presets_and_finds_the_reps(synthetic_tuner):
     tu = synthetic_tuner
     assert tu.thresholds == thresholds_for("front_squat")
     assert tu.detection.count == 3 and "3</span> reps" in tu.reps_label.value
-    assert set(tu.feedback_plots) == {c.name for c in tu.checks} and all(img.value[:4] == b"\x89PNG" for img in
-                                                              tu.feedback_plots.values())
-    assert tu.rep_plot.value[:4] == b"\x89PNG" and tu.overlay.value[:2] == b"\xff\xd8"  # PNG plots, JPEG frame
+    assert set(tu.feedback_plots) == {c.name for c in tu.checks} and all(
+        img.value[:4] == b"\x89PNG" for img in tu.feedback_plots.values()
+    )
+    assert (
+        tu.rep_plot.value[:4] == b"\x89PNG" and tu.overlay.value[:2] == b"\xff\xd8"
+    )  # PNG plots, JPEG frame
     assert tu.frame_slider.value == int(tu.reps["turn_frame"].iloc[0])
     assert "Elbows up" in tu.frame_table.value and "data-check='elbows_up'" in tu.counts_table.value
     assert CSS["tuner"] in tu.widget._dom_classes
@@ -160,13 +174,17 @@ def test_tuner_arguments():
     with pytest.raises(Exception, match="needs a video or a track"):
         ThresholdTuner(None, "front_squat")
     with pytest.raises(ConfigError, match="FormThresholds"):
-        ThresholdTuner(None, "front_squat", track=track, thresholds={"elbows_up": {}}, progress=False)
+        ThresholdTuner(
+            None, "front_squat", track=track, thresholds={"elbows_up": {}}, progress=False
+        )
 
 
 # --------------------------------------------------------------------------- on the sample clip
 @pytest.mark.media
 def test_tuner_on_the_front_rack_clip(sample_path):
-    tu = ThresholdTuner(sample_path("squatAnalysis-rohanx01__squat"), progress=False, frame_height_px=240)
+    tu = ThresholdTuner(
+        sample_path("squatAnalysis-rohanx01__squat"), progress=False, frame_height_px=240
+    )
     assert tu.frames is not None and len(tu.frames) == tu.track.n_frames
     assert tu.frames.size[1] == 240 and tu.frames.nbytes < 20e6
     assert tu.detection.count == 2
@@ -174,7 +192,9 @@ def test_tuner_on_the_front_rack_clip(sample_path):
     tu.threshold_sliders["elbows_up.max_upper_arm_drop_deg"].value = 70.0
     assert int(tu.counts.loc["elbows_up", "fail_frames"]) < fails
     plot = tu.rep_plot.value
-    tu.detector_sliders["min_prominence_frac"].value = 1.0  # only the deepest rep is as deep as the range
+    tu.detector_sliders[
+        "min_prominence_frac"
+    ].value = 1.0  # only the deepest rep is as deep as the range
     assert tu.detection.count == 1 and tu.rep_plot.value != plot
     picture = tu.overlay.value
     tu.frame_slider.value = 100

@@ -5,24 +5,32 @@ import threading
 import numpy as np
 import pytest
 from PIL import Image
+from support.synthetic import pattern_frame, write_clip, write_empty_video
 
 from formlab import ConfigError, InputError
 from formlab.io.media import iter_video_frames, list_images, media_kind, probe_video, read_image
-from support.synthetic import pattern_frame, write_clip, write_empty_video
 
 
 def red_corner(rgb):
     """Which corner holds the red square: 'tl', 'tr', 'bl' or 'br'."""
     h, w = rgb.shape[:2]
-    corners = {"tl": rgb[: h // 8, : w // 8], "tr": rgb[: h // 8, -w // 8:],
-               "bl": rgb[-h // 8:, : w // 8], "br": rgb[-h // 8:, -w // 8:]}
+    corners = {
+        "tl": rgb[: h // 8, : w // 8],
+        "tr": rgb[: h // 8, -w // 8 :],
+        "bl": rgb[-h // 8 :, : w // 8],
+        "br": rgb[-h // 8 :, -w // 8 :],
+    }
     return max(corners, key=lambda k: corners[k][..., 0].mean() - corners[k][..., 1].mean())
 
 
-@pytest.mark.parametrize("rotation,shape,corner", [(0, (48, 64), "tl"), (90, (64, 48), "bl"),
-                                                   (-90, (64, 48), "tr"), (180, (48, 64), "br")])
+@pytest.mark.parametrize(
+    "rotation,shape,corner",
+    [(0, (48, 64), "tl"), (90, (64, 48), "bl"), (-90, (64, 48), "tr"), (180, (48, 64), "br")],
+)
 def test_rotation_metadata_is_applied(tmp_path, rotation, shape, corner):
-    path = write_clip(tmp_path / "rot.mp4", [pattern_frame(48, 64, i) for i in range(3)], rotation_deg=rotation)
+    path = write_clip(
+        tmp_path / "rot.mp4", [pattern_frame(48, 64, i) for i in range(3)], rotation_deg=rotation
+    )
     info = probe_video(path)
     assert (info.height_px, info.width_px) == shape and info.rotation_deg % 360 == rotation % 360
     frames = list(iter_video_frames(path))
@@ -34,7 +42,9 @@ def test_rotation_metadata_is_applied(tmp_path, rotation, shape, corner):
 
 def test_variable_frame_rate_uses_real_timestamps(tmp_path):
     times = [0.0, 0.033, 0.066, 0.166, 0.2, 0.4, 0.433]
-    path = write_clip(tmp_path / "vfr.mp4", [pattern_frame(48, 64, i) for i in range(len(times))], times_s=times)
+    path = write_clip(
+        tmp_path / "vfr.mp4", [pattern_frame(48, 64, i) for i in range(len(times))], times_s=times
+    )
     got = [f.time_s for f in iter_video_frames(path)]
     np.testing.assert_allclose(got, times, atol=1e-3)
 
@@ -51,7 +61,12 @@ def test_range_and_stride_keep_video_frame_indices(tmp_path):
 
 
 def test_odd_width_frames_are_contiguous(tmp_path):
-    path = write_clip(tmp_path / "odd.mkv", [pattern_frame(49, 67, i) for i in range(3)], codec="ffv1", pix_fmt="yuv444p")
+    path = write_clip(
+        tmp_path / "odd.mkv",
+        [pattern_frame(49, 67, i) for i in range(3)],
+        codec="ffv1",
+        pix_fmt="yuv444p",
+    )
     frames = list(iter_video_frames(path))
     assert all(f.rgb.shape == (49, 67, 3) and f.rgb.flags["C_CONTIGUOUS"] for f in frames)
     assert red_corner(frames[0].rgb) == "tl"
@@ -66,12 +81,15 @@ def test_stopping_early_stops_the_decoder_thread(tmp_path):
     assert threading.active_count() == before
 
 
-@pytest.mark.parametrize("make,message", [
-    (lambda p: p.write_text("this is not a video\n" * 50), "not a readable video"),
-    (lambda p: p.write_bytes(b""), "the file is empty"),
-    (lambda p: p.write_bytes(np.random.default_rng(0).bytes(5000)), "not a readable video"),
-    (write_empty_video, "no frames"),
-])
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        (lambda p: p.write_text("this is not a video\n" * 50), "not a readable video"),
+        (lambda p: p.write_bytes(b""), "the file is empty"),
+        (lambda p: p.write_bytes(np.random.default_rng(0).bytes(5000)), "not a readable video"),
+        (write_empty_video, "no frames"),
+    ],
+)
 def test_broken_videos_are_clear_errors(tmp_path, make, message):
     path = tmp_path / "broken.mp4"
     make(path)
@@ -118,7 +136,12 @@ def test_images_rgba_gray_palette_webp_and_exif(tmp_path):
     Image.fromarray(base).save(tmp_path / "e.jpg", exif=exif, quality=95)
     for name in ("a.png", "b.jpg", "c.png", "d.webp"):
         rgb, rot = read_image(tmp_path / name)
-        assert rgb.shape == (40, 60, 3) and rgb.dtype == np.uint8 and rgb.flags["C_CONTIGUOUS"] and rot == 0
+        assert (
+            rgb.shape == (40, 60, 3)
+            and rgb.dtype == np.uint8
+            and rgb.flags["C_CONTIGUOUS"]
+            and rot == 0
+        )
     rgb, rot = read_image(tmp_path / "e.jpg")
     assert rgb.shape == (60, 40, 3) and rot == -90 and red_corner(rgb) == "tr"
     assert [p.name for p in list_images(tmp_path)] == ["a.png", "b.jpg", "c.png", "d.webp", "e.jpg"]

@@ -34,8 +34,10 @@ def isolated(tmp_path, monkeypatch):
 def test_search_order(tmp_path, monkeypatch, isolated):
     env_dir = tmp_path / "env"
     env_dir.mkdir()
-    cache_file = fake_bundle((tmp_path / "cache" / "models").mkdir(parents=True) or
-                             tmp_path / "cache" / "models" / model_filename("lite"))
+    cache_file = fake_bundle(
+        (tmp_path / "cache" / "models").mkdir(parents=True)
+        or tmp_path / "cache" / "models" / model_filename("lite")
+    )
     # cache used when the env dir lacks the file
     monkeypatch.setenv(MODEL_DIR_ENV, str(env_dir))
     assert resolve_model("lite").path == cache_file.resolve()
@@ -67,7 +69,9 @@ def test_nothing_found_lists_every_place(tmp_path, monkeypatch, isolated):
     msg = str(e.value)
     assert str(tmp_path / "nowhere" / "pose_landmarker_full.task") in msg
     assert str(tmp_path / "cache" / "models" / "pose_landmarker_full.task") in msg
-    assert "storage.googleapis.com" in msg and "network is unreachable" in msg and MODEL_DIR_ENV in msg
+    assert (
+        "storage.googleapis.com" in msg and "network is unreachable" in msg and MODEL_DIR_ENV in msg
+    )
     assert len(isolated) == 1
 
 
@@ -99,7 +103,9 @@ def _table(text):
     return {r[0]: tuple(r[1:]) for r in rows[1:]}
 
 
-def test_models_listing_exits_0_with_missing_models_and_downloads_nothing(tmp_path, isolated, capsys):
+def test_models_listing_exits_0_with_missing_models_and_downloads_nothing(
+    tmp_path, isolated, capsys
+):
     from formlab.cli import main
 
     assert main(["models"]) == 0
@@ -112,8 +118,9 @@ def test_models_listing_exits_0_with_missing_models_and_downloads_nothing(tmp_pa
     assert "--download" in out and isolated == []  # says how to get them; fetched nothing
 
 
-def test_models_listing_shows_where_each_is_found_and_fails_on_broken_files(tmp_path, monkeypatch, isolated,
-                                                                           capsys):
+def test_models_listing_shows_where_each_is_found_and_fails_on_broken_files(
+    tmp_path, monkeypatch, isolated, capsys
+):
     from formlab.cli import main
 
     env_dir = tmp_path / "env"
@@ -125,10 +132,15 @@ def test_models_listing_shows_where_each_is_found_and_fails_on_broken_files(tmp_
     assert rows["lite"] == (str(lite.resolve()), "found", models.model_sha256(lite))
     assert rows["full"][1] == rows["heavy"][1] == "missing"
 
-    (env_dir / model_filename("full")).write_bytes(b"\0" * 100)  # there, but not a bundle: extract would fail
+    (env_dir / model_filename("full")).write_bytes(
+        b"\0" * 100
+    )  # there, but not a bundle: extract would fail
     assert main(["models", "full"]) == 2
     captured = capsys.readouterr()
-    assert _table(captured.out)["full"][1] == "ERROR" and "not a PoseLandmarker model bundle" in captured.err
+    assert (
+        _table(captured.out)["full"][1] == "ERROR"
+        and "not a PoseLandmarker model bundle" in captured.err
+    )
 
     assert main(["models", "heavy", "--download"]) == 2  # offline: the download asked for fails
     assert "network is unreachable" in capsys.readouterr().err and len(isolated) == 1

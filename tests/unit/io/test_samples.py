@@ -9,7 +9,10 @@ from formlab.io import samples
 def test_registry_has_every_kind_and_the_default_clip():
     info = samples.sample_info(samples.DEFAULT_VIDEO)
     assert info["license"] == "MIT" and info["exercise"] == "front_squat"
-    assert samples.sample_info("videos/squatAnalysis-rohanx01__squat.mp4")["name"] == samples.DEFAULT_VIDEO
+    assert (
+        samples.sample_info("videos/squatAnalysis-rohanx01__squat.mp4")["name"]
+        == samples.DEFAULT_VIDEO
+    )
     for kind in ("video", "image", "annotation"):
         assert samples.sample_names(kind)
     # the article's own video is registered for users online
@@ -18,7 +21,9 @@ def test_registry_has_every_kind_and_the_default_clip():
     with pytest.raises(SampleError, match="unknown sample 'nope'") as e:
         samples.sample_info("nope")
     assert samples.DEFAULT_VIDEO in str(e.value) and "formlab samples" in str(e.value)
-    assert not [n for n in samples.sample_names("annotation") if n in str(e.value)]  # nothing to analyse
+    assert not [
+        n for n in samples.sample_names("annotation") if n in str(e.value)
+    ]  # nothing to analyse
 
 
 def test_fetch_verifies_checksums(tmp_path, monkeypatch):
@@ -53,26 +58,40 @@ def _column(lines, name):
     return [line[start:].split("  ")[0].strip() for line in lines[1:]]
 
 
-def test_samples_table_says_which_copies_are_local_without_downloading(tmp_path, monkeypatch, capsys):
+def test_samples_table_says_which_copies_are_local_without_downloading(
+    tmp_path, monkeypatch, capsys
+):
     import hashlib
 
     from formlab.cli import main
 
     def entry(name, kind, file, content, **facts):
-        return name, {"name": name, "kind": kind, "file": file, "url": f"https://example.invalid/{file}",
-                      "sha256": hashlib.sha256(content).hexdigest(), "license": "MIT", **facts}
+        return name, {
+            "name": name,
+            "kind": kind,
+            "file": file,
+            "url": f"https://example.invalid/{file}",
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "license": "MIT",
+            **facts,
+        }
 
-    registry = dict([
-        entry("clip_a", "video", "videos/clip_a.mp4", b"aaa", exercise="back_squat", reps=5),
-        entry("clip_b", "video", "videos/clip_b.mp4", b"bbb", exercise="deadlift", reps=None),
-        entry("photo_c", "image", "images/photo_c.jpg", b"ccc"),
-        entry("photo_d", "image", "images/photo_d.jpg", b"ddd"),
-        entry("anno_e", "annotation", "annotations/anno_e.json", b"eee"),
-    ])
+    registry = dict(
+        [
+            entry("clip_a", "video", "videos/clip_a.mp4", b"aaa", exercise="back_squat", reps=5),
+            entry("clip_b", "video", "videos/clip_b.mp4", b"bbb", exercise="deadlift", reps=None),
+            entry("photo_c", "image", "images/photo_c.jpg", b"ccc"),
+            entry("photo_d", "image", "images/photo_d.jpg", b"ddd"),
+            entry("anno_e", "annotation", "annotations/anno_e.json", b"eee"),
+        ]
+    )
     monkeypatch.setattr(samples, "_registry", lambda: registry)
     mirror, cache = tmp_path / "mirror", tmp_path / "cache"
-    copies = [(mirror, "videos/clip_a.mp4", b"aaa"), (cache / "samples", "videos/clip_b.mp4", b"bbb"),
-              (mirror, "images/photo_d.jpg", b"not the registered file")]
+    copies = [
+        (mirror, "videos/clip_a.mp4", b"aaa"),
+        (cache / "samples", "videos/clip_b.mp4", b"bbb"),
+        (mirror, "images/photo_d.jpg", b"not the registered file"),
+    ]
     for folder, file, content in copies:
         (folder / file).parent.mkdir(parents=True, exist_ok=True)
         (folder / file).write_bytes(content)
@@ -80,13 +99,20 @@ def test_samples_table_says_which_copies_are_local_without_downloading(tmp_path,
     monkeypatch.setenv("FORMLAB_CACHE_DIR", str(cache))
     import pooch
 
-    monkeypatch.setattr(pooch, "retrieve", lambda *a, **k: pytest.fail("listing the samples downloaded something"))
+    monkeypatch.setattr(
+        pooch, "retrieve", lambda *a, **k: pytest.fail("listing the samples downloaded something")
+    )
 
     assert main(["samples"]) == 0
     out = capsys.readouterr().out
     lines = _rows(out)
     assert lines[0].split() == ["name", "kind", "exercise", "reps", "licence", "local"]
-    assert _column(lines, "name") == ["clip_a", "clip_b", "photo_c", "photo_d"]  # no annotation by default
+    assert _column(lines, "name") == [
+        "clip_a",
+        "clip_b",
+        "photo_c",
+        "photo_d",
+    ]  # no annotation by default
     assert _column(lines, "kind") == ["video", "video", "image", "image"]
     assert _column(lines, "exercise") == ["back_squat", "deadlift", "-", "-"]
     assert _column(lines, "licence") == ["MIT"] * 4
@@ -100,6 +126,9 @@ def test_samples_table_says_which_copies_are_local_without_downloading(tmp_path,
     assert main(["samples", "--kind", "annotation"]) == 0
     assert _column(_rows(capsys.readouterr().out), "local") == ["no"]
     # what the listing says is what fetch does offline
-    assert samples.fetch("clip_b", download=False) == (cache / "samples" / "videos" / "clip_b.mp4").resolve()
+    assert (
+        samples.fetch("clip_b", download=False)
+        == (cache / "samples" / "videos" / "clip_b.mp4").resolve()
+    )
     with pytest.raises(SampleError, match="checksum does not match"):
         samples.fetch("photo_d", download=False)

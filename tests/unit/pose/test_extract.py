@@ -7,18 +7,20 @@ import threading
 import numpy as np
 import pytest
 from PIL import Image
+from support.synthetic import decode_first_frames, write_clip, write_truncated_clip
 
 import formlab
 from formlab import ConfigError, ExtractOptions, InputError
 from formlab.core.errors import FormlabWarning
 from formlab.pose.extract import PoseExtractor
-from support.synthetic import decode_first_frames, write_clip, write_truncated_clip
 
 pytestmark = pytest.mark.media
 
 
 def test_options_are_validated():
-    with pytest.raises(ConfigError, match=r"extract.min_tracking_confidence = 1.5 is out of range \[0, 1\]"):
+    with pytest.raises(
+        ConfigError, match=r"extract.min_tracking_confidence = 1.5 is out of range \[0, 1\]"
+    ):
         ExtractOptions(min_tracking_confidence=1.5)
     with pytest.raises(ConfigError, match="num_poses"):
         ExtractOptions(num_poses=0)
@@ -29,7 +31,9 @@ def test_options_are_validated():
     assert ExtractOptions.from_dict(ExtractOptions(stride=2).to_dict()) == ExtractOptions(stride=2)
 
 
-def test_cache_hit_skips_inference_and_corrupt_entries_are_recomputed(tmp_path, monkeypatch, sample_path):
+def test_cache_hit_skips_inference_and_corrupt_entries_are_recomputed(
+    tmp_path, monkeypatch, sample_path
+):
     monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
     video = sample_path("tfjs-models__pose_squats")
     first = formlab.extract(video, progress=False, end_frame=12)
@@ -43,7 +47,9 @@ def test_cache_hit_skips_inference_and_corrupt_entries_are_recomputed(tmp_path, 
 
     with monkeypatch.context() as m:
         m.setattr(PoseExtractor, "_run_video", no_inference)
-        m.setattr(sys.modules["formlab.pose.extract"], "probe_video", no_decoding)  # a hit costs a hash and a file read only
+        m.setattr(
+            sys.modules["formlab.pose.extract"], "probe_video", no_decoding
+        )  # a hit costs a hash and a file read only
         again = formlab.extract(video, progress=False, end_frame=12)
     np.testing.assert_array_equal(again.xy_px, first.xy_px)
     assert again.meta.model_sha256 == first.meta.model_sha256
@@ -64,7 +70,9 @@ def test_cache_hit_skips_inference_and_corrupt_entries_are_recomputed(tmp_path, 
 
 def test_image_with_nobody_gives_an_all_nan_frame(tmp_path):
     rng = np.random.default_rng(1)
-    img = (rng.uniform(size=(240, 320, 1)) * 40 + np.linspace(60, 200, 320)[None, :, None]).astype(np.uint8)
+    img = (rng.uniform(size=(240, 320, 1)) * 40 + np.linspace(60, 200, 320)[None, :, None]).astype(
+        np.uint8
+    )
     path = tmp_path / "empty_room.png"
     Image.fromarray(np.repeat(img, 3, axis=2)).save(path)
     track = formlab.extract(path, cache=False)
@@ -77,9 +85,11 @@ def test_two_people_in_a_photo_keeps_the_larger_one(tmp_path, sample_path):
     """MediaPipe's test photo (a small figure) beside the article's lifter (tall): keep the lifter."""
     small = np.asarray(Image.open(sample_path("tfjs-models__pose")).convert("RGB"))
     tall = np.asarray(Image.open(sample_path("ai-trainer__500_perfect")).convert("RGB"))
-    canvas = np.full((max(small.shape[0], tall.shape[0]), small.shape[1] + tall.shape[1], 3), 255, np.uint8)
+    canvas = np.full(
+        (max(small.shape[0], tall.shape[0]), small.shape[1] + tall.shape[1], 3), 255, np.uint8
+    )
     canvas[: small.shape[0], : small.shape[1]] = small
-    canvas[: tall.shape[0], small.shape[1]:] = tall
+    canvas[: tall.shape[0], small.shape[1] :] = tall
     path = tmp_path / "two.png"
     Image.fromarray(canvas).save(path)
     track = formlab.extract(path, cache=False)
@@ -93,7 +103,9 @@ def test_rotated_phone_clip_matches_the_upright_clip(tmp_path, sample_path):
     frames = decode_first_frames(sample_path("tfjs-models__pose_squats"), 8)  # 720x1280 portrait
     upright = write_clip(tmp_path / "upright.mp4", frames, fps=5)
     # stored sideways (landscape) with a display rotation, as phones do
-    sideways = write_clip(tmp_path / "sideways.mp4", [np.rot90(f, k=-1) for f in frames], fps=5, rotation_deg=90)
+    sideways = write_clip(
+        tmp_path / "sideways.mp4", [np.rot90(f, k=-1) for f in frames], fps=5, rotation_deg=90
+    )
     a = formlab.extract(upright, cache=False, progress=False)
     b = formlab.extract(sideways, cache=False, progress=False)
     assert (b.meta.width_px, b.meta.height_px) == (720, 1280) and b.meta.rotation_deg == 90
@@ -110,8 +122,13 @@ def test_odd_width_video_still_finds_the_pose(tmp_path, sample_path):
 
 
 def test_stride_and_range(sample_path):
-    track = formlab.extract(sample_path("tfjs-models__pose_squats"), progress=False, start_frame=10,
-                            end_frame=40, stride=3)
+    track = formlab.extract(
+        sample_path("tfjs-models__pose_squats"),
+        progress=False,
+        start_frame=10,
+        end_frame=40,
+        stride=3,
+    )
     np.testing.assert_array_equal(track.frame, np.arange(10, 40, 3))
     np.testing.assert_allclose(track.time_s, track.frame / 5.0)
     assert track.meta.options["stride"] == 3

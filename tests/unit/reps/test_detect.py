@@ -12,14 +12,27 @@ from formlab.reps import RepDetectorParams, find_reps
 AMPLITUDE_M = 0.4
 
 
-def squat_signal(n_reps: int, fps: float, *, down_s=1.2, up_s=0.8, rest_s=1.0, pause_s=0.0, lead_s=2.0,
-                 tail_s=2.0, amplitude=AMPLITUDE_M, standing=0.9, jitter_s=0.0, seed=0):
+def squat_signal(
+    n_reps: int,
+    fps: float,
+    *,
+    down_s=1.2,
+    up_s=0.8,
+    rest_s=1.0,
+    pause_s=0.0,
+    lead_s=2.0,
+    tail_s=2.0,
+    amplitude=AMPLITUDE_M,
+    standing=0.9,
+    jitter_s=0.0,
+    seed=0,
+):
     """Hip height of ``n_reps`` squats (cosine descent and ascent, optional pause at the bottom), with the
     true bottom times (middle of the pause). Timestamps are jittered for a variable frame rate."""
     rng = np.random.default_rng(seed)
     period = down_s + pause_s + up_s + rest_s
     duration = lead_s + n_reps * period - rest_s + tail_s
-    n = int(round(duration * fps)) + 1
+    n = round(duration * fps) + 1
     t = np.arange(n) / fps
     if jitter_s:
         t = t + rng.uniform(-jitter_s, jitter_s, n)
@@ -42,8 +55,10 @@ def squat_signal(n_reps: int, fps: float, *, down_s=1.2, up_s=0.8, rest_s=1.0, p
 
 def assert_turns(det, true_times, tol_s):
     got = np.array([r.turn_s for r in det.reps])
-    assert got.shape == true_times.shape, f"{det.count} reps found, {len(true_times)} expected; rejected: " \
-                                          f"{[r for r in det.rejected if r['depth'] > 0.05]}"
+    assert got.shape == true_times.shape, (
+        f"{det.count} reps found, {len(true_times)} expected; rejected: "
+        f"{[r for r in det.rejected if r['depth'] > 0.05]}"
+    )
     assert np.max(np.abs(got - true_times)) <= tol_s, got - true_times
 
 
@@ -103,7 +118,9 @@ def test_pause_at_the_bottom_is_one_rep_turning_in_its_middle(pause_s):
 @pytest.mark.parametrize("drift_m", [-0.4, 0.2, 0.6])
 def test_drift(drift_m):
     t, y, bottoms = squat_signal(12, 30)
-    y = y + drift_m * t / t[-1]  # slow drift (camera tilt, person walking away): up to 1.5 x the movement
+    y = (
+        y + drift_m * t / t[-1]
+    )  # slow drift (camera tilt, person walking away): up to 1.5 x the movement
     det = find_reps(t, y, "bottom")
     assert_turns(det, bottoms, tol_s=0.1)
 
@@ -157,7 +174,9 @@ def test_clip_ending_in_a_hold_at_the_turning_point_counts_it():
     # a deadlift whose clip ends at lockout: the bar rises and stays up until the end
     fps = 30
     t = np.arange(0, 6, 1 / fps)
-    bar = np.where(t < 3.0, 0.2, np.where(t < 4.0, 0.2 + 0.5 * (1 - np.cos(np.pi * (t - 3.0))) / 2, 0.7))
+    bar = np.where(
+        t < 3.0, 0.2, np.where(t < 4.0, 0.2 + 0.5 * (1 - np.cos(np.pi * (t - 3.0))) / 2, 0.7)
+    )
     det = find_reps(t, bar, "top")
     assert det.count == 1 and abs(det.reps[0].turn_s - 4.0) < 0.15 and not det.reps[0].complete
     # the same clip ending while the bar is still rising: no rep
@@ -175,7 +194,7 @@ def test_a_one_frame_glitch_is_not_a_rep():
 
 def test_two_dips_closer_than_min_distance_are_one_rep():
     t = np.arange(0, 6, 1 / 60)
-    y = 0.9 - 0.3 * (np.exp(-((t - 2.8) / 0.25) ** 2) + np.exp(-((t - 3.2) / 0.25) ** 2))
+    y = 0.9 - 0.3 * (np.exp(-(((t - 2.8) / 0.25) ** 2)) + np.exp(-(((t - 3.2) / 0.25) ** 2)))
     det = find_reps(t, y, "bottom", RepDetectorParams(min_prominence_frac=0.05))
     assert det.count == 1
 
@@ -184,7 +203,9 @@ def test_allowed_mask_rejects_a_bigger_one_off_before_the_range_is_measured():
     t, y, bottoms = squat_signal(3, 30, tail_s=6.0)
     y = y.copy()
     other = t > t[-1] - 4.0
-    y[other] -= 1.2 * np.sin(np.pi * (t[other] - t[other][0]) / 4.0)  # a 3 x larger movement of another kind
+    y[other] -= 1.2 * np.sin(
+        np.pi * (t[other] - t[other][0]) / 4.0
+    )  # a 3 x larger movement of another kind
     assert find_reps(t, y, "bottom").count == 1  # without the mask it dwarfs the squats
     det = find_reps(t, y, "bottom", allowed=~other)
     assert_turns(det, bottoms, tol_s=0.05)
@@ -203,14 +224,14 @@ def test_rep_boundaries_and_table():
     assert r.depth == pytest.approx(AMPLITUDE_M, rel=0.05)
     table = det.to_frame()
     assert list(table["rep"]) == [1, 2] and table["turn_frame"].tolist() == det.turn_frames
-    assert det.turn_frames == [int(round(r.turn_s * 60)) for r in det.reps]
+    assert det.turn_frames == [round(r.turn_s * 60) for r in det.reps]
 
 
 def test_frame_numbers_are_passed_through():
     t, y, bottoms = squat_signal(3, 10)
     frames = np.arange(t.size) * 3 + 100  # e.g. stride 3 from frame 100
     det = find_reps(t, y, "bottom", frame=frames)
-    assert det.turn_frames == [100 + 3 * int(round(b * 10)) for b in bottoms]
+    assert det.turn_frames == [100 + 3 * round(b * 10) for b in bottoms]
 
 
 def test_bad_inputs_and_parameters():
@@ -252,11 +273,17 @@ def test_repr_is_one_short_line_naming_count_signal_and_turning_frames():
     det = find_reps(t, y, "bottom", exercise="back_squat", signal_name="hip_height_m")
     text = repr(det)
     frames = ", ".join(str(f) for f in det.turn_frames)
-    assert text == (f"<RepDetection 3 reps of back_squat at bottoms of hip_height_m, {t.size} samples, "
-                    f"turns at frames {frames}>")
-    many = find_reps(*squat_signal(30, 30.0)[:2], "bottom", exercise="squat", signal_name="hip_height_m")
+    assert text == (
+        f"<RepDetection 3 reps of back_squat at bottoms of hip_height_m, {t.size} samples, "
+        f"turns at frames {frames}>"
+    )
+    many = find_reps(
+        *squat_signal(30, 30.0)[:2], "bottom", exercise="squat", signal_name="hip_height_m"
+    )
     text = repr(many)
     # 30 turning points would make a long line: the first few, then "..."
     assert "\n" not in text and len(text) < 160 and text.endswith(", ...>") and "30 reps" in text
-    none = find_reps(t, np.full_like(y, 0.9), "bottom", exercise="squat", signal_name="hip_height_m")
+    none = find_reps(
+        t, np.full_like(y, 0.9), "bottom", exercise="squat", signal_name="hip_height_m"
+    )
     assert repr(none).startswith("<RepDetection 0 reps of squat") and "turns" not in repr(none)

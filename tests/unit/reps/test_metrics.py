@@ -3,12 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from support.synthetic_pose import exercise_track
 
 from formlab.core.errors import InputError
+from formlab.reps import detect_reps, find_reps
 from formlab.reps.metrics import BASE_COLUMNS, rep_metrics, summarize_reps
-from formlab.reps import find_reps
-from support.synthetic_pose import exercise_track
-from formlab.reps import detect_reps
 
 
 def linear_squats(fps=60.0, n=3, down_s=2.0, up_s=1.0, depth_m=0.5, rest_s=1.5, drift_m=0.04):
@@ -31,14 +30,20 @@ def test_phases_velocities_and_drift_of_a_known_movement():
     t, x, y = linear_squats()
     det = find_reps(t, y, "bottom")
     table = rep_metrics(det, "squat", x_m=x, y_m=y)
-    assert list(table.columns[:len(BASE_COLUMNS)]) == list(BASE_COLUMNS) and len(table) == 3
+    assert list(table.columns[: len(BASE_COLUMNS)]) == list(BASE_COLUMNS) and len(table) == 3
     # the rep starts and ends where the (smoothed) bar is 10 % of the depth from the top: ~90 % of each phase
     np.testing.assert_allclose(table["eccentric_s"], 0.9 * 2.0, atol=0.05)
     np.testing.assert_allclose(table["concentric_s"], 0.9 * 1.0, atol=0.05)
-    np.testing.assert_allclose(table["mean_concentric_velocity_mps"], 0.5, atol=0.03)  # 0.5 m in 1 s
+    np.testing.assert_allclose(
+        table["mean_concentric_velocity_mps"], 0.5, atol=0.03
+    )  # 0.5 m in 1 s
     np.testing.assert_allclose(table["peak_concentric_velocity_mps"], 0.5, atol=0.05)
-    np.testing.assert_allclose(table["rom_m"], 0.5 * 0.9, atol=0.03)  # from the rep's start to its end
-    np.testing.assert_allclose(table["horizontal_drift_cm"], 0.9 * 4.0, atol=0.2)  # 4 cm forward, from 10 % in
+    np.testing.assert_allclose(
+        table["rom_m"], 0.5 * 0.9, atol=0.03
+    )  # from the rep's start to its end
+    np.testing.assert_allclose(
+        table["horizontal_drift_cm"], 0.9 * 4.0, atol=0.2
+    )  # 4 cm forward, from 10 % in
     assert table["complete"].all()
     # angles need a track: without one they are NaN, not invented
     assert table["min_knee_angle_deg"].isna().all()
@@ -46,7 +51,9 @@ def test_phases_velocities_and_drift_of_a_known_movement():
 
 def test_top_exercises_lift_into_the_turning_point():
     t, x, y = linear_squats(down_s=1.0, up_s=2.0)
-    det = find_reps(t, -y, "top")  # treat the same path as a lift to the top and lowering (e.g. a curl)
+    det = find_reps(
+        t, -y, "top"
+    )  # treat the same path as a lift to the top and lowering (e.g. a curl)
     table = rep_metrics(det, "curl", x_m=x, y_m=-y)
     np.testing.assert_allclose(table["concentric_s"], 0.9 * 1.0, atol=0.05)
     np.testing.assert_allclose(table["eccentric_s"], 0.9 * 2.0, atol=0.05)
@@ -69,7 +76,9 @@ def test_angles_come_from_the_track():
     det = detect_reps(track, "squat")
     y = -track.world_m[:, 0, 1]
     table = rep_metrics(det, "squat", x_m=np.zeros(track.n_frames), y_m=y, track=track)
-    np.testing.assert_allclose(table["min_knee_angle_deg"], 58.6, atol=2.0)  # the figure's deepest knee bend
+    np.testing.assert_allclose(
+        table["min_knee_angle_deg"], 58.6, atol=2.0
+    )  # the figure's deepest knee bend
     np.testing.assert_allclose(table["max_trunk_lean_deg"], 35.0, atol=1.0)
 
 
@@ -82,7 +91,9 @@ def test_summary_and_bad_inputs():
     assert s["velocity_loss_pct"] == pytest.approx(0.0, abs=5.0)
     empty = summarize_reps(table.iloc[:0])
     assert empty["reps"] == 0 and empty["velocity_loss_pct"] is None
-    assert set(empty["mean_over_reps"]) == set(s["mean_over_reps"]) and not any(empty["mean_over_reps"].values())
+    assert set(empty["mean_over_reps"]) == set(s["mean_over_reps"]) and not any(
+        empty["mean_over_reps"].values()
+    )
     with pytest.raises(InputError, match="one value per frame"):
         rep_metrics(det, "squat", x_m=x[:-1], y_m=y)
     assert isinstance(table, pd.DataFrame)

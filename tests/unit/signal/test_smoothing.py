@@ -6,13 +6,16 @@ import numpy as np
 import pytest
 
 from formlab import ConfigError, InputError, PoseTrack, TrackMeta
+from formlab import signal as T
 from formlab.signal import cleaning as C
 from formlab.signal import smoothing as F
-from formlab import signal as T
+from formlab.signal import swaps
 
 
-def sine(fps: float, seconds: float = 10.0, freq_hz: float = 0.5, noise: float = 0.0, seed: int = 0):
-    t = np.arange(int(round(seconds * fps))) / fps
+def sine(
+    fps: float, seconds: float = 10.0, freq_hz: float = 0.5, noise: float = 0.0, seed: int = 0
+):
+    t = np.arange(round(seconds * fps)) / fps
     clean = np.sin(2 * np.pi * freq_hz * t)
     rng = np.random.default_rng(seed)
     return t, clean, clean + noise * rng.normal(size=t.size)
@@ -49,7 +52,9 @@ def test_butterworth_removes_noise_without_lag(fps):
 
 def test_butterworth_same_result_from_rate_or_timestamps():
     t, _, noisy = sine(30, noise=0.1)
-    np.testing.assert_allclose(T.butterworth_lowpass(noisy, 3.0, time_s=t), T.butterworth_lowpass(noisy, 3.0, fs_hz=30))
+    np.testing.assert_allclose(
+        T.butterworth_lowpass(noisy, 3.0, time_s=t), T.butterworth_lowpass(noisy, 3.0, fs_hz=30)
+    )
 
 
 def test_butterworth_keeps_gaps_and_filters_each_run():
@@ -133,7 +138,7 @@ def test_fill_gaps_same_duration_at_different_rates():
     for fps in (10, 60):
         t = np.arange(int(fps * 2)) / fps
         x = np.sin(t)
-        n_missing = int(round(0.3 * fps))  # a 0.3 s gap
+        n_missing = round(0.3 * fps)  # a 0.3 s gap
         x[5 : 5 + n_missing] = np.nan
         assert np.isfinite(T.fill_gaps(x, t, 0.35)).all()
         assert np.isnan(T.fill_gaps(x, t, 0.25)).sum() == n_missing
@@ -152,7 +157,7 @@ def test_fill_gaps_pchip_is_smooth():
 
 # ----------------------------------------------------------------------------- Hampel
 def test_hampel_finds_spikes_not_movement():
-    t, clean, noisy = sine(30, noise=0.01)
+    t, _clean, noisy = sine(30, noise=0.01)
     noisy[[40, 150, 151]] += [1.0, -1.0, -1.0]  # 150 is where the sine moves fastest
     mask = T.hampel_outliers(noisy, 0.5, time_s=t, min_deviation=0.1)
     assert set(np.flatnonzero(mask)) == {40, 150, 151}
@@ -160,7 +165,7 @@ def test_hampel_finds_spikes_not_movement():
 
 @pytest.mark.parametrize("fps", [10, 30, 60])
 def test_hampel_no_false_alarms_on_smooth_movement(fps):
-    t, clean, noisy = sine(fps, freq_hz=0.7, noise=0.02, seed=fps)
+    t, _clean, noisy = sine(fps, freq_hz=0.7, noise=0.02, seed=fps)
     assert not T.hampel_outliers(noisy, 0.5, time_s=t, min_deviation=0.1).any()
 
 
@@ -204,13 +209,13 @@ def test_one_euro_uses_real_time():
         t = np.arange(int(4 * fps)) / fps
         x = np.where(t >= 1.0, 1.0, 0.0)
         res[fps] = T.one_euro(x, t, min_cutoff_hz=0.5, beta=0.0)
-    at = lambda fps, s: res[fps][int(round(s * fps))]  # noqa: E731
+    at = lambda fps, s: res[fps][round(s * fps)]  # noqa: E731
     for s in (1.5, 2.0, 3.0):
         assert at(10, s) == pytest.approx(at(60, s), abs=0.08)
 
 
 def test_one_euro_beta_reduces_lag():
-    t, clean, noisy = sine(30, noise=0.0)
+    t, clean, _noisy = sine(30, noise=0.0)
     slow = T.one_euro(clean, t, min_cutoff_hz=0.2, beta=0.0)
     fast = T.one_euro(clean, t, min_cutoff_hz=0.2, beta=5.0)
     assert rms(fast - clean) < 0.5 * rms(slow - clean)
@@ -237,8 +242,13 @@ def make_track(n: int = 90, fps: float = 30.0, noise_px: float = 2.0, seed: int 
     world = (clean - clean.mean(axis=1, keepdims=True)) / 600.0
     world = np.concatenate([world, np.zeros((n, 33, 1))], axis=-1)
     return PoseTrack(
-        xy_px=xy, z=np.zeros((n, 33)), visibility=np.full((n, 33), 0.9), presence=np.full((n, 33), 0.99),
-        world_m=world + 0.01 * rng.normal(size=world.shape), time_s=t, frame=np.arange(n),
+        xy_px=xy,
+        z=np.zeros((n, 33)),
+        visibility=np.full((n, 33), 0.9),
+        presence=np.full((n, 33), 0.99),
+        world_m=world + 0.01 * rng.normal(size=world.shape),
+        time_s=t,
+        frame=np.arange(n),
         meta=TrackMeta(source="synthetic", fps=fps, width_px=1000, height_px=1000),
     ), clean
 
@@ -264,13 +274,15 @@ def test_legacy_timing_filters_per_frame():
     real = F.smooth_track(tr)
     assert not np.allclose(legacy.xy_px, real.xy_px)
     fast, _ = make_track(fps=30.0)
-    np.testing.assert_allclose(F.smooth_track(fast, timing="legacy_30fps").xy_px, F.smooth_track(fast).xy_px)
+    np.testing.assert_allclose(
+        F.smooth_track(fast, timing="legacy_30fps").xy_px, F.smooth_track(fast).xy_px
+    )
     with pytest.raises(ConfigError):
         F.smooth_track(tr, timing="wall clock")
 
 
 def test_track_filters_keep_nan_frames():
-    tr, clean = make_track()
+    tr, _clean = make_track()
     xy = tr.xy_px.copy()
     xy[40:43] = np.nan
     tr = tr.replace(xy_px=xy)
@@ -302,8 +314,14 @@ def test_clean_track_default_chain():
     tr, clean = make_track()
     out = C.clean_track(tr)
     steps = [p["step"] for p in out.meta.provenance]
-    assert steps == ["fix_left_right_swaps", "reject_outliers", "reject_implausible_bones",
-                     "filter_by_confidence", "interpolate_gaps", "one_euro_filter"]
+    assert steps == [
+        "fix_left_right_swaps",
+        "reject_outliers",
+        "reject_implausible_bones",
+        "filter_by_confidence",
+        "interpolate_gaps",
+        "one_euro_filter",
+    ]
     assert rms(out.xy_px - clean) < rms(tr.xy_px - clean)
     bw = C.clean_track(tr, C.CleanOptions(smoothing="butterworth"))
     assert bw.meta.provenance[-1]["step"] == "butterworth_filter"
@@ -325,20 +343,38 @@ def walking_track(n: int = 120, fps: float = 30.0, seed: int = 0) -> PoseTrack:
     xy[:, 23] = [480, 450]
     xy[:, 24] = [520, 450]
     swing = 40 * np.sin(2 * np.pi * 0.8 * t)
-    for lm, y in ((13, 330), (15, 410), (17, 430), (19, 435), (21, 425),
-                  (25, 560), (27, 670), (29, 680), (31, 690)):
+    for lm, y in (
+        (13, 330),
+        (15, 410),
+        (17, 430),
+        (19, 435),
+        (21, 425),
+        (25, 560),
+        (27, 670),
+        (29, 680),
+        (31, 690),
+    ):
         xy[:, lm] = np.column_stack([440 + swing, np.full(n, y)])  # left side, further left
         xy[:, lm + 1] = np.column_stack([560 - swing, np.full(n, y)])  # right side
     xy += 0.5 * rng.normal(size=xy.shape)
     world = np.concatenate([(xy - [500, 450]) / 500.0, np.zeros((n, 33, 1))], axis=-1)
     vis = np.tile(np.linspace(0.5, 1.0, 33), (n, 1))
-    return PoseTrack(xy_px=xy, z=np.zeros((n, 33)), visibility=vis, presence=np.full((n, 33), 0.99),
-                     world_m=world, time_s=t, frame=np.arange(n),
-                     meta=TrackMeta(source="synthetic", fps=fps, width_px=1000, height_px=800))
+    return PoseTrack(
+        xy_px=xy,
+        z=np.zeros((n, 33)),
+        visibility=vis,
+        presence=np.full((n, 33), 0.99),
+        world_m=world,
+        time_s=t,
+        frame=np.arange(n),
+        meta=TrackMeta(source="synthetic", fps=fps, width_px=1000, height_px=800),
+    )
 
 
 def swap(track: PoseTrack, frames, group_lr):
-    arrays = {k: getattr(track, k).copy() for k in ("xy_px", "z", "world_m", "visibility", "presence")}
+    arrays = {
+        k: getattr(track, k).copy() for k in ("xy_px", "z", "world_m", "visibility", "presence")
+    }
     left, right = group_lr
     for a in arrays.values():
         for f in frames:
@@ -348,7 +384,7 @@ def swap(track: PoseTrack, frames, group_lr):
 
 def test_fix_left_right_swaps_undoes_a_momentary_swap():
     tr = walking_track()
-    legs = C._group_indices("leg")
+    legs = swaps.group_indices("leg")
     bad = swap(tr, [50, 51, 52], legs)
     fixed = C.fix_left_right_swaps(bad)
     np.testing.assert_allclose(fixed.xy_px, tr.xy_px)
@@ -362,7 +398,7 @@ def test_fix_left_right_swaps_leaves_clean_and_long_labellings_alone():
     out = C.fix_left_right_swaps(tr)
     np.testing.assert_array_equal(out.xy_px, tr.xy_px)
     # swapped for 2 s: consistently labelled, so MediaPipe is trusted
-    arms = C._group_indices("arm")
+    arms = swaps.group_indices("arm")
     long = swap(tr, range(30, 90), arms)
     np.testing.assert_array_equal(C.fix_left_right_swaps(long).xy_px, long.xy_px)
 
@@ -372,7 +408,7 @@ def test_fix_left_right_swaps_duration_is_in_seconds():
     for fps in (10, 60):
         tr = walking_track(n=int(4 * fps), fps=fps)
         frames = range(int(2 * fps), int(2.1 * fps))
-        bad = swap(tr, frames, C._group_indices("arm"))
+        bad = swap(tr, frames, swaps.group_indices("arm"))
         np.testing.assert_allclose(C.fix_left_right_swaps(bad).xy_px, tr.xy_px)
 
 

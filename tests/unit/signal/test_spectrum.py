@@ -9,9 +9,11 @@ from formlab import ConfigError, InputError
 from formlab import signal as T
 
 
-def movement_plus_noise(fps: float, seconds: float = 30.0, freqs=(0.5, 1.0), noise: float = 0.005, seed: int = 0):
+def movement_plus_noise(
+    fps: float, seconds: float = 30.0, freqs=(0.5, 1.0), noise: float = 0.005, seed: int = 0
+):
     """A lift-like signal (sines at ``freqs``, 0.2 m) plus white noise (``noise`` m sd)."""
-    t = np.arange(int(round(seconds * fps))) / fps
+    t = np.arange(round(seconds * fps)) / fps
     x = sum(0.2 / (k + 1) * np.sin(2 * np.pi * f * t) for k, f in enumerate(freqs))
     return t, x + np.random.default_rng(seed).normal(0, noise, t.size)
 
@@ -24,7 +26,7 @@ def test_spectrum_peaks_at_the_movement_and_floor_matches_white_noise(fps):
     assert f[np.argmax(p)] == pytest.approx(0.5)
     edge, floor = T.band_edge_hz(f, p)
     # one-sided density of white noise with sd s sampled at fs: 2 s^2 / fs
-    assert floor == pytest.approx(2 * 0.005 ** 2 / fps, rel=0.3)
+    assert floor == pytest.approx(2 * 0.005**2 / fps, rel=0.3)
     assert 1.0 < edge < 2.0  # above the highest movement frequency, far below the noise band
 
 
@@ -34,8 +36,8 @@ def test_more_noise_moves_the_edge_down_and_rate_or_times_agree():
     e_quiet, _ = T.band_edge_hz(*T.power_spectrum(quiet, time_s=t))
     e_loud, _ = T.band_edge_hz(*T.power_spectrum(loud, time_s=t))
     assert e_loud <= e_quiet
-    f1, p1 = T.power_spectrum(loud, time_s=t)
-    f2, p2 = T.power_spectrum(loud, fs_hz=30)
+    _f1, p1 = T.power_spectrum(loud, time_s=t)
+    _f2, p2 = T.power_spectrum(loud, fs_hz=30)
     np.testing.assert_allclose(p1, p2)
 
 
@@ -56,7 +58,7 @@ def test_gaps_are_filled_or_the_longest_stretch_is_used():
 
 
 def test_uneven_timestamps_are_resampled():
-    t, x = movement_plus_noise(30)
+    t, _x = movement_plus_noise(30)
     jitter = t + np.random.default_rng(1).uniform(-0.01, 0.01, t.size)
     jitter[0] = 0.0
     jitter = np.maximum.accumulate(jitter + np.arange(t.size) * 1e-6)

@@ -4,13 +4,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-from formlab.viz.style import save_figure  # noqa: E402
-from formlab.viz.bar_figures import (plot_bar_path, plot_bar_position,  # noqa: E402
-                           turning_point_label)
-from formlab.reps import find_reps  # noqa: E402
+from formlab.reps import find_reps
+from formlab.viz.bar_figures import (
+    plot_bar_path,
+    plot_bar_position,
+    turning_point_label,
+)
+from formlab.viz.style import save_figure
 
 
 def squats():
@@ -29,7 +32,10 @@ def test_position_figure_marks_each_rep(tmp_path):
     turn_lines = [ln for ln in top.get_lines() if ln.get_linestyle() == "--"]
     assert sorted(ln.get_xdata()[0] for ln in turn_lines) == [r.turn_s for r in det.reps]
     assert "3 reps" in fig._suptitle.get_text()
-    assert top.get_ylabel() == "X (m, + = image right)" and "+ = to the right in the picture" in top.get_title(loc="left")
+    assert (
+        top.get_ylabel() == "X (m, + = image right)"
+        and "+ = to the right in the picture" in top.get_title(loc="left")
+    )
     assert fig.axes[1].get_ylabel() == "Y (m, + = up)" and "+ = away" in fig.axes[2].get_ylabel()
     out = save_figure(fig, tmp_path / "position.png")
     assert out.read_bytes()[:4] == b"\x89PNG" and not plt.get_fignums()
@@ -39,7 +45,11 @@ def test_path_figure_one_line_per_rep_and_into_given_axes():
     t, x, y, det = squats()
     fig, ax = plt.subplots()
     assert plot_bar_path(t, x, y, det.reps, ax=ax) is fig
-    assert [ln.get_label() for ln in ax.get_lines() if ln.get_label().startswith("rep")] == ["rep 1", "rep 2", "rep 3"]
+    assert [ln.get_label() for ln in ax.get_lines() if ln.get_label().startswith("rep")] == [
+        "rep 1",
+        "rep 2",
+        "rep 3",
+    ]
     plt.close(fig)
 
 
@@ -57,7 +67,7 @@ def test_no_reps_and_missing_samples():
 def test_rep_detection_figure_marks_reps_and_rejected_candidates():
     from formlab.viz.bar_figures import plot_rep_detection
 
-    t, x, y, _ = squats()
+    t, _x, y, _ = squats()
     y = y.copy()
     y[(t > 3.7) & (t < 4.3)] -= 0.08  # a small dip while standing: rejected as too shallow
     det = find_reps(t, y, "bottom")
@@ -71,8 +81,16 @@ def test_rep_detection_figure_marks_reps_and_rejected_candidates():
     assert "too shallow" in [a.get_text() for a in ax.texts]
     assert "3 reps" in ax.get_title()
     plt.close(fig)
-    assert len([ln for ln in plot_rep_detection(det, rejected=False).axes[0].get_lines()
-                if ln.get_marker() == "x"]) == 0
+    assert (
+        len(
+            [
+                ln
+                for ln in plot_rep_detection(det, rejected=False).axes[0].get_lines()
+                if ln.get_marker() == "x"
+            ]
+        )
+        == 0
+    )
     plt.close("all")
 
 
@@ -113,18 +131,25 @@ def test_legends_name_the_turning_point_and_the_path_markers():
     det = find_reps(t, y, "bottom", signal_name="hip_height_m")
     label = turning_point_label(det)
     assert label == "rep's turning point (lowest hip height)"
-    assert turning_point_label(find_reps(t, -y, "top", signal_name="bar_height_m")).endswith("(highest bar height)")
+    assert turning_point_label(find_reps(t, -y, "top", signal_name="bar_height_m")).endswith(
+        "(highest bar height)"
+    )
     fig = plot_bar_position(t, x, y, reps=det.reps, turn_label=label)
     assert label in [tx.get_text() for tx in fig.axes[0].get_legend().get_texts()]
     fig = plot_bar_path(t, x, y, det.reps, turn_label=label)
     ax = fig.axes[0]
-    legend = {tx.get_text(): h for tx, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)}
+    legend = {
+        tx.get_text(): h
+        for tx, h in zip(ax.get_legend().get_texts(), ax.get_legend().legend_handles)
+    }
     assert legend["bar at the rep's start"].get_marker() == "o"
     assert legend[f"bar at the {label}"].get_marker() == "x"
     crosses = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
     for r, cross in zip(det.reps, crosses):  # each cross is the bar at the rep's turning frame
         i0, it = r.start_frame, r.turn_frame
-        np.testing.assert_allclose([cross.get_xdata()[0], cross.get_ydata()[0]],
-                                   [100 * (x[it] - x[i0]), 100 * (y[it] - y[i0])])
+        np.testing.assert_allclose(
+            [cross.get_xdata()[0], cross.get_ydata()[0]],
+            [100 * (x[it] - x[i0]), 100 * (y[it] - y[i0])],
+        )
     assert "+ = image right" in ax.get_xlabel()
     plt.close("all")

@@ -7,18 +7,21 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from support.constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from support.constructed_posture import SQUAT_BOTTOM, STANDING, make_track, with_changes
+from support.front_squat import CHECKS, TH, pass_interval
 
-from support.front_squat import CHECKS, TH, pass_interval  # noqa: E402
-
-from formlab import InputError, evaluate_form  # noqa: E402
-from formlab.viz.style import STATUS_COLOURS  # noqa: E402
-from formlab.viz.check_figures import (body_axes, plot_check_body,  # noqa: E402
-                                    plot_check_geometry, plot_view_from_above)
-from formlab.viz.timeline import plot_feedback_timeline  # noqa: E402
+from formlab import InputError, evaluate_form
+from formlab.viz.check_figures import (
+    body_axes,
+    plot_check_body,
+    plot_check_geometry,
+)
+from formlab.viz.style import STATUS_COLOURS
+from formlab.viz.timeline import plot_feedback_timeline
+from formlab.viz.view_figure import plot_view_from_above
 
 LOW_ELBOWS = with_changes(STANDING, upper_arm_elevation_deg=-60.0)
 
@@ -34,13 +37,17 @@ def test_every_check_has_a_geometry():
 
 
 def arrows(ax):
-    return [a for a in ax.texts if getattr(a, "arrow_patch", None) is not None and a.get_text() == ""]
+    return [
+        a for a in ax.texts if getattr(a, "arrow_patch", None) is not None and a.get_text() == ""
+    ]
 
 
 @pytest.mark.parametrize("check", list(CHECKS))
 def test_geometry_on_the_picture_draws_each_segment_and_the_verdict(check):
     track = make_track(LOW_ELBOWS, 0.0)
-    fb = evaluate_form(track, "front_squat", checks=[check] if check != "heels_down" else ["heels_down"])
+    fb = evaluate_form(
+        track, "front_squat", checks=[check] if check != "heels_down" else ["heels_down"]
+    )
     canvas = np.zeros((1000, 1000, 3), np.uint8)
     ax = plot_check_geometry(canvas, track, check, fb)
     geometry = CHECKS[check].geometry
@@ -67,7 +74,10 @@ def test_not_assessable_says_why():
     track = make_track(SQUAT_BOTTOM, 90.0)  # side view: widths cannot be judged
     fb = evaluate_form(track, "front_squat")
     ax = plot_check_geometry(np.zeros((1000, 1000, 3), np.uint8), track, "knees_out", fb)
-    assert "NOT ASSESSABLE" in ax.get_title() and "side view cannot show it" in ax.get_title().replace("\n", " ")
+    assert (
+        "NOT ASSESSABLE" in ax.get_title()
+        and "side view cannot show it" in ax.get_title().replace("\n", " ")
+    )
 
 
 def test_body_axes_follow_the_lifter():
@@ -89,10 +99,14 @@ def test_body_view_shows_the_angle_in_the_lifters_side_plane_whatever_the_camera
         ax = plot_check_body(track, "elbows_up", fb)
         (arrow,) = [a for a in arrows(ax) if a.arrow_patch.get_edgecolor()[3] > 0.9][:1]
         (x0, y0), (x1, y1) = arrow.xyann, arrow.xy
-        assert np.degrees(np.arctan2(y1 - y0, x1 - x0)) == pytest.approx(-60.0, abs=0.5)  # forward and 60 deg down
+        assert np.degrees(np.arctan2(y1 - y0, x1 - x0)) == pytest.approx(
+            -60.0, abs=0.5
+        )  # forward and 60 deg down
         assert ax.get_xlabel() == "forward (m)"
     ax = plot_check_body(make_track(STANDING, 0.0), "knees_out")
-    assert ax.get_xlabel() == "lifter's left (m)" and any("knees: 0.36 m" in t.get_text() for t in ax.texts)
+    assert ax.get_xlabel() == "lifter's left (m)" and any(
+        "knees: 0.36 m" in t.get_text() for t in ax.texts
+    )
 
 
 def test_view_from_above_names_the_view():
@@ -110,8 +124,7 @@ def test_timeline_panels_thresholds_and_verdict_counts():
     assert len(fig.axes) == len(names)
     for ax, name in zip(fig.axes, names):
         lines = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
-        bounds = sorted(b for b in pass_interval(name, TH)
-                        if b is not None)
+        bounds = sorted(b for b in pass_interval(name, TH) if b is not None)
         assert sorted(float(ln.get_ydata()[0]) for ln in lines) == pytest.approx(bounds)
         counts = ax.texts[-1].get_text()
         assert f"fail {int((fb[name] == 'fail').sum())}" in counts

@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 from support.constructed_posture import STANDING, make_track
 
-from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
-from formlab.viz.style import SIDE_RGB, STATUS_RGB, TRAIL_RGB
-from formlab.viz.overlay import (FrameOverlay, draw_overlay,
-                             text_size_px)
 from formlab.core.landmarks import LANDMARK_INDEX
+from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
+from formlab.viz.overlay import FrameOverlay, draw_overlay, text_size_px
+from formlab.viz.style import SIDE_RGB, STATUS_RGB, TRAIL_RGB
 
 
 def colour_near(img: np.ndarray, xy, color, r: int = 2) -> bool:
-    x, y = int(round(xy[0])), int(round(xy[1]))
-    patch = img[y - r:y + r + 1, x - r:x + r + 1].reshape(-1, 3).astype(int)
+    x, y = round(xy[0]), round(xy[1])
+    patch = img[y - r : y + r + 1, x - r : x + r + 1].reshape(-1, 3).astype(int)
     return bool(np.any(np.abs(patch - np.array(color)).sum(axis=1) < 30))
 
 
@@ -26,8 +25,12 @@ def test_left_and_right_in_their_colours_and_input_untouched():
     i = LANDMARK_INDEX
     left_thigh = (track.xy_px[0, i["left_hip"]] + track.xy_px[0, i["left_knee"]]) / 2
     right_thigh = (track.xy_px[0, i["right_hip"]] + track.xy_px[0, i["right_knee"]]) / 2
-    assert colour_near(out, left_thigh, SIDE_RGB["left"]) and not colour_near(out, left_thigh, SIDE_RGB["right"])
-    assert colour_near(out, right_thigh, SIDE_RGB["right"]) and not colour_near(out, right_thigh, SIDE_RGB["left"])
+    assert colour_near(out, left_thigh, SIDE_RGB["left"]) and not colour_near(
+        out, left_thigh, SIDE_RGB["right"]
+    )
+    assert colour_near(out, right_thigh, SIDE_RGB["right"]) and not colour_near(
+        out, right_thigh, SIDE_RGB["left"]
+    )
     # the lifter's left appears on the right of the picture when facing the camera
     assert left_thigh[0] > right_thigh[0]
 
@@ -36,7 +39,9 @@ def test_status_panel_counter_and_trail():
     rgb = np.full((540, 960, 3), 255, np.uint8)
     trail = np.array([[700.0, 400.0], [720.0, 380.0], [740.0, 360.0]])
     statuses = {"elbows_up": FAIL, "depth": PASS, "knees_out": NOT_ASSESSABLE}
-    out = draw_overlay(rgb, FrameOverlay(statuses=statuses, view="front", rep_count=3, trail_xy_px=trail))
+    out = draw_overlay(
+        rgb, FrameOverlay(statuses=statuses, view="front", rep_count=3, trail_xy_px=trail)
+    )
     panel = out[:200, :400]
     for status in (FAIL, PASS, NOT_ASSESSABLE):
         assert np.any(np.abs(panel.astype(int) - STATUS_RGB[status]).sum(axis=2) < 30), status
@@ -58,9 +63,9 @@ def blank_runs_px(band: np.ndarray) -> list[int]:
     ink = (band.astype(int).max(axis=2) > 150).any(axis=0)
     cols = np.flatnonzero(ink)
     runs, n = [], 0
-    for c in ink[cols[0]:cols[-1] + 1]:
+    for c in ink[cols[0] : cols[-1] + 1]:
         if c:
-            runs, n = runs + [n] if n else runs, 0
+            runs, n = [*runs, n] if n else runs, 0
         else:
             n += 1
     return runs
@@ -69,13 +74,16 @@ def blank_runs_px(band: np.ndarray) -> list[int]:
 def footer_band(text: str, size: tuple[int, int]) -> np.ndarray:
     w, h = size
     out = draw_overlay(np.zeros((h, w, 3), np.uint8), FrameOverlay(footer=text))
-    return out[int(h * 0.8):, : w // 2]
+    return out[int(h * 0.8) :, : w // 2]
 
 
 def test_footer_letters_and_word_spaces_readable_on_small_and_full_hd_video():
     """Word gaps are wider than any gap between letters; at 640x360 they used to be the same 2 px."""
     for size in ((640, 360), (360, 640), (1920, 1080)):
-        spaced, joined = blank_runs_px(footer_band("Squat deeper", size)), blank_runs_px(footer_band("Squatdeeper", size))
+        spaced, joined = (
+            blank_runs_px(footer_band("Squat deeper", size)),
+            blank_runs_px(footer_band("Squatdeeper", size)),
+        )
         word_gap, letter_gap = max(spaced), max(joined)
         assert word_gap >= letter_gap + 2 and word_gap >= 4, (size, spaced, joined)
     assert text_size_px((640, 360), 15) >= 13 and text_size_px((1920, 1080), 15) == 30

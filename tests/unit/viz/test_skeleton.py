@@ -5,17 +5,16 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
 
-import formlab  # noqa: E402
-from formlab.viz import skeleton  # noqa: E402
-from formlab.core.errors import InputError  # noqa: E402
-from formlab.core.landmarks import LANDMARK_INDEX, N_LANDMARKS, SKELETON_EDGES, edge_side  # noqa: E402
-from formlab.core.track import PoseTrack, TrackMeta  # noqa: E402
+from formlab.core.errors import InputError
+from formlab.core.landmarks import LANDMARK_INDEX, N_LANDMARKS, SKELETON_EDGES, edge_side
+from formlab.core.track import PoseTrack, TrackMeta
+from formlab.viz import skeleton
 
 
 def _pose(seed=0):
@@ -27,11 +26,21 @@ def _pose(seed=0):
 
 def _track(xy, world, visibility=None, frames=(0,)):
     n = len(frames)
-    vis = np.ones((n, N_LANDMARKS)) if visibility is None else np.broadcast_to(visibility, (n, N_LANDMARKS))
-    return PoseTrack(xy_px=np.broadcast_to(xy, (n, N_LANDMARKS, 2)), z=np.zeros((n, N_LANDMARKS)), visibility=vis,
-                     presence=np.full((n, N_LANDMARKS), 0.9), world_m=np.broadcast_to(world, (n, N_LANDMARKS, 3)),
-                     time_s=np.arange(n) / 30.0, frame=np.asarray(frames),
-                     meta=TrackMeta(source="pose.jpg", width_px=200, height_px=200))
+    vis = (
+        np.ones((n, N_LANDMARKS))
+        if visibility is None
+        else np.broadcast_to(visibility, (n, N_LANDMARKS))
+    )
+    return PoseTrack(
+        xy_px=np.broadcast_to(xy, (n, N_LANDMARKS, 2)),
+        z=np.zeros((n, N_LANDMARKS)),
+        visibility=vis,
+        presence=np.full((n, N_LANDMARKS), 0.9),
+        world_m=np.broadcast_to(world, (n, N_LANDMARKS, 3)),
+        time_s=np.arange(n) / 30.0,
+        frame=np.asarray(frames),
+        meta=TrackMeta(source="pose.jpg", width_px=200, height_px=200),
+    )
 
 
 def _segments(ax):
@@ -126,7 +135,9 @@ def test_fit_landmarks_widens_the_view_to_points_outside_the_image():
 def test_confidence_table_has_one_column_per_track():
     xy, world = _pose()
     vis = np.linspace(0, 1, N_LANDMARKS)
-    ax = skeleton.plot_landmark_confidence({"a": _track(xy, world, vis), "b": _track(xy, world)}, which="visibility")
+    ax = skeleton.plot_landmark_confidence(
+        {"a": _track(xy, world, vis), "b": _track(xy, world)}, which="visibility"
+    )
     shown = ax.images[0].get_array()
     assert shown.shape == (N_LANDMARKS, 2)
     np.testing.assert_allclose(shown[:, 0], vis)
@@ -137,10 +148,14 @@ def test_confidence_table_has_one_column_per_track():
 
 
 @pytest.mark.media
-def test_left_side_of_a_front_facing_lifter_is_on_the_right_of_the_picture(sample_path, sample_track):
+def test_left_side_of_a_front_facing_lifter_is_on_the_right_of_the_picture(
+    sample_path, sample_track
+):
     """The convention the notebooks explain, on the article's photo (MediaPipe 11 = LEFT shoulder)."""
     track = sample_track("ai-trainer__500_perfect")
-    assert track.landmark_xy_px("left_shoulder")[0, 0] > track.landmark_xy_px("right_shoulder")[0, 0]
+    assert (
+        track.landmark_xy_px("left_shoulder")[0, 0] > track.landmark_xy_px("right_shoulder")[0, 0]
+    )
     ax = skeleton.plot_pose_image(sample_path("ai-trainer__500_perfect"), track)
     assert ax.images[0].get_array().shape[:2] == (track.meta.height_px, track.meta.width_px)
     plt.close(ax.figure)

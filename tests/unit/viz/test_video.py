@@ -9,15 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
+from support.constructed_posture import STANDING, make_track, with_changes
 
 import formlab.viz.video as annotate
-from support.constructed_posture import STANDING, make_track, with_changes
-from formlab import InputError, OutputError
-from formlab.io import samples
+from formlab import InputError, OutputError, evaluate_form
 from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
-from formlab import evaluate_form
-from formlab.pipeline.feedback import worst_frames
+from formlab.io import samples
 from formlab.io.media import probe_video
+from formlab.pipeline.feedback import worst_frames
+from formlab.viz.frame_overlays import Overlays
 
 pytestmark = pytest.mark.media
 
@@ -27,8 +27,14 @@ CLIP = "squatAnalysis-rohanx01__squat"
 
 def reps_from_manifest(name: str, half: int) -> pd.DataFrame:
     turns = samples.sample_info(name)["rep_frames"]
-    return pd.DataFrame({"rep": range(1, len(turns) + 1), "start_frame": [max(0, t - half) for t in turns],
-                         "turn_frame": turns, "end_frame": [t + half for t in turns]})
+    return pd.DataFrame(
+        {
+            "rep": range(1, len(turns) + 1),
+            "start_frame": [max(0, t - half) for t in turns],
+            "turn_frame": turns,
+            "end_frame": [t + half for t in turns],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +56,10 @@ def test_h264_mp4_that_browsers_play(short_video):
         s = c.streams.video[0]
         assert s.codec_context.name == "h264" and s.codec_context.pix_fmt == "yuv420p"
         assert s.width % 2 == 0 and s.height % 2 == 0
-        assert (s.width, s.height) == (info.width_px - info.width_px % 2, info.height_px - info.height_px % 2)
+        assert (s.width, s.height) == (
+            info.width_px - info.width_px % 2,
+            info.height_px - info.height_px % 2,
+        )
         n = sum(1 for _ in c.decode(s))
     assert n == info.n_frames
     assert probe_video(out).duration_s == pytest.approx(info.duration_s, abs=1.5 / info.fps)
@@ -84,7 +93,9 @@ def test_interrupted_write_leaves_nothing(sample_path, sample_track, tmp_path, m
 
     monkeypatch.setattr(annotate, "draw_overlay", failing)
     with pytest.raises(KeyboardInterrupt):
-        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "out.mp4", progress=False)
+        annotate.write_annotated_video(
+            sample_path(SHORT), track, fb, tmp_path / "out.mp4", progress=False
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -92,14 +103,28 @@ def test_bad_inputs(sample_path, sample_track, tmp_path):
     track = sample_track(SHORT)
     fb = evaluate_form(track, "squat")
     with pytest.raises(OutputError, match=r"out.avi: annotated videos are written as .mp4"):
-        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "out.avi", progress=False)
-    with pytest.raises(InputError, match="the video is 720x1280 px but the track was made from 608x1080"):
-        annotate.write_annotated_video(sample_path(SHORT), sample_track(CLIP), None, tmp_path / "o.mp4", progress=False)
+        annotate.write_annotated_video(
+            sample_path(SHORT), track, fb, tmp_path / "out.avi", progress=False
+        )
+    with pytest.raises(
+        InputError, match="the video is 720x1280 px but the track was made from 608x1080"
+    ):
+        annotate.write_annotated_video(
+            sample_path(SHORT), sample_track(CLIP), None, tmp_path / "o.mp4", progress=False
+        )
     with pytest.raises(InputError, match="bar positions must have shape"):
-        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "o.mp4", bar_xy_px=np.zeros((3, 2)),
-                                       progress=False)
+        annotate.write_annotated_video(
+            sample_path(SHORT),
+            track,
+            fb,
+            tmp_path / "o.mp4",
+            bar_xy_px=np.zeros((3, 2)),
+            progress=False,
+        )
     with pytest.raises(OutputError, match="does not exist"):
-        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "no" / "o.mp4", progress=False)
+        annotate.write_annotated_video(
+            sample_path(SHORT), track, fb, tmp_path / "no" / "o.mp4", progress=False
+        )
 
 
 def test_memory_stays_flat(sample_path, sample_track, tmp_path):
@@ -108,7 +133,9 @@ def test_memory_stays_flat(sample_path, sample_track, tmp_path):
     fb = evaluate_form(track, "squat")
     tracemalloc.start()
     try:
-        annotate.write_annotated_video(sample_path(SHORT), track, fb, tmp_path / "long.mp4", progress=False)
+        annotate.write_annotated_video(
+            sample_path(SHORT), track, fb, tmp_path / "long.mp4", progress=False
+        )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -133,7 +160,9 @@ def test_worst_frames_saved_as_png(sample_path, sample_track, tmp_path):
 def test_annotated_photo_and_inline_video(sample_path, sample_track, tmp_path, short_video):
     name = "ai-trainer__715_low_elbows"
     fb = evaluate_form(sample_track(name), "front_squat")
-    out = annotate.write_annotated_image(sample_path(name), sample_track(name), fb, tmp_path / "photo.png")
+    out = annotate.write_annotated_image(
+        sample_path(name), sample_track(name), fb, tmp_path / "photo.png"
+    )
     with Image.open(out) as im:
         assert im.size == (480, 864)
     html = annotate.show_video(short_video[1]).data
@@ -148,8 +177,17 @@ def test_small_render_of_a_part_of_the_clip(sample_path, sample_track, tmp_path)
     reps = reps_from_manifest(SHORT, 5)
     fb = evaluate_form(track, "squat", reps=reps)
     info = probe_video(src)
-    out = annotate.write_annotated_video(src, track, fb, tmp_path / "part.mp4", reps=reps, progress=False,
-                                         start_frame=20, end_frame=50, max_height_px=240)
+    out = annotate.write_annotated_video(
+        src,
+        track,
+        fb,
+        tmp_path / "part.mp4",
+        reps=reps,
+        progress=False,
+        start_frame=20,
+        end_frame=50,
+        max_height_px=240,
+    )
     with av.open(str(out)) as c:
         s = c.streams.video[0]
         assert s.height == 240 and s.width % 2 == 0
@@ -158,8 +196,16 @@ def test_small_render_of_a_part_of_the_clip(sample_path, sample_track, tmp_path)
     assert len(frames) == 30
     assert probe_video(out).duration_s == pytest.approx(30 / info.fps, abs=1.5 / info.fps)
     # the picture is the annotated full-size frame 20, scaled down
-    full = annotate.write_annotated_video(src, track, fb, tmp_path / "full.mp4", reps=reps, progress=False,
-                                          start_frame=20, end_frame=21)
+    full = annotate.write_annotated_video(
+        src,
+        track,
+        fb,
+        tmp_path / "full.mp4",
+        reps=reps,
+        progress=False,
+        start_frame=20,
+        end_frame=21,
+    )
     with av.open(str(full)) as c:
         big = next(c.decode(c.streams.video[0])).to_ndarray(format="rgb24")
     from formlab.io.media import iter_video_frames
@@ -169,9 +215,14 @@ def test_small_render_of_a_part_of_the_clip(sample_path, sample_track, tmp_path)
     annotated = np.asarray(Image.fromarray(big).resize(size, Image.BILINEAR), dtype=float)
     plain = np.asarray(Image.fromarray(raw).resize(size, Image.BILINEAR), dtype=float)
     to_annotated, to_plain = np.abs(annotated - frames[0]).mean(), np.abs(plain - frames[0]).mean()
-    assert to_annotated < 0.5 * to_plain, (to_annotated, to_plain)  # codec noise only, and the drawing is there
+    assert to_annotated < 0.5 * to_plain, (
+        to_annotated,
+        to_plain,
+    )  # codec noise only, and the drawing is there
     with pytest.raises(annotate.ConfigError):
-        annotate.write_annotated_video(src, track, fb, tmp_path / "x.mp4", max_height_px=4, progress=False)
+        annotate.write_annotated_video(
+            src, track, fb, tmp_path / "x.mp4", max_height_px=4, progress=False
+        )
 
 
 # --------------------------------------------------------------------------- depth verdict held on screen
@@ -180,10 +231,16 @@ def two_squats(bottoms_deg=(10.0, -30.0)):
     postures = []
     for bottom in bottoms_deg:
         thighs = list(np.linspace(-90.0, bottom, 11)) + list(np.linspace(bottom, -90.0, 10)[1:])
-        postures += [with_changes(STANDING, thigh_deg=a, shin_lean_deg=0.3 * (a + 90), torso_lean_deg=0.3 * (a + 90))
-                     for a in thighs]
+        postures += [
+            with_changes(
+                STANDING, thigh_deg=a, shin_lean_deg=0.3 * (a + 90), torso_lean_deg=0.3 * (a + 90)
+            )
+            for a in thighs
+        ]
     # the rep detector's turning points need not be the lowest frames: here they come 2 frames earlier
-    reps = pd.DataFrame({"rep": [1, 2], "start_frame": [0, 20], "turn_frame": [8, 28], "end_frame": [19, 39]})
+    reps = pd.DataFrame(
+        {"rep": [1, 2], "start_frame": [0, 20], "turn_frame": [8, 28], "end_frame": [19, 39]}
+    )
     return make_track(postures), reps
 
 
@@ -196,7 +253,7 @@ def test_depth_verdict_shown_from_turning_point_to_rep_end():
     fb = evaluate_form(track, "squat", reps=reps)
     assert list(fb["frame"][fb["depth"] != NOT_ASSESSABLE]) == [10, 30]  # judged once per rep
     assert list(fb["depth"][fb["depth"] != NOT_ASSESSABLE]) == [PASS, FAIL]
-    overlays = annotate._Overlays(track, fb, reps, None, 2.0, 1.5, 0.5)
+    overlays = Overlays(track, fb, reps, None, 2.0, 1.5, 0.5)
     expected = [NOT_ASSESSABLE] * 8 + [PASS] * 12 + [NOT_ASSESSABLE] * 8 + [FAIL] * 12
     assert shown_depth(overlays, range(40)) == expected
 
@@ -206,12 +263,14 @@ def test_depth_verdict_stays_on_frames_between_analysed_ones():
     full, reps = two_squats()
     track = full.select_frames(slice(None, None, 2))
     fb = evaluate_form(track, "squat", reps=reps)
-    overlays = annotate._Overlays(track, fb, reps, None, 2.0, 1.5, 0.5)
+    overlays = Overlays(track, fb, reps, None, 2.0, 1.5, 0.5)
     expected = [NOT_ASSESSABLE] * 8 + [PASS] * 12 + [NOT_ASSESSABLE] * 8 + [FAIL] * 12
     assert shown_depth(overlays, range(40)) == expected
     odd = overlays(31, 0.0)
     assert odd.xy_px is not None and np.array_equal(odd.xy_px, track.xy_px[15])  # frame 30's pose
-    assert overlays(41, 0.0).statuses is None  # beyond the last analysed frame by a whole stride: nothing
+    assert (
+        overlays(41, 0.0).statuses is None
+    )  # beyond the last analysed frame by a whole stride: nothing
 
 
 def test_depth_verdict_without_reps_held_for_hold_s():
@@ -220,24 +279,42 @@ def test_depth_verdict_without_reps_held_for_hold_s():
     judged = np.flatnonzero(fb["depth"] != NOT_ASSESSABLE)
     assert len(judged) == 2
     hold_s = 0.2  # 6 frames at 30 fps
-    shown = np.array(shown_depth(annotate._Overlays(track, fb, None, None, 2.0, hold_s, 0.5), range(40)))
+    shown = np.array(shown_depth(Overlays(track, fb, None, None, 2.0, hold_s, 0.5), range(40)))
     t = track.time_s
     for k in judged:
         span = (t >= t[k]) & (t <= t[k] + hold_s)
         assert (shown[span] == fb["depth"][k]).all()
         assert shown[k - 1] == NOT_ASSESSABLE
-    assert (shown != NOT_ASSESSABLE).sum() == 2 * int(round(hold_s * 30 + 1))
+    assert (shown != NOT_ASSESSABLE).sum() == 2 * round(hold_s * 30 + 1)
 
 
 def test_a_worst_frame_picture_names_its_own_rep():
     from formlab.viz.video import _worst_caption
 
-    reps = pd.DataFrame({"rep": [1, 2], "start_frame": [10, 40], "turn_frame": [20, 50], "end_frame": [30, 60]})
-    row = pd.Series({"check": "depth", "message": "Squat deeper", "frame": 49, "time_s": 1.6,
-                     "value": -13.63, "unit": "deg"})
+    reps = pd.DataFrame(
+        {"rep": [1, 2], "start_frame": [10, 40], "turn_frame": [20, 50], "end_frame": [30, 60]}
+    )
+    row = pd.Series(
+        {
+            "check": "depth",
+            "message": "Squat deeper",
+            "frame": 49,
+            "time_s": 1.6,
+            "value": -13.63,
+            "unit": "deg",
+        }
+    )
     # frame 49 is in rep 2, before its turning point: the video's counter still says 1 there
     assert _worst_caption(row, reps) == "worst depth: rep 2, frame 49, -13.6 deg: Squat deeper"
     assert _worst_caption(row, None) == "worst depth: frame 49, -13.6 deg: Squat deeper"
-    feet = pd.Series({"check": "feet_width", "message": "Set your feet shoulder-width apart", "frame": 49,
-                      "time_s": 1.6, "value": 0.76, "unit": "ratio"})
+    feet = pd.Series(
+        {
+            "check": "feet_width",
+            "message": "Set your feet shoulder-width apart",
+            "frame": 49,
+            "time_s": 1.6,
+            "value": 0.76,
+            "unit": "ratio",
+        }
+    )
     assert ", 0.76 ratio:" in _worst_caption(feet, reps)  # not rounded onto the 0.8 limit

@@ -1,0 +1,115 @@
+"""The thresholds every lift shares.
+
+How the camera view is decided, which landmarks are trusted, and how frames
+become a rep's verdict.
+"""
+
+from __future__ import annotations
+
+from ..core.config import Settings, param, settings
+
+
+# =============================================================================
+# Settings every lift shares
+# =============================================================================
+@settings
+class ViewThresholds(Settings):
+    """How the camera view (front / oblique / side / back) is decided from the pose.
+
+    See :mod:`formlab.form.view`. The body's yaw is the angle between the line
+    from the right to the left shoulder/hip and the camera's x axis: 0 deg
+    when the lifter faces the camera, +-90 deg in a side view, 180 deg from
+    behind.
+    """
+
+    name = "view"
+    front_max_yaw_deg: float = param(
+        30.0,
+        "deg",
+        0,
+        90,
+        meaning="Largest |yaw| still called a front view (and smallest |180 - yaw| a back view).",
+        source="formlab: a third of a quarter turn. Up to 30 deg the left-right axis keeps "
+        ">= 87 % of its length in the picture (cos 30), so widths measured across the body "
+        "depend mostly on the picture and little on MediaPipe's estimated depth.",
+    )
+    side_min_yaw_deg: float = param(
+        60.0,
+        "deg",
+        0,
+        90,
+        meaning="Smallest |yaw| (or |180 - yaw|) called a side view; between the two limits the view is oblique.",
+        source="formlab: symmetric to front_max_yaw_deg; beyond 60 deg the sagittal plane keeps "
+        ">= 87 % of its extent in the picture (sin 60).",
+    )
+    image_cue_weight: float = param(
+        0.5,
+        "",
+        0,
+        1,
+        meaning="Weight of the image cue (shoulder and hip widths in pixels relative to torso length) "
+        "against the world-landmark cue (orientation of the shoulder and hip lines) in the yaw magnitude.",
+        source="formlab: equal weights. On the sample clips the two cues differ by 2-10 deg in the "
+        "median frame (5-27 deg at the 90th percentile); the image cue does not depend on MediaPipe's "
+        "depth estimate, the world cue tells front from back and left from right.",
+    )
+    smoothing_window_s: float = param(
+        1.0,
+        "s",
+        0,
+        30,
+        meaning="Width of the centred moving window over which the yaw is averaged before the view is decided "
+        "(0: no smoothing).",
+        source="formlab: a lifter does not turn within a rep, while single-frame yaw jitters by about "
+        "10 deg; one second spans less than one rep at normal tempo.",
+    )
+
+    def _check_consistency(self) -> None:
+        from ..core.errors import ConfigError
+
+        if self.front_max_yaw_deg > self.side_min_yaw_deg:
+            raise ConfigError(
+                f"view.front_max_yaw_deg = {self.front_max_yaw_deg} must not exceed "
+                f"view.side_min_yaw_deg = {self.side_min_yaw_deg}"
+            )
+
+
+@settings
+class LandmarkThresholds(Settings):
+    """Which landmarks are trusted enough to measure with."""
+
+    name = "landmarks"
+    min_visibility: float = param(
+        0.5,
+        "",
+        0,
+        1,
+        meaning="A landmark whose MediaPipe visibility is below this is treated as unseen: a one-sided "
+        "measure (an arm, a leg, an ear) uses only the sides whose landmarks all pass.",
+        source="MediaPipe's own drawing utilities hide landmarks below 0.5. In the side view of "
+        "squatAnalysis-rohanx01__squat the far elbow scores 0.01-0.23, the near one 0.74-0.99.",
+    )
+
+
+@settings
+class RepSummaryThresholds(Settings):
+    """How the per-frame verdicts become a verdict per rep."""
+
+    name = "rep_summary"
+    min_fail_duration_s: float = param(
+        0.1,
+        "s",
+        0,
+        10,
+        meaning="A check that must hold through a rep fails in it only if it fails for at least this long in "
+        "total within the rep (checks judged once per rep, such as depth, are exempt).",
+        source="formlab: three frames at 30 fps, so that a single-frame landmark glitch does not flag a rep.",
+    )
+
+
+GENERAL_SECTIONS: dict[str, type[Settings]] = {
+    "view": ViewThresholds,
+    "landmarks": LandmarkThresholds,
+    "rep_summary": RepSummaryThresholds,
+}
+"""Sections every thresholds file has, whatever the lift: not checks, but how every check is judged."""
