@@ -75,7 +75,7 @@ KNEES_OUT = Check(
     applies=_knees_bent,
     not_applicable="the knees are not bent beyond knees_out.min_knee_flexion_deg",
     geometry=Geometry(
-        (("left_knee", "right_knee"), ("left_ankle", "right_ankle")), None, "frontal"
+        (("left_knee", "right_knee"), ("left_ankle", "right_ankle")), None, "frontal", rigid=False
     ),
     thresholds=(
         Threshold(
@@ -125,7 +125,10 @@ FEET_WIDTH = Check(
     upper="max_ankle_shoulder_ratio",
     threshold_rule=_feet_range_rule,
     geometry=Geometry(
-        (("left_ankle", "right_ankle"), ("left_shoulder", "right_shoulder")), None, "frontal"
+        (("left_ankle", "right_ankle"), ("left_shoulder", "right_shoulder")),
+        None,
+        "frontal",
+        rigid=False,
     ),
     thresholds=(
         Threshold(
@@ -172,7 +175,7 @@ HEAD_NEUTRAL = Check(
     views=ARMS_AND_FACE,
     measure=_head_pitch,
     lower=lambda t: -t.max_head_drop_deg,
-    geometry=Geometry((("{side}_ear", "{side}_eye"),), "horizontal", "sagittal"),
+    geometry=Geometry((("{side}_ear", "{side}_eye"),), "horizontal", "sagittal", rigid=False),
     thresholds=(
         Threshold(
             "max_head_drop_deg",

@@ -191,12 +191,19 @@ class Geometry:
         forward-up plane) or front (widths along the left-right axis).
     label_segment : int
         Which segment's end carries each side's value.
+    rigid : bool
+        Whether the segments are bones, whose 3-D length is constant: their
+        length error then measures how misplaced the landmarks are
+        (:mod:`formlab.form.uncertainty`). False for distances that change
+        with the movement (between the knees) or segments too short to tell
+        (ear to eye).
     """
 
     segments: tuple[tuple[str, str], ...]
     reference: Literal["horizontal", "vertical"] | None = None
     plane: Literal["sagittal", "frontal"] = "sagittal"
     label_segment: int = 0
+    rigid: bool = True
 
 
 # =============================================================================

@@ -22,8 +22,9 @@ import pandas as pd
 
 from ..core.errors import ConfigError, InputError
 from .check import FAIL, NOT_ASSESSABLE, PASS, STATUSES, UNCERTAIN, Check
-from .measures import FrameData
+from .measures import FrameData, usable_sides
 from .thresholds import FormThresholds
+from .uncertainty import jitter_sd, sd_name, segment_error, value_sd
 
 VIEW_COLUMNS = ("view", "yaw_deg", "side_facing_camera")
 """The camera-view columns of a feedback table (after ``frame`` and ``time_s``)."""
@@ -95,17 +96,26 @@ def judge_frames(data: FrameData, checks: Sequence[Check], *, exercise: str = ""
     if data.reps is not None:
         validate_reps(data.reps)
     views = data.views
+    unc = th.uncertainty
+    dt = frame_interval_s(data.view)
+    window = max(1, round(unc.jitter_window_s / dt)) if dt > 0 else 1
+    usable = usable_sides(views, data.view["side_facing_camera"].to_numpy(dtype=object))
     measured: dict[str, np.ndarray] = {}
     status: dict[str, pd.Categorical] = {}
     for check in checks:
-        m = check.evaluate(data, th.section(check.name))
+        section = th.section(check.name)
+        m = check.evaluate(data, section)
         data.extra.setdefault(check.value, m.value)
         for column, values in m.extra.items():
             data.extra.setdefault(column, values)
             measured.setdefault(column, values)
         measured.setdefault(check.value, m.value)
-        judged = np.isin(views, list(check.views)) & m.applies
-        status[check.name] = _categorical(verdicts(np.where(judged, m.margin, np.nan)))
+        sd = _value_sd(data, check, section, m.value, usable, window)
+        measured.setdefault(sd_name(check.value), sd)
+        judged = np.isin(views, list(check.views)) & m.applies & ~np.isinf(sd)
+        status[check.name] = _categorical(
+            verdicts(np.where(judged, m.margin, np.nan), sd, float(unc.z))
+        )
     table = pd.DataFrame(
         {
             "frame": data.track.frame,
@@ -130,6 +140,43 @@ def judge_frames(data: FrameData, checks: Sequence[Check], *, exercise: str = ""
         }
     )
     return table
+
+
+def _value_sd(
+    data: FrameData,
+    check: Check,
+    section,
+    value: np.ndarray,
+    usable: dict[str, np.ndarray],
+    window: int,
+) -> np.ndarray:
+    """A check's uncertainty per frame (:mod:`formlab.form.uncertainty`); zeros without a track."""
+    if data.track is None:
+        return np.zeros(len(value))
+    jitter = None
+    if data.raw is not None:
+        raw_value = check.evaluate(data.raw, section, masked=False).value
+        jitter = jitter_sd(raw_value, value, window)
+    return value_sd(
+        check,
+        value,
+        segment_err=segment_error(data.track, check, usable),
+        jitter=jitter,
+        max_segment_error=float(data.thresholds.uncertainty.max_segment_error),
+    )
+
+
+def sd_column(check: Check) -> str:
+    """The per-frame uncertainty column of a check's value in a feedback table (``inf``: misplaced)."""
+    return sd_name(check.value)
+
+
+def frame_sd(feedback: pd.DataFrame, check: Check) -> np.ndarray:
+    """A check's per-frame uncertainty from a feedback table (zeros when the table has none)."""
+    column = sd_column(check)
+    if column in feedback.columns:
+        return feedback[column].to_numpy(dtype=float)
+    return np.zeros(len(feedback))
 
 
 def check_columns(feedback: pd.DataFrame) -> list[str]:
@@ -179,6 +226,87 @@ def worst_value_column(check: Check) -> str:
     return f"{check.name}_worst_{check.value}"
 
 
+def worst_sd_column(check: Check) -> str:
+    """Name of the uncertainty of :func:`worst_value_column` (``depth_worst_hip_below_knee_sd_deg``)."""
+    return f"{check.name}_worst_{sd_name(check.value)}"
+
+
+def _sustained_verdict(
+    margin: np.ndarray, status: np.ndarray, inside: np.ndarray, k_needed: int
+) -> tuple[str, int]:
+    """A must-hold-through check's verdict in one rep, and the frame whose value it reports.
+
+    ``fail`` when its failing frames add up to ``k_needed`` or more;
+    ``uncertain`` when failing and uncertain frames together do (the rep may
+    have failed: the data cannot tell); ``pass`` otherwise. The frame
+    reported is the ``k_needed``-th worst, the worst value the rep held for
+    that long, so that a one-frame glitch is not shown as the rep's worst.
+    """
+    n_fail = int(np.sum(inside & (status == FAIL)))
+    n_unsure = int(np.sum(inside & (status == UNCERTAIN)))
+    finite = np.flatnonzero(np.isfinite(margin))
+    order = finite[np.argsort(margin[finite], kind="stable")]
+    pick = int(order[min(k_needed, len(order)) - 1])
+    if n_fail >= k_needed:
+        return FAIL, pick
+    if n_fail + n_unsure >= k_needed:
+        return UNCERTAIN, pick
+    return PASS, pick
+
+
+def _judged_reason(check: Check, verdict: str, value: float, sd: float) -> str:
+    if verdict == FAIL:
+        return check.cue
+    if verdict == UNCERTAIN:
+        return (
+            f"{check.value} = {value:.3g} +- {sd:.2g} lies within its uncertainty of the threshold"
+        )
+    return ""
+
+
+def unjudged_reason(
+    feedback: pd.DataFrame, check: Check, rows: np.ndarray, th: FormThresholds
+) -> str:
+    """Why a check judged none of the given rows of a feedback table: the most common reason among them."""
+    idx = np.flatnonzero(rows)
+    if not idx.size:
+        return "no frames"
+    views = feedback["view"].astype(str).to_numpy()[idx]
+    values = feedback[check.value].to_numpy(dtype=float)[idx] if check.value in feedback else None
+    sd = frame_sd(feedback, check)[idx]
+    reasons = [
+        frame_reason(check, views[j], np.nan if values is None else values[j], sd[j], th)
+        for j in range(len(idx))
+    ]
+    kinds, counts = np.unique(reasons, return_counts=True)
+    return str(kinds[int(np.argmax(counts))])
+
+
+def frame_reason(check: Check, view: str, value: float, sd: float, th: FormThresholds) -> str:
+    """Why a check is not assessable in a frame: the view, unseen or misplaced landmarks, or it does not apply."""
+    if view not in check.views:
+        if view == "unknown":
+            return "no pose"
+        valid = ", ".join(v for v in ("front", "oblique", "side", "back") if v in check.views)
+        return f"{with_article(view)} view cannot show it (judged in {valid} views)"
+    if np.isinf(sd):
+        return (
+            "its landmarks are misplaced (a body segment's length is off its median over the clip by "
+            f"more than uncertainty.max_segment_error = {th.uncertainty.max_segment_error:g})"
+        )
+    if not np.isfinite(value):
+        return (
+            f"its landmarks are not seen (visibility below {th.landmarks.min_visibility:g}) or are "
+            "on the side facing away from the camera"
+        )
+    return check.not_applicable
+
+
+def with_article(word: str) -> str:
+    """``word`` with ``a`` or ``an`` before it."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def frame_interval_s(feedback: pd.DataFrame) -> float:
     """The median time between two rows of a feedback table, in seconds (0 with fewer than two)."""
     t = feedback["time_s"].to_numpy(dtype=float)
@@ -219,7 +347,10 @@ def judge_reps(
     DataFrame
         The reps table plus, for every check, ``{check}`` (its verdict in the
         rep), the value that decided it ``{check}_worst_{value}`` (see
-        :func:`worst_value_column`) and ``{check}_worst_frame``; then
+        :func:`worst_value_column`), that value's uncertainty (one standard
+        deviation, :func:`worst_sd_column`), ``{check}_worst_frame`` and
+        ``{check}_why`` (the cue of a fail, the value and its uncertainty for
+        ``uncertain``, the reason for ``not_assessable``); then
         ``failed_checks`` and ``messages`` (the cues, ``"; "``-separated).
 
     Notes
@@ -227,51 +358,63 @@ def judge_reps(
     A check that must hold through the rep (``per_rep="worst"``) fails when
     its failing frames inside the rep add up to
     ``rep_summary.min_fail_duration_s`` or more, so a one-frame glitch does
-    not flag a rep; its worst value is the frame with the smallest margin.
-    A check judged once per rep (``per_rep="best"``: depth, lockout) is
-    judged at the rep's best frame among those whose view allows it.
+    not flag a rep, and is ``uncertain`` when its failing and uncertain
+    frames together do; its reported value is the worst the rep held for
+    that long. A check judged once per rep (``per_rep="best"``: depth,
+    lockout) is judged at the rep's best frame among those whose view allows
+    it and whose landmarks are not misplaced, with that frame's uncertainty.
     """
     validate_reps(reps)
     present = [c for c in checks if c.name in feedback.columns]
     frames = feedback["frame"].to_numpy()
     k_needed = sustained_count(frame_interval_s(feedback), th.rep_summary.min_fail_duration_s)
+    z = float(th.uncertainty.z)
     views = feedback["view"].astype(str).to_numpy()
     out = reps.copy().reset_index(drop=True)
     failed_lists: list[list[str]] = [[] for _ in range(len(out))]
     for check in present:
         status_all = feedback[check.name].astype(str).to_numpy()
         value_all = feedback[check.value].to_numpy(dtype=float)
-        views_ok = np.isin(views, list(check.views))
+        sd_all = frame_sd(feedback, check)
+        views_ok = np.isin(views, list(check.views)) & ~np.isinf(sd_all)
         if check.per_rep == "best":
             data = FrameData.from_table(feedback, th)
             raw = check.evaluate(data, th.section(check.name), masked=False)
             margin_all = np.where(views_ok, raw.margin, np.nan)
         else:
             margin_all = margins_of(feedback, check, th)
-        statuses, worst_values, worst_frames_ = [], [], []
+        columns: dict[str, list] = {"verdict": [], "value": [], "sd": [], "frame": [], "why": []}
         for k, rep in out.iterrows():
             inside = (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
             m = np.where(inside, margin_all, np.nan)
             if not np.isfinite(m).any():
-                statuses.append(NOT_ASSESSABLE)
-                worst_values.append(np.nan)
-                worst_frames_.append(pd.NA)
-                continue
-            if check.per_rep == "best":
+                verdict, pick = NOT_ASSESSABLE, None
+                why = unjudged_reason(feedback, check, inside, th)
+            elif check.per_rep == "best":
                 pick = int(np.nanargmax(m))
-                verdict = verdicts(np.array([m[pick]]))[0]
+                verdict = verdicts(np.array([m[pick]]), np.array([sd_all[pick]]), z)[0]
+                if verdict != PASS and np.any(inside & np.isinf(sd_all)):
+                    # the frames that could have shown it reached are unreadable: no verdict
+                    verdict = NOT_ASSESSABLE
             else:
-                pick = int(np.nanargmin(m))
-                n_fail = int(np.sum(inside & (status_all == FAIL)))
-                verdict = FAIL if n_fail >= k_needed else PASS
-            statuses.append(verdict)
-            worst_values.append(float(value_all[pick]))
-            worst_frames_.append(int(frames[pick]))
+                verdict, pick = _sustained_verdict(m, status_all, inside, k_needed)
+            if verdict == NOT_ASSESSABLE:
+                why = unjudged_reason(feedback, check, inside & np.isinf(sd_all), th)
+                pick = None
+            elif pick is not None:
+                why = _judged_reason(check, verdict, value_all[pick], sd_all[pick])
+            columns["verdict"].append(verdict)
+            columns["value"].append(np.nan if pick is None else float(value_all[pick]))
+            columns["sd"].append(np.nan if pick is None else float(sd_all[pick]))
+            columns["frame"].append(pd.NA if pick is None else int(frames[pick]))
+            columns["why"].append(why)
             if verdict == FAIL:
                 failed_lists[k].append(check.name)
-        out[check.name] = statuses
-        out[worst_value_column(check)] = worst_values
-        out[f"{check.name}_worst_frame"] = pd.array(worst_frames_, dtype="Int64")
+        out[check.name] = columns["verdict"]
+        out[worst_value_column(check)] = columns["value"]
+        out[worst_sd_column(check)] = columns["sd"]
+        out[f"{check.name}_worst_frame"] = pd.array(columns["frame"], dtype="Int64")
+        out[f"{check.name}_why"] = columns["why"]
     cues = {c.name: c.cue for c in present}
     out["failed_checks"] = ["; ".join(f) for f in failed_lists]
     out["messages"] = ["; ".join(cues[n] for n in f) for f in failed_lists]

@@ -35,7 +35,7 @@ Conventions
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -157,7 +157,7 @@ def measure_posture(
     i = LANDMARK_INDEX
     out: dict[str, np.ndarray] = {"frame": track.frame, "time_s": track.time_s}
     torso = torso_length_m(w)
-    usable = _usable_sides(views, facing)
+    usable = usable_sides(views, facing)
 
     for s in SIDES:
         sh, el, wr = w[:, i[f"{s}_shoulder"]], w[:, i[f"{s}_elbow"]], w[:, i[f"{s}_wrist"]]
@@ -201,7 +201,7 @@ def measure_posture(
     return pd.DataFrame(out)
 
 
-def _usable_sides(views: np.ndarray, facing: np.ndarray) -> dict[str, np.ndarray]:
+def usable_sides(views: np.ndarray, facing: np.ndarray) -> dict[str, np.ndarray]:
     """Per side, the frames in which it may be measured: all but the far side of a side or oblique view."""
     turned = np.isin(views, ["side", "oblique"])
     return {s: ~turned | (facing == s) for s in SIDES}
@@ -222,7 +222,7 @@ def head_pitch_deg(
     :func:`_face_not_collapsed`).
     """
     views = view["view"].to_numpy(dtype=object)
-    usable = _usable_sides(views, view["side_facing_camera"].to_numpy(dtype=object))
+    usable = usable_sides(views, view["side_facing_camera"].to_numpy(dtype=object))
     w = track.world_m
     pitches = []
     for s in SIDES:
@@ -314,6 +314,13 @@ class FrameData:
         The reps table (``rep``, ``start_frame``, ``turn_frame``, ``end_frame``, ...).
     extra : dict
         Columns added by checks (their measured values), by name.
+    raw : FrameData or None
+        The same measures on the raw (uncleaned) track, with the same camera
+        view, when it is known: the difference is the landmark jitter that
+        :mod:`formlab.form.uncertainty` turns into each value's uncertainty.
+    bar : object or None
+        The load's path (:class:`formlab.barbell.BarPath`) for checks that
+        measure the bar (bar over mid-foot), when it was followed.
     """
 
     track: PoseTrack
@@ -322,15 +329,46 @@ class FrameData:
     posture: pd.DataFrame
     reps: pd.DataFrame | None = None
     extra: dict[str, np.ndarray] = field(default_factory=dict)
+    raw: FrameData | None = None
+    bar: Any = None
 
     @classmethod
     def of(
-        cls, track: PoseTrack, thresholds: FormThresholds, reps: pd.DataFrame | None = None
+        cls,
+        track: PoseTrack,
+        thresholds: FormThresholds,
+        reps: pd.DataFrame | None = None,
+        *,
+        raw_track: PoseTrack | None = None,
+        bar: Any = None,
     ) -> FrameData:
-        """Measure ``track`` with ``thresholds``' shared sections."""
+        """Measure ``track`` with ``thresholds``' shared sections (and ``raw_track`` with the same view)."""
         view = estimate_view(track, thresholds.view)
-        posture = measure_posture(track, thresholds.landmarks.min_visibility, view=view)
-        return cls(track=track, thresholds=thresholds, view=view, posture=posture, reps=reps)
+        vmin = thresholds.landmarks.min_visibility
+        posture = measure_posture(track, vmin, view=view)
+        raw = None
+        if raw_track is not None:
+            if len(raw_track.frame) != len(track.frame) or not np.array_equal(
+                raw_track.frame, track.frame
+            ):
+                raise ValueError("the raw track must hold the same frames as the cleaned track")
+            raw = cls(
+                track=raw_track,
+                thresholds=thresholds,
+                view=view,
+                posture=measure_posture(raw_track, vmin, view=view),
+                reps=reps,
+                bar=bar,
+            )
+        return cls(
+            track=track,
+            thresholds=thresholds,
+            view=view,
+            posture=posture,
+            reps=reps,
+            raw=raw,
+            bar=bar,
+        )
 
     @classmethod
     def from_table(cls, table: pd.DataFrame, thresholds: FormThresholds) -> FrameData:

@@ -13,7 +13,7 @@ import pandas as pd
 from ..core.errors import OutputError
 from ..core.files import CSV_FLOAT_FORMAT, atomic_write
 from .check import FAIL, PASS, STATUSES, UNCERTAIN, Check
-from .judge import frame_interval_s
+from .judge import frame_interval_s, frame_reason, frame_sd
 from .thresholds import FormThresholds
 
 
@@ -148,7 +148,6 @@ def explain_frame(
     """
     row = feedback.iloc[int(index)]
     view = str(row["view"])
-    min_visibility = th.landmarks.min_visibility
     rows = []
     for check in checks:
         name = check.name
@@ -163,21 +162,8 @@ def explain_frame(
             why = ""
         elif status == UNCERTAIN:
             why = "the value lies within its uncertainty of the threshold"
-        elif view not in check.views:
-            valid = ", ".join(v for v in ("front", "oblique", "side", "back") if v in check.views)
-            article = "an" if view[:1] in "aeiou" else "a"
-            why = (
-                f"{article} {view} view cannot show it (judged in {valid} views)"
-                if view != "unknown"
-                else "no pose"
-            )
-        elif not np.isfinite(value):
-            why = (
-                f"its landmarks are not seen (visibility below {min_visibility:g}) or are on the "
-                f"side facing away from the camera"
-            )
         else:
-            why = check.not_applicable
+            why = frame_reason(check, view, value, float(frame_sd(feedback, check)[int(index)]), th)
         rows.append(
             {
                 "check": name,

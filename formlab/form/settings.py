@@ -107,9 +107,50 @@ class RepSummaryThresholds(Settings):
     )
 
 
+@settings
+class UncertaintyThresholds(Settings):
+    """How the uncertainty of a measured value is estimated from the clip (:mod:`formlab.form.uncertainty`)."""
+
+    name = "uncertainty"
+    z: float = param(
+        1.0,
+        "sd",
+        0,
+        5,
+        meaning="A value closer to its threshold than z times its uncertainty is 'uncertain', neither pass "
+        "nor fail (0: no uncertain verdicts).",
+        source="formlab: one standard deviation. A verdict that a re-filmed set could flip by noise alone "
+        "is not one a coach would sign; z = 1 keeps the band narrow enough that clear passes and fails "
+        "stay decided on the sample clips.",
+    )
+    jitter_window_s: float = param(
+        0.5,
+        "s",
+        0.05,
+        10,
+        meaning="Width of the centred window over which the landmark jitter (the measured value on the raw "
+        "track minus the same value on the cleaned track) is averaged into an RMS.",
+        source="formlab: half a second, shorter than a rep's bottom or lockout, long enough to hold "
+        "15 frames at 30 fps.",
+    )
+    max_segment_error: float = param(
+        0.4,
+        "ratio",
+        0.05,
+        5,
+        meaning="A measured body segment (thigh, shin, trunk, upper arm) whose 3-D length differs from its "
+        "median over the clip by more than this fraction means its landmarks are misplaced (occluded by a "
+        "plate, the far side guessed): checks drawn on it are not assessable in that frame.",
+        source="measured on the sample clips: the 99th percentile of the length error is 0.11-0.31 for "
+        "the legs and trunk where the body is in plain view; arms reach 0.76 where a plate or the other "
+        "arm hides them.",
+    )
+
+
 GENERAL_SECTIONS: dict[str, type[Settings]] = {
     "view": ViewThresholds,
     "landmarks": LandmarkThresholds,
     "rep_summary": RepSummaryThresholds,
+    "uncertainty": UncertaintyThresholds,
 }
 """Sections every thresholds file has, whatever the lift: not checks, but how every check is judged."""

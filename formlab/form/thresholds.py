@@ -42,7 +42,7 @@ __all__ = [
     "to_toml",
 ]
 
-_FIRST, _LAST = ("view", "landmarks"), ("rep_summary",)
+_FIRST, _LAST = ("view", "landmarks"), ("rep_summary", "uncertainty")
 
 
 class FormThresholds:

@@ -140,6 +140,9 @@ class ThresholdTuner:
             )
         self.video = None if video is None else Path(video)
         self.track = track
+        self.raw = (
+            None if raw is track else raw
+        )  # a given track: no raw one to measure jitter against
         self.plot_dpi = int(plot_dpi)
         self._thresholds = thresholds if thresholds is not None else thresholds_for(self.exercise)
         if not isinstance(self._thresholds, FormThresholds):
@@ -319,7 +322,14 @@ class ThresholdTuner:
             self.detection = steps.count_reps(self.track, self.exercise, self._detector)
             self.reps = steps.measure_reps(self.detection, self.load, self.track)
             self._draw_reps()
-        judged = steps.judge(self.track, self.exercise, self._thresholds, reps=self.reps)
+        judged = steps.judge(
+            self.track,
+            self.exercise,
+            self._thresholds,
+            reps=self.reps,
+            raw=self.raw,
+            bar=self.load.path,
+        )
         self.feedback, self.per_rep = judged.feedback, judged.reps
         self.counts = report.status_counts(self.feedback, self.checks, self.per_rep)
         self._draw_counts()

@@ -98,7 +98,7 @@ def analyze(
     )
     table = steps.measure_reps(detection, load, track)
     th = steps.resolve_thresholds(thresholds, lift)
-    judged = steps.judge(track, lift, th, reps=table)
+    judged = steps.judge(track, lift, th, reps=table, raw=raw, bar=load.path)
     return Analysis(
         source=source,
         exercise_requested=requested,

@@ -39,6 +39,8 @@ def evaluate_form(
     *,
     reps: pd.DataFrame | None = None,
     checks: Sequence[str] | None = None,
+    raw_track: PoseTrack | None = None,
+    bar: object = None,
 ) -> pd.DataFrame:
     """Judge every frame of a track with a lift's checks.
 
@@ -58,6 +60,13 @@ def evaluate_form(
     checks : sequence of str, optional
         Run these of the lift's checks instead of its default ones (e.g. to
         add an optional check such as ``heels_down``).
+    raw_track : PoseTrack, optional
+        The track before cleaning (:func:`formlab.clean_track`), same frames:
+        the landmark jitter between the two is part of each value's
+        uncertainty (:mod:`formlab.form.uncertainty`). Without it only the
+        bones' length errors count.
+    bar : BarPath, optional
+        The load's path, for checks that measure the bar (bar over mid-foot).
 
     Returns
     -------
@@ -69,7 +78,13 @@ def evaluate_form(
     if not isinstance(th, FormThresholds):
         raise ConfigError(f"thresholds must be a formlab.FormThresholds, got {type(th).__name__}")
     chosen = ex.select_checks(checks)
-    data = FrameData.of(track, th, reps=judging.validate_reps(reps) if reps is not None else None)
+    data = FrameData.of(
+        track,
+        th,
+        reps=judging.validate_reps(reps) if reps is not None else None,
+        raw_track=raw_track,
+        bar=bar,
+    )
     return judging.judge_frames(data, chosen, exercise=ex.name)
 
 

@@ -222,9 +222,16 @@ def judge(
     exercise: str | Exercise,
     thresholds: FormThresholds,
     reps: pd.DataFrame | None = None,
+    *,
+    raw: PoseTrack | None = None,
+    bar: object = None,
 ) -> Judgement:
-    """Step 6: the lift's checks judged in every frame and, given the reps, once per rep."""
-    feedback = evaluate_form(track, exercise, thresholds, reps=reps)
+    """Step 6: the lift's checks judged in every frame and, given the reps, once per rep.
+
+    ``raw`` (the track before cleaning) lets each value's uncertainty include
+    the landmark jitter; ``bar`` (the load's path) feeds checks on the bar.
+    """
+    feedback = evaluate_form(track, exercise, thresholds, reps=reps, raw_track=raw, bar=bar)
     per_rep = form_per_rep(feedback, reps, thresholds) if reps is not None else None
     return Judgement(feedback=feedback, reps=per_rep)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from formlab.core.landmarks import LANDMARK_INDEX, N_LANDMARKS
 from formlab.core.track import PoseTrack, TrackMeta
@@ -186,3 +187,38 @@ def make_track(
 
 def with_changes(p: Posture, **changes) -> Posture:
     return replace(p, **changes)
+
+
+def squat_reps(n_reps=2, fps=30.0, rep_s=2.0, bottoms=(5.0, 5.0), elbows=(-10.0, -10.0), yaw=90.0):
+    """A side-view track of squats: standing, down to thigh angle ``bottoms[k]``, up; one second standing between."""
+    postures, reps = [], []
+    frame = 0
+    stand_n, rep_n = int(fps), int(rep_s * fps)
+    for k in range(n_reps):
+        postures += [with_changes(STANDING, upper_arm_elevation_deg=elbows[k])] * stand_n
+        frame += stand_n
+        start = frame
+        for i in range(rep_n + 1):
+            depth = np.sin(np.pi * i / rep_n)  # 0 -> 1 -> 0
+            postures.append(
+                with_changes(
+                    SQUAT_BOTTOM,
+                    thigh_deg=-90 + depth * (90 + bottoms[k]),
+                    shin_lean_deg=30 * depth,
+                    torso_lean_deg=30 * depth,
+                    upper_arm_elevation_deg=elbows[k],
+                    knee_width_m=0.20,
+                    ankle_width_m=0.20,
+                )
+            )
+        reps.append(
+            {
+                "rep": k + 1,
+                "start_frame": start,
+                "turn_frame": start + rep_n // 2,
+                "end_frame": start + rep_n,
+            }
+        )
+        frame += rep_n + 1
+    postures += [STANDING] * stand_n
+    return make_track(postures, yaw, fps=fps), pd.DataFrame(reps)

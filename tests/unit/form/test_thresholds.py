@@ -53,9 +53,12 @@ def test_every_field_documents_unit_range_meaning_and_source():
 def test_every_check_has_a_threshold_section():
     assert set(CHECKS) <= set(FRONT.to_dict())
     for lift, ex in exercises().items():
-        assert {c.name for c in ex.all_checks} | {"view", "landmarks", "rep_summary"} == set(
-            thresholds_for(lift).sections
-        )
+        assert {c.name for c in ex.all_checks} | {
+            "view",
+            "landmarks",
+            "rep_summary",
+            "uncertainty",
+        } == set(thresholds_for(lift).sections)
 
 
 def test_defaults_are_the_articles_numbers():
