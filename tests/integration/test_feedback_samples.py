@@ -72,11 +72,12 @@ def test_front_rack_clip_start_position(sample_track):
     fps = track.fps
     for turn in samples.sample_info(CLIP)["rep_frames"]:
         during = fb.loc[turn - int(fps) : turn + int(fps), "start_position"]
-        assert (during == PASS).mean() > 0.95, turn
+        # frames near the threshold may be uncertain (their bones' length errors), never failed
+        assert (during == PASS).mean() > 0.85 and not (during == FAIL).any(), turn
     walking_out = fb.loc[600:, "start_position"]  # after the overhead push he walks out of the rack
-    assert (walking_out == FAIL).all()
+    assert (walking_out == FAIL).mean() > 0.9 and not (walking_out == PASS).any()
     overhead = fb.loc[570:582, "start_position"]
-    assert (overhead == FAIL).all()
+    assert (overhead == FAIL).mean() > 0.9 and not (overhead == PASS).any()
 
 
 def test_front_rack_clip_depth_per_rep(sample_track):
