@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from .base import Exercise, RepAngle, RepCondition
 from .checks import HEELS_DOWN, KNEES_OUT
+from .deadlift_checks import (
+    BAR_CLOSE_TO_LEGS,
+    FULL_LOCKOUT,
+    HIPS_AND_SHOULDERS_RISE_TOGETHER,
+    HIPS_SET,
+    NEUTRAL_BACK,
+    NO_HYPEREXTENSION,
+)
 from .features import BAR_HEIGHT_ABOVE_FEET
 
 DEADLIFT = Exercise(
@@ -71,7 +79,17 @@ DEADLIFT = Exercise(
     notes="Rep = lockout (bar highest). The bar is the wrist midpoint above the feet, so walking up to the bar "
     "and bending down to set up is the movement away from a lockout, never a rep; a clip that ends at "
     "lockout counts that pull.",
-    checks=(KNEES_OUT,),
+    checks=(
+        HIPS_SET,
+        HIPS_AND_SHOULDERS_RISE_TOGETHER,
+        BAR_CLOSE_TO_LEGS,
+        FULL_LOCKOUT,
+        NO_HYPEREXTENSION,
+        KNEES_OUT,
+        NEUTRAL_BACK,
+    ),
+    # heels_down: in side views of the deadlift the plate hides the feet, and the heel's measured
+    # rise reads 25-49 deg on clips labelled good (deadliftAI-bichraix good015, good018): not on by default
     optional_checks=(HEELS_DOWN,),
     plate_loaded=True,
     auto_order=30,

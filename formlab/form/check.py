@@ -268,6 +268,10 @@ class Check:
     threshold_rule : callable, optional
         ``threshold_rule(section)`` raises a ConfigError when the thresholds
         contradict each other (a lower bound above the upper one).
+    unmeasurable : str, optional
+        Why formlab cannot measure this check at all (the pose model has no
+        landmarks for it): it is then ``not_assessable`` in every frame and
+        rep with this reason, never a silent pass.
     """
 
     name: str
@@ -289,6 +293,7 @@ class Check:
     geometry: Geometry | None = None
     description: str = ""
     threshold_rule: Callable[[Any], None] | None = None
+    unmeasurable: str | None = None
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.thresholds]

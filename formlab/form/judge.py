@@ -113,6 +113,8 @@ def judge_frames(data: FrameData, checks: Sequence[Check], *, exercise: str = ""
         sd = _value_sd(data, check, section, m.value, usable, window)
         measured.setdefault(sd_name(check.value), sd)
         judged = np.isin(views, list(check.views)) & m.applies & ~np.isinf(sd)
+        if check.unmeasurable:
+            judged[:] = False
         status[check.name] = _categorical(
             verdicts(np.where(judged, m.margin, np.nan), sd, float(unc.z))
         )
@@ -284,6 +286,8 @@ def unjudged_reason(
 
 def frame_reason(check: Check, view: str, value: float, sd: float, th: FormThresholds) -> str:
     """Why a check is not assessable in a frame: the view, unseen or misplaced landmarks, or it does not apply."""
+    if check.unmeasurable:
+        return check.unmeasurable
     if view not in check.views:
         if view == "unknown":
             return "no pose"
@@ -398,7 +402,7 @@ def judge_reps(
                     verdict = NOT_ASSESSABLE
             else:
                 verdict, pick = _sustained_verdict(m, status_all, inside, k_needed)
-            if verdict == NOT_ASSESSABLE:
+            if verdict == NOT_ASSESSABLE and pick is not None:  # judged, but on misplaced landmarks
                 why = unjudged_reason(feedback, check, inside & np.isinf(sd_all), th)
                 pick = None
             elif pick is not None:

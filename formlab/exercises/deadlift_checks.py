@@ -1,0 +1,450 @@
+"""The deadlift's own form checks: set-up, the pull off the floor, the bar's line, lockout, the back.
+
+=================================  ======================================  ================  ========
+check                              measured value                          judged            views
+=================================  ======================================  ================  ========
+hips_set                           hip_height_between_ratio                set-up            all
+hips_and_shoulders_rise_together   hip_rise_lead_ratio                     off the floor     all
+bar_close_to_legs                  bar_from_midfoot_ratio                  the pull          side
+full_lockout                       lockout_flexion_deg                     the top (best)    side, oblique
+no_hyperextension                  lean_back_deg                           the top           side, oblique
+neutral_back                       (none: BlazePose has no spine points)   never             -
+=================================  ======================================  ================  ========
+
+The phases come from the reps table (:mod:`formlab.reps`): a deadlift rep
+starts with the bar at its lowest (the set-up), turns at lockout (the bar at
+its highest) and ends back on the floor. Without reps (a photo) the
+phase-bound checks do not apply. Heights are the world landmarks' vertical
+axis (metres, y down), which every camera view shows; the lean and the bar's
+line need the lifter's sagittal plane in the picture.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core.landmarks import LANDMARK_INDEX
+from ..form.check import ALL_VIEWS, SAGITTAL, SIDE, Check, Geometry, Threshold
+from ..form.measures import FrameData
+
+_I = LANDMARK_INDEX
+
+
+def _mid(world: np.ndarray, part: str) -> np.ndarray:
+    return 0.5 * (world[:, _I[f"left_{part}"]] + world[:, _I[f"right_{part}"]])
+
+
+def _frames(data: FrameData) -> np.ndarray:
+    return data.column("frame").astype(int) if data.has("frame") else np.arange(len(data))
+
+
+def phase_mask(data: FrameData, phase: str, window_s: float) -> np.ndarray:
+    """Frames of each rep's phase: ``"setup"`` (within ``window_s`` of the start), ``"top"`` (of the turn).
+
+    ``"pull"``: from the start to the turn (the concentric). No reps: none.
+    """
+    n = len(data)
+    mask = np.zeros(n, bool)
+    if data.reps is None or n == 0:
+        return mask
+    frames = _frames(data)
+    t = data.column("time_s")
+    for _, rep in data.reps.iterrows():
+        start, turn, end = (int(rep[c]) for c in ("start_frame", "turn_frame", "end_frame"))
+        if phase == "pull":
+            mask |= (frames >= start) & (frames <= turn)
+            continue
+        at = np.flatnonzero(frames == (start if phase == "setup" else turn))
+        if at.size:
+            mask |= (np.abs(t - t[at[0]]) <= window_s) & (frames >= start) & (frames <= end)
+    return mask
+
+
+# --------------------------------------------------------------------------- measures
+def hip_height_between(data: FrameData, th: Any = None) -> np.ndarray:
+    """Where the hips sit between the knees (0) and the shoulders (1), by height."""
+
+    def compute():
+        w = data.track.world_m
+        knee, hip, sh = _mid(w, "knee")[:, 1], _mid(w, "hip")[:, 1], _mid(w, "shoulder")[:, 1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (knee - hip) / (knee - sh)
+
+    return data.cached("hip_height_between_ratio", compute)
+
+
+def _torso_m(data: FrameData) -> float:
+    w = data.track.world_m
+    length = np.linalg.norm(_mid(w, "shoulder") - _mid(w, "hip"), axis=-1)
+    finite = length[np.isfinite(length)]
+    return float(np.median(finite)) if finite.size else np.nan
+
+
+def hip_rise_lead(data: FrameData, th: Any) -> np.ndarray:
+    """How much further the hips have risen than the shoulders since the set-up, in torso lengths.
+
+    Measured in each rep from its start frame through the first
+    ``rise_fraction`` of the way to lockout (off the floor, where hips that
+    shoot up show); NaN elsewhere.
+    """
+
+    def compute():
+        w = data.track.world_m
+        hip_up, sh_up = -_mid(w, "hip")[:, 1], -_mid(w, "shoulder")[:, 1]
+        out = np.full(len(data), np.nan)
+        if data.reps is None:
+            return out
+        frames = _frames(data)
+        torso = _torso_m(data)
+        for _, rep in data.reps.iterrows():
+            start, turn = int(rep["start_frame"]), int(rep["turn_frame"])
+            at = np.flatnonzero(frames == start)
+            if not at.size or turn <= start:
+                continue
+            s = at[0]
+            stop = start + th.rise_fraction * (turn - start)
+            sel = (frames >= start) & (frames <= stop)
+            lead = (hip_up[sel] - hip_up[s]) - (sh_up[sel] - sh_up[s])
+            out[sel] = lead / torso
+        return out
+
+    return data.cached("hip_rise_lead_ratio", compute)
+
+
+def _forward_unit(data: FrameData) -> np.ndarray:
+    """The lifter's forward direction (heel to toe, horizontal), per frame, from the seen foot."""
+    w = data.track.world_m
+    fwd = 0.5 * (
+        (w[:, _I["left_foot_index"]] - w[:, _I["left_heel"]])
+        + (w[:, _I["right_foot_index"]] - w[:, _I["right_heel"]])
+    )
+    fwd[:, 1] = 0.0
+    norm = np.linalg.norm(fwd, axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return fwd / norm
+
+
+def lean_back_deg(data: FrameData, th: Any = None) -> np.ndarray:
+    """The trunk's lean behind vertical, degrees, in the lifter's forward-up plane (negative: forward)."""
+
+    def compute():
+        w = data.track.world_m
+        v = _mid(w, "shoulder") - _mid(w, "hip")
+        fwd = _forward_unit(data)
+        ahead = np.einsum("ij,ij->i", v, fwd)
+        up = -v[:, 1]
+        return -np.degrees(np.arctan2(ahead, up))
+
+    return data.cached("lean_back_deg", compute)
+
+
+def lockout_flexion(data: FrameData, th: Any = None) -> np.ndarray:
+    """The more bent of knee and hip at each frame: 180 minus the smaller of the two angles, degrees."""
+
+    def compute():
+        w = data.track.world_m
+
+        def angle(a, b, c):
+            u, v = a - b, c - b
+            cos = np.einsum("ij,ij->i", u, v) / (
+                np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1)
+            )
+            return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+
+        with np.errstate(invalid="ignore", divide="ignore"):
+            knee = angle(_mid(w, "hip"), _mid(w, "knee"), _mid(w, "ankle"))
+            hip = angle(_mid(w, "shoulder"), _mid(w, "hip"), _mid(w, "knee"))
+            return 180.0 - np.fmin(knee, hip)
+
+    return data.cached("lockout_flexion_deg", compute)
+
+
+def bar_from_midfoot(data: FrameData, th: Any = None) -> np.ndarray:
+    """Horizontal distance of the bar from the mid-foot in the picture, in torso lengths.
+
+    The bar is the load's path (the plate's centre where it was followed,
+    else the grip centre); the mid-foot is the middle of heel and toe of the
+    side facing the camera. Only a side view puts this distance in the picture.
+    """
+
+    def compute():
+        xy = data.track.xy_px
+        n = len(data)
+        if data.bar is not None:
+            bar_x = np.full(n, np.nan)
+            frames = _frames(data)
+            pos = {int(f): k for k, f in enumerate(np.asarray(data.bar.frame))}
+            idx = np.array([pos.get(int(f), -1) for f in frames])
+            ok = idx >= 0
+            bar_x[ok] = np.asarray(data.bar.x_px, float)[idx[ok]]
+        else:
+            bar_x = 0.5 * (xy[:, _I["left_wrist"], 0] + xy[:, _I["right_wrist"], 0])
+        facing = data.view["side_facing_camera"].to_numpy(dtype=object)
+        mid = {
+            s: 0.5 * (xy[:, _I[f"{s}_heel"], 0] + xy[:, _I[f"{s}_foot_index"], 0])
+            for s in ("left", "right")
+        }
+        midfoot = np.where(facing == "right", mid["right"], mid["left"])
+        torso_px = np.linalg.norm(
+            0.5 * (xy[:, _I["left_shoulder"]] + xy[:, _I["right_shoulder"]])
+            - 0.5 * (xy[:, _I["left_hip"]] + xy[:, _I["right_hip"]]),
+            axis=-1,
+        )
+        finite = torso_px[np.isfinite(torso_px)]
+        scale = float(np.median(finite)) if finite.size else np.nan
+        return np.abs(bar_x - midfoot) / scale
+
+    return data.cached("bar_from_midfoot_ratio", compute)
+
+
+# --------------------------------------------------------------------------- when each applies
+def _at_setup(data: FrameData, th: Any) -> np.ndarray:
+    return phase_mask(data, "setup", th.window_s)
+
+
+def _at_top(data: FrameData, th: Any) -> np.ndarray:
+    return phase_mask(data, "top", th.window_s)
+
+
+def _off_the_floor(data: FrameData, th: Any) -> np.ndarray:
+    return np.isfinite(hip_rise_lead(data, th))
+
+
+def _bar_below_hips(data: FrameData, th: Any) -> np.ndarray:
+    w = data.track.world_m
+    wrist_y, hip_y = _mid(w, "wrist")[:, 1], _mid(w, "hip")[:, 1]
+    with np.errstate(invalid="ignore"):
+        return phase_mask(data, "pull", 0.0) & (wrist_y > hip_y)
+
+
+_WINDOW = Threshold(
+    "window_s",
+    0.15,
+    "s",
+    0,
+    2,
+    "Half-width of the window around the rep's start (set-up) or turn (lockout) in which it is judged.",
+    "formlab: about 5 frames at 30 fps either side of the frame the rep detector marks, which may "
+    "miss the exact moment by a frame or two.",
+)
+
+HIPS_SET = Check(
+    name="hips_set",
+    title="Hips set",
+    cue="Set hips between knees and shoulders",
+    value="hip_height_between_ratio",
+    unit="ratio",
+    views=ALL_VIEWS,
+    measure=hip_height_between,
+    lower="min_hip_height_ratio",
+    upper="max_hip_height_ratio",
+    applies=_at_setup,
+    applies_column="at_setup",
+    not_applicable="not the set-up of a rep (judged within hips_set.window_s of each rep's start)",
+    geometry=Geometry((("knee_mid", "hip_mid"), ("hip_mid", "shoulder_mid")), None, "sagittal"),
+    description="At the set-up the hips sit above the knees and below the shoulders: hips at the "
+    "knees make the pull a squat that pushes the bar forward around the knees; hips at the "
+    "shoulders make it a stiff-legged pull that loads the lower back.",
+    thresholds=(
+        Threshold(
+            "min_hip_height_ratio",
+            0.1,
+            "ratio",
+            -1,
+            1,
+            "Lowest hip height at set-up, as a fraction of the knee-to-shoulder height (0: hips at knee height).",
+            "Rippetoe, Starting Strength (3rd ed.), the deadlift set-up: hips higher than in a squat, "
+            "above the knees; 0.1 allows for landmark noise at the hip.",
+        ),
+        Threshold(
+            "max_hip_height_ratio",
+            0.8,
+            "ratio",
+            0,
+            2,
+            "Highest hip height at set-up, as a fraction of the knee-to-shoulder height (1: hips at shoulder height).",
+            "Rippetoe, Starting Strength: shoulders above the hips, back not horizontal; 0.8 leaves the "
+            "long-limbed lifter's near-horizontal back at set-up a pass.",
+        ),
+        _WINDOW,
+    ),
+)
+
+HIPS_AND_SHOULDERS_RISE_TOGETHER = Check(
+    name="hips_and_shoulders_rise_together",
+    title="Hips and chest rise together",
+    cue="Chest up with the hips",
+    value="hip_rise_lead_ratio",
+    unit="ratio",
+    views=ALL_VIEWS,
+    measure=hip_rise_lead,
+    upper="max_hip_lead_ratio",
+    applies=_off_the_floor,
+    applies_column="off_the_floor",
+    not_applicable="not the first part of a pull",
+    geometry=Geometry((("hip_mid", "shoulder_mid"),), "horizontal", "sagittal"),
+    description="Off the floor the back angle holds: hips and shoulders rise at the same rate. Hips "
+    "that shoot up first (knees straightening early) leave the lower back to lift the bar.",
+    thresholds=(
+        Threshold(
+            "max_hip_lead_ratio",
+            0.2,
+            "torso lengths",
+            0,
+            2,
+            "Largest amount by which the hips may out-rise the shoulders off the floor, in torso lengths.",
+            "formlab: 0.2 torso lengths (about 10 cm) before the back angle visibly changes; coaching "
+            "texts (Rippetoe; NSCA Essentials, 4th ed.) ask for a constant back angle until the bar "
+            "passes the knees.",
+        ),
+        Threshold(
+            "rise_fraction",
+            0.5,
+            "ratio",
+            0.1,
+            1,
+            "Part of each pull (from set-up toward lockout, by time) in which it is judged.",
+            "formlab: the first half of the pull, about until the bar passes the knees.",
+        ),
+    ),
+)
+
+BAR_CLOSE_TO_LEGS = Check(
+    name="bar_close_to_legs",
+    title="Bar close to the legs",
+    cue="Keep the bar over mid-foot",
+    value="bar_from_midfoot_ratio",
+    unit="ratio",
+    views=SIDE,
+    measure=bar_from_midfoot,
+    upper="max_bar_from_midfoot_ratio",
+    applies=_bar_below_hips,
+    applies_column="pull_below_hips",
+    not_applicable="not the pull below the hips",
+    geometry=Geometry((("hip_mid", "shoulder_mid"),), "vertical", "sagittal", rigid=False),
+    description="The bar travels in a vertical line over the middle of the foot, dragging up the "
+    "shins and thighs; a bar out in front adds a lever arm to the lower back.",
+    thresholds=(
+        Threshold(
+            "max_bar_from_midfoot_ratio",
+            0.3,
+            "torso lengths",
+            0,
+            2,
+            "Largest horizontal distance between the bar and the mid-foot during the pull, in torso lengths.",
+            "Rippetoe, Starting Strength: the bar over the middle of the foot; 0.3 torso lengths "
+            "(about 15 cm) allows for the hands' estimate of the bar where no plate is followed and "
+            "for the plate's thickness.",
+        ),
+    ),
+)
+
+FULL_LOCKOUT = Check(
+    name="full_lockout",
+    title="Full lockout",
+    cue="Stand tall: hips and knees straight",
+    value="lockout_flexion_deg",
+    unit="deg",
+    views=SAGITTAL,
+    measure=lockout_flexion,
+    upper="max_lockout_flexion_deg",
+    applies=_at_top,
+    applies_column="at_lockout",
+    not_applicable="not the top of a rep",
+    per_rep="best",
+    geometry=Geometry(
+        (("shoulder_mid", "hip_mid"), ("hip_mid", "knee_mid"), ("knee_mid", "ankle_mid")),
+        None,
+        "sagittal",
+    ),
+    description="The pull ends standing tall: knees and hips extended.",
+    thresholds=(
+        Threshold(
+            "max_lockout_flexion_deg",
+            25.0,
+            "deg",
+            0,
+            90,
+            "Largest bend left in the knee or the hip at the top of the rep.",
+            "formlab: MediaPipe's hip angle of a person standing upright reads 160-170 deg (the hip "
+            "landmark sits in front of the joint); 25 deg of flexion is a hitch, not a lockout.",
+        ),
+        _WINDOW,
+    ),
+)
+
+NO_HYPEREXTENSION = Check(
+    name="no_hyperextension",
+    title="No leaning back",
+    cue="Stand straight, do not lean back",
+    value="lean_back_deg",
+    unit="deg",
+    views=SAGITTAL,
+    measure=lean_back_deg,
+    upper="max_lean_back_deg",
+    applies=_at_top,
+    applies_column="at_lockout",
+    not_applicable="not the top of a rep",
+    geometry=Geometry((("hip_mid", "shoulder_mid"),), "vertical", "sagittal"),
+    description="At lockout the lifter stands straight; leaning back past vertical (hyperextending "
+    "the lower back, over-squeezing) adds load to the spine and nothing to the lift.",
+    thresholds=(
+        Threshold(
+            "max_lean_back_deg",
+            10.0,
+            "deg",
+            0,
+            45,
+            "Largest lean of the trunk behind vertical at lockout.",
+            "NSCA Essentials (4th ed.): finish erect, without hyperextension; 10 deg is beyond the "
+            "few degrees of a tall stance and of the landmarks' noise.",
+        ),
+        _WINDOW,
+    ),
+)
+
+
+def _no_spine(data: FrameData, th: Any) -> np.ndarray:
+    return np.full(len(data), np.nan)
+
+
+NEUTRAL_BACK = Check(
+    name="neutral_back",
+    title="Neutral back",
+    cue="Keep your back flat",
+    value="spine_flexion_deg",
+    unit="deg",
+    views=ALL_VIEWS,
+    measure=_no_spine,
+    upper="max_spine_flexion_deg",
+    unmeasurable=(
+        "BlazePose has no landmarks on the spine: the trunk is one line from hips to shoulders, "
+        "so a rounded or over-arched back cannot be seen"
+    ),
+    description="A rounded or over-arched back. Not measured: BlazePose gives no point between "
+    "the hips and the shoulders, and the head's angle or the shoulders' position are not a "
+    "valid proxy (the labelled clips show rounded backs with the head up and neutral backs with "
+    "it down).",
+    thresholds=(
+        Threshold(
+            "max_spine_flexion_deg",
+            20.0,
+            "deg",
+            0,
+            90,
+            "Largest flexion of the lumbar spine (not measured by formlab).",
+            "Kept for a pose model with spine landmarks; coaching texts allow no visible rounding.",
+        ),
+    ),
+)
+
+DEADLIFT_CHECKS = (
+    HIPS_SET,
+    HIPS_AND_SHOULDERS_RISE_TOGETHER,
+    BAR_CLOSE_TO_LEGS,
+    FULL_LOCKOUT,
+    NO_HYPEREXTENSION,
+    NEUTRAL_BACK,
+)

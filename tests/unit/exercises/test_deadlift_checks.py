@@ -1,0 +1,112 @@
+"""The deadlift's checks on constructed pulls: set-up, lockout, leaning back, the unmeasurable back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from support.constructed_posture import squat_reps
+from support.synthetic_pose import exercise_track
+
+from formlab import evaluate_form, form_per_rep, thresholds_for
+from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
+
+
+def _pulls(track, peaks_s, fps=30.0, up_s=0.9):
+    """Reps of a deadlift: from the set-up (the synthetic pose's bottom) up to lockout and back."""
+    starts = np.round(np.asarray(peaks_s) * fps).astype(int)
+    turns = starts + round(up_s * fps)
+    return pd.DataFrame(
+        {
+            "rep": np.arange(1, len(starts) + 1),
+            "start_frame": starts,
+            "turn_frame": turns,
+            "end_frame": np.minimum(turns + round(0.8 * fps), track.n_frames - 1),
+        }
+    )
+
+
+def _judge(track, reps, th=None):
+    fb = evaluate_form(track, "deadlift", th, reps=reps)
+    return fb, form_per_rep(fb, reps)
+
+
+def test_a_clean_pull_passes_its_checks_and_the_back_is_not_assessable():
+    track, peaks = exercise_track("deadlift", n_reps=2, view="side")
+    fb, per_rep = _judge(track, _pulls(track, peaks))
+    for check in ("hips_set", "hips_and_shoulders_rise_together", "full_lockout"):
+        assert (per_rep[check] == PASS).all(), (check, per_rep[check].tolist())
+    assert (per_rep["no_hyperextension"] != FAIL).all()
+    assert (fb["neutral_back"] == NOT_ASSESSABLE).all()
+    assert (per_rep["neutral_back"] == NOT_ASSESSABLE).all()
+    assert per_rep["neutral_back_why"].str.contains("no landmarks on the spine").all()
+    # hips between knees and shoulders at the set-up
+    assert (per_rep["hips_set_worst_hip_height_between_ratio"] > 0.1).all()
+
+
+def test_a_squat_style_setup_fails_hips_set():
+    """Hips below the knees at the start of the pull: the pull is a squat."""
+    track, squats = squat_reps(2, bottoms=(20.0, 20.0))
+    reps = squats.assign(start_frame=squats["turn_frame"], turn_frame=squats["end_frame"])
+    _, per_rep = _judge(track, reps)
+    assert (per_rep["hips_set"] == FAIL).all()
+    assert (per_rep["hips_set_worst_hip_height_between_ratio"] < 0.1).all()
+
+
+def test_a_threshold_moves_the_verdict():
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    _, per_rep = _judge(track, reps)
+    value = per_rep.loc[0, "hips_set_worst_hip_height_between_ratio"]
+    strict = thresholds_for("deadlift").updated(
+        {"hips_set.max_hip_height_ratio": float(value) - 0.2, "uncertainty.z": 0.0}
+    )
+    assert _judge(track, reps, strict)[1].loc[0, "hips_set"] == FAIL
+
+
+def _with_feet(track):
+    """Heels behind and toes ahead of the ankles (the synthetic lifter faces +x in a side view)."""
+    w = track.world_m.copy()
+    for ankle, heel, toe in ((27, 29, 31), (28, 30, 32)):
+        w[:, heel] = w[:, ankle] + [-0.05, 0.03, 0.0]
+        w[:, toe] = w[:, ankle] + [0.15, 0.05, 0.0]
+    return track.replace(world_m=w)
+
+
+def test_leaning_back_at_lockout_fails_and_its_sign_follows_the_feet():
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    track = _with_feet(track)
+    reps = _pulls(track, peaks)
+    w = track.world_m.copy()
+    hip_mid = (w[:, 23] + w[:, 24]) / 2
+    fwd = (w[:, 31] - w[:, 29]) + (w[:, 32] - w[:, 30])  # heel -> toe: the lifter's forward
+    fwd[:, 1] = 0
+    fwd /= np.linalg.norm(fwd, axis=-1, keepdims=True)
+    turn = int(reps.loc[0, "turn_frame"])
+    top = slice(turn - 10, turn + 11)
+    # tilt everything above the hips 20 deg backwards about the hips
+    up = np.array([0.0, -1.0, 0.0])
+    for j in [0, *range(1, 23)]:
+        v = w[top, j] - hip_mid[top]
+        a = np.einsum("ij,ij->i", v, fwd[top])
+        b = v @ up
+        ang = np.radians(20.0)  # shoulders move backwards
+        a2, b2 = a * np.cos(ang) - b * np.sin(ang), a * np.sin(ang) + b * np.cos(ang)
+        rest = v - a[:, None] * fwd[top] - b[:, None] * up
+        w[top, j] = hip_mid[top] + rest + a2[:, None] * fwd[top] + b2[:, None] * up
+    leaning = track.replace(world_m=w)
+    fb, per_rep = _judge(leaning, reps)
+    assert fb.loc[turn, "lean_back_deg"] == pytest.approx(20.0 + fb0_lean(track, reps), abs=3)
+    assert per_rep.loc[0, "no_hyperextension"] == FAIL
+
+
+def fb0_lean(track, reps):
+    fb, _ = _judge(track, reps)
+    return float(fb.loc[int(reps.loc[0, "turn_frame"]), "lean_back_deg"])
+
+
+def test_bar_close_to_legs_needs_a_side_view():
+    track, peaks = exercise_track("deadlift", n_reps=1, view="front")
+    _, per_rep = _judge(track, _pulls(track, peaks))
+    assert per_rep.loc[0, "bar_close_to_legs"] == NOT_ASSESSABLE
+    assert "view cannot show it" in per_rep.loc[0, "bar_close_to_legs_why"]
