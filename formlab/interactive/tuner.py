@@ -19,13 +19,11 @@ shows, in plain ipywidgets:
 * an export button that writes the thresholds to TOML or JSON for
   ``formlab analyze VIDEO --thresholds FILE``.
 
-The tuner runs the steps of :func:`formlab.analyze` (:mod:`formlab.pipeline.steps`),
-and only those a change affects: a threshold re-runs ``judge`` (tens of
-milliseconds) and redraws the plots whose content changed; a detector setting
-re-runs ``count_reps``, ``measure_reps`` and ``judge``. The bar path is the
-one ``analyze`` finds (``follow_load``: the plate where one is seen), computed
-once. Plots are PNG images in ``ipywidgets.Image`` (no ipympl, which Colab
-cannot load without a CDN).
+The tuner runs the steps of :func:`formlab.analyze` (:mod:`formlab.pipeline.steps`), and only
+those a change affects: a threshold re-runs ``judge`` (tens of milliseconds) and redraws the
+plots whose content changed; a detector setting re-runs ``count_reps``, ``measure_reps`` and
+``judge``. The bar path is the one ``analyze`` finds (``follow_load``), computed once. Plots are
+PNG images in ``ipywidgets.Image`` (no ipympl, which Colab cannot load without a CDN).
 
 Every widget carries CSS classes (``formlab-...``, see :data:`CSS`) so that
 browser tests and custom styles can find them.
@@ -322,14 +320,8 @@ class ThresholdTuner:
             self.detection = steps.count_reps(self.track, self.exercise, self._detector)
             self.reps = steps.measure_reps(self.detection, self.load, self.track)
             self._draw_reps()
-        judged = steps.judge(
-            self.track,
-            self.exercise,
-            self._thresholds,
-            reps=self.reps,
-            raw=self.raw,
-            bar=self.load.path,
-        )
+        th, path = self._thresholds, self.load.path
+        judged = steps.judge(self.track, self.exercise, th, self.reps, raw=self.raw, bar=path)
         self.feedback, self.per_rep = judged.feedback, judged.reps
         self.counts = report.status_counts(self.feedback, self.checks, self.per_rep)
         self._draw_counts()
