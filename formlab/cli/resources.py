@@ -18,7 +18,14 @@ from ..io.models import (
     model_url,
     resolve_model,
 )
-from ..io.samples import DATA_DIR_ENV, fetch, locate, sample_info, sample_names
+from ..io.samples import (
+    DATA_DIR_ENV,
+    collection_of,
+    fetch,
+    locate,
+    sample_info,
+    sample_names,
+)
 from .options import EXIT_ERROR, table
 
 SAMPLE_LOCAL_WORDS = {
@@ -41,7 +48,7 @@ def cmd_samples(args: argparse.Namespace) -> int:
     kinds = [args.kind] if args.kind else ["video", "image"]
     rows = []
     for kind in kinds:
-        for name in sample_names(kind):
+        for name in sample_names(kind, collection=None):
             info = sample_info(name)
             reps = info.get("reps")
             rows.append(
@@ -53,17 +60,19 @@ def cmd_samples(args: argparse.Namespace) -> int:
                     if reps is None or (isinstance(reps, float) and math.isnan(reps))
                     else str(int(reps)),
                     info.get("license") or "-",
+                    collection_of(info),
                     SAMPLE_LOCAL_WORDS[locate(name)[0]],
                 ]
             )
-    print(table(["name", "kind", "exercise", "reps", "licence", "local"], rows, right=["reps"]))
+    header = ["name", "kind", "exercise", "reps", "licence", "collection", "local"]
+    print(table(header, rows, right=["reps"]))
     mirror = os.environ.get(DATA_DIR_ENV)
     print(
         f"\nlocal: 'data dir' = ${DATA_DIR_ENV} ({mirror or 'not set'}), 'cache' = {cache_dir('samples')}, "
         f"'no' = downloaded on first use."
     )
     if not args.kind:
-        hidden = len(sample_names("annotation"))
+        hidden = len(sample_names("annotation", collection=None))
         print(
             f"{hidden} annotation files (reference data for the tests) not shown: --kind annotation."
         )

@@ -40,9 +40,39 @@ def _registry() -> dict[str, dict[str, Any]]:
     return {s["name"]: s for s in json.loads(text)["samples"]}
 
 
-def sample_names(kind: str | None = None) -> list[str]:
-    """Names of the registered samples, optionally only ``"video"``, ``"image"`` or ``"annotation"``."""
-    return [n for n, s in _registry().items() if kind is None or s["kind"] == kind]
+EXAMPLES = "examples"
+"""The default collection: the clips and photos the tutorials, tests and rep benchmarks use."""
+
+
+def collection_of(info: dict[str, Any]) -> str:
+    """The collection a registry entry belongs to (:data:`EXAMPLES` unless it names another)."""
+    return str(info.get("collection", EXAMPLES))
+
+
+def collections() -> list[str]:
+    """The sample collections, the default first (``examples``, ``deadlift-form``)."""
+    found = {collection_of(s) for s in _registry().values()}
+    return [EXAMPLES, *sorted(found - {EXAMPLES})]
+
+
+def sample_names(kind: str | None = None, collection: str | None = EXAMPLES) -> list[str]:
+    """Names of the registered samples.
+
+    Parameters
+    ----------
+    kind : {"video", "image", "annotation"}, optional
+        Only samples of this kind.
+    collection : str or None
+        Only this collection (:func:`collections`); None for all. The default,
+        ``"examples"``, leaves out evaluation sets such as the labelled
+        ``"deadlift-form"`` clips, which are fetched by name like any other.
+    """
+    return [
+        n
+        for n, s in _registry().items()
+        if (kind is None or s["kind"] == kind)
+        and (collection is None or collection_of(s) == collection)
+    ]
 
 
 def sample_info(name: str) -> dict[str, Any]:
@@ -81,8 +111,13 @@ def list_samples():
         "height",
         "license",
         "url",
+        "collection",
     ]
-    return pd.DataFrame([{c: s.get(c) for c in cols} for s in _registry().values()], columns=cols)
+    rows = [
+        {**{c: s.get(c) for c in cols}, "collection": collection_of(s)}
+        for s in _registry().values()
+    ]
+    return pd.DataFrame(rows, columns=cols)
 
 
 @lru_cache(maxsize=64)

@@ -2,6 +2,7 @@
 
 import pytest
 
+import formlab
 from formlab import SampleError
 from formlab.io import samples
 
@@ -106,7 +107,15 @@ def test_samples_table_says_which_copies_are_local_without_downloading(
     assert main(["samples"]) == 0
     out = capsys.readouterr().out
     lines = _rows(out)
-    assert lines[0].split() == ["name", "kind", "exercise", "reps", "licence", "local"]
+    assert lines[0].split() == [
+        "name",
+        "kind",
+        "exercise",
+        "reps",
+        "licence",
+        "collection",
+        "local",
+    ]
     assert _column(lines, "name") == [
         "clip_a",
         "clip_b",
@@ -116,6 +125,7 @@ def test_samples_table_says_which_copies_are_local_without_downloading(
     assert _column(lines, "kind") == ["video", "video", "image", "image"]
     assert _column(lines, "exercise") == ["back_squat", "deadlift", "-", "-"]
     assert _column(lines, "licence") == ["MIT"] * 4
+    assert _column(lines, "collection") == ["examples"] * 4
     assert _column(lines, "local") == ["data dir", "cache", "no", "BAD CHECKSUM"]
     reps_end = lines[0].index("reps") + len("reps")  # numbers are right-aligned under their header
     assert [line[:reps_end].split()[-1] for line in lines[1:]] == ["5", "-", "-", "-"]
@@ -132,3 +142,18 @@ def test_samples_table_says_which_copies_are_local_without_downloading(
     )
     with pytest.raises(SampleError, match="checksum does not match"):
         samples.fetch("photo_d", download=False)
+
+
+def test_labelled_clips_are_a_collection_of_their_own():
+    """The deadlift-form clips are fetched by name but stay out of the examples the tests iterate over."""
+    assert samples.collections()[0] == samples.EXAMPLES and "deadlift-form" in samples.collections()
+    labelled = samples.sample_names("video", collection="deadlift-form")
+    assert len(labelled) == 21
+    assert not set(labelled) & set(samples.sample_names("video"))
+    assert set(labelled) <= set(samples.sample_names(collection=None))
+    for name in labelled:
+        info = samples.sample_info(name)
+        assert info["exercise"] == "deadlift" and info["form_label"] in ("good", "bad")
+        assert len(info["sha256"]) == 64 and info["url"].startswith("https://")
+    listed = formlab.list_samples()
+    assert set(listed.loc[listed["name"].isin(labelled), "collection"]) == {"deadlift-form"}
