@@ -22,6 +22,16 @@ DEADLIFT = Exercise(
     concentric="into",
     requires=(
         RepCondition(
+            "wrist_above_knee_m",
+            max=0.0,
+            at="start",
+            why=(
+                "a pull starts with the bar below the knees (from the floor; mid-shin in a Romanian "
+                "deadlift): a clip that shows only a lockout hold or the lowering has no pull to count "
+                "(deadliftAI-bichraix bad003, good013)"
+            ),
+        ),
+        RepCondition(
             "trunk_lean_deg",
             max=45.0,
             why=(

@@ -134,6 +134,26 @@ class RepDetectorParams(Settings):
         source="formlab: three frames at 30 fps; a clip that ends while the lifter still moves does not count the "
         "unfinished rep.",
     )
+    rest_speed_frac: float = param(
+        0.25,
+        "",
+        0,
+        1,
+        meaning="A turning point the clip ends at also counts when, over its last rest_window_s, the signal moves at "
+        "most this fraction of its fastest speed on the way into it: the lifter decelerated into the turning "
+        "position (a pull that reaches lockout as the clip is cut), rather than being cut mid-movement.",
+        source="formlab: a lift slows to under a quarter of its peak bar speed in the last few frames before "
+        "lockout (deadlift bar-speed profiles, e.g. the sticking-point literature); a cut mid-pull keeps most "
+        "of it.",
+    )
+    rest_window_s: float = param(
+        0.2,
+        "s",
+        0,
+        2,
+        meaning="The time at the end of a clip over which rest_speed_frac is read.",
+        source="formlab: six frames at 30 fps, enough for a speed above the frame-to-frame jitter.",
+    )
 
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> RepDetectorParams:
         """A copy with some fields changed (a lift's own settings); unknown names raise :class:`ConfigError`."""

@@ -154,6 +154,22 @@ def _band(
     return lo, hi
 
 
+def _came_to_rest(d: np.ndarray, t: np.ndarray, a: int, b: int, params: RepDetectorParams) -> bool:
+    """Whether the signal slowed into the end of the stretch ``[a, b)``.
+
+    Its mean speed over the last ``rest_window_s`` is at most
+    ``rest_speed_frac`` of its fastest speed before (see
+    :class:`RepDetectorParams`): the lifter decelerated into the turning position.
+    """
+    if b - a < 3:
+        return False
+    speed = np.abs(np.gradient(d[a:b], t[a:b]))
+    tail = t[a:b] >= t[b - 1] - params.rest_window_s
+    if tail.all() or not np.isfinite(speed).all():
+        return False
+    return float(np.mean(speed[tail])) <= params.rest_speed_frac * float(np.max(speed[~tail]))
+
+
 def _turn_index(d: np.ndarray, t: np.ndarray, c: _Candidate, frac: float) -> int:
     """The reported turning point: the middle (in time) of the band near the extreme.
 
@@ -244,7 +260,7 @@ def find_reps(
             # hardly any return before the end: count it only if the signal reached the extreme's
             # neighbourhood settle_s before the end (a hold), not if it was still moving when the clip ended
             lo, _ = _band(d, t, c, params.turn_band_frac, c.left)
-            if t[b - 1] - t[lo] < params.settle_s:
+            if t[b - 1] - t[lo] < params.settle_s and not _came_to_rest(d, t, a, b, params):
                 c.reason = "the clip ends before the turning point is reached"
         c.turn = _turn_index(d, t, c, params.turn_band_frac)
         if not c.reason and not ok_mask[c.turn]:

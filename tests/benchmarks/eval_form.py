@@ -1,0 +1,165 @@
+"""Form checks against labelled clips, and ``auto``'s recognition over every sample clip.
+
+For every clip of the ``deadlift-form`` sample collection (deadlifts labelled
+good or bad by their source, with what is seen by eye in ``form_notes``) this
+runs :func:`formlab.analyze` with the clip's lift and prints: the label, the
+lift ``auto`` recognises, the reps found against the hand count, and each
+check's verdict per rep (``P`` pass, ``F`` fail, ``?`` uncertain, ``-`` not
+assessable). Then, against the labels:
+
+* specificity: good clips with no ``fail`` in any rep;
+* sensitivity per fault: bad clips whose fault (:data:`FAULTS`, read off
+  ``form_notes``) was flagged by the check that measures it, and those whose
+  fault no pose-based check can measure (a rounded back: no spine landmarks);
+* counts of ``uncertain`` and ``not_assessable`` rep verdicts;
+* ``auto``'s recognition: the lift it names on every sample video with a
+  known lift (the examples and the labelled clips).
+
+Each figure is printed for the clips the thresholds were set while looking at
+(:data:`SEEN`) and for the held-out rest, separately. The thresholds come
+from coaching sources (see ``formlab thresholds deadlift``); SEEN lists the
+clips that were looked at when deciding what is on by default.
+
+Usage:
+  python tests/benchmarks/eval_form.py            # all labelled clips and the recognition table
+  python tests/benchmarks/eval_form.py --no-auto  # skip the recognition runs
+Needs the models and samples (FORMLAB_MODEL_DIR / FORMLAB_DATA_DIR or internet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+import numpy as np
+
+COLLECTION = "deadlift-form"
+
+FAULTS: dict[str, tuple[str, ...]] = {
+    # bad clip -> the faults seen by eye (form_notes), as formlab's check names
+    "deadliftAI-bichraix__bad003": ("no_hyperextension",),  # shrug / lean back at lockout
+    "deadliftAI-bichraix__bad004": ("no_hyperextension",),  # over-squeeze at lockout (rear view)
+    "deadliftAI-bichraix__bad005": ("neutral_back",),  # rounded back
+    "deadliftAI-bichraix__bad006": ("neutral_back",),  # over-extended spine
+    "deadliftAI-bichraix__bad009": ("neutral_back", "hips_set"),  # rounded upper back, hips high
+    "deadliftAI-bichraix__bad012": ("bar_close_to_legs", "hips_set"),  # bar far from the shins
+    "deadliftAI-bichraix__bad016": ("bar_close_to_legs", "hips_and_shoulders_rise_together"),
+    "deadliftAI-bichraix__bad017": ("hips_set",),  # stiff-legged (and a wide grip)
+}
+"""The faults of each bad clip, named by the check that would flag them."""
+
+UNMEASURABLE = {"neutral_back"}
+"""Faults no check of formlab can measure from BlazePose's landmarks."""
+
+SEEN = {
+    "deadliftAI-bichraix__bad005",
+    "deadliftAI-bichraix__bad009",
+    "deadliftAI-bichraix__bad012",
+    "deadliftAI-bichraix__good004",
+    "deadliftAI-bichraix__good007",
+    "deadliftAI-bichraix__good015",
+    "deadliftAI-bichraix__good018",
+}
+"""Clips whose per-rep values were looked at while deciding thresholds and defaults (heels_down off)."""
+
+SYMBOL = {"pass": "P", "fail": "F", "uncertain": "?", "not_assessable": "-"}
+
+
+def _verdicts(reps, checks) -> dict[str, str]:
+    return {c: "".join(SYMBOL.get(str(v), "?") for v in reps[c]) for c in checks if c in reps}
+
+
+def main(argv=None) -> int:
+    import formlab
+    from formlab.exercises import get_exercise
+    from formlab.io import samples
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--no-auto", action="store_true", help="skip auto recognition")
+    args = ap.parse_args(argv)
+    warnings.filterwarnings("ignore")
+
+    checks = [c.name for c in get_exercise("deadlift").checks]
+    names = samples.sample_names("video", collection=COLLECTION)
+    print(f"{len(names)} labelled clips; checks: {', '.join(checks)}")
+    print("verdict per rep: P pass, F fail, ? uncertain, - not assessable\n")
+    rows = []
+    for name in names:
+        info = samples.sample_info(name)
+        a = formlab.analyze(samples.fetch(name), "deadlift", progress=False)
+        auto = "-"
+        if not args.no_auto:
+            try:
+                auto = formlab.analyze(samples.fetch(name), "auto", progress=False).exercise
+            except formlab.FormlabError as e:
+                auto = f"error: {e}"[:30]
+        per_rep = a.reps if a.reps is not None else None
+        v = _verdicts(per_rep, checks) if per_rep is not None and len(per_rep) else {}
+        rows.append(
+            {
+                "name": name,
+                "label": info["form_label"],
+                "split": "seen" if name in SEEN else "held-out",
+                "reps": 0 if per_rep is None else len(per_rep),
+                "true_reps": info.get("reps"),
+                "auto": auto,
+                "verdicts": v,
+            }
+        )
+        short = name.split("__")[1]
+        cells = " ".join(f"{c[:10]}={v.get(c, '')}" for c in checks)
+        print(
+            f"{short:8s} {info['form_label']:4s} {rows[-1]['split']:8s} reps {rows[-1]['reps']}/"
+            f"{info.get('reps')} auto={auto:12s} {cells}"
+        )
+
+    print()
+    for split in ("seen", "held-out", "all"):
+        chosen = [r for r in rows if split == "all" or r["split"] == split]
+        good = [r for r in chosen if r["label"] == "good"]
+        bad = [r for r in chosen if r["label"] == "bad"]
+        no_fail = [r for r in good if not any("F" in s for s in r["verdicts"].values())]
+        print(f"[{split}] specificity: {len(no_fail)}/{len(good)} good clips with no fail")
+        measurable = flagged = 0
+        for r in bad:
+            faults = [f for f in FAULTS.get(r["name"], ()) if f not in UNMEASURABLE]
+            hit = [f for f in faults if "F" in r["verdicts"].get(f, "")]
+            measurable += bool(faults)
+            flagged += bool(hit)
+            told = (
+                "flagged by " + ", ".join(hit)
+                if hit
+                else ("not flagged" if faults else "fault not measurable from the pose")
+            )
+            print(f"    {r['name'].split('__')[1]}: {', '.join(FAULTS.get(r['name'], ()))}: {told}")
+        print(
+            f"[{split}] sensitivity: {flagged}/{measurable} bad clips with a measurable fault flagged"
+        )
+        all_v = "".join(s for r in chosen for s in r["verdicts"].values())
+        print(
+            f"[{split}] rep verdicts: {all_v.count('P')} pass, {all_v.count('F')} fail, "
+            f"{all_v.count('?')} uncertain, {all_v.count('-')} not assessable; "
+            f"rep counts right on {sum(r['reps'] == r['true_reps'] for r in chosen)}/{len(chosen)}\n"
+        )
+
+    if not args.no_auto:
+        names = [n for n in samples.sample_names("video") if samples.sample_info(n).get("exercise")]
+        right = sum(r["auto"] == "deadlift" for r in rows)
+        print(f"auto on the labelled clips: deadlift named on {right}/{len(rows)}")
+        hits = 0
+        for name in names:
+            info = samples.sample_info(name)
+            try:
+                got = formlab.analyze(samples.fetch(name), "auto", progress=False).exercise
+            except formlab.FormlabError as e:
+                got = f"error: {e}"[:40]
+            hits += got == info["exercise"]
+            print(f"  {name:40s} {info['exercise']:14s} auto: {got}")
+        print(f"auto on the example clips: {hits}/{len(names)} named exactly")
+    return 0
+
+
+if __name__ == "__main__":
+    with np.errstate(all="ignore"):
+        sys.exit(main())
