@@ -19,6 +19,8 @@ from .features import POSE_FEATURES, RepSignal, SignalTerm, pose_feature
 from .registry import (
     AUTO,
     ENTRY_POINT_GROUP,
+    NO_LIFT,
+    NONE,
     auto_candidates,
     check_exercise_name,
     check_thresholds_file,
@@ -37,6 +39,8 @@ from .registry import (
 __all__ = [
     "AUTO",
     "ENTRY_POINT_GROUP",
+    "NONE",
+    "NO_LIFT",
     "POSE_FEATURES",
     "Exercise",
     "RepAngle",

@@ -36,11 +36,14 @@ from ..form.thresholds import (
     to_toml,
 )
 from .base import Exercise
+from .features import HIP_HEIGHT
 
 ENTRY_POINT_GROUP = "formlab.exercises"
 """The entry-point group lifts are registered in."""
 
 AUTO = "auto"
+NONE = "none"
+"""What ``auto`` names a clip whose movement is none of the known lifts (no reps are guessed)."""
 """Not a lift: the name that asks formlab to recognise the lift (:func:`formlab.reps.detect_reps`)."""
 
 _OWN_DISTRIBUTION = "formlab"
@@ -133,12 +136,19 @@ def get_exercise(name: str | Exercise) -> Exercise:
         raise ConfigError(
             "'auto' is not one exercise: formlab.detect_reps(track, 'auto') chooses one"
         )
+    if key == NONE:
+        return NO_LIFT
     raise ConfigError(f"unknown exercise {name!r}; accepted: {', '.join(exercise_names())}")
 
 
 def check_exercise_name(name: str) -> str:
     """The canonical form of an accepted exercise name (``"auto"`` included), or a ConfigError listing them."""
     key = normalise_name(name)
+    if key == NONE:
+        raise ConfigError(
+            f"'none' is what auto reports when no lift fits; name a lift ({', '.join(exercise_names())}) "
+            "or use auto"
+        )
     return AUTO if key == AUTO else get_exercise(key).name
 
 
@@ -303,3 +313,14 @@ def check_thresholds_file(path: str | os.PathLike, candidates: Sequence[str]) ->
 
 def _is_some_check(section: str) -> bool:
     return any(section == c.name for ex in _registry().values() for c in ex.all_checks)
+
+
+NO_LIFT = Exercise(
+    name=NONE,
+    description="none of the known lifts: what auto reports when no lift's reps fit its pose signature",
+    signal=HIP_HEIGHT,
+    turning_point="bottom",
+    concentric="out_of",
+    notes="No reps are counted and no form is judged: formlab does not guess a lift.",
+)
+"""The :class:`Exercise` ``auto`` returns for a movement it does not know: no reps, no checks."""

@@ -19,6 +19,7 @@ from ..core.errors import ConfigError, InputError
 from ..core.track import PoseTrack
 from ..exercises import (
     AUTO,
+    NO_LIFT,
     Exercise,
     RepCondition,
     auto_candidates,
@@ -198,8 +199,23 @@ def _detect_auto(track: PoseTrack, params: RepDetectorParams | None) -> RepDetec
     count, share, _, name = scores[0]
     table = {n: c for c, _, _, n in sorted(scores, key=lambda s: -s[2])}
     if count == 0:
-        chosen = get_exercise("squat")
-        reason = "no exercise's reps fit its pose signature; counting squats"
+        final = _detect_one(track, NO_LIFT, params, ())
+        rejected = tuple(
+            {"frame": r.turn_frame, "time_s": r.turn_s, "depth": r.depth, "reason": "no lift fits"}
+            for r in final.reps
+        )
+        return dataclasses.replace(
+            final,
+            reps=(),
+            rejected=rejected,
+            auto={
+                "chosen": NO_LIFT.name,
+                "signal": NO_LIFT.signal.name,
+                "candidates": table,
+                "reason": "none of the known lifts: no lift's reps fit its pose signature "
+                "(no reps are guessed)",
+            },
+        )
     else:
         chosen = get_exercise(name)
         runner = scores[1]

@@ -482,3 +482,24 @@ def test_the_swap_is_all_or_nothing_and_partial_saves_replace_only_their_files(
         result.save(out, writers=[write_figures, write_summary])
     monkeypatch.setattr(files.os, "replace", real_replace)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == state
+
+
+def test_auto_reports_none_of_the_known_lifts_without_guessing_reps(tmp_path):
+    """A labelled clip that shows only a lockout hold (a shot cut from a longer video): no lift's pull is seen."""
+    out = tmp_path / "none"
+    r = run(
+        "analyze",
+        "sample:deadliftAI-bichraix__bad003",
+        "-e",
+        "auto",
+        "-o",
+        str(out),
+        "--no-progress",
+        "--no-video",
+    )
+    assert r.returncode == 0, r.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["exercise"] == "none" and summary["reps"] == 0
+    assert "none of the known lifts" in summary["auto"]["reason"]
+    assert summary["auto"]["candidates"]["deadlift"] == 0
+    assert "none" in r.stdout

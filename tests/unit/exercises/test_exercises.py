@@ -108,6 +108,23 @@ def test_auto_recognises_the_exercise(exercise, view):
     assert det.auto["chosen"] == exercise and exercise in det.auto["reason"]
 
 
+def test_auto_names_no_lift_when_none_fits():
+    """A movement no lift's signature fits gets no reps and the name ``none``, with the evidence."""
+    from formlab.exercises import NONE
+
+    track, _ = exercise_track("squat", 4, 30.0, view="side")
+    # standing still, the landmarks jittering by a centimetre: no lift's reps
+    rng = np.random.default_rng(0)
+    still = np.broadcast_to(track.world_m[:1], track.world_m.shape)
+    odd = track.replace(world_m=still + rng.normal(0, 0.01, still.shape))
+    det = detect_reps(odd, "auto")
+    assert det.exercise == NONE and det.count == 0, det.auto
+    assert det.auto["chosen"] == NONE and "none of the known lifts" in det.auto["reason"]
+    assert set(det.auto["candidates"]) >= {"squat", "deadlift"}
+    with pytest.raises(ConfigError, match="what auto reports"):
+        detect_reps(track, "none")
+
+
 def test_squat_variants_share_the_squat_definition():
     track, _ = exercise_track("squat", 3, 30.0)
     counts = {n: detect_reps(track, n).count for n in ("squat", "front_squat", "back_squat")}
