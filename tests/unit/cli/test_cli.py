@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -157,7 +158,18 @@ def test_sigterm_stops_cleanly_and_keeps_earlier_results(tmp_path):
         text=True,
         env=env,
     )
-    time.sleep(6.0)  # start-up, model loading, well into the extraction
+    # wait until formlab has installed its SIGTERM handler (Linux: the caught-signals mask), however
+    # slow the start-up on a loaded machine, then until it is into the extraction
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and p.poll() is None:
+        status = Path(f"/proc/{p.pid}/status").read_text()
+        caught = int(
+            next(ln for ln in status.splitlines() if ln.startswith("SigCgt:")).split()[1], 16
+        )
+        if caught & (1 << (signal.SIGTERM - 1)):
+            break
+        time.sleep(0.1)
+    time.sleep(3.0)
     assert p.poll() is None, "the run ended before it could be terminated: " + p.stderr.read()
     p.send_signal(signal.SIGTERM)
     err = p.communicate(timeout=120)[1]
