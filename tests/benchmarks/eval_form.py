@@ -117,10 +117,13 @@ def main(argv=None) -> int:
     print()
     for split in ("seen", "held-out", "all"):
         chosen = [r for r in rows if split == "all" or r["split"] == split]
-        good = [r for r in chosen if r["label"] == "good"]
+        good = [r for r in chosen if r["label"] == "good" and r["reps"]]
         bad = [r for r in chosen if r["label"] == "bad"]
         no_fail = [r for r in good if not any("F" in s for s in r["verdicts"].values())]
-        print(f"[{split}] specificity: {len(no_fail)}/{len(good)} good clips with no fail")
+        print(
+            f"[{split}] specificity: {len(no_fail)}/{len(good)} good clips with a rep judged have no fail "
+            f"({sum(r['label'] == 'good' and not r['reps'] for r in chosen)} good clips without a rep)"
+        )
         measurable = flagged = 0
         for r in bad:
             faults = [f for f in FAULTS.get(r["name"], ()) if f not in UNMEASURABLE]
@@ -144,9 +147,22 @@ def main(argv=None) -> int:
         )
 
     if not args.no_auto:
-        names = [n for n in samples.sample_names("video") if samples.sample_info(n).get("exercise")]
-        right = sum(r["auto"] == "deadlift" for r in rows)
-        print(f"auto on the labelled clips: deadlift named on {right}/{len(rows)}")
+        names = [
+            n
+            for n in samples.sample_names("video")
+            if samples.sample_info(n).get("exercise") and samples.locate(n)[1] is not None
+        ]
+        for n in samples.sample_names("video"):
+            if n not in names and samples.sample_info(n).get("exercise"):
+                print(f"  {n:40s} skipped: no local copy (offline)")
+        pulls = [r for r in rows if r["true_reps"]]
+        right = sum(r["auto"] == "deadlift" for r in pulls)
+        print(f"auto on the labelled clips with a pull: deadlift named on {right}/{len(pulls)}")
+        empty = [r for r in rows if not r["true_reps"]]
+        print(
+            f"auto on the labelled clips without a pull (a lockout hold, a lowering): 'none' on "
+            f"{sum(r['auto'] == 'none' for r in empty)}/{len(empty)}"
+        )
         hits = 0
         for name in names:
             info = samples.sample_info(name)
