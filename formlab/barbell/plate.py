@@ -7,14 +7,16 @@ plate, which classic image processing finds reliably. This module:
 
 1. **seeds** on the plate: in frames where the pose is known, circles are
    searched (``cv2.HoughCircles``) around the hands with radii plausible for
-   a plate (a 0.45 m plate is about 0.45 torso lengths across the middle),
-   and the plate is accepted once the same circle is found in
-   ``seed_frames`` consecutive frames;
-2. **tracks** it frame by frame: a circle of about the same radius near the
-   position predicted from the previous frames, or, when no circle is found
-   (motion blur, an arm across the plate), the best match of the last plate
-   image (normalised cross-correlation inside a circular mask); after
-   ``max_lost_s`` without a match it seeds again;
+   a plate; the nearest are refined to their outermost concentric rim
+   (:mod:`formlab.barbell.rim`) and the clearest rim, the hands' distance
+   as a prior, is accepted once found in ``seed_frames`` consecutive frames;
+2. **tracks** it frame by frame with a constant-velocity prediction: a
+   circle near the prediction or the best match of the last plate image,
+   refined by the rim fit, or the rim fitted at the prediction itself
+   (re-acquisition); each frame has a confidence (the rim's support). After
+   ``max_lost_s`` without a clear rim or a circle near the hands it seeds
+   again. Runs without one clear rim are then dropped and the frames before
+   each lock filled backwards (:mod:`formlab.barbell.plate_refill`);
 3. **finds the bar end** (optional): when the camera is close, the sleeve
    end sticks out of the plate towards the camera and, by perspective, is
    not drawn over the plate centre (in ``barpath-lukestynes__small-squat``
@@ -25,9 +27,8 @@ plate, which classic image processing finds reliably. This module:
    most frames is kept (RANSAC); each frame's bar end is its candidate
    closest to the model, or the model itself.
 
-Frames are streamed with :func:`formlab.media.iter_video_frames`, never held
-in memory together. All sizes are relative to the plate radius or the torso
-length, all durations in seconds.
+Frames are streamed, never held in memory together. Sizes are relative to
+the plate radius or the torso length, durations in seconds.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ from ..core.landmarks import GRIP
 from ..core.track import PoseTrack
 from ..pose.persons import torso_centre_and_scale
 from .plate_held import held_by_lifter
-from .plate_result import PlateTrack
+from .plate_refill import drop_unconfirmed_runs, refill_backwards
+from .plate_result import CIRCLE_CONFIDENCE, TEMPLATE_CONFIDENCE, PlateTrack
 from .plate_vision import (
     bar_end_from_sleeves,
     find_circles,
@@ -55,21 +57,14 @@ from .plate_vision import (
     read_frames,
     to_gray,
 )
-from .rim import fit_rim
+from .rim import RIM_CONFIDENT, RIM_RADIUS_CHANGE, fit_rim
 
-CIRCLE_CONFIDENCE = 0.3
-"""Confidence given to a frame where only a Hough circle (no rim fit) placed the plate."""
+SEED_CANDIDATES = 4
+"""Hough circles nearest the hands whose rims are fitted while seeding."""
 
-RIM_RADIUS_CHANGE = 0.06
-"""Largest relative change of the rim's radius from the running estimate: perspective changes it by
-a few percent over a lift (49-53 px in ``gymassist__side_squat``); a bigger ring is the far plate's
-edge joined to the near one's, or a circle through the clutter."""
-
-RIM_CONFIDENT = 0.6
-"""Rim fits at least this well supported update the running radius estimate."""
-
-TEMPLATE_CONFIDENCE = 0.2
-"""Confidence given to a frame where only the template of the plate's face placed it."""
+SEED_HAND_PRIOR = 0.1
+"""Seed score lost per plate radius between a rim's centre and the hands: the hands are a prior
+(a plate's hub is next to them in a side view), not a veto (MediaPipe misplaces hidden hands)."""
 
 
 @dataclass(frozen=True)
@@ -318,14 +313,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             if not len(cands):
                 seed = []
                 continue
-            best = cands[np.argmin(np.linalg.norm(cands[:, :2] - hands[i], axis=1))]
-            # the Hough circle may be an inner ring or the hub: the outermost concentric rim
-            rim = fit_rim(fr.rgb, best[:2], best[2], band=(0.6, 1.6))
-            if rim is not None and rim.support >= o.min_rim_support:
-                best = np.array([*rim.centre_xy_px, rim.radius_px])
-                rim_conf = rim.support
-            else:
-                rim_conf = 0.0
+            best, rim_conf = _best_seed(fr.rgb, cands, hands[i], o)
             if seed:
                 prev = seed[-1][1]
                 ok = abs(best[2] - prev[2]) <= o.radius_tolerance * prev[2] and np.linalg.norm(
@@ -425,7 +413,18 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
                 d = np.linalg.norm(sc[:, :2] - found[:2], axis=1)
                 sleeve_cands[i] = sc[(d >= 0.12 * r_est) & (d <= 0.8 * r_est)]
 
-    n_dropped = _drop_unconfirmed_runs(centre, radius, how, confidence)
+    n_dropped = drop_unconfirmed_runs(centre, radius, how, confidence, RIM_CONFIDENT)
+    n_refilled = refill_backwards(
+        video,
+        track,
+        centre,
+        radius,
+        how,
+        confidence,
+        o,
+        min_confidence=RIM_CONFIDENT,
+        progress=progress,
+    )
     sleeve_cands = {k: v for k, v in sleeve_cands.items() if np.isfinite(centre[k]).all()}
     held, held_info = held_by_lifter(centre, radius, how, confidence, track, o)
     if not held:
@@ -461,6 +460,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             "n_template": int((how == "template").sum()),
             "n_rim": int((how == "rim").sum()),
             "n_unconfirmed_dropped": n_dropped,
+            "n_refilled_backwards": n_refilled,
             "video": str(video),
         },
     )
@@ -471,22 +471,25 @@ def _gate(radius: float, dt: float, o: PlateTrackerOptions) -> float:
     return radius * max(0.25, o.max_speed_radii_per_s * max(dt, 0.0))
 
 
-def _drop_unconfirmed_runs(centre, radius, how, confidence) -> int:
-    """Forget runs of tracked frames without one clear rim, if other runs have one; frames dropped.
+def _best_seed(rgb, cands: np.ndarray, hands: np.ndarray, o: PlateTrackerOptions):
+    """The seed among Hough circles: the clearest rim, the hands' distance as a prior; and its confidence.
 
-    A lock that never shows a clear rim (support >= :data:`RIM_CONFIDENT`) while the plate's rim is
-    clear elsewhere in the clip followed something else: in ``formfit-jrplatin__curl`` a circle near
-    the hands 170 px from the plate, before the plate was seen.
+    Each of the circles nearest the hands is refined to its outermost concentric rim (the Hough
+    circle may be an inner ring or the hub); the score is the rim's support minus
+    :data:`SEED_HAND_PRIOR` per plate radius from the hands. Without any rim, the Hough circle
+    nearest the hands.
     """
-    tracked = np.isfinite(centre).all(axis=1)
-    edges = np.flatnonzero(np.diff(np.r_[0, tracked.astype(int), 0]))
-    runs = list(zip(edges[::2], edges[1::2], strict=True))
-    clear = [bool((confidence[a:b] >= RIM_CONFIDENT).any()) for a, b in runs]
-    if not any(clear):
-        return 0
-    dropped = 0
-    for (a, b), ok in zip(runs, clear, strict=True):
-        if not ok:
-            centre[a:b], radius[a:b], how[a:b], confidence[a:b] = np.nan, np.nan, "", 0.0
-            dropped += b - a
-    return dropped
+    d = np.linalg.norm(cands[:, :2] - hands, axis=1)
+    order = np.argsort(d)[:SEED_CANDIDATES]
+    best, best_score, best_conf = cands[order[0]], -np.inf, 0.0
+    for k in order:
+        rim = fit_rim(rgb, cands[k, :2], cands[k, 2], band=(0.6, 1.6))
+        if rim is None or rim.support < o.min_rim_support:
+            continue
+        score = (
+            rim.support - SEED_HAND_PRIOR * np.linalg.norm(rim.centre_xy_px - hands) / rim.radius_px
+        )
+        if score > best_score:
+            best = np.array([*rim.centre_xy_px, rim.radius_px])
+            best_score, best_conf = score, rim.support
+    return best, best_conf

@@ -5,7 +5,8 @@ well as a plate. The pose tells them apart, but it is not always right: MediaPip
 hands when a plate hides them, and at a deadlift's lockout it may put them 100 px off. So the
 hands are one piece of evidence among three:
 
-* the plate was **seen** (a circle or a fitted rim, not only the template) in most tracked frames;
+* the plate was **seen** (a circle or a fitted rim, not only the template) in most tracked frames,
+  and its rim was clear (:data:`~formlab.barbell.rim.RIM_CONFIDENT`) in at least one;
 * its **rim** was fitted with confidence (the median fraction of rays on the rim): a plate's rim is
   a sharp ellipse, a head or a shadow is not;
 * it **moves with the hands**: either it stays next to them (median distance within
@@ -23,6 +24,7 @@ import numpy as np
 
 from ..core.landmarks import GRIP
 from ..core.track import PoseTrack
+from .rim import RIM_CONFIDENT
 
 if TYPE_CHECKING:
     from .plate import PlateTrackerOptions
@@ -61,6 +63,9 @@ def held_by_lifter(
         "hand_height_correlation": corr,
     }
     reasons = []
+    best = float(confidence[tracked].max())
+    if best < RIM_CONFIDENT:
+        reasons.append(f"its rim is never clear (best confidence {best:.2f} < {RIM_CONFIDENT})")
     if seen < o.min_circle_fraction:
         reasons.append(f"seen as a circle in only {seen:.0%} of the frames")
     near = (

@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+CIRCLE_CONFIDENCE = 0.3
+"""Confidence given to a frame where only a Hough circle (no rim fit) placed the plate."""
+
+TEMPLATE_CONFIDENCE = 0.2
+"""Confidence given to a frame where only the template of the plate's face placed it."""
+
 
 @dataclass(frozen=True)
 class PlateTrack:

@@ -40,6 +40,15 @@ MAX_PEAKS_PER_RAY = 4
 """Edges kept per ray, the strongest: the rim, an inner ring or two, and one from the background."""
 
 
+RIM_CONFIDENT = 0.6
+"""Rim fits at least this well supported are clear: they update the plate tracker's running radius
+estimate, and a tracked run needs one to be kept (:mod:`formlab.barbell.plate_refill`)."""
+
+RIM_RADIUS_CHANGE = 0.06
+"""Largest relative change of the rim's radius from the running estimate: perspective changes it by
+a few percent over a lift (49-53 px in ``gymassist__side_squat``); a bigger ring is the far plate's
+edge joined to the near one's, or a circle through the clutter."""
+
 REFINED = 40
 """Best hypotheses refined by a least-squares circle on their own edges before the choice."""
 

@@ -19,6 +19,9 @@ Centimetres: for plate-centre references, the reference's own scale (true plate 
 reference rim's median major axis; the 12-sided iron plate of good019 is fitted on its inner groove,
 8 % inside the outer rim); for the hand-annotated bar end, the tracker's bar-end scale (as before).
 The curl's small plate has no known diameter: its centimetres use the body scale (marked ``body``).
+When the tracker's bar-end model is used (the sleeve end, nearer the camera than the plate), the
+path is brought back to the plate's plane (divided by ``1 + m``, the model's perspective factor)
+before it is compared with a plate-centre reference, as its metres are.
 
 Held out: ``deadliftAI-bichraix__good015`` was never looked at while tuning the tracker; its row is
 marked ``held out``. Goals (issue 16): <= 3 cm shape RMS and >= 95 % of frames on every clip.
@@ -123,7 +126,13 @@ def evaluate(clip: Clip) -> dict:
         cm, cm_source = 100 * path.scale.m_per_px, "tracker"
     if cm is None:
         cm, cm_source = 100 * body.m_per_px, "body"
-    rms_px, cov = barbell.shape_rms_px(shown.xy_px, ref)
+    xy = shown.xy_px
+    bar_end = path.info.get("bar_end", {})
+    if ref_kind == "plate centre" and bar_end.get("used"):
+        # the bar end is the plate centre's path scaled by 1 + m about the vanishing point; in the
+        # plate's plane (the reference's) it is that path divided by 1 + m (the offset is removed)
+        xy = xy / (1.0 + bar_end["m"])
+    rms_px, cov = barbell.shape_rms_px(xy, ref)
     plate = barbell.track_plate(video, clean)
     if ref_kind.startswith("bar end"):
         plate_xy = plate.bar_end_xy_px
