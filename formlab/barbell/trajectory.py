@@ -112,6 +112,25 @@ class BarPath:
             parts.append(f"low-passed {self.info['lowpass_cutoff_hz']:.3g} Hz")
         return f"<BarPath {self.method}: {', '.join(parts)}>"
 
+    def uncertainty_note(self) -> str:
+        """A few words on how far to trust the path, for a figure's title or a summary.
+
+        ``"plate tracked, median confidence 0.85; image plane"`` or ``"hand-based, jitter +-1.0 cm;
+        image plane"`` (the hands' measured jitter, :func:`jitter_px`). The path is in the image
+        plane: a moving camera moves it too.
+        """
+        parts = []
+        if self.method == "plate":
+            conf = self.info.get("plate_confidence_median", float("nan"))
+            parts.append(
+                f"plate tracked, median confidence {conf:.2f}" if conf == conf else "plate tracked"
+            )
+        jitter = self.info.get("jitter_m", float("nan"))
+        if jitter == jitter:
+            parts.append(f"hand-based, jitter +-{100 * jitter:.1f} cm")
+        parts.append("image plane")
+        return "; ".join(parts)
+
     @property
     def xy_px(self) -> np.ndarray:
         """Image positions as an (n, 2) array."""
