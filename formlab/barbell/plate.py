@@ -368,7 +368,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
                 band=(0.75, 1.3),
                 radius_range=(r_est * (1 - RIM_RADIUS_CHANGE), r_est * (1 + RIM_RADIUS_CHANGE)),
                 max_shift=0.5 if found is not None else max(0.5, gate / r_est),
-                hypotheses=500,
+                hypotheses=300,
             )
             if rim is not None and rim.support >= o.min_rim_support:
                 found = np.array([*rim.centre_xy_px, rim.radius_px])

@@ -118,7 +118,7 @@ def _follow_back(a, b, crops, track, centre, radius, how, confidence, o) -> int:
             band=(0.75, 1.3),
             radius_range=(0.94 * r, 1.06 * r),
             max_shift=max(0.5, gate / r),
-            hypotheses=500,
+            hypotheses=300,
         )
         if rim is None or rim.support < o.min_rim_support:
             vel = 0.5 * vel

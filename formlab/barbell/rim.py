@@ -49,7 +49,7 @@ RIM_RADIUS_CHANGE = 0.06
 a few percent over a lift (49-53 px in ``gymassist__side_squat``); a bigger ring is the far plate's
 edge joined to the near one's, or a circle through the clutter."""
 
-REFINED = 40
+REFINED = 12
 """Best hypotheses refined by a least-squares circle on their own edges before the choice."""
 
 CONCENTRIC = 0.06
