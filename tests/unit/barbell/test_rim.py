@@ -68,3 +68,22 @@ def test_jitter_of_a_hand_path_is_its_high_frequency_noise():
     # white noise of 2 px per axis: about 2.8 px in 2-D, most of it above 3 Hz at 30 fps
     assert 2.0 < j < 3.0
     assert trajectory.jitter_px(smooth, t) < 0.2
+
+
+def test_runs_without_a_clear_rim_are_dropped_when_another_run_has_one():
+    from formlab.barbell.plate_refill import drop_unconfirmed_runs
+    from formlab.barbell.rim import RIM_CONFIDENT
+
+    n = 12
+    centre = np.tile([100.0, 200.0], (n, 1))
+    centre[4:6] = np.nan  # two runs: 0-3 (a wrong lock, never clear) and 6-11 (the plate)
+    radius = np.full(n, 30.0)
+    how = np.array(["circle"] * 4 + [""] * 2 + ["rim"] * 6, dtype=object)
+    conf = np.array([0.3] * 4 + [0.0] * 2 + [0.5, RIM_CONFIDENT + 0.1, 0.5, 0.4, 0.5, 0.5])
+    assert drop_unconfirmed_runs(centre, radius, how, conf, RIM_CONFIDENT) == 4
+    assert np.isnan(centre[:6]).all() and np.isfinite(centre[6:]).all()
+    assert (how[:4] == "").all() and (conf[:4] == 0).all()
+    # no run with a clear rim anywhere: nothing to prefer, nothing dropped here (the held check decides)
+    conf2 = np.full(n, 0.4)
+    centre2 = np.tile([1.0, 2.0], (n, 1))
+    assert drop_unconfirmed_runs(centre2, radius.copy(), how.copy(), conf2, RIM_CONFIDENT) == 0
