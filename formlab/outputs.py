@@ -161,7 +161,7 @@ def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
             p.y_m,
             reps,
             frame=p.frame,
-            title=f"{name}: bar path per rep",
+            title=f"{name}: bar path per rep ({p.uncertainty_note()})",
             turn_label=turn,
         )
         out.append(style.save_figure(fig, outdir / FIGURES["path"]))

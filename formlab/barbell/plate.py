@@ -7,14 +7,16 @@ plate, which classic image processing finds reliably. This module:
 
 1. **seeds** on the plate: in frames where the pose is known, circles are
    searched (``cv2.HoughCircles``) around the hands with radii plausible for
-   a plate (a 0.45 m plate is about 0.45 torso lengths across the middle),
-   and the plate is accepted once the same circle is found in
-   ``seed_frames`` consecutive frames;
-2. **tracks** it frame by frame: a circle of about the same radius near the
-   position predicted from the previous frames, or, when no circle is found
-   (motion blur, an arm across the plate), the best match of the last plate
-   image (normalised cross-correlation inside a circular mask); after
-   ``max_lost_s`` without a match it seeds again;
+   a plate; the nearest are refined to their outermost concentric rim
+   (:mod:`formlab.barbell.rim`) and the clearest rim, the hands' distance
+   as a prior, is accepted once found in ``seed_frames`` consecutive frames;
+2. **tracks** it frame by frame with a constant-velocity prediction: a
+   circle near the prediction or the best match of the last plate image,
+   refined by the rim fit, or the rim fitted at the prediction itself
+   (re-acquisition); each frame has a confidence (the rim's support). After
+   ``max_lost_s`` without a clear rim or a circle near the hands it seeds
+   again. Runs without one clear rim are then dropped and the frames before
+   each lock filled backwards (:mod:`formlab.barbell.plate_refill`);
 3. **finds the bar end** (optional): when the camera is close, the sleeve
    end sticks out of the plate towards the camera and, by perspective, is
    not drawn over the plate centre (in ``barpath-lukestynes__small-squat``
@@ -25,16 +27,15 @@ plate, which classic image processing finds reliably. This module:
    most frames is kept (RANSAC); each frame's bar end is its candidate
    closest to the model, or the model itself.
 
-Frames are streamed with :func:`formlab.media.iter_video_frames`, never held
-in memory together. All sizes are relative to the plate radius or the torso
-length, all durations in seconds.
+Frames are streamed, never held in memory together. Sizes are relative to
+the plate radius or the torso length, durations in seconds.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,9 @@ from ..core.errors import ConfigError, InputError
 from ..core.landmarks import GRIP
 from ..core.track import PoseTrack
 from ..pose.persons import torso_centre_and_scale
+from .plate_held import held_by_lifter
+from .plate_refill import drop_unconfirmed_runs, refill_backwards
+from .plate_result import CIRCLE_CONFIDENCE, TEMPLATE_CONFIDENCE, PlateTrack
 from .plate_vision import (
     bar_end_from_sleeves,
     find_circles,
@@ -53,6 +57,14 @@ from .plate_vision import (
     read_frames,
     to_gray,
 )
+from .rim import RIM_CONFIDENT, RIM_RADIUS_CHANGE, fit_rim
+
+SEED_CANDIDATES = 4
+"""Hough circles nearest the hands whose rims are fitted while seeding."""
+
+SEED_HAND_PRIOR = 0.1
+"""Seed score lost per plate radius between a rim's centre and the hands: the hands are a prior
+(a plate's hub is next to them in a side view), not a veto (MediaPipe misplaces hidden hands)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,15 @@ class PlateTrackerOptions:
         radius, 0.2 sd, circles in 94-96 % of frames) and every video
         without one fails (heads, wheels and shadows: 1.3-3.9 radii or
         circles in under 30 % of the frames).
+    min_rim_support : float
+        Lowest rim-fit support (fraction of rays on the rim, :func:`formlab.barbell.rim.fit_rim`)
+        for a frame's fit to be used (0.35: a third of the rim seen, the rest hidden by an arm,
+        the legs or blur).
+    min_rim_confidence, max_hand_distance_radii_rim, min_hand_correlation : float
+        The hands as a prior, not a veto (:mod:`formlab.barbell.plate_held`): a plate whose rim
+        was fitted with a median support of at least 0.5 is kept if it is within 2.5 radii of
+        the hands and its height follows theirs (correlation >= 0.5), even when the pose puts
+        the hands off the bar (a deadlift's lockout, hands hidden by the plate).
     """
 
     plate_radius_torso: tuple[float, float] = (0.2, 0.7)
@@ -126,6 +147,10 @@ class PlateTrackerOptions:
     min_circle_fraction: float = 0.5
     max_hand_distance_radii: float = 1.0
     max_hand_distance_sd_radii: float = 0.4
+    min_rim_support: float = 0.35
+    min_rim_confidence: float = 0.5
+    max_hand_distance_radii_rim: float = 2.5
+    min_hand_correlation: float = 0.5
 
     def __post_init__(self) -> None:
         lo, hi = self.plate_radius_torso
@@ -148,11 +173,18 @@ class PlateTrackerOptions:
             "work_radius_px",
             "max_hand_distance_radii",
             "max_hand_distance_sd_radii",
+            "max_hand_distance_radii_rim",
         ):
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not v > 0:
                 raise ConfigError(f"{name} must be a number > 0, got {v!r}")
-        for name in ("min_template_score", "min_bar_end_support", "min_circle_fraction"):
+        for name in (
+            "min_template_score",
+            "min_bar_end_support",
+            "min_circle_fraction",
+            "min_rim_support",
+            "min_rim_confidence",
+        ):
             v = getattr(self, name)
             if not isinstance(v, (int, float)) or not 0 <= v <= 1:
                 raise ConfigError(f"{name} must be between 0 and 1, got {v!r}")
@@ -160,49 +192,6 @@ class PlateTrackerOptions:
     def to_dict(self) -> dict[str, Any]:
         """The options as a plain dict (for provenance)."""
         return dataclasses.asdict(self)
-
-
-@dataclass(frozen=True)
-class PlateTrack:
-    """Where the plate and the bar end are in every frame of a video.
-
-    Attributes
-    ----------
-    frame, time_s : ndarray (n,)
-        The pose track's frames and times.
-    centre_xy_px : ndarray (n, 2)
-        Plate centre in image pixels (NaN where not found).
-    radius_px : ndarray (n,)
-        Plate radius in pixels.
-    bar_end_xy_px : ndarray (n, 2)
-        The end of the bar (sleeve end when found, else the plate centre).
-    how : ndarray of str (n,)
-        ``"circle"``, ``"template"`` or ``""`` (not found) for the plate.
-    bar_end_how : ndarray of str (n,)
-        ``"sleeve"`` (a sleeve-end circle), ``"model"`` (the offset model),
-        ``"centre"`` (plate centre) or ``""``.
-    info : dict
-        Options, the offset model and counts.
-    """
-
-    frame: np.ndarray
-    time_s: np.ndarray
-    centre_xy_px: np.ndarray
-    radius_px: np.ndarray
-    bar_end_xy_px: np.ndarray
-    how: np.ndarray
-    bar_end_how: np.ndarray
-    info: dict = field(default_factory=dict)
-
-    @property
-    def found(self) -> np.ndarray:
-        """Frames in which the plate was found."""
-        return np.isfinite(self.centre_xy_px).all(axis=1)
-
-    def median_radius_px(self) -> float:
-        """Median radius of the plate over the frames where it was found, in pixels."""
-        r = self.radius_px[np.isfinite(self.radius_px)]
-        return float(np.median(r)) if r.size else float("nan")
 
 
 # ----------------------------------------------------------------------------- the tracker
@@ -278,6 +267,8 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
     centre = np.full((n, 2), np.nan)
     radius = np.full(n, np.nan)
     how = np.full(n, "", dtype=object)
+    confidence = np.zeros(n)
+    n_confident = 0
     sleeve_cands: dict[int, np.ndarray] = {}
 
     seed: list[tuple[int, np.ndarray]] = []  # consecutive consistent detections while seeding
@@ -316,12 +307,13 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
                 # a plate on the lifter's bar has the hands within about a radius of its centre
                 d = np.linalg.norm(cands[:, :2] - hands[i], axis=1)
                 cands = cands[
-                    (d <= o.search_torso * torso) & (d <= o.max_hand_distance_radii * cands[:, 2])
+                    (d <= o.search_torso * torso)
+                    & (d <= o.max_hand_distance_radii_rim * cands[:, 2])
                 ]
             if not len(cands):
                 seed = []
                 continue
-            best = cands[np.argmin(np.linalg.norm(cands[:, :2] - hands[i], axis=1))]
+            best, rim_conf = _best_seed(fr.rgb, cands, hands[i], o)
             if seed:
                 prev = seed[-1][1]
                 ok = abs(best[2] - prev[2]) <= o.radius_tolerance * prev[2] and np.linalg.norm(
@@ -336,7 +328,8 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             r_est = r_seed = float(np.median([s[1][2] for s in seed]))
             last_c, last_v = best[:2].copy(), np.zeros(2)
             found = best
-            method = "circle"
+            method = "rim" if rim_conf else "circle"
+            conf = rim_conf or CIRCLE_CONFIDENCE
         else:
             dt = t - last_t
             pred = last_c + last_v * dt
@@ -351,13 +344,13 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
                 r_seed * (1 + o.radius_tolerance),
                 scale,
             )
-            found, method = None, ""
+            found, method, conf = None, "", 0.0
             if len(cands):
                 # closest to the prediction, a radius change counting like a displacement
                 d = np.linalg.norm(cands[:, :2] - pred, axis=1) + 4.0 * np.abs(cands[:, 2] - r_est)
                 k = int(np.argmin(d))
                 if np.linalg.norm(cands[k, :2] - pred) <= gate:
-                    found, method = cands[k], "circle"
+                    found, method, conf = cands[k], "circle", CIRCLE_CONFIDENCE
             if found is None and template is not None:
                 pos, score = match_template(gray, template[0], template[1], pred, gate, scale)
                 if (
@@ -366,6 +359,20 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
                     and np.linalg.norm(pos - pred) <= gate
                 ):
                     found, method = np.array([pos[0], pos[1], r_est]), "template"
+                    conf = TEMPLATE_CONFIDENCE
+            # refine on the rim; where nothing else was found, look for the rim at the prediction
+            rim = fit_rim(
+                fr.rgb,
+                found[:2] if found is not None else pred,
+                r_est,
+                band=(0.75, 1.3),
+                radius_range=(r_est * (1 - RIM_RADIUS_CHANGE), r_est * (1 + RIM_RADIUS_CHANGE)),
+                max_shift=0.5 if found is not None else max(0.5, gate / r_est),
+                hypotheses=300,
+            )
+            if rim is not None and rim.support >= o.min_rim_support:
+                found = np.array([*rim.centre_xy_px, rim.radius_px])
+                method, conf = "rim", rim.support
             if found is None:
                 last_v = last_v * 0.5
                 continue
@@ -375,19 +382,22 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
                 0.5 * last_v + 0.5 * v
             )  # smoothed: one noisy circle does not throw the prediction
             last_c = new_c.copy()
-            if method == "circle":
+            if (method == "circle" and not n_confident) or conf >= RIM_CONFIDENT:
+                # the radius is learnt from clear rims only (blurred or half-hidden ones drift)
                 r_est = 0.9 * r_est + 0.1 * float(found[2])
+                n_confident += method == "rim"
         last_t = t
         near_hands = (
             not np.isfinite(hands[i]).all()
             or np.linalg.norm(found[:2] - hands[i]) <= (o.max_hand_distance_radii + 1.0) * r_est
         )
-        if method == "circle" and near_hands:
-            last_confirmed_t = t
+        if (method == "circle" and near_hands) or conf >= o.min_rim_confidence:
+            last_confirmed_t = t  # a clear rim needs no hands to confirm it
         centre[i] = found[:2]
-        radius[i] = found[2] if method == "circle" else np.nan
+        radius[i] = found[2] if method in ("circle", "rim") else np.nan
         how[i] = method
-        if method == "circle":
+        confidence[i] = conf
+        if method in ("circle", "rim"):
             template = (
                 plate_template(gray, found[:2], r_est, min(1.0, o.work_radius_px / r_est))
                 or template
@@ -403,11 +413,25 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
                 d = np.linalg.norm(sc[:, :2] - found[:2], axis=1)
                 sleeve_cands[i] = sc[(d >= 0.12 * r_est) & (d <= 0.8 * r_est)]
 
-    held, held_info = _held_by_lifter(centre, radius, how, track, o)
+    n_dropped = drop_unconfirmed_runs(centre, radius, how, confidence, RIM_CONFIDENT)
+    n_refilled = refill_backwards(
+        video,
+        track,
+        centre,
+        radius,
+        how,
+        confidence,
+        o,
+        min_confidence=RIM_CONFIDENT,
+        progress=progress,
+    )
+    sleeve_cands = {k: v for k, v in sleeve_cands.items() if np.isfinite(centre[k]).all()}
+    held, held_info = held_by_lifter(centre, radius, how, confidence, track, o)
     if not held:
         centre[:] = np.nan
         radius[:] = np.nan
         how[:] = ""
+        confidence[:] = 0.0
         sleeve_cands = {}
     bar_end = centre.copy()
     end_how = np.where(np.isfinite(centre[:, 0]), "centre", "").astype(object)
@@ -426,6 +450,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
         bar_end_xy_px=bar_end,
         how=how.astype(str),
         bar_end_how=np.asarray(end_how, dtype=str),
+        confidence=confidence,
         info={
             "options": o.to_dict(),
             "torso_px": torso,
@@ -433,50 +458,38 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             "held_by_lifter": held_info,
             "n_circle": int((how == "circle").sum()),
             "n_template": int((how == "template").sum()),
+            "n_rim": int((how == "rim").sum()),
+            "n_unconfirmed_dropped": n_dropped,
+            "n_refilled_backwards": n_refilled,
             "video": str(video),
         },
     )
 
 
-def _held_by_lifter(
-    centre, radius, how, track: PoseTrack, o: PlateTrackerOptions
-) -> tuple[bool, dict]:
-    """Whether the circle followed is a plate on the lifter's bar (see ``PlateTrackerOptions``)."""
-    import warnings
-
-    tracked = np.isfinite(centre).all(axis=1)
-    r = radius[np.isfinite(radius)]
-    if tracked.sum() < 3 or r.size == 0:
-        return False, {"held": False, "reason": "no plate-sized circle found near the hands"}
-    r_med = float(np.median(r))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        grip = np.nanmean(track.xy_px[:, list(GRIP)], axis=1)
-    d = np.linalg.norm(centre - grip, axis=1) / r_med
-    d = d[np.isfinite(d)]
-    circle = float(np.mean(how[tracked] == "circle"))
-    stats = {
-        "circle_fraction": circle,
-        "hand_distance_radii": float(np.median(d)) if d.size else float("nan"),
-        "hand_distance_sd_radii": float(np.std(d)) if d.size else float("nan"),
-    }
-    reasons = []
-    if circle < o.min_circle_fraction:
-        reasons.append(f"seen as a circle in only {circle:.0%} of the frames")
-    if not stats["hand_distance_radii"] <= o.max_hand_distance_radii:
-        reasons.append(f"{stats['hand_distance_radii']:.1f} plate radii from the hands")
-    if not stats["hand_distance_sd_radii"] <= o.max_hand_distance_sd_radii:
-        reasons.append(
-            f"not moving with the hands (distance varies by {stats['hand_distance_sd_radii']:.1f} radii)"
-        )
-    held = not reasons
-    return held, {
-        "held": held,
-        "reason": "; ".join(reasons) or "plate on the lifter's bar",
-        **stats,
-    }
-
-
 def _gate(radius: float, dt: float, o: PlateTrackerOptions) -> float:
     """Largest plausible plate movement in ``dt`` seconds, in pixels (at least a quarter radius for jitter)."""
     return radius * max(0.25, o.max_speed_radii_per_s * max(dt, 0.0))
+
+
+def _best_seed(rgb, cands: np.ndarray, hands: np.ndarray, o: PlateTrackerOptions):
+    """The seed among Hough circles: the clearest rim, the hands' distance as a prior; and its confidence.
+
+    Each of the circles nearest the hands is refined to its outermost concentric rim (the Hough
+    circle may be an inner ring or the hub); the score is the rim's support minus
+    :data:`SEED_HAND_PRIOR` per plate radius from the hands. Without any rim, the Hough circle
+    nearest the hands.
+    """
+    d = np.linalg.norm(cands[:, :2] - hands, axis=1)
+    order = np.argsort(d)[:SEED_CANDIDATES]
+    best, best_score, best_conf = cands[order[0]], -np.inf, 0.0
+    for k in order:
+        rim = fit_rim(rgb, cands[k, :2], cands[k, 2], band=(0.6, 1.6))
+        if rim is None or rim.support < o.min_rim_support:
+            continue
+        score = (
+            rim.support - SEED_HAND_PRIOR * np.linalg.norm(rim.centre_xy_px - hands) / rim.radius_px
+        )
+        if score > best_score:
+            best = np.array([*rim.centre_xy_px, rim.radius_px])
+            best_score, best_conf = score, rim.support
+    return best, best_conf

@@ -123,10 +123,27 @@ def plate_template(gray: np.ndarray, centre: np.ndarray, radius: float, scale: f
     import cv2
 
     half = math.ceil(radius * 1.1 * scale)
-    small_c = centre * scale
+    # only the plate's neighbourhood is scaled (not the whole frame), on a grid aligned with it
+    step = 1.0 / scale
+    k0x = max(0, math.floor((centre[0] - (half + 2) * step) * scale))
+    k0y = max(0, math.floor((centre[1] - (half + 2) * step) * scale))
+    ox, oy = round(k0x * step), round(k0y * step)
+    roi = gray[
+        oy : math.ceil(centre[1] + (half + 3) * step), ox : math.ceil(centre[0] + (half + 3) * step)
+    ]
+    if roi.size == 0:
+        return None
+    small = cv2.resize(roi, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small_c = (centre - [ox, oy]) * scale
     x0, y0 = round(small_c[0]) - half, round(small_c[1]) - half
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    if x0 < 0 or y0 < 0 or x0 + 2 * half > small.shape[1] or y0 + 2 * half > small.shape[0]:
+    if (
+        centre[0] - half * step < 0
+        or centre[1] - half * step < 0
+        or x0 < 0
+        or y0 < 0
+        or x0 + 2 * half > small.shape[1]
+        or y0 + 2 * half > small.shape[0]
+    ):
         return None
     tpl = small[y0 : y0 + 2 * half, x0 : x0 + 2 * half].copy()
     yy, xx = np.mgrid[: 2 * half, : 2 * half] - half + 0.5

@@ -112,6 +112,25 @@ class BarPath:
             parts.append(f"low-passed {self.info['lowpass_cutoff_hz']:.3g} Hz")
         return f"<BarPath {self.method}: {', '.join(parts)}>"
 
+    def uncertainty_note(self) -> str:
+        """A few words on how far to trust the path, for a figure's title or a summary.
+
+        ``"plate tracked, median confidence 0.85; image plane"`` or ``"hand-based, jitter +-1.0 cm;
+        image plane"`` (the hands' measured jitter, :func:`jitter_px`). The path is in the image
+        plane: a moving camera moves it too.
+        """
+        parts = []
+        if self.method == "plate":
+            conf = self.info.get("plate_confidence_median", float("nan"))
+            parts.append(
+                f"plate tracked, median confidence {conf:.2f}" if conf == conf else "plate tracked"
+            )
+        jitter = self.info.get("jitter_m", float("nan"))
+        if jitter == jitter:
+            parts.append(f"hand-based, jitter +-{100 * jitter:.1f} cm")
+        parts.append("image plane")
+        return "; ".join(parts)
+
     @property
     def xy_px(self) -> np.ndarray:
         """Image positions as an (n, 2) array."""
@@ -258,8 +277,10 @@ def bar_path(
     info: dict[str, Any] = {"source": track.meta.source}
     if method == "wrist_midpoint":
         xy = _nanmean_points(track.xy_px[:, WRISTS])
+        info["jitter_px"] = jitter_px(xy, track.time_s)
     elif method == "grip_centre":
         xy = _nanmean_points(track.xy_px[:, GRIP])
+        info["jitter_px"] = jitter_px(xy, track.time_s)
     else:
         if plate is None:
             if video is None:
@@ -287,6 +308,9 @@ def bar_path(
         info.update(
             {
                 "plate_found_fraction": float(plate.found.mean()),
+                "plate_confidence_median": float(np.median(plate.confidence[plate.found]))
+                if plate.confidence is not None and plate.found.any()
+                else float("nan"),
                 "plate_radius_px": r,
                 "bar_end": plate.info.get("bar_end_model", {}),
             }
@@ -307,11 +331,62 @@ def bar_path(
                     scale.method,
                     scale.detail + f", at the bar end ({k:.3f}x nearer the camera than the plate)",
                 )
+            info["scale_check"] = _compare_with_body(
+                track, scale_from_plate(plate, plate_diameter_m or STANDARD_PLATE_DIAMETER_M)
+            )
         elif lifter_height_m is not None:
             scale = scale_from_height(track, lifter_height_m)
         else:
             scale = scale_from_body(track)
+    if "jitter_px" in info:
+        info["jitter_m"] = info["jitter_px"] * scale.m_per_px
     return _path(track, xy, GRIP, method, scale, info)
+
+
+JITTER_CUTOFF_HZ = 3.0
+"""Above this frequency a bar path's motion is taken for noise when its jitter is measured: a
+lift's turning points last 0.3 s or more (see :meth:`BarPath.lowpass`)."""
+
+
+def jitter_px(xy: np.ndarray, time_s: np.ndarray) -> float:
+    """RMS of a path's motion above :data:`JITTER_CUTOFF_HZ`, in pixels: its measured uncertainty.
+
+    The hand-based paths (grip centre, wrist midpoint) jitter with the pose model's landmarks; this
+    is the number to quote with them when the plate could not be followed.
+    """
+    from ..signal.filters import butterworth_lowpass, fill_gaps
+
+    ok = np.isfinite(xy).all(axis=1)
+    if ok.sum() < 10:
+        return float("nan")
+    filled = fill_gaps(xy, time_s, 0.3)
+    smooth = butterworth_lowpass(filled, JITTER_CUTOFF_HZ, time_s=time_s)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return float(np.sqrt(np.nanmean(((xy - smooth) ** 2).sum(axis=1))))
+
+
+def _compare_with_body(track: PoseTrack, plate_scale: PixelScale) -> dict:
+    """The plate and body scales side by side, and whether they disagree beyond 2 combined SDs.
+
+    The plate is nearer the camera than the lifter's mid-plane, so in a side view the body scale is
+    expected larger (about 25 % on the sample clips); a warning says so rather than hiding it.
+    """
+    try:
+        body = scale_from_body(track)
+    except InputError:
+        return {"body": None, "plate": plate_scale.to_dict(), "warning": ""}
+    sd = math.hypot(body.sd_m_per_px, plate_scale.sd_m_per_px)
+    diff = body.m_per_px - plate_scale.m_per_px
+    warning = ""
+    if abs(diff) > 2 * sd:
+        warning = (
+            f"plate scale {1000 * plate_scale.m_per_px:.3g} +- {1000 * plate_scale.sd_m_per_px:.2g} mm/px "
+            f"and body scale {1000 * body.m_per_px:.3g} +- {1000 * body.sd_m_per_px:.2g} mm/px disagree "
+            f"({diff / plate_scale.m_per_px:+.0%}); the plate is nearer the camera than the lifter's "
+            "mid-plane, or the plate is not the assumed diameter"
+        )
+    return {"body": body.to_dict(), "plate": plate_scale.to_dict(), "warning": warning}
 
 
 def _path(

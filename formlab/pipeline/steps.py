@@ -139,12 +139,16 @@ def follow_load(
         else:
             found = plate.info.get("plate_found_fraction", 0.0)
             if found >= PLATE_MIN_FOUND:
-                return dataclasses.replace(
-                    plate, info={**plate.info, "auto": f"plate found in {found:.0%} of frames"}
-                )
+                warn = plate.info.get("scale_check", {}).get("warning", "")
+                choice = f"plate found in {found:.0%} of frames" + (f"; {warn}" if warn else "")
+                return dataclasses.replace(plate, info={**plate.info, "auto": choice})
             why = f"plate found in only {found:.0%} of frames"
     grip = bar_path(track, "grip_centre", lifter_height_m=lifter_height_m, scale=scale)
-    return dataclasses.replace(grip, info={**grip.info, "auto": f"grip centre: {why}"})
+    jitter_m = grip.info.get("jitter_m", float("nan"))
+    uncertainty = (
+        f"; hand-based path, jitter +-{100 * jitter_m:.1f} cm" if jitter_m == jitter_m else ""
+    )
+    return dataclasses.replace(grip, info={**grip.info, "auto": f"grip centre: {why}{uncertainty}"})
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,14 @@ def test_grip_centre_path_in_metres_y_up_from_the_floor():
     assert path.origin_px == (330.0, 445.0)
 
 
+def test_a_hand_based_path_states_its_jitter_in_metres():
+    path = barbell.bar_path(lifter_track())
+    assert path.info["jitter_m"] == pytest.approx(path.info["jitter_px"] * path.scale.m_per_px)
+    note = path.lowpass(4.0).uncertainty_note()  # kept through the smoothing the figures use
+    assert f"hand-based, jitter +-{100 * path.info['jitter_m']:.1f} cm" in note
+    assert note.endswith("image plane")
+
+
 def test_wrist_midpoint_is_the_article_proxy():
     tr = lifter_track()
     path = barbell.bar_path(tr, "wrist_midpoint")

@@ -1,0 +1,319 @@
+"""The plate's rim in one frame: an ellipse fitted to edges, the outermost concentric ring chosen.
+
+A circle detector (``cv2.HoughCircles``) gives a rough plate position but happily locks onto an
+inner ring, the hub, the lettering or an oversized circle through the plate's surroundings, and
+its centre jitters by a tenth of the radius. The rim fit refines such a guess:
+
+1. rays are cast from the guessed centre; on each, the colour edge strength *along the ray*
+   (the radial component of the Sobel gradient of each RGB channel, combined) is sampled from
+   ``band[0]`` to ``band[1]`` guessed radii, and its local maxima are the ray's edge candidates
+   (sub-pixel by a parabola through the peak);
+2. circles through three candidates of different rays are drawn at random (RANSAC) and each is
+   scored by the fraction of rays with a candidate on it (within ``tolerance`` of its radius);
+3. of the circles that most rays support (at least ``min_support`` of the rays and ``keep`` of the
+   best circle's support) and are concentric with the best one, the **largest** is the rim: a plate's face has
+   concentric rings inside (the raised lip, the hub, printed circles), never outside;
+4. an ellipse (``cv2.fitEllipse``, a plate seen a little obliquely) is fitted to the candidates
+   on that circle, and fitted again after dropping those off it by more than 3 robust SDs.
+
+The fit's ``support`` (fraction of rays agreeing) is its confidence: a sharp plate in front of a
+plain wall has 0.8-1.0, a plate half hidden by an arm or blurred 0.4-0.6, a head or a shadow
+rarely above 0.4.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+N_RAYS = 96
+"""Rays cast per fit (every 3.75 degrees): enough rays for a robust vote with a quarter hidden."""
+
+WORK_RADIUS_PX = 48.0
+"""The image is scaled so that the guessed radius is about this many pixels before the rays are
+cast (larger plates are shrunk; smaller ones kept): enough for sub-pixel centres, cheap to sample."""
+
+
+MAX_PEAKS_PER_RAY = 4
+"""Edges kept per ray, the strongest: the rim, an inner ring or two, and one from the background."""
+
+
+RIM_CONFIDENT = 0.6
+"""Rim fits at least this well supported are clear: they update the plate tracker's running radius
+estimate, and a tracked run needs one to be kept (:mod:`formlab.barbell.plate_refill`)."""
+
+RIM_RADIUS_CHANGE = 0.06
+"""Largest relative change of the rim's radius from the running estimate: perspective changes it by
+a few percent over a lift (49-53 px in ``gymassist__side_squat``); a bigger ring is the far plate's
+edge joined to the near one's, or a circle through the clutter."""
+
+REFINED = 12
+"""Best hypotheses refined by a least-squares circle on their own edges before the choice."""
+
+CONCENTRIC = 0.06
+"""Rings whose centres are within this many radii of the best-supported ring's are concentric with
+it (the plate's lip, groove, hub and face rings); a big circle through the clutter around the plate
+is not, and is never taken for the rim however many edges it happens to cross."""
+
+
+@dataclass(frozen=True)
+class RimFit:
+    """An ellipse fitted to a plate's rim, in original image pixels.
+
+    Attributes
+    ----------
+    centre_xy_px : ndarray (2,)
+        Centre of the ellipse.
+    major_px, minor_px : float
+        Full lengths of its axes (the major axis is the plate's true diameter seen at its
+        distance: a tilted disc is foreshortened across, not along, the tilt axis).
+    support : float
+        Fraction of the rays with an edge on the rim (0-1): the fit's confidence.
+    residual_px : float
+        RMS distance of the supporting edges from the circle of the rim, in pixels.
+    """
+
+    centre_xy_px: np.ndarray
+    major_px: float
+    minor_px: float
+    support: float
+    residual_px: float
+
+    @property
+    def radius_px(self) -> float:
+        """Half the major axis: the plate's radius at its distance from the camera."""
+        return 0.5 * self.major_px
+
+
+def _radial_gradient(rgb: np.ndarray, centre: np.ndarray, radius: float, band: tuple[float, float]):
+    """Sampled radial colour-gradient profiles: (rays, samples) strengths, the radii sampled, scale."""
+    import cv2
+
+    h, w = rgb.shape[:2]
+    half = band[1] * radius + 3
+    x0, y0 = int(max(0, centre[0] - half)), int(max(0, centre[1] - half))
+    x1, y1 = int(min(w, centre[0] + half + 1)), int(min(h, centre[1] + half + 1))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return None
+    scale = min(1.0, WORK_RADIUS_PX / radius)
+    roi = rgb[y0:y1, x0:x1]
+    if scale < 1:
+        roi = cv2.resize(roi, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    roi = cv2.GaussianBlur(roi.astype(np.float32), (5, 5), 1.0)
+    gx = cv2.Sobel(roi, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(roi, cv2.CV_32F, 0, 1, ksize=3)
+    c = (np.asarray(centre, float) - [x0, y0]) * scale
+    r_work = radius * scale
+    radii = np.arange(band[0] * r_work, band[1] * r_work, 0.5)
+    theta = np.linspace(0, 2 * np.pi, N_RAYS, endpoint=False)
+    cos, sin = np.cos(theta)[:, None], np.sin(theta)[:, None]
+    mx = (c[0] + cos * radii).astype(np.float32)
+    my = (c[1] + sin * radii).astype(np.float32)
+    strength = np.zeros(mx.shape, np.float32)
+    for ch in range(gx.shape[2]):
+        sx = cv2.remap(gx[..., ch], mx, my, cv2.INTER_LINEAR, borderValue=np.nan)
+        sy = cv2.remap(gy[..., ch], mx, my, cv2.INTER_LINEAR, borderValue=np.nan)
+        strength += (sx * cos + sy * sin) ** 2
+    strength = np.sqrt(strength)
+    return strength, radii, scale, np.array([x0, y0], float), theta
+
+
+def _ray_peaks(
+    strength: np.ndarray, radii: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Local maxima of each ray's profile above a noise floor: (ray index, radius, strength)."""
+    s = np.nan_to_num(strength, nan=0.0)
+    floor = 0.25 * float(np.percentile(s.max(axis=1), 75))
+    mid = s[:, 1:-1]
+    peak = (mid >= s[:, :-2]) & (mid > s[:, 2:]) & (mid >= floor)
+    ray, k = np.nonzero(peak)
+    k = k + 1
+    # the ray's strongest few edges only: texture and lettering add many weak ones
+    order = np.lexsort((-s[ray, k], ray))
+    ray, k = ray[order], k[order]
+    rank = np.arange(len(ray)) - np.searchsorted(ray, ray)
+    ray, k = ray[rank < MAX_PEAKS_PER_RAY], k[rank < MAX_PEAKS_PER_RAY]
+    a, b, cc = s[ray, k - 1], s[ray, k], s[ray, k + 1]
+    denom = a - 2 * b + cc
+    off = np.where(np.abs(denom) > 1e-9, 0.5 * (a - cc) / np.where(denom == 0, 1, denom), 0.0)
+    off = np.clip(off, -0.5, 0.5)
+    step = radii[1] - radii[0]
+    return ray, radii[k] + off * step, b / np.maximum(s.max(axis=1)[ray], 1e-9)
+
+
+def _circle_through(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Circles through point triples p (m, 3, 2): centres (m, 2) and radii (m,) (NaN if collinear)."""
+    a, b, c = p[:, 0], p[:, 1], p[:, 2]
+    d = 2 * (
+        a[:, 0] * (b[:, 1] - c[:, 1])
+        + b[:, 0] * (c[:, 1] - a[:, 1])
+        + c[:, 0] * (a[:, 1] - b[:, 1])
+    )
+    d = np.where(np.abs(d) < 1e-9, np.nan, d)
+    sa, sb, sc = (a**2).sum(1), (b**2).sum(1), (c**2).sum(1)
+    ux = (sa * (b[:, 1] - c[:, 1]) + sb * (c[:, 1] - a[:, 1]) + sc * (a[:, 1] - b[:, 1])) / d
+    uy = (sa * (c[:, 0] - b[:, 0]) + sb * (a[:, 0] - c[:, 0]) + sc * (b[:, 0] - a[:, 0])) / d
+    centre = np.column_stack([ux, uy])
+    return centre, np.linalg.norm(a - centre, axis=1)
+
+
+def fit_rim(
+    rgb: np.ndarray,
+    centre_xy: np.ndarray,
+    radius_px: float,
+    *,
+    band: tuple[float, float] = (0.6, 1.6),
+    radius_range: tuple[float, float] | None = None,
+    max_shift: float = 0.5,
+    tolerance: float = 0.02,
+    min_support: float = 0.35,
+    keep: float = 0.75,
+    hypotheses: int = 1500,
+    seed: int = 0,
+) -> RimFit | None:
+    """Fit the plate's rim near a guess (see the module docstring); None if no ring is supported.
+
+    Parameters
+    ----------
+    rgb : ndarray (H, W, 3)
+        The frame.
+    centre_xy, radius_px
+        The guess, in original pixels.
+    band : (float, float)
+        Radii searched along each ray, in guessed radii.
+    radius_range : (float, float), optional
+        Radii accepted for the rim, in original pixels (default: the band).
+    max_shift : float
+        Largest distance of the rim's centre from the guess, in guessed radii.
+    tolerance : float
+        Distance from a circle that still counts as on it, in its radius (0.02, plus half a
+        pixel: 1.5 px at the working size).
+    min_support, keep : float
+        A ring is a candidate rim if at least ``min_support`` of the rays and ``keep`` times the
+        best ring's support agree with it; the largest candidate wins.
+    """
+    import cv2
+
+    if not (math.isfinite(radius_px) and radius_px > 2 and np.isfinite(centre_xy).all()):
+        return None
+    got = _radial_gradient(rgb, np.asarray(centre_xy, float), float(radius_px), band)
+    if got is None:
+        return None
+    strength, radii, scale, origin, theta = got
+    ray, r, s = _ray_peaks(strength, radii)
+    if len(np.unique(ray)) < 0.3 * N_RAYS:
+        return None
+    c_work = (np.asarray(centre_xy, float) - origin) * scale
+    pts = c_work + np.column_stack([np.cos(theta[ray]) * r, np.sin(theta[ray]) * r])
+    lo, hi = (
+        radius_range if radius_range is not None else (band[0] * radius_px, band[1] * radius_px)
+    )
+    lo, hi = lo * scale, hi * scale
+    rng = np.random.default_rng(seed)
+    # triples from rays at least 45 degrees apart, strong edges drawn more often
+    prob = s / s.sum()
+    idx = rng.choice(len(pts), size=(hypotheses * 3, 3), p=prob)
+    gap = N_RAYS // 8
+    dr = np.abs(ray[idx][:, :, None] - ray[idx][:, None, :]) % N_RAYS
+    dr = np.minimum(dr, N_RAYS - dr)
+    apart = (dr + np.eye(3, dtype=int) * N_RAYS >= gap).all(axis=(1, 2))
+    idx = idx[apart][:hypotheses]
+    if not len(idx):
+        return None
+    centres, rads = _circle_through(pts[idx])
+    shift_max = max_shift * radius_px * scale
+
+    def plausible(c, r):
+        return (
+            np.isfinite(r)
+            & (r >= lo)
+            & (r <= hi)
+            & (np.linalg.norm(c - c_work, axis=-1) <= shift_max)
+        )
+
+    ok = plausible(centres, rads)
+    centres, rads = centres[ok], rads[ok]
+    if not len(rads):
+        return None
+    score, _, _ = _score(pts, ray, s, centres, rads, tolerance)
+    # the best few hypotheses refined on their own edges (a least-squares circle), then scored again
+    top = np.argsort(-score)[:REFINED]
+    refined_c, refined_r = [], []
+    _, dist, on = _score(pts, ray, s, centres[top], rads[top], tolerance)
+    for h in range(len(top)):
+        sel = _closest_per_ray(ray, dist[h], on[h])
+        if len(sel) >= 6:
+            cc, rr = _lsq_circle(pts[sel])
+            if plausible(cc, rr):
+                refined_c.append(cc)
+                refined_r.append(rr)
+    if refined_c:
+        centres = np.vstack([centres[top], np.array(refined_c)])
+        rads = np.concatenate([rads[top], refined_r])
+    else:
+        centres, rads = centres[top], rads[top]
+    score, dist, on = _score(pts, ray, s, centres, rads, tolerance)
+    top = int(np.argmax(score))
+    good = (
+        (score >= min_support)
+        & (score >= keep * score[top])
+        & (np.linalg.norm(centres - centres[top], axis=1) <= CONCENTRIC * rads[top])
+    )
+    if not good.any():
+        return None
+    best = int(np.flatnonzero(good)[np.argmax(rads[good])])
+    # one edge per ray, the closest to the chosen circle, then a least-squares circle and an ellipse
+    sel = _closest_per_ray(ray, dist[best], on[best])
+    fit_pts = pts[sel]
+    for _ in range(2):
+        cc, rr = _lsq_circle(fit_pts)
+        res = np.abs(np.linalg.norm(fit_pts - cc, axis=1) - rr)
+        mad = 1.4826 * float(np.median(res)) + 0.2
+        keep_pts = res <= 3 * mad
+        if keep_pts.sum() < 6:
+            break
+        fit_pts = fit_pts[keep_pts]
+    if len(fit_pts) < 6:
+        return None
+    (ex, ey), (a1, a2), _ = cv2.fitEllipse(fit_pts.astype(np.float32))
+    major, minor = max(a1, a2), min(a1, a2)
+    if not (minor > 0.6 * major and lo <= 0.5 * major <= hi * 1.1):
+        # a degenerate ellipse (edges along one side only): keep the circle
+        ex, ey, major, minor = cc[0], cc[1], 2 * rr, 2 * rr
+    centre = np.array([ex, ey]) / scale + origin
+    rays_on = len(np.unique(ray[sel]))
+    return RimFit(
+        centre_xy_px=centre,
+        major_px=float(major / scale),
+        minor_px=float(minor / scale),
+        support=float(min(len(fit_pts), rays_on) / N_RAYS),
+        residual_px=float(np.sqrt(np.mean(res[res <= 3 * mad] ** 2)) / scale) if len(res) else 0.0,
+    )
+
+
+def _score(pts, ray, strength, centres, rads, tolerance):
+    """Strength-weighted fraction of rays with an edge on each circle; distances; on-circle mask."""
+    dist = np.abs(np.linalg.norm(pts[None] - centres[:, None], axis=2) - rads[:, None])
+    on = dist <= tolerance * rads[:, None] + 0.5
+    support = np.zeros((len(rads), N_RAYS))
+    h, j = np.nonzero(on)
+    np.maximum.at(support, (h, ray[j]), strength[j])
+    return support.sum(axis=1) / N_RAYS, dist, on
+
+
+def _closest_per_ray(ray: np.ndarray, dist: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """Indices of the candidate closest to the circle on each ray that has one on it."""
+    idx = np.flatnonzero(on)
+    order = idx[np.lexsort((dist[idx], ray[idx]))]
+    _, first = np.unique(ray[order], return_index=True)
+    return order[first]
+
+
+def _lsq_circle(p: np.ndarray) -> tuple[np.ndarray, float]:
+    """Algebraic least-squares circle (Kasa) through points (n, 2)."""
+    a = np.column_stack([2 * p, np.ones(len(p))])
+    b = (p**2).sum(axis=1)
+    (cx, cy, k), *_ = np.linalg.lstsq(a, b, rcond=None)
+    return np.array([cx, cy]), float(math.sqrt(max(k + cx * cx + cy * cy, 0.0)))
