@@ -1,11 +1,13 @@
 """The back squat: a squat with the bar on the upper back.
 
 It counts and judges its reps as every squat does (:mod:`formlab.exercises.squat`),
-with one default of its own: the torso may lean further forward.
+with one default of its own, the torso may lean further forward, and one check of its own: the
+bar stays over mid-foot (side view).
 """
 
 from __future__ import annotations
 
+from .bar_checks import BAR_OVER_MIDFOOT
 from .checks import TORSO_UPRIGHT
 from .squat import SQUAT_CHECKS, squat_variant
 
@@ -23,5 +25,5 @@ _TORSO = TORSO_UPRIGHT.with_defaults(
 BACK_SQUAT = squat_variant(
     "back_squat",
     "barbell back squat (bar on the upper back)",
-    checks=tuple(_TORSO if c is TORSO_UPRIGHT else c for c in SQUAT_CHECKS),
+    checks=(*(_TORSO if c is TORSO_UPRIGHT else c for c in SQUAT_CHECKS), BAR_OVER_MIDFOOT),
 )

@@ -28,6 +28,7 @@ import numpy as np
 from ..core.landmarks import LANDMARK_INDEX
 from ..form.check import ALL_VIEWS, SAGITTAL, SIDE, Check, Geometry, Threshold
 from ..form.measures import FrameData
+from .bar_checks import bar_from_midfoot
 
 _I = LANDMARK_INDEX
 
@@ -159,44 +160,6 @@ def lockout_flexion(data: FrameData, th: Any = None) -> np.ndarray:
             return 180.0 - np.fmin(knee, hip)
 
     return data.cached("lockout_flexion_deg", compute)
-
-
-def bar_from_midfoot(data: FrameData, th: Any = None) -> np.ndarray:
-    """Horizontal distance of the bar from the mid-foot in the picture, in torso lengths.
-
-    The bar is the load's path (the plate's centre where it was followed,
-    else the grip centre); the mid-foot is the middle of heel and toe of the
-    side facing the camera. Only a side view puts this distance in the picture.
-    """
-
-    def compute():
-        xy = data.track.xy_px
-        n = len(data)
-        if data.bar is not None:
-            bar_x = np.full(n, np.nan)
-            frames = _frames(data)
-            pos = {int(f): k for k, f in enumerate(np.asarray(data.bar.frame))}
-            idx = np.array([pos.get(int(f), -1) for f in frames])
-            ok = idx >= 0
-            bar_x[ok] = np.asarray(data.bar.x_px, float)[idx[ok]]
-        else:
-            bar_x = 0.5 * (xy[:, _I["left_wrist"], 0] + xy[:, _I["right_wrist"], 0])
-        facing = data.view["side_facing_camera"].to_numpy(dtype=object)
-        mid = {
-            s: 0.5 * (xy[:, _I[f"{s}_heel"], 0] + xy[:, _I[f"{s}_foot_index"], 0])
-            for s in ("left", "right")
-        }
-        midfoot = np.where(facing == "right", mid["right"], mid["left"])
-        torso_px = np.linalg.norm(
-            0.5 * (xy[:, _I["left_shoulder"]] + xy[:, _I["right_shoulder"]])
-            - 0.5 * (xy[:, _I["left_hip"]] + xy[:, _I["right_hip"]]),
-            axis=-1,
-        )
-        finite = torso_px[np.isfinite(torso_px)]
-        scale = float(np.median(finite)) if finite.size else np.nan
-        return np.abs(bar_x - midfoot) / scale
-
-    return data.cached("bar_from_midfoot_ratio", compute)
 
 
 # --------------------------------------------------------------------------- when each applies

@@ -23,6 +23,7 @@ import numpy as np
 from ..form.check import ARMS_AND_FACE, Check, Geometry, Threshold
 from ..form.measures import FrameData
 from .checks import nan_reduce, stack_sides
+from .bar_checks import BAR_OVER_MIDFOOT
 from .squat import SQUAT_CHECKS, squat_variant
 
 
@@ -157,5 +158,5 @@ ELBOWS_UP = Check(
 FRONT_SQUAT = squat_variant(
     "front_squat",
     "barbell or dumbbell front squat (load in a front rack)",
-    checks=(START_POSITION, ELBOWS_UP, *SQUAT_CHECKS),
+    checks=(START_POSITION, ELBOWS_UP, *SQUAT_CHECKS, BAR_OVER_MIDFOOT),
 )

@@ -16,6 +16,7 @@ import numpy as np
 from ..form.check import ALL_VIEWS, Check, Geometry, Threshold
 from ..form.measures import FrameData
 from .base import Exercise, RepAngle, RepCondition
+from .bar_checks import HIPS_LEVEL
 from .checks import FEET_WIDTH, HEAD_NEUTRAL, HEELS_DOWN, KNEES_OUT, TORSO_UPRIGHT
 from .features import HIP_HEIGHT
 
@@ -170,7 +171,7 @@ ANGLES = (
     RepAngle("max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"),
 )
 
-SQUAT_CHECKS = (KNEES_OUT, FEET_WIDTH, HEAD_NEUTRAL, DEPTH, TORSO_UPRIGHT)
+SQUAT_CHECKS = (KNEES_OUT, FEET_WIDTH, HEAD_NEUTRAL, DEPTH, TORSO_UPRIGHT, HIPS_LEVEL)
 """The checks every squat runs, in report order (a front squat adds its rack checks before them)."""
 
 
