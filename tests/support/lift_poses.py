@@ -1,0 +1,95 @@
+"""Constructed poses for the form checks of the pressing, pushing, curling and jumping lifts.
+
+Each builder returns ``pose(p) -> {landmark: (x, y, z)}`` in the lifter's own frame (metres, hip
+midpoint at the origin, x to the lifter's left, y down, z forward), as
+:mod:`support.synthetic_pose` expects, with the quantity a check measures set exactly (an elbow
+angle, a bend at the hip, a lean), so that a check's passing and failing cases are built, not found.
+:func:`judged` runs a lift's checks on a constructed set and returns the per-frame and per-rep verdicts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import formlab
+from formlab.exercises import get_exercise
+from support import synthetic_pose as sp
+
+UPPER_ARM_M, FOREARM_M = sp.UPPER_ARM_M, sp.FOREARM_M
+
+
+def arm_with_angle(shoulder, direction, elbow_deg, bend):
+    """Elbow and wrist of an arm whose wrist lies along ``direction`` from the shoulder, bent to ``elbow_deg``.
+
+    ``bend`` is the unit direction (perpendicular to ``direction``) the elbow points to.
+    """
+    a, b = UPPER_ARM_M, FOREARM_M
+    d = np.sqrt(a * a + b * b - 2 * a * b * np.cos(np.radians(elbow_deg)))
+    t = (a * a - b * b + d * d) / (2 * d)
+    off = np.sqrt(max(a * a - t * t, 0.0))
+    direction = np.asarray(direction, float) / np.linalg.norm(direction)
+    elbow = shoulder + t * direction + off * np.asarray(bend, float)
+    return elbow, shoulder + d * direction
+
+
+def lerp(a, b, p):
+    return a + (b - a) * p
+
+
+def judged(exercise, pose, *, view="side", n_reps=3, checks=None, **timing):
+    """Per-frame feedback and per-rep verdicts of ``exercise``'s checks on a constructed set of ``pose``.
+
+    The pose is registered under a private name for :func:`support.synthetic_pose.exercise_track`;
+    the reps come from formlab's own rep detection of ``exercise``.
+    """
+    key = f"_constructed_{exercise}"
+    sp.EXERCISE_POSES[key] = pose
+    try:
+        track, _ = sp.exercise_track(key, n_reps, view=view, **timing)
+    finally:
+        del sp.EXERCISE_POSES[key]
+    reps = formlab.detect_reps(track, exercise).to_frame()
+    assert len(reps) == n_reps, f"{exercise}: constructed set gave {len(reps)} reps, not {n_reps}"
+    names = checks or list(get_exercise(exercise).check_names)
+    feedback = formlab.evaluate_form(track, exercise, reps=reps, checks=names)
+    per_rep = formlab.form_per_rep(feedback, reps)
+    return feedback, per_rep
+
+
+def rep_verdicts(per_rep, check):
+    """The check's verdict in every rep, as a set."""
+    return set(per_rep[check].astype(str))
+
+
+def push_up(*, bottom_deg=70.0, top_deg=175.0, pike_deg=0.0, incline_deg=15.0):
+    """A push-up: face down, head forward, the elbows bending from ``top_deg`` to ``bottom_deg``.
+
+    The body is straight but for ``pike_deg`` at the hips (positive: hips up, negative: sagging),
+    the shoulder->ankle line rising ``incline_deg`` towards the head; the hands stay under the shoulders.
+    """
+
+    def pose(p):
+        b, half = np.radians(incline_deg), np.radians(pike_deg) / 2
+        to_shoulder = np.array([0.0, -np.sin(b - half), np.cos(b - half)])
+        to_ankle = np.array([0.0, np.sin(b + half), -np.cos(b + half)])
+        pts = {}
+        for side, sx in (("left", 1), ("right", -1)):
+            hip = np.array([sx * sp.HIP_HALF_M, 0.0, 0.0])
+            shoulder = np.array([sx * sp.SHOULDER_HALF_M, 0.0, 0.0]) + sp.TRUNK_M * to_shoulder
+            ankle = hip + (sp.THIGH_M + sp.SHIN_M) * to_ankle
+            elbow, wrist = arm_with_angle(
+                shoulder, (0, 1, 0), lerp(top_deg, bottom_deg, p), (0, 0, -1)
+            )
+            pts.update(
+                {
+                    f"{side}_shoulder": shoulder,
+                    f"{side}_elbow": elbow,
+                    f"{side}_wrist": wrist,
+                    f"{side}_knee": (hip + ankle) / 2,
+                    f"{side}_ankle": ankle,
+                }
+            )
+        pts["nose"] = (pts["left_shoulder"] + pts["right_shoulder"]) / 2 + 0.25 * to_shoulder
+        return pts
+
+    return pose
