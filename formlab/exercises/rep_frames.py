@@ -97,7 +97,9 @@ def reached_around_reps(
     turning point to the next rep's (``"after"``, or the clip's end), or from
     the previous rep's turning point to this one's (``"before"``), for the
     value's best, and gives that best to every frame of the rep, so that the
-    rep's verdict (judged within its frames) is that of its lockout.
+    rep's verdict (judged within its frames) is that of its lockout. A best
+    found on the clip's first or last frame is not one (the clip may have
+    started or ended before the rest was reached): the rep is then not assessable.
 
     Returns
     -------
@@ -130,8 +132,11 @@ def reached_around_reps(
         idx = np.flatnonzero(segment & ok)
         reached = np.nan
         if idx.size:
-            j = idx[np.argmax(signed[idx])]
-            best[j] = True
-            reached = value[j]
+            # the best nearest the rep (the end of a rest before it, the start of one after it)
+            hits = idx[signed[idx] == np.max(signed[idx])]
+            j = int(hits[-1] if where == "before" else hits[0])
+            if 0 < j < len(data) - 1:  # at the clip's edge the rest may lie outside the clip
+                best[j] = True
+                reached = value[j]
         out[(frames >= rep["start_frame"]) & (frames <= rep["end_frame"])] = reached
     return out, best

@@ -14,7 +14,7 @@ column                            what it is
 ``elbow_angle_deg``               shoulder-elbow-wrist angle (180: straight arm)
 ``forearm_from_vertical_deg``     elbow->wrist line from vertical (0: wrist over elbow)
 ``wrist_above_shoulder_arm_ratio``  wrist height above the shoulder, in arm lengths
-``upper_arm_from_trunk_deg``      shoulder->elbow from shoulder->hip (0: arm by the side)
+``upper_arm_from_trunk_deg``      shoulder->elbow from the trunk's axis (0: arm by the side)
 ``arm_elevation_deg``             shoulder->wrist line above the horizontal
 ``lean_back_deg``                 trunk from vertical in the lifter's sagittal plane,
                                   positive when the shoulders are behind the hips
@@ -108,16 +108,24 @@ def wrist_above_shoulder_arm_ratio(data: FrameData) -> np.ndarray:
 
 
 def upper_arm_from_trunk_deg(data: FrameData) -> np.ndarray:
-    """Angle between the shoulder->elbow and shoulder->hip lines of each seen side, degrees.
+    """Angle between each seen upper arm (shoulder->elbow) and the trunk's axis, degrees.
 
-    0 with the upper arm hanging along the trunk; it grows as the elbow drifts
-    forward (or back, or out) from the body, whatever the trunk's lean.
+    The trunk's axis runs from the shoulder midpoint to the hip midpoint (one
+    side's shoulder->hip line is tilted inwards, the shoulders being wider
+    than the hips). 0 with the upper arm hanging along the trunk; it grows as
+    the elbow drifts forward (or back, or out) from the body, whatever the
+    trunk's lean.
     """
+    w = data.track.world_m
+    i = LANDMARK_INDEX
+    axis = midpoint(w[:, i["left_hip"]], w[:, i["right_hip"]]) - midpoint(
+        w[:, i["left_shoulder"]], w[:, i["right_shoulder"]]
+    )
 
-    def fn(shoulder, elbow, hip):
-        return angle_between_deg(elbow - shoulder, hip - shoulder)
+    def fn(shoulder, elbow):
+        return angle_between_deg(elbow - shoulder, axis)
 
-    return _per_side(data, "upper_arm_from_trunk_deg", ("shoulder", "elbow", "hip"), fn)
+    return _per_side(data, "upper_arm_from_trunk_deg", ("shoulder", "elbow"), fn)
 
 
 def arm_elevation_deg(data: FrameData) -> np.ndarray:

@@ -93,3 +93,27 @@ def push_up(*, bottom_deg=70.0, top_deg=175.0, pike_deg=0.0, incline_deg=15.0):
         return pts
 
     return pose
+
+
+def curl(*, bottom_deg=165.0, top_deg=45.0, drift_deg=0.0, swing_deg=0.0):
+    """A standing curl: the elbows bend from ``bottom_deg`` to ``top_deg``.
+
+    At the top the upper arms have drifted ``drift_deg`` forward of the trunk and the trunk leans
+    ``swing_deg`` back (both grow with the phase, from 0 at the bottom).
+    """
+
+    def pose(p):
+        drift = np.radians(drift_deg * p)
+
+        def arms(side, sx, shoulder):
+            down = np.array([0.0, np.cos(drift), np.sin(drift)])  # the upper arm, turned forward
+            elbow = shoulder + UPPER_ARM_M * down
+            turn = drift + np.radians(180.0 - lerp(bottom_deg, top_deg, p))
+            return elbow, elbow + FOREARM_M * np.array([0.0, np.cos(turn), np.sin(turn)])
+
+        upper = sp._upper(0.0, arms)
+        lean = -swing_deg * p  # negative tips the top of the body back
+        upper = {k: sp._rot_x(v, lean) for k, v in upper.items()}
+        return {**sp._legs(0.89), **upper}
+
+    return pose
