@@ -117,3 +117,23 @@ def curl(*, bottom_deg=165.0, top_deg=45.0, drift_deg=0.0, swing_deg=0.0):
         return {**sp._legs(0.89), **upper}
 
     return pose
+
+
+def jumping_jack(*, top_arm_deg=170.0, top_feet_apart_m=0.7):
+    """A jumping jack: the arms swing in the frontal plane from 15 deg off straight down to
+    ``top_arm_deg`` (180: straight up), the feet from 0.2 m to ``top_feet_apart_m`` apart."""
+
+    def pose(p):
+        b = np.radians(lerp(15.0, top_arm_deg, p))
+
+        def arms(side, sx, shoulder):
+            direction = np.array([sx * np.sin(b), np.cos(b), 0.0])
+            return (
+                shoulder + UPPER_ARM_M * direction,
+                shoulder + (UPPER_ARM_M + FOREARM_M) * direction,
+            )
+
+        stance_half = lerp(0.1, top_feet_apart_m / 2, p)
+        return {**sp._legs(0.89 - 0.05 * p, stance_half=stance_half), **sp._upper(2, arms)}
+
+    return pose
