@@ -19,7 +19,7 @@ import numpy as np
 
 from ..form.measures import FrameData
 
-__all__ = ["best_frames", "in_reps", "reached_around_reps"]
+__all__ = ["best_frames", "in_reps", "reached_around_reps", "value_at_rep_best"]
 
 
 def _frames(data: FrameData) -> np.ndarray:
@@ -139,4 +139,34 @@ def reached_around_reps(
                 best[j] = True
                 reached = value[j]
         out[(frames >= rep["start_frame"]) & (frames <= rep["end_frame"])] = reached
+    return out, best
+
+
+def value_at_rep_best(
+    data: FrameData,
+    value: np.ndarray,
+    key: np.ndarray,
+    mode: Literal["max", "min"],
+    window_s: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``value`` read at the frame where ``key`` is best in each rep (the bar's place at lockout).
+
+    Returns
+    -------
+    value : ndarray (n_frames,)
+        The frame's own value outside reps; inside a rep, the value at the
+        rep's best frame of ``key`` (so that a once-per-rep verdict is that frame's).
+    best : ndarray of bool (n_frames,)
+        Those frames (:func:`best_frames` of ``key``).
+    """
+    value = np.asarray(value, dtype=float)
+    best = best_frames(data, key, mode, window_s)
+    if data.reps is None:
+        return value, best
+    out = value.copy()
+    frames = _frames(data)
+    for _, rep in data.reps.iterrows():
+        inside = (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
+        at = np.flatnonzero(inside & best)
+        out[inside] = value[at[0]] if at.size else np.nan
     return out, best

@@ -18,12 +18,16 @@ column                            what it is
 ``arm_elevation_deg``             shoulder->wrist line above the horizontal
 ``lean_back_deg``                 trunk from vertical in the lifter's sagittal plane,
                                   positive when the shoulders are behind the hips
+``wrists_ahead_of_midfoot_foot_ratio``  hands ahead of the mid-foot (heels and toes),
+                                  along the forward axis, in foot lengths
 ``hip_pike_deg``                  hips off the shoulder-ankle line (midpoints),
                                   positive: piked (hips up), negative: sagging
 ================================  =====================================================
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -35,11 +39,13 @@ __all__ = [
     "arm_elevation_deg",
     "elbow_angle_deg",
     "forearm_from_vertical_deg",
+    "forward_axis",
     "hip_pike_deg",
     "lean_back_deg",
     "side_mean",
     "upper_arm_from_trunk_deg",
     "wrist_above_shoulder_arm_ratio",
+    "wrists_ahead_of_midfoot_foot_ratio",
 ]
 
 
@@ -133,7 +139,7 @@ def arm_elevation_deg(data: FrameData) -> np.ndarray:
     return _per_side(data, "arm_elevation_deg", ("shoulder", "wrist"), elevation_deg)
 
 
-def _forward_axis(w: np.ndarray) -> np.ndarray:
+def forward_axis(w: np.ndarray) -> np.ndarray:
     """The lifter's forward direction per frame, a horizontal unit vector in world coordinates.
 
     Perpendicular to the lifter's left-right axis (right->left shoulder plus
@@ -155,7 +161,7 @@ def lean_back_deg(data: FrameData) -> np.ndarray:
 
     The hip-midpoint->shoulder-midpoint line is split into its upward
     component and its component along the lifter's forward axis
-    (:func:`_forward_axis`); the angle is ``atan2(-forward, up)``. Unlike
+    (:func:`forward_axis`); the angle is ``atan2(-forward, up)``. Unlike
     ``torso_lean_deg`` (any direction, unsigned) it tells leaning back from
     leaning forward and ignores a sideways tilt.
     """
@@ -166,7 +172,7 @@ def lean_back_deg(data: FrameData) -> np.ndarray:
         trunk = midpoint(w[:, i["left_shoulder"]], w[:, i["right_shoulder"]]) - midpoint(
             w[:, i["left_hip"]], w[:, i["right_hip"]]
         )
-        ahead = np.sum(trunk * _forward_axis(w), axis=-1)
+        ahead = np.sum(trunk * forward_axis(w), axis=-1)
         return np.degrees(np.arctan2(-ahead, -trunk[:, 1]))
 
     return data.cached("lean_back_deg", compute)
@@ -202,3 +208,39 @@ def hip_pike_deg(data: FrameData) -> np.ndarray:
         return np.where(seen, np.where(above >= 0, bend, -bend), np.nan)
 
     return data.cached("hip_pike_deg", compute)
+
+
+def wrists_ahead_of_midfoot_foot_ratio(data: FrameData) -> np.ndarray:
+    """How far the wrists' midpoint lies ahead of the mid-foot along the lifter's forward axis, in foot lengths.
+
+    The mid-foot is the mean of the seen heels and toes (``foot_index``); the
+    foot length is the median heel-to-toe distance over the clip (the
+    lifter's own foot, so the ratio does not depend on size). Negative when
+    the hands are behind the mid-foot; NaN where the hands or the feet are not
+    seen or the feet have no length. Meaningful where the foot lies in the
+    picture (a side view).
+    """
+
+    def compute() -> np.ndarray:
+        w = data.track.world_m
+        vis = data.track.visibility
+        i = LANDMARK_INDEX
+        feet = [i[f"{s}_{p}"] for s in SIDES for p in ("heel", "foot_index")]
+        with np.errstate(invalid="ignore"):
+            seen = vis[:, feet] >= data.min_visibility
+        pts = np.where(seen[..., None], w[:, feet], np.nan)
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            midfoot = np.nanmean(pts, axis=1)
+            lengths = np.linalg.norm(pts[:, 1::2] - pts[:, 0::2], axis=-1)  # toe - heel, per foot
+            foot = np.nanmedian(lengths) if np.isfinite(lengths).any() else np.nan
+            hands = (
+                np.fmax(vis[:, i["left_wrist"]], vis[:, i["right_wrist"]]) >= data.min_visibility
+            )
+        wrists = midpoint(w[:, i["left_wrist"]], w[:, i["right_wrist"]])
+        ahead = np.sum((wrists - midfoot) * forward_axis(w), axis=-1)
+        if not foot > 0:
+            return np.full(len(w), np.nan)
+        return np.where(hands, ahead / foot, np.nan)
+
+    return data.cached("wrists_ahead_of_midfoot_foot_ratio", compute)

@@ -137,3 +137,43 @@ def jumping_jack(*, top_arm_deg=170.0, top_feet_apart_m=0.7):
         return {**sp._legs(0.89 - 0.05 * p, stance_half=stance_half), **sp._upper(2, arms)}
 
     return pose
+
+
+FOOT = {"heel": np.array([0.0, 0.05, -0.07]), "foot_index": np.array([0.0, 0.05, 0.18])}
+"""Heel and toe relative to the ankle: a 0.25 m foot whose middle is 0.055 m ahead of the ankle."""
+FOOT_M = 0.25
+MIDFOOT_Z_M = 0.055
+
+
+def with_feet(pts):
+    """``pts`` with heels and toes placed on each ankle (see :data:`FOOT`)."""
+    for side in ("left", "right"):
+        for part, offset in FOOT.items():
+            pts[f"{side}_{part}"] = pts[f"{side}_ankle"] + offset
+    return pts
+
+
+def overhead_press(*, top_deg=175.0, bar_ahead_foot=0.0, lean_back_deg=0.0):
+    """A standing press: the elbows open from 70 deg (bar at the shoulders) to ``top_deg``.
+
+    At lockout the wrists lie ``bar_ahead_foot`` foot lengths ahead of the mid-foot (until the lean
+    is applied), and the upper body leans back ``lean_back_deg`` (growing with the phase).
+    """
+
+    def pose(p):
+        elbow_deg = lerp(70.0, top_deg, p)
+        d = np.sqrt(
+            UPPER_ARM_M**2
+            + FOREARM_M**2
+            - 2 * UPPER_ARM_M * FOREARM_M * np.cos(np.radians(elbow_deg))
+        )
+        tz = MIDFOOT_Z_M + bar_ahead_foot * FOOT_M
+
+        def arms(side, sx, shoulder):
+            direction = np.array([0.0, -np.sqrt(d * d - tz * tz), tz]) / d
+            return arm_with_angle(shoulder, direction, elbow_deg, (sx, 0.0, 0.0))
+
+        upper = {k: sp._rot_x(v, -lean_back_deg * p) for k, v in sp._upper(0.0, arms).items()}
+        return with_feet({**sp._legs(0.89), **upper})
+
+    return pose
