@@ -177,3 +177,35 @@ def overhead_press(*, top_deg=175.0, bar_ahead_foot=0.0, lean_back_deg=0.0):
         return with_feet({**sp._legs(0.89), **upper})
 
     return pose
+
+
+def bench_press(*, top_deg=175.0, bottom_arm_deg=-15.0, forearm_tilt_deg=0.0):
+    """Lying face up (head towards -z), the bar pressed from the chest to ``top_deg`` at the elbow.
+
+    The upper arms (out to the sides) rise from ``bottom_arm_deg`` above the horizontal at the
+    bottom; the forearms lean ``forearm_tilt_deg`` outwards from vertical throughout, so the elbow
+    angle is ``90 + arm + tilt``.
+    """
+    top_arm_deg = top_deg - 90.0 - forearm_tilt_deg
+
+    def pose(p):
+        alpha = np.radians(lerp(top_arm_deg, bottom_arm_deg, p))
+        phi = np.radians(forearm_tilt_deg)
+        pts = {}
+        for side, sx in (("left", 1), ("right", -1)):
+            shoulder = np.array([sx * sp.SHOULDER_HALF_M, 0.0, -sp.TRUNK_M])
+            elbow = shoulder + UPPER_ARM_M * np.array([sx * np.cos(alpha), -np.sin(alpha), 0.0])
+            wrist = elbow + FOREARM_M * np.array([sx * np.sin(phi), -np.cos(phi), 0.0])
+            pts.update(
+                {
+                    f"{side}_shoulder": shoulder,
+                    f"{side}_elbow": elbow,
+                    f"{side}_wrist": wrist,
+                    f"{side}_knee": np.array([sx * 0.15, -0.05, 0.42]),
+                    f"{side}_ankle": np.array([sx * 0.2, 0.4, 0.55]),
+                }
+            )
+        pts["nose"] = np.array([0.0, -0.1, -sp.TRUNK_M - 0.2])
+        return pts
+
+    return pose
