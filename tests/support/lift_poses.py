@@ -209,3 +209,30 @@ def bench_press(*, top_deg=175.0, bottom_arm_deg=-15.0, forearm_tilt_deg=0.0):
         return pts
 
     return pose
+
+
+def lunge(*, front_knee_deg=90.0, knee_in_m=0.0, lean_deg=5.0):
+    """A lunge on the left leg: the front knee bends to ``front_knee_deg`` (shin vertical), the rear
+    knee drops back and down; the front knee moves ``knee_in_m`` towards the midline at the bottom
+    and the trunk leans ``lean_deg`` forward (both growing with the phase)."""
+
+    def pose(p):
+        beta = np.radians(lerp(0.0, 180.0 - front_knee_deg, p))  # front thigh from vertical
+        gamma, eps = np.radians(20.0 * p), np.radians(70.0 * p)  # rear thigh and shin, tilted back
+        hip_l, hip_r = np.array([sp.HIP_HALF_M, 0.0, 0.0]), np.array([-sp.HIP_HALF_M, 0.0, 0.0])
+        knee_l = hip_l + sp.THIGH_M * np.array([0.0, np.cos(beta), np.sin(beta)])
+        knee_l = knee_l - np.array([knee_in_m * p, 0.0, 0.0])
+        ankle_l = hip_l + np.array(
+            [0.0, sp.THIGH_M * np.cos(beta) + sp.SHIN_M, sp.THIGH_M * np.sin(beta)]
+        )
+        knee_r = hip_r + sp.THIGH_M * np.array([0.0, np.cos(gamma), -np.sin(gamma)])
+        ankle_r = knee_r + sp.SHIN_M * np.array([0.0, np.cos(eps), -np.sin(eps)])
+        legs = {
+            "left_knee": knee_l,
+            "left_ankle": ankle_l,
+            "right_knee": knee_r,
+            "right_ankle": ankle_r,
+        }
+        return {**legs, **sp._upper(lean_deg * p, lambda s, sx, sh: sp._hanging(s, sx, sh))}
+
+    return pose
