@@ -122,7 +122,8 @@ def reached_around_reps(
         reps["turn_frame"] = (reps["start_frame"] + reps["end_frame"]) // 2
     reps = reps.sort_values("turn_frame").reset_index(drop=True)
     turns = reps["turn_frame"].to_numpy()
-    for k, rep in reps.iterrows():
+    starts, ends = reps["start_frame"].to_numpy(), reps["end_frame"].to_numpy()
+    for k in range(len(reps)):
         if where == "after":
             stop = turns[k + 1] if k + 1 < len(turns) else np.inf
             segment = (frames >= turns[k]) & (frames < stop)
@@ -138,7 +139,7 @@ def reached_around_reps(
             if 0 < j < len(data) - 1:  # at the clip's edge the rest may lie outside the clip
                 best[j] = True
                 reached = value[j]
-        out[(frames >= rep["start_frame"]) & (frames <= rep["end_frame"])] = reached
+        out[(frames >= starts[k]) & (frames <= ends[k])] = reached
     return out, best
 
 
