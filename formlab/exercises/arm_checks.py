@@ -37,9 +37,12 @@ BEST_WINDOW = Threshold(
     0,
     10,
     "Without a reps table, a frame is judged only if its value is the best within a centred window "
-    "this wide that holds seen frames on both sides.",
-    "formlab: shorter than one rep of a press or a push-up (1.5-4 s), longer than the landmark "
-    "jitter around the turning point.",
+    "this wide that holds seen frames on both sides. With one, a best that lies past a rep's frames "
+    "(a push-up's lockout after its end, a curl's extension before its start) is looked for at "
+    "most this long beyond them.",
+    "formlab: shorter than one rep of a press or a push-up (1.5-4 s), so that what the lifter does "
+    "after the set is not taken for a lockout; longer than the landmark jitter around the "
+    "turning point and the last tenth of the rep's movement.",
 )
 """The window of :func:`formlab.exercises.rep_frames.best_frames` without reps (every once-per-rep check)."""
 

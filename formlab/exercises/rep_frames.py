@@ -93,11 +93,14 @@ def reached_around_reps(
     A rep's ``start_frame`` and ``end_frame`` lie where the rep signal has
     come within ``reps.boundary_frac`` of its resting level, so the rest
     itself (a push-up's or a bench press's lockout, the arm extended before a
-    curl) falls between reps. This searches the segment from the rep's
-    turning point to the next rep's (``"after"``, or the clip's end), or from
-    the previous rep's turning point to this one's (``"before"``), for the
-    value's best, and gives that best to every frame of the rep, so that the
-    rep's verdict (judged within its frames) is that of its lockout. A best
+    curl) falls between reps. This searches the frames from the rep's
+    turning point to at most ``window_s`` after its end, and before the next
+    rep's turning point (``"after"``), or from at most ``window_s`` before its
+    start, and after the previous rep's turning point, to its turning point
+    (``"before"``), for the value's best, and gives that best to every frame
+    of the rep, so that the rep's verdict (judged within its frames) is that
+    of its lockout. The limit keeps what the lifter does after the set
+    (standing up after push-ups, arms hanging straight) out of the last rep. A best
     found on the clip's first or last frame is not one (the clip may have
     started or ended before the rest was reached): the rep is then not assessable.
 
@@ -123,13 +126,19 @@ def reached_around_reps(
     reps = reps.sort_values("turn_frame").reset_index(drop=True)
     turns = reps["turn_frame"].to_numpy()
     starts, ends = reps["start_frame"].to_numpy(), reps["end_frame"].to_numpy()
+    t = data.column("time_s") if data.has("time_s") else np.arange(len(data), dtype=float)
+
+    def t_of(frame: int) -> float:
+        at = np.flatnonzero(frames == frame)
+        return float(t[at[0]]) if at.size else np.nan
+
     for k in range(len(reps)):
         if where == "after":
             stop = turns[k + 1] if k + 1 < len(turns) else np.inf
-            segment = (frames >= turns[k]) & (frames < stop)
+            segment = (frames >= turns[k]) & (frames < stop) & (t <= t_of(ends[k]) + window_s)
         else:
             begin = turns[k - 1] if k > 0 else -np.inf
-            segment = (frames > begin) & (frames <= turns[k])
+            segment = (frames > begin) & (frames <= turns[k]) & (t >= t_of(starts[k]) - window_s)
         idx = np.flatnonzero(segment & ok)
         reached = np.nan
         if idx.size:
