@@ -19,7 +19,7 @@ def elevation_as_arm_angle(elevation_deg):
     return 90.0 + elevation_deg
 
 
-def test_a_full_jack_passes_both_checks():
+def test_from_the_side_a_full_jack_raises_the_arms_overhead():
     _, per_rep = judged("jumping_jack", jumping_jack())
     assert rep_verdicts(per_rep, "arms_overhead") == {PASS}
 

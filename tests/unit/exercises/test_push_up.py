@@ -7,7 +7,7 @@ import pytest
 from support.lift_poses import judged, push_up, rep_verdicts
 
 from formlab import thresholds_for
-from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
+from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS, UNCERTAIN
 
 TH = thresholds_for("push_up")
 LOCK = TH.full_lockout.min_elbow_angle_deg
@@ -69,3 +69,17 @@ def test_per_frame_depth_and_lockout_are_judged_once_per_rep():
     for check in ("depth", "full_lockout"):
         judged_frames = (feedback[check].astype(str) != NOT_ASSESSABLE).sum()
         assert judged_frames == 3, check
+
+
+def test_with_landmark_noise_clear_cases_keep_their_verdicts():
+    """1 cm of landmark noise makes the bones' lengths vary (the values' uncertainty), but a rep
+    20 deg past a threshold on either side is still judged as such, never the other way."""
+    good, bad = push_up(bottom_deg=DEPTH - 20), push_up(bottom_deg=DEPTH + 20)
+    _, per_rep = judged("push_up", good, noise_m=0.01, checks=["depth"])
+    assert rep_verdicts(per_rep, "depth") <= {PASS, UNCERTAIN} and PASS in rep_verdicts(
+        per_rep, "depth"
+    )
+    _, per_rep = judged("push_up", bad, noise_m=0.01, checks=["depth"])
+    assert rep_verdicts(per_rep, "depth") <= {FAIL, UNCERTAIN} and FAIL in rep_verdicts(
+        per_rep, "depth"
+    )
