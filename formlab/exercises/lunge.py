@@ -134,7 +134,15 @@ LUNGE = Exercise(
     "which a body-relative signal ignores. Designed from the movement: no sample clip shows a lunge.",
     checks=(
         FRONT_KNEE_DEPTH,
-        KNEES_OUT,
+        KNEES_OUT.with_defaults(
+            max_knee_narrowing_ratio=(
+                0.15,
+                "coaching guides (NSCA, ACE: the front knee tracks over the foot, not inside it) "
+                "with the article's 15 % for the squat; the rear knee drops under its hip, so a "
+                "narrowing of the knees is the front knee caving in. A lunge on a line (feet one "
+                "behind the other) has no ankle width to compare with: tune it.",
+            )
+        ),
         HEAD_NEUTRAL,
         TORSO_UPRIGHT.with_defaults(
             max_torso_lean_deg=(
