@@ -7,7 +7,9 @@ and what a rep must look like (:mod:`~formlab.exercises.features`,
 plate-loaded, how ``auto`` recognises it, and the form checks a coach would
 use on it, each with this lift's defaults (:class:`formlab.form.check.Check`).
 Checks that several lifts share are declared once in
-:mod:`~formlab.exercises.checks`.
+:mod:`~formlab.exercises.checks` (the pressing lifts' elbow lockout in
+:mod:`~formlab.exercises.arm_checks`); :mod:`~formlab.exercises.rep_frames`
+finds the frames at which a check reached once per rep is judged.
 
 Lifts are found through the ``formlab.exercises`` entry-point group, formlab's
 own included (:mod:`~formlab.exercises.registry`), so a package can add one;

@@ -5,6 +5,7 @@ each lift's module, :mod:`formlab.exercises`).
 
 * :mod:`~formlab.form.view` - the camera view of every frame, from the pose;
 * :mod:`~formlab.form.measures` - posture measures, and :class:`~formlab.form.measures.FrameData`;
+* :mod:`~formlab.form.joints` - joint angles and signed leans some checks measure (elbow, lean back);
 * :mod:`~formlab.form.check` - :class:`~formlab.form.check.Check`, its thresholds and verdicts;
 * :mod:`~formlab.form.thresholds` - a lift's thresholds, and their TOML/JSON files;
 * :mod:`~formlab.form.judge` - verdicts per frame and per rep, worst frames, explanations.

@@ -70,7 +70,8 @@ def test_exercise_awareness():
         assert "depth" in checks_for(squat) and "knees_out" in checks_for(squat)
     assert {"start_position", "elbows_up"} <= set(checks_for("front_squat"))
     assert not {"start_position", "elbows_up"} & set(checks_for("back_squat"))
-    assert checks_for("curl") == () and checks_for("Front-Squat") == checks_for("front_squat")
+    assert checks_for("curl") == ("elbows_pinned", "no_swing", "full_range")
+    assert checks_for("Front-Squat") == checks_for("front_squat")
     for lift in exercises().values():  # an optional check is never also run by default
         assert not {c.name for c in lift.optional_checks} & set(lift.check_names), lift.name
     track, _ = squat_reps(1)

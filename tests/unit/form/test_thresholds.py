@@ -213,7 +213,15 @@ def test_saved_toml_loads_back_identically(tmp_path, exercise):
         "elbows_up.arm_rule": "either",
     }
     base = thresholds_for(exercise)
-    th = base.updated({k: v for k, v in changes.items() if k.split(".")[0] in base})
+    th = base.updated(
+        {
+            k: v
+            for k, v in changes.items()
+            # a check's section belongs to its lift: the push-up's depth has fields of its own
+            if k.split(".")[0] in base
+            and k.split(".")[1] in base.section(k.split(".")[0]).field_names()
+        }
+    )
     path = save_thresholds(th, tmp_path / "t.toml")
     assert tomllib.loads(path.read_text()) == th.to_dict()
     assert load_thresholds(path, exercise=exercise) == th

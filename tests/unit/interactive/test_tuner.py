@@ -7,11 +7,14 @@ that a user's key press in JupyterLab gets there.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from support.synthetic_pose import exercise_track
 
 from formlab import ConfigError, load_thresholds, thresholds_for
+from formlab.exercises import get_exercise
 from formlab.form.thresholds import threshold_table
 from formlab.interactive.controls import (
     CSS,
@@ -169,8 +172,11 @@ def test_export_writes_a_file_formlab_analyze_reads(synthetic_tuner, tmp_path):
 
 def test_tuner_arguments():
     track, _ = exercise_track("squat", n_reps=2, view="side")
+    no_checks = dataclasses.replace(
+        get_exercise("curl"), checks=()
+    )  # every registered lift has some
     with pytest.raises(ConfigError, match="no form checks"):
-        ThresholdTuner(None, "curl", track=track, progress=False)
+        ThresholdTuner(None, no_checks, track=track, progress=False)
     with pytest.raises(Exception, match="needs a video or a track"):
         ThresholdTuner(None, "front_squat")
     with pytest.raises(ConfigError, match="FormThresholds"):
