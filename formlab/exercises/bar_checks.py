@@ -67,7 +67,6 @@ def bar_from_midfoot(data: FrameData, th: Any = None) -> np.ndarray:
     return data.cached("bar_from_midfoot_ratio", compute)
 
 
-
 def hip_shift(data: FrameData, th: Any = None) -> np.ndarray:
     """Sideways offset of the hip midpoint from the ankle midpoint along the hip line, in torso lengths."""
 

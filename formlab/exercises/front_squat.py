@@ -22,8 +22,8 @@ import numpy as np
 
 from ..form.check import ARMS_AND_FACE, Check, Geometry, Threshold
 from ..form.measures import FrameData
-from .checks import nan_reduce, stack_sides
 from .bar_checks import BAR_OVER_MIDFOOT
+from .checks import nan_reduce, stack_sides
 from .squat import SQUAT_CHECKS, squat_variant
 
 

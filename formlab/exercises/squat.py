@@ -15,8 +15,8 @@ import numpy as np
 
 from ..form.check import ALL_VIEWS, Check, Geometry, Threshold
 from ..form.measures import FrameData
-from .base import Exercise, RepAngle, RepCondition
 from .bar_checks import HIPS_LEVEL
+from .base import Exercise, RepAngle, RepCondition
 from .checks import FEET_WIDTH, HEAD_NEUTRAL, HEELS_DOWN, KNEES_OUT, TORSO_UPRIGHT
 from .features import HIP_HEIGHT
 

@@ -272,6 +272,8 @@ def test_declared_views():
         "depth": {"front", "oblique", "side", "back"},
         "torso_upright": {"oblique", "side"},
         "heels_down": {"side"},
+        "hips_level": {"front", "back"},
+        "bar_over_midfoot": {"side"},
     }
     assert {name: set(c.views) for name, c in CHECKS.items()} == expected
 
