@@ -45,7 +45,9 @@ from ..io.media import (
     probe_video,
     read_image,
 )
+from ..io.model_check import load_landmarker
 from ..io.models import ModelFile, resolve_model
+from ..io.samples import resolve_source
 from .native import mediapipe_version, quiet_native_stderr
 from .options import ExtractOptions
 from .persons import (
@@ -99,7 +101,7 @@ class PoseExtractor:
         self._warmed.clear()
 
     def _landmarker(self, mode: str, num_poses: int, fresh: bool = False):
-        from mediapipe.tasks.python import BaseOptions, vision
+        from mediapipe.tasks.python import vision
 
         key = (mode, num_poses)
         if fresh and key in self._landmarkers:
@@ -110,19 +112,18 @@ class PoseExtractor:
                 old.close()
         if key not in self._landmarkers:
             o = self.options
-            opts = vision.PoseLandmarkerOptions(
-                base_options=BaseOptions(model_asset_path=str(self.model_file.path)),
-                running_mode=vision.RunningMode.VIDEO
-                if mode == "video"
-                else vision.RunningMode.IMAGE,
-                num_poses=num_poses,
-                min_pose_detection_confidence=float(o.min_pose_detection_confidence),
-                min_pose_presence_confidence=float(o.min_pose_presence_confidence),
-                min_tracking_confidence=float(o.min_tracking_confidence),
-                output_segmentation_masks=False,
-            )
-            with quiet_native_stderr():
-                self._landmarkers[key] = vision.PoseLandmarker.create_from_options(opts)
+            with quiet_native_stderr():  # a model that does not load: one line naming the file
+                self._landmarkers[key] = load_landmarker(
+                    self.model_file.path,
+                    running_mode=vision.RunningMode.VIDEO
+                    if mode == "video"
+                    else vision.RunningMode.IMAGE,
+                    num_poses=num_poses,
+                    min_pose_detection_confidence=float(o.min_pose_detection_confidence),
+                    min_pose_presence_confidence=float(o.min_pose_presence_confidence),
+                    min_tracking_confidence=float(o.min_tracking_confidence),
+                    output_segmentation_masks=False,
+                )
         return self._landmarkers[key]
 
     def _first_call(self, landmarker):
@@ -393,7 +394,7 @@ def extract(
     ----------
     source : path or ndarray
         Video (mp4/mov/m4v/avi/webm/mkv), image (jpg/png/webp/bmp), folder of
-        images, or an RGB ``uint8`` array.
+        images, ``"sample:NAME"`` (a sample clip or photo), or an RGB ``uint8`` array.
     options : ExtractOptions, optional
         Defaults to ``ExtractOptions()``; keyword arguments override single
         fields, e.g. ``extract(path, model="heavy", stride=2)``.
@@ -411,8 +412,8 @@ def extract(
     if isinstance(source, np.ndarray):
         with PoseExtractor(opts) as ex:
             return ex.extract_image(source)
-    kind = media_kind(source)
-    path = Path(source)
+    path = resolve_source(source)
+    kind = media_kind(path)
     files = list_images(path) if kind == "folder" else [path]
     with PoseExtractor(opts, _model_for(files, kind, opts.model)) as ex:
         if kind == "folder":
