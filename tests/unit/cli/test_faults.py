@@ -47,6 +47,7 @@ def test_disk_full_while_writing_results_is_one_line_and_writes_nothing(
     assert main(["analyze", SQUATS, "-o", str(out), *QUICK]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "No space left on device" in err[0], err
+    assert ".formlab-run-" not in err[0] and "the folder is as it was" in err[0]
     assert not out.exists() or list(out.iterdir()) == []
 
 
