@@ -30,7 +30,8 @@ CUT_MIN_DIFF = 0.08
 :func:`signature_differences` on 13 sample clips: between consecutive frames of one shot the
 change stays at or below 0.073 (``sports2d__demo``, a moving camera; 0.051 on
 ``testvideo-yuyoujiang__squat``, below 0.02 on the others); across cuts between two framings of
-one sample clip it is 0.09 to 0.14 (tests/unit/pose/test_cuts.py)."""
+one sample clip it is 0.09 (the same spot zoomed 1.3x) to 0.23 (mirrored and zoomed;
+tests/integration/test_following.py)."""
 
 CUT_RATIO = 4.0
 """A cut's change must be this many times the median change of the frames around it
@@ -44,10 +45,10 @@ def frame_signature(rgb: np.ndarray) -> np.ndarray:
     """The grey thumbnail of an RGB frame (``SIGNATURE_PX`` square, values 0 to 1, float32).
 
     Box averages of the frame's grey level: cheap (the frame is first
-    subsampled to at most about 128 px a side) and insensitive to noise.
+    subsampled to about 64 px on its short side) and insensitive to noise.
     """
     h, w = rgb.shape[:2]
-    step = max(1, min(h, w) // (SIGNATURE_PX * 8))
+    step = max(1, min(h, w) // (SIGNATURE_PX * 4))
     small = rgb[::step, ::step].astype(np.float32)
     grey = small @ np.array([0.299, 0.587, 0.114], np.float32)
     hs, ws = grey.shape
