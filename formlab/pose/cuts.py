@@ -27,7 +27,7 @@ movement changes a few of its 256 cells a little, while a cut changes nearly all
 
 CUT_MIN_DIFF = 0.08
 """Smallest mean grey-level change (fraction of full scale) that can be a cut. Measured with
-:func:`signature_differences` on 13 sample clips: between consecutive frames of one shot the
+:func:`signature_differences` on 10 sample videos: between consecutive frames of one shot the
 change stays at or below 0.073 (``sports2d__demo``, a moving camera; 0.051 on
 ``testvideo-yuyoujiang__squat``, below 0.02 on the others); across cuts between two framings of
 one sample clip it is 0.09 (the same spot zoomed 1.3x) to 0.23 (mirrored and zoomed;
