@@ -34,6 +34,7 @@ $(VENV)/.formlab-installed: pyproject.toml
 
 demo: setup
 	$(BIN)/formlab analyze sample:$(DEMO_SAMPLE) --exercise front_squat -o $(DEMO_OUT)
+	@echo "demo: open $(DEMO_OUT)/annotated.mp4 (the video, annotated), $(DEMO_OUT)/summary.json and $(DEMO_OUT)/reps.csv (the numbers), $(DEMO_OUT)/bar_path.png (the figures)"
 
 # The bar figures of the default clip, committed in figures/.
 figures: setup
@@ -49,8 +50,8 @@ evaluate: setup
 # Browser tests drive Debian's Chromium; install it when missing (needs root or sudo).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq chromium; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends chromium; \
 	  else echo "Chromium is needed for the browser tests: install Debian's 'chromium' package"; exit 1; fi; }
 
 test: setup browser

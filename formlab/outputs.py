@@ -80,7 +80,19 @@ def save_outputs(analysis, outdir, writers) -> list[Path]:
     try:
         written: list[Path] = []
         for writer in writers:
-            written += list(writer(analysis, staging))
+            try:
+                written += list(writer(analysis, staging))
+            except OSError as e:  # disk full, quota: Pillow's, pyarrow's or FFmpeg's own words
+                raise OutputError(
+                    f"{folder}: cannot write the results ({e.strerror or e}); "
+                    f"the folder is as it was"
+                ) from None
+            except (
+                OutputError
+            ) as e:  # said of the file's place in the folder, not of the staging one
+                raise OutputError(
+                    f"{str(e).replace(str(staging), str(folder))}; the folder is as it was"
+                ) from None
         replaced = OUTPUT_NAMES if any(w is write_summary for w in writers) else ()
         swap_in(staging, folder, replaced, last=SUMMARY_FILE)
         return [

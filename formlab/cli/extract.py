@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..core.errors import OutputError
-from ..core.files import ensure_dir
+from ..core.files import ensure_dir, note_completed
 from ..io.media import media_kind
 from ..pose.extract import extract
 from .options import add_extract_options, extract_options, resolve_input
@@ -27,15 +27,18 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from ..core.files import check_writable_dir
 
         check_writable_dir(out.parent if str(out.parent) else Path("."), for_file=out)
+        if out.is_dir():  # said before the slow part, not after it
+            raise OutputError(f"{out}: is a folder; give the name of a file to write")
     result = extract(source, options, cache=not args.no_cache, progress=not args.no_progress)
     if kind == "folder":
         ensure_dir(out)
         for track in result:
             path = track.save(out / (Path(track.meta.source).stem + "." + args.format))
             print(f"{path}: {track.n_frames} frame, {int(track.detected.sum())} with a pose")
+        note_completed(out)
     else:
         track = result
-        track.save(out)
+        note_completed(track.save(out))
         print(
             f"{out}: {track.n_frames} frames, {int(track.detected.sum())} with a pose "
             f"({track.meta.model_variant} model; {track.meta.person_selection})"

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from .._version import __version__
 from ..core.errors import FormlabError, FormlabWarning
+from ..core.files import completed_outputs, forget_completed
 from . import analyze, extract, lifts, resources
 from .options import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED
 
@@ -54,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         current = signal.getsignal(signal.SIGTERM)
         if current is not None:  # None: set outside Python, could not be restored
             previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    forget_completed()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", FormlabWarning)
@@ -63,6 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"formlab: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
+        if completed_outputs():  # the interruption came after the results were in place
+            print(
+                "formlab: interrupted after the run finished; the results are complete: "
+                + ", ".join(str(p) for p in dict.fromkeys(completed_outputs())),
+                file=sys.stderr,
+            )
+            return 0
         print(
             "formlab: interrupted; no output was written (earlier results, if any, are unchanged)",
             file=sys.stderr,
@@ -81,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_BROKEN_PIPE
+    except OSError as e:  # a system error no step turned into a FormlabError: still one line
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"formlab: error: {where}{e.strerror or e}", file=sys.stderr)
+        return EXIT_ERROR
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

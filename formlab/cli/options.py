@@ -121,11 +121,9 @@ def extract_options(args: argparse.Namespace):
 
 def resolve_input(text: str) -> Path:
     """A path, or ``sample:NAME`` for a registered sample."""
-    if text.startswith("sample:"):
-        from ..io.samples import fetch
+    from ..io.samples import resolve_source
 
-        return fetch(text[len("sample:") :])
-    return Path(text)
+    return resolve_source(text)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str] = ()) -> str:

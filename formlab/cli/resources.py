@@ -67,8 +67,9 @@ def cmd_samples(args: argparse.Namespace) -> int:
     header = ["name", "kind", "exercise", "reps", "licence", "collection", "local"]
     print(table(header, rows, right=["reps"]))
     mirror = os.environ.get(DATA_DIR_ENV)
+    samples_cache = cache_dir("samples", create=False)
     print(
-        f"\nlocal: 'data dir' = ${DATA_DIR_ENV} ({mirror or 'not set'}), 'cache' = {cache_dir('samples')}, "
+        f"\nlocal: 'data dir' = ${DATA_DIR_ENV} ({mirror or 'not set'}), 'cache' = {samples_cache}, "
         f"'no' = downloaded on first use."
     )
     if not args.kind:
@@ -106,10 +107,12 @@ def cmd_models(args: argparse.Namespace) -> int:
             rows.append([v, str(m.path), "found", m.sha256])
     print(table(["model", "file", "status", "sha256"], rows))
     env_dir = os.environ.get(MODEL_DIR_ENV)
-    print(f"\nsearched: ${MODEL_DIR_ENV} ({env_dir or 'not set'}), then {cache_dir('models')}.")
+    print(
+        f"\nsearched: ${MODEL_DIR_ENV} ({env_dir or 'not set'}), then {cache_dir('models', create=False)}."
+    )
     if any(r[2] == "missing" for r in rows):
         print(
-            f"'missing' models are downloaded into {cache_dir('models')} when first used "
+            f"'missing' models are downloaded into {cache_dir('models', create=False)} when first used "
             f"(from {model_url('VARIANT')}), or now with: formlab models --download"
         )
     return status

@@ -65,9 +65,12 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Context-manager form of :func:`atomic_write`: yields a temporary path to write to."""
     path = Path(path)
     check_writable_dir(path.parent, for_file=path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give the name of a file to write")
+    _remove_dead_parts(path)
     try:
         fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".part" + path.suffix, dir=path.parent
+            prefix=f".{path.name}.{os.getpid()}-", suffix=".part" + path.suffix, dir=path.parent
         )
     except OSError as e:
         raise OutputError(
@@ -79,12 +82,58 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         yield tmp
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
-    except PermissionError as e:
+    except OSError as e:  # disk full, read-only, permissions: the writer's own error says less
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write ({e.strerror})") from None
+        raise OutputError(f"{path}: cannot write ({e.strerror or e})") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _remove_dead_parts(path: Path) -> None:
+    """Remove the temporary files of ``path`` left by processes that no longer exist.
+
+    A run killed outright (``kill -9``) while writing cannot remove its
+    ``.<name>.<pid>-XXXX.part<suffix>`` file; the next writer of the same file does.
+    """
+    head = f".{path.name}."
+    for old in path.parent.glob(f"{glob_escape(head)}*.part{glob_escape(path.suffix)}"):
+        pid = old.name[len(head) :].split("-", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            old.unlink(missing_ok=True)
+
+
+def glob_escape(text: str) -> str:
+    """``text`` with glob's special characters escaped, for a literal match in ``Path.glob``."""
+    import glob
+
+    return glob.escape(text)
+
+
+_COMPLETED: list[Path] = []
+
+
+def note_completed(path: Path) -> None:
+    """Record that ``path`` now holds a command's complete result (for what an interruption reports).
+
+    :func:`swap_in` records its folder itself: an interruption held during the
+    swap takes effect right after it, before the caller could say anything.
+    """
+    _COMPLETED.append(Path(path))
+
+
+def completed_outputs() -> list[Path]:
+    """Results moved into place since the last :func:`forget_completed` (the CLI calls it per run).
+
+    An interruption (Ctrl-C) that arrives after them did not cost the run: the
+    CLI says the results are complete instead of "nothing was written".
+    """
+    return list(_COMPLETED)
+
+
+def forget_completed() -> None:
+    """Start a new record for :func:`completed_outputs`."""
+    _COMPLETED.clear()
 
 
 def _umask() -> int:
@@ -196,6 +245,7 @@ def swap_in(
                 for p in new:
                     os.replace(p, folder / p.name)
                     moved_in.append(p.name)
+                note_completed(folder)
             except BaseException as e:
                 for name in moved_in:
                     _remove(folder / name)

@@ -416,10 +416,14 @@ def save_track(track: PoseTrack, path: str | os.PathLike) -> Path:
         )
         atomic_write(path, lambda tmp: pq.write_table(table, tmp))
     else:
-        with atomic_path(path) as tmp_csv, atomic_path(sidecar_path(path)) as tmp_json:
-            # repr-precision floats ("%.17g") make the CSV lossless for float64.
-            df.to_csv(tmp_csv, index=False, float_format="%.17g")
+        # Both files are written in full before either is moved into place, the table first and
+        # its sidecar second: a table that cannot be written (a folder of that name, a full disk)
+        # leaves no stray sidecar behind, and a sidecar that cannot be written no bare table.
+        with atomic_path(sidecar_path(path)) as tmp_json:
             tmp_json.write_text(meta)
+            with atomic_path(path) as tmp_csv:
+                # repr-precision floats ("%.17g") make the CSV lossless for float64.
+                df.to_csv(tmp_csv, index=False, float_format="%.17g")
     return path
 
 
@@ -457,5 +461,10 @@ def load_track(path: str | os.PathLike) -> PoseTrack:
         raise
     except Exception as e:  # pyarrow/pandas raise many kinds
         raise InputError(f"{path}: not a readable pose table ({type(e).__name__}: {e})") from None
-    meta = TrackMeta.from_dict(meta_doc["meta"]) if meta_doc else TrackMeta(source=str(path))
-    return PoseTrack.from_frame(df, meta)
+    try:
+        meta = TrackMeta.from_dict(meta_doc["meta"]) if meta_doc else TrackMeta(source=str(path))
+        return PoseTrack.from_frame(df, meta)
+    except InputError as e:  # the table's own complaint, said of this file
+        raise InputError(f"{path}: {e}") from None
+    except Exception as e:  # a cut file: rows or columns missing, a sidecar of another shape
+        raise InputError(f"{path}: not a complete pose table ({type(e).__name__}: {e})") from None

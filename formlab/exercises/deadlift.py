@@ -78,7 +78,10 @@ DEADLIFT = Exercise(
             "start_hip_angle_deg", "hip_angle_deg", "min", "smallest hip angle (set-up position)"
         ),
         RepAngle(
-            "start_knee_angle_deg", "knee_angle_deg", "min", "smallest knee angle (set-up position)"
+            "start_knee_flexion_deg",
+            "knee_flexion_deg",
+            "max",
+            "largest knee flexion (set-up position; 0 = straight)",
         ),
         RepAngle(
             "lockout_hip_angle_deg",

@@ -55,17 +55,20 @@ def _joint(track: PoseTrack, a: str, b: str, c: str) -> Callable[[str], np.ndarr
 
 
 POSE_FEATURES: dict[str, tuple[Callable[[PoseTrack], np.ndarray], str]] = {
-    "knee_angle_deg": (
-        lambda t: _mean_sides(_joint(t, "hip", "knee", "ankle")),
-        "hip-knee-ankle angle, mean of both legs (180 = straight)",
+    # The knee is given as flexion (0 = straight leg), the convention of the form checks
+    # (form.measures' knee_flexion_deg, thresholds *_knee_flexion_deg) and of clinical goniometry,
+    # so that reps.csv and feedback.csv speak of the knee the same way.
+    "knee_flexion_deg": (
+        lambda t: 180.0 - _mean_sides(_joint(t, "hip", "knee", "ankle")),
+        "knee flexion, 180 minus the hip-knee-ankle angle, mean of both legs (0 = straight)",
     ),
-    "left_knee_angle_deg": (
-        lambda t: _joint(t, "hip", "knee", "ankle")("left"),
-        "left hip-knee-ankle angle",
+    "left_knee_flexion_deg": (
+        lambda t: 180.0 - _joint(t, "hip", "knee", "ankle")("left"),
+        "left knee flexion (0 = straight)",
     ),
-    "right_knee_angle_deg": (
-        lambda t: _joint(t, "hip", "knee", "ankle")("right"),
-        "right hip-knee-ankle angle",
+    "right_knee_flexion_deg": (
+        lambda t: 180.0 - _joint(t, "hip", "knee", "ankle")("right"),
+        "right knee flexion (0 = straight)",
     ),
     "hip_angle_deg": (
         lambda t: _mean_sides(_joint(t, "shoulder", "hip", "knee")),

@@ -115,13 +115,19 @@ LUNGE = Exercise(
     ),
     angles=(
         RepAngle(
-            "min_knee_angle_deg", "knee_angle_deg", "min", "smallest knee angle (mean of both legs)"
+            "max_knee_flexion_deg",
+            "knee_flexion_deg",
+            "max",
+            "largest knee flexion (mean of both legs; 0 = straight)",
         ),
         RepAngle(
-            "min_left_knee_angle_deg", "left_knee_angle_deg", "min", "smallest left knee angle"
+            "max_left_knee_flexion_deg", "left_knee_flexion_deg", "max", "largest left knee flexion"
         ),
         RepAngle(
-            "min_right_knee_angle_deg", "right_knee_angle_deg", "min", "smallest right knee angle"
+            "max_right_knee_flexion_deg",
+            "right_knee_flexion_deg",
+            "max",
+            "largest right knee flexion",
         ),
         RepAngle(
             "max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"

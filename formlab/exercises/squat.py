@@ -128,11 +128,11 @@ DEPTH = Check(
 
 # --------------------------------------------------------------------------- what every squat shares
 KNEE_BENT = RepCondition(
-    "knee_angle_deg",
-    max=150.0,
+    "knee_flexion_deg",
+    min=30.0,
     why=(
-        "a squat or lunge bends the knees; standing, walking and a bar walk-out keep them above ~150 deg. "
-        "A quarter squat reaches ~130 deg; the sample squats reach 50-105 deg"
+        "a squat or lunge bends the knees; standing, walking and a bar walk-out bend them less than "
+        "~30 deg. A quarter squat reaches ~50 deg of flexion; the sample squats reach 75-130 deg"
     ),
 )
 
@@ -166,7 +166,12 @@ SIGNATURE = (
 )
 
 ANGLES = (
-    RepAngle("min_knee_angle_deg", "knee_angle_deg", "min", "smallest knee angle (depth)"),
+    RepAngle(
+        "max_knee_flexion_deg",
+        "knee_flexion_deg",
+        "max",
+        "largest knee flexion (depth; 0 = straight)",
+    ),
     RepAngle("min_hip_angle_deg", "hip_angle_deg", "min", "smallest hip angle"),
     RepAngle("max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"),
 )

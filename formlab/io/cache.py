@@ -14,6 +14,7 @@ recomputed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,13 +23,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import FormlabWarning, OutputError
 from ..core.files import atomic_write, ensure_dir, sha256_file
 
 CACHE_ENV = "FORMLAB_CACHE_DIR"
 
 
-def cache_dir(sub: str | None = None) -> Path:
-    """The formlab cache folder (created if needed), or one of its sub-folders."""
+def cache_dir(sub: str | None = None, *, create: bool = True) -> Path:
+    """The formlab cache folder, or one of its sub-folders.
+
+    With ``create`` (for writing) the folder is made if need be and must be
+    writable; without (for looking things up) it is only named, so that a
+    read-only or missing cache never stops a run that does not write to it
+    (``--no-cache``, models and samples found elsewhere).
+    """
     root = os.environ.get(CACHE_ENV)
     if root:
         base = Path(root).expanduser()
@@ -36,7 +44,8 @@ def cache_dir(sub: str | None = None) -> Path:
         import pooch
 
         base = Path(pooch.os_cache("formlab"))
-    return ensure_dir(base / sub) if sub else ensure_dir(base)
+    folder = base / sub if sub else base
+    return ensure_dir(folder) if create else folder
 
 
 def track_key(source_sha256: str, options: Mapping[str, Any], model_sha256: str) -> str:
@@ -47,8 +56,8 @@ def track_key(source_sha256: str, options: Mapping[str, Any], model_sha256: str)
     return hashlib.sha256(doc.encode()).hexdigest()[:32]
 
 
-def _entry_paths(key: str) -> tuple[Path, Path]:
-    d = cache_dir("tracks")
+def _entry_paths(key: str, create: bool = False) -> tuple[Path, Path]:
+    d = cache_dir("tracks", create=create)
     return d / f"{key}.parquet", d / f"{key}.parquet.sha256"
 
 
@@ -76,18 +85,34 @@ def load_cached_track(key: str):
         return None
 
 
-def store_cached_track(key: str, track) -> Path:
-    """Store a track under ``key`` (atomically, with a checksum written after the data)."""
-    data, checksum = _entry_paths(key)
-    track.save(data)
-    atomic_write(checksum, lambda tmp: tmp.write_text(sha256_file(data)))
+def store_cached_track(key: str, track) -> Path | None:
+    """Store a track under ``key`` (atomically, with a checksum written after the data).
+
+    The cache only saves time: when the entry cannot be stored (disk full,
+    read-only folder) a warning says so and None is returned; the caller keeps
+    its result.
+    """
+    try:
+        data, checksum = _entry_paths(key, create=True)
+        track.save(data)
+        atomic_write(checksum, lambda tmp: tmp.write_text(sha256_file(data)))
+    except (OSError, OutputError) as e:
+        warnings.warn(
+            f"the pose track was not stored in the cache ({e}); the result is unaffected",
+            FormlabWarning,
+            stacklevel=2,
+        )
+        for p in _entry_paths(key):
+            with contextlib.suppress(OSError):
+                p.unlink(missing_ok=True)
+        return None
     return data
 
 
 def clear_track_cache() -> int:
     """Delete every cached pose track; return how many were removed."""
     n = 0
-    for p in cache_dir("tracks").glob("*.parquet*"):
+    for p in cache_dir("tracks", create=False).glob("*.parquet*"):
         p.unlink(missing_ok=True)
         n += p.suffix == ".parquet"
     return n

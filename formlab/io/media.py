@@ -120,9 +120,32 @@ def read_image(path: str | os.PathLike) -> tuple[np.ndarray, int]:
             rgba = im.convert("RGBA")
             background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
             im = Image.alpha_composite(background, rgba)
-        rgb = np.asarray(im.convert("RGB"), dtype=np.uint8)
+        rgb = np.asarray(_to_8bit(im).convert("RGB"), dtype=np.uint8)
     rotation = {3: 180, 6: -90, 8: 90}.get(int(orientation), 0)
     return np.ascontiguousarray(rgb), rotation
+
+
+def _to_8bit(im):
+    """A 16-bit or 32-bit grayscale image scaled to 8 bits; other images unchanged.
+
+    Pillow's ``convert("RGB")`` clips the values of modes ``I;16`` and ``I``
+    (0-65535) at 255 instead of scaling them: a 16-bit grayscale PNG comes out
+    all white and MediaPipe finds nobody on it. Modes ``I`` holding only 8-bit
+    values and ``F`` images in 0-1 are scaled by their own range.
+    """
+    from PIL import Image
+
+    if not (im.mode.startswith("I") or im.mode == "F"):
+        return im
+    values = np.asarray(im, dtype=np.float64)
+    if im.mode.startswith("I;16") or (im.mode == "I" and values.max(initial=0) > 255):
+        full_scale = 65535.0
+    elif im.mode == "F" and values.max(initial=0) <= 1.0:
+        full_scale = 1.0
+    else:
+        full_scale = 255.0
+    gray = np.clip(np.round(values * (255.0 / full_scale)), 0, 255).astype(np.uint8)
+    return Image.fromarray(gray)  # uint8, 2-D: mode "L"
 
 
 def check_image(path: str | os.PathLike) -> None:

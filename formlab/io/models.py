@@ -10,8 +10,9 @@ valid one:
 2. the folder named by the environment variable ``FORMLAB_MODEL_DIR``
    (offline machines and CI point it at a folder of bundles);
 3. the per-user cache folder, ``<cache>/models`` (see :mod:`formlab.cache`);
-4. a download of the official, versioned file into that cache folder
-   (written to a temporary name and moved into place when complete).
+4. a download of the official, versioned file into that cache folder,
+   written to a temporary name and moved into place only once it loads and
+   reproduces MediaPipe's conformance landmarks (:mod:`formlab.io.model_check`).
 
 A file that is not a valid bundle is refused with a message naming it. When
 nothing is found and the download fails, the error lists every place searched.
@@ -110,7 +111,7 @@ def model_candidates(variant: str) -> list[Path]:
     name = model_filename(variant)
     env_dir = os.environ.get(MODEL_DIR_ENV)
     places = [Path(env_dir).expanduser() / name] if env_dir else []
-    return [*places, cache_dir("models") / name]
+    return [*places, cache_dir("models", create=False) / name]
 
 
 def find_model(variant: str) -> Path | None:
@@ -164,12 +165,11 @@ def resolve_model(model: str | os.PathLike = DEFAULT_MODEL, *, download: bool = 
         validate_model_file(found)  # a broken file is an error, not a silent fallback
         return ModelFile(found.resolve(), variant, model_sha256(found))
 
-    cache_models = cache_dir("models")
+    cache_models = cache_dir("models", create=False)
     url = model_url(variant)
     if download:
         try:
-            path = _download(url, cache_models, name)
-            validate_model_file(path)
+            path = _download_verified(url, cache_dir("models"), name)
             return ModelFile(path, variant, model_sha256(path))
         except ModelError:
             raise
@@ -185,7 +185,57 @@ def resolve_model(model: str | os.PathLike = DEFAULT_MODEL, *, download: bool = 
 
 
 def _download(url: str, folder: Path, name: str) -> Path:
-    """Download ``url`` to ``folder/name``; pooch writes to a temporary file and renames it when complete."""
+    """Download ``url`` to ``folder/name``; pooch writes to a temporary file and renames it when complete.
+
+    No hash is given to pooch: Google publishes none for these files, and
+    formlab has no official download to take one from. The file is checked by
+    running it instead (:func:`_download_verified`).
+    """
     import pooch
 
     return Path(pooch.retrieve(url, known_hash=None, fname=name, path=folder, progressbar=False))
+
+
+def _download_verified(url: str, folder: Path, name: str) -> Path:
+    """Download a bundle under a hidden name, verify it, then move it to ``folder/name``.
+
+    The bundle must be a valid zip (:func:`validate_model_file`), load in
+    MediaPipe and place the landmarks of MediaPipe's conformance photo within
+    its test tolerance (:func:`formlab.io.model_check.verify_model`). A file
+    that fails is deleted and never enters the cache. Its SHA-256, URL and
+    conformance error are written beside it (``<name>.json``); the SHA-256 is
+    also in every track made with it (``TrackMeta.model_sha256``).
+    """
+    import json
+    from datetime import UTC, datetime
+
+    from ..core.files import atomic_write
+    from .model_check import CONFORMANCE_SAMPLE, verify_model
+
+    partial = f".{name}.{os.getpid()}.download"
+    tmp = _download(url, folder, partial)
+    try:
+        validate_model_file(tmp)
+        err_px = verify_model(tmp)
+        sha = model_sha256(tmp)
+        final = folder / name
+        os.replace(tmp, final)
+    except BaseException as e:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, ModelError):
+            raise ModelError(
+                f"{url}: the downloaded model failed its check and was deleted: "
+                f"{str(e).split(': ', 1)[-1]}"
+            ) from None
+        raise
+    record = {
+        "url": url,
+        "sha256": sha,
+        "downloaded_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "conformance_sample": CONFORMANCE_SAMPLE,
+        "conformance_max_error_px": round(err_px, 2),
+    }
+    atomic_write(
+        final.with_name(name + ".json"), lambda p: p.write_text(json.dumps(record, indent=2))
+    )
+    return final.resolve()

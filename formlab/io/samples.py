@@ -146,7 +146,7 @@ def _local_candidates(info: dict[str, Any]) -> tuple[list[tuple[str, Path]], lis
         candidates.append(("data_dir", Path(mirror).expanduser() / rel))
     else:
         notes.append(f"${DATA_DIR_ENV} (not set)")
-    candidates.append(("cache", cache_dir("samples") / rel))
+    candidates.append(("cache", cache_dir("samples", create=False) / rel))
     return candidates, notes
 
 
@@ -224,3 +224,19 @@ def fetch(name: str, *, download: bool = True) -> Path:
             f"{info['url']}: the downloaded file does not match its registered checksum"
         )
     return path.resolve()
+
+
+SAMPLE_PREFIX = "sample:"
+"""How a sample is named where a file is expected: ``sample:NAME`` (see :func:`list_samples`)."""
+
+
+def resolve_source(source: str | os.PathLike) -> Path:
+    """A path, or the verified local copy of ``sample:NAME`` (fetched if need be).
+
+    Every entry point that takes a file (the ``formlab`` command, :func:`formlab.extract`,
+    :func:`formlab.analyze`, :func:`formlab.analyze_photo`) accepts a sample this way.
+    """
+    text = os.fspath(source)
+    if isinstance(text, str) and text.startswith(SAMPLE_PREFIX):
+        return fetch(text[len(SAMPLE_PREFIX) :])
+    return Path(source)

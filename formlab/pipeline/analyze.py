@@ -9,6 +9,7 @@ from ..core.errors import ConfigError, InputError
 from ..core.track import PoseTrack
 from ..exercises import check_exercise_name
 from ..form.thresholds import FormThresholds
+from ..io.samples import resolve_source
 from ..reps.detection import RepDetectorParams
 from ..signal.cleaning import CleanOptions
 from . import steps
@@ -36,8 +37,8 @@ def analyze(
     Parameters
     ----------
     video : path or PoseTrack
-        A video file, or a pose track already extracted (e.g. loaded with
-        :func:`formlab.load_track`).
+        A video file (or ``"sample:NAME"``, see :func:`formlab.list_samples`), or a
+        pose track already extracted (e.g. loaded with :func:`formlab.load_track`).
     exercise : str
         A name from :func:`formlab.exercises.exercise_names`, or ``"auto"``.
     extract_options : ExtractOptions, optional
@@ -80,7 +81,7 @@ def analyze(
         source = Path(video.meta.source or "track")
         steps.require_a_person(source, raw)
     else:
-        source = video_path = steps.check_video(video)
+        source = video_path = steps.check_video(resolve_source(video))
         raw = steps.extract(source, extract_options, cache=cache, progress=progress)
     if raw.n_frames < 2:
         raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
@@ -147,7 +148,7 @@ def analyze_photo(
     if name == "auto":
         raise ConfigError("--exercise auto needs a video; name the exercise shown in the photo")
     th = steps.resolve_thresholds(thresholds, name)
-    source = Path(image)
+    source = resolve_source(image)
     if steps.media_kind_of(source) != "image":
         raise InputError(f"{source}: not a photo")
     track = steps.extract(source, extract_options, cache=cache)

@@ -45,18 +45,22 @@ from ..io.media import (
     probe_video,
     read_image,
 )
+from ..io.model_check import load_landmarker
 from ..io.models import ModelFile, resolve_model
+from ..io.samples import resolve_source
+from .cuts import find_cuts, frame_signature, is_cut, shot_ranges
 from .native import mediapipe_version, quiet_native_stderr
 from .options import ExtractOptions
 from .persons import (
-    JUMP_SLACK,
     choose_lifter,
     find_identity_switches,
+    follow_lifter,
+    follows_another_person,
     link_people,
-    torso_centre_and_scale,
+    merge_candidates,
 )
 
-EXTRACTION_REVISION = 2
+EXTRACTION_REVISION = 4
 """Bumped whenever a change to this module changes its output, so that cached tracks made by
 older code are not reused (part of the cache key, with the formlab and MediaPipe versions)."""
 
@@ -99,7 +103,7 @@ class PoseExtractor:
         self._warmed.clear()
 
     def _landmarker(self, mode: str, num_poses: int, fresh: bool = False):
-        from mediapipe.tasks.python import BaseOptions, vision
+        from mediapipe.tasks.python import vision
 
         key = (mode, num_poses)
         if fresh and key in self._landmarkers:
@@ -110,19 +114,18 @@ class PoseExtractor:
                 old.close()
         if key not in self._landmarkers:
             o = self.options
-            opts = vision.PoseLandmarkerOptions(
-                base_options=BaseOptions(model_asset_path=str(self.model_file.path)),
-                running_mode=vision.RunningMode.VIDEO
-                if mode == "video"
-                else vision.RunningMode.IMAGE,
-                num_poses=num_poses,
-                min_pose_detection_confidence=float(o.min_pose_detection_confidence),
-                min_pose_presence_confidence=float(o.min_pose_presence_confidence),
-                min_tracking_confidence=float(o.min_tracking_confidence),
-                output_segmentation_masks=False,
-            )
-            with quiet_native_stderr():
-                self._landmarkers[key] = vision.PoseLandmarker.create_from_options(opts)
+            with quiet_native_stderr():  # a model that does not load: one line naming the file
+                self._landmarkers[key] = load_landmarker(
+                    self.model_file.path,
+                    running_mode=vision.RunningMode.VIDEO
+                    if mode == "video"
+                    else vision.RunningMode.IMAGE,
+                    num_poses=num_poses,
+                    min_pose_detection_confidence=float(o.min_pose_detection_confidence),
+                    min_pose_presence_confidence=float(o.min_pose_presence_confidence),
+                    min_tracking_confidence=float(o.min_tracking_confidence),
+                    output_segmentation_masks=False,
+                )
         return self._landmarkers[key]
 
     def _first_call(self, landmarker):
@@ -214,41 +217,32 @@ class PoseExtractor:
         o = self.options
         sha = source_sha256 if source_sha256 is not None else sha256_file(path)
         selection = "one person followed by MediaPipe's tracker (num_poses=1)"
-        frames, times, per_frame = self._run_video(path, info, o.num_poses, progress)
+        check = o.num_poses == 1 and o.check_person_switch
+        frames, times, per_frame, signatures, samples = self._run_video(
+            path, info, o.num_poses, progress, keep_samples=check
+        )
         if not frames:
             raise InputError(
                 f"{path}: no frames in the requested range "
                 f"(start_frame={o.start_frame}, end_frame={o.end_frame}, video has {info.n_frames})"
             )
         time_s = np.asarray(times, dtype=float)
-        if o.num_poses == 1:
-            track_idx = [(i, 0) for i, p in enumerate(per_frame) if p[0].shape[0]]
-            if o.check_person_switch:
-                xy = np.full((len(frames), N_LANDMARKS, 2), np.nan)
-                for i, _ in track_idx:
-                    xy[i] = per_frame[i][0][0]
-                jumps = find_identity_switches(xy, time_s)
-                if jumps.size:
-                    first = frames[int(jumps[0])]
-                    frames2, _, per_frame2 = self._run_video(path, info, 2, progress)
-                    if (
-                        frames2 != frames
-                    ):  # cannot happen for a file that did not change between passes
-                        raise InputError(f"{path}: the video decoded differently on a second pass")
-                    per_frame = [_merge_candidates(a, b) for a, b in zip(per_frame, per_frame2)]
-                    people = link_people(
-                        [p[0] for p in per_frame], time_s, (info.width_px, info.height_px)
-                    )
-                    person, why = choose_lifter(people)
-                    track_idx = list(zip(person.frames, person.poses)) if person else []
-                    selection = (
-                        f"MediaPipe's single-person tracker jumped to another body at frame {first} "
-                        f"({len(jumps)} jump(s)); re-ran with num_poses=2 and linked both passes: {why}"
-                    )
-        else:
-            people = link_people([p[0] for p in per_frame], time_s, (info.width_px, info.height_px))
-            person, selection = choose_lifter(people)
-            track_idx = list(zip(person.frames, person.poses)) if person else []
+        cuts = find_cuts(np.asarray(signatures))
+        shots = shot_ranges(len(frames), cuts)
+        size = (info.width_px, info.height_px)
+        track_idx = [(i, 0) for i, p in enumerate(per_frame) if p[0].shape[0]]
+        reason = self._rerun_reason(frames, per_frame, time_s, cuts, samples, size) if check else ""
+        if reason:
+            frames2, _, per_frame2, _, _ = self._run_video(path, info, 2, progress)
+            if frames2 != frames:  # cannot happen for a file that did not change between passes
+                raise InputError(f"{path}: the video decoded differently on a second pass")
+            per_frame = [merge_candidates(a, b) for a, b in zip(per_frame, per_frame2)]
+            track_idx, why = follow_lifter([p[0] for p in per_frame], time_s, size, shots)
+            selection = f"{reason}; re-ran with num_poses=2 and linked both passes: {why}"
+        elif o.num_poses > 1:
+            track_idx, selection = follow_lifter([p[0] for p in per_frame], time_s, size, shots)
+        if cuts.size:
+            selection += f" (camera cuts before frames {', '.join(str(frames[i]) for i in cuts)})"
         track = PoseTrack.empty(time_s, np.asarray(frames, dtype=np.int64))
         track = _fill_track(track, track_idx, per_frame)
         notes = _truncation_warnings(info, frames, o)
@@ -266,7 +260,35 @@ class PoseExtractor:
         )
         return track.replace(meta=meta)
 
-    def _run_video(self, path: Path, info, num_poses: int, progress: bool):
+    def _rerun_reason(self, frames, per_frame, time_s, cuts, samples, size) -> str:
+        """Why the single-person pass cannot be trusted ("" if it can): a jump, or another lifter."""
+        xy = np.full((len(frames), N_LANDMARKS, 2), np.nan)
+        for i, p in enumerate(per_frame):
+            if p[0].shape[0]:
+                xy[i] = p[0][0]
+        jumps = find_identity_switches(xy, time_s, cuts=cuts)
+        if jumps.size:
+            return (
+                f"MediaPipe's single-person tracker jumped to another body at frame "
+                f"{frames[int(jumps[0])]} ({len(jumps)} jump(s))"
+            )
+        import mediapipe as mp
+
+        lm = self._landmarker("image", SAMPLE_POSES)
+        seen = []
+        for _, rgb in samples:
+            with self._first_call(lm):
+                result = lm.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb))
+            seen.append(_result_arrays(result, rgb.shape[1], rgb.shape[0])[0])
+        followed = [xy[i] if np.isfinite(xy[i]).all() else None for i, _ in samples]
+        if follows_another_person(followed, seen, size):
+            return (
+                "MediaPipe's single-person tracker missed or passed over the lifter on sample frames "
+                f"({', '.join(str(frames[i]) for i, _ in samples)})"
+            )
+        return ""
+
+    def _run_video(self, path: Path, info, num_poses: int, progress: bool, keep_samples=False):
         import mediapipe as mp
         from tqdm.auto import tqdm
 
@@ -279,6 +301,9 @@ class PoseExtractor:
             total = max(0, -(-(min(end, info.n_frames or end) - o.start_frame) // o.stride))
         frames: list[int] = []
         times: list[float] = []
+        signatures: list[np.ndarray] = []
+        samples: list[tuple[int, np.ndarray]] = []  # (track index, frame) for the bystander check
+        picks = set(np.linspace(0, (total or N_SAMPLE_FRAMES * 30) - 1, N_SAMPLE_FRAMES).round())
         per_frame: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
         last_ms = -1
         desc = path.name if num_poses == 1 else f"{path.name} ({num_poses} poses)"
@@ -293,11 +318,26 @@ class PoseExtractor:
                 last_ms = ms
                 image = mp.Image(image_format=mp.ImageFormat.SRGB, data=fr.rgb)
                 result = lm.detect_for_video(image, ms)
+                signatures.append(frame_signature(fr.rgb))
+                if not result.pose_landmarks and len(signatures) > 1 and is_cut(*signatures[-2:]):
+                    # the tracker still looks where the lifter was in the last shot: detect afresh
+                    result = self._landmarker("image", num_poses).detect(image)
                 per_frame.append(_result_arrays(result, fr.rgb.shape[1], fr.rgb.shape[0]))
+                if keep_samples and len(frames) in picks:
+                    samples.append((len(frames), fr.rgb.copy()))
                 frames.append(fr.index)
                 times.append(fr.time_s)
                 bar.update(1)
-        return frames, times, per_frame
+        return frames, times, per_frame, signatures, samples
+
+
+N_SAMPLE_FRAMES = 6
+"""Frames of a video, evenly spaced, on which every person MediaPipe sees is compared with the one
+the single-person pass followed (:func:`formlab.pose.persons.follows_another_person`): six IMAGE-mode
+inferences, a few per cent of a short clip's extraction time."""
+
+SAMPLE_POSES = 3
+"""People looked for on those sample frames (the lifter, and up to two others)."""
 
 
 TRUNCATION_TOLERANCE = 0.9
@@ -353,22 +393,6 @@ def _result_arrays(result, width: int, height: int):
     return xy, z, vis, pres, world
 
 
-def _merge_candidates(single, multi):
-    """Poses of one frame from the single-person pass plus the multi-person pass's other bodies.
-
-    A multi-person pose whose torso centre lies within ``JUMP_SLACK`` torso
-    lengths of the single-pass pose is the same body; the single-pass pose comes first.
-    """
-    if single[0].shape[0] == 0:
-        return multi
-    if multi[0].shape[0] == 0:
-        return single
-    c1, s1 = torso_centre_and_scale(single[0][0])
-    c2, _ = torso_centre_and_scale(multi[0])
-    keep = np.linalg.norm(c2 - c1, axis=1) > JUMP_SLACK * max(float(s1), 1e-6)
-    return tuple(np.concatenate([a, b[keep]], axis=0) for a, b in zip(single, multi))
-
-
 def _fill_track(track: PoseTrack, picks: list[tuple[int, int]], per_frame) -> PoseTrack:
     xy, z = track.xy_px.copy(), track.z.copy()
     vis, pres, world = track.visibility.copy(), track.presence.copy(), track.world_m.copy()
@@ -393,7 +417,7 @@ def extract(
     ----------
     source : path or ndarray
         Video (mp4/mov/m4v/avi/webm/mkv), image (jpg/png/webp/bmp), folder of
-        images, or an RGB ``uint8`` array.
+        images, ``"sample:NAME"`` (a sample clip or photo), or an RGB ``uint8`` array.
     options : ExtractOptions, optional
         Defaults to ``ExtractOptions()``; keyword arguments override single
         fields, e.g. ``extract(path, model="heavy", stride=2)``.
@@ -411,8 +435,8 @@ def extract(
     if isinstance(source, np.ndarray):
         with PoseExtractor(opts) as ex:
             return ex.extract_image(source)
-    kind = media_kind(source)
-    path = Path(source)
+    path = resolve_source(source)
+    kind = media_kind(path)
     files = list_images(path) if kind == "folder" else [path]
     with PoseExtractor(opts, _model_for(files, kind, opts.model)) as ex:
         if kind == "folder":

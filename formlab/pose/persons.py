@@ -14,10 +14,19 @@ by a rule stated here and recorded in every result:
     while a passer-by crosses the frame.
 
 With ``num_poses=1`` (the default, and about twice as fast) MediaPipe tracks
-one person by itself, and can jump to someone else when it loses the lifter.
-:func:`find_identity_switches` detects such jumps from the track alone (the
-torso moving faster than a human can), so that extraction can re-run with
-several poses and apply the rule above.
+one person by itself, and can jump to someone else when it loses the lifter,
+or follow a bystander from the start. :func:`find_identity_switches` detects
+jumps from the track alone (the torso moving faster than a human can), and
+:func:`follows_another_person` compares the followed pose with every person
+MediaPipe sees on a few sample frames; either makes extraction re-run with
+several poses and apply the rule above (:func:`follow_lifter`).
+
+Edited videos cut between camera shots (:mod:`formlab.pose.cuts`): at a cut
+the lifter appears elsewhere at another size, which is not a jump to another
+person. The rule is applied within each shot, so the lifter is re-acquired
+after every cut, and within a shot every frame where a body stands where the
+chosen lifter works (:data:`LIFTER_SPOT_TORSO`, :data:`SAME_BODY_SCALE`) is
+kept, even when linking broke the lifter's track in two.
 """
 
 from __future__ import annotations
@@ -89,6 +98,7 @@ def find_identity_switches(
     *,
     max_speed: float = MAX_TORSO_SPEED,
     slack: float = JUMP_SLACK,
+    cuts: np.ndarray | None = None,
 ) -> np.ndarray:
     """Indices of frames where a single-person track jumps to another body.
 
@@ -101,6 +111,10 @@ def find_identity_switches(
     xy_px : ndarray, shape (n_frames, 33, 2)
         Image landmarks (NaN where no pose).
     time_s : ndarray, shape (n_frames,)
+
+    cuts : ndarray of int, optional
+        Indices of frames that start a new camera shot (:func:`formlab.pose.cuts.find_cuts`):
+        a move across a cut is the camera's, not a jump.
 
     Returns
     -------
@@ -117,7 +131,24 @@ def find_identity_switches(
     moved = np.linalg.norm(centre[nxt] - centre[prev], axis=1) / ref_scale
     size_ratio = np.maximum(scale[prev], scale[nxt]) / np.minimum(scale[prev], scale[nxt])
     jump = (moved > allowed_travel(dt, max_speed, slack)) | ((size_ratio > 2.0) & (dt < 0.5))
+    if cuts is not None and len(cuts):
+        shot = np.searchsorted(np.asarray(cuts), np.arange(len(xy_px)), side="right")
+        jump &= shot[prev] == shot[nxt]
     return nxt[jump]
+
+
+def presence_score(pose_xy: np.ndarray, frame_size: tuple[int, int]) -> float:
+    """How much one pose looks like the lifter in one frame: body height / frame height x centrality.
+
+    Centrality is 1 at the centre of the frame and 0.5 at a corner (the module's rule).
+    """
+    width, height = frame_size
+    centre, _ = torso_centre_and_scale(pose_xy)
+    ys = pose_xy[:, 1]
+    body_height = max(float(np.nanmax(ys) - np.nanmin(ys)) / height, 0.0)
+    half_diag = float(np.hypot(width, height) / 2.0)
+    off = float(np.linalg.norm(centre - np.array([width / 2.0, height / 2.0])))
+    return body_height * (1.0 - 0.5 * min(1.0, off / half_diag))
 
 
 @dataclass
@@ -172,9 +203,6 @@ def link_people(
     """
     from scipy.optimize import linear_sum_assignment
 
-    width, height = frame_size
-    centre_px = np.array([width / 2.0, height / 2.0])
-    half_diag = float(np.hypot(width, height) / 2.0)
     people: list[_Person] = []
     for f, cands in enumerate(candidates):
         if len(cands) == 0:
@@ -200,11 +228,6 @@ def link_people(
             if p is None:
                 p = _Person()
                 people.append(p)
-            ys = cands[c][:, 1]
-            body_height = float(np.nanmax(ys) - np.nanmin(ys)) / height
-            centrality = 1.0 - 0.5 * min(
-                1.0, float(np.linalg.norm(centres[c] - centre_px)) / half_diag
-            )
             p.frames.append(f)
             p.poses.append(c)
             p.last_centre = centres[c]
@@ -212,7 +235,7 @@ def link_people(
             p.last_time = t
             p.centres.append(centres[c])
             p.scales.append(float(scales[c]))
-            p.presence_score += max(body_height, 0.0) * centrality
+            p.presence_score += presence_score(cands[c], frame_size)
     return people
 
 
@@ -228,6 +251,141 @@ def choose_lifter(people: list[_Person]) -> tuple[_Person | None, str]:
         f"seen in {len(best.frames)} frames, score {best.score:.2f} vs next best "
         f"{sorted(p.score for p in people)[-2]:.2f}"
     )
+
+
+LIFTER_SPOT_TORSO = 1.5
+"""Torso lengths from the chosen lifter's usual place (median torso centre in the shot) within
+which a body of the lifter's size is the lifter: a lift is done on one spot, and a squat moves the
+torso centre by about one torso length. Frames where linking lost the lifter are kept this way."""
+
+SAME_BODY_SCALE = 1.5
+"""Largest ratio between a body's torso length and the lifter's median torso length for it to be
+the lifter (bending forward shortens the torso in the image by up to about a third)."""
+
+OTHER_PERSON_MARGIN = 1.25
+"""How much higher :func:`presence_score` another person must have than the followed pose, on a
+sample frame, for the single-person pass to be judged to follow the wrong person."""
+
+
+def follows_another_person(
+    followed: list[np.ndarray | None], seen: list[np.ndarray], frame_size: tuple[int, int]
+) -> bool:
+    """Whether the single-person pass missed or passed over the lifter on some sample frames.
+
+    Parameters
+    ----------
+    followed : list of ndarray (33, 2) or None
+        The pose the single-person pass kept on each sample frame (None: none).
+    seen : list of ndarray, each (n_people, 33, 2)
+        Every pose MediaPipe finds on the same frames when asked for several people.
+    frame_size : (width, height) in pixels
+
+    Returns
+    -------
+    bool
+        True when on any sample frame someone is seen but nobody was followed,
+        or another person scores :data:`OTHER_PERSON_MARGIN` times higher than
+        the followed pose by the selection rule.
+    """
+    for pose, people in zip(followed, seen):
+        if len(people) == 0:
+            continue
+        if pose is None or not np.isfinite(pose).all():
+            return True
+        mine = presence_score(pose, frame_size)
+        best = max(presence_score(q, frame_size) for q in people)
+        if best > OTHER_PERSON_MARGIN * mine:
+            return True
+    return False
+
+
+def _fill_plainly_present(
+    chosen: dict[int, int], candidates: list[np.ndarray], person: _Person
+) -> int:
+    """Add to ``chosen`` the frames where a body of the lifter's size stands on the lifter's spot."""
+    spot = np.median(np.asarray(person.centres), axis=0)
+    scales = np.asarray(person.scales)
+    size = float(np.median(scales[scales > 0])) if (scales > 0).any() else 0.0
+    if size <= 0:
+        return 0
+    added = 0
+    for f, cands in enumerate(candidates):
+        if f in chosen or len(cands) == 0:
+            continue
+        centres, s = torso_centre_and_scale(cands)
+        ratio = np.maximum(s, 1e-9) / size
+        d = np.linalg.norm(centres - spot, axis=1) / size
+        ok = (d <= LIFTER_SPOT_TORSO) & (ratio <= SAME_BODY_SCALE) & (ratio >= 1 / SAME_BODY_SCALE)
+        if ok.any():
+            chosen[f] = int(np.flatnonzero(ok)[np.argmin(d[ok])])
+            added += 1
+    return added
+
+
+def follow_lifter(
+    candidates: list[np.ndarray],
+    time_s: np.ndarray,
+    frame_size: tuple[int, int],
+    shots: list[tuple[int, int]] | None = None,
+) -> tuple[list[tuple[int, int]], str]:
+    """The lifter's pose in each frame: the rule applied within each camera shot.
+
+    Parameters
+    ----------
+    candidates : list of ndarray, each (n_people_in_frame, 33, 2)
+    time_s : ndarray, shape (n_frames,)
+    frame_size : (width, height) in pixels
+    shots : list of (start, stop), optional
+        Index ranges of the camera shots (:func:`formlab.pose.cuts.shot_ranges`); default one shot.
+
+    Returns
+    -------
+    picks : list of (frame index, candidate index)
+    why : str
+        How the lifter was chosen, for ``TrackMeta.person_selection``.
+    """
+    shots = shots or [(0, len(candidates))]
+    picks: list[tuple[int, int]] = []
+    reasons: list[str] = []
+    filled = 0
+    for a, b in shots:
+        people = link_people(candidates[a:b], time_s[a:b], frame_size)
+        person, why = choose_lifter(people)
+        reasons.append(why)
+        if person is None:
+            continue
+        chosen = dict(zip(person.frames, person.poses))
+        filled += _fill_plainly_present(chosen, candidates[a:b], person)
+        picks += [(a + f, k) for f, k in sorted(chosen.items())]
+    longest = max(range(len(shots)), key=lambda i: shots[i][1] - shots[i][0])
+    why = reasons[longest]
+    if len(shots) > 1:
+        why = (
+            f"{len(shots)} camera shots; the lifter re-acquired after each cut by the same rule; "
+            f"longest shot: {why}"
+        )
+    if filled:
+        why += (
+            f"; {filled} frame(s) where linking lost the lifter kept "
+            f"(a body of the lifter's size on the lifter's spot)"
+        )
+    return picks, why
+
+
+def merge_candidates(single, multi):
+    """Poses of one frame from the single-person pass plus the multi-person pass's other bodies.
+
+    A multi-person pose whose torso centre lies within ``JUMP_SLACK`` torso
+    lengths of the single-pass pose is the same body; the single-pass pose comes first.
+    """
+    if single[0].shape[0] == 0:
+        return multi
+    if multi[0].shape[0] == 0:
+        return single
+    c1, s1 = torso_centre_and_scale(single[0][0])
+    c2, _ = torso_centre_and_scale(multi[0])
+    keep = np.linalg.norm(c2 - c1, axis=1) > JUMP_SLACK * max(float(s1), 1e-6)
+    return tuple(np.concatenate([a, b[keep]], axis=0) for a, b in zip(single, multi))
 
 
 def median_torso_px(track) -> float:

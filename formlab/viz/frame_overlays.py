@@ -142,6 +142,7 @@ class Overlays:
                 f"the feedback table has {len(feedback)} rows but the track {track.n_frames} frames; "
                 "compute it from this track"
             )
+        self.reps = reps
         self.turns = (
             np.sort(reps["turn_frame"].to_numpy())
             if reps is not None and "turn_frame" in reps
@@ -165,6 +166,18 @@ class Overlays:
                         hold_s,
                     )
 
+    def rep_number(self, frame_index: int) -> int:
+        """The rep the counter shows: the one the frame is in, else the reps finished (turns passed).
+
+        Inside rep 2 before its turning point this is 2, as the worst-frame
+        caption of that frame says ("rep 2"); counting turning points alone
+        would still show 1 there.
+        """
+        rep = rep_at(self.reps, frame_index)
+        if rep is not None:
+            return int(rep["rep"])
+        return int(np.sum(self.turns <= frame_index)) if self.turns is not None else 0
+
     def _row(self, frame_index: int) -> int | None:
         """The track row drawn on a decoded frame: its own, else the last analysed frame less than a stride before."""
         row = self.rows.get(int(frame_index))
@@ -178,7 +191,7 @@ class Overlays:
     def __call__(self, frame_index: int, time_s: float) -> FrameOverlay:
         """The overlay of decoded frame ``frame_index``."""
         row = self._row(frame_index)
-        rep_count = None if self.turns is None else int(np.sum(self.turns <= frame_index))
+        rep_count = None if self.turns is None else self.rep_number(frame_index)
         footer = ""
         for end, text in self.rep_lines:
             if frame_index > end:

@@ -260,11 +260,11 @@ def draw_status_panel(
 
 
 def draw_rep_counter(image: Image.Image, rep_count: int) -> Image.Image:
-    """Top-right badge "Reps N"."""
+    """Top-right badge "Rep N": the rep under way, or the last one finished ("Reps 0" before the first)."""
     u = _unit(image)
     size = text_size_px(image.size, 26)
     font = _font(size)
-    text = f"Reps {rep_count}"
+    text = f"Rep {rep_count}" if rep_count > 0 else "Reps 0"
     d = ImageDraw.Draw(image)
     tw = d.textlength(text, font=font)
     pad = int(8 * u)

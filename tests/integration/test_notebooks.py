@@ -30,6 +30,7 @@ from support.notebook_helpers import (
     execute_notebook,
     expected_figures,
     notebook_paths,
+    print_progress,
 )
 
 pytestmark = [pytest.mark.notebooks, pytest.mark.media]
@@ -52,7 +53,9 @@ def run_notebook(tmp_path_factory):
     def run(path: Path):
         if path not in runs:
             started = time.time()
-            result = execute_notebook(path, out_dir, cwd=NOTEBOOK_DIR, env=env)
+            result = execute_notebook(
+                path, out_dir, cwd=NOTEBOOK_DIR, env=env, progress=print_progress
+            )
             runs[path] = (result, started)
         return runs[path]
 

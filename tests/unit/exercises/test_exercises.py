@@ -79,7 +79,7 @@ def test_pose_feature_units_on_a_standing_figure():
     track, _ = exercise_track("curl", 1, 10.0)
     assert pose_feature(track, "trunk_lean_deg")[0] == pytest.approx(3.0, abs=0.5)
     assert pose_feature(track, "hip_height_m")[0] == pytest.approx(0.89, abs=0.01)
-    assert pose_feature(track, "knee_angle_deg")[0] > 150
+    assert pose_feature(track, "knee_flexion_deg")[0] < 30
     with pytest.raises(ConfigError):
         pose_feature(track, "nope")
 

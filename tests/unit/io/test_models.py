@@ -5,7 +5,7 @@ import zipfile
 import pytest
 
 from formlab import ModelError
-from formlab.io import models
+from formlab.io import model_check, models
 from formlab.io.models import MODEL_DIR_ENV, model_filename, resolve_model, validate_model_file
 
 
@@ -58,6 +58,8 @@ def test_download_is_last_and_lands_in_cache(tmp_path, monkeypatch, isolated):
         return fake_bundle(folder / name)
 
     monkeypatch.setattr(models, "_download", fake_download)
+    # a fake bundle cannot run; the check that it does is in test_model_download.py
+    monkeypatch.setattr(model_check, "verify_model", lambda path: 0.0)
     m = resolve_model("heavy")
     assert m.path == (tmp_path / "cache" / "models" / "pose_landmarker_heavy.task").resolve()
 

@@ -46,7 +46,7 @@ def test_phases_velocities_and_drift_of_a_known_movement():
     )  # 4 cm forward, from 10 % in
     assert table["complete"].all()
     # angles need a track: without one they are NaN, not invented
-    assert table["min_knee_angle_deg"].isna().all()
+    assert table["max_knee_flexion_deg"].isna().all()
 
 
 def test_top_exercises_lift_into_the_turning_point():
@@ -77,8 +77,8 @@ def test_angles_come_from_the_track():
     y = -track.world_m[:, 0, 1]
     table = rep_metrics(det, "squat", x_m=np.zeros(track.n_frames), y_m=y, track=track)
     np.testing.assert_allclose(
-        table["min_knee_angle_deg"], 58.6, atol=2.0
-    )  # the figure's deepest knee bend
+        table["max_knee_flexion_deg"], 180.0 - 58.6, atol=2.0
+    )  # the figure's deepest knee bend: a 58.6 deg hip-knee-ankle angle
     np.testing.assert_allclose(table["max_trunk_lean_deg"], 35.0, atol=1.0)
 
 
