@@ -360,6 +360,10 @@ def jitter_px(xy: np.ndarray, time_s: np.ndarray) -> float:
     if ok.sum() < 10:
         return float("nan")
     filled = fill_gaps(xy, time_s, 0.3)
+    dt = np.diff(time_s[np.isfinite(time_s)])
+    fs_hz = 1.0 / float(np.median(dt)) if dt.size and np.median(dt) > 0 else np.nan
+    if not np.isfinite(fs_hz) or JITTER_CUTOFF_HZ >= 0.45 * fs_hz:
+        return float("nan")  # too few frames a second to tell noise from motion (a 5 fps clip)
     smooth = butterworth_lowpass(filled, JITTER_CUTOFF_HZ, time_s=time_s)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
