@@ -137,7 +137,7 @@ def run_dask(
     if scheduler:
         try:
             client = Client(scheduler, timeout="30s")
-        except (OSError, TimeoutError) as e:
+        except (OSError, TimeoutError, ValueError) as e:
             raise ConfigError(
                 f"--scheduler {scheduler}: cannot reach the Dask scheduler ({e})"
             ) from None
