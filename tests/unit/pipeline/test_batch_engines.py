@@ -45,3 +45,17 @@ def test_unknown_engine_and_scheduler_without_dask_are_errors():
         run("spark", tasks("a"), batch_tasks.echo, 1, lambda *a: None)
     with pytest.raises(ConfigError, match="--scheduler needs --engine dask"):
         run("local", tasks("a"), batch_tasks.echo, 1, lambda *a: None, scheduler="tcp://x:1")
+
+
+def test_dask_reports_a_video_whose_worker_died_and_runs_the_others():
+    import dask
+
+    done, on_done = collect()
+    # give up after the first death (the default retries on three more workers)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        run("dask", tasks("a", "bad", "b"), batch_tasks.crash_on_bad, 2, on_done)
+    assert sorted(done) == ["a", "b", "bad"]
+    outcome, error = done["bad"]
+    assert outcome is None and error.startswith(WORKER_DIED) and "KilledWorker" in error
+    assert all(done[i][0]["row"]["status"] == "ok" for i in ("a", "b"))
+    assert os.getpid() not in {done[i][0]["row"]["pid"] for i in ("a", "b")}
