@@ -142,13 +142,18 @@ def run_dask(
                 f"--scheduler {scheduler}: cannot reach the Dask scheduler ({e})"
             ) from None
     else:
-        cluster = LocalCluster(
-            n_workers=jobs,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=40,  # logging.ERROR: the progress bar is the report
-        )
+        import dask
+
+        # no statistical profiler: it samples every worker's stack 100 times a second, for a
+        # dashboard this cluster does not have (about a tenth of the CPU on the sample clips)
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = LocalCluster(
+                n_workers=jobs,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=40,  # logging.ERROR: the progress bar is the report
+            )
         client = Client(cluster)
     try:
         futures = {

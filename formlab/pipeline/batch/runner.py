@@ -149,6 +149,11 @@ def batch(
     and options skips the videos already done (status ``skipped``: same
     content, lift and options, complete outputs) and retries the failed ones,
     so an interrupted batch costs only its unfinished videos.
+
+    Workers are started with ``spawn`` (both engines), which imports the
+    caller's main module again in each worker: in a script, call
+    :func:`batch` under ``if __name__ == "__main__":`` (notebooks and the
+    ``formlab`` command need nothing).
     """
     start = time.perf_counter()
     items = [inputs] if isinstance(inputs, (str, os.PathLike)) else list(inputs)
