@@ -87,12 +87,17 @@ def _in_pool(tasks: list[Task], call: Call, jobs: int, on_done: Done) -> list[Ta
     try:
         futures = {pool.submit(call, task): task for task in tasks}
         for future in as_completed(futures):
+            task = futures[future]
             try:
                 outcome = future.result()
             except BrokenProcessPool:
                 break
-            finished.add(id(futures[future]))
-            on_done(futures[future], outcome, "")
+            except Exception as e:  # the outcome could not come back (not picklable, ...)
+                finished.add(id(task))
+                on_done(task, None, f"{type(e).__name__}: {e}")
+                continue
+            finished.add(id(task))
+            on_done(task, outcome, "")
     except BaseException:  # Ctrl-C: stop the workers, leave the finished records
         pool.shutdown(wait=False, cancel_futures=True)
         _stop_workers(pool)
@@ -176,6 +181,21 @@ def run_dask(
             cluster.close()
 
 
+def check_engine(engine: str, scheduler: str | None = None) -> None:
+    """A :class:`ConfigError` for an unknown engine, a scheduler without Dask, or Dask not installed."""
+    if engine not in ENGINES:
+        raise ConfigError(f"engine = {engine!r} is not one of: {', '.join(ENGINES)}")
+    if scheduler and engine != "dask":
+        raise ConfigError("--scheduler needs --engine dask")
+    if engine == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise ConfigError(
+                "--engine dask needs Dask distributed: pip install 'formlab[dask]'"
+            ) from None
+
+
 def run(
     engine: str,
     tasks: Sequence[Task],
@@ -185,11 +205,8 @@ def run(
     scheduler: str | None = None,
 ) -> None:
     """Run the tasks on ``engine`` (``"local"`` or ``"dask"``)."""
+    check_engine(engine, scheduler)
     if engine == "local":
-        if scheduler:
-            raise ConfigError("--scheduler needs --engine dask")
         run_local(tasks, call, jobs, on_done)
-    elif engine == "dask":
-        run_dask(tasks, call, jobs, on_done, scheduler)
     else:
-        raise ConfigError(f"engine = {engine!r} is not one of: {', '.join(ENGINES)}")
+        run_dask(tasks, call, jobs, on_done, scheduler)

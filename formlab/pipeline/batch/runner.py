@@ -167,6 +167,7 @@ def batch(
     n_jobs = default_jobs() if jobs is None else int(jobs)
     if n_jobs < 1:
         raise ConfigError(f"jobs = {jobs} must be 1 or more")
+    engines.check_engine(engine, scheduler)
     outdir = Path(output)
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"{outdir}: exists and is not a folder")
@@ -205,8 +206,6 @@ def batch(
     try:
         if tasks:
             engines.run(engine, tasks, call, n_jobs, on_done, scheduler)
-        elif engine not in engines.ENGINES:
-            raise ConfigError(f"engine = {engine!r} is not one of: {', '.join(engines.ENGINES)}")
     finally:
         if bar is not None:
             bar.close()
