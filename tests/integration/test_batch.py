@@ -195,3 +195,30 @@ def test_bad_options_fail_before_any_video_is_analysed(listing, tmp_path):
     assert not (out / "videos.csv").exists()
     r = run("batch", str(listing), "-o", str(out), "-j", "0")
     assert r.returncode == 2 and "jobs = 0 must be 1 or more" in r.stderr
+
+
+def test_ctrl_c_keeps_finished_videos_and_a_re_run_does_the_rest(tmp_path):
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    names = list(CLIPS)  # the short clip first: it finishes while the second is running
+    args = [f"sample:{n}" for n in names]
+    cmd = [sys.executable, "-m", "formlab", "batch", *args, "-o", str(out), "-j", "1", *FAST]
+    p = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    first = out / ".formlab-batch" / f"{names[0]}.json"
+    deadline = time.monotonic() + 300
+    while not first.exists() and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process of the group
+    _, err = p.communicate(timeout=120)
+    assert p.returncode == 130, err
+    assert "run the same command again" in err and "Traceback" not in err
+    assert not (out / "videos.csv").exists()
+
+    r = run("batch", *args, "-o", str(out), "-j", "1", *FAST)
+    assert r.returncode == 0, r.stderr
+    assert table(out)["status"].tolist() == ["skipped", "ok"]

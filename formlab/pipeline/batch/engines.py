@@ -18,9 +18,12 @@ Dask re-runs a task whose worker died on another worker and gives up after
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,8 +87,11 @@ def _in_pool(tasks: list[Task], call: Call, jobs: int, on_done: Done) -> list[Ta
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=context)
     futures: dict[Future, Task] = {}
     finished: set[int] = set()
+    workers: list = []
     try:
-        futures = {pool.submit(call, task): task for task in tasks}
+        with _workers_ignore_ctrl_c():  # the workers are started by the first submits
+            futures = {pool.submit(call, task): task for task in tasks}
+        workers = list((getattr(pool, "_processes", None) or {}).values())
         for future in as_completed(futures):
             task = futures[future]
             try:
@@ -100,7 +106,9 @@ def _in_pool(tasks: list[Task], call: Call, jobs: int, on_done: Done) -> list[Ta
             on_done(task, outcome, "")
     except BaseException:  # Ctrl-C: stop the workers, leave the finished records
         pool.shutdown(wait=False, cancel_futures=True)
-        _stop_workers(pool)
+        for process in workers:  # they would finish their video first
+            if process.is_alive():
+                process.terminate()
         raise
     for future, task in futures.items():  # finished before the break, not yet reported
         if id(task) not in finished and future.done() and not future.cancelled():
@@ -111,11 +119,23 @@ def _in_pool(tasks: list[Task], call: Call, jobs: int, on_done: Done) -> list[Ta
     return [t for t in tasks if id(t) not in finished]
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Terminate the pool's worker processes (after Ctrl-C they would finish their video first)."""
-    for process in list(getattr(pool, "_processes", {}).values()):
-        if process.is_alive():
-            process.terminate()
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start worker processes with Ctrl-C ignored: the parent stops them, quietly.
+
+    A terminal sends Ctrl-C to every process of the foreground group; a
+    worker would print its own traceback, or die in the middle of writing.
+    An ignored signal stays ignored in a spawned process (and Python then
+    installs no handler), so the parent alone decides, and terminates them.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 # =============================================================================
