@@ -49,6 +49,7 @@ def test_unknown_engine_and_scheduler_without_dask_are_errors():
 
 def test_dask_reports_a_video_whose_worker_died_and_runs_the_others():
     import dask
+    import distributed  # noqa: F401  (its defaults first: leaving set() would drop them otherwise)
 
     done, on_done = collect()
     # give up after the first death (the default retries on three more workers)
