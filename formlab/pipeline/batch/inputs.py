@@ -58,7 +58,7 @@ class VideoJob:
     video_id : str
         Unique within the batch; names the output sub-folder.
     path : Path
-        The video file (not checked here: a missing one becomes a ``failed`` row).
+        The video file, absolute (not checked here: a missing one becomes a ``failed`` row).
     exercise : str
         The lift to count (``"auto"``: the one formlab recognises).
     true_reps : float
@@ -116,8 +116,8 @@ def collect_videos(inputs: Sequence[str | os.PathLike], exercise: str = "auto") 
             seen.add(key)
             unique.append(entry)
     ids = _video_ids([(p, given) for p, _, _, _, given in unique])
-    return [
-        VideoJob(video_id=i, path=p, exercise=ex, true_reps=reps, metadata=meta)
+    return [  # absolute paths: a worker (a Dask worker) may run in another folder
+        VideoJob(video_id=i, path=p.absolute(), exercise=ex, true_reps=reps, metadata=meta)
         for i, (p, ex, reps, meta, _) in zip(ids, unique)
     ]
 

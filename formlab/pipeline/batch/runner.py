@@ -202,7 +202,7 @@ def batch(
         if bar is not None:
             bar.update(1)
 
-    call = functools.partial(_call, settings=settings, outdir=str(outdir))
+    call = functools.partial(_call, settings=settings, outdir=str(outdir.absolute()))
     try:
         if tasks:
             engines.run(engine, tasks, call, n_jobs, on_done, scheduler)

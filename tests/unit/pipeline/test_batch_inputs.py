@@ -97,3 +97,15 @@ def test_inputs_that_name_no_video_are_an_error(tmp_path, make, message):
 def test_unknown_default_exercise_is_an_error(tmp_path):
     with pytest.raises(ConfigError, match="unknown exercise 'snatch'"):
         collect_videos([str(touch(tmp_path / "x.mp4"))], exercise="snatch")
+
+
+def test_paths_are_made_absolute_for_workers_in_other_folders(tmp_path, monkeypatch):
+    touch(tmp_path / "clips" / "x.mp4")
+    (tmp_path / "clips" / "list.csv").write_text("video\nx.mp4\n")
+    monkeypatch.chdir(tmp_path)
+    given, listed = (
+        collect_videos(["clips/x.mp4", "clips/list.csv"]),
+        collect_videos(["clips/list.csv"]),
+    )
+    assert given[0].path == listed[0].path == tmp_path / "clips" / "x.mp4"
+    assert len(given) == 1  # the same file twice is analysed once
