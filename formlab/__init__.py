@@ -41,6 +41,7 @@ from .io.models import resolve_model
 from .io.samples import fetch as fetch_sample
 from .io.samples import list_samples
 from .pipeline import Analysis, PhotoAnalysis, analyze, analyze_photo
+from .pipeline.batch import BatchResult, batch
 from .pipeline.feedback import (
     evaluate_form,
     explain_frame,
@@ -61,6 +62,7 @@ __all__ = [
     "SKELETON_EDGES",
     "Analysis",
     "BarPath",
+    "BatchResult",
     "Check",
     "CleanOptions",
     "ConfigError",
@@ -85,6 +87,7 @@ __all__ = [
     "analyze",
     "analyze_photo",
     "bar_path",
+    "batch",
     "butterworth_lowpass",
     # signals
     "clean_track",

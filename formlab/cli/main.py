@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from .._version import __version__
 from ..core.errors import FormlabError, FormlabWarning
 from ..core.files import completed_outputs, forget_completed
-from . import analyze, extract, lifts, resources
+from . import analyze, batch, extract, lifts, resources
 from .options import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED
 
 
@@ -32,7 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"formlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    for register in (extract.register, analyze.register, lifts.register, resources.register):
+    for register in (
+        extract.register,
+        analyze.register,
+        batch.register,
+        lifts.register,
+        resources.register,
+    ):
         register(sub)
     return parser
 
