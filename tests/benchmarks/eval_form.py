@@ -49,6 +49,12 @@ FAULTS: dict[str, tuple[str, ...]] = {
 }
 """The faults of each bad clip, named by the check that would flag them."""
 
+OTHER_LABELLED: dict[str, tuple[str, tuple[str, ...]]] = {
+    # example clips labelled by their source: lift, and the faults seen by eye
+    "rese__bad_pushups": ("push_up", ("depth",)),  # "small range of motion, chest stays high"
+}
+"""Labelled clips outside the deadlift collection: each is a bad clip of another lift."""
+
 UNMEASURABLE = {"neutral_back"}
 """Faults no check of formlab can measure from BlazePose's landmarks."""
 
@@ -112,6 +118,17 @@ def main(argv=None) -> int:
         print(
             f"{short:8s} {info['form_label']:4s} {rows[-1]['split']:8s} reps {rows[-1]['reps']}/"
             f"{info.get('reps')} auto={auto:12s} {cells}"
+        )
+
+    for name, (lift, faults) in OTHER_LABELLED.items():
+        a = formlab.analyze(samples.fetch(name), lift, progress=False)
+        reps = a.reps if a.reps is not None else None
+        v = _verdicts(reps, [c.name for c in get_exercise(lift).checks]) if reps is not None else {}
+        hit = [f for f in faults if "F" in v.get(f, "")]
+        print(
+            f"{name} ({lift}, bad: {', '.join(faults)}): "
+            + " ".join(f"{c}={s}" for c, s in v.items())
+            + f" -> {'flagged by ' + ', '.join(hit) if hit else 'not flagged'}"
         )
 
     print()
