@@ -83,6 +83,29 @@ the per-rep numbers)."""
 
 BAR_CHOICES: tuple[str, ...] = ("auto", *BAR_METHODS)
 
+PLATE_VIEWS: tuple[str, ...] = ("side", "oblique")
+"""Camera views in which ``bar_method="auto"`` looks for a plate: a plate is a circle only when the
+camera looks along the bar; from the front or the back it is edge-on (a thin upright bar), so the
+tracker cannot find it and would only cost a pass over the video."""
+
+PLATE_MIN_VIEW_FRACTION = 0.5
+"""``bar_method="auto"`` tracks the plate only if at least this fraction of the frames with a pose
+are seen from one of :data:`PLATE_VIEWS` (most of the set filmed from the side)."""
+
+PLATE_PROBE_S = 0.5
+"""Before tracking the plate through the whole video, ``bar_method="auto"`` tracks it (without the
+sleeve-end search) in this many seconds around the first rep's turning point, where the bar is
+surely in the lifter's hands, and goes on only if it is found there in at least
+:data:`PLATE_PROBE_MIN_FOUND` of the frames. On a clip without a plate (dumbbells, a bodyweight
+squat) this stops the search after half a second of video instead of a pass over all of it (5-8 s
+on the sample clips, issue 15)."""
+
+PLATE_PROBE_MIN_FOUND = 0.5
+"""Fraction of the probe's frames in which the plate must be found. Lower than
+:data:`PLATE_MIN_FOUND` because the tracker spends its first frames seeding (3 frames must agree):
+measured on the sample clips, the two with a plate have it in 87 % of a 0.5 s probe, the dumbbell
+and bodyweight squats in 0 %."""
+
 
 def follow_load(
     track: PoseTrack,
@@ -93,6 +116,7 @@ def follow_load(
     lifter_height_m: float | None = None,
     scale=None,
     progress: bool = False,
+    around_frame: int | None = None,
 ) -> BarPath:
     """The path of the load, in metres: the bar for exercises that hold one, else the body point that moves.
 
@@ -107,6 +131,10 @@ def follow_load(
     ten times closer to the true bar end than the hands (0.3 cm against 6 cm
     RMS). Otherwise, or when no plate is seen (dumbbells, a front view, a
     bodyweight squat), the grip centre. ``path.info["auto"]`` says which and why.
+    The plate is not searched for at all when most frames are filmed from
+    the front or the back (:data:`PLATE_VIEWS`), nor beyond a probe of
+    :data:`PLATE_PROBE_S` around ``around_frame`` (default: the middle of
+    the track) when the probe does not find it (:func:`plate_not_worth_tracking`).
     """
     ex = get_exercise(exercise)
     if set(ex.load_point) != {"left_wrist", "right_wrist"}:
@@ -125,26 +153,79 @@ def follow_load(
     elif not ex.plate_loaded:
         why = f"{with_article(ex.name)} has no barbell plate"
     else:
-        try:
-            plate = bar_path(
-                track,
-                "plate",
-                video=video,
-                lifter_height_m=lifter_height_m,
-                scale=scale,
-                progress=progress,
-            )
-        except InputError as e:
-            why = str(e).split(": ", 1)[-1].split("; the plate method")[0]
-        else:
-            found = plate.info.get("plate_found_fraction", 0.0)
-            if found >= PLATE_MIN_FOUND:
-                return dataclasses.replace(
-                    plate, info={**plate.info, "auto": f"plate found in {found:.0%} of frames"}
+        why = plate_not_worth_tracking(track, video, around_frame, progress=progress)
+        if why is None:
+            try:
+                plate = bar_path(
+                    track,
+                    "plate",
+                    video=video,
+                    lifter_height_m=lifter_height_m,
+                    scale=scale,
+                    progress=progress,
                 )
-            why = f"plate found in only {found:.0%} of frames"
+            except InputError as e:
+                why = _plate_failure(e)
+            else:
+                found = plate.info.get("plate_found_fraction", 0.0)
+                if found >= PLATE_MIN_FOUND:
+                    return dataclasses.replace(
+                        plate, info={**plate.info, "auto": f"plate found in {found:.0%} of frames"}
+                    )
+                why = f"plate found in only {found:.0%} of frames"
     grip = bar_path(track, "grip_centre", lifter_height_m=lifter_height_m, scale=scale)
     return dataclasses.replace(grip, info={**grip.info, "auto": f"grip centre: {why}"})
+
+
+def _plate_failure(error: InputError) -> str:
+    """The reason in the plate method's error, without the file name and the advice."""
+    return str(error).split(": ", 1)[-1].split("; the plate method")[0]
+
+
+def plate_not_worth_tracking(
+    track: PoseTrack, video, around_frame: int | None = None, *, progress: bool = False
+) -> str | None:
+    """Why tracking the plate through the whole video would be wasted, or None when it may pay.
+
+    Two cheap looks before the expensive pass: the camera view (a plate is
+    a circle only from the side, :data:`PLATE_VIEWS`), then the plate tracker on
+    :data:`PLATE_PROBE_S` seconds around ``around_frame`` (a rep's turning
+    point: the bar is then in the lifter's hands). The probe is left out when
+    the track is not much longer than it.
+    """
+    import numpy as np
+
+    from ..barbell.plate import PlateTrackerOptions, track_plate
+    from ..form.view import estimate_view
+
+    views = estimate_view(track)["view"].astype(str).to_numpy()
+    seen = views[views != "unknown"]
+    if seen.size and np.isin(seen, PLATE_VIEWS).mean() < PLATE_MIN_VIEW_FRACTION:
+        names, counts = np.unique(seen, return_counts=True)
+        return f"filmed from the {names[np.argmax(counts)]}, where a plate is edge-on"
+    t = np.asarray(track.time_s, dtype=float)
+    if t[-1] - t[0] <= 2 * PLATE_PROBE_S:
+        return None
+    rows = (
+        np.flatnonzero(np.asarray(track.frame) == around_frame) if around_frame is not None else []
+    )
+    centre_s = t[rows[0]] if len(rows) else (t[0] + t[-1]) / 2
+    centre_s = min(max(centre_s, t[0] + PLATE_PROBE_S / 2), t[-1] - PLATE_PROBE_S / 2)
+    keep = np.flatnonzero(np.abs(t - centre_s) <= PLATE_PROBE_S / 2)
+    try:
+        probe = track_plate(
+            video,
+            track.select_frames(keep),
+            PlateTrackerOptions(find_bar_end=False),
+            progress=progress,
+        )
+    except InputError as e:
+        return _plate_failure(e)
+    found = float(probe.found.mean()) if len(probe.found) else 0.0
+    if found < PLATE_PROBE_MIN_FOUND:
+        first = int(track.frame[keep[0]])
+        return f"plate found in only {found:.0%} of a {PLATE_PROBE_S:g} s probe from frame {first}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -173,8 +254,13 @@ def load_path_of(
     video=None,
     lifter_height_m: float | None = None,
     progress: bool = False,
+    detection: RepDetection | None = None,
 ) -> LoadPath:
-    """Step 4: :func:`follow_load` on the cleaned track, low-passed, and its raw counterpart."""
+    """Step 4: :func:`follow_load` on the cleaned track, low-passed, and its raw counterpart.
+
+    ``detection`` (step 3's reps) tells the plate probe where a rep is.
+    """
+    turns = detection.turn_frames if detection is not None else []
     full = follow_load(
         track,
         exercise,
@@ -182,6 +268,7 @@ def load_path_of(
         video=video,
         lifter_height_m=lifter_height_m,
         progress=progress,
+        around_frame=turns[0] if turns else None,
     )
     raw_path = (
         full
