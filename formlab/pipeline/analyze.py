@@ -59,7 +59,7 @@ def analyze(
         left out take the lift's defaults); default: the lift's defaults
         (:func:`formlab.thresholds_for`).
     cache : bool
-        Reuse cached pose tracks (keyed by the video's content).
+        Reuse cached pose tracks and plate tracks (keyed by the video's content).
     progress : bool
         Show progress bars while extracting and while tracking the plate.
     stages : Stages, optional
@@ -106,6 +106,7 @@ def analyze(
             lifter_height_m=lifter_height_m,
             progress=progress,
             detection=detection,
+            cache=cache,
         )
     with stages.stage("feedback"):
         table = steps.measure_reps(detection, load, track)

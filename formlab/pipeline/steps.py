@@ -117,6 +117,7 @@ def follow_load(
     scale=None,
     progress: bool = False,
     around_frame: int | None = None,
+    cache: bool = True,
 ) -> BarPath:
     """The path of the load, in metres: the bar for exercises that hold one, else the body point that moves.
 
@@ -135,10 +136,16 @@ def follow_load(
     the front or the back (:data:`PLATE_VIEWS`), nor beyond a probe of
     :data:`PLATE_PROBE_S` around ``around_frame`` (default: the middle of
     the track) when the probe does not find it (:func:`plate_not_worth_tracking`).
+    With ``cache``, the plate tracker's answer is kept beside the cached pose
+    tracks (:mod:`formlab.pipeline.plate_cache`), so a re-analysis of the same
+    video with other thresholds or another lift does not read the video again.
     """
     ex = get_exercise(exercise)
     if set(ex.load_point) != {"left_wrist", "right_wrist"}:
         return landmark_path(track, ex.load_point, lifter_height_m=lifter_height_m, scale=scale)
+    if bar_method == "plate" and video is not None:
+        plate = _plate_outcome(track, video, None, probe=False, progress=progress, cache=cache)
+        return bar_path(track, "plate", plate=plate, lifter_height_m=lifter_height_m, scale=scale)
     if bar_method != "auto":
         return bar_path(
             track,
@@ -153,16 +160,13 @@ def follow_load(
     elif not ex.plate_loaded:
         why = f"{with_article(ex.name)} has no barbell plate"
     else:
-        why = plate_not_worth_tracking(track, video, around_frame, progress=progress)
-        if why is None:
+        outcome = _plate_outcome(track, video, around_frame, progress=progress, cache=cache)
+        if isinstance(outcome, str):
+            why = outcome
+        else:
             try:
                 plate = bar_path(
-                    track,
-                    "plate",
-                    video=video,
-                    lifter_height_m=lifter_height_m,
-                    scale=scale,
-                    progress=progress,
+                    track, "plate", plate=outcome, lifter_height_m=lifter_height_m, scale=scale
                 )
             except InputError as e:
                 why = _plate_failure(e)
@@ -175,6 +179,43 @@ def follow_load(
                 why = f"plate found in only {found:.0%} of frames"
     grip = bar_path(track, "grip_centre", lifter_height_m=lifter_height_m, scale=scale)
     return dataclasses.replace(grip, info={**grip.info, "auto": f"grip centre: {why}"})
+
+
+def _plate_outcome(
+    track: PoseTrack,
+    video,
+    around_frame: int | None,
+    *,
+    probe: bool = True,
+    progress: bool = False,
+    cache: bool = True,
+):
+    """The plate track of ``video``, or (with ``probe``) why it is not worth tracking; cached."""
+    from ..barbell.plate import PlateTrackerOptions, track_plate
+    from .plate_cache import load_plate, plate_key, store_plate
+
+    settings = {
+        "options": PlateTrackerOptions().to_dict(),
+        "probe": [PLATE_VIEWS, PLATE_MIN_VIEW_FRACTION, PLATE_PROBE_S, PLATE_PROBE_MIN_FOUND]
+        if probe
+        else None,
+        "around_frame": around_frame,
+    }
+    key = plate_key(track, video, "auto" if probe else "plate", settings)
+    if cache:
+        found = load_plate(key)
+        if found is not None:
+            return found
+    why = plate_not_worth_tracking(track, video, around_frame, progress=progress) if probe else None
+    try:
+        outcome = why if why is not None else track_plate(video, track, progress=progress)
+    except InputError as e:
+        if not probe:
+            raise
+        outcome = _plate_failure(e)
+    if cache:
+        store_plate(key, outcome)
+    return outcome
 
 
 def _plate_failure(error: InputError) -> str:
@@ -255,6 +296,7 @@ def load_path_of(
     lifter_height_m: float | None = None,
     progress: bool = False,
     detection: RepDetection | None = None,
+    cache: bool = True,
 ) -> LoadPath:
     """Step 4: :func:`follow_load` on the cleaned track, low-passed, and its raw counterpart.
 
@@ -269,6 +311,7 @@ def load_path_of(
         lifter_height_m=lifter_height_m,
         progress=progress,
         around_frame=turns[0] if turns else None,
+        cache=cache,
     )
     raw_path = (
         full
