@@ -77,7 +77,7 @@ def store_plate(key: str, result) -> None:
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as f:
-            np.savez(f, doc=np.array(text), **arrays)
+            np.savez(f, **{"doc": np.array(text), **arrays})  # type: ignore[arg-type]
 
     try:
         atomic_write(_path(key), write)

@@ -247,9 +247,7 @@ def plate_not_worth_tracking(
     t = np.asarray(track.time_s, dtype=float)
     if t[-1] - t[0] <= 2 * PLATE_PROBE_S:
         return None
-    rows = (
-        np.flatnonzero(np.asarray(track.frame) == around_frame) if around_frame is not None else []
-    )
+    rows = np.flatnonzero(np.asarray(track.frame) == around_frame)  # none for None
     centre_s = t[rows[0]] if len(rows) else (t[0] + t[-1]) / 2
     centre_s = min(max(centre_s, t[0] + PLATE_PROBE_S / 2), t[-1] - PLATE_PROBE_S / 2)
     keep = np.flatnonzero(np.abs(t - centre_s) <= PLATE_PROBE_S / 2)

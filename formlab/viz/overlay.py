@@ -165,10 +165,8 @@ def draw_skeleton(
     for a, b in SKELETON_EDGES:
         if not (finite[a] and finite[b]):
             continue
-        color = SIDE_RGB[edge_side((a, b))]
         both = seen[a] and seen[b]
-        if not both:
-            color = tuple(int(c * 0.45) for c in color)
+        color = tuple(int(c * (1.0 if both else 0.45)) for c in SIDE_RGB[edge_side((a, b))])
         thick = width if both else max(1, width // 2)
         cv2.line(rgb, _pt(xy[a]), _pt(xy[b]), color, thick, cv2.LINE_AA, _SHIFT)
     r = max(2.0, 3.5 * u)
