@@ -26,6 +26,7 @@ Usage:
   python tests/benchmarks/bench_analyze.py                    # the two clips of issue 15
   python tests/benchmarks/bench_analyze.py --all --memory     # every sample video, memory check
   python tests/benchmarks/bench_analyze.py --videos NAME ...  # chosen samples
+  python tests/benchmarks/bench_analyze.py --baseline ../main  # before (main) and after, same rounds
 Needs the models and samples (FORMLAB_MODEL_DIR / FORMLAB_DATA_DIR or internet).
 """
 
@@ -73,13 +74,17 @@ def run_inference(video: str) -> dict:
         num_poses=1,
     )
     lm = vision.PoseLandmarker.create_from_options(opts)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     last = -1
     for t, rgb in frames:
         ms = max(round(t * 1000), last + 1)
         last = ms
         lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), ms)
-    return {"inference": time.perf_counter() - t0, "frames": len(frames)}
+    return {
+        "inference": time.perf_counter() - t0,
+        "inference_cpu": time.process_time() - c0,
+        "frames": len(frames),
+    }
 
 
 def run_decode(video: str) -> dict:
@@ -166,15 +171,16 @@ def run_cli(video: str, exercise: str, *extra: str) -> dict:
 
     out = tempfile.mkdtemp(prefix="bench_analyze_cli_")
     try:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         rc = main(["analyze", video, "-e", exercise, "-o", out, "--no-progress", *extra])
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     finally:
         shutil.rmtree(out, ignore_errors=True)
     if rc:
         raise SystemExit(f"formlab analyze exited with {rc}")
     return {
         "analyze": seconds,
+        "analyze_cpu": cpu,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }
 
@@ -228,22 +234,45 @@ def fresh_cache(env: dict, tmp: Path) -> dict:
     return dict(env, FORMLAB_CACHE_DIR=str(cache))
 
 
-def bench_video(name: str, rerun: bool) -> dict:
+def bench_video(name: str, rerun: bool, rounds: int, baseline: str | None) -> dict[str, dict]:
+    """``{"after": results, "before": results}`` (before: with ``baseline`` first on the path),
+    each measurement the fastest of ``rounds`` interleaved rounds."""
     import formlab
 
     video = formlab.fetch_sample(name)
+    versions = {"after": dict(os.environ)}
+    if baseline:
+        versions = {
+            "before": dict(
+                os.environ, PYTHONPATH=baseline + os.pathsep + os.environ.get("PYTHONPATH", "")
+            ),
+            **versions,
+        }
+    out: dict[str, dict] = {v: {"video": name} for v in versions}
+
+    def keep(version: str, r: dict) -> None:
+        for k, v in r.items():
+            best = out[version].get(k)
+            out[version][k] = v if best is None or not isinstance(v, float) else min(best, v)
+
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        env = dict(os.environ)
-        r: dict = {"video": name}
-        r.update(measure("inference", video, env))
-        r.update(measure("decode", video, env))
-        r.update(measure("steps", video, fresh_cache(env, tmp)))
-        r.update(measure("cli", video, fresh_cache(env, tmp)))
-        if rerun:
-            r["rerun"], r["startup"] = rerun_seconds(video, r["exercise"], env)
-    r["ratio"] = r["inference"] / r["analyze"]
-    return r
+        for k in range(rounds):
+            common = measure("inference", video, dict(os.environ))
+            common.update(measure("decode", video, dict(os.environ)))
+            for version, env in versions.items():
+                keep(version, common)
+                keep(version, measure("steps", video, fresh_cache(env, tmp)))
+                cold = fresh_cache(env, tmp)
+                keep(version, measure("cli", video, cold))
+                if rerun and k == rounds - 1:  # the cache the cold run just filled
+                    out[version]["rerun"], out[version]["startup"] = rerun_seconds(
+                        video, out[version]["exercise"], cold
+                    )
+    for r in out.values():
+        r["ratio"] = r["inference"] / r["analyze"]
+        r["ratio_cpu"] = r["inference_cpu"] / r["analyze_cpu"]
+    return out
 
 
 def memory_flat(name: str, times: int = 10) -> tuple[dict, dict, int]:
@@ -269,6 +298,14 @@ def main() -> None:
     ap.add_argument("--all", action="store_true", help="every sample video")
     ap.add_argument("--videos", nargs="+", default=None, help="sample names")
     ap.add_argument("--no-rerun", action="store_true", help="skip the cached re-run")
+    ap.add_argument("--rounds", type=int, default=1, help="interleaved rounds (fastest kept)")
+    ap.add_argument(
+        "--baseline",
+        metavar="PATH",
+        default=None,
+        help="also measure the formlab package found in PATH (e.g. a checkout of main) in the "
+        "same rounds: a before/after table",
+    )
     ap.add_argument(
         "--memory",
         nargs="?",
@@ -299,25 +336,27 @@ def main() -> None:
     )
     cols = [s[:9] for s in STAGES]
     head = (
-        f"{'video':34} {'frames':>6} "
+        f"{'video':34} {'code':6} {'frames':>6} "
         + " ".join(f"{c:>9}" for c in cols)
-        + f" {'analyze':>8} {'ratio':>6} {'rerun-start':>11}  plate"
+        + f" {'analyze':>8} {'ratio':>6} {'cpu ratio':>9} {'rerun-start':>11}  plate"
     )
     print(head)
     print("-" * len(head))
     for name in names:
-        r = bench_video(name, not args.no_rerun)
-        rerun = f"{r['rerun'] - r['startup']:11.2f}" if "rerun" in r else f"{'-':>11}"
-        print(
-            f"{name[:34]:34} {r['frames']:6d} "
-            + " ".join(f"{r.get(s, float('nan')):9.2f}" for s in STAGES)
-            + f" {r['analyze']:8.2f} {r['ratio']:6.2f} {rerun}  {r['plate']}",
-            flush=True,
-        )
+        for version, r in bench_video(name, not args.no_rerun, args.rounds, args.baseline).items():
+            rerun = f"{r['rerun'] - r['startup']:11.2f}" if "rerun" in r else f"{'-':>11}"
+            print(
+                f"{name[:34]:34} {version:6} {r['frames']:6d} "
+                + " ".join(f"{r.get(s, float('nan')):9.2f}" for s in STAGES)
+                + f" {r['analyze']:8.2f} {r['ratio']:6.2f} {r['ratio_cpu']:9.2f} {rerun}  "
+                + r["plate"],
+                flush=True,
+            )
     print(
         "\nratio: inference_s / analyze_s (throughput of formlab analyze, cold, with video and "
-        "figures, relative to the pose model alone; goal >= 0.6). rerun-start: formlab analyze with "
-        "the track cached, another lift, --no-video, minus interpreter start-up (goal < 1.5 s)."
+        "figures, relative to the pose model alone; goal >= 0.6); cpu ratio: the same with CPU "
+        "seconds (all threads), steadier on a busy machine. rerun-start: formlab analyze with the "
+        "track cached, another lift, --no-video, minus interpreter start-up (goal < 1.5 s)."
     )
     if args.memory:
         one, many, times = memory_flat(args.memory)
