@@ -61,7 +61,8 @@ def analyze(
     cache : bool
         Reuse cached pose tracks and plate tracks (keyed by the video's content).
     progress : bool
-        Show progress bars while extracting and while tracking the plate.
+        Show a progress bar per step, named after it (and the frames of
+        extraction and plate tracking).
     stages : Stages, optional
         Records each step's time (and shows a bar named after it when its
         ``progress`` is on); the CLI passes the same one on to the writers.
@@ -79,7 +80,7 @@ def analyze(
     """
     requested = check_exercise_name(exercise)
     steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
-    stages = stages or Stages()
+    stages = stages or Stages(progress=progress)
     video_path = None
     if isinstance(video, PoseTrack):
         raw = video

@@ -3,8 +3,11 @@
 Pure functions on ``uint8`` RGB arrays (H, W, 3): each returns a new array and
 leaves its input untouched. Sizes (line widths, fonts) scale with the picture,
 so a 480 px photo and a 4K frame look alike, except that text never gets
-smaller than :data:`MIN_TEXT_PX` (word spaces would vanish). Pillow does the
-drawing; text is set in DejaVu Sans, which ships with matplotlib.
+smaller than :data:`MIN_TEXT_PX` (word spaces would vanish). The skeleton and
+the bar's trail, which change every frame, are drawn with OpenCV on the array
+itself; the panels (text in DejaVu Sans, which ships with matplotlib) are set
+with Pillow once per content and laid over each frame, which keeps an annotated
+video's drawing to a few milliseconds per frame (issue 15).
 
 Colours are those of every formlab picture (:mod:`formlab.viz.style`): the
 lifter's LEFT side orange, the RIGHT side blue, the midline white; verdicts

@@ -1,8 +1,10 @@
 """Annotated videos and pictures: the pose, the feedback, the reps and the bar path drawn on the footage.
 
 :func:`write_annotated_video` streams the source video frame by frame
-(:func:`formlab.media.iter_video_frames`), draws on each frame
-(:mod:`formlab.drawing`) and encodes it with PyAV as **H.264 in MP4,
+(:func:`formlab.media.iter_video_frames`), scales it so that its short side is
+at most :data:`VIDEO_SHORT_SIDE_PX` (720 px; ``max_short_side_px=None`` keeps the
+source's size), draws on each frame (:mod:`formlab.viz.overlay`) and encodes it
+with PyAV (x264 preset ``superfast``, all cores) as **H.264 in MP4,
 yuv420p, even width and height, moov atom first** ("faststart"): the one
 combination every browser (Chromium, Firefox, Safari) and Google Colab play
 inline. (OpenCV's ``mp4v`` fourcc, as in the article, writes MPEG-4 Part 2,
