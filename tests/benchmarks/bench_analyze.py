@@ -248,12 +248,13 @@ def bench_video(name: str, rerun: bool, rounds: int, baseline: str | None) -> di
             ),
             **versions,
         }
-    out: dict[str, dict] = {v: {"video": name} for v in versions}
+    out: dict[str, dict] = {v: {"clip": name} for v in versions}
 
     def keep(version: str, r: dict) -> None:
         for k, v in r.items():
             best = out[version].get(k)
-            out[version][k] = v if best is None or not isinstance(v, float) else min(best, v)
+            both = isinstance(v, float) and isinstance(best, float)
+            out[version][k] = min(best, v) if both else v
 
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
