@@ -76,9 +76,10 @@ def save_outputs(analysis, outdir, writers, stages: Stages | None = None) -> lis
     results; a run with other writers replaces only what it writes.
 
     Writers marked ``background`` (the annotated video: mostly decoding and
-    encoding in native code, which leaves Python free) run in a thread while
-    the others run; :func:`write_summary` waits for them. ``stages`` records
-    each writer's time under its ``stage`` name.
+    encoding in native code, which leaves Python free) run in a thread, and
+    writers marked ``process`` (the figures: matplotlib, pure Python) in a
+    forked process on Linux, while the others run; :func:`write_summary`
+    waits for them. ``stages`` records each writer's time under its ``stage`` name.
     """
     folder = ensure_dir(outdir)
     stages = stages or Stages()
@@ -126,19 +127,80 @@ class _Background:
         return self.paths
 
 
+class _Forked:
+    """A writer running in a forked process (Linux): the other core draws while this one writes.
+
+    For writers that are mostly Python (the figures: matplotlib), which a
+    thread could not run beside the others (one interpreter lock). The child
+    shares the analysis as it is at the fork, writes into the staging folder
+    and sends back its paths or its error message.
+    """
+
+    def __init__(self, writer, analysis, staging: Path):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self.writer = writer
+        self.receive, send = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(
+            target=_write_in_child, args=(writer, analysis, staging, send), daemon=True
+        )
+        self.started = time.perf_counter()
+        self.process.start()
+        send.close()
+
+    def join(self, stages: Stages) -> list[Path]:
+        try:
+            ok, result = self.receive.recv()
+        except EOFError:
+            ok, result = False, f"the process writing the {_stage_of(self.writer)} ended early"
+        self.process.join()
+        stages.add(_stage_of(self.writer), time.perf_counter() - self.started)
+        if not ok:
+            raise OutputError(result)
+        return [Path(p) for p in result]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.join()
+
+
+def _write_in_child(writer, analysis, staging: Path, send) -> None:
+    try:
+        send.send((True, [str(p) for p in writer(analysis, staging)]))
+    except BaseException as e:  # the parent raises it as one line
+        send.send((False, str(e) if isinstance(e, OutputError) else f"{type(e).__name__}: {e}"))
+
+
+def _can_fork() -> bool:
+    """Forking is safe and cheap on Linux (macOS's system libraries refuse it after threads)."""
+    import multiprocessing
+    import sys
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def _stage_of(writer) -> str:
     return getattr(writer, "stage", getattr(writer, "__name__", "writing"))
 
 
 def _run_writers(analysis, staging: Path, writers, stages: Stages) -> list[Path]:
-    """The writers' paths, background ones started first and joined before the summary."""
-    running = [
-        _Background(w, analysis, staging) for w in writers if getattr(w, "background", False)
-    ]
+    """Run the writers into ``staging``; return their paths.
+
+    ``process`` writers are forked and ``background`` ones started first; all
+    are joined before the summary.
+    """
+    forked = [w for w in writers if getattr(w, "process", False)] if _can_fork() else []
+    running: list[_Forked | _Background] = []
     written: list[Path] = []
     try:
+        # forked before any thread of ours starts, so the child inherits no half-held lock of ours
+        running += [_Forked(w, analysis, staging) for w in forked]
+        running += [
+            _Background(w, analysis, staging) for w in writers if getattr(w, "background", False)
+        ]
         for writer in writers:
-            if getattr(writer, "background", False):
+            if getattr(writer, "background", False) or writer in forked:
                 continue
             if writer is write_summary:
                 while running:
@@ -149,8 +211,11 @@ def _run_writers(analysis, staging: Path, writers, stages: Stages) -> list[Path]
             written += running.pop(0).join(stages)
     finally:
         for job in running:  # an error or Ctrl-C: stop the others before the staging folder goes
-            job.cancel.set()
-            job.thread.join()
+            if isinstance(job, _Forked):
+                job.stop()
+            else:
+                job.cancel.set()
+                job.thread.join()
     return written
 
 
@@ -301,6 +366,7 @@ def write_worst_frames(analysis, outdir: Path) -> list[Path]:
 write_worst_frames.needs_source = True  # type: ignore[attr-defined]  # draws on the video's frames
 write_worst_frames.stage = "worst frames"  # type: ignore[attr-defined]
 write_figures.stage = "figures"  # type: ignore[attr-defined]
+write_figures.process = True  # type: ignore[attr-defined]  # matplotlib: on the other core
 write_summary.stage = "summary"  # type: ignore[attr-defined]
 
 

@@ -243,7 +243,9 @@ def plate_not_worth_tracking(
     seen = views[views != "unknown"]
     if seen.size and np.isin(seen, PLATE_VIEWS).mean() < PLATE_MIN_VIEW_FRACTION:
         names, counts = np.unique(seen, return_counts=True)
-        return f"filmed from the {names[np.argmax(counts)]}, where a plate is edge-on"
+        return (
+            f"no plate looked for: filmed from the {names[np.argmax(counts)]}, where it is edge-on"
+        )
     t = np.asarray(track.time_s, dtype=float)
     if t[-1] - t[0] <= 2 * PLATE_PROBE_S:
         return None
@@ -263,7 +265,10 @@ def plate_not_worth_tracking(
     found = float(probe.found.mean()) if len(probe.found) else 0.0
     if found < PLATE_PROBE_MIN_FOUND:
         first = int(track.frame[keep[0]])
-        return f"plate found in only {found:.0%} of a {PLATE_PROBE_S:g} s probe from frame {first}"
+        return (
+            f"no plate found in a {PLATE_PROBE_S:g} s probe from frame {first} "
+            f"(seen in {found:.0%} of its frames)"
+        )
     return None
 
 

@@ -97,3 +97,33 @@ def test_video_size_is_checked():
     assert annotated_video_writer(size="full").background
     with pytest.raises(OutputError, match="video size"):
         annotated_video_writer(size="1080")
+
+
+def process_writer(name: str, *, fail: bool = False):
+    import os
+
+    def writer(analysis, outdir: Path) -> list[Path]:
+        if fail:
+            raise ValueError("no figure today")
+        path = outdir / name
+        path.write_text(str(os.getpid()))
+        return [path]
+
+    writer.process = True
+    writer.stage = "figures"
+    return writer
+
+
+def test_a_process_writer_runs_in_another_process_on_linux(tmp_path):
+    import os
+    import sys
+
+    stages = Stages()
+    paths = save_outputs(None, tmp_path, [process_writer("f.png"), foreground_writer("a")], stages)
+    assert {p.name for p in paths} == {"f.png", "a"} and "figures" in stages.seconds
+    pid = int((tmp_path / "f.png").read_text())
+    assert (pid != os.getpid()) == sys.platform.startswith("linux")
+    forked = sys.platform.startswith("linux")
+    with pytest.raises(OutputError if forked else ValueError, match="no figure today"):
+        save_outputs(None, tmp_path / "b", [process_writer("f.png", fail=True)])
+    assert not (tmp_path / "b").exists() or list((tmp_path / "b").iterdir()) == []
