@@ -23,6 +23,10 @@ from .._version import __version__
 from ..core.files import atomic_write, json_default, sha256_file
 from ..core.track import PoseTrack
 
+CACHE_FORMAT = 2
+"""Part of every key: raise it when what is stored, or the wording of a stored reason, changes
+(formlab's version alone does not change between commits)."""
+
 _ARRAYS = ("frame", "time_s", "centre_xy_px", "radius_px", "bar_end_xy_px", "how", "bar_end_how")
 
 
@@ -30,7 +34,8 @@ def plate_key(track: PoseTrack, video, what: str, settings: dict) -> str:
     """Cache key of a plate result: video content, the followed track, ``what`` was asked, settings."""
     source = track.meta.source_sha256 or sha256_file(Path(video))
     h = hashlib.sha256()
-    h.update(json.dumps([source, what, settings, __version__], default=json_default).encode())
+    doc = [source, what, settings, __version__, CACHE_FORMAT]
+    h.update(json.dumps(doc, default=json_default).encode())
     for a in (track.frame, track.time_s, track.xy_px, track.visibility):
         h.update(np.ascontiguousarray(a).tobytes())
     return h.hexdigest()[:32]
