@@ -23,7 +23,7 @@ from .._version import __version__
 from ..core.files import atomic_write, json_default, sha256_file
 from ..core.track import PoseTrack
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Part of every key: raise it when what is stored, or the wording of a stored reason, changes
 (formlab's version alone does not change between commits)."""
 

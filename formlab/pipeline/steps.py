@@ -190,32 +190,42 @@ def _plate_outcome(
     progress: bool = False,
     cache: bool = True,
 ):
-    """The plate track of ``video``, or (with ``probe``) why it is not worth tracking; cached."""
+    """The plate track of ``video``, or (with ``probe``) why it is not worth tracking; cached.
+
+    The plate track is kept under a key of the video, the track and the
+    tracker's options alone, so that any later run finds it (another lift
+    may put the probe at another rep); a reason not to track, under a key
+    that adds the probe's settings and place.
+    """
     from ..barbell.plate import PlateTrackerOptions, track_plate
     from .plate_cache import load_plate, plate_key, store_plate
 
-    settings = {
-        "options": PlateTrackerOptions().to_dict(),
-        "probe": [PLATE_VIEWS, PLATE_MIN_VIEW_FRACTION, PLATE_PROBE_S, PLATE_PROBE_MIN_FOUND]
-        if probe
-        else None,
-        "around_frame": around_frame,
-    }
-    key = plate_key(track, video, "auto" if probe else "plate", settings)
+    options = {"options": PlateTrackerOptions().to_dict()}
+    plate_at = plate_key(track, video, "plate", options)
+    probe_settings = [PLATE_VIEWS, PLATE_MIN_VIEW_FRACTION, PLATE_PROBE_S, PLATE_PROBE_MIN_FOUND]
+    why_at = plate_key(
+        track, video, "probe", {**options, "probe": probe_settings, "at": around_frame}
+    )
     if cache:
-        found = load_plate(key)
-        if found is not None:
-            return found
+        for key in (plate_at, why_at) if probe else (plate_at,):
+            found = load_plate(key)
+            if found is not None:
+                return found
     why = plate_not_worth_tracking(track, video, around_frame, progress=progress) if probe else None
-    try:
-        outcome = why if why is not None else track_plate(video, track, progress=progress)
-    except InputError as e:
-        if not probe:
-            raise
-        outcome = _plate_failure(e)
+    if why is None:
+        try:
+            plate = track_plate(video, track, progress=progress)
+        except InputError as e:
+            if not probe:
+                raise
+            why = _plate_failure(e)
+        else:
+            if cache:
+                store_plate(plate_at, plate)
+            return plate
     if cache:
-        store_plate(key, outcome)
-    return outcome
+        store_plate(why_at, why)
+    return why
 
 
 def _plate_failure(error: InputError) -> str:
