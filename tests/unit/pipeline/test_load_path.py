@@ -79,3 +79,28 @@ def test_plate_cache_keeps_a_plate_track_or_a_reason(tmp_path, monkeypatch):
     assert plate_cache.plate_key(moved, video, "auto", {"probe": 0.5}) != key  # another pose
     next(tmp_path.glob("plates/*.npz")).write_bytes(b"broken")
     assert {plate_cache.load_plate(k) is None for k in (key, other)} == {True, False}
+
+
+def test_a_plate_once_tracked_is_recalled_wherever_the_probe_would_look(tmp_path, monkeypatch):
+    """A re-run as another lift (another first rep) finds the cached plate track; no video is read."""
+    import formlab.barbell.plate as plate
+
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    calls = []
+
+    def found(video, track, options=None, progress=False):
+        calls.append(track.n_frames)
+        return plate_track(track.n_frames)
+
+    monkeypatch.setattr(plate, "track_plate", found)
+    track = make_track([STANDING] * 120, yaw_deg=90.0)
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"hashed, never decoded")
+    first = steps._plate_outcome(track, video, 30)
+    assert isinstance(first, PlateTrack) and len(calls) == 2
+    assert 13 <= calls[0] <= 17 and calls[1] == 120  # the probe (0.5 s), then the whole track
+    again = steps._plate_outcome(track, video, 90)
+    assert isinstance(again, PlateTrack) and len(calls) == 2  # recalled
+    np.testing.assert_array_equal(again.centre_xy_px, first.centre_xy_px)
+    steps._plate_outcome(track, video, 90, cache=False)
+    assert len(calls) == 4  # without the cache, tracked again
