@@ -173,11 +173,19 @@ def _write_in_child(writer, analysis, staging: Path, send) -> None:
 
 
 def _can_fork() -> bool:
-    """Forking is safe and cheap on Linux (macOS's system libraries refuse it after threads)."""
+    """Forking is safe and cheap on Linux (macOS's system libraries refuse it after threads).
+
+    Not inside a Jupyter kernel: its messaging threads and sockets would be
+    copied into the child, for no gain worth the risk in an interactive session.
+    """
     import multiprocessing
     import sys
 
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and "ipykernel" not in sys.modules
+    )
 
 
 def _stage_of(writer) -> str:
