@@ -62,6 +62,7 @@ test-fast: setup
 
 benchmark: setup
 	$(BIN)/python tests/benchmarks/bench_extract.py
+	$(BIN)/python tests/benchmarks/bench_analyze.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +30,7 @@ from .core.files import (
     staging_folder,
     swap_in,
 )
+from .core.stages import Stages
 from .form.check import FAIL
 from .form.judge import check_columns
 from .form.report import save_feedback
@@ -61,7 +64,7 @@ OUTPUT_NAMES: tuple[str, ...] = (
 so a folder never mixes the outputs of two runs (other files in the folder are left alone)."""
 
 
-def save_outputs(analysis, outdir, writers) -> list[Path]:
+def save_outputs(analysis, outdir, writers, stages: Stages | None = None) -> list[Path]:
     """Run the writers into a hidden staging folder inside ``outdir``, then swap the results in.
 
     Until every writer has finished, ``outdir`` is untouched: an error or an
@@ -71,28 +74,30 @@ def save_outputs(analysis, outdir, writers) -> list[Path]:
     replaces every earlier formlab output (:data:`OUTPUT_NAMES`), so that a
     ``--no-video`` run does not leave an older run's video beside its own
     results; a run with other writers replaces only what it writes.
+
+    Writers marked ``background`` (the annotated video: mostly decoding and
+    encoding in native code, which leaves Python free) run in a thread, and
+    writers marked ``process`` (the figures: matplotlib, pure Python) in a
+    forked process on Linux, while the others run; :func:`write_summary`
+    waits for them. ``stages`` records each writer's time under its ``stage`` name.
     """
     folder = ensure_dir(outdir)
+    stages = stages or Stages()
     try:
         staging = staging_folder(folder)
     except OSError as e:
         raise OutputError(f"{folder}: cannot write into the folder ({e.strerror})") from None
     try:
-        written: list[Path] = []
-        for writer in writers:
-            try:
-                written += list(writer(analysis, staging))
-            except OSError as e:  # disk full, quota: Pillow's, pyarrow's or FFmpeg's own words
-                raise OutputError(
-                    f"{folder}: cannot write the results ({e.strerror or e}); "
-                    f"the folder is as it was"
-                ) from None
-            except (
-                OutputError
-            ) as e:  # said of the file's place in the folder, not of the staging one
-                raise OutputError(
-                    f"{str(e).replace(str(staging), str(folder))}; the folder is as it was"
-                ) from None
+        try:
+            written = _run_writers(analysis, staging, writers, stages)
+        except OSError as e:  # disk full, quota: Pillow's, pyarrow's or FFmpeg's own words
+            raise OutputError(
+                f"{folder}: cannot write the results ({e.strerror or e}); the folder is as it was"
+            ) from None
+        except OutputError as e:  # said of the file's place in the folder, not of the staging one
+            raise OutputError(
+                f"{str(e).replace(str(staging), str(folder))}; the folder is as it was"
+            ) from None
         replaced = OUTPUT_NAMES if any(w is write_summary for w in writers) else ()
         swap_in(staging, folder, replaced, last=SUMMARY_FILE)
         return [
@@ -100,6 +105,135 @@ def save_outputs(analysis, outdir, writers) -> list[Path]:
         ]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+class _Background:
+    """A writer running in a thread: its paths, its error, its time; cancelled on request."""
+
+    def __init__(self, writer, analysis, staging: Path):
+        self.writer, self.cancel = writer, threading.Event()
+        self.paths: list[Path] = []
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+        self.thread = threading.Thread(
+            target=self._run, args=(analysis, staging), name="formlab-writer", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self, analysis, staging: Path) -> None:
+        start = time.perf_counter()
+        try:
+            self.paths = list(self.writer(analysis, staging, cancel=self.cancel))
+        except BaseException as e:  # handed to the caller's thread in join()
+            self.error = e
+        self.seconds = time.perf_counter() - start
+
+    def join(self, stages: Stages) -> list[Path]:
+        self.thread.join()
+        stages.add(_stage_of(self.writer), self.seconds)
+        if self.error is not None:
+            raise self.error
+        return self.paths
+
+
+class _Forked:
+    """A writer running in a forked process (Linux): the other core draws while this one writes.
+
+    For writers that are mostly Python (the figures: matplotlib), which a
+    thread could not run beside the others (one interpreter lock). The child
+    shares the analysis as it is at the fork, writes into the staging folder
+    and sends back its paths or its error message.
+    """
+
+    def __init__(self, writer, analysis, staging: Path):
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self.writer = writer
+        self.receive, send = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(
+            target=_write_in_child, args=(writer, analysis, staging, send), daemon=True
+        )
+        self.started = time.perf_counter()
+        self.process.start()
+        send.close()
+
+    def join(self, stages: Stages) -> list[Path]:
+        try:
+            ok, result = self.receive.recv()
+        except EOFError:
+            ok, result = False, f"the process writing the {_stage_of(self.writer)} ended early"
+        self.process.join()
+        stages.add(_stage_of(self.writer), time.perf_counter() - self.started)
+        if not ok:
+            raise OutputError(result)
+        return [Path(p) for p in result]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.join()
+
+
+def _write_in_child(writer, analysis, staging: Path, send) -> None:
+    try:
+        send.send((True, [str(p) for p in writer(analysis, staging)]))
+    except BaseException as e:  # the parent raises it as one line
+        send.send((False, str(e) if isinstance(e, OutputError) else f"{type(e).__name__}: {e}"))
+
+
+def _can_fork() -> bool:
+    """Forking is safe and cheap on Linux (macOS's system libraries refuse it after threads).
+
+    Not inside a Jupyter kernel: its messaging threads and sockets would be
+    copied into the child, for no gain worth the risk in an interactive session.
+    """
+    import multiprocessing
+    import sys
+
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and "ipykernel" not in sys.modules
+    )
+
+
+def _stage_of(writer) -> str:
+    return getattr(writer, "stage", getattr(writer, "__name__", "writing"))
+
+
+def _run_writers(analysis, staging: Path, writers, stages: Stages) -> list[Path]:
+    """Run the writers into ``staging``; return their paths.
+
+    ``process`` writers are forked and ``background`` ones started first; all
+    are joined before the summary.
+    """
+    forked = [w for w in writers if getattr(w, "process", False)] if _can_fork() else []
+    running: list[_Forked | _Background] = []
+    written: list[Path] = []
+    try:
+        # forked before any thread of ours starts, so the child inherits no half-held lock of ours
+        running += [_Forked(w, analysis, staging) for w in forked]
+        running += [
+            _Background(w, analysis, staging) for w in writers if getattr(w, "background", False)
+        ]
+        for writer in writers:
+            if getattr(writer, "background", False) or writer in forked:
+                continue
+            if writer is write_summary:
+                while running:
+                    written += running.pop(0).join(stages)
+            with stages.stage(_stage_of(writer)):
+                written += list(writer(analysis, staging))
+        while running:
+            written += running.pop(0).join(stages)
+    finally:
+        for job in running:  # an error or Ctrl-C: stop the others before the staging folder goes
+            if isinstance(job, _Forked):
+                job.stop()
+            else:
+                job.cancel.set()
+                job.thread.join()
+    return written
 
 
 # =============================================================================
@@ -144,6 +278,7 @@ def pose_writer(fmt: str = "csv") -> Writer:
         sidecar = table.with_name(table.name + ".json")  # the CSV's metadata
         return [table, sidecar] if sidecar.is_file() else [table]
 
+    write_pose.stage = "tables"  # type: ignore[attr-defined]
     return write_pose
 
 
@@ -185,11 +320,24 @@ def write_feedback(analysis, outdir: Path) -> list[Path]:
     return [save_feedback(analysis.feedback, outdir / FEEDBACK_FILE)]
 
 
-def annotated_video_writer(progress: bool = False) -> Writer:
-    """A writer of ``annotated.mp4`` (H.264): skeleton, check status, rep counter, bar-path trail."""
+write_reps_table.stage = write_feedback.stage = "tables"  # type: ignore[attr-defined]
 
-    def write_annotated(analysis: Analysis, outdir: Path) -> list[Path]:
-        from .viz.video import write_annotated_video
+
+def annotated_video_writer(progress: bool = False, size: str = "720") -> Writer:
+    """A writer of ``annotated.mp4`` (H.264): skeleton, check status, rep counter, bar-path trail.
+
+    ``size`` is :data:`VIDEO_SIZES`' ``"720"`` (default: the short side at
+    most 720 px, :data:`formlab.viz.video.VIDEO_SHORT_SIDE_PX`) or ``"full"``
+    (the source's size). The writer runs in the background of
+    :func:`save_outputs` (see there).
+    """
+    if size not in VIDEO_SIZES:
+        raise OutputError(f"video size {size!r} is not one of {', '.join(VIDEO_SIZES)}")
+
+    def write_annotated(
+        analysis: Analysis, outdir: Path, cancel: threading.Event | None = None
+    ) -> list[Path]:
+        from .viz.video import VIDEO_SHORT_SIDE_PX, write_annotated_video
 
         bar = np.column_stack([analysis.path.x_px, analysis.path.y_px])
         return [
@@ -201,11 +349,20 @@ def annotated_video_writer(progress: bool = False) -> Writer:
                 reps=analysis.reps,
                 bar_xy_px=bar,
                 progress=progress,
+                max_short_side_px=VIDEO_SHORT_SIDE_PX if size == "720" else None,
+                cancel=cancel,
             )
         ]
 
-    write_annotated.needs_source = True  # draws on the video's frames
+    write_annotated.needs_source = True  # type: ignore[attr-defined]  # draws on the video's frames
+    write_annotated.background = True  # type: ignore[attr-defined]
+    write_annotated.stage = "video"  # type: ignore[attr-defined]
     return write_annotated
+
+
+VIDEO_SIZES: tuple[str, ...] = ("720", "full")
+"""Sizes of the annotated video (``formlab analyze --video-size``): ``720``, its short side at most
+720 px (default), or ``full``, the source's."""
 
 
 def write_worst_frames(analysis, outdir: Path) -> list[Path]:
@@ -223,7 +380,11 @@ def write_worst_frames(analysis, outdir: Path) -> list[Path]:
     return [Path(p) for p in worst["path"]]
 
 
-write_worst_frames.needs_source = True  # draws on the video's frames
+write_worst_frames.needs_source = True  # type: ignore[attr-defined]  # draws on the video's frames
+write_worst_frames.stage = "worst frames"  # type: ignore[attr-defined]
+write_figures.stage = "figures"  # type: ignore[attr-defined]
+write_figures.process = True  # type: ignore[attr-defined]  # matplotlib: on the other core
+write_summary.stage = "summary"  # type: ignore[attr-defined]
 
 
 def write_annotated_image(analysis: PhotoAnalysis, outdir: Path) -> list[Path]:

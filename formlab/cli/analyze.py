@@ -8,10 +8,12 @@ from pathlib import Path
 from ..barbell.scale import LIFTER_HEIGHT_RANGE_M
 from ..core.errors import ConfigError, InputError, OutputError
 from ..core.files import ensure_dir
+from ..core.stages import Stages
 from ..core.text import with_article
 from ..exercises import check_exercise_name, checks_of, exercise_names
 from ..form.report import form_summary
 from ..outputs import (
+    VIDEO_SIZES,
     Writer,
     annotated_video_writer,
     pose_writer,
@@ -80,6 +82,13 @@ def register(subparsers) -> None:
     )
     p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
     p.add_argument("--no-video", action="store_true", help="do not write the annotated video")
+    p.add_argument(
+        "--video-size",
+        choices=VIDEO_SIZES,
+        default="720",
+        help="size of the annotated video: 720 (default: short side at most 720 px, the source's "
+        "size when smaller) or full (the source's size; slower to write)",
+    )
     add_extract_options(p)
     p.set_defaults(func=cmd_analyze)
 
@@ -91,7 +100,7 @@ def _writers_for(args: argparse.Namespace, kind: str) -> list[Writer]:
     if not args.no_figures:
         writers.append(write_figures)
     if not args.no_video:
-        writers.append(annotated_video_writer(progress=not args.no_progress))
+        writers.append(annotated_video_writer(progress=not args.no_progress, size=args.video_size))
     return [*writers, write_worst_frames, write_summary]
 
 
@@ -140,6 +149,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise OutputError(f"{outdir}: exists and is not a folder")
     created = not outdir.exists()
     ensure_dir(outdir)  # fail on a read-only location before the slow part
+    stages = Stages(progress=not args.no_progress)  # one bar per stage, named after it
     try:
         if kind == "image":
             return _analyze_photo_cli(args, source, exercise, options, outdir)
@@ -152,8 +162,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             thresholds=args.thresholds,
             cache=not args.no_cache,
             progress=not args.no_progress,
+            stages=stages,
         )
-        result.save(outdir, _writers_for(args, kind))
+        result.save(outdir, _writers_for(args, kind), stages)
     except BaseException:
         if created and outdir.is_dir() and not any(outdir.iterdir()):
             outdir.rmdir()  # leave nothing behind for a run that produced nothing

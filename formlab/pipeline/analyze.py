@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..core.errors import ConfigError, InputError
+from ..core.stages import Stages
 from ..core.track import PoseTrack
 from ..exercises import check_exercise_name
 from ..form.thresholds import FormThresholds
@@ -31,6 +32,7 @@ def analyze(
     thresholds: FormThresholds | str | os.PathLike | None = None,
     cache: bool = True,
     progress: bool = False,
+    stages: Stages | None = None,
 ) -> Analysis:
     """Analyse a video of a set: reps, load path and per-rep numbers.
 
@@ -58,9 +60,13 @@ def analyze(
         left out take the lift's defaults); default: the lift's defaults
         (:func:`formlab.thresholds_for`).
     cache : bool
-        Reuse cached pose tracks (keyed by the video's content).
+        Reuse cached pose tracks and plate tracks (keyed by the video's content).
     progress : bool
-        Show progress bars while extracting and while tracking the plate.
+        Show a progress bar per step, named after it (and the frames of
+        extraction and plate tracking).
+    stages : Stages, optional
+        Records each step's time (and shows a bar named after it when its
+        ``progress`` is on); the CLI passes the same one on to the writers.
 
     Returns
     -------
@@ -75,6 +81,7 @@ def analyze(
     """
     requested = check_exercise_name(exercise)
     steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
+    stages = stages or Stages(progress=progress)
     video_path = None
     if isinstance(video, PoseTrack):
         raw = video
@@ -82,24 +89,31 @@ def analyze(
         steps.require_a_person(source, raw)
     else:
         source = video_path = steps.check_video(resolve_source(video))
-        raw = steps.extract(source, extract_options, cache=cache, progress=progress)
+        with stages.stage("pose"):
+            raw = steps.extract(source, extract_options, cache=cache, progress=progress)
     if raw.n_frames < 2:
         raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
-    track = steps.clean(raw, clean_options)
-    detection = steps.count_reps(track, requested, detector)
+    with stages.stage("cleaning"):
+        track = steps.clean(raw, clean_options)
+    with stages.stage("reps"):
+        detection = steps.count_reps(track, requested, detector)
     lift = detection.exercise
-    load = steps.load_path_of(
-        track,
-        raw,
-        lift,
-        bar_method=bar_method,
-        video=video_path,
-        lifter_height_m=lifter_height_m,
-        progress=progress,
-    )
-    table = steps.measure_reps(detection, load, track)
-    th = steps.resolve_thresholds(thresholds, lift)
-    judged = steps.judge(track, lift, th, reps=table, raw=raw, bar=load.path)
+    with stages.stage("load path"):
+        load = steps.load_path_of(
+            track,
+            raw,
+            lift,
+            bar_method=bar_method,
+            video=video_path,
+            lifter_height_m=lifter_height_m,
+            progress=progress,
+            detection=detection,
+            cache=cache,
+        )
+    with stages.stage("feedback"):
+        table = steps.measure_reps(detection, load, track)
+        th = steps.resolve_thresholds(thresholds, lift)
+        judged = steps.judge(track, lift, th, reps=table, raw=raw, bar=load.path)
     return Analysis(
         source=source,
         exercise_requested=requested,

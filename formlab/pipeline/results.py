@@ -17,6 +17,7 @@ from .._version import __version__
 from ..barbell.trajectory import BAR_METHODS, BarPath
 from ..core.errors import FormlabWarning
 from ..core.files import json_float
+from ..core.stages import Stages
 from ..core.track import PoseTrack
 from ..exercises import checks_of, get_exercise
 from ..form.check import FAIL
@@ -176,13 +177,17 @@ class Analysis:
         return out
 
     def save(
-        self, outdir: str | os.PathLike, writers: Sequence[Writer] | None = None
+        self,
+        outdir: str | os.PathLike,
+        writers: Sequence[Writer] | None = None,
+        stages: Stages | None = None,
     ) -> list[Path]:
         """Write the outputs into ``outdir`` (created if needed) with ``writers`` (default :data:`DEFAULT_WRITERS`).
 
         The default writers that draw on the video's frames (the annotated
         video, the worst frames) are left out, with a :class:`FormlabWarning`,
         when the analysis was made from a track whose video is not at hand.
+        ``stages`` records each output's time (see :func:`formlab.outputs.save_outputs`).
         """
         if writers is None:
             writers = DEFAULT_WRITERS
@@ -194,7 +199,7 @@ class Analysis:
                     stacklevel=2,
                 )
                 writers = tuple(w for w in writers if not getattr(w, "needs_source", False))
-        return save_outputs(self, outdir, writers)
+        return save_outputs(self, outdir, writers, stages)
 
 
 @dataclass(frozen=True, eq=False)

@@ -83,6 +83,29 @@ the per-rep numbers)."""
 
 BAR_CHOICES: tuple[str, ...] = ("auto", *BAR_METHODS)
 
+PLATE_VIEWS: tuple[str, ...] = ("side", "oblique")
+"""Camera views in which ``bar_method="auto"`` looks for a plate: a plate is a circle only when the
+camera looks along the bar; from the front or the back it is edge-on (a thin upright bar), so the
+tracker cannot find it and would only cost a pass over the video."""
+
+PLATE_MIN_VIEW_FRACTION = 0.5
+"""``bar_method="auto"`` tracks the plate only if at least this fraction of the frames with a pose
+are seen from one of :data:`PLATE_VIEWS` (most of the set filmed from the side)."""
+
+PLATE_PROBE_S = 0.5
+"""Before tracking the plate through the whole video, ``bar_method="auto"`` tracks it (without the
+sleeve-end search) in this many seconds around the first rep's turning point, where the bar is
+surely in the lifter's hands, and goes on only if it is found there in at least
+:data:`PLATE_PROBE_MIN_FOUND` of the frames. On a clip without a plate (dumbbells, a bodyweight
+squat) this stops the search after half a second of video instead of a pass over all of it (5-8 s
+on the sample clips, issue 15)."""
+
+PLATE_PROBE_MIN_FOUND = 0.5
+"""Fraction of the probe's frames in which the plate must be found. Lower than
+:data:`PLATE_MIN_FOUND` because the tracker spends its first frames seeding (3 frames must agree):
+measured on the sample clips, the two with a plate have it in 87 % of a 0.5 s probe, the dumbbell
+and bodyweight squats in 0 %."""
+
 
 def follow_load(
     track: PoseTrack,
@@ -93,6 +116,8 @@ def follow_load(
     lifter_height_m: float | None = None,
     scale=None,
     progress: bool = False,
+    around_frame: int | None = None,
+    cache: bool = True,
 ) -> BarPath:
     """The path of the load, in metres: the bar for exercises that hold one, else the body point that moves.
 
@@ -107,10 +132,20 @@ def follow_load(
     ten times closer to the true bar end than the hands (0.3 cm against 6 cm
     RMS). Otherwise, or when no plate is seen (dumbbells, a front view, a
     bodyweight squat), the grip centre. ``path.info["auto"]`` says which and why.
+    The plate is not searched for at all when most frames are filmed from
+    the front or the back (:data:`PLATE_VIEWS`), nor beyond a probe of
+    :data:`PLATE_PROBE_S` around ``around_frame`` (default: the middle of
+    the track) when the probe does not find it (:func:`plate_not_worth_tracking`).
+    With ``cache``, the plate tracker's answer is kept beside the cached pose
+    tracks (:mod:`formlab.pipeline.plate_cache`), so a re-analysis of the same
+    video with other thresholds or another lift does not read the video again.
     """
     ex = get_exercise(exercise)
     if set(ex.load_point) != {"left_wrist", "right_wrist"}:
         return landmark_path(track, ex.load_point, lifter_height_m=lifter_height_m, scale=scale)
+    if bar_method == "plate" and video is not None:
+        plate = _plate_outcome(track, video, None, probe=False, progress=progress, cache=cache)
+        return bar_path(track, "plate", plate=plate, lifter_height_m=lifter_height_m, scale=scale)
     if bar_method != "auto":
         return bar_path(
             track,
@@ -125,30 +160,130 @@ def follow_load(
     elif not ex.plate_loaded:
         why = f"{with_article(ex.name)} has no barbell plate"
     else:
-        try:
-            plate = bar_path(
-                track,
-                "plate",
-                video=video,
-                lifter_height_m=lifter_height_m,
-                scale=scale,
-                progress=progress,
-            )
-        except InputError as e:
-            why = str(e).split(": ", 1)[-1].split("; the plate method")[0]
+        outcome = _plate_outcome(track, video, around_frame, progress=progress, cache=cache)
+        if isinstance(outcome, str):
+            why = outcome
         else:
-            found = plate.info.get("plate_found_fraction", 0.0)
-            if found >= PLATE_MIN_FOUND:
-                warn = plate.info.get("scale_check", {}).get("warning", "")
-                choice = f"plate found in {found:.0%} of frames" + (f"; {warn}" if warn else "")
-                return dataclasses.replace(plate, info={**plate.info, "auto": choice})
-            why = f"plate found in only {found:.0%} of frames"
+            try:
+                plate = bar_path(
+                    track, "plate", plate=outcome, lifter_height_m=lifter_height_m, scale=scale
+                )
+            except InputError as e:
+                why = _plate_failure(e)
+            else:
+                found = plate.info.get("plate_found_fraction", 0.0)
+                if found >= PLATE_MIN_FOUND:
+                    warn = plate.info.get("scale_check", {}).get("warning", "")
+                    choice = f"plate found in {found:.0%} of frames" + (f"; {warn}" if warn else "")
+                    return dataclasses.replace(plate, info={**plate.info, "auto": choice})
+                why = f"plate found in only {found:.0%} of frames"
     grip = bar_path(track, "grip_centre", lifter_height_m=lifter_height_m, scale=scale)
     jitter_m = grip.info.get("jitter_m", float("nan"))
     uncertainty = (
         f"; hand-based path, jitter +-{100 * jitter_m:.1f} cm" if jitter_m == jitter_m else ""
     )
     return dataclasses.replace(grip, info={**grip.info, "auto": f"grip centre: {why}{uncertainty}"})
+
+
+def _plate_outcome(
+    track: PoseTrack,
+    video,
+    around_frame: int | None,
+    *,
+    probe: bool = True,
+    progress: bool = False,
+    cache: bool = True,
+):
+    """The plate track of ``video``, or (with ``probe``) why it is not worth tracking; cached.
+
+    The plate track is kept under a key of the video, the track and the
+    tracker's options alone, so that any later run finds it (another lift
+    may put the probe at another rep); a reason not to track, under a key
+    that adds the probe's settings and place.
+    """
+    from ..barbell.plate import PlateTrackerOptions, track_plate
+    from .plate_cache import load_plate, plate_key, store_plate
+
+    options = {"options": PlateTrackerOptions().to_dict()}
+    plate_at = plate_key(track, video, "plate", options)
+    probe_settings = [PLATE_VIEWS, PLATE_MIN_VIEW_FRACTION, PLATE_PROBE_S, PLATE_PROBE_MIN_FOUND]
+    why_at = plate_key(
+        track, video, "probe", {**options, "probe": probe_settings, "at": around_frame}
+    )
+    if cache:
+        for key in (plate_at, why_at) if probe else (plate_at,):
+            found = load_plate(key)
+            if found is not None:
+                return found
+    why = plate_not_worth_tracking(track, video, around_frame, progress=progress) if probe else None
+    if why is None:
+        try:
+            plate = track_plate(video, track, progress=progress)
+        except InputError as e:
+            if not probe:
+                raise
+            why = _plate_failure(e)
+        else:
+            if cache:
+                store_plate(plate_at, plate)
+            return plate
+    if cache:
+        store_plate(why_at, why)
+    return why
+
+
+def _plate_failure(error: InputError) -> str:
+    """The reason in the plate method's error, without the file name and the advice."""
+    return str(error).split(": ", 1)[-1].split("; the plate method")[0]
+
+
+def plate_not_worth_tracking(
+    track: PoseTrack, video, around_frame: int | None = None, *, progress: bool = False
+) -> str | None:
+    """Why tracking the plate through the whole video would be wasted, or None when it may pay.
+
+    Two cheap looks before the expensive pass: the camera view (a plate is
+    a circle only from the side, :data:`PLATE_VIEWS`), then the plate tracker on
+    :data:`PLATE_PROBE_S` seconds around ``around_frame`` (a rep's turning
+    point: the bar is then in the lifter's hands). The probe is left out when
+    the track is not much longer than it.
+    """
+    import numpy as np
+
+    from ..barbell.plate import PlateTrackerOptions, track_plate
+    from ..form.view import estimate_view
+
+    views = estimate_view(track)["view"].astype(str).to_numpy()
+    seen = views[views != "unknown"]
+    if seen.size and np.isin(seen, PLATE_VIEWS).mean() < PLATE_MIN_VIEW_FRACTION:
+        names, counts = np.unique(seen, return_counts=True)
+        return (
+            f"no plate looked for: filmed from the {names[np.argmax(counts)]}, where it is edge-on"
+        )
+    t = np.asarray(track.time_s, dtype=float)
+    if t[-1] - t[0] <= 2 * PLATE_PROBE_S:
+        return None
+    rows = np.flatnonzero(np.asarray(track.frame) == around_frame)  # none for None
+    centre_s = t[rows[0]] if len(rows) else (t[0] + t[-1]) / 2
+    centre_s = min(max(centre_s, t[0] + PLATE_PROBE_S / 2), t[-1] - PLATE_PROBE_S / 2)
+    keep = np.flatnonzero(np.abs(t - centre_s) <= PLATE_PROBE_S / 2)
+    try:
+        probe = track_plate(
+            video,
+            track.select_frames(keep),
+            PlateTrackerOptions(find_bar_end=False),
+            progress=progress,
+        )
+    except InputError as e:
+        return _plate_failure(e)
+    found = float(probe.found.mean()) if len(probe.found) else 0.0
+    if found < PLATE_PROBE_MIN_FOUND:
+        first = int(track.frame[keep[0]])
+        return (
+            f"no plate found in a {PLATE_PROBE_S:g} s probe from frame {first} "
+            f"(seen in {found:.0%} of its frames)"
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -177,8 +312,14 @@ def load_path_of(
     video=None,
     lifter_height_m: float | None = None,
     progress: bool = False,
+    detection: RepDetection | None = None,
+    cache: bool = True,
 ) -> LoadPath:
-    """Step 4: :func:`follow_load` on the cleaned track, low-passed, and its raw counterpart."""
+    """Step 4: :func:`follow_load` on the cleaned track, low-passed, and its raw counterpart.
+
+    ``detection`` (step 3's reps) tells the plate probe where a rep is.
+    """
+    turns = detection.turn_frames if detection is not None else []
     full = follow_load(
         track,
         exercise,
@@ -186,6 +327,8 @@ def load_path_of(
         video=video,
         lifter_height_m=lifter_height_m,
         progress=progress,
+        around_frame=turns[0] if turns else None,
+        cache=cache,
     )
     raw_path = (
         full

@@ -3,8 +3,11 @@
 Pure functions on ``uint8`` RGB arrays (H, W, 3): each returns a new array and
 leaves its input untouched. Sizes (line widths, fonts) scale with the picture,
 so a 480 px photo and a 4K frame look alike, except that text never gets
-smaller than :data:`MIN_TEXT_PX` (word spaces would vanish). Pillow does the
-drawing; text is set in DejaVu Sans, which ships with matplotlib.
+smaller than :data:`MIN_TEXT_PX` (word spaces would vanish). The skeleton and
+the bar's trail, which change every frame, are drawn with OpenCV on the array
+itself; the panels (text in DejaVu Sans, which ships with matplotlib) are set
+with Pillow once per content and laid over each frame, which keeps an annotated
+video's drawing to a few milliseconds per frame (issue 15).
 
 Colours are those of every formlab picture (:mod:`formlab.viz.style`): the
 lifter's LEFT side orange, the RIGHT side blue, the midline white; verdicts
@@ -126,61 +129,79 @@ def _font(size_px: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
         return ImageFont.load_default()
 
 
+def _unit_px(shape: Sequence[int]) -> float:
+    """:func:`_unit` of an array of shape (H, W, ...)."""
+    return max(0.6, min(shape[0], shape[1]) / 540.0)
+
+
+_SHIFT = 4
+"""Fractional bits of the coordinates given to OpenCV (1/16 px: lines land where Pillow's would)."""
+
+
+def _pt(p: np.ndarray) -> tuple[int, int]:
+    return (round(float(p[0]) * (1 << _SHIFT)), round(float(p[1]) * (1 << _SHIFT)))
+
+
 def draw_skeleton(
-    draw: ImageDraw.ImageDraw,
-    image: Image.Image,
+    rgb: np.ndarray,
     xy_px: np.ndarray,
     visibility: np.ndarray | None = None,
     min_visibility: float = 0.5,
-) -> None:
-    """Draw the 35 skeleton edges and the joints; left orange, right blue, midline white."""
-    u = _unit(image)
+) -> np.ndarray:
+    """Draw the 35 skeleton edges and the joints on ``rgb``, in place; left orange, right blue, midline white.
+
+    OpenCV's anti-aliased lines on the array itself: a frame of an annotated
+    video is drawn in a fraction of the time a round trip through Pillow takes
+    (issue 15). Landmarks below ``min_visibility`` are drawn dimmer and thinner.
+    """
+    import cv2
+
+    u = _unit_px(rgb.shape)
     width = max(2, round(3 * u))
     xy = np.asarray(xy_px, dtype=float)
+    finite = np.isfinite(xy).all(axis=1)
     seen = (
         np.ones(len(xy), bool)
         if visibility is None
         else np.nan_to_num(visibility, nan=0.0) >= min_visibility
     )
     for a, b in SKELETON_EDGES:
-        if not (np.isfinite(xy[a]).all() and np.isfinite(xy[b]).all()):
+        if not (finite[a] and finite[b]):
             continue
-        color = SIDE_RGB[edge_side((a, b))]
-        if not (seen[a] and seen[b]):
-            color = tuple(int(c * 0.45) for c in color)
-        draw.line(
-            [tuple(xy[a]), tuple(xy[b])],
-            fill=color,
-            width=width if seen[a] and seen[b] else max(1, width // 2),
-        )
+        both = seen[a] and seen[b]
+        color = tuple(int(c * (1.0 if both else 0.45)) for c in SIDE_RGB[edge_side((a, b))])
+        thick = width if both else max(1, width // 2)
+        cv2.line(rgb, _pt(xy[a]), _pt(xy[b]), color, thick, cv2.LINE_AA, _SHIFT)
     r = max(2.0, 3.5 * u)
-    for i, p in enumerate(xy):
-        if 1 <= i <= 10 or not np.isfinite(p).all():  # face points other than the nose are clutter
+    radius = round(float(r) * (1 << _SHIFT))
+    for i in np.flatnonzero(finite):
+        if 1 <= i <= 10:  # face points other than the nose are clutter
             continue
-        color = SIDE_RGB[side_of(i)] if seen[i] else (90, 90, 90)
-        draw.ellipse([p[0] - r, p[1] - r, p[0] + r, p[1] + r], fill=color, outline=(0, 0, 0))
+        color = SIDE_RGB[side_of(int(i))] if seen[i] else (90, 90, 90)
+        cv2.circle(rgb, _pt(xy[i]), radius, color, -1, cv2.LINE_AA, _SHIFT)
+        cv2.circle(rgb, _pt(xy[i]), radius, (0, 0, 0), 1, cv2.LINE_AA, _SHIFT)
+    return rgb
 
 
-def draw_trail(image: Image.Image, trail_xy_px: np.ndarray) -> Image.Image:
+def draw_trail(rgb: np.ndarray, trail_xy_px: np.ndarray) -> np.ndarray:
     """Draw a polyline through recent bar positions (oldest first), older parts dimmer; in place."""
+    import cv2
+
     pts = np.asarray(trail_xy_px, dtype=float)
     pts = pts[np.isfinite(pts).all(axis=1)]
     if len(pts) == 0:
-        return image
-    d = ImageDraw.Draw(image)
-    u = _unit(image)
+        return rgb
+    u = _unit_px(rgb.shape)
     n = len(pts)
+    width = max(2, round(3 * u))
     for k in range(1, n):
         f = 0.35 + 0.65 * k / (n - 1)
         color = tuple(int(c * f) for c in TRAIL_RGB)
-        d.line([tuple(pts[k - 1]), tuple(pts[k])], fill=color, width=max(2, round(3 * u)))
-    r = 5 * u
-    d.ellipse(
-        [pts[-1, 0] - r, pts[-1, 1] - r, pts[-1, 0] + r, pts[-1, 1] + r],
-        fill=TRAIL_RGB,
-        outline=(0, 0, 0),
-    )
-    return image
+        cv2.line(rgb, _pt(pts[k - 1]), _pt(pts[k]), color, width, cv2.LINE_AA, _SHIFT)
+    radius = round(5.0 * u * (1 << _SHIFT))
+    cv2.circle(rgb, _pt(pts[-1]), radius, TRAIL_RGB, -1, cv2.LINE_AA, _SHIFT)
+    cv2.circle(rgb, _pt(pts[-1]), radius, (0, 0, 0), 1, cv2.LINE_AA, _SHIFT)
+    return rgb
 
 
 def _panel(image: Image.Image, box: Sequence[float], alpha: float = 0.6) -> Image.Image:
@@ -292,22 +313,116 @@ def draw_footer(image: Image.Image, text: str) -> Image.Image:
     return image
 
 
+@dataclass(frozen=True)
+class _Sprite:
+    """A panel drawn once, laid over any frame of its size: ``out = frame * keep / 255 + ink``.
+
+    Rendered by drawing the panel with Pillow on a black and on a white
+    picture: on black the result is the panel's own ink (colour times
+    coverage), and white minus black is how much of the background shows
+    through (the translucent panel keeps 40 %, letters none). Laying it over
+    a frame is then two array operations on the panel's box, and gives the
+    same pixels Pillow would have drawn on that frame.
+    """
+
+    box: tuple[int, int, int, int]  # y0, y1, x0, x1
+    keep: np.ndarray  # uint16, 0-255: background kept
+    ink: np.ndarray  # uint16
+
+    def paint(self, rgb: np.ndarray) -> None:
+        y0, y1, x0, x1 = self.box
+        region = rgb[y0:y1, x0:x1]
+        mixed = (region.astype(np.uint16) * self.keep + 127) // 255 + self.ink
+        region[...] = np.minimum(mixed, 255).astype(np.uint8)
+
+
+def _render_sprite(size: tuple[int, int], draw) -> _Sprite | None:
+    """The :class:`_Sprite` of ``draw(image) -> image`` on a picture of ``size`` (None: draws nothing)."""
+    black = np.asarray(draw(Image.new("RGB", size, (0, 0, 0))), dtype=np.int16)
+    white = np.asarray(draw(Image.new("RGB", size, (255, 255, 255))), dtype=np.int16)
+    keep = np.clip(white - black, 0, 255)
+    touched = ((keep < 255) | (black > 0)).any(axis=2)
+    if not touched.any():
+        return None
+    ys, xs = np.flatnonzero(touched.any(axis=1)), np.flatnonzero(touched.any(axis=0))
+    y0, y1, x0, x1 = int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
+    return _Sprite(
+        (y0, y1, x0, x1),
+        keep[y0:y1, x0:x1].astype(np.uint16),
+        black[y0:y1, x0:x1].astype(np.uint16),
+    )
+
+
+def _items(mapping: Mapping[str, str] | None) -> tuple | None:
+    return None if mapping is None else tuple(mapping.items())
+
+
+@lru_cache(maxsize=256)
+def _status_sprite(size, statuses, view, highlight, titles, cues) -> _Sprite | None:
+    return _render_sprite(
+        size,
+        lambda im: draw_status_panel(
+            im,
+            dict(statuses),
+            view,
+            highlight,
+            None if titles is None else dict(titles),
+            None if cues is None else dict(cues),
+        ),
+    )
+
+
+@lru_cache(maxsize=64)
+def _counter_sprite(size, rep_count: int) -> _Sprite | None:
+    return _render_sprite(size, lambda im: draw_rep_counter(im, rep_count))
+
+
+@lru_cache(maxsize=64)
+def _footer_sprite(size, text: str) -> _Sprite | None:
+    return _render_sprite(size, lambda im: draw_footer(im, text))
+
+
+def _as_rgb(rgb: np.ndarray) -> np.ndarray:
+    """A writable uint8 (H, W, 3) copy of a grey, RGB or RGBA picture."""
+    a = np.asarray(rgb)
+    if a.ndim == 2:
+        a = np.repeat(a[:, :, None], 3, axis=2)
+    elif a.shape[2] == 4:
+        a = a[:, :, :3]
+    return np.array(a, dtype=np.uint8, order="C", copy=True)
+
+
 def draw_overlay(rgb: np.ndarray, overlay: FrameOverlay) -> np.ndarray:
-    """Draw a :class:`FrameOverlay` on a copy of an RGB frame and return it (uint8, same shape)."""
-    image = Image.fromarray(np.asarray(rgb, dtype=np.uint8)).convert("RGB")
+    """Draw a :class:`FrameOverlay` on a copy of an RGB frame and return it (uint8, same shape).
+
+    The trail and the skeleton, which change every frame, are drawn with
+    OpenCV on the array; the panels (checks, rep counter, footer), which
+    change a few times per video, are set with Pillow once per content and
+    size and then laid over each frame (:class:`_Sprite`).
+    """
+    out = _as_rgb(rgb)
     if overlay.trail_xy_px is not None:
-        image = draw_trail(image, overlay.trail_xy_px)
+        draw_trail(out, overlay.trail_xy_px)
     if overlay.xy_px is not None:
-        draw_skeleton(
-            ImageDraw.Draw(image), image, overlay.xy_px, overlay.visibility, overlay.min_visibility
+        draw_skeleton(out, overlay.xy_px, overlay.visibility, overlay.min_visibility)
+    size = (out.shape[1], out.shape[0])
+    sprites = []
+    if overlay.statuses or overlay.view:
+        sprites.append(
+            _status_sprite(
+                size,
+                _items(overlay.statuses or {}),
+                overlay.view,
+                overlay.highlight,
+                _items(overlay.titles),
+                _items(overlay.cues),
+            )
         )
-    if overlay.statuses:
-        image = draw_status_panel(
-            image, overlay.statuses, overlay.view, overlay.highlight, overlay.titles, overlay.cues
-        )
-    elif overlay.view:
-        image = draw_status_panel(image, {}, overlay.view)
     if overlay.rep_count is not None:
-        image = draw_rep_counter(image, overlay.rep_count)
-    image = draw_footer(image, overlay.footer)
-    return np.asarray(image, dtype=np.uint8)
+        sprites.append(_counter_sprite(size, int(overlay.rep_count)))
+    if overlay.footer:
+        sprites.append(_footer_sprite(size, overlay.footer))
+    for sprite in sprites:
+        if sprite is not None:
+            sprite.paint(out)
+    return out

@@ -268,3 +268,22 @@ def test_output_cut_short_by_the_reader_is_not_an_error():
     assert r.returncode == 141 and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, (
         r.stderr
     )
+
+
+def test_video_size_option_chooses_the_annotated_videos_size(capsys):
+    """``--video-size``: 720 by default (short side at most 720 px), ``full`` keeps the source's."""
+    from formlab.cli import build_parser
+    from formlab.cli.analyze import _writers_for
+
+    parser = build_parser()
+    for argv, size in (
+        (["x.mp4", "-o", "out"], "720"),
+        (["x.mp4", "-o", "out", "--video-size", "full"], "full"),
+    ):
+        args = parser.parse_args(["analyze", *argv])
+        assert args.video_size == size
+        video = [w for w in _writers_for(args, "video") if getattr(w, "stage", "") == "video"]
+        assert len(video) == 1 and video[0].background
+    with pytest.raises(SystemExit):
+        parser.parse_args(["analyze", "x.mp4", "-o", "out", "--video-size", "1080"])
+    assert "--video-size" in capsys.readouterr().err

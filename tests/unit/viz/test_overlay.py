@@ -87,3 +87,33 @@ def test_footer_letters_and_word_spaces_readable_on_small_and_full_hd_video():
         word_gap, letter_gap = max(spaced), max(joined)
         assert word_gap >= letter_gap + 2 and word_gap >= 4, (size, spaced, joined)
     assert text_size_px((640, 360), 15) >= 13 and text_size_px((1920, 1080), 15) == 30
+
+
+def test_panels_laid_over_a_frame_look_as_if_pillow_drew_them_on_it():
+    """The panels are drawn once per content and laid over each frame; the pixels are Pillow's."""
+    from PIL import Image
+
+    from formlab.viz.overlay import draw_footer, draw_rep_counter, draw_status_panel
+
+    rng = np.random.default_rng(1)
+    rgb = rng.integers(0, 256, (360, 640, 3), dtype=np.uint8)
+    statuses = {"depth": FAIL, "knees_out": PASS, "heels": NOT_ASSESSABLE}
+    fast = draw_overlay(
+        rgb, FrameOverlay(statuses=statuses, view="side", rep_count=2, footer="rep 1: good")
+    )
+    image = Image.fromarray(rgb)
+    image = draw_status_panel(image, statuses, "side")
+    image = draw_rep_counter(image, 2)
+    slow = np.asarray(draw_footer(image, "rep 1: good"), dtype=int)
+    diff = np.abs(fast.astype(int) - slow)
+    assert diff.max() <= 2, diff.max()  # rounding only
+    assert (fast != rgb).any(axis=2).mean() > 0.05  # and there is something drawn
+
+
+def test_a_grey_or_rgba_picture_is_drawn_on_in_colour():
+    track = make_track(STANDING, 0.0)
+    grey = np.zeros((1000, 1000), np.uint8)
+    rgba = np.zeros((1000, 1000, 4), np.uint8)
+    for picture in (grey, rgba):
+        out = draw_overlay(picture, FrameOverlay(xy_px=track.xy_px[0]))
+        assert out.shape == (1000, 1000, 3) and out.any()

@@ -321,3 +321,39 @@ def test_a_worst_frame_picture_names_its_own_rep():
         }
     )
     assert ", 0.76 ratio:" in _worst_caption(feet, reps)  # not rounded onto the 0.8 limit
+
+
+def test_short_side_limited_before_drawing_and_cancel_leaves_nothing(
+    sample_path, sample_track, tmp_path
+):
+    """``max_short_side_px`` (720 by default) scales frames before the annotation is drawn."""
+    import threading
+
+    src, track = sample_path(SHORT), sample_track(SHORT)
+    info = probe_video(src)
+    assert min(info.width_px, info.height_px) <= annotate.VIDEO_SHORT_SIDE_PX  # kept at its size
+    out = annotate.write_annotated_video(
+        src, track, None, tmp_path / "small.mp4", progress=False, end_frame=3, max_short_side_px=180
+    )
+    with av.open(str(out)) as c:
+        s = c.streams.video[0]
+        assert min(s.width, s.height) == 180
+        assert max(s.width, s.height) == pytest.approx(
+            max(info.width_px, info.height_px) * 180 / min(info.width_px, info.height_px), abs=2
+        )
+        first = next(c.decode(s)).to_ndarray(format="rgb24")
+    # the skeleton is drawn where the scaled landmarks are (left hip in its colour)
+    from formlab.core.landmarks import LANDMARK_INDEX
+    from formlab.viz.style import SIDE_RGB
+
+    factor = 180 / min(info.width_px, info.height_px)
+    x, y = (track.xy_px[0, LANDMARK_INDEX["left_hip"]] * factor).round().astype(int)
+    patch = first[y - 3 : y + 4, x - 3 : x + 4].reshape(-1, 3).astype(int)
+    assert (np.abs(patch - SIDE_RGB["left"]).sum(axis=1) < 90).any()
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(OutputError, match="cancelled"):
+        annotate.write_annotated_video(
+            src, track, None, tmp_path / "never.mp4", progress=False, cancel=cancel
+        )
+    assert not list(tmp_path.glob("never*"))

@@ -1,0 +1,90 @@
+"""The plate tracker's result, kept beside the cached pose tracks.
+
+Tracking the plate reads the video again (5-8 s on the sample clips, issue 15),
+and a re-analysis with other thresholds or another lift gets the same answer
+from the same video and the same pose. So the answer is stored under a key
+made of the video's content (its SHA-256, as for the pose cache), the track the
+tracker followed, the tracker's options and formlab's version: either the
+:class:`~formlab.barbell.plate.PlateTrack` or the reason no plate is worth
+tracking. Entries are ``.npz`` files (arrays and a JSON document, no pickles)
+written atomically in ``<cache>/plates/``; an entry that does not load is
+recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .._version import __version__
+from ..core.files import atomic_write, json_default, sha256_file
+from ..core.track import PoseTrack
+
+CACHE_FORMAT = 4  # 4: the rim-fitting plate tracker (issue 16)
+"""Part of every key: raise it when what is stored, or the wording of a stored reason, changes
+(formlab's version alone does not change between commits)."""
+
+_ARRAYS = ("frame", "time_s", "centre_xy_px", "radius_px", "bar_end_xy_px", "how", "bar_end_how")
+
+
+def plate_key(track: PoseTrack, video, what: str, settings: dict) -> str:
+    """Cache key of a plate result: video content, the followed track, ``what`` was asked, settings."""
+    source = track.meta.source_sha256 or sha256_file(Path(video))
+    h = hashlib.sha256()
+    doc = [source, what, settings, __version__, CACHE_FORMAT]
+    h.update(json.dumps(doc, default=json_default).encode())
+    for a in (track.frame, track.time_s, track.xy_px, track.visibility):
+        h.update(np.ascontiguousarray(a).tobytes())
+    return h.hexdigest()[:32]
+
+
+def _path(key: str) -> Path:
+    from ..io.cache import cache_dir
+
+    return cache_dir("plates") / f"{key}.npz"
+
+
+def load_plate(key: str):
+    """The stored PlateTrack or reason (str) for ``key``; None when there is none (or it is unreadable)."""
+    from ..barbell.plate import PlateTrack
+
+    path = _path(key)
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            doc = json.loads(str(z["doc"]))
+            if "reason" in doc:
+                return str(doc["reason"])
+            arrays = {k: z[k] for k in _ARRAYS}
+        arrays["how"] = arrays["how"].astype(object)
+        arrays["bar_end_how"] = arrays["bar_end_how"].astype(object)
+        return PlateTrack(**arrays, info=doc["info"])
+    except Exception:  # any failure means: recompute
+        path.unlink(missing_ok=True)
+        return None
+
+
+def store_plate(key: str, result) -> None:
+    """Store a PlateTrack or a reason (str) under ``key``, atomically."""
+    if isinstance(result, str):
+        arrays: dict[str, np.ndarray] = {}
+        doc = {"reason": result}
+    else:
+        arrays = {k: np.asarray(getattr(result, k)) for k in _ARRAYS}
+        arrays["how"] = arrays["how"].astype(str)
+        arrays["bar_end_how"] = arrays["bar_end_how"].astype(str)
+        doc = {"info": result.info}
+    text = json.dumps(doc, default=json_default)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as f:
+            np.savez(f, **{"doc": np.array(text), **arrays})  # type: ignore[arg-type]
+
+    try:
+        atomic_write(_path(key), write)
+    except OSError:  # a read-only cache only costs the time to track again
+        pass

@@ -1,0 +1,130 @@
+"""Writers run in the background (the annotated video) keep the outputs atomic."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from formlab.core.errors import OutputError
+from formlab.core.stages import Stages
+from formlab.outputs import annotated_video_writer, save_outputs, write_summary
+
+
+def background_writer(name: str, *, fail: bool = False, wait_s: float = 0.0, log=None):
+    def writer(analysis, outdir: Path, cancel: threading.Event | None = None) -> list[Path]:
+        end = time.monotonic() + wait_s
+        while time.monotonic() < end:
+            if cancel is not None and cancel.is_set():
+                (log if log is not None else []).append("cancelled")
+                raise OutputError("cancelled")
+            time.sleep(0.005)
+        if fail:
+            raise OutputError(f"{name}: broken")
+        path = outdir / name
+        path.write_text("video")
+        return [path]
+
+    writer.background = True
+    writer.stage = "video"
+    return writer
+
+
+def foreground_writer(name: str, *, fail: bool = False, seen=None):
+    def writer(analysis, outdir: Path) -> list[Path]:
+        if seen is not None:
+            seen.append(sorted(p.name for p in outdir.iterdir()))
+        if fail:
+            raise OutputError(f"{name}: broken")
+        path = outdir / name
+        path.write_text("table")
+        return [path]
+
+    writer.stage = "tables"
+    return writer
+
+
+def test_background_writer_runs_beside_the_others_and_is_timed(tmp_path):
+    seen: list[list[str]] = []
+    stages = Stages()
+    paths = save_outputs(
+        None,
+        tmp_path,
+        [foreground_writer("a.csv", seen=seen), background_writer("v.mp4", wait_s=0.2)],
+        stages,
+    )
+    assert sorted(p.name for p in paths) == ["a.csv", "v.mp4"]
+    assert (tmp_path / "v.mp4").read_text() == "video"
+    assert seen == [[]]  # the table was written while the video was still being written
+    assert stages.seconds["video"] >= 0.2 and "tables" in stages.seconds
+
+
+def test_the_summary_waits_for_the_background_writer(tmp_path, monkeypatch):
+    class Result:
+        def summary(self):
+            return {}
+
+    paths = save_outputs(
+        Result(), tmp_path, [background_writer("v.mp4", wait_s=0.1), write_summary]
+    )
+    assert "v.mp4" in (tmp_path / "summary.json").read_text()
+    assert {p.name for p in paths} == {"v.mp4", "summary.json"}
+
+
+def test_a_failing_writer_cancels_the_video_and_leaves_nothing(tmp_path):
+    log: list[str] = []
+    with pytest.raises(OutputError, match="a.csv: broken"):
+        save_outputs(
+            None,
+            tmp_path,
+            [background_writer("v.mp4", wait_s=30, log=log), foreground_writer("a.csv", fail=True)],
+        )
+    assert log == ["cancelled"]
+    assert list(tmp_path.iterdir()) == []  # no output and no staging folder
+
+
+def test_a_failing_background_writer_is_reported(tmp_path):
+    with pytest.raises(OutputError, match="v.mp4: broken"):
+        save_outputs(
+            None, tmp_path, [background_writer("v.mp4", fail=True), foreground_writer("a")]
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_video_size_is_checked():
+    assert annotated_video_writer(size="full").background
+    with pytest.raises(OutputError, match="video size"):
+        annotated_video_writer(size="1080")
+
+
+def process_writer(name: str, *, fail: bool = False):
+    import os
+
+    def writer(analysis, outdir: Path) -> list[Path]:
+        if fail:
+            raise ValueError("no figure today")
+        path = outdir / name
+        path.write_text(str(os.getpid()))
+        return [path]
+
+    writer.process = True
+    writer.stage = "figures"
+    return writer
+
+
+def test_a_process_writer_runs_in_another_process_on_linux(tmp_path):
+    import os
+
+    stages = Stages()
+    paths = save_outputs(None, tmp_path, [process_writer("f.png"), foreground_writer("a")], stages)
+    assert {p.name for p in paths} == {"f.png", "a"} and "figures" in stages.seconds
+    pid = int((tmp_path / "f.png").read_text())
+    from formlab.outputs import _can_fork
+
+    assert (pid != os.getpid()) == _can_fork()  # Linux, outside a Jupyter kernel
+    forked = _can_fork()
+    with pytest.raises(OutputError if forked else ValueError, match="no figure today"):
+        save_outputs(None, tmp_path / "b", [process_writer("f.png", fail=True)])
+    assert not (tmp_path / "b").exists() or list((tmp_path / "b").iterdir()) == []
