@@ -21,14 +21,15 @@ line need the lifter's sagittal plane in the picture.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 
 from ..core.landmarks import LANDMARK_INDEX
-from ..form.check import ALL_VIEWS, SAGITTAL, SIDE, Check, Geometry, Threshold
+from ..form.check import ALL_VIEWS, SAGITTAL, Check, Geometry, Threshold
 from ..form.measures import FrameData
-from .bar_checks import bar_from_midfoot
+from .bar_checks import BAR_OVER_MIDFOOT
 
 _I = LANDMARK_INDEX
 
@@ -274,34 +275,16 @@ HIPS_AND_SHOULDERS_RISE_TOGETHER = Check(
     ),
 )
 
-BAR_CLOSE_TO_LEGS = Check(
+BAR_CLOSE_TO_LEGS = dataclasses.replace(
+    BAR_OVER_MIDFOOT,
     name="bar_close_to_legs",
     title="Bar close to the legs",
-    cue="Keep the bar over mid-foot",
-    value="bar_from_midfoot_ratio",
-    unit="ratio",
-    views=SIDE,
-    measure=bar_from_midfoot,
-    upper="max_bar_from_midfoot_ratio",
     applies=_bar_below_hips,
     applies_column="pull_below_hips",
     not_applicable="not the pull below the hips",
-    geometry=Geometry((("hip_mid", "shoulder_mid"),), "vertical", "sagittal", rigid=False),
     description="The bar travels in a vertical line over the middle of the foot, dragging up the "
-    "shins and thighs; a bar out in front adds a lever arm to the lower back.",
-    thresholds=(
-        Threshold(
-            "max_bar_from_midfoot_ratio",
-            0.3,
-            "torso lengths",
-            0,
-            2,
-            "Largest horizontal distance between the bar and the mid-foot during the pull, in torso lengths.",
-            "Rippetoe, Starting Strength: the bar over the middle of the foot; 0.3 torso lengths "
-            "(about 15 cm) allows for the hands' estimate of the bar where no plate is followed and "
-            "for the plate's thickness.",
-        ),
-    ),
+    "shins and thighs; a bar out in front adds a lever arm to the lower back. Judged while the "
+    "bar is below the hips in the pull (the squat's bar_over_midfoot, read where a deadlift needs it).",
 )
 
 FULL_LOCKOUT = Check(

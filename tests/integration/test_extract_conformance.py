@@ -17,46 +17,13 @@ import numpy as np
 import pytest
 
 import formlab
+from formlab.io.model_check import CONFORMANCE_EXPECTED_PX
 
 pytestmark = pytest.mark.media
 
-EXPECTED_PX = np.array(
-    [
-        (463, 284),
-        (470, 275),
-        (473, 274),
-        (476, 273),
-        (464, 275),
-        (464, 275),
-        (463, 275),
-        (494, 275),
-        (473, 276),
-        (470, 293),
-        (464, 293),
-        (544, 322),
-        (450, 325),
-        (626, 321),
-        (371, 316),
-        (697, 314),
-        (300, 305),
-        (717, 313),
-        (279, 305),
-        (719, 311),
-        (279, 302),
-        (711, 313),
-        (285, 304),
-        (521, 471),
-        (465, 466),
-        (608, 548),
-        (357, 492),
-        (701, 614),
-        (350, 608),
-        (707, 624),
-        (362, 628),
-        (732, 632),
-        (306, 630),
-    ]
-)
+EXPECTED_PX = CONFORMANCE_EXPECTED_PX
+"""MediaPipe's expected landmarks of its conformance photo (kept once, where formlab checks a
+downloaded model with them)."""
 EXPECTED_WORLD_M = np.array(
     [
         (-0.12, -0.58, -0.19),
