@@ -271,9 +271,10 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
     n_confident = 0
     sleeve_cands: dict[int, np.ndarray] = {}
 
-    seed: list[tuple[int, np.ndarray]] = []  # consecutive consistent detections while seeding
+    seed: list[tuple[float, np.ndarray]] = []  # consecutive consistent detections while seeding
     locked = False
-    last_c = last_v = None
+    last_c: np.ndarray | None = None
+    last_v: np.ndarray | None = None
     r_est = float("nan")
     last_t = last_confirmed_t = -math.inf
     template = None
@@ -331,6 +332,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             method = "rim" if rim_conf else "circle"
             conf = rim_conf or CIRCLE_CONFIDENCE
         else:
+            assert last_c is not None and last_v is not None  # set when the seed locked
             dt = t - last_t
             pred = last_c + last_v * dt
             gate = _gate(r_est, dt, o)
@@ -481,7 +483,8 @@ def _best_seed(rgb, cands: np.ndarray, hands: np.ndarray, o: PlateTrackerOptions
     """
     d = np.linalg.norm(cands[:, :2] - hands, axis=1)
     order = np.argsort(d)[:SEED_CANDIDATES]
-    best, best_score, best_conf = cands[order[0]], -np.inf, 0.0
+    best_score: float | np.floating = -np.inf
+    best, best_conf = cands[order[0]], 0.0
     for k in order:
         rim = fit_rim(rgb, cands[k, :2], cands[k, 2], band=(0.6, 1.6))
         if rim is None or rim.support < o.min_rim_support:

@@ -73,14 +73,14 @@ def refill_backwards(
     for fr in read_frames(
         video, int(track.frame[first]), int(track.frame[last]) + 1, progress, "refilling the plate"
     ):
-        i = row_of.get(fr.index)
-        if i not in windows or not np.isfinite(windows[i][1]):
+        row = row_of.get(fr.index)
+        if row is None or row not in windows or not np.isfinite(windows[row][1]):
             continue
-        c, half = windows[i]
+        c, half = windows[row]
         h, w = fr.rgb.shape[:2]
         x0, y0 = int(max(0, c[0] - half)), int(max(0, c[1] - half))
         x1, y1 = int(min(w, c[0] + half)), int(min(h, c[1] + half))
-        crops[i] = (fr.rgb[y0:y1, x0:x1].copy(), np.array([x0, y0], float))
+        crops[row] = (fr.rgb[y0:y1, x0:x1].copy(), np.array([x0, y0], float))
     filled = 0
     for a, b in gaps:
         filled += _follow_back(a, b, crops, track, centre, radius, how, confidence, o)

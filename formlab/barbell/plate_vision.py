@@ -321,8 +321,9 @@ def follow_sleeve_end(  # noqa: C901  (split with the tracker rewrite, issue 16)
     new_how = np.full(len(end), "", dtype=object)
     tpl = None
     first_tpl = None
-    tip = vel = None
-    last_t = None
+    tip: np.ndarray | None = None
+    vel: np.ndarray | None = None
+    last_t: float | None = None
     for fr in read_frames(
         video, int(track.frame[0]), int(track.frame[-1]) + 1, progress, "following the bar end"
     ):
@@ -338,6 +339,7 @@ def follow_sleeve_end(  # noqa: C901  (split with the tracker rewrite, issue 16)
             tpl = first_tpl = cut(gray, tip)
             new_end[i], new_how[i] = tip, "sleeve"
             continue
+        assert tip is not None and vel is not None and last_t is not None  # set at the first row
         dt = t - last_t
         pred = tip + vel * dt
         gate = r_plate * max(0.25, o.max_speed_radii_per_s * dt)

@@ -255,11 +255,11 @@ def fit_rim(
     else:
         centres, rads = centres[top], rads[top]
     score, dist, on = _score(pts, ray, s, centres, rads, tolerance)
-    top = int(np.argmax(score))
+    strongest = int(np.argmax(score))
     good = (
         (score >= min_support)
-        & (score >= keep * score[top])
-        & (np.linalg.norm(centres - centres[top], axis=1) <= CONCENTRIC * rads[top])
+        & (score >= keep * score[strongest])
+        & (np.linalg.norm(centres - centres[strongest], axis=1) <= CONCENTRIC * rads[strongest])
     )
     if not good.any():
         return None

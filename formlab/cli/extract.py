@@ -30,7 +30,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if out.is_dir():  # said before the slow part, not after it
             raise OutputError(f"{out}: is a folder; give the name of a file to write")
     result = extract(source, options, cache=not args.no_cache, progress=not args.no_progress)
-    if kind == "folder":
+    if isinstance(result, list):  # a folder (kind == "folder"): one track per image
         ensure_dir(out)
         for track in result:
             path = track.save(out / (Path(track.meta.source).stem + "." + args.format))

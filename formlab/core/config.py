@@ -8,7 +8,7 @@ same way, so that they validate alike, fail alike and document themselves:
 ... class Example(Settings):
 ...     '''An example.'''
 ...     name = "example"
-...     cutoff_hz: float = param(2.0, "Hz", 0, None, lo_open=True,
+...     cutoff_hz: float = param(default=2.0, unit="Hz", lo=0, hi=None, lo_open=True,
 ...                              meaning="Low-pass cut-off.", source="formlab: keeps a rep's shape.")
 >>> Example(cutoff_hz=4).cutoff_hz
 4.0
@@ -42,7 +42,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar, dataclass_transform
 
 from .errors import ConfigError
 
@@ -66,6 +66,10 @@ def param(
     hi_open: bool = False,
 ) -> Any:
     """A documented, validated field of a :class:`Settings` class.
+
+    Name the arguments (``param(default=2.0, unit="Hz", ...)``): type checkers
+    read a field's default only from the ``default`` keyword (PEP 681), and
+    take a field without it for a required argument.
 
     Parameters
     ----------
@@ -277,6 +281,7 @@ def _attributes_doc(cls: type) -> str:
     return "\n".join(lines) + "\n"
 
 
+@dataclass_transform(frozen_default=True, field_specifiers=(param,))
 def settings(cls: type[S]) -> type[S]:
     """Make ``cls`` a frozen, validated dataclass and append its fields to its docstring."""
     cls = dataclass(frozen=True)(cls)

@@ -388,7 +388,7 @@ def judge_reps(
         else:
             margin_all = margins_of(feedback, check, th)
         columns: dict[str, list] = {"verdict": [], "value": [], "sd": [], "frame": [], "why": []}
-        for k, rep in out.iterrows():
+        for k, (_, rep) in enumerate(out.iterrows()):  # row k (the index was reset above)
             inside = (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
             m = np.where(inside, margin_all, np.nan)
             if not np.isfinite(m).any():

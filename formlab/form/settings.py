@@ -24,29 +24,29 @@ class ViewThresholds(Settings):
 
     name = "view"
     front_max_yaw_deg: float = param(
-        30.0,
-        "deg",
-        0,
-        90,
+        default=30.0,
+        unit="deg",
+        lo=0,
+        hi=90,
         meaning="Largest |yaw| still called a front view (and smallest |180 - yaw| a back view).",
         source="formlab: a third of a quarter turn. Up to 30 deg the left-right axis keeps "
         ">= 87 % of its length in the picture (cos 30), so widths measured across the body "
         "depend mostly on the picture and little on MediaPipe's estimated depth.",
     )
     side_min_yaw_deg: float = param(
-        60.0,
-        "deg",
-        0,
-        90,
+        default=60.0,
+        unit="deg",
+        lo=0,
+        hi=90,
         meaning="Smallest |yaw| (or |180 - yaw|) called a side view; between the two limits the view is oblique.",
         source="formlab: symmetric to front_max_yaw_deg; beyond 60 deg the sagittal plane keeps "
         ">= 87 % of its extent in the picture (sin 60).",
     )
     image_cue_weight: float = param(
-        0.5,
-        "",
-        0,
-        1,
+        default=0.5,
+        unit="",
+        lo=0,
+        hi=1,
         meaning="Weight of the image cue (shoulder and hip widths in pixels relative to torso length) "
         "against the world-landmark cue (orientation of the shoulder and hip lines) in the yaw magnitude.",
         source="formlab: equal weights. On the sample clips the two cues differ by 2-10 deg in the "
@@ -54,10 +54,10 @@ class ViewThresholds(Settings):
         "depth estimate, the world cue tells front from back and left from right.",
     )
     smoothing_window_s: float = param(
-        1.0,
-        "s",
-        0,
-        30,
+        default=1.0,
+        unit="s",
+        lo=0,
+        hi=30,
         meaning="Width of the centred moving window over which the yaw is averaged before the view is decided "
         "(0: no smoothing).",
         source="formlab: a lifter does not turn within a rep, while single-frame yaw jitters by about "
@@ -80,10 +80,10 @@ class LandmarkThresholds(Settings):
 
     name = "landmarks"
     min_visibility: float = param(
-        0.5,
-        "",
-        0,
-        1,
+        default=0.5,
+        unit="",
+        lo=0,
+        hi=1,
         meaning="A landmark whose MediaPipe visibility is below this is treated as unseen: a one-sided "
         "measure (an arm, a leg, an ear) uses only the sides whose landmarks all pass.",
         source="MediaPipe's own drawing utilities hide landmarks below 0.5. In the side view of "
@@ -97,10 +97,10 @@ class RepSummaryThresholds(Settings):
 
     name = "rep_summary"
     min_fail_duration_s: float = param(
-        0.1,
-        "s",
-        0,
-        10,
+        default=0.1,
+        unit="s",
+        lo=0,
+        hi=10,
         meaning="A check that must hold through a rep fails in it only if it fails for at least this long in "
         "total within the rep (checks judged once per rep, such as depth, are exempt).",
         source="formlab: three frames at 30 fps, so that a single-frame landmark glitch does not flag a rep.",
@@ -113,10 +113,10 @@ class UncertaintyThresholds(Settings):
 
     name = "uncertainty"
     z: float = param(
-        1.0,
-        "sd",
-        0,
-        5,
+        default=1.0,
+        unit="sd",
+        lo=0,
+        hi=5,
         meaning="A value closer to its threshold than z times its uncertainty is 'uncertain', neither pass "
         "nor fail (0: no uncertain verdicts).",
         source="formlab: one standard deviation. A verdict that a re-filmed set could flip by noise alone "
@@ -124,20 +124,20 @@ class UncertaintyThresholds(Settings):
         "stay decided on the sample clips.",
     )
     jitter_window_s: float = param(
-        0.5,
-        "s",
-        0.05,
-        10,
+        default=0.5,
+        unit="s",
+        lo=0.05,
+        hi=10,
         meaning="Width of the centred window over which the landmark jitter (the measured value on the raw "
         "track minus the same value on the cleaned track) is averaged into an RMS.",
         source="formlab: half a second, shorter than a rep's bottom or lockout, long enough to hold "
         "15 frames at 30 fps.",
     )
     max_segment_error: float = param(
-        0.4,
-        "ratio",
-        0.05,
-        5,
+        default=0.4,
+        unit="ratio",
+        lo=0.05,
+        hi=5,
         meaning="A measured body segment (thigh, shin, trunk, upper arm) whose 3-D length differs from its "
         "median over the clip by more than this fraction means its landmarks are misplaced (occluded by a "
         "plate, the far side guessed): checks drawn on it are not assessable in that frame.",

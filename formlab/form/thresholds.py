@@ -63,6 +63,8 @@ class FormThresholds:
     """
 
     __slots__ = ("_sections", "exercise")
+    _sections: dict[str, Settings]
+    exercise: str
 
     def __init__(self, sections: Mapping[str, Settings] | None = None, exercise: str = "") -> None:
         given = dict(sections or {})
@@ -81,7 +83,9 @@ class FormThresholds:
         """The defaults of ``checks`` (as each declares them) and of the shared sections."""
         return cls({c.name: c.default_thresholds() for c in checks}, exercise)
 
-    def __getattr__(self, name: str) -> Settings:
+    # Any, not Settings: each section is its own Settings class (ViewThresholds, a check's
+    # thresholds...), chosen by name at run time, so ``thresholds.view.min_visibility`` type-checks.
+    def __getattr__(self, name: str) -> Any:
         try:
             return self._sections[name]
         except KeyError:

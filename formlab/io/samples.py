@@ -82,7 +82,7 @@ def sample_info(name: str) -> dict[str, Any]:
     path in the mirror layout (``"videos/squatAnalysis-rohanx01__squat.mp4"``).
     """
     reg = _registry()
-    key = name
+    key: str | None = name
     if key not in reg:
         by_file = {s["file"]: n for n, s in reg.items()}
         key = by_file.get(name) or by_file.get(name.replace(os.sep, "/"))

@@ -26,7 +26,7 @@ import dataclasses
 import os
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -186,6 +186,7 @@ class PoseExtractor:
         if poses[0].shape[0]:
             people = link_people([poses[0]], np.zeros(1), (w, h))
             person, selection = choose_lifter(people)
+            assert person is not None  # the image has a pose, so someone is chosen
             track = _fill_track(track, [(0, person.poses[0])], [poses])
         meta = self._meta(
             source=source,
@@ -319,7 +320,11 @@ class PoseExtractor:
                 image = mp.Image(image_format=mp.ImageFormat.SRGB, data=fr.rgb)
                 result = lm.detect_for_video(image, ms)
                 signatures.append(frame_signature(fr.rgb))
-                if not result.pose_landmarks and len(signatures) > 1 and is_cut(*signatures[-2:]):
+                if (
+                    not result.pose_landmarks
+                    and len(signatures) > 1
+                    and is_cut(signatures[-2], signatures[-1])
+                ):
                     # the tracker still looks where the lifter was in the last shot: detect afresh
                     result = self._landmarker("image", num_poses).detect(image)
                 per_frame.append(_result_arrays(result, fr.rgb.shape[1], fr.rgb.shape[0]))
@@ -403,6 +408,28 @@ def _fill_track(track: PoseTrack, picks: list[tuple[int, int]], per_frame) -> Po
 
 
 # ---------------------------------------------------------------------- facade
+@overload
+def extract(
+    source: np.ndarray,
+    options: ExtractOptions | None = None,
+    *,
+    cache: bool = True,
+    progress: bool = True,
+    **option_overrides: Any,
+) -> PoseTrack: ...
+
+
+@overload
+def extract(
+    source: str | os.PathLike,
+    options: ExtractOptions | None = None,
+    *,
+    cache: bool = True,
+    progress: bool = True,
+    **option_overrides: Any,
+) -> PoseTrack | list[PoseTrack]: ...
+
+
 def extract(
     source: str | os.PathLike | np.ndarray,
     options: ExtractOptions | None = None,

@@ -63,13 +63,14 @@ def quiet_native_stderr(keep_python: bool = False) -> Iterator[None]:
         except Exception:
             pass
         if keep_python:
+            py_fd: int | None
             try:
-                fd = python_stderr.fileno()
+                py_fd = python_stderr.fileno()
             except (AttributeError, OSError, ValueError):
-                fd = None
-            if fd in saved:  # a real file: keep Python's writes on a copy of it
+                py_fd = None
+            if py_fd is not None and py_fd in saved:  # a real file: keep Python's writes on a copy
                 replacement = open(
-                    os.dup(saved[fd]),
+                    os.dup(saved[py_fd]),
                     "w",
                     buffering=1,
                     encoding=getattr(python_stderr, "encoding", None) or "utf-8",

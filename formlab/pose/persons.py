@@ -224,10 +224,11 @@ def link_people(
                 if np.isfinite(cost[r, c]):
                     assigned[c] = active[r]
         for c in range(len(cands)):
-            p = assigned.get(c)
-            if p is None:
-                p = _Person()
-                people.append(p)
+            found = assigned.get(c)
+            if found is None:
+                found = _Person()
+                people.append(found)
+            p = found
             p.frames.append(f)
             p.poses.append(c)
             p.last_centre = centres[c]

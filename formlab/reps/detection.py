@@ -29,10 +29,10 @@ class RepDetectorParams(Settings):
 
     name = "rep_detector"
     cutoff_hz: float = param(
-        2.0,
-        "Hz",
-        0,
-        None,
+        default=2.0,
+        unit="Hz",
+        lo=0,
+        hi=None,
         lo_open=True,
         meaning="Low-pass cut-off applied to the signal (zero-phase 2nd-order Butterworth). Lowered automatically "
         "to 80 % of the Nyquist frequency on low-frame-rate videos.",
@@ -40,20 +40,20 @@ class RepDetectorParams(Settings):
         "shape and timing and removes landmark jitter.",
     )
     max_gap_s: float = param(
-        0.5,
-        "s",
-        0,
-        None,
+        default=0.5,
+        unit="s",
+        lo=0,
+        hi=None,
         meaning="Gaps in the signal (frames without a pose) up to this long are interpolated; a longer gap splits "
         "the clip into parts treated like separate clips (a rep must be seen going into its turning point "
         "within one part).",
         source="formlab: half a second is shorter than any rep's descent.",
     )
     min_prominence_frac: float = param(
-        0.5,
-        "",
-        0,
-        1,
+        default=0.5,
+        unit="",
+        lo=0,
+        hi=1,
         lo_open=True,
         meaning="A turning point must be at least this fraction of the movement's range deep on both sides.",
         source="formlab, on the sample clips: real reps are 0.7-1.0 and the largest non-rep (a barbell walk-out) "
@@ -61,38 +61,38 @@ class RepDetectorParams(Settings):
         "as its deepest.",
     )
     min_prominence_m: float = param(
-        0.05,
-        "m",
-        0,
-        None,
+        default=0.05,
+        unit="m",
+        lo=0,
+        hi=None,
         meaning="Absolute floor on that depth, in the signal's units: a clip with no movement does not make reps "
         "out of jitter.",
         source="formlab: smoothed world landmarks of a still person vary by 1-2 cm; the shallowest sample reps "
         "(push-ups with a small range of motion) are ~0.08 m.",
     )
     min_distance_s: float = param(
-        0.5,
-        "s",
-        0,
-        None,
+        default=0.5,
+        unit="s",
+        lo=0,
+        hi=None,
         meaning="Two reps' turning points are at least this far apart; of two closer ones the deeper is kept.",
         source="formlab: faster than two reps per second is not strength training (jumping jacks override this "
         "to 0.4 s).",
     )
     min_width_s: float = param(
-        0.2,
-        "s",
-        0,
-        None,
+        default=0.2,
+        unit="s",
+        lo=0,
+        hi=None,
         meaning="The turning region, measured at half the rep's depth, lasts at least this long: a one-frame "
         "tracking glitch is not a rep.",
         source="formlab: the fastest sample reps (jumping jacks) are ~0.4 s wide.",
     )
     turn_band_frac: float = param(
-        0.05,
-        "",
-        0,
-        1,
+        default=0.05,
+        unit="",
+        lo=0,
+        hi=1,
         hi_open=True,
         meaning="The reported turning point is the middle of the stretch where the signal is within this fraction "
         "of the rep's depth of its extreme (the middle of a pause or a hold; the extreme itself for a quick "
@@ -100,10 +100,10 @@ class RepDetectorParams(Settings):
         source="formlab: wider than the jitter left after smoothing, narrower than a real pause.",
     )
     boundary_frac: float = param(
-        0.1,
-        "",
-        0,
-        1,
+        default=0.1,
+        unit="",
+        lo=0,
+        hi=1,
         lo_open=True,
         hi_open=True,
         meaning="A rep starts at the last frame before its turning point where the signal was within this fraction "
@@ -112,10 +112,10 @@ class RepDetectorParams(Settings):
         source="formlab: a tenth of the movement, above the resting jitter.",
     )
     boundary_cutoff_hz: float = param(
-        6.0,
-        "Hz",
-        0,
-        None,
+        default=6.0,
+        unit="Hz",
+        lo=0,
+        hi=None,
         lo_open=True,
         meaning="The start and end are read from the signal low-passed at this cut-off rather than at cutoff_hz: "
         "the heavier smoothing that makes turning points robust also rounds off the moment a lift starts "
@@ -124,10 +124,10 @@ class RepDetectorParams(Settings):
         "keeps the timing, removes frame-to-frame jitter.",
     )
     settle_s: float = param(
-        0.1,
-        "s",
-        0,
-        None,
+        default=0.1,
+        unit="s",
+        lo=0,
+        hi=None,
         meaning="A turning point the clip ends at counts only if the signal came within turn_band_frac of it at "
         "least this long before the end (the lifter reached it and held, as at a deadlift lockout that "
         "ends the clip).",
@@ -135,10 +135,10 @@ class RepDetectorParams(Settings):
         "unfinished rep.",
     )
     rest_speed_frac: float = param(
-        0.25,
-        "",
-        0,
-        1,
+        default=0.25,
+        unit="",
+        lo=0,
+        hi=1,
         meaning="A turning point the clip ends at also counts when, over its last rest_window_s, the signal moves at "
         "most this fraction of its fastest speed on the way into it: the lifter decelerated into the turning "
         "position (a pull that reaches lockout as the clip is cut), rather than being cut mid-movement.",
@@ -147,10 +147,10 @@ class RepDetectorParams(Settings):
         "of it.",
     )
     rest_window_s: float = param(
-        0.2,
-        "s",
-        0,
-        2,
+        default=0.2,
+        unit="s",
+        lo=0,
+        hi=2,
         meaning="The time at the end of a clip over which rest_speed_frac is read.",
         source="formlab: six frames at 30 fps, enough for a speed above the frame-to-frame jitter.",
     )

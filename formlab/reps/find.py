@@ -41,11 +41,11 @@ checks) does not raise the bar, and slow drift of the signal does not count.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..core.errors import ConfigError, InputError
 from ..signal.filters import butterworth_lowpass, fill_gaps
@@ -189,13 +189,13 @@ def _half_width_s(d: np.ndarray, t: np.ndarray, c: _Candidate, depth: float) -> 
 
 
 def find_reps(
-    time_s: Sequence[float],
-    signal: Sequence[float],
+    time_s: npt.ArrayLike,
+    signal: npt.ArrayLike,
     turning_point: TurningPoint = "bottom",
     params: RepDetectorParams | None = None,
     *,
-    frame: Sequence[int] | None = None,
-    allowed: Sequence[bool] | None = None,
+    frame: npt.ArrayLike | None = None,
+    allowed: npt.ArrayLike | None = None,
     exercise: str = "",
     signal_name: str = "signal",
 ) -> RepDetection:

@@ -93,7 +93,7 @@ def reject_outliers(
         n_sigma=n_sigma,
         min_deviation=min_deviation_torso * torso,
     )
-    mask = mask_xy.any(axis=-1)
+    mask = np.asarray(mask_xy.any(axis=-1))
     return track.replace(
         step="reject_outliers",
         params={
@@ -210,24 +210,24 @@ class CleanOptions(Settings):
 
     name = "clean"
     fix_swaps: bool = param(
-        True,
+        default=True,
         meaning="Undo momentary left/right label swaps (fix_left_right_swaps).",
         source="formlab: BlazePose swaps the legs of a side view for a few frames at a time.",
     )
     swap_penalty_per_s: float = param(
-        2.0,
-        "torso lengths/s",
-        0,
-        None,
+        default=2.0,
+        unit="torso lengths/s",
+        lo=0,
+        hi=None,
         lo_open=True,
         meaning="How much a swapped labelling costs per second in the swap fix (its penalty_per_s).",
         source="formlab: a real swap of sides is rare; two torso lengths per second outweigh a momentary mix-up.",
     )
     outlier_window_s: float | None = param(
-        0.5,
-        "s",
-        0,
-        None,
+        default=0.5,
+        unit="s",
+        lo=0,
+        hi=None,
         lo_open=True,
         optional=True,
         kind="number",
@@ -235,27 +235,27 @@ class CleanOptions(Settings):
         source="formlab: shorter than a rep's turn, longer than a glitch.",
     )
     outlier_n_sigma: float = param(
-        3.0,
-        "robust sd",
-        0,
-        None,
+        default=3.0,
+        unit="robust sd",
+        lo=0,
+        hi=None,
         lo_open=True,
         meaning="Threshold of the outlier test in robust standard deviations.",
         source="the usual Hampel threshold.",
     )
     outlier_min_deviation_torso: float = param(
-        0.15,
-        "torso lengths",
-        0,
-        None,
+        default=0.15,
+        unit="torso lengths",
+        lo=0,
+        hi=None,
         meaning="Smallest deviation flagged as an outlier, in torso lengths (about 7 cm).",
         source="formlab: below it a jump is landmark jitter, not an outlier.",
     )
     bone_tolerance: float | None = param(
-        0.6,
-        "",
-        0,
-        None,
+        default=0.6,
+        unit="",
+        lo=0,
+        hi=None,
         lo_open=True,
         optional=True,
         kind="number",
@@ -264,55 +264,55 @@ class CleanOptions(Settings):
         source="formlab: perspective and estimation noise stay well below 60 %.",
     )
     min_presence: float | None = param(
-        0.5,
-        "",
-        0,
-        1,
+        default=0.5,
+        unit="",
+        lo=0,
+        hi=1,
         optional=True,
         kind="number",
         meaning="Positions of landmarks MediaPipe believes are outside the frame are removed (filter_by_confidence).",
         source="MediaPipe's own presence threshold.",
     )
     min_visibility: float | None = param(
-        None,
-        "",
-        0,
-        1,
+        default=None,
+        unit="",
+        lo=0,
+        hi=1,
         optional=True,
         kind="number",
         meaning="Optional visibility threshold; None keeps occluded landmarks (see filter_by_confidence for why).",
         source="formlab: an occluded landmark is estimated, usually well; checks decide for themselves.",
     )
     max_gap_s: float = param(
-        0.3,
-        "s",
-        0,
-        None,
+        default=0.3,
+        unit="s",
+        lo=0,
+        hi=None,
         meaning="Gaps up to this long, including those left by the removals above, are interpolated.",
         source="formlab: shorter than any phase of a rep.",
     )
     smoothing: str = param(
-        "one_euro",
+        default="one_euro",
         choices=("one_euro", "butterworth", "savgol", "none"),
         meaning="The final smoothing: MediaPipe's legacy One-Euro filter on real timestamps (smooth_track), a "
         "Butterworth low-pass at cutoff_hz, Savitzky-Golay over window_s, or none.",
         source="MediaPipe's own filter (pose_landmark_filtering.pbtxt).",
     )
     cutoff_hz: float = param(
-        6.0,
-        "Hz",
-        0,
-        None,
+        default=6.0,
+        unit="Hz",
+        lo=0,
+        hi=None,
         lo_open=True,
         meaning="Cut-off of the Butterworth option (lowered to 40 % of the frame rate on slow "
         "videos).",
         source="the classic cut-off for human movement (Winter).",
     )
     window_s: float = param(
-        0.25,
-        "s",
-        0,
-        None,
+        default=0.25,
+        unit="s",
+        lo=0,
+        hi=None,
         lo_open=True,
         meaning="Window of the Savitzky-Golay option.",
         source="formlab: about a quarter of the fastest rep.",

@@ -28,34 +28,34 @@ class OneEuroParams(Settings):
 
     name = "one_euro"
     min_cutoff_hz: float = param(
-        1.0,
-        "Hz",
-        0,
-        None,
+        default=1.0,
+        unit="Hz",
+        lo=0,
+        hi=None,
         lo_open=True,
         meaning="Cut-off frequency when the landmark is still. Lower = less jitter.",
         source="Casiez et al. 2012 start at 1 Hz; MediaPipe's presets use 0.05 Hz (image) and 0.1 Hz (world).",
     )
     beta: float = param(
-        0.0,
-        "",
-        0,
-        None,
+        default=0.0,
+        unit="",
+        lo=0,
+        hi=None,
         meaning="How fast the cut-off rises with speed: cutoff = min_cutoff_hz + beta * |speed|, speed in scaled "
         "units per second (see scale_by_object). Higher = less lag when moving.",
         source="Casiez et al. 2012 start at 0 (a plain low-pass); MediaPipe's presets use 80 and 40.",
     )
     derivate_cutoff_hz: float = param(
-        1.0,
-        "Hz",
-        0,
-        None,
+        default=1.0,
+        unit="Hz",
+        lo=0,
+        hi=None,
         lo_open=True,
         meaning="Cut-off of the low-pass filter applied to the speed estimate itself.",
         source="Casiez et al. 2012 and MediaPipe: 1 Hz.",
     )
     scale_by_object: bool = param(
-        True,
+        default=True,
         meaning="Divide speeds by the person's size in the image (the object scale), so the same movement is "
         "smoothed the same way whether the lifter fills the frame or stands far away.",
         source="MediaPipe does this for image landmarks and not for world landmarks, already in metres.",

@@ -18,7 +18,7 @@ filled one has a finite position and the original (possibly NaN) visibility.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 
@@ -39,15 +39,15 @@ __all__ = [
 
 
 Part = Literal["image", "world"]
-_PARTS = ("image", "world")
+_PARTS: tuple[Part, ...] = ("image", "world")
 
 
-def _check_parts(parts) -> tuple[str, ...]:
+def _check_parts(parts) -> tuple[Part, ...]:
     parts = (parts,) if isinstance(parts, str) else tuple(parts)
     bad = [p for p in parts if p not in _PARTS]
     if bad or not parts:
         raise ConfigError(f"parts must be a selection of {list(_PARTS)}, got {list(parts)!r}")
-    return parts
+    return cast(tuple[Part, ...], parts)  # each checked against _PARTS just above
 
 
 def check_track(track) -> PoseTrack:

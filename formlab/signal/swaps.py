@@ -112,7 +112,7 @@ def fix_left_right_swaps(track: PoseTrack, penalty_per_s: float = 2.0) -> PoseTr
         for group in SWAP_GROUPS:
             left, right = group_indices(group)
             xy = track.xy_px / torso
-            seen = np.isfinite(xy[:, left + right]).all(axis=(1, 2))
+            seen = np.asarray(np.isfinite(xy[:, left + right]).all(axis=(1, 2)))
             frames: list[int] = []
             for a, b in finite_runs(seen):
                 if b - a < 3:
