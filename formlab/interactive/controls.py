@@ -262,7 +262,7 @@ class FrameCache:
         try:
             for fr in iter_video_frames(video):
                 buf = io.BytesIO()
-                Image.fromarray(fr.rgb).resize(self.size, Image.BILINEAR).save(
+                Image.fromarray(fr.rgb).resize(self.size, Image.Resampling.BILINEAR).save(
                     buf, format="JPEG", quality=quality
                 )
                 self._jpeg[int(fr.index)] = buf.getvalue()

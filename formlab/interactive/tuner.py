@@ -46,7 +46,7 @@ from ..exercises import get_exercise, save_thresholds, thresholds_for
 from ..form import report
 from ..form.thresholds import FormThresholds
 from ..pipeline import steps
-from ..reps.detection import RepDetectorParams
+from ..reps.detection import RepDetection, RepDetectorParams
 from .controls import (
     CSS,
     FrameCache,
@@ -126,10 +126,10 @@ class ThresholdTuner:
         self.checks = lift.checks
         if not self.checks:
             raise ConfigError(f"exercise {self.exercise!r} has no form checks to tune")
-        if video is None and track is None:
-            raise InputError("ThresholdTuner needs a video or a track")
         raw = track
         if track is None:
+            if video is None:
+                raise InputError("ThresholdTuner needs a video or a track")
             raw = steps.extract(Path(video), progress=progress)
             track = steps.clean(raw)
         if track.n_frames < 2:
@@ -160,13 +160,17 @@ class ThresholdTuner:
                 self.video, frame_height_px, progress=progress
             )
             scale = self.frames.scale
-            self._canvas = None
+            self._canvas: np.ndarray | None = None
+            width_px, height_px = self.frames.size[0], self.frames.size[1]
         else:
             self.frames = None
             h = float(track.meta.height_px or np.nanmax(track.xy_px[..., 1]) * 1.1)
             scale = min(1.0, frame_height_px / h)
             width = float(track.meta.width_px or np.nanmax(track.xy_px[..., 0]) * 1.1)
-            self._canvas = np.full((round(h * scale), round(width * scale), 3), 40, np.uint8)
+            self._canvas = canvas = np.full(
+                (round(h * scale), round(width * scale), 3), 40, np.uint8
+            )
+            height_px, width_px = canvas.shape[0], canvas.shape[1]
         self._small_track = track.replace(
             step="scaled for display", params={"scale": scale}, xy_px=track.xy_px * scale
         )
@@ -188,8 +192,6 @@ class ThresholdTuner:
             ),
             CSS["frame"],
         )
-        height_px = self._canvas.shape[0] if self.frames is None else self.frames.size[1]
-        width_px = self._canvas.shape[1] if self.frames is None else self.frames.size[0]
         self.overlay = add_classes(
             w.Image(format="jpeg", layout=w.Layout(width=f"{width_px}px", height=f"{height_px}px")),
             CSS["overlay"],
@@ -226,15 +228,18 @@ class ThresholdTuner:
 
         # state
         self._detector = self._detector_from_sliders()
-        self.detection = None
-        self.reps = None
-        self.feedback = None
-        self.per_rep = None
-        self.counts = None
+        # filled by _update just below
+        self.detection: RepDetection | None = None
+        self.reps: pd.DataFrame | None = None
+        self.feedback: pd.DataFrame | None = None
+        self.per_rep: pd.DataFrame | None = None
+        self.counts: pd.DataFrame | None = None
         self._panel_keys: dict[str, Any] = {}
         self.last_update_s = float("nan")
         self._update(reps_changed=True)
-        turns = self.reps["turn_frame"].tolist() if self.reps is not None and len(self.reps) else []
+        turns: list[int] = (
+            self.reps["turn_frame"].tolist() if self.reps is not None and len(self.reps) else []
+        )
         self.frame_slider.value = int(turns[0]) if turns else int(frames[len(frames) // 2])
         self._draw_frame()
 
@@ -317,24 +322,25 @@ class ThresholdTuner:
         """Re-run the steps a change affects: ``judge`` always, the reps only for a detector change."""
         t0 = time.perf_counter()
         if reps_changed:
-            self.detection = steps.count_reps(self.track, self.exercise, self._detector)
-            self.reps = steps.measure_reps(self.detection, self.load, self.track)
-            self._draw_reps()
+            detection = steps.count_reps(self.track, self.exercise, self._detector)
+            self.detection = detection
+            self.reps = steps.measure_reps(detection, self.load, self.track)
+            self._draw_reps(detection)
         th, path = self._thresholds, self.load.path
         judged = steps.judge(self.track, self.exercise, th, self.reps, raw=self.raw, bar=path)
-        self.feedback, self.per_rep = judged.feedback, judged.reps
-        self.counts = report.status_counts(self.feedback, self.checks, self.per_rep)
-        self._draw_counts()
-        self._draw_feedback_plots()
+        feedback = judged.feedback
+        self.feedback, self.per_rep = feedback, judged.reps
+        self.counts = counts = report.status_counts(feedback, self.checks, self.per_rep)
+        self._draw_counts(counts)
+        self._draw_feedback_plots(feedback)
         self._draw_frame()
         self.last_update_s = time.perf_counter() - t0
         self.timing.value = f"<small>updated in {self.last_update_s:.2f} s</small>"
 
     # ----------------------------------------------------------------- drawing
-    def _draw_reps(self) -> None:
+    def _draw_reps(self, d: RepDetection) -> None:
         from ..viz.bar_figures import plot_rep_detection
 
-        d = self.detection
         self.rep_plot.value = png(plot_rep_detection(d), self.plot_dpi)
         turns = ", ".join(f"{r.turn_s:.2f} s (frame {r.turn_frame})" for r in d.reps) or "none"
         self.reps_label.value = (
@@ -342,7 +348,7 @@ class ThresholdTuner:
             f"</b> of {html.escape(d.exercise)}; turning points: {turns}"
         )
 
-    def _draw_feedback_plots(self) -> None:
+    def _draw_feedback_plots(self, feedback: pd.DataFrame) -> None:
         from ..viz.timeline import plot_feedback_timeline
 
         for check in (
@@ -350,15 +356,15 @@ class ThresholdTuner:
         ):  # reps are not shaded here: a detector change redraws only what it changes
             name = check.name
             key = (
-                self.feedback[name].astype(str).to_numpy(),
-                self.feedback[check.value].to_numpy(dtype=float),
+                feedback[name].astype(str).to_numpy(),
+                feedback[check.value].to_numpy(dtype=float),
                 check.pass_interval(self._thresholds.section(name)),
             )
             old = self._panel_keys.get(name)
             if old is not None and _same_key(old, key):
                 continue
             fig = plot_feedback_timeline(
-                self.feedback,
+                feedback,
                 checks=[name],
                 thresholds=self._thresholds,
                 width_in=9.0,
@@ -367,9 +373,9 @@ class ThresholdTuner:
             self.feedback_plots[name].value = png(fig, self.plot_dpi)
             self._panel_keys[name] = key
 
-    def _draw_counts(self) -> None:
+    def _draw_counts(self, counts: pd.DataFrame) -> None:
         rows = []
-        for name, r in self.counts.iterrows():
+        for name, r in counts.iterrows():
             reps = f"{int(r['failed_reps'])}" + (
                 f" (rep {r['failed_rep_numbers']})" if r["failed_rep_numbers"] else ""
             )
@@ -396,6 +402,7 @@ class ThresholdTuner:
         frame = int(self.frame_slider.value)
         row = int(rows_of(np.asarray(self.track.frame), np.array([frame]))[0])
         rgb = self.frames.get(frame) if self.frames is not None else self._canvas
+        assert rgb is not None  # without a video, the blank canvas made in __init__
         if row >= 0:
             picture = annotate_frame(
                 rgb,

@@ -39,10 +39,10 @@ plus the exercise's angles (:attr:`formlab.exercises.Exercise.angles`), in degre
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..core.errors import InputError
@@ -98,8 +98,8 @@ def rep_metrics(
     detection: RepDetection,
     exercise: str | Exercise,
     *,
-    x_m: Sequence[float],
-    y_m: Sequence[float],
+    x_m: npt.ArrayLike,
+    y_m: npt.ArrayLike,
     track: PoseTrack | None = None,
     velocity_window_s: float = VELOCITY_WINDOW_S,
 ) -> pd.DataFrame:

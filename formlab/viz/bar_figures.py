@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from ..reps.detection import Rep
 from . import style
@@ -76,13 +77,13 @@ def _reps_spans(ax, reps: Sequence[Rep], label: bool = True, turn_label: str = T
 
 
 def plot_bar_position(
-    time_s: Sequence[float],
-    x_m: Sequence[float],
-    y_m: Sequence[float],
-    z_m: Sequence[float] | None = None,
+    time_s: npt.ArrayLike,
+    x_m: npt.ArrayLike,
+    y_m: npt.ArrayLike,
+    z_m: npt.ArrayLike | None = None,
     *,
     reps: Sequence[Rep] = (),
-    raw: tuple[Sequence[float], Sequence[float], Sequence[float] | None] | None = None,
+    raw: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike | None] | None = None,
     title: str = "Barbell position in time",
     turn_label: str = TURN_LABEL,
     axes=None,
@@ -168,12 +169,12 @@ def plot_bar_position(
 
 
 def plot_bar_path(
-    time_s: Sequence[float],
-    x_m: Sequence[float],
-    y_m: Sequence[float],
+    time_s: npt.ArrayLike,
+    x_m: npt.ArrayLike,
+    y_m: npt.ArrayLike,
     reps: Sequence[Rep],
     *,
-    frame: Sequence[int] | None = None,
+    frame: npt.ArrayLike | None = None,
     title: str = "Bar path per rep (sagittal plane)",
     turn_label: str = TURN_LABEL,
     ax=None,

@@ -26,6 +26,8 @@ name is looked up among the checks of the feedback table's lift, or of
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -118,7 +120,9 @@ def range_text(check: Check, th: FormThresholds) -> str:
     if lo is not None and hi is not None:
         return f"passes from {_fmt(lo, unit)} to {_fmt(hi, unit)}"
     sign = "\N{GREATER-THAN OR EQUAL TO}" if lo is not None else "\N{LESS-THAN OR EQUAL TO}"
-    return f"passes at {sign} {_fmt(lo if lo is not None else hi, unit)}"
+    bound = lo if lo is not None else hi
+    assert bound is not None  # a check passes on one side of a bound at least
+    return f"passes at {sign} {_fmt(bound, unit)}"
 
 
 def _thresholds(
@@ -137,7 +141,8 @@ def _verdict_title(
     """Title text and colour: '<title>: <value> -> <verdict>' and the range or the reason."""
     if feedback is None or check.name not in feedback:
         return f"{check.title}\n{range_text(check, th)}", "black"
-    e = report.explain_frame(feedback, row, [check], th).loc[check.name]
+    # a row, not a frame: the table has one row per check, named by the check
+    e = cast(pd.Series, report.explain_frame(feedback, row, [check], th).loc[check.name])
     status = str(e["status"])
     head = f"{check.title}: {_fmt(float(e['value']), check.unit)} -> {status.replace('_', ' ').upper()}"
     detail = range_text(check, th) + (f"; {e['why']}" if e["why"] else "")
@@ -219,7 +224,7 @@ def _draw_geometry(
                 r = 0.45 * length
                 ax.add_patch(
                     Arc(
-                        p,
+                        (float(p[0]), float(p[1])),
                         2 * r,
                         2 * r,
                         theta1=lo_a,
