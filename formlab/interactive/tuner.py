@@ -167,10 +167,8 @@ class ThresholdTuner:
             h = float(track.meta.height_px or np.nanmax(track.xy_px[..., 1]) * 1.1)
             scale = min(1.0, frame_height_px / h)
             width = float(track.meta.width_px or np.nanmax(track.xy_px[..., 0]) * 1.1)
-            self._canvas = canvas = np.full(
-                (round(h * scale), round(width * scale), 3), 40, np.uint8
-            )
-            height_px, width_px = canvas.shape[0], canvas.shape[1]
+            self._canvas = np.full((round(h * scale), round(width * scale), 3), 40, np.uint8)
+            height_px, width_px = self._canvas.shape[0], self._canvas.shape[1]
         self._small_track = track.replace(
             step="scaled for display", params={"scale": scale}, xy_px=track.xy_px * scale
         )
@@ -228,7 +226,6 @@ class ThresholdTuner:
 
         # state
         self._detector = self._detector_from_sliders()
-        # filled by _update just below
         self.detection: RepDetection | None = None
         self.reps: pd.DataFrame | None = None
         self.feedback: pd.DataFrame | None = None
@@ -237,9 +234,7 @@ class ThresholdTuner:
         self._panel_keys: dict[str, Any] = {}
         self.last_update_s = float("nan")
         self._update(reps_changed=True)
-        turns: list[int] = (
-            self.reps["turn_frame"].tolist() if self.reps is not None and len(self.reps) else []
-        )
+        turns: list[int] = [] if self.reps is None else self.reps["turn_frame"].tolist()
         self.frame_slider.value = int(turns[0]) if turns else int(frames[len(frames) // 2])
         self._draw_frame()
 
@@ -322,17 +317,15 @@ class ThresholdTuner:
         """Re-run the steps a change affects: ``judge`` always, the reps only for a detector change."""
         t0 = time.perf_counter()
         if reps_changed:
-            detection = steps.count_reps(self.track, self.exercise, self._detector)
-            self.detection = detection
-            self.reps = steps.measure_reps(detection, self.load, self.track)
-            self._draw_reps(detection)
+            self.detection = steps.count_reps(self.track, self.exercise, self._detector)
+            self.reps = steps.measure_reps(self.detection, self.load, self.track)
+            self._draw_reps(self.detection)
         th, path = self._thresholds, self.load.path
         judged = steps.judge(self.track, self.exercise, th, self.reps, raw=self.raw, bar=path)
-        feedback = judged.feedback
-        self.feedback, self.per_rep = feedback, judged.reps
-        self.counts = counts = report.status_counts(feedback, self.checks, self.per_rep)
-        self._draw_counts(counts)
-        self._draw_feedback_plots(feedback)
+        self.feedback, self.per_rep = judged.feedback, judged.reps
+        self.counts = report.status_counts(self.feedback, self.checks, self.per_rep)
+        self._draw_counts(self.counts)
+        self._draw_feedback_plots(self.feedback)
         self._draw_frame()
         self.last_update_s = time.perf_counter() - t0
         self.timing.value = f"<small>updated in {self.last_update_s:.2f} s</small>"
@@ -420,7 +413,7 @@ class ThresholdTuner:
             self.frame_table.value = f"<i>frame {frame}: no pose</i>"
         self.overlay.value = jpeg(picture)
 
-    def _layout(self):
+    def _layout(self) -> Any:
         import ipywidgets as w
 
         titles = {c.name: c.title for c in self.checks}

@@ -52,6 +52,7 @@ def extract(source: Path, options=None, *, cache: bool = True, progress: bool = 
     from ..pose.extract import extract as extract_track
 
     raw = extract_track(source, options, cache=cache, progress=progress)
+    assert isinstance(raw, PoseTrack)  # a video's track (a list is for a folder of images)
     require_a_person(source, raw)
     return raw
 
@@ -149,7 +150,7 @@ def follow_load(
     if bar_method != "auto":
         return bar_path(
             track,
-            bar_method,
+            bar_method,  # type: ignore[arg-type]  # the user's text: bar_path checks it, naming the methods
             video=video,
             lifter_height_m=lifter_height_m,
             scale=scale,

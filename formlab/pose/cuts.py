@@ -68,7 +68,7 @@ def signature_differences(signatures: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], d]).astype(float)
 
 
-def is_cut(before: np.ndarray, after: np.ndarray, min_diff: float = CUT_MIN_DIFF) -> bool:
+def is_cut(before: np.ndarray, after: np.ndarray, *, min_diff: float = CUT_MIN_DIFF) -> bool:
     """Whether two consecutive signatures differ as much as a cut can (no context: while streaming).
 
     A quick test made frame by frame; :func:`find_cuts` decides on the whole video.

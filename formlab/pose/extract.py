@@ -320,11 +320,7 @@ class PoseExtractor:
                 image = mp.Image(image_format=mp.ImageFormat.SRGB, data=fr.rgb)
                 result = lm.detect_for_video(image, ms)
                 signatures.append(frame_signature(fr.rgb))
-                if (
-                    not result.pose_landmarks
-                    and len(signatures) > 1
-                    and is_cut(signatures[-2], signatures[-1])
-                ):
+                if not result.pose_landmarks and len(signatures) > 1 and is_cut(*signatures[-2:]):
                     # the tracker still looks where the lifter was in the last shot: detect afresh
                     result = self._landmarker("image", num_poses).detect(image)
                 per_frame.append(_result_arrays(result, fr.rgb.shape[1], fr.rgb.shape[0]))
@@ -409,25 +405,11 @@ def _fill_track(track: PoseTrack, picks: list[tuple[int, int]], per_frame) -> Po
 
 # ---------------------------------------------------------------------- facade
 @overload
-def extract(
-    source: np.ndarray,
-    options: ExtractOptions | None = None,
-    *,
-    cache: bool = True,
-    progress: bool = True,
-    **option_overrides: Any,
-) -> PoseTrack: ...
-
-
+def extract(source: np.ndarray, options: ExtractOptions | None = ..., **kw: Any) -> PoseTrack: ...
 @overload
 def extract(
-    source: str | os.PathLike,
-    options: ExtractOptions | None = None,
-    *,
-    cache: bool = True,
-    progress: bool = True,
-    **option_overrides: Any,
-) -> PoseTrack | list[PoseTrack]: ...
+    source: str | os.PathLike, options: ExtractOptions | None = ..., **kw: Any
+) -> PoseTrack | list[PoseTrack]: ...  # a list for a folder of images
 
 
 def extract(

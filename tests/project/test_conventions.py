@@ -1,4 +1,4 @@
-"""The conventions the tools hold (see CONTRIBUTING.md): ruff's lint and format, module size.
+"""The conventions the tools hold (see CONTRIBUTING.md): ruff's lint and format, mypy, module size.
 
 Each runs the tool the contributor runs, on the whole package and tests, and
 fails with the tool's own report, so a red test says what to fix.
@@ -47,6 +47,17 @@ def test_code_is_formatted():
         text=True,
     )
     assert r.returncode == 0, "run `ruff format formlab tests`:\n" + r.stdout + r.stderr
+
+
+def test_mypy_finds_no_type_error():
+    # the venv's mypy with the project's settings ([tool.mypy] in pyproject.toml: checks formlab)
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy", "--config-file", str(REPO / "pyproject.toml")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, "mypy (run `python -m mypy`):\n" + r.stdout + r.stderr
 
 
 @pytest.mark.parametrize(
