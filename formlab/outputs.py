@@ -239,7 +239,7 @@ def _run_writers(analysis, staging: Path, writers, stages: Stages) -> list[Path]
 # =============================================================================
 # Writers
 # =============================================================================
-Writer = Callable[["Analysis", Path], Sequence[Path]]
+Writer = Callable[..., Sequence[Path]]  # (an Analysis or a PhotoAnalysis, outdir) -> files
 
 
 def write_summary(analysis: Analysis, outdir: Path) -> list[Path]:

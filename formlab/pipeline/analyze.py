@@ -114,6 +114,7 @@ def analyze(
         table = steps.measure_reps(detection, load, track)
         th = steps.resolve_thresholds(thresholds, lift)
         judged = steps.judge(track, lift, th, reps=table, raw=raw, bar=load.path)
+    assert judged.reps is not None  # judge rates each rep when given the reps
     return Analysis(
         source=source,
         exercise_requested=requested,

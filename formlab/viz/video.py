@@ -194,7 +194,7 @@ def write_annotated_video(
     shrink = min(1.0, int(max_height_px) / drawn[1]) if max_height_px else 1.0
     size = (max(2, round(drawn[0] * shrink)), max(2, round(drawn[1] * shrink)))
     width, height = _even(size[0]), _even(size[1])
-    n_frames = (
+    n_frames: int | None = (
         min(end_frame, info.n_frames)
         if end_frame is not None and info.n_frames
         else end_frame
@@ -367,7 +367,7 @@ def save_worst_frames(
             footer=_worst_caption(w, reps),
         )
         paths.append(_save_png(picture, out_dir / f"worst_{w['check']}_frame{int(w['frame'])}.png"))
-    worst["path"] = paths
+    worst["path"] = pd.Series(paths, index=worst.index, dtype=object)
     return worst
 
 
