@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..exercises import exercise_names
+from ..outputs import VIDEO_SIZES
 from ..pipeline.batch import ENGINES, batch, default_jobs, format_evaluation
 from ..pipeline.steps import BAR_CHOICES
 from .options import EXIT_INTERRUPTED, add_extract_options, extract_options
@@ -95,6 +96,12 @@ def register(subparsers) -> None:
     )
     p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
     p.add_argument("--no-video", action="store_true", help="do not write the annotated videos")
+    p.add_argument(
+        "--video-size",
+        choices=VIDEO_SIZES,
+        default="720",
+        help="annotated videos with their short side at most 720 px (default), or at the source's size",
+    )
     add_extract_options(p)
     p.set_defaults(func=cmd_batch)
 
@@ -117,6 +124,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             pose_format=args.pose_format,
             figures=not args.no_figures,
             video=not args.no_video,
+            video_size=args.video_size,
             progress=not args.no_progress,
         )
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ import pandas as pd
 from ...barbell.scale import LIFTER_HEIGHT_RANGE_M
 from ...core.errors import ConfigError, FormlabError, OutputError
 from ...core.files import ensure_dir, sha256_file
+from ...outputs import VIDEO_SIZES
 from ...pose.options import ExtractOptions
 from ..steps import BAR_CHOICES, check_video, resolve_thresholds
 from . import engines
@@ -106,6 +107,7 @@ def batch(
     pose_format: str = "csv",
     figures: bool = True,
     video: bool = True,
+    video_size: str = "720",
     progress: bool = False,
 ) -> BatchResult:
     """Analyse many videos, in parallel, into one folder and one set of tables.
@@ -133,8 +135,9 @@ def batch(
         (``tcp://host:8786``); without it, a local cluster of ``jobs`` workers.
     extract_options, bar_method, lifter_height_m, thresholds, cache
         As in :func:`formlab.analyze` (``thresholds``: a file, or None).
-    pose_format, figures, video
-        As ``formlab analyze``'s ``--pose-format``, ``--no-figures``, ``--no-video``.
+    pose_format, figures, video, video_size
+        As ``formlab analyze``'s ``--pose-format``, ``--no-figures``, ``--no-video``,
+        ``--video-size``.
     progress : bool
         A progress bar over videos.
 
@@ -161,7 +164,9 @@ def batch(
     settings = _settings(
         extract_options, bar_method, lifter_height_m, thresholds, cache, pose_format
     )
-    settings = dataclasses.replace(settings, figures=figures, video=video)
+    if video_size not in VIDEO_SIZES:
+        raise ConfigError(f"video_size = {video_size!r} is not one of {', '.join(VIDEO_SIZES)}")
+    settings = dataclasses.replace(settings, figures=figures, video=video, video_size=video_size)
     for lift in sorted({j.exercise for j in jobs_list}):
         resolve_thresholds(settings.thresholds, lift)  # a bad file fails before anything runs
     n_jobs = default_jobs() if jobs is None else int(jobs)

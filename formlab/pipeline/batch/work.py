@@ -71,6 +71,8 @@ class BatchSettings:
         File format of each video's pose track.
     figures, video : bool
         Draw the figures; write the annotated video.
+    video_size : {"720", "full"}
+        Size of the annotated video (:data:`formlab.outputs.VIDEO_SIZES`).
     """
 
     extract_options: dict[str, Any]
@@ -81,6 +83,7 @@ class BatchSettings:
     pose_format: str = "csv"
     figures: bool = True
     video: bool = True
+    video_size: str = "720"
 
     def writers(self) -> list[Writer]:
         """What is written into each video's sub-folder (as ``formlab analyze`` does, summary last)."""
@@ -88,7 +91,7 @@ class BatchSettings:
         if self.figures:
             out.append(write_figures)
         if self.video:
-            out.append(annotated_video_writer(progress=False))
+            out.append(annotated_video_writer(progress=False, size=self.video_size))
         return [*out, write_worst_frames, write_summary]
 
     def fingerprint(self) -> dict[str, Any]:

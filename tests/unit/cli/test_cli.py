@@ -287,3 +287,18 @@ def test_video_size_option_chooses_the_annotated_videos_size(capsys):
     with pytest.raises(SystemExit):
         parser.parse_args(["analyze", "x.mp4", "-o", "out", "--video-size", "1080"])
     assert "--video-size" in capsys.readouterr().err
+
+
+def test_batch_takes_the_video_size_of_analyze(capsys):
+    """``formlab batch --video-size`` chooses each video's annotated-video size, as ``analyze``'s does."""
+    from formlab.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["batch", "clips/", "-o", "out"]).video_size == "720"
+    assert (
+        parser.parse_args(["batch", "clips/", "-o", "out", "--video-size", "full"]).video_size
+        == "full"
+    )
+    with pytest.raises(SystemExit):
+        parser.parse_args(["batch", "clips/", "-o", "out", "--video-size", "1080"])
+    assert "--video-size" in capsys.readouterr().err

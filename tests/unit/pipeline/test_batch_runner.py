@@ -17,6 +17,7 @@ from formlab.core.errors import ConfigError
         ({"bar_method": "laser"}, "bar_method = 'laser' is not one of: auto"),
         ({"lifter_height_m": 0.3}, "lifter_height_m = 0.3 is not a height in metres"),
         ({"exercise": "snatch"}, "unknown exercise 'snatch'"),
+        ({"video_size": "4k"}, "video_size = '4k' is not one of 720, full"),
     ],
 )
 def test_bad_options_fail_before_anything_is_written(tmp_path, options, message):

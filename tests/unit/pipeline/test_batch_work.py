@@ -29,6 +29,7 @@ def test_key_changes_with_content_lift_and_every_output_option(tmp_path):
         record_key("abd", "squat", settings().fingerprint()),
         record_key("abc", "auto", settings().fingerprint()),
         record_key("abc", "squat", settings(video=False).fingerprint()),
+        record_key("abc", "squat", settings(video_size="full").fingerprint()),
         record_key("abc", "squat", settings(bar_method="plate").fingerprint()),
         record_key(
             "abc",
