@@ -13,7 +13,6 @@ from ..core.text import with_article
 from ..exercises import check_exercise_name, checks_of, exercise_names
 from ..form.report import form_summary
 from ..outputs import (
-    VIDEO_SIZES,
     Writer,
     annotated_video_writer,
     pose_writer,
@@ -25,8 +24,8 @@ from ..outputs import (
     write_worst_frames,
 )
 from ..pipeline import analyze, analyze_photo
-from ..pipeline.steps import BAR_CHOICES, media_kind_of, resolve_thresholds
-from .options import add_extract_options, extract_options, resolve_input
+from ..pipeline.steps import media_kind_of, resolve_thresholds
+from .options import add_analysis_options, add_extract_options, extract_options, resolve_input
 
 
 def register(subparsers) -> None:
@@ -51,44 +50,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if needed)"
     )
-    p.add_argument(
-        "--pose-format",
-        choices=("csv", "parquet"),
-        default="csv",
-        help="file format of the pose track (default: csv)",
-    )
-    p.add_argument(
-        "--bar",
-        choices=BAR_CHOICES,
-        default="auto",
-        dest="bar_method",
-        help="how to place the bar: auto (default: the plate tracked in the video when a plate "
-        "is seen, side views; else the centre of the grip), grip_centre, wrist_midpoint (the "
-        "article's), or plate",
-    )
-    p.add_argument(
-        "--lifter-height",
-        type=float,
-        default=None,
-        metavar="METRES",
-        dest="lifter_height_m",
-        help="the lifter's height, for the pixel-to-metre scale (default: from the body's segments)",
-    )
-    p.add_argument(
-        "--thresholds",
-        default=None,
-        metavar="FILE",
-        help="form-check thresholds (.toml or .json; values left out take the exercise's preset)",
-    )
-    p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
-    p.add_argument("--no-video", action="store_true", help="do not write the annotated video")
-    p.add_argument(
-        "--video-size",
-        choices=VIDEO_SIZES,
-        default="720",
-        help="size of the annotated video: 720 (default: short side at most 720 px, the source's "
-        "size when smaller) or full (the source's size; slower to write)",
-    )
+    add_analysis_options(p)
     add_extract_options(p)
     p.set_defaults(func=cmd_analyze)
 

@@ -6,10 +6,8 @@ import argparse
 import sys
 
 from ..exercises import exercise_names
-from ..outputs import VIDEO_SIZES
 from ..pipeline.batch import ENGINES, batch, default_jobs, format_evaluation
-from ..pipeline.steps import BAR_CHOICES
-from .options import EXIT_INTERRUPTED, add_extract_options, extract_options
+from .options import EXIT_INTERRUPTED, add_analysis_options, add_extract_options, extract_options
 
 EXIT_SOME_FAILED = 1
 """Exit status when the batch finished but some videos failed (their rows say why)."""
@@ -70,38 +68,7 @@ def register(subparsers) -> None:
         "formlab and the videos and OUTDIR at the same paths. Default: a local cluster of "
         "--jobs workers",
     )
-    p.add_argument(
-        "--pose-format",
-        choices=("csv", "parquet"),
-        default="csv",
-        help="file format of each pose track (default: csv)",
-    )
-    p.add_argument(
-        "--bar",
-        choices=BAR_CHOICES,
-        default="auto",
-        dest="bar_method",
-        help="how to place the bar (as in formlab analyze; default: auto)",
-    )
-    p.add_argument(
-        "--lifter-height",
-        type=float,
-        default=None,
-        metavar="METRES",
-        dest="lifter_height_m",
-        help="the lifters' height, for the pixel-to-metre scale (default: from the body)",
-    )
-    p.add_argument(
-        "--thresholds", default=None, metavar="FILE", help="form-check thresholds (.toml or .json)"
-    )
-    p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
-    p.add_argument("--no-video", action="store_true", help="do not write the annotated videos")
-    p.add_argument(
-        "--video-size",
-        choices=VIDEO_SIZES,
-        default="720",
-        help="annotated videos with their short side at most 720 px (default), or at the source's size",
-    )
+    add_analysis_options(p)
     add_extract_options(p)
     p.set_defaults(func=cmd_batch)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ..core.errors import ConfigError
 from ..io.models import MODEL_VARIANTS
+from ..outputs import VIDEO_SIZES
+from ..pipeline.steps import BAR_CHOICES
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -100,6 +102,48 @@ def add_extract_options(p: argparse.ArgumentParser) -> None:
         "--no-cache", action="store_true", help="do not reuse or store cached pose tracks"
     )
     g.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def add_analysis_options(p: argparse.ArgumentParser) -> None:
+    """The options of an analysis and its outputs, shared by ``formlab analyze`` and ``formlab batch``."""
+    p.add_argument(
+        "--pose-format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="file format of the pose track (default: csv)",
+    )
+    p.add_argument(
+        "--bar",
+        choices=BAR_CHOICES,
+        default="auto",
+        dest="bar_method",
+        help="how to place the bar: auto (default: the plate tracked in the video when a plate "
+        "is seen, side views; else the centre of the grip), grip_centre, wrist_midpoint (the "
+        "article's), or plate",
+    )
+    p.add_argument(
+        "--lifter-height",
+        type=float,
+        default=None,
+        metavar="METRES",
+        dest="lifter_height_m",
+        help="the lifter's height, for the pixel-to-metre scale (default: from the body's segments)",
+    )
+    p.add_argument(
+        "--thresholds",
+        default=None,
+        metavar="FILE",
+        help="form-check thresholds (.toml or .json; values left out take the exercise's preset)",
+    )
+    p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
+    p.add_argument("--no-video", action="store_true", help="do not write the annotated video")
+    p.add_argument(
+        "--video-size",
+        choices=VIDEO_SIZES,
+        default="720",
+        help="size of the annotated video: 720 (default: short side at most 720 px, the source's "
+        "size when smaller) or full (the source's size; slower to write)",
+    )
 
 
 def user_words(message: str) -> str:

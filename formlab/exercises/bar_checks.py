@@ -25,10 +25,6 @@ from ..form.measures import FrameData
 _I = LANDMARK_INDEX
 
 
-def _frames(data: FrameData) -> np.ndarray:
-    return data.column("frame").astype(int) if data.has("frame") else np.arange(len(data))
-
-
 def bar_from_midfoot(data: FrameData, th: Any = None) -> np.ndarray:
     """Horizontal distance of the bar from the mid-foot in the picture, in torso lengths.
 
@@ -42,7 +38,7 @@ def bar_from_midfoot(data: FrameData, th: Any = None) -> np.ndarray:
         n = len(data)
         if data.bar is not None:
             bar_x = np.full(n, np.nan)
-            frames = _frames(data)
+            frames = data.frame_numbers
             pos = {int(f): k for k, f in enumerate(np.asarray(data.bar.frame))}
             idx = np.array([pos.get(int(f), -1) for f in frames])
             ok = idx >= 0
@@ -90,7 +86,7 @@ def _in_rep(data: FrameData, th: Any) -> np.ndarray:
     n = len(data)
     if data.reps is None:
         return np.ones(n, bool)
-    frames = _frames(data)
+    frames = data.frame_numbers
     mask = np.zeros(n, bool)
     for _, rep in data.reps.iterrows():
         mask |= (frames >= int(rep["start_frame"])) & (frames <= int(rep["end_frame"]))

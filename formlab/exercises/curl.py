@@ -116,7 +116,7 @@ def _elbow_range(data: FrameData, th: Any) -> np.ndarray:
     out = np.full(len(data), np.nan)
     if data.reps is None:
         return out
-    frames = data.column("frame").astype(int) if data.has("frame") else np.arange(len(data))
+    frames = data.frame_numbers
     for _, rep in data.reps.iterrows():
         inside = (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
         bent = elbow[inside & np.isfinite(elbow)]

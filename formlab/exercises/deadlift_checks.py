@@ -38,10 +38,6 @@ def _mid(world: np.ndarray, part: str) -> np.ndarray:
     return 0.5 * (world[:, _I[f"left_{part}"]] + world[:, _I[f"right_{part}"]])
 
 
-def _frames(data: FrameData) -> np.ndarray:
-    return data.column("frame").astype(int) if data.has("frame") else np.arange(len(data))
-
-
 def phase_mask(data: FrameData, phase: str, window_s: float) -> np.ndarray:
     """Frames of each rep's phase: ``"setup"`` (within ``window_s`` of the start), ``"top"`` (of the turn).
 
@@ -51,7 +47,7 @@ def phase_mask(data: FrameData, phase: str, window_s: float) -> np.ndarray:
     mask = np.zeros(n, bool)
     if data.reps is None or n == 0:
         return mask
-    frames = _frames(data)
+    frames = data.frame_numbers
     t = data.column("time_s")
     for _, rep in data.reps.iterrows():
         start, turn, end = (int(rep[c]) for c in ("start_frame", "turn_frame", "end_frame"))
@@ -98,7 +94,7 @@ def hip_rise_lead(data: FrameData, th: Any) -> np.ndarray:
         out = np.full(len(data), np.nan)
         if data.reps is None:
             return out
-        frames = _frames(data)
+        frames = data.frame_numbers
         torso = _torso_m(data)
         for _, rep in data.reps.iterrows():
             start, turn = int(rep["start_frame"]), int(rep["turn_frame"])

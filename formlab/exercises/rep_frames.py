@@ -22,16 +22,12 @@ from ..form.measures import FrameData
 __all__ = ["best_frames", "in_reps", "reached_around_reps", "value_at_rep_best"]
 
 
-def _frames(data: FrameData) -> np.ndarray:
-    return data.column("frame").astype(int) if data.has("frame") else np.arange(len(data))
-
-
 def in_reps(data: FrameData) -> np.ndarray:
     """Frames inside some rep of ``data.reps`` (all False without a reps table)."""
     out = np.zeros(len(data), bool)
     if data.reps is None:
         return out
-    frames = _frames(data)
+    frames = data.frame_numbers
     for _, rep in data.reps.iterrows():
         out |= (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
     return out
@@ -62,7 +58,7 @@ def best_frames(
     if not ok.any():
         return best
     if data.reps is not None:
-        frames = _frames(data)
+        frames = data.frame_numbers
         for _, rep in data.reps.iterrows():
             idx = np.flatnonzero((frames >= rep["start_frame"]) & (frames <= rep["end_frame"]) & ok)
             if idx.size:
@@ -119,7 +115,7 @@ def reached_around_reps(
     best = np.zeros(len(data), bool)
     signed = value * (1.0 if mode == "max" else -1.0)
     ok = np.isfinite(signed)
-    frames = _frames(data)
+    frames = data.frame_numbers
     reps = data.reps.copy()
     if "turn_frame" not in reps:  # a table without turning points: the middle of each rep
         reps["turn_frame"] = (reps["start_frame"] + reps["end_frame"]) // 2
@@ -174,7 +170,7 @@ def value_at_rep_best(
     if data.reps is None:
         return value, best
     out = value.copy()
-    frames = _frames(data)
+    frames = data.frame_numbers
     for _, rep in data.reps.iterrows():
         inside = (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
         at = np.flatnonzero(inside & best)

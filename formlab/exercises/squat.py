@@ -37,7 +37,7 @@ def rep_bottoms(data: FrameData, th: Any) -> np.ndarray:
     """
     n = len(data)
     bottom = np.zeros(n, bool)
-    frames = data.column("frame").astype(int) if data.has("frame") else np.arange(n)
+    frames = data.frame_numbers
     depth = data.column("hip_below_knee_deg")
     if data.reps is not None:
         for _, rep in data.reps.iterrows():

@@ -386,6 +386,11 @@ class FrameData:
         return len(self.posture)
 
     @property
+    def frame_numbers(self) -> np.ndarray:
+        """The decoded-frame number of every row (``0..n-1`` where the table has no ``frame``)."""
+        return self.column("frame").astype(int) if self.has("frame") else np.arange(len(self))
+
+    @property
     def views(self) -> np.ndarray:
         """The camera view of every frame (object array of view names)."""
         return self.view["view"].to_numpy(dtype=object)
