@@ -231,3 +231,26 @@ def scale_from_plate(plate, diameter_m: float = STANDARD_PLATE_DIAMETER_M) -> Pi
     return PixelScale(
         m, rel * m, "plate_diameter", f"plate of {diameter_m:.3f} m = {2 * r_med:.1f} px across"
     )
+
+
+def compare_with_body(track: PoseTrack, plate_scale: PixelScale) -> dict:
+    """The plate and body scales side by side, and whether they disagree beyond 2 combined SDs.
+
+    The plate is nearer the camera than the lifter's mid-plane, so in a side view the body scale is
+    expected larger (about 25 % on the sample clips); a warning says so rather than hiding it.
+    """
+    try:
+        body = scale_from_body(track)
+    except InputError:
+        return {"body": None, "plate": plate_scale.to_dict(), "warning": ""}
+    sd = math.hypot(body.sd_m_per_px, plate_scale.sd_m_per_px)
+    diff = body.m_per_px - plate_scale.m_per_px
+    warning = ""
+    if abs(diff) > 2 * sd:
+        warning = (
+            f"plate scale {1000 * plate_scale.m_per_px:.3g} +- {1000 * plate_scale.sd_m_per_px:.2g} mm/px "
+            f"and body scale {1000 * body.m_per_px:.3g} +- {1000 * body.sd_m_per_px:.2g} mm/px disagree "
+            f"({diff / plate_scale.m_per_px:+.0%}); the plate is nearer the camera than the lifter's "
+            "mid-plane, or the plate is not the assumed diameter"
+        )
+    return {"body": body.to_dict(), "plate": plate_scale.to_dict(), "warning": warning}

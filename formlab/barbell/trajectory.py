@@ -41,6 +41,7 @@ from ..core.track import PoseTrack
 from .scale import (
     STANDARD_PLATE_DIAMETER_M,
     PixelScale,
+    compare_with_body,
     scale_from_body,
     scale_from_height,
     scale_from_plate,
@@ -75,7 +76,12 @@ class BarPath:
     origin_px : (float, float)
         The image point that is (0, 0) in metres.
     info : dict
-        Origin description, tracker counts, processing notes.
+        Origin description, tracker counts, processing notes; ``camera``: the camera's motion
+        (:class:`~formlab.barbell.camera_motion.CameraMotion`'s summary) when it was looked at.
+    x_scene_px, y_scene_px : ndarray (n,)
+        Position in scene pixels: the first frame's image pixels, with the camera's own motion
+        removed (:func:`formlab.pipeline.camera.path_in_scene`); the image position when the
+        camera is static or its motion was not measured. ``x_m`` and ``y_m`` are made from these.
     """
 
     frame: np.ndarray
@@ -89,8 +95,25 @@ class BarPath:
     scale: PixelScale
     origin_px: tuple[float, float]
     info: dict = field(default_factory=dict)
+    x_scene_px: np.ndarray | None = None
+    y_scene_px: np.ndarray | None = None
 
-    COLUMNS = ("frame", "time_s", "x_px", "y_px", "x_m", "y_m", "z_rel_m")
+    COLUMNS = (
+        "frame",
+        "time_s",
+        "x_px",
+        "y_px",
+        "x_m",
+        "y_m",
+        "z_rel_m",
+        "x_scene_px",
+        "y_scene_px",
+    )
+
+    def __post_init__(self) -> None:
+        for name, image in (("x_scene_px", self.x_px), ("y_scene_px", self.y_px)):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, np.array(image, dtype=float, copy=True))
 
     def __len__(self) -> int:
         return int(self.frame.shape[0])
@@ -115,9 +138,10 @@ class BarPath:
     def uncertainty_note(self) -> str:
         """A few words on how far to trust the path, for a figure's title or a summary.
 
-        ``"plate tracked, median confidence 0.85; image plane"`` or ``"hand-based, jitter +-1.0 cm;
-        image plane"`` (the hands' measured jitter, :func:`jitter_px`). The path is in the image
-        plane: a moving camera moves it too.
+        ``"plate tracked, median confidence 0.85; image plane (camera static: ...)"`` or
+        ``"hand-based, jitter +-1.0 cm; scene coordinates (camera motion removed: up to 60 px)"``
+        (the hands' measured jitter, :func:`jitter_px`; the coordinates, see
+        :meth:`~formlab.barbell.camera_motion.CameraMotion.describe`).
         """
         parts = []
         if self.method == "plate":
@@ -128,7 +152,7 @@ class BarPath:
         jitter = self.info.get("jitter_m", float("nan"))
         if jitter == jitter:
             parts.append(f"hand-based, jitter +-{100 * jitter:.1f} cm")
-        parts.append("image plane")
+        parts.append(self.info.get("camera", {}).get("coordinates", "image plane"))
         return "; ".join(parts)
 
     @property
@@ -164,7 +188,17 @@ class BarPath:
 
         fs = sample_rate_hz(self.time_s) if len(self) > 1 else float("nan")
         cut = min(float(cutoff_hz), 0.4 * fs) if math.isfinite(fs) else float(cutoff_hz)
-        cols = np.column_stack([self.x_px, self.y_px, self.x_m, self.y_m, self.z_rel_m])
+        cols = np.column_stack(
+            [
+                self.x_px,
+                self.y_px,
+                self.x_m,
+                self.y_m,
+                self.z_rel_m,
+                np.asarray(self.x_scene_px),
+                np.asarray(self.y_scene_px),
+            ]
+        )
         sm = butterworth_lowpass(cols, cut, time_s=self.time_s)
         info = dict(self.info)
         info["lowpass_cutoff_hz"] = cut
@@ -180,6 +214,8 @@ class BarPath:
             self.scale,
             self.origin_px,
             info,
+            sm[:, 5],
+            sm[:, 6],
         )
 
 
@@ -189,7 +225,7 @@ def _nanmean_points(xy: np.ndarray) -> np.ndarray:
         return np.nanmean(xy, axis=1)
 
 
-def _origin(track: PoseTrack, bar_xy: np.ndarray) -> tuple[np.ndarray, str]:
+def path_origin(track: PoseTrack, bar_xy: np.ndarray) -> tuple[np.ndarray, str]:
     """Floor below the mid-foot if the feet are seen, else the bar's first x and lowest y."""
     feet = track.xy_px[:, FEET]
     with warnings.catch_warnings():
@@ -331,7 +367,7 @@ def bar_path(
                     scale.method,
                     scale.detail + f", at the bar end ({k:.3f}x nearer the camera than the plate)",
                 )
-            info["scale_check"] = _compare_with_body(
+            info["scale_check"] = compare_with_body(
                 track, scale_from_plate(plate, plate_diameter_m or STANDARD_PLATE_DIAMETER_M)
             )
         elif lifter_height_m is not None:
@@ -370,36 +406,13 @@ def jitter_px(xy: np.ndarray, time_s: np.ndarray) -> float:
         return float(np.sqrt(np.nanmean(((xy - smooth) ** 2).sum(axis=1))))
 
 
-def _compare_with_body(track: PoseTrack, plate_scale: PixelScale) -> dict:
-    """The plate and body scales side by side, and whether they disagree beyond 2 combined SDs.
-
-    The plate is nearer the camera than the lifter's mid-plane, so in a side view the body scale is
-    expected larger (about 25 % on the sample clips); a warning says so rather than hiding it.
-    """
-    try:
-        body = scale_from_body(track)
-    except InputError:
-        return {"body": None, "plate": plate_scale.to_dict(), "warning": ""}
-    sd = math.hypot(body.sd_m_per_px, plate_scale.sd_m_per_px)
-    diff = body.m_per_px - plate_scale.m_per_px
-    warning = ""
-    if abs(diff) > 2 * sd:
-        warning = (
-            f"plate scale {1000 * plate_scale.m_per_px:.3g} +- {1000 * plate_scale.sd_m_per_px:.2g} mm/px "
-            f"and body scale {1000 * body.m_per_px:.3g} +- {1000 * body.sd_m_per_px:.2g} mm/px disagree "
-            f"({diff / plate_scale.m_per_px:+.0%}); the plate is nearer the camera than the lifter's "
-            "mid-plane, or the plate is not the assumed diameter"
-        )
-    return {"body": body.to_dict(), "plate": plate_scale.to_dict(), "warning": warning}
-
-
 def _path(
     track: PoseTrack, xy: np.ndarray, depth_landmarks, method: str, scale: PixelScale, info: dict
 ) -> BarPath:
     """Metres, origin and depth for image positions ``xy`` (n, 2)."""
     if not isinstance(scale, PixelScale):
         raise ConfigError(f"scale must be a PixelScale, got {type(scale).__name__}")
-    origin, origin_text = _origin(track, xy)
+    origin, origin_text = path_origin(track, xy)
     info["origin"] = origin_text
     x_m = (xy[:, 0] - origin[0]) * scale.m_per_px
     y_m = (origin[1] - xy[:, 1]) * scale.m_per_px

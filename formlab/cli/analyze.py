@@ -120,6 +120,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             exercise,
             extract_options=options,
             bar_method=args.bar_method,
+            camera=args.camera,
             lifter_height_m=args.lifter_height_m,
             thresholds=args.thresholds,
             cache=not args.no_cache,

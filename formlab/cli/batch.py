@@ -85,6 +85,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             extract_options=extract_options(args),
             bar_method=args.bar_method,
+            camera=args.camera,
             lifter_height_m=args.lifter_height_m,
             thresholds=args.thresholds,
             cache=not args.no_cache,

@@ -122,6 +122,14 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         "article's), or plate",
     )
     p.add_argument(
+        "--camera",
+        choices=("auto", "static", "moving"),
+        default="auto",
+        help="whether the camera moved: moving (a handheld phone: its motion is measured on the "
+        "background and the bar path given in scene coordinates), static, or auto (default: "
+        "measured when the lifter's planted feet wander across the picture)",
+    )
+    p.add_argument(
         "--lifter-height",
         type=float,
         default=None,

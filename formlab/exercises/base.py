@@ -24,6 +24,9 @@ Each lift's module (:mod:`formlab.exercises`) declares one :class:`Exercise`:
   (:class:`formlab.form.check.Check`), each with this lift's defaults;
 * ``plate_loaded``: whether the lift may be done with a plate-loaded barbell
   (``--bar auto`` then looks for a plate in side views);
+* ``feet_planted``: whether the feet stay put during the reps (not in a lunge or a
+  jumping jack): then feet that wander across the picture mean that the camera moved
+  (:func:`formlab.barbell.camera_motion.camera_seems_to_move`);
 * ``auto_order``: where the lift stands among the candidates of
   ``exercise="auto"`` (lower: tried first, for the most specific signatures;
   None: not a candidate).
@@ -141,6 +144,7 @@ class Exercise:
     checks: tuple[Check, ...] = ()
     optional_checks: tuple[Check, ...] = ()
     plate_loaded: bool = False
+    feet_planted: bool = True
     auto_order: int | None = None
     views: str = ""
     notes: str = ""

@@ -57,7 +57,7 @@ class VideoInfo:
 
 @dataclass(frozen=True)
 class Frame:
-    """One decoded frame: its 0-based index, time in seconds and RGB pixels (H, W, 3)."""
+    """One decoded frame: its 0-based index, time in seconds and RGB pixels (H, W, 3) (grey (H, W) when asked for)."""
 
     index: int
     time_s: float
@@ -202,6 +202,15 @@ def _rotate(rgb: np.ndarray, rotation_deg: int) -> np.ndarray:
     return np.ascontiguousarray(rgb)
 
 
+def _pixels(frame, gray_size_px: tuple[int, int] | None) -> np.ndarray:
+    """A decoded frame upright: RGB at full size, or grey at ``gray_size_px`` (displayed w, h)."""
+    rot = _frame_rotation(frame)
+    if gray_size_px is None:
+        return _rotate(frame.to_ndarray(format="rgb24"), rot)
+    gw, gh = gray_size_px if rot % 180 == 0 else gray_size_px[::-1]
+    return _rotate(frame.to_ndarray(format="gray", width=gw, height=gh), rot)
+
+
 def _frame_rotation(frame) -> int:
     rot = getattr(frame, "rotation", 0) or 0
     return round(float(rot) / 90.0) * 90
@@ -257,6 +266,7 @@ def iter_video_frames(
     end_frame: int | None = None,
     stride: int = 1,
     prefetch: int = 4,
+    gray_size_px: tuple[int, int] | None = None,
 ) -> Iterator[Frame]:
     """Stream the frames of a video as upright, C-contiguous RGB arrays.
 
@@ -272,6 +282,10 @@ def iter_video_frames(
     prefetch : int
         Frames decoded ahead by the background thread. Memory use is bounded
         by this number, not by the video's length.
+    gray_size_px : (int, int), optional
+        Return grey levels (H, W) at this displayed (width, height) instead of full-size
+        RGB: FFmpeg scales while converting, several times cheaper than RGB at full
+        size and resizing (:mod:`formlab.barbell.camera_motion` reads the background so).
 
     Yields
     ------
@@ -332,7 +346,7 @@ def iter_video_frames(
                 time_s = (t - t0) if t is not None else index * fallback_dt
                 if index < start_frame or (index - start_frame) % stride:
                     continue
-                rgb = _rotate(fr.to_ndarray(format="rgb24"), _frame_rotation(fr))
+                rgb = _pixels(fr, gray_size_px)
                 if not put(Frame(index, float(time_s), rgb)):
                     return
             if index < 0:

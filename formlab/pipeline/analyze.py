@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..barbell.camera_motion import CAMERA_MODES
 from ..core.errors import ConfigError, InputError
 from ..core.stages import Stages
 from ..core.track import PoseTrack
@@ -28,6 +29,7 @@ def analyze(
     clean_options: CleanOptions | None = None,
     detector: RepDetectorParams | None = None,
     bar_method: str = "auto",
+    camera: str = "auto",
     lifter_height_m: float | None = None,
     thresholds: FormThresholds | str | os.PathLike | None = None,
     cache: bool = True,
@@ -52,6 +54,11 @@ def analyze(
     bar_method : {"auto", "grip_centre", "wrist_midpoint", "plate"}
         How the bar is placed (:func:`formlab.barbell.bar_path`); ``"plate"``
         tracks the plate in the video (side views; needs a video input).
+    camera : {"auto", "static", "moving"}
+        Whether the camera moved (a handheld phone): ``"moving"`` measures its motion on the
+        background and gives the path in scene coordinates (:mod:`formlab.barbell.camera_motion`);
+        ``"auto"`` does so when the lifter's planted feet wander across the picture; ``"static"``
+        never. ``Analysis.path`` says which (``info["camera"]``).
     lifter_height_m : float, optional
         The lifter's height, for the pixel-to-metre scale (default: from the
         body's own segments).
@@ -80,6 +87,8 @@ def analyze(
         Missing or unreadable video, or an image (reps need a video).
     """
     requested = check_exercise_name(exercise)
+    if camera not in CAMERA_MODES:
+        raise ConfigError(f"camera = {camera!r} is not one of: {', '.join(CAMERA_MODES)}")
     steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
     stages = stages or Stages(progress=progress)
     video_path = None
@@ -104,6 +113,7 @@ def analyze(
             raw,
             lift,
             bar_method=bar_method,
+            camera=camera,
             video=video_path,
             lifter_height_m=lifter_height_m,
             progress=progress,

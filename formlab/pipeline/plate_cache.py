@@ -1,4 +1,4 @@
-"""The plate tracker's result, kept beside the cached pose tracks.
+"""The plate tracker's result (and the camera's motion), kept beside the cached pose tracks.
 
 Tracking the plate reads the video again (5-8 s on the sample clips, issue 15),
 and a re-analysis with other thresholds or another lift gets the same answer
@@ -8,7 +8,8 @@ tracker followed, the tracker's options and formlab's version: either the
 :class:`~formlab.barbell.plate.PlateTrack` or the reason no plate is worth
 tracking. Entries are ``.npz`` files (arrays and a JSON document, no pickles)
 written atomically in ``<cache>/plates/``; an entry that does not load is
-recomputed.
+recomputed. The camera's motion (:mod:`formlab.barbell.camera_motion`, another pass over
+the video) is kept the same way, under its own key.
 """
 
 from __future__ import annotations
@@ -87,4 +88,45 @@ def store_plate(key: str, result) -> None:
     try:
         atomic_write(_path(key), write)
     except OSError:  # a read-only cache only costs the time to track again
+        pass
+
+
+def load_camera(key: str):
+    """The stored CameraMotion for ``key``; None when there is none (or it is unreadable)."""
+    from ..barbell.camera_motion import CameraMotion
+
+    path = _path(key)
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            doc = json.loads(str(z["doc"]))
+            return CameraMotion(
+                frame=z["frame"],
+                image_to_scene=z["image_to_scene"],
+                static=bool(doc["static"]),
+                max_shift_px=float(doc["max_shift_px"]),
+                info=doc["info"],
+            )
+    except Exception:  # any failure means: measure again
+        path.unlink(missing_ok=True)
+        return None
+
+
+def store_camera(key: str, motion) -> None:
+    """Store a CameraMotion under ``key``, atomically (a read-only cache only costs time)."""
+    text = json.dumps(
+        {"static": motion.static, "max_shift_px": motion.max_shift_px, "info": motion.info},
+        default=json_default,
+    )
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as f:
+            np.savez(
+                f, doc=np.array(text), frame=motion.frame, image_to_scene=motion.image_to_scene
+            )
+
+    try:
+        atomic_write(_path(key), write)
+    except OSError:
         pass

@@ -160,6 +160,8 @@ class Analysis:
                 "origin": self.path.info.get("origin", ""),
                 "lowpass_cutoff_hz": self.path.info.get("lowpass_cutoff_hz"),
                 "choice": self.path.info.get("auto", "as requested"),
+                "camera": self.path.info.get("camera", {}),
+                "uncertainty": self.path.uncertainty_note(),
             },
             "formlab_version": __version__,
             "model": meta.model_variant,

@@ -41,6 +41,7 @@ from ..reps.detect import detect_reps
 from ..reps.detection import RepDetection, RepDetectorParams
 from ..reps.metrics import rep_metrics
 from ..signal.cleaning import CleanOptions, clean_track
+from .camera import camera_motion_of, path_in_scene
 from .feedback import evaluate_form, form_per_rep
 
 
@@ -315,10 +316,12 @@ def load_path_of(
     progress: bool = False,
     detection: RepDetection | None = None,
     cache: bool = True,
+    camera: str = "auto",
 ) -> LoadPath:
-    """Step 4: :func:`follow_load` on the cleaned track, low-passed, and its raw counterpart.
+    """Step 4: :func:`follow_load` on the cleaned track, in scene coordinates, low-passed, and its raw counterpart.
 
-    ``detection`` (step 3's reps) tells the plate probe where a rep is.
+    ``detection`` (step 3's reps) tells the plate probe where a rep is, and
+    :func:`camera_motion_of` when the lifter's feet are planted.
     """
     turns = detection.turn_frames if detection is not None else []
     full = follow_load(
@@ -336,6 +339,11 @@ def load_path_of(
         if full.method == "plate"
         else follow_load(raw, exercise, bar_method=full.method, scale=full.scale)
     )
+    motion = camera_motion_of(
+        track, exercise, camera, video, detection, progress=progress, cache=cache
+    )
+    full = path_in_scene(full, track, motion)
+    raw_path = path_in_scene(raw_path, track, motion)
     return LoadPath(path=full.lowpass(BAR_SMOOTHING_HZ), raw=raw_path)
 
 

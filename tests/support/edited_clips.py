@@ -87,3 +87,54 @@ def with_bystander(
 def clip_fps(path: Path) -> float:
     """Nominal frame rate of a clip."""
     return probe_video(path).fps
+
+
+def handheld_motion(n: int, fps: float, amplitude_px: float, seed: int = 0) -> np.ndarray:
+    """A phone's sway: per frame (n, 2, 3) the similarity taking the scene to the picture.
+
+    Smooth shifts of about ``amplitude_px`` (two slow sine waves and a low-passed random walk per
+    axis), a rotation within about 1.5 degrees and a zoom of 1.1 +- 0.03, so the warped frame stays
+    inside the original (no black borders).
+    """
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) / fps
+    walk = np.cumsum(rng.normal(0, 1, (n, 2)), axis=0)
+    k = max(1, int(fps))
+    walk = np.array([np.convolve(w, np.ones(k) / k, mode="same") for w in walk.T]).T
+    walk /= max(1e-9, float(np.abs(walk).max()))
+    shift = amplitude_px * (
+        0.5 * np.column_stack([np.sin(2 * np.pi * 0.3 * t), np.sin(2 * np.pi * 0.23 * t + 1)])
+        + 0.5 * walk
+    )
+    angle = np.deg2rad(1.5) * np.sin(2 * np.pi * 0.17 * t)
+    zoom = 1.1 + 0.03 * np.sin(2 * np.pi * 0.11 * t)
+    c, s = zoom * np.cos(angle), zoom * np.sin(angle)
+    out = np.zeros((n, 2, 3))
+    out[:, 0, 0], out[:, 0, 1], out[:, 1, 0], out[:, 1, 1] = c, -s, s, c
+    out[:, :, 2] = shift
+    return out
+
+
+def film_handheld(frames: list[np.ndarray], motion: np.ndarray) -> list[np.ndarray]:
+    """The frames as a swaying phone would show them: ``motion[i]`` (about the frame's centre) applied."""
+    import cv2
+
+    h, w = frames[0].shape[:2]
+    centre = np.array([w / 2, h / 2])
+    out = []
+    for rgb, m in zip(frames, motion, strict=True):
+        a = m.copy()
+        a[:, 2] = centre + m[:, 2] - m[:, :2] @ centre
+        out.append(
+            cv2.warpAffine(rgb, a, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+        )
+    return out
+
+
+def about_centre(motion: np.ndarray, size_px: tuple[int, int]) -> np.ndarray:
+    """``motion`` as applied by :func:`film_handheld`: (n, 2, 3) affines in pixel coordinates."""
+    w, h = size_px
+    centre = np.array([w / 2, h / 2])
+    out = motion.copy()
+    out[:, :, 2] = centre + motion[:, :, 2] - np.einsum("nij,j->ni", motion[:, :, :2], centre)
+    return out

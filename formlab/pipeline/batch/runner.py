@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...barbell.camera_motion import CAMERA_MODES
 from ...barbell.scale import LIFTER_HEIGHT_RANGE_M
 from ...core.errors import ConfigError, FormlabError, OutputError
 from ...core.files import ensure_dir, sha256_file
@@ -105,6 +106,7 @@ def batch(
     thresholds: str | os.PathLike | None = None,
     cache: bool = True,
     pose_format: str = "csv",
+    camera: str = "auto",
     figures: bool = True,
     video: bool = True,
     video_size: str = "720",
@@ -135,8 +137,8 @@ def batch(
         (``tcp://host:8786``); without it, a local cluster of ``jobs`` workers.
     extract_options, bar_method, lifter_height_m, thresholds, cache
         As in :func:`formlab.analyze` (``thresholds``: a file, or None).
-    pose_format, figures, video, video_size
-        As ``formlab analyze``'s ``--pose-format``, ``--no-figures``, ``--no-video``,
+    pose_format, camera, figures, video, video_size
+        As ``formlab analyze``'s ``--pose-format``, ``--camera``, ``--no-figures``, ``--no-video``,
         ``--video-size``.
     progress : bool
         A progress bar over videos.
@@ -166,7 +168,11 @@ def batch(
     )
     if video_size not in VIDEO_SIZES:
         raise ConfigError(f"video_size = {video_size!r} is not one of {', '.join(VIDEO_SIZES)}")
-    settings = dataclasses.replace(settings, figures=figures, video=video, video_size=video_size)
+    if camera not in CAMERA_MODES:
+        raise ConfigError(f"camera = {camera!r} is not one of: {', '.join(CAMERA_MODES)}")
+    settings = dataclasses.replace(
+        settings, figures=figures, video=video, video_size=video_size, camera=camera
+    )
     for lift in sorted({j.exercise for j in jobs_list}):
         resolve_thresholds(settings.thresholds, lift)  # a bad file fails before anything runs
     n_jobs = default_jobs() if jobs is None else int(jobs)

@@ -73,6 +73,8 @@ class BatchSettings:
         Draw the figures; write the annotated video.
     video_size : {"720", "full"}
         Size of the annotated video (:data:`formlab.outputs.VIDEO_SIZES`).
+    camera : {"auto", "static", "moving"}
+        See :func:`formlab.analyze`.
     """
 
     extract_options: dict[str, Any]
@@ -84,6 +86,7 @@ class BatchSettings:
     figures: bool = True
     video: bool = True
     video_size: str = "720"
+    camera: str = "auto"
 
     def writers(self) -> list[Writer]:
         """What is written into each video's sub-folder (as ``formlab analyze`` does, summary last)."""
@@ -194,6 +197,7 @@ def analyse_video(
                 job.exercise,
                 extract_options=ExtractOptions(**settings.extract_options),
                 bar_method=settings.bar_method,
+                camera=settings.camera,
                 lifter_height_m=settings.lifter_height_m,
                 thresholds=settings.thresholds,
                 cache=settings.cache,

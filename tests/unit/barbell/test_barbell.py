@@ -138,7 +138,19 @@ def test_bar_path_table_and_lowpass():
     tr = lifter_track()
     path = barbell.bar_path(tr, scale=barbell.PixelScale(0.001, 0.0001, "given", "test"))
     df = path.to_frame()
-    assert list(df.columns) == ["frame", "time_s", "x_px", "y_px", "x_m", "y_m", "z_rel_m"]
+    assert list(df.columns) == [
+        "frame",
+        "time_s",
+        "x_px",
+        "y_px",
+        "x_m",
+        "y_m",
+        "z_rel_m",
+        "x_scene_px",
+        "y_scene_px",
+    ]
+    # without a camera motion the scene is the image
+    np.testing.assert_array_equal(df["x_scene_px"], df["x_px"])
     assert df.attrs["method"] == "grip_centre" and df.attrs["scale"]["m_per_px"] == 0.001
     noisy = barbell.bar_path(
         tr.replace(xy_px=tr.xy_px + np.random.default_rng(0).normal(0, 3, tr.xy_px.shape))
