@@ -290,6 +290,7 @@ def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
     name = Path(analysis.source).stem
     what = "bar" if p.method in BAR_METHODS else p.method.replace("landmarks:", "")
     turn = turning_point_label(analysis.detection)
+    plane = p.info.get("camera", {}).get("coordinates", "image plane").split(" (")[0]
     with style.off_screen():  # no matplotlib backend is needed, or changed, to write a file
         fig = plot_bar_position(
             p.time_s,
@@ -298,7 +299,7 @@ def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
             p.z_rel_m,
             reps=reps,
             raw=(raw.x_m, raw.y_m, raw.z_rel_m),
-            title=f"{name}: {what} ({p.method}; {analysis.exercise})",
+            title=f"{name}: {what} ({p.method}; {analysis.exercise}; {plane})",
             turn_label=turn,
         )
         out = [style.save_figure(fig, outdir / FIGURES["position"])]

@@ -104,3 +104,39 @@ def test_a_plate_once_tracked_is_recalled_wherever_the_probe_would_look(tmp_path
     np.testing.assert_array_equal(again.centre_xy_px, first.centre_xy_px)
     steps._plate_outcome(track, video, 90, cache=False)
     assert len(calls) == 4  # without the cache, tracked again
+
+
+def test_camera_motion_is_measured_only_when_asked_or_when_the_feet_wander(tmp_path, monkeypatch):
+    """``camera``: "static" and a still lifter never read the video; "moving" does, once (cached)."""
+    import pytest
+
+    from formlab.barbell.camera_motion import unmeasured
+    from formlab.core.errors import ConfigError
+    from formlab.pipeline import camera
+
+    measured = []
+
+    def fake_measure(video, track, options=None, progress=False):
+        measured.append(video)
+        return unmeasured(track, "stand-in")
+
+    monkeypatch.setattr(camera, "estimate_camera_motion", fake_measure)
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    track = make_track([STANDING] * 40, yaw_deg=90.0)
+    video = tmp_path / "v.mp4"
+    video.write_bytes(b"not read: the key uses the track's recorded hash")
+    assert (
+        "declared static"
+        in camera.camera_motion_of(track, "squat", "static", video, None).describe()
+    )
+    still = camera.camera_motion_of(track, "squat", "auto", video, None)
+    assert "taken as static" in still.describe() and measured == []
+    assert (
+        "moves its feet" in camera.camera_motion_of(track, "lunge", "auto", video, None).describe()
+    )
+    camera.camera_motion_of(track, "squat", "moving", video, None)
+    assert measured == [video]
+    with pytest.raises(ConfigError, match="needs the video"):
+        camera.camera_motion_of(track, "squat", "moving", None, None)
+    with pytest.raises(ConfigError, match="'sideways' is not one of: auto, static, moving"):
+        camera.camera_motion_of(track, "squat", "sideways", video, None)
