@@ -16,6 +16,8 @@
 const SPEECH_START_TIMEOUT_MS = 1500; // no "start" from speechSynthesis by then: beep instead
 const BEEP_HZ = 880;
 const BEEP_S = 0.18;
+const STATS_SYNC_MS = 1000; // browser_stats reach the kernel at most this often
+const TRACE_LENGTH = 3000; // frames kept in root.formlabTrace (for tests and debugging)
 
 function rgb(c, alpha = 1) {
   return `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${alpha})`;
@@ -97,6 +99,10 @@ function render({ model, el: root }) {
   let lastT = -1;
   const sentAt = new Map(); // seq -> performance.now() when grabbed
   const latenciesMs = [];
+  const kernelMs = [];
+  let lastSyncMs = -Infinity;
+  root.formlabTrace = []; // per frame sent: t_s, the camera frame's media time, grab-to-draw latency
+  const repTimes = [];
   let audio = null;
   let videoCallback = null;
   let timer = null;
@@ -106,19 +112,26 @@ function render({ model, el: root }) {
     root.dataset.status = text;
   }
 
-  function showStats() {
+  function showStats(sync = false) {
     const p50 = median(latenciesMs.slice(-100));
+    const kernelP50 = median(kernelMs.slice(-100));
     root.dataset.framesSent = String(sent);
     root.dataset.framesDropped = String(dropped);
     root.dataset.latencyP50Ms = p50 === null ? "" : p50.toFixed(0);
+    root.dataset.kernelP50Ms = kernelP50 === null ? "" : kernelP50.toFixed(0);
     stats.textContent =
       `frames sent ${sent} · dropped ${dropped}` +
-      (p50 === null ? "" : ` · latency p50 ${p50.toFixed(0)} ms`);
+      (p50 === null ? "" : ` · latency p50 ${p50.toFixed(0)} ms`) +
+      (kernelP50 === null ? "" : ` (kernel ${kernelP50.toFixed(0)} ms)`);
+    const nowMs = performance.now();
+    if (!sync && nowMs - lastSyncMs < STATS_SYNC_MS) return; // a sync is a message the kernel handles too
+    lastSyncMs = nowMs;
     model.set("browser_stats", {
       frames_sent: sent,
       frames_dropped: dropped,
       latency_p50_ms: p50,
-      latencies_ms: latenciesMs.slice(-500),
+      kernel_p50_ms: kernelP50,
+      latencies_ms: latenciesMs.slice(-1000),
     });
     model.save_changes();
   }
@@ -241,11 +254,12 @@ function render({ model, el: root }) {
   }
 
   // ------------------------------------------------------------------ frames
-  function tick() {
+  function tick(meta) {
     if (!running || !ready || video.readyState < 2) return;
     const nowMs = performance.now();
     const maxFps = model.get("max_fps");
-    if (maxFps > 0 && nowMs - lastGrabMs < 1000 / maxFps - 1) return; // capped: not grabbed at all
+    // capped: a frame less than 1/max_fps after the last grab slot is not grabbed at all (nor counted)
+    if (maxFps > 0 && nowMs - lastGrabMs < 1000 / maxFps - 1) return;
     lastGrabMs = nowMs;
     if (inFlight) {
       dropped += 1;
@@ -265,6 +279,9 @@ function render({ model, el: root }) {
     inFlight = true;
     const mySeq = ++seq;
     sentAt.set(mySeq, nowMs);
+    const trace = root.formlabTrace;
+    trace.push({ seq: mySeq, t_s: t, media_s: meta ? meta.mediaTime : null, latency_ms: null });
+    if (trace.length > TRACE_LENGTH) trace.shift();
     const report = droppedUnreported;
     droppedUnreported = 0;
     grab.toBlob(
@@ -285,8 +302,8 @@ function render({ model, el: root }) {
   function schedule() {
     if (!running) return;
     if (video.requestVideoFrameCallback) {
-      videoCallback = video.requestVideoFrameCallback(() => {
-        tick();
+      videoCallback = video.requestVideoFrameCallback((_now, meta) => {
+        tick(meta);
         schedule();
       });
     } else {
@@ -318,13 +335,14 @@ function render({ model, el: root }) {
     if (stream) stream.getTracks().forEach((track) => track.stop());
     stream = null;
     video.srcObject = null;
+    overlay.getContext("2d").clearRect(0, 0, overlay.width, overlay.height); // no camera, no skeleton
     startBtn.disabled = false;
     stopBtn.disabled = true;
     root.dataset.running = "false";
     model.send({ type: "stop", dropped: droppedUnreported });
     droppedUnreported = 0;
     setStatus(reason || "stopped");
-    showStats();
+    showStats(true);
   }
 
   startBtn.addEventListener("click", () => {
@@ -337,8 +355,14 @@ function render({ model, el: root }) {
     lastT = -1;
     lastGrabMs = -Infinity;
     latenciesMs.length = 0;
+    kernelMs.length = 0;
+    root.formlabTrace = [];
+    repTimes.length = 0;
+    delete root.dataset.repTimes;
     sentAt.clear();
     cueBox.textContent = "";
+    reps.textContent = "0";
+    root.dataset.reps = "0";
     startBtn.disabled = true;
     stopBtn.disabled = false;
     root.dataset.running = "true";
@@ -361,14 +385,25 @@ function render({ model, el: root }) {
       schedule();
     } else if (msg.type === "update") {
       inFlight = false;
+      lastGrabMs = -Infinity; // the kernel is free: send the next camera frame, whatever the cap
       const t = sentAt.get(msg.seq);
       sentAt.delete(msg.seq);
       if (!running) return;
       draw(msg);
-      if (t !== undefined) latenciesMs.push(performance.now() - t);
+      if (t !== undefined) {
+        const latency = performance.now() - t;
+        latenciesMs.push(latency);
+        const entry = root.formlabTrace[root.formlabTrace.length - 1]; // one in flight: the last sent
+        if (entry && entry.seq === msg.seq) entry.latency_ms = latency;
+      }
+      if (typeof msg.process_ms === "number") kernelMs.push(msg.process_ms);
       for (const event of msg.events || []) {
         if (event.event === "cue") cue(event);
-        else if (event.event === "rep") announceRep(event);
+        else if (event.event === "rep") {
+          repTimes.push(event.t_s);
+          root.dataset.repTimes = JSON.stringify(repTimes); // when each rep was confirmed (s since Start)
+          announceRep(event);
+        }
       }
       showStats();
     } else if (msg.type === "error") {
