@@ -155,6 +155,7 @@ class LiveCoach:
         self._verdicts: dict[str, str] = {}
         self._size: tuple[int, int] | None = None
         self._closed = False
+        _warm_up()
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> LiveCoach:
@@ -306,6 +307,16 @@ class LiveCoach:
         for check, text in self._gate.cues(rep.number, judged.failed, self._cue_texts):
             events.append(cue_event(check, rep.number, said_s, said_s - rep.turn_s, text))
         return events
+
+
+def _warm_up() -> None:
+    """Import now what judging a rep imports lazily.
+
+    SciPy's signal module takes about a second to import on a small machine:
+    the first rep's cue would otherwise come a second late.
+    """
+    import scipy.interpolate
+    import scipy.signal  # noqa: F401
 
 
 def _one_frame(xy, z, vis, pres, world, t: float) -> PoseTrack:
