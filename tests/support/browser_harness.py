@@ -225,14 +225,18 @@ def launch_chromium(extra_args: Sequence[str] = ()) -> Iterator:
             b.close()
 
 
-def fake_camera_flags(y4m: Path) -> list[str]:
-    """Chromium flags that make ``y4m`` (raw YUV4MPEG2, looped) the camera, allowed without a prompt."""
-    return [
+def fake_camera_flags(y4m: Path | None = None) -> list[str]:
+    """Chromium flags for a fake camera allowed without a prompt (and sound without a gesture).
+
+    With ``y4m`` (raw YUV4MPEG2) the camera plays that file in a loop; without,
+    Chromium's own moving test pattern.
+    """
+    flags = [
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={y4m}",
         "--autoplay-policy=no-user-gesture-required",
     ]
+    return flags if y4m is None else [*flags, f"--use-file-for-fake-video-capture={y4m}"]
 
 
 @pytest.fixture(scope="module")
