@@ -16,6 +16,7 @@
 const SPEECH_START_TIMEOUT_MS = 1500; // no "start" from speechSynthesis by then: beep instead
 const BEEP_HZ = 880;
 const BEEP_S = 0.18;
+const WAITING_MS = 3000; // a reply this late: say the kernel is busy (another cell running?)
 const STATS_SYNC_MS = 1000; // browser_stats reach the kernel at most this often
 const TRACE_LENGTH = 3000; // frames kept in root.formlabTrace (for tests and debugging)
 
@@ -90,6 +91,8 @@ function render({ model, el: root }) {
   let running = false;
   let ready = false;
   let inFlight = false;
+  let waiting = false;
+  let liveStatus = "";
   let seq = 0;
   let sent = 0;
   let dropped = 0;
@@ -264,6 +267,11 @@ function render({ model, el: root }) {
     if (inFlight) {
       dropped += 1;
       droppedUnreported += 1;
+      const waitedMs = nowMs - (sentAt.get(seq) ?? nowMs);
+      if (waitedMs > WAITING_MS && !waiting) {
+        waiting = true;
+        setStatus("waiting for the kernel (busy with a cell?)");
+      }
       return;
     }
     if (t0Ms === null) t0Ms = nowMs;
@@ -349,7 +357,7 @@ function render({ model, el: root }) {
     ensureAudio(); // a click is the user gesture browsers want before sound
     running = true;
     ready = false;
-    inFlight = false;
+    inFlight = waiting = false;
     seq = sent = dropped = droppedUnreported = 0;
     t0Ms = null;
     lastT = -1;
@@ -381,7 +389,8 @@ function render({ model, el: root }) {
         return;
       }
       ready = true;
-      setStatus(`live: ${msg.exercise} (${msg.model})`);
+      liveStatus = `live: ${msg.exercise} (${msg.model})`;
+      setStatus(liveStatus);
       schedule();
     } else if (msg.type === "update") {
       inFlight = false;
@@ -389,6 +398,10 @@ function render({ model, el: root }) {
       const t = sentAt.get(msg.seq);
       sentAt.delete(msg.seq);
       if (!running) return;
+      if (waiting) {
+        waiting = false;
+        setStatus(liveStatus);
+      }
       draw(msg);
       if (t !== undefined) {
         const latency = performance.now() - t;

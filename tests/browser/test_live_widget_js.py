@@ -9,6 +9,7 @@ checks, deterministically and in seconds, what the full test through notebook 6
 
 * one frame in flight: while a frame is unanswered no other is sent, and the
   frames grabbed meanwhile are counted as dropped and reported with the next one;
+  a reply late by seconds is shown as the kernel being busy;
 * a reply is drawn: rep count, verdict chips in formlab's colours (uncertain
   distinct from fail), the cue text, and each cue in the cue log, played through
   speech synthesis when it starts, through the beep when speech fails;
@@ -137,7 +138,9 @@ def test_one_frame_in_flight_the_rest_dropped_and_reported(camera_browser, page_
     page = open_widget(camera_browser, page_server, "works")
     try:
         start(page)
-        page.wait_for_timeout(1500)  # the kernel "thinks": nothing answered for 1.5 s
+        page.wait_for_timeout(
+            3500
+        )  # the kernel "thinks" (or runs a cell): nothing answered for 3.5 s
         frames = [s for s in sent(page) if s["msg"]["type"] == "frame"]
         assert len(frames) == 1, [s["msg"] for s in frames]
         first = frames[0]
@@ -145,14 +148,18 @@ def test_one_frame_in_flight_the_rest_dropped_and_reported(camera_browser, page_
         assert first["bytes"] > 1000 and first["msg"]["dropped"] == 0 and first["msg"]["seq"] == 1
         dropped = int(page.get_attribute(".formlab-live", "data-frames-dropped") or 0)
         assert dropped == 0  # counted on screen only when stats are shown: after a reply
+        assert page.get_attribute(".formlab-live", "data-status").startswith(
+            "waiting for the kernel"
+        )
         page.evaluate(f"window.fake.reply({json.dumps(update(1))})")
         page.wait_for_function("window.fake.sent.filter(s => s.msg.type === 'frame').length === 2")
         second = [s for s in sent(page) if s["msg"]["type"] == "frame"][1]
         dropped = int(page.get_attribute(".formlab-live", "data-frames-dropped"))
-        # 1.5 s of a 30 fps camera while busy: tens of frames dropped, all reported with the next frame
-        assert 10 <= dropped <= 60, dropped
+        # 3.5 s of a 30 fps camera while busy: tens of frames dropped, all reported with the next frame
+        assert 30 <= dropped <= 130, dropped
         assert second["msg"]["dropped"] == dropped
-        assert second["msg"]["t_s"] > first["msg"]["t_s"] + 1.4
+        assert second["msg"]["t_s"] > first["msg"]["t_s"] + 3.4
+        assert page.get_attribute(".formlab-live", "data-status") == "live: squat (lite)"
         assert page.get_attribute(".formlab-live", "data-frames-sent") == "1"
         assert page.get_attribute(".formlab-live", "data-latency-p50-ms")
 
