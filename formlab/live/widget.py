@@ -38,6 +38,7 @@ from PIL import Image, UnidentifiedImageError
 from ..core.errors import FormlabError, InputError
 from ..core.landmarks import N_LANDMARKS, SKELETON_EDGES, edge_side, side_of
 from ..exercises.registry import get_exercise
+from ..pipeline.steps import resolve_thresholds
 from ..viz.skeleton import FAINT_BELOW_VISIBILITY
 from ..viz.style import SIDE_RGB, STATUS_RGB
 
@@ -107,8 +108,9 @@ class LiveCoachWidget(anywidget.AnyWidget):
     model : str
         Pose model: ``"lite"`` (default: fastest, the live goal is set for
         it), ``"full"`` or ``"heavy"``.
-    thresholds : optional
-        Threshold overrides, as :func:`formlab.analyze` takes them.
+    thresholds : FormThresholds or path, optional
+        As :func:`formlab.analyze` takes them (default: the lift's own);
+        checked here.
     max_fps : float
         Frames the browser grabs per second at most; 0 for every camera frame.
     announce_reps : bool
@@ -147,6 +149,8 @@ class LiveCoachWidget(anywidget.AnyWidget):
         **kwargs,
     ):
         name = get_exercise(exercise).name  # ConfigError naming the accepted lifts
+        # a bad thresholds file fails here, not after the camera opened
+        resolved = resolve_thresholds(thresholds, name)
         if max_fps < 0:
             raise InputError(f"max_fps must be >= 0 (0: every camera frame), got {max_fps}")
         super().__init__(
@@ -158,7 +162,7 @@ class LiveCoachWidget(anywidget.AnyWidget):
             **kwargs,
         )
         self.add_class("formlab-live-widget")
-        self.thresholds = thresholds
+        self.thresholds = resolved
         self.events: list[dict] = []
         self.coach: LiveCoach | None = None
         self.stats: LiveStats | None = None

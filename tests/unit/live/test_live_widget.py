@@ -39,6 +39,18 @@ def test_an_unknown_exercise_fails_before_the_camera_opens():
         LiveCoachWidget("squatt")
     with pytest.raises(InputError, match="max_fps"):
         LiveCoachWidget("squat", max_fps=-1)
+    with pytest.raises(ConfigError, match="thresholds"):
+        LiveCoachWidget("squat", thresholds=3)
+
+
+def test_thresholds_file_is_read_before_start(tmp_path):
+    path = tmp_path / "t.toml"
+    path.write_text("[depth]\nmin_hip_below_knee_deg = 3.0\n")
+    w = LiveCoachWidget("squat", thresholds=path)
+    assert w.thresholds.section("depth").min_hip_below_knee_deg == 3.0
+    path.write_text("[depth]\nno_such_threshold = 1\n")
+    with pytest.raises(ConfigError, match="no_such_threshold"):
+        LiveCoachWidget("squat", thresholds=path)
 
 
 def test_front_end_style_is_formlabs_palette_and_skeleton():
