@@ -133,20 +133,10 @@ class LiveCoach:
         self._reps = RepStream(self.exercise.turning_point, params, self._conditions)
         self._gate = CueGate()
         self._pose = PoseStream(ExtractOptions(model=model))
-        image, world = MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO
-        self._xy_filter = OneEuroStream(
-            N_LANDMARKS * 2,
-            min_cutoff_hz=image.min_cutoff_hz,
-            beta=image.beta,
-            derivate_cutoff_hz=image.derivate_cutoff_hz,
-        )
-        self._world_filter = OneEuroStream(
-            N_LANDMARKS * 3,
-            min_cutoff_hz=world.min_cutoff_hz,
-            beta=world.beta,
-            derivate_cutoff_hz=world.derivate_cutoff_hz,
-        )
-        self._features = {c.feature: [] for c in self.exercise.requires}
+        self._last_pose_s: float | None = None
+        self._new_filters()
+        self._features: dict[str, list[float]] = {c.feature: [] for c in self.exercise.requires}
+        self._feature_filters = {f: self._reps.new_lowpass() for f in self._features}
         self._raw: dict[str, list[np.ndarray]] = {
             k: [] for k in ("xy", "z", "vis", "pres", "world")
         }
@@ -218,12 +208,23 @@ class LiveCoach:
         )
         for key, a in zip(("xy", "z", "vis", "pres", "world"), (xy, z, vis, pres, world)):
             self._raw[key].append(a)
-        scale = float(object_scale_px(_one_frame(xy, z, vis, pres, world, t))[0])
-        xy_s = self._xy_filter.step(xy.reshape(-1), t, 1.0 / scale).reshape(N_LANDMARKS, 2)
-        world_s = self._world_filter.step(world.reshape(-1), t).reshape(N_LANDMARKS, 3)
+        if (
+            pose is None
+        ):  # skipped by the smoothers: a short gap is bridged, as the cleaning fills it
+            xy_s, world_s = xy, world
+        else:
+            if (
+                self._last_pose_s is not None
+                and t - self._last_pose_s > self.clean_options.max_gap_s
+            ):
+                self._new_filters()  # a gap the cleaning would not fill: start the smoothing afresh
+            self._last_pose_s = t
+            scale = float(object_scale_px(_one_frame(xy, z, vis, pres, world, t))[0])
+            xy_s = self._xy_filter.step(xy.reshape(-1), t, 1.0 / scale).reshape(N_LANDMARKS, 2)
+            world_s = self._world_filter.step(world.reshape(-1), t).reshape(N_LANDMARKS, 3)
         one = _one_frame(xy_s, z, vis, pres, world_s, t)
         for feature, values in self._features.items():
-            values.append(float(pose_feature(one, feature)[0]))
+            values.append(self._lowpassed(feature, float(pose_feature(one, feature)[0]), t))
         value = float(self.exercise.signal.compute(one)[0])
         events: list[dict] = []
         rep = self._reps.push(t, value)
@@ -258,6 +259,30 @@ class LiveCoach:
         )
 
     # ------------------------------------------------------------------ internals
+    def _new_filters(self) -> None:
+        """Fresh One-Euro filters (MediaPipe's presets, as :func:`formlab.clean_track` uses)."""
+        image, world = MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO
+        self._xy_filter = OneEuroStream(
+            N_LANDMARKS * 2,
+            min_cutoff_hz=image.min_cutoff_hz,
+            beta=image.beta,
+            derivate_cutoff_hz=image.derivate_cutoff_hz,
+        )
+        self._world_filter = OneEuroStream(
+            N_LANDMARKS * 3,
+            min_cutoff_hz=world.min_cutoff_hz,
+            beta=world.beta,
+            derivate_cutoff_hz=world.derivate_cutoff_hz,
+        )
+
+    def _lowpassed(self, feature: str, value: float, t: float) -> float:
+        """``value`` low-passed like the rep signal (NaN skipped), so conditions read as offline."""
+        if not np.isfinite(value):
+            return float("nan")
+        for stage in self._feature_filters[feature]:
+            value = float(stage.step([value], t)[0])
+        return value
+
     def _conditions(self, start: int, turn: int) -> str:
         """The lift's pose conditions for a candidate rep: "" if they hold, else why not."""
         for c in self.exercise.requires:

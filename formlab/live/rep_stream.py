@@ -24,15 +24,23 @@ causally:
 * the exercise's pose conditions (read at the turn, the start, or on the
   change between; the caller passes a function that reads them).
 
+The signal is first low-passed at the detector's ``cutoff_hz``, as offline,
+but causally: two first-order stages in series (:class:`OneEuroStream` with
+``beta = 0`` is exactly a first-order low-pass on real timestamps), each at
+``cutoff_hz / 0.644`` so that the pair is 3 dB down at ``cutoff_hz``. This
+delays the signal by :attr:`RepStream.delay_s` (0.10 s at 2 Hz), which is
+taken off the times reported.
+
 The turning point, start and end are reported as :func:`find_reps` does: the
 middle of the band within ``turn_band_frac`` of the extreme, the last sample
 before it near the starting level, the first after it back near that level.
-Nothing beyond the end is needed: the delay between the lifter getting back
-and the rep being confirmed is zero samples.
+Nothing beyond the end is needed: a rep is confirmed at the sample that shows
+the lifter back (the low-pass's delay later).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,8 +48,13 @@ import numpy as np
 
 from ..core.errors import ConfigError
 from ..reps.detection import RepDetectorParams, TurningPoint
+from ..signal.one_euro import OneEuroStream
 
-__all__ = ["RepStream", "StreamRep"]
+__all__ = ["CASCADE_3DB", "RepStream", "StreamRep"]
+
+CASCADE_3DB = math.sqrt(math.sqrt(2.0) - 1.0)
+"""Where two identical first-order low-passes in series are 3 dB down, as a fraction of each
+one's own cut-off (0.644): each stage is set to ``cutoff_hz / CASCADE_3DB``."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +74,10 @@ class StreamRep:
 
 ConditionCheck = Callable[[int, int], str]
 """``(start_index, turn_index) -> ""`` if the lift's pose conditions hold, else the reason; the
-start is the opposite extreme before the turn (the lowest ``d`` since the last rep), as offline."""
+start is the opposite extreme before the turn (the lowest ``d`` since the last rep), as offline.
+The indices are those of the low-passed signal, not yet moved back by :attr:`RepStream.delay_s`:
+the features read there must be low-passed alike (:meth:`RepStream.new_lowpass`), as offline
+reads them on features smoothed like the signal."""
 
 
 class RepStream:
@@ -89,16 +105,28 @@ class RepStream:
         self.turning_point = turning_point
         self.params = params or RepDetectorParams()
         self.conditions = conditions
+        self._stages_hz = self.params.cutoff_hz / CASCADE_3DB
+        self._last_finite_s: float | None = None
         self.reps: list[StreamRep] = []
         self.rejected: list[dict] = []
         self._t: list[float] = []
         self._d: list[float] = []
-        self._start = -1  # lowest d since the last rep (or the start): where the movement began
-        self._peak = -1  # highest d since _start: the candidate turning point
         self._range = 0.0
-        self._low = (
-            -1
-        )  # lowest d since the last rep: the opposite extreme, where "start" conditions are read
+        # _start: lowest d since the last rep (or the start), where the movement began; _peak: highest
+        # d since _start, the candidate turning point; _low: lowest d since the last rep, the opposite
+        # extreme, where "start" conditions are read
+        self._start = self._peak = self._low = -1
+        self._after = -1  # lowest d since _peak: the resting level the lifter came back to
+        self._lowpass = self.new_lowpass()
+
+    def new_lowpass(self) -> list[OneEuroStream]:
+        """The two stages of the causal low-pass (see the module docstring), for the signal or a feature."""
+        return [OneEuroStream(1, min_cutoff_hz=self._stages_hz, beta=0.0) for _ in range(2)]
+
+    @property
+    def delay_s(self) -> float:
+        """Delay of the causal low-pass at low frequencies (two stages of ``1 / (2 pi f)`` each)."""
+        return 2.0 / (2.0 * math.pi * self._stages_hz)
 
     @property
     def n_samples(self) -> int:
@@ -119,23 +147,36 @@ class RepStream:
         """Add one sample (NaN: unknown); returns the rep it confirms, if any."""
         i = len(self._t)
         self._t.append(float(time_s))
-        d = float(value) if self.turning_point == "top" else -float(value)
-        self._d.append(d)
-        if not np.isfinite(d):
+        x = float(value)
+        if not np.isfinite(
+            x
+        ):  # a frame without a pose: skipped (a short gap is bridged, as offline)
+            self._d.append(float("nan"))
             return None
+        if self._last_finite_s is not None and time_s - self._last_finite_s > self.params.max_gap_s:
+            # a gap too long to bridge: the low-pass starts afresh; the rep under way is kept, so
+            # that a lifter lost by the pose model while standing up still completes the rep
+            self._lowpass = self.new_lowpass()
+        self._last_finite_s = float(time_s)
+        for stage in self._lowpass:
+            x = float(stage.step([x], time_s)[0])
+        d = x if self.turning_point == "top" else -x
+        self._d.append(d)
         if self._low < 0 or d < self._d[self._low]:
             self._low = i
         if self._start < 0 or d < self._d[self._start]:
             if self._start >= 0 and self._peak > self._start:
+                self._after = i
                 rep = self._try_confirm(i)
                 if rep is not None:
                     return rep
-            self._start = i
-            self._peak = i
+            self._start = self._peak = self._after = i
             return None
         if d >= self._d[self._peak]:
-            self._peak = i
+            self._peak = self._after = i
             return None
+        if d < self._d[self._after]:
+            self._after = i
         return self._try_confirm(i)
 
     def finish(self) -> StreamRep | None:
@@ -151,35 +192,61 @@ class RepStream:
         lo, _ = self._band(self._peak, self.params.turn_band_frac * depth)
         if self._t[-1] - self._t[lo] < self.params.settle_s:
             return None
-        return self._confirm(len(self._t) - 1, require_return=False)
+        last = len(self._t) - 1
+        return self._confirm(last, last, require_return=False)
 
     # ------------------------------------------------------------------ internals
     def _band(self, peak: int, drop: float) -> tuple[int, int]:
-        """Index range around ``peak`` where d stays within ``drop`` of its value (finite samples)."""
+        """Index range around ``peak`` where d stays within ``drop`` of its value (gaps bridged)."""
         d, level = self._d, self._d[peak] - drop
-        lo = peak
-        while lo - 1 > self._start and np.isfinite(d[lo - 1]) and d[lo - 1] >= level:
-            lo -= 1
-        hi = peak
-        while hi + 1 < len(d) and np.isfinite(d[hi + 1]) and d[hi + 1] >= level:
-            hi += 1
+        lo = k = peak
+        while k - 1 > self._start and not d[k - 1] < level:  # NaN (a bridged gap) does not end it
+            k -= 1
+            lo = k if np.isfinite(d[k]) else lo
+        hi = k = peak
+        while k + 1 < len(d) and not d[k + 1] < level:
+            k += 1
+            hi = k if np.isfinite(d[k]) else hi
         return lo, hi
 
     def _try_confirm(self, i: int) -> StreamRep | None:
-        depth = self._d[self._peak] - self._d[self._start]
-        if self._d[self._peak] - self._d[i] < (1.0 - self.params.boundary_frac) * depth:
-            return None  # not back near the starting level yet
-        return self._confirm(i)
+        """Confirm the candidate if the lifter is back (see the module docstring), else wait."""
+        p, d = self.params, self._d
+        left = d[self._peak] - d[self._start]
+        if d[self._peak] - d[i] >= (1.0 - p.boundary_frac) * left:
+            return self._confirm(i, i)  # back near the level the movement started from
+        # or back at another resting level, as deep a return as a rep needs, held there (no new
+        # low for rest_window_s): the lifter stands a little lower than at the start of the set
+        right = d[self._peak] - d[self._after]
+        if right < self.threshold(left) or self._t[i] - self._t[self._after] < p.rest_window_s:
+            return None
+        level = d[self._after] + p.boundary_frac * right
+        end = next(k for k in range(self._peak, self._after + 1) if d[k] <= level)
+        return self._confirm(i, end)
+
+    def _undelayed(self, k: int) -> int:
+        """The sample nearest to ``delay_s`` before sample ``k``: when it really happened."""
+        t = self._t
+        j = int(np.searchsorted(t, t[k] - self.delay_s))
+        if j > 0 and (
+            j >= len(t)
+            or abs(t[j - 1] - (t[k] - self.delay_s)) <= abs(t[j] - (t[k] - self.delay_s))
+        ):
+            j -= 1
+        return min(j, k)
 
     def _reject(self, reason: str, turn: int, depth: float, i: int) -> None:
         self.rejected.append({"time_s": self._t[turn], "depth": depth, "reason": reason})
-        self._start = self._peak = i  # look for the next movement from here
+        self._start = self._peak = self._after = i  # look for the next movement from here
 
-    def _confirm(self, i: int, require_return: bool = True) -> StreamRep | None:
+    def _confirm(self, i: int, end: int, require_return: bool = True) -> StreamRep | None:
+        """Check the rules on the candidate; ``i`` is the current sample, ``end`` where the rep ended."""
         p = self.params
         t, d = self._t, self._d
         start, peak = self._start, self._peak
-        depth = d[peak] - d[start]
+        left = d[peak] - d[start]
+        right = d[peak] - min(d[self._after], d[i]) if require_return else left
+        depth = min(left, right)  # as offline: the shallower side
         lo, hi = self._band(peak, p.turn_band_frac * depth)
         mid_t = 0.5 * (t[lo] + t[hi])
         turn = lo + int(np.argmin(np.abs(np.asarray(t[lo : hi + 1]) - mid_t)))
@@ -195,25 +262,26 @@ class RepStream:
         if self.reps and t[turn] - self.reps[-1].turn_s < p.min_distance_s:
             self._reject(f"within {p.min_distance_s:g} s of the last rep", turn, depth, i)
             return None
-        level = d[start] + p.boundary_frac * depth
+        level = d[start] + p.boundary_frac * left
         begin = start + max(k for k in range(peak - start + 1) if d[start + k] <= level)
-        if self.conditions is not None:
+        if self.conditions is not None:  # on features low-passed alike: read at the delayed indices
             why = self.conditions(min(self._low, begin), turn)
             if why:
                 self._reject(why, turn, depth, i)
                 return None
+        begin, turn, end = (self._undelayed(k) for k in (begin, turn, end))
         rep = StreamRep(
             number=len(self.reps) + 1,
             start_index=begin,
             turn_index=turn,
-            end_index=i,
+            end_index=end,
             start_s=t[begin],
             turn_s=t[turn],
-            end_s=t[i],
+            end_s=t[end],
             depth=depth,
             confirmed_s=t[i],
         )
         self.reps.append(rep)
         self._range = max(self._range, depth)
-        self._start = self._peak = self._low = i
+        self._start = self._peak = self._low = self._after = i
         return rep
