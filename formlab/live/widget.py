@@ -183,9 +183,8 @@ class LiveCoachWidget(anywidget.AnyWidget):
         except FormlabError as exc:
             self._stop(0)
             self.send({"type": "error", "message": str(exc)})
-        except (
-            Exception
-        ) as exc:  # shown in the widget (the kernel's log is out of sight) and logged
+        except Exception as exc:
+            # a bug, not bad input: shown in the widget (the kernel's log is out of sight) and logged
             self._stop(0)
             self.send({"type": "error", "message": f"{type(exc).__name__}: {exc}"})
             _log.exception("live coach: message %r failed", kind)
@@ -225,8 +224,16 @@ class LiveCoachWidget(anywidget.AnyWidget):
         self.events.extend(dict(e) for e in update.events)
         self.send(update_message(update, int(content.get("seq", 0)), process_ms))
 
+    def close(self) -> None:
+        """Release the pose model (if a session is running) and the widget."""
+        self._stop(0)
+        super().close()
+
     def _stop(self, dropped: int) -> None:
-        coach, self.coach = self.coach, None
+        coach = getattr(
+            self, "coach", None
+        )  # None also when __init__ failed (close() from __del__)
+        self.coach = None
         if coach is None:
             return
         if dropped:

@@ -105,6 +105,13 @@ def test_bad_frames_stop_the_session_with_a_message(widget):
     assert widget.sent[-1]["type"] == "error" and "increase" in widget.sent[-1]["message"]
 
 
+def test_closing_the_widget_ends_the_session(widget):
+    widget._on_message(widget, {"type": "start"}, [])
+    assert widget.coach is not None
+    widget.close()
+    assert widget.coach is None and widget.stats is not None
+
+
 def test_a_frame_after_stop_is_ignored(widget):
     widget._on_message(widget, {"type": "frame", "seq": 9, "t_s": 3.0}, [memoryview(b"xx")])
     assert widget.sent == []
