@@ -118,10 +118,14 @@ class RepStream:
         self._start = self._peak = self._low = -1
         self._after = -1  # lowest d since _peak: the resting level the lifter came back to
         self._lowpass = self.new_lowpass()
+        self._fine_hz = self.params.boundary_cutoff_hz / CASCADE_3DB
+        self._f: list[float] = []  # the signal low-passed at boundary_cutoff_hz, for start and end
+        self._fine = self.new_lowpass(self._fine_hz)
 
-    def new_lowpass(self) -> list[OneEuroStream]:
+    def new_lowpass(self, stage_hz: float | None = None) -> list[OneEuroStream]:
         """The two stages of the causal low-pass (see the module docstring), for the signal or a feature."""
-        return [OneEuroStream(1, min_cutoff_hz=self._stages_hz, beta=0.0) for _ in range(2)]
+        hz = self._stages_hz if stage_hz is None else stage_hz
+        return [OneEuroStream(1, min_cutoff_hz=hz, beta=0.0) for _ in range(2)]
 
     @property
     def delay_s(self) -> float:
@@ -150,17 +154,19 @@ class RepStream:
         x = float(value)
         if not np.isfinite(
             x
-        ):  # a frame without a pose: skipped (a short gap is bridged, as offline)
+        ):  # no pose in this frame: skipped (a short gap is bridged, as offline)
             self._d.append(float("nan"))
+            self._f.append(float("nan"))
             return None
         if self._last_finite_s is not None and time_s - self._last_finite_s > self.params.max_gap_s:
             # a gap too long to bridge: the low-pass starts afresh; the rep under way is kept, so
             # that a lifter lost by the pose model while standing up still completes the rep
             self._lowpass = self.new_lowpass()
+            self._fine = self.new_lowpass(self._fine_hz)
         self._last_finite_s = float(time_s)
-        for stage in self._lowpass:
-            x = float(stage.step([x], time_s)[0])
-        d = x if self.turning_point == "top" else -x
+        sign = 1.0 if self.turning_point == "top" else -1.0
+        self._f.append(sign * _filtered(self._fine, x, time_s))
+        d = sign * _filtered(self._lowpass, x, time_s)
         self._d.append(d)
         if self._low < 0 or d < self._d[self._low]:
             self._low = i
@@ -224,16 +230,41 @@ class RepStream:
         end = next(k for k in range(self._peak, self._after + 1) if d[k] <= level)
         return self._confirm(i, end)
 
+    def _shift(self, k: int, delta_s: float) -> int:
+        """The sample nearest to ``delta_s`` seconds after sample ``k`` (among those pushed)."""
+        t, when = self._t, self._t[k] + delta_s
+        j = int(np.searchsorted(t, when))
+        if j > 0 and (j >= len(t) or abs(t[j - 1] - when) <= abs(t[j] - when)):
+            j -= 1
+        return j
+
     def _undelayed(self, k: int) -> int:
         """The sample nearest to ``delay_s`` before sample ``k``: when it really happened."""
-        t = self._t
-        j = int(np.searchsorted(t, t[k] - self.delay_s))
-        if j > 0 and (
-            j >= len(t)
-            or abs(t[j - 1] - (t[k] - self.delay_s)) <= abs(t[j] - (t[k] - self.delay_s))
-        ):
-            j -= 1
-        return min(j, k)
+        return self._shift(k, -self.delay_s)
+
+    def _boundaries(self, i: int, require_return: bool) -> tuple[int, int] | None:
+        """Start and end as offline: on the signal low-passed at ``boundary_cutoff_hz``, real samples.
+
+        The start is the last sample before the turning point within ``boundary_frac`` of the
+        depth above the lowest level before it; the end, the first after it as close to the lowest
+        level after it (up to now). None if the fine signal is missing there.
+        """
+        p, f = self.params, np.asarray(self._f)
+        fine_delay = 2.0 / (2.0 * math.pi * self._fine_hz)
+        off = fine_delay - self.delay_s  # from the signal's samples to the fine signal's
+        a = self._shift(max(min(self._low, self._start), 0), off)
+        pk = self._shift(self._peak, off)
+        if not (np.isfinite(f[a : pk + 1]).any() and np.isfinite(f[pk])):
+            return None
+        base = a + int(np.nanargmin(f[a : pk + 1]))
+        level = f[base] + p.boundary_frac * (f[pk] - f[base])
+        begin = base + int(np.flatnonzero(f[base : pk + 1] <= level)[-1])
+        end = i
+        if require_return:
+            base_r = pk + int(np.nanargmin(f[pk : i + 1]))
+            level_r = f[base_r] + p.boundary_frac * (f[pk] - f[base_r])
+            end = pk + int(np.flatnonzero(f[pk : i + 1] <= level_r)[0])
+        return self._shift(begin, -fine_delay), self._shift(end, -fine_delay)
 
     def _reject(self, reason: str, turn: int, depth: float, i: int) -> None:
         self.rejected.append({"time_s": self._t[turn], "depth": depth, "reason": reason})
@@ -270,6 +301,9 @@ class RepStream:
                 self._reject(why, turn, depth, i)
                 return None
         begin, turn, end = (self._undelayed(k) for k in (begin, turn, end))
+        fine = self._boundaries(i, require_return)
+        if fine is not None:
+            begin, end = fine
         rep = StreamRep(
             number=len(self.reps) + 1,
             start_index=begin,
@@ -285,3 +319,10 @@ class RepStream:
         self._range = max(self._range, depth)
         self._start = self._peak = self._low = self._after = i
         return rep
+
+
+def _filtered(stages: list[OneEuroStream], x: float, time_s: float) -> float:
+    """``x`` through the stages of a causal low-pass."""
+    for stage in stages:
+        x = float(stage.step([x], time_s)[0])
+    return x
