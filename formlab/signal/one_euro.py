@@ -10,7 +10,13 @@ from ..core.config import Settings, param, settings
 from ..core.errors import InputError
 from .filters import as_2d, as_time, check_positive
 
-__all__ = ["MEDIAPIPE_IMAGE_ONE_EURO", "MEDIAPIPE_WORLD_ONE_EURO", "OneEuroParams", "one_euro"]
+__all__ = [
+    "MEDIAPIPE_IMAGE_ONE_EURO",
+    "MEDIAPIPE_WORLD_ONE_EURO",
+    "OneEuroParams",
+    "OneEuroStream",
+    "one_euro",
+]
 
 
 @settings
@@ -129,9 +135,6 @@ def one_euro(
     on the next one; here the first sample starts it (its output equals its
     input in both cases).
     """
-    for name, v in (("min_cutoff_hz", min_cutoff_hz), ("derivate_cutoff_hz", derivate_cutoff_hz)):
-        check_positive(name, v)
-    check_positive("beta", beta, allow_zero=True)
     v2, shape = as_2d(values)
     n = v2.shape[0]
     t = as_time(time_s, n)
@@ -144,32 +147,81 @@ def one_euro(
         raise InputError(
             f"value_scale must be a number or one value per sample, got shape {np.shape(value_scale)}"
         )
+    stream = OneEuroStream(
+        v2.shape[1],
+        min_cutoff_hz=min_cutoff_hz,
+        beta=beta,
+        derivate_cutoff_hz=derivate_cutoff_hz,
+    )
     out = np.full_like(v2, np.nan)
-    x_f = np.full(v2.shape[1], np.nan)  # filtered value
-    x_raw = np.full(v2.shape[1], np.nan)  # previous raw value
-    dx_f = np.zeros(v2.shape[1])  # filtered speed
-    live = np.zeros(v2.shape[1], dtype=bool)
-    two_pi = 2.0 * math.pi
     for i in range(n):
-        x = v2[i]
+        out[i] = stream.step(v2[i], t[i], scale[i])
+    return out.reshape(shape)
+
+
+class OneEuroStream:
+    """The One-Euro filter of :func:`one_euro`, one sample at a time (for live video).
+
+    :func:`one_euro` runs this over a whole array; a live coach calls
+    :meth:`step` as each frame arrives, so both smooth exactly alike (one
+    implementation, see :func:`one_euro` for the equations and the NaN rule).
+
+    Parameters
+    ----------
+    n_columns : int
+        Number of values filtered side by side (e.g. 33 landmarks x 2 coordinates).
+    min_cutoff_hz, beta, derivate_cutoff_hz : float
+        See :class:`OneEuroParams`.
+    """
+
+    def __init__(
+        self, n_columns: int, *, min_cutoff_hz: float, beta: float, derivate_cutoff_hz: float = 1.0
+    ) -> None:
+        for name, v in (
+            ("min_cutoff_hz", min_cutoff_hz),
+            ("derivate_cutoff_hz", derivate_cutoff_hz),
+        ):
+            check_positive(name, v)
+        check_positive("beta", beta, allow_zero=True)
+        self.min_cutoff_hz = float(min_cutoff_hz)
+        self.beta = float(beta)
+        self.derivate_cutoff_hz = float(derivate_cutoff_hz)
+        self._x_f = np.full(n_columns, np.nan)  # filtered value
+        self._x_raw = np.full(n_columns, np.nan)  # previous raw value
+        self._dx_f = np.zeros(n_columns)  # filtered speed
+        self._live = np.zeros(n_columns, dtype=bool)
+        self._t_prev: float | None = None
+
+    def step(self, values, time_s: float, value_scale: float = 1.0) -> np.ndarray:
+        """Filter one sample (``n_columns`` values at ``time_s`` seconds); returns the smoothed values.
+
+        ``time_s`` must increase from call to call; ``value_scale`` as in :func:`one_euro`.
+        """
+        x = np.asarray(values, dtype=float).reshape(-1)
         ok = np.isfinite(x)
-        if i > 0:
-            dt = t[i] - t[i - 1]
+        live = self._live
+        if self._t_prev is not None:
+            dt = float(time_s) - self._t_prev
+            if not dt > 0:
+                raise InputError(
+                    f"time_s must increase from sample to sample, got {time_s} after {self._t_prev}"
+                )
             cont = ok & live
             if cont.any():
-                s = scale[i] if np.isfinite(scale[i]) else 1.0
-                speed = (x[cont] - x_raw[cont]) * s / dt
-                a_d = 1.0 / (1.0 + 1.0 / (two_pi * derivate_cutoff_hz * dt))
-                dx_f[cont] += a_d * (speed - dx_f[cont])
-                cutoff = min_cutoff_hz + beta * np.abs(dx_f[cont])
+                s = float(value_scale) if math.isfinite(value_scale) else 1.0
+                two_pi = 2.0 * math.pi
+                speed = (x[cont] - self._x_raw[cont]) * s / dt
+                a_d = 1.0 / (1.0 + 1.0 / (two_pi * self.derivate_cutoff_hz * dt))
+                self._dx_f[cont] += a_d * (speed - self._dx_f[cont])
+                cutoff = self.min_cutoff_hz + self.beta * np.abs(self._dx_f[cont])
                 a = 1.0 / (1.0 + 1.0 / (two_pi * cutoff * dt))
-                x_f[cont] += a * (x[cont] - x_f[cont])
+                self._x_f[cont] += a * (x[cont] - self._x_f[cont])
         start = ok & ~live
-        x_f[start] = x[start]
-        dx_f[start] = 0.0
-        x_raw = np.where(ok, x, np.nan)
-        x_f[~ok] = np.nan
-        dx_f[~ok] = 0.0
-        live = ok
-        out[i] = x_f
-    return out.reshape(shape)
+        self._x_f[start] = x[start]
+        self._dx_f[start] = 0.0
+        self._x_raw = np.where(ok, x, np.nan)
+        self._x_f[~ok] = np.nan
+        self._dx_f[~ok] = 0.0
+        self._live = ok
+        self._t_prev = float(time_s)
+        return self._x_f.copy()

@@ -60,8 +60,9 @@ def _imported_top_level_modules(package: Path) -> set[str]:
 
 
 # Imported but not declared, with the reason: IPython is used only to show a video in a notebook and
-# comes with ipywidgets (a declared dependency, which requires it).
-_UNDECLARED_OK = {"IPython"}
+# comes with ipywidgets (a declared dependency, which requires it); traitlets declares the live widget's
+# synced attributes and comes with ipywidgets and anywidget (both declared, both require it).
+_UNDECLARED_OK = {"IPython", "traitlets"}
 
 
 def test_every_third_party_import_is_declared():

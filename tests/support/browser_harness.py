@@ -26,6 +26,8 @@ Fixtures
     Headless Chromium at ``$FORMLAB_CHROMIUM`` or ``/usr/bin/chromium``
     (Debian's package; never ``playwright install``). If it is missing the
     test fails saying to install it (``make browser`` or ``.ci/run`` does).
+    A module that needs other flags (a fake camera: :func:`fake_camera_flags`)
+    makes its own fixture with :func:`launch_chromium`.
 ``test_output_dir``
     ``tests/output/<test module>/<test name>/``: screenshots to look at.
 """
@@ -42,6 +44,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,9 +205,9 @@ def lab_server(tmp_path_factory):
 
 
 # ------------------------------------------------------------------ browser
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium driven by Playwright (one per test module)."""
+@contextmanager
+def launch_chromium(extra_args: Sequence[str] = ()) -> Iterator:
+    """Headless Debian Chromium with :data:`CHROMIUM_FLAGS` plus ``extra_args`` (e.g. a fake camera)."""
     if not Path(CHROMIUM).is_file():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package "
@@ -212,11 +216,34 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_FLAGS, *extra_args]
+        )
         try:
             yield b
         finally:
             b.close()
+
+
+def fake_camera_flags(y4m: Path | None = None) -> list[str]:
+    """Chromium flags for a fake camera allowed without a prompt (and sound without a gesture).
+
+    With ``y4m`` (raw YUV4MPEG2) the camera plays that file in a loop; without,
+    Chromium's own moving test pattern.
+    """
+    flags = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    return flags if y4m is None else [*flags, f"--use-file-for-fake-video-capture={y4m}"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright (one per test module)."""
+    with launch_chromium() as b:
+        yield b
 
 
 @pytest.fixture

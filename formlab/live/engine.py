@@ -1,0 +1,357 @@
+"""The live coach: frames in as they arrive, skeleton, rep count, verdicts and cues out.
+
+:class:`LiveCoach` is causal end to end. Each :meth:`LiveCoach.push` runs
+
+1. the pose model on the frame (:class:`formlab.pose.stream.PoseStream`:
+   MediaPipe's VIDEO mode on the arrival times);
+2. MediaPipe's own One-Euro smoothing of the landmarks, one sample at a time
+   (:class:`formlab.signal.one_euro.OneEuroStream` with the presets
+   :func:`formlab.clean_track` uses offline);
+3. the lift's rep signal (:mod:`formlab.exercises.features`) and its pose
+   conditions on the smoothed frame, fed to :class:`~formlab.live.rep_stream.RepStream`,
+   which confirms a rep once its turning point is passed and the lifter is back;
+4. on a confirmed rep, the checks judged on the frames so far exactly as
+   ``formlab analyze`` judges them (:func:`formlab.live.rep_judge.judge_rep`), and a
+   cue per failing check (:class:`~formlab.live.cues.CueGate`: at most one per check per rep).
+
+The caller owns the clock: ``push`` is synchronous, and frames that arrive
+while it is busy are dropped by the caller and reported with
+:meth:`LiveCoach.note_dropped` (the widget, ``formlab live`` and the benchmark
+all do this).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ..core.errors import ConfigError, InputError
+from ..core.landmarks import N_LANDMARKS
+from ..core.track import PoseTrack, TrackMeta
+from ..exercises import AUTO, check_exercise_name, get_exercise, pose_feature
+from ..form.thresholds import FormThresholds
+from ..pipeline import steps
+from ..pose.options import ExtractOptions
+from ..pose.stream import PoseStream
+from ..reps.detection import RepDetectorParams
+from ..signal.cleaning import CleanOptions
+from ..signal.one_euro import MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO, OneEuroStream
+from ..signal.smoothing import object_scale_px
+from .cues import CueGate, cue_event, rep_event
+from .rep_judge import CONTEXT_S, judge_rep
+from .rep_stream import RepStream, StreamRep
+
+__all__ = ["LiveCoach", "LiveStats", "LiveUpdate"]
+
+
+@dataclass(frozen=True)
+class LiveStats:
+    """Counters of a live session (``frames_in`` = processed + dropped)."""
+
+    frames_in: int
+    frames_processed: int
+    frames_dropped: int
+    reps: int
+    cues: int
+
+    def to_dict(self) -> dict:
+        """Plain dict, for the log's summary line."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """What one :meth:`LiveCoach.push` gives back: what to draw and what to say.
+
+    Attributes
+    ----------
+    t_s : float
+        The frame's timestamp.
+    landmarks_xy : ndarray (33, 2) or None
+        Smoothed landmarks in normalised image coordinates (x right, y down, 0-1); None without a pose.
+    visibility : ndarray (33,) or None
+        MediaPipe's visibility of each landmark.
+    rep_count : int
+        Reps confirmed so far.
+    verdicts : dict
+        Check -> ``"pass"``/``"fail"``/``"uncertain"``/``"not_assessable"`` of the last judged rep.
+    events : tuple of dict
+        New events since the last push, exactly the JSON lines of the log:
+        ``{"event": "rep", "rep": N, "t_s": ..., "turn_s": ...}`` (plus ``"text"``, the
+        count to say, when reps are announced) and ``{"event": "cue", "check": NAME,
+        "rep": N, "t_s": ..., "latency_s": ..., "text": ...}``, ``latency_s`` counted
+        from the rep's turning point.
+    """
+
+    t_s: float
+    landmarks_xy: np.ndarray | None
+    visibility: np.ndarray | None
+    rep_count: int
+    verdicts: dict[str, str]
+    events: tuple[dict, ...]
+
+
+class LiveCoach:
+    """Live coaching of one lift (see the module docstring).
+
+    Parameters
+    ----------
+    exercise : str
+        A lift by name (``"auto"`` is not available live: a lift is recognised from whole reps).
+    thresholds : FormThresholds or path, optional
+        As for :func:`formlab.analyze` (default: the lift's own).
+    model : {"lite", "full", "heavy"} or path
+        The pose model; ``"lite"`` keeps up with 30 fps on a small machine.
+    announce_reps : bool
+        Whether rep events carry the count to say (``"text"``).
+    clean_options : CleanOptions, optional
+        The cleaning applied to a rep's frames before it is judged (as in ``analyze``).
+    """
+
+    def __init__(
+        self,
+        exercise: str,
+        *,
+        thresholds: FormThresholds | str | None = None,
+        model: str = "lite",
+        announce_reps: bool = True,
+        clean_options: CleanOptions | None = None,
+    ) -> None:
+        name = check_exercise_name(exercise)
+        if name == AUTO:
+            raise ConfigError(
+                "live coaching needs the lift by name (--exercise auto recognises a lift from whole reps)"
+            )
+        self.exercise = get_exercise(name)
+        self.thresholds = steps.resolve_thresholds(thresholds, name)
+        self.clean_options = CleanOptions.coerce(clean_options)
+        self.announce_reps = bool(announce_reps)
+        self._cue_texts = {c.name: c.cue for c in self.exercise.checks}
+        params = RepDetectorParams().with_overrides(self.exercise.detector)
+        self._reps = RepStream(self.exercise.turning_point, params, self._conditions)
+        self._gate = CueGate()
+        self._pose = PoseStream(ExtractOptions(model=model))
+        self._last_pose_s: float | None = None
+        self._new_filters()
+        self._features: dict[str, list[float]] = {c.feature: [] for c in self.exercise.requires}
+        self._feature_filters = {f: self._reps.new_lowpass() for f in self._features}
+        self._raw: dict[str, list[np.ndarray]] = {
+            k: [] for k in ("xy", "z", "vis", "pres", "world")
+        }
+        self._time: list[float] = []
+        self._frames_in = self._dropped = 0
+        self._verdicts: dict[str, str] = {}
+        self._size: tuple[int, int] | None = None
+        self._closed = False
+        _warm_up()
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> LiveCoach:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the pose model."""
+        if not self._closed:
+            self._pose.close()
+            self._closed = True
+
+    @property
+    def stats(self) -> LiveStats:
+        """Frames in, processed and dropped; reps and cues so far."""
+        return LiveStats(
+            frames_in=self._frames_in + self._dropped,
+            frames_processed=self._frames_in,
+            frames_dropped=self._dropped,
+            reps=len(self._reps.reps),
+            cues=self._gate.given,
+        )
+
+    def note_dropped(self, n: int = 1) -> None:
+        """Count ``n`` frames the caller dropped because :meth:`push` was busy."""
+        self._dropped += int(n)
+
+    # ------------------------------------------------------------------ frames
+    def push(self, frame_rgb: np.ndarray, t_s: float) -> LiveUpdate:
+        """Run pose on one RGB ``uint8`` (H, W, 3) frame stamped ``t_s`` seconds and update the state.
+
+        Timestamps must increase strictly from push to push.
+        """
+        clock = time.perf_counter()
+        if self._closed:
+            raise InputError("LiveCoach.push: the coach is closed")
+        t = float(t_s)
+        if not np.isfinite(t) or (self._time and t <= self._time[-1]):
+            last = self._time[-1] if self._time else None
+            raise InputError(f"LiveCoach.push: t_s must increase strictly, got {t_s} after {last}")
+        frame = np.asarray(frame_rgb)
+        if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+            raise InputError(
+                f"LiveCoach.push: frame must be RGB uint8 of shape (H, W, 3), got {frame.dtype} {frame.shape}"
+            )
+        h, w = frame.shape[:2]
+        self._size = (w, h)
+        pose = self._pose.detect(frame, t)
+        self._frames_in += 1
+        self._time.append(t)
+        nan = np.nan
+        xy, z, vis, pres, world = pose or (
+            np.full((N_LANDMARKS, 2), nan),
+            np.full(N_LANDMARKS, nan),
+            np.full(N_LANDMARKS, nan),
+            np.full(N_LANDMARKS, nan),
+            np.full((N_LANDMARKS, 3), nan),
+        )
+        for key, a in zip(("xy", "z", "vis", "pres", "world"), (xy, z, vis, pres, world)):
+            self._raw[key].append(a)
+        if (
+            pose is None
+        ):  # skipped by the smoothers: a short gap is bridged, as the cleaning fills it
+            xy_s, world_s = xy, world
+        else:
+            if (
+                self._last_pose_s is not None
+                and t - self._last_pose_s > self.clean_options.max_gap_s
+            ):
+                self._new_filters()  # a gap the cleaning would not fill: start the smoothing afresh
+            self._last_pose_s = t
+            scale = float(object_scale_px(_one_frame(xy, z, vis, pres, world, t))[0])
+            xy_s = self._xy_filter.step(xy.reshape(-1), t, 1.0 / scale).reshape(N_LANDMARKS, 2)
+            world_s = self._world_filter.step(world.reshape(-1), t).reshape(N_LANDMARKS, 3)
+        one = _one_frame(xy_s, z, vis, pres, world_s, t)
+        for feature, values in self._features.items():
+            values.append(self._lowpassed(feature, float(pose_feature(one, feature)[0]), t))
+        value = float(self.exercise.signal.compute(one)[0])
+        events: list[dict] = []
+        rep = self._reps.push(t, value)
+        if rep is not None:
+            events += self._on_rep(rep, clock)
+        return LiveUpdate(
+            t_s=t,
+            landmarks_xy=(xy_s / np.array([w, h])) if pose is not None else None,
+            visibility=vis.copy() if pose is not None else None,
+            rep_count=len(self._reps.reps),
+            verdicts=dict(self._verdicts),
+            events=tuple(events),
+        )
+
+    def finish(self) -> LiveUpdate:
+        """End of the stream (a video file's end): count a last rep held at its turning point.
+
+        Not needed for a camera; ``formlab live`` calls it when a file ends, as
+        ``analyze`` counts a last rep the clip ends on (a deadlift lockout).
+        """
+        clock = time.perf_counter()
+        t = self._time[-1] if self._time else 0.0
+        rep = self._reps.finish()
+        events = self._on_rep(rep, clock) if rep is not None else []
+        return LiveUpdate(
+            t_s=t,
+            landmarks_xy=None,
+            visibility=None,
+            rep_count=len(self._reps.reps),
+            verdicts=dict(self._verdicts),
+            events=tuple(events),
+        )
+
+    # ------------------------------------------------------------------ internals
+    def _new_filters(self) -> None:
+        """Fresh One-Euro filters (MediaPipe's presets, as :func:`formlab.clean_track` uses)."""
+        image, world = MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO
+        self._xy_filter = OneEuroStream(
+            N_LANDMARKS * 2,
+            min_cutoff_hz=image.min_cutoff_hz,
+            beta=image.beta,
+            derivate_cutoff_hz=image.derivate_cutoff_hz,
+        )
+        self._world_filter = OneEuroStream(
+            N_LANDMARKS * 3,
+            min_cutoff_hz=world.min_cutoff_hz,
+            beta=world.beta,
+            derivate_cutoff_hz=world.derivate_cutoff_hz,
+        )
+
+    def _lowpassed(self, feature: str, value: float, t: float) -> float:
+        """``value`` low-passed like the rep signal (NaN skipped), so conditions read as offline."""
+        if not np.isfinite(value):
+            return float("nan")
+        for stage in self._feature_filters[feature]:
+            value = float(stage.step([value], t)[0])
+        return value
+
+    def _conditions(self, start: int, turn: int) -> str:
+        """The lift's pose conditions for a candidate rep: "" if they hold, else why not."""
+        for c in self.exercise.requires:
+            v = self._features[c.feature]
+            x = v[turn] if c.at == "turn" else v[start] if c.at == "start" else v[turn] - v[start]
+            if not bool(c.passes(np.array([x]))[0]):
+                return f"pose check failed: {c.describe()}"
+        return ""
+
+    def _window(self, rep: StreamRep) -> PoseTrack:
+        """The raw frames from :data:`CONTEXT_S` before the rep's start to now."""
+        t = np.asarray(self._time)
+        first = int(np.searchsorted(t, rep.start_s - CONTEXT_S))
+        sl = slice(first, len(t))
+        w, h = self._size or (0, 0)
+        return PoseTrack(
+            xy_px=np.stack(self._raw["xy"][sl]),
+            z=np.stack(self._raw["z"][sl]),
+            visibility=np.stack(self._raw["vis"][sl]),
+            presence=np.stack(self._raw["pres"][sl]),
+            world_m=np.stack(self._raw["world"][sl]),
+            time_s=t[sl],
+            frame=np.arange(first, len(t)),
+            meta=TrackMeta(source="live", width_px=w, height_px=h),
+        )
+
+    def _on_rep(self, rep: StreamRep, clock: float) -> list[dict]:
+        event = rep_event(rep.number, rep.end_s)
+        event["turn_s"] = round(rep.turn_s, 3)
+        if self.announce_reps:
+            event["text"] = str(rep.number)
+        events = [event]
+        judged = judge_rep(
+            self._window(rep),
+            self.exercise,
+            self.thresholds,
+            rep=rep.number,
+            start_frame=rep.start_index,
+            turn_frame=rep.turn_index,
+            end_frame=rep.end_index,
+            clean_options=self.clean_options,
+        )
+        self._verdicts = judged.verdicts
+        said_s = rep.end_s + (
+            time.perf_counter() - clock
+        )  # when the cue is out, on the stream's clock
+        for check, text in self._gate.cues(rep.number, judged.failed, self._cue_texts):
+            events.append(cue_event(check, rep.number, said_s, said_s - rep.turn_s, text))
+        return events
+
+
+def _warm_up() -> None:
+    """Import now what judging a rep imports lazily.
+
+    SciPy's signal module takes about a second to import on a small machine:
+    the first rep's cue would otherwise come a second late.
+    """
+    import scipy.interpolate
+    import scipy.signal  # noqa: F401
+
+
+def _one_frame(xy, z, vis, pres, world, t: float) -> PoseTrack:
+    """A one-frame track, so that a frame's signal and features are computed by the offline code."""
+    return PoseTrack(
+        xy_px=xy[None],
+        z=z[None],
+        visibility=vis[None],
+        presence=pres[None],
+        world_m=world[None],
+        time_s=np.array([t]),
+        frame=np.zeros(1, dtype=np.int64),
+    )

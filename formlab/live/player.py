@@ -1,0 +1,151 @@
+"""Feeding a :class:`~formlab.live.LiveCoach` from a source, in real time or as fast as possible.
+
+:func:`play` is the loop ``formlab live`` and the benchmark share:
+
+* **as fast as possible** (a file without ``realtime``): every frame is
+  pushed, none dropped; the result is what the lifter would get on an
+  infinitely fast machine;
+* **in real time** (a camera, or a file with ``realtime``): a feeder thread
+  delivers each frame at its timestamp (a camera's frames come at their own
+  pace), and a frame that arrives while the coach is still busy with the
+  previous one is dropped and counted (:meth:`LiveCoach.note_dropped`), as
+  the browser widget does. The time from each frame's arrival to its result
+  is measured.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .engine import LiveCoach, LiveUpdate
+from .sources import FrameSource
+
+__all__ = ["PlayResult", "play"]
+
+OnUpdate = Callable[[np.ndarray, LiveUpdate], None]
+"""Called with each processed frame and its update (drawing, printing, logging)."""
+
+
+@dataclass
+class PlayResult:
+    """What a play-through measured.
+
+    ``latency_s``: per processed frame, the wall-clock seconds from its arrival
+    to its result, drawn (``on_update`` included).
+    """
+
+    latency_s: list[float] = field(default_factory=list)
+    wall_s: float = 0.0
+
+    def latency_ms(self, q: float) -> float:
+        """The ``q``-th percentile of the arrival-to-result time, in milliseconds (NaN if none)."""
+        if not self.latency_s:
+            return float("nan")
+        return float(np.percentile(self.latency_s, q) * 1000.0)
+
+
+def play(
+    source: FrameSource,
+    coach: LiveCoach,
+    *,
+    realtime: bool,
+    on_update: OnUpdate | None = None,
+    finish: bool = True,
+) -> PlayResult:
+    """Push the frames of ``source`` into ``coach``; see the module docstring for the two modes.
+
+    ``finish`` calls :meth:`LiveCoach.finish` at the end of a file (a last
+    rep held at its turning point counts, as in ``analyze``).
+    """
+    result = PlayResult()
+    start = time.perf_counter()
+    if realtime or source.live:
+        _play_realtime(source, coach, on_update, result, paced=not source.live)
+    else:
+        for rgb, t_s in source:
+            arrived = time.perf_counter()
+            update = coach.push(rgb, t_s)
+            if on_update is not None:
+                on_update(rgb, update)
+            result.latency_s.append(time.perf_counter() - arrived)
+    if finish and not source.live:
+        update = coach.finish()
+        if on_update is not None and update.events:
+            on_update(None, update)  # type: ignore[arg-type]  # no frame: only events
+    result.wall_s = time.perf_counter() - start
+    return result
+
+
+_END = object()
+
+
+def _play_realtime(
+    source: FrameSource,
+    coach: LiveCoach,
+    on_update: OnUpdate | None,
+    result: PlayResult,
+    *,
+    paced: bool,
+) -> None:
+    """A feeder thread hands over frames as they arrive; those arriving while busy are dropped."""
+    handoff: queue.Queue = queue.Queue(maxsize=1)
+    idle = threading.Event()
+    idle.set()
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def feed() -> None:
+        t0 = None
+        try:
+            for rgb, t_s in source:
+                if stop.is_set():
+                    return
+                if paced:
+                    t0 = time.perf_counter() - t_s if t0 is None else t0
+                    delay = t0 + t_s - time.perf_counter()
+                    if delay > 0:
+                        time.sleep(delay)
+                arrived = time.perf_counter()
+                if idle.is_set():
+                    idle.clear()
+                    handoff.put((rgb, t_s, arrived))
+                else:
+                    coach.note_dropped()
+        except BaseException as e:  # reported in the main thread
+            failure.append(e)
+        finally:
+            while True:  # the main loop may have stopped taking frames (an error): do not hang
+                try:
+                    handoff.put(_END, timeout=0.1)
+                    break
+                except queue.Full:
+                    if stop.is_set():
+                        break
+
+    feeder = threading.Thread(target=feed, name="formlab-live-feeder", daemon=True)
+    feeder.start()
+    try:
+        while True:
+            item = handoff.get()
+            if item is _END:
+                break
+            rgb, t_s, arrived = item
+            try:
+                update = coach.push(rgb, t_s)
+                if on_update is not None:
+                    on_update(rgb, update)
+                result.latency_s.append(time.perf_counter() - arrived)  # to the drawn result
+            finally:
+                idle.set()
+    finally:
+        stop.set()
+        idle.clear()  # the feeder drops what is left
+        feeder.join(timeout=5.0)
+    if failure:
+        raise failure[0]

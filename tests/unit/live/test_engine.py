@@ -1,0 +1,162 @@
+"""The live coach on constructed sets (the pose model replaced by the set's own landmarks).
+
+Counts and failing checks per rep must be those of the offline pipeline on the same set, and each
+failing check is cued once per rep, with the check's own cue text.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from support import lift_poses
+from support import synthetic_pose as sp
+
+from formlab.core.errors import ConfigError, InputError
+from formlab.exercises import get_exercise
+from formlab.live import LiveCoach, LiveStats, LiveUpdate
+from formlab.live import engine as engine_module
+from formlab.pipeline import steps
+
+FRAME = np.zeros((8, 8, 3), dtype=np.uint8)  # the fake model ignores the pixels
+
+
+def constructed(exercise: str, pose, n_reps: int = 3):
+    key = f"_live_{exercise}"
+    sp.EXERCISE_POSES[key] = pose
+    try:
+        track, _ = sp.exercise_track(key, n_reps)
+    finally:
+        del sp.EXERCISE_POSES[key]
+    return track
+
+
+@pytest.fixture
+def fake_model(monkeypatch):
+    """Replace MediaPipe by a track's landmarks, frame by frame in push order."""
+    feed: dict = {}
+
+    class FakeStream:
+        def __init__(self, options=None):
+            self.row = 0
+
+        def detect(self, rgb, time_s):
+            track = feed["track"]
+            i, self.row = self.row, self.row + 1
+            if not np.isfinite(track.xy_px[i]).all():
+                return None
+            return (
+                track.xy_px[i],
+                track.z[i],
+                track.visibility[i],
+                track.presence[i],
+                track.world_m[i],
+            )
+
+        def close(self):
+            feed["closed"] = True
+
+    monkeypatch.setattr(engine_module, "PoseStream", FakeStream)
+    return feed
+
+
+def live_run(feed, track, exercise):
+    feed["track"] = track
+    updates = []
+    with LiveCoach(exercise) as coach:
+        for t in track.time_s:
+            updates.append(coach.push(FRAME, t))
+        updates.append(coach.finish())
+        stats = coach.stats
+    return updates, stats
+
+
+def offline_failures(track, exercise):
+    clean = steps.clean(track)
+    detection = steps.count_reps(clean, exercise)
+    table = detection.to_frame()
+    th = steps.resolve_thresholds(None, exercise)
+    judged = steps.judge(clean, exercise, th, reps=table, raw=track)
+    names = [c.name for c in get_exercise(exercise).checks]
+    return [{n for n in names if row[n] == "fail"} for _, row in judged.reps.iterrows()]
+
+
+def test_shallow_push_ups_counted_and_cued_once_per_rep_as_offline(fake_model):
+    track = constructed("push_up", lift_poses.push_up(bottom_deg=115.0))
+    updates, stats = live_run(fake_model, track, "push_up")
+    events = [e for u in updates for e in u.events]
+    reps = [e for e in events if e["event"] == "rep"]
+    cues = [e for e in events if e["event"] == "cue"]
+    offline = offline_failures(track, "push_up")
+    assert len(reps) == len(offline) == 3
+    assert any(offline), "the constructed set should fail a check"
+    for n, failed in enumerate(offline, start=1):
+        said = [c["check"] for c in cues if c["rep"] == n]
+        assert sorted(said) == sorted(failed)  # every failing check, once
+    texts = {c.name: c.cue for c in get_exercise("push_up").checks}
+    assert all(c["text"] == texts[c["check"]] for c in cues)
+    assert all(c["latency_s"] > 0 for c in cues)
+    assert stats == LiveStats(
+        frames_in=track.n_frames,
+        frames_processed=track.n_frames,
+        frames_dropped=0,
+        reps=3,
+        cues=len(cues),
+    )
+    assert fake_model["closed"]
+
+
+def test_good_squats_counted_without_cues(fake_model):
+    track = constructed("squat", sp.squat)
+    updates, stats = live_run(fake_model, track, "squat")
+    offline = offline_failures(track, "squat")
+    assert stats.reps == len(offline) == 3
+    assert stats.cues == sum(len(f) for f in offline)
+    assert updates[-1].rep_count == 3
+    assert set(updates[-1].verdicts) == set(get_exercise("squat").check_names)
+
+
+def test_an_update_carries_what_to_draw(fake_model):
+    track = constructed("squat", sp.squat, n_reps=1)
+    fake_model["track"] = track
+    with LiveCoach("squat", announce_reps=False) as coach:
+        u = coach.push(FRAME, float(track.time_s[0]))
+    assert isinstance(u, LiveUpdate)
+    assert u.landmarks_xy.shape == (33, 2) and u.visibility.shape == (33,)
+    assert np.allclose(u.landmarks_xy, track.xy_px[0] / 8.0)  # normalised by the frame's size
+    assert u.rep_count == 0 and u.events == ()
+
+
+def test_rep_events_say_the_count_only_when_asked(fake_model):
+    track = constructed("squat", sp.squat, n_reps=1)
+    for announce in (True, False):
+        fake_model["track"] = track
+        with LiveCoach("squat", announce_reps=announce) as coach:
+            events = [e for t in track.time_s for e in coach.push(FRAME, t).events]
+        rep = next(e for e in events if e["event"] == "rep")
+        assert ("text" in rep) == announce
+
+
+def test_dropped_frames_are_counted(fake_model):
+    track = constructed("squat", sp.squat, n_reps=1)
+    fake_model["track"] = track
+    with LiveCoach("squat") as coach:
+        coach.push(FRAME, 0.0)
+        coach.note_dropped(2)
+        coach.push(FRAME, 0.1)
+        assert coach.stats.frames_in == 4
+        assert coach.stats.frames_dropped == 2
+        assert coach.stats.frames_processed == 2
+
+
+def test_bad_input_is_refused_in_one_line(fake_model):
+    fake_model["track"] = constructed("squat", sp.squat, n_reps=1)
+    with LiveCoach("squat") as coach:
+        coach.push(FRAME, 1.0)
+        with pytest.raises(InputError, match="increase strictly"):
+            coach.push(FRAME, 1.0)
+        with pytest.raises(InputError, match="RGB uint8"):
+            coach.push(np.zeros((8, 8), dtype=np.uint8), 2.0)
+    with pytest.raises(ConfigError, match="by name"):
+        LiveCoach("auto")
+    with pytest.raises(ConfigError, match="unknown exercise"):
+        LiveCoach("squatt")

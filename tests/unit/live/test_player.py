@@ -1,0 +1,77 @@
+"""Feeding the coach: every frame as fast as possible, or in real time dropping frames while busy."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from formlab.core.errors import InputError
+from formlab.live.engine import LiveUpdate
+from formlab.live.player import play
+from formlab.live.sources import FrameSource, open_source
+
+
+class SlowCoach:
+    """Stands in for LiveCoach: takes ``busy_s`` per frame and counts what it sees."""
+
+    def __init__(self, busy_s: float) -> None:
+        self.busy_s = busy_s
+        self.pushed: list[float] = []
+        self.dropped = 0
+        self.finished = False
+
+    def push(self, rgb, t_s):
+        time.sleep(self.busy_s)
+        self.pushed.append(t_s)
+        return LiveUpdate(t_s, None, None, 0, {}, ())
+
+    def note_dropped(self, n=1):
+        self.dropped += n
+
+    def finish(self):
+        self.finished = True
+        return LiveUpdate(0.0, None, None, 0, {}, ())
+
+
+def frames(n: int, fps: float):
+    rgb = np.zeros((4, 4, 3), dtype=np.uint8)
+    return FrameSource("test", False, iter([(rgb, k / fps) for k in range(n)]))
+
+
+def test_as_fast_as_possible_pushes_every_frame():
+    coach = SlowCoach(0.0)
+    result = play(frames(20, 30.0), coach, realtime=False)
+    assert len(coach.pushed) == 20 and coach.dropped == 0 and coach.finished
+    assert len(result.latency_s) == 20
+
+
+def test_real_time_drops_frames_that_arrive_while_busy():
+    """At 50 fps with 50 ms per frame, about every other frame or more arrives while busy."""
+    coach = SlowCoach(0.05)
+    start = time.perf_counter()
+    result = play(frames(25, 50.0), coach, realtime=True)
+    wall = time.perf_counter() - start
+    assert coach.dropped + len(coach.pushed) == 25
+    assert coach.dropped >= 8
+    assert coach.pushed == sorted(coach.pushed)
+    assert wall >= 24 / 50.0  # frames were delivered at their timestamps, not all at once
+    assert min(result.latency_s) >= 0.05
+
+
+def test_real_time_keeps_every_frame_when_fast_enough():
+    coach = SlowCoach(0.0)
+    play(frames(15, 30.0), coach, realtime=True)
+    assert coach.dropped == 0 and len(coach.pushed) == 15
+
+
+def test_a_missing_file_or_camera_is_one_line_naming_it(tmp_path):
+    with pytest.raises(InputError, match="nope.mp4: no such file"):
+        open_source(str(tmp_path / "nope.mp4"))
+    with pytest.raises(InputError, match="^/dev/video97: the camera cannot be opened"):
+        open_source("/dev/video97")
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a video")
+    with pytest.raises(InputError, match="notes.mp4"):
+        open_source(str(text))
