@@ -91,6 +91,7 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
         "reps off",
         "reps live",
         "dropped",
+        "end->cue s",
         "failing checks: offline vs live",
         "same",
     )
@@ -105,6 +106,8 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
         }
         events, stats, _ = _play(open_source(f"sample:{name}"), lift, model, realtime=realtime)
         live = _online_failures(events)
+        ends = {e["rep"]: e["t_s"] for e in events if e["event"] == "rep"}
+        end_cue = [e["t_s"] - ends[e["rep"]] for e in events if e["event"] == "cue"]
         same = len(off) == len(live) and all(off[k] == live.get(k) for k in off)
         all_same &= same
 
@@ -120,6 +123,7 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
                 str(len(off)),
                 str(len(live)),
                 f"{stats.frames_dropped / max(stats.frames_in, 1):.1%}",
+                _span(end_cue),
                 f"{text(off)} vs {text(live)}",
                 "yes" if same else "NO",
             )
