@@ -106,7 +106,7 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
         }
         events, stats, _ = _play(open_source(f"sample:{name}"), lift, model, realtime=realtime)
         live = _online_failures(events)
-        ends = {e["rep"]: e["t_s"] for e in events if e["event"] == "rep"}
+        ends = {e["rep"]: e["end_s"] for e in events if e["event"] == "rep"}
         end_cue = [e["t_s"] - ends[e["rep"]] for e in events if e["event"] == "cue"]
         same = len(off) == len(live) and all(off[k] == live.get(k) for k in off)
         all_same &= same
@@ -173,7 +173,7 @@ def speed(videos: list[str], models: list[str]) -> bool:
             reps = {e["rep"]: e for e in events if e["event"] == "rep"}
             cues = [e for e in events if e["event"] == "cue"]
             turn_cue = [e["latency_s"] for e in cues]
-            end_cue = [e["t_s"] - reps[e["rep"]]["t_s"] for e in cues]
+            end_cue = [e["t_s"] - reps[e["rep"]]["end_s"] for e in cues]
             turn_rep = [e["t_s"] - e["turn_s"] for e in reps.values()]
             dropped = stats.frames_dropped / max(stats.frames_in, 1)
             p95 = result.latency_ms(95)
