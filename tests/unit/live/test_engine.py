@@ -6,6 +6,8 @@ failing check is cued once per rep, with the check's own cue text.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from support import lift_poses
@@ -160,3 +162,24 @@ def test_bad_input_is_refused_in_one_line(fake_model):
         LiveCoach("auto")
     with pytest.raises(ConfigError, match="unknown exercise"):
         LiveCoach("squatt")
+
+
+def test_a_rep_is_judged_while_frames_keep_coming(fake_model, monkeypatch):
+    """push() returns the rep at once; its cues follow when judged, at the latest from finish()."""
+    release = threading.Event()
+    real_judge = engine_module.judge_rep
+
+    def held_judge(*args, **kwargs):
+        release.wait(timeout=30)
+        return real_judge(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "judge_rep", held_judge)
+    track = constructed("push_up", lift_poses.push_up(bottom_deg=115.0), n_reps=1)
+    fake_model["track"] = track
+    with LiveCoach("push_up") as coach:
+        events = [e for t in track.time_s for e in coach.push(FRAME, t).events]
+        assert [e["event"] for e in events] == ["rep"]  # judged, not yet cued: push did not wait
+        release.set()
+        last = coach.finish()
+    assert [e["event"] for e in last.events] == ["cue"]
+    assert last.events[0]["rep"] == 1 and last.verdicts["depth"] == "fail"
