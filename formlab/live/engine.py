@@ -45,7 +45,11 @@ from .cues import CueGate, cue_event, rep_event
 from .rep_judge import CONTEXT_S, judge_rep
 from .rep_stream import RepStream, StreamRep
 
-__all__ = ["LiveCoach", "LiveStats", "LiveUpdate"]
+__all__ = ["KEEP_FRAMES_S", "LiveCoach", "LiveStats", "LiveUpdate"]
+
+KEEP_FRAMES_S = 60.0
+"""Seconds of past frames kept for judging reps (a rep and :data:`~formlab.live.rep_judge.CONTEXT_S`
+before it need a few seconds): memory stays bounded in a session of any length."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,7 @@ class LiveCoach:
             k: [] for k in ("xy", "z", "vis", "pres", "world")
         }
         self._time: list[float] = []
+        self._raw_from = 0  # index (among the frames pushed) of the oldest frame kept in _raw
         self._frames_in = self._dropped = 0
         self._verdicts: dict[str, str] = {}
         self._size: tuple[int, int] | None = None
@@ -215,9 +220,12 @@ class LiveCoach:
         )
         for key, a in zip(("xy", "z", "vis", "pres", "world"), (xy, z, vis, pres, world)):
             self._raw[key].append(a)
-        if (
-            pose is None
-        ):  # skipped by the smoothers: a short gap is bridged, as the cleaning fills it
+        if t - self._time[self._raw_from] > 2 * KEEP_FRAMES_S:  # a long session: forget the oldest
+            drop = int(np.searchsorted(self._time, t - KEEP_FRAMES_S)) - self._raw_from
+            for frames in self._raw.values():
+                del frames[:drop]
+            self._raw_from += drop
+        if pose is None:  # skipped by the smoothers: a short gap is bridged, as cleaning fills it
             xy_s, world_s = xy, world
         else:
             if (
@@ -305,8 +313,8 @@ class LiveCoach:
     def _window(self, rep: StreamRep) -> PoseTrack:
         """The raw frames from :data:`CONTEXT_S` before the rep's start to now."""
         t = np.asarray(self._time)
-        first = int(np.searchsorted(t, rep.start_s - CONTEXT_S))
-        sl = slice(first, len(t))
+        first = max(int(np.searchsorted(t, rep.start_s - CONTEXT_S)), self._raw_from)
+        sl = slice(first - self._raw_from, len(t) - self._raw_from)
         w, h = self._size or (0, 0)
         return PoseTrack(
             xy_px=np.stack(self._raw["xy"][sl]),
@@ -314,7 +322,7 @@ class LiveCoach:
             visibility=np.stack(self._raw["vis"][sl]),
             presence=np.stack(self._raw["pres"][sl]),
             world_m=np.stack(self._raw["world"][sl]),
-            time_s=t[sl],
+            time_s=t[first:],
             frame=np.arange(first, len(t)),
             meta=TrackMeta(source="live", width_px=w, height_px=h),
         )

@@ -64,9 +64,12 @@ def fake_model(monkeypatch):
 def live_run(feed, track, exercise):
     feed["track"] = track
     updates = []
+    fps = 1.0 / float(np.median(np.diff(track.time_s)))
+    most = 2 * engine_module.KEEP_FRAMES_S * fps + 2  # frames kept at most (memory stays bounded)
     with LiveCoach(exercise) as coach:
         for t in track.time_s:
             updates.append(coach.push(FRAME, t))
+            assert len(coach._raw["xy"]) <= most
         updates.append(coach.finish())
         stats = coach.stats
     return updates, stats
@@ -183,3 +186,17 @@ def test_a_rep_is_judged_while_frames_keep_coming(fake_model, monkeypatch):
         last = coach.finish()
     assert [e["event"] for e in last.events] == ["cue"]
     assert last.events[0]["rep"] == 1 and last.verdicts["depth"] == "fail"
+
+
+def test_a_long_session_keeps_a_bounded_buffer_and_still_judges(fake_model):
+    key = "_live_long_push_up"
+    sp.EXERCISE_POSES[key] = lift_poses.push_up(bottom_deg=115.0)
+    try:
+        track, _ = sp.exercise_track(key, 1, fps=10.0, lead_s=130.0)
+    finally:
+        del sp.EXERCISE_POSES[key]
+    updates, stats = live_run(fake_model, track, "push_up")
+    events = [e for u in updates for e in u.events]
+    assert stats.reps == 1
+    assert [e["check"] for e in events if e["event"] == "cue"] == ["depth"]
+    assert engine_module.KEEP_FRAMES_S * 2 * 10.0 < track.n_frames  # the buffer had to be trimmed
