@@ -11,8 +11,9 @@
    conditions on the smoothed frame, fed to :class:`~formlab.live.rep_stream.RepStream`,
    which confirms a rep once its turning point is passed and the lifter is back;
 4. on a confirmed rep, the checks judged on the frames so far exactly as
-   ``formlab analyze`` judges them (:func:`formlab.live.rep_judge.judge_rep`), and a
-   cue per failing check (:class:`~formlab.live.cues.CueGate`: at most one per check per rep).
+   ``formlab analyze`` judges them (:func:`formlab.live.rep_judge.judge_rep`, in a
+   thread of its own so that the frames keep coming), and a cue per failing
+   check (:class:`~formlab.live.cues.CueGate`: at most one per check per rep).
 
 The caller owns the clock: ``push`` is synchronous, and frames that arrive
 while it is busy are dropped by the caller and reported with
@@ -23,6 +24,7 @@ all do this).
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -43,7 +45,11 @@ from .cues import CueGate, cue_event, rep_event
 from .rep_judge import CONTEXT_S, judge_rep
 from .rep_stream import RepStream, StreamRep
 
-__all__ = ["LiveCoach", "LiveStats", "LiveUpdate"]
+__all__ = ["KEEP_FRAMES_S", "LiveCoach", "LiveStats", "LiveUpdate"]
+
+KEEP_FRAMES_S = 60.0
+"""Seconds of past frames kept for judging reps (a rep and :data:`~formlab.live.rep_judge.CONTEXT_S`
+before it need a few seconds): memory stays bounded in a session of any length."""
 
 
 @dataclass(frozen=True)
@@ -79,10 +85,12 @@ class LiveUpdate:
         Check -> ``"pass"``/``"fail"``/``"uncertain"``/``"not_assessable"`` of the last judged rep.
     events : tuple of dict
         New events since the last push, exactly the JSON lines of the log:
-        ``{"event": "rep", "rep": N, "t_s": ..., "turn_s": ...}`` (plus ``"text"``, the
-        count to say, when reps are announced) and ``{"event": "cue", "check": NAME,
-        "rep": N, "t_s": ..., "latency_s": ..., "text": ...}``, ``latency_s`` counted
-        from the rep's turning point.
+        ``{"event": "rep", "rep": N, "t_s": ..., "turn_s": ..., "end_s": ...}`` (``t_s``
+        when it was confirmed; plus ``"text"``, the count to say, when reps are
+        announced) and ``{"event": "cue", "check": NAME, "rep": N, "t_s": ...,
+        "latency_s": ..., "text": ...}``, ``latency_s`` counted from the rep's turning
+        point. A rep's cues come a push or a few after its rep event (it is judged
+        in a thread meanwhile), and at the latest from :meth:`LiveCoach.finish`.
     """
 
     t_s: float
@@ -141,10 +149,13 @@ class LiveCoach:
             k: [] for k in ("xy", "z", "vis", "pres", "world")
         }
         self._time: list[float] = []
+        self._raw_from = 0  # index (among the frames pushed) of the oldest frame kept in _raw
         self._frames_in = self._dropped = 0
         self._verdicts: dict[str, str] = {}
         self._size: tuple[int, int] | None = None
         self._closed = False
+        self._judging = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formlab-live-judge")
+        self._pending: list[tuple[StreamRep, float, Future]] = []
         _warm_up()
 
     # ------------------------------------------------------------------ lifecycle
@@ -155,8 +166,9 @@ class LiveCoach:
         self.close()
 
     def close(self) -> None:
-        """Release the pose model."""
+        """Release the pose model and the judging thread (a rep still being judged is not cued)."""
         if not self._closed:
+            self._judging.shutdown(wait=True, cancel_futures=True)
             self._pose.close()
             self._closed = True
 
@@ -208,9 +220,12 @@ class LiveCoach:
         )
         for key, a in zip(("xy", "z", "vis", "pres", "world"), (xy, z, vis, pres, world)):
             self._raw[key].append(a)
-        if (
-            pose is None
-        ):  # skipped by the smoothers: a short gap is bridged, as the cleaning fills it
+        if t - self._time[self._raw_from] > 2 * KEEP_FRAMES_S:  # a long session: forget the oldest
+            drop = int(np.searchsorted(self._time, t - KEEP_FRAMES_S)) - self._raw_from
+            for frames in self._raw.values():
+                del frames[:drop]
+            self._raw_from += drop
+        if pose is None:  # skipped by the smoothers: a short gap is bridged, as cleaning fills it
             xy_s, world_s = xy, world
         else:
             if (
@@ -230,6 +245,7 @@ class LiveCoach:
         rep = self._reps.push(t, value)
         if rep is not None:
             events += self._on_rep(rep, clock)
+        events += self._judged(wait=False)
         return LiveUpdate(
             t_s=t,
             landmarks_xy=(xy_s / np.array([w, h])) if pose is not None else None,
@@ -240,15 +256,17 @@ class LiveCoach:
         )
 
     def finish(self) -> LiveUpdate:
-        """End of the stream (a video file's end): count a last rep held at its turning point.
+        """End of the stream (a video file's end): a last rep held at its turning point, the last cues.
 
-        Not needed for a camera; ``formlab live`` calls it when a file ends, as
+        Counts a last rep the clip ends on, and waits for the reps still being
+        judged, so that their cues are not lost. Not needed for a camera; ``formlab live`` calls it when a file ends, as
         ``analyze`` counts a last rep the clip ends on (a deadlift lockout).
         """
         clock = time.perf_counter()
         t = self._time[-1] if self._time else 0.0
         rep = self._reps.finish()
         events = self._on_rep(rep, clock) if rep is not None else []
+        events += self._judged(wait=True)  # every rep's cues before the stream ends
         return LiveUpdate(
             t_s=t,
             landmarks_xy=None,
@@ -295,8 +313,8 @@ class LiveCoach:
     def _window(self, rep: StreamRep) -> PoseTrack:
         """The raw frames from :data:`CONTEXT_S` before the rep's start to now."""
         t = np.asarray(self._time)
-        first = int(np.searchsorted(t, rep.start_s - CONTEXT_S))
-        sl = slice(first, len(t))
+        first = max(int(np.searchsorted(t, rep.start_s - CONTEXT_S)), self._raw_from)
+        sl = slice(first - self._raw_from, len(t) - self._raw_from)
         w, h = self._size or (0, 0)
         return PoseTrack(
             xy_px=np.stack(self._raw["xy"][sl]),
@@ -304,18 +322,24 @@ class LiveCoach:
             visibility=np.stack(self._raw["vis"][sl]),
             presence=np.stack(self._raw["pres"][sl]),
             world_m=np.stack(self._raw["world"][sl]),
-            time_s=t[sl],
+            time_s=t[first:],
             frame=np.arange(first, len(t)),
             meta=TrackMeta(source="live", width_px=w, height_px=h),
         )
 
     def _on_rep(self, rep: StreamRep, clock: float) -> list[dict]:
-        event = rep_event(rep.number, rep.end_s)
+        """The rep's event now; its judging handed to the judging thread (cues come with a later push).
+
+        Judging a rep takes 40-150 ms, several frame intervals: done inside
+        :meth:`push` it would drop frames at every rep's end.
+        """
+        event = rep_event(rep.number, rep.confirmed_s)
         event["turn_s"] = round(rep.turn_s, 3)
+        event["end_s"] = round(rep.end_s, 3)
         if self.announce_reps:
             event["text"] = str(rep.number)
-        events = [event]
-        judged = judge_rep(
+        future = self._judging.submit(
+            judge_rep,
             self._window(rep),
             self.exercise,
             self.thresholds,
@@ -325,12 +349,20 @@ class LiveCoach:
             end_frame=rep.end_index,
             clean_options=self.clean_options,
         )
-        self._verdicts = judged.verdicts
-        said_s = rep.end_s + (
-            time.perf_counter() - clock
-        )  # when the cue is out, on the stream's clock
-        for check, text in self._gate.cues(rep.number, judged.failed, self._cue_texts):
-            events.append(cue_event(check, rep.number, said_s, said_s - rep.turn_s, text))
+        self._pending.append((rep, clock, future))
+        return [event]
+
+    def _judged(self, wait: bool) -> list[dict]:
+        """Cue events of the reps judged since the last call, in rep order (``wait``: all of them)."""
+        events: list[dict] = []
+        while self._pending and (wait or self._pending[0][2].done()):
+            rep, clock, future = self._pending.pop(0)
+            judged = future.result()
+            self._verdicts = judged.verdicts
+            # when the cue is out, on the stream's clock: the confirming frame's time plus the wait
+            said_s = rep.confirmed_s + (time.perf_counter() - clock)
+            for check, text in self._gate.cues(rep.number, judged.failed, self._cue_texts):
+                events.append(cue_event(check, rep.number, said_s, said_s - rep.turn_s, text))
         return events
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,8 +39,8 @@ class LiveRecorder:
         self._titles, self._cues = titles, cues
         self._stack = contextlib.ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(self.path))  # checks the folder now
-        self._container = None
-        self._stream = None
+        self._container: Any = None  # av's OutputContainer, opened at the first frame (its size)
+        self._stream: Any = None
         self._last_pts = -1
         self._footer = ""
 

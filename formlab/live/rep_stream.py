@@ -10,9 +10,12 @@ the rep signal one sample at a time and confirms a rep when
    rep, ``d`` being the signal for a ``"top"`` lift and minus it for a
    ``"bottom"`` one) and
 2. the lifter is back: the signal has come back to within ``boundary_frac``
-   of the depth from the level it started from.
+   of the depth from the level it started from, or (a lifter who stands a
+   little lower than before the set) it came back at least the threshold
+   depth and has made no new low for ``rest_window_s``.
 
-The rules are :class:`~formlab.reps.detection.RepDetectorParams`' own, read
+The depth of a rep is, as offline, the shallower of the way in and the way
+out. The rules are :class:`~formlab.reps.detection.RepDetectorParams`' own, read
 causally:
 
 * depth at least ``max(min_prominence_frac * range, min_prominence_m)``,
@@ -33,7 +36,9 @@ taken off the times reported.
 
 The turning point, start and end are reported as :func:`find_reps` does: the
 middle of the band within ``turn_band_frac`` of the extreme, the last sample
-before it near the starting level, the first after it back near that level.
+before it near the lowest level before it, the first after it back near the
+lowest level after it (so far), start and end read on the signal low-passed
+at ``boundary_cutoff_hz`` (causally too, and its own delay taken off).
 Nothing beyond the end is needed: a rep is confirmed at the sample that shows
 the lifter back (the low-pass's delay later).
 """

@@ -6,6 +6,8 @@ failing check is cued once per rep, with the check's own cue text.
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from support import lift_poses
@@ -62,9 +64,12 @@ def fake_model(monkeypatch):
 def live_run(feed, track, exercise):
     feed["track"] = track
     updates = []
+    fps = 1.0 / float(np.median(np.diff(track.time_s)))
+    most = 2 * engine_module.KEEP_FRAMES_S * fps + 2  # frames kept at most (memory stays bounded)
     with LiveCoach(exercise) as coach:
         for t in track.time_s:
             updates.append(coach.push(FRAME, t))
+            assert len(coach._raw["xy"]) <= most
         updates.append(coach.finish())
         stats = coach.stats
     return updates, stats
@@ -160,3 +165,38 @@ def test_bad_input_is_refused_in_one_line(fake_model):
         LiveCoach("auto")
     with pytest.raises(ConfigError, match="unknown exercise"):
         LiveCoach("squatt")
+
+
+def test_a_rep_is_judged_while_frames_keep_coming(fake_model, monkeypatch):
+    """push() returns the rep at once; its cues follow when judged, at the latest from finish()."""
+    release = threading.Event()
+    real_judge = engine_module.judge_rep
+
+    def held_judge(*args, **kwargs):
+        release.wait(timeout=30)
+        return real_judge(*args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "judge_rep", held_judge)
+    track = constructed("push_up", lift_poses.push_up(bottom_deg=115.0), n_reps=1)
+    fake_model["track"] = track
+    with LiveCoach("push_up") as coach:
+        events = [e for t in track.time_s for e in coach.push(FRAME, t).events]
+        assert [e["event"] for e in events] == ["rep"]  # judged, not yet cued: push did not wait
+        release.set()
+        last = coach.finish()
+    assert [e["event"] for e in last.events] == ["cue"]
+    assert last.events[0]["rep"] == 1 and last.verdicts["depth"] == "fail"
+
+
+def test_a_long_session_keeps_a_bounded_buffer_and_still_judges(fake_model):
+    key = "_live_long_push_up"
+    sp.EXERCISE_POSES[key] = lift_poses.push_up(bottom_deg=115.0)
+    try:
+        track, _ = sp.exercise_track(key, 1, fps=10.0, lead_s=130.0)
+    finally:
+        del sp.EXERCISE_POSES[key]
+    updates, stats = live_run(fake_model, track, "push_up")
+    events = [e for u in updates for e in u.events]
+    assert stats.reps == 1
+    assert [e["check"] for e in events if e["event"] == "cue"] == ["depth"]
+    assert engine_module.KEEP_FRAMES_S * 2 * 10.0 < track.n_frames  # the buffer had to be trimmed

@@ -65,7 +65,7 @@ def test_same_count_and_turns_as_the_offline_detector_under_noise():
 
 
 def test_a_rep_is_confirmed_once_the_lifter_is_back_not_before():
-    t, x, bottoms = squat_signal(2, 30.0)
+    t, x, _ = squat_signal(2, 30.0)
     rs, confirmed_at = run(t, x)
     for rep, i in zip(rs.reps, confirmed_at):
         assert t[i] > rep.turn_s
