@@ -238,5 +238,9 @@ class LiveCoachWidget(anywidget.AnyWidget):
             return
         if dropped:
             coach.note_dropped(dropped)
+        final = coach.finish()  # reps still being judged: their cues are not lost on Stop
+        self.events.extend(dict(e) for e in final.events)
+        if final.events and self.comm is not None:
+            self.send(update_message(final, -1, 0.0))
         self.stats = coach.stats
         coach.close()
