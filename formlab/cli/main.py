@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from .._version import __version__
 from ..core.errors import FormlabError, FormlabWarning
 from ..core.files import completed_outputs, forget_completed
-from . import analyze, batch, extract, lifts, resources
+from . import analyze, app, batch, extract, lifts, resources
 from .options import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED
 
 
@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         batch.register,
         lifts.register,
         resources.register,
+        app.register,
     ):
         register(sub)
     return parser
