@@ -28,6 +28,7 @@ CSS = """
 .formlab-app .widget-dropdown > select { max-width: 100%; }
 .formlab-app .widget-html, .formlab-app .widget-html-content { max-width: 100%; height: auto; }
 .formlab-app .widget-html-content { line-height: 1.4; white-space: normal; }
+.formlab-app .jupyter-button { width: auto; }
 .formlab-app .formlab-progress { width: 100%; max-width: 100%; }
 .formlab-upload input[type=file] { position: absolute; width: 1px; height: 1px; opacity: 0; }
 .formlab-upload-button { display: inline-block; padding: 6px 14px; border-radius: 4px;

@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from ..core.errors import ConfigError
@@ -65,7 +64,7 @@ def voila_command(notebook: Path, host: str, port: int) -> list[str]:
         "--Voila.port_retries=0",
         "--no-browser",
         "--theme=light",
-        f"--VoilaConfiguration.file_allowlist={[SERVED_FILES]!r}",
+        f"--VoilaConfiguration.file_allowlist={SERVED_FILES}",
         f"--MappingKernelManager.cull_idle_timeout={IDLE_KERNEL_TIMEOUT_S}",
         "--MappingKernelManager.cull_interval=60",
         "--Voila.log_level=WARN",
@@ -88,7 +87,9 @@ def app_urls(host: str, port: int) -> list[str]:
     return [f"http://{host}:{port}/"]
 
 
-def _wait_ready(url: str, process: subprocess.Popen) -> None:
+def _wait_ready(host: str, port: int, process: subprocess.Popen) -> None:
+    address = ("127.0.0.1" if host in ("0.0.0.0", "") else host, port)
+    url = f"{address[0]}:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -96,10 +97,8 @@ def _wait_ready(url: str, process: subprocess.Popen) -> None:
                 f"the app's server stopped at start (exit status {process.returncode})"
             )
         try:
-            with urllib.request.urlopen(url + "voila/api/themes/", timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers
+            with socket.create_connection(address, timeout=2):
+                return  # listening: Voila opens its port once it is ready to serve
         except OSError:
             time.sleep(0.3)
     raise ConfigError(f"the app's server did not answer at {url} within {START_TIMEOUT_S} s")
@@ -144,7 +143,7 @@ def serve(
         env.pop("MPLBACKEND", None)  # the kernels draw off screen
         process = subprocess.Popen(voila_command(notebook, host, port), env=env, cwd=work)
         urls = app_urls(host, port)
-        _wait_ready(urls[0], process)
+        _wait_ready(host, port, process)
         print(f"formlab app: serving at {' and '.join(urls)} (Ctrl-C to stop)", flush=True)
         if host not in ("127.0.0.1", "localhost", "::1"):
             print(
