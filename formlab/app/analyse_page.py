@@ -24,6 +24,7 @@ from ..core.errors import FormlabError
 from ..exercises import checks_of, exercise_names
 from ..io.samples import resolve_source, sample_names
 from ..outputs import ANNOTATED_IMAGE, ANNOTATED_VIDEO, FIGURES
+from ..pipeline import Analysis
 from ..pipeline.steps import resolve_thresholds
 from . import view
 from .runner import RunResult, one_line_error, run_analysis
@@ -293,7 +294,7 @@ class AnalysePage:
         parts.append(view.download_html(self._url(result.zip_path), result.zip_path.name, size))
         head = w.HTML("".join(parts))
         head.add_class("formlab-head")
-        if result.kind == "image":
+        if not isinstance(a, Analysis):  # a photo
             verdicts = w.HTML(view.section("Verdicts", view.photo_verdicts_html(a)))
             return (head, verdicts)
         checks = checks_of(a.feedback)

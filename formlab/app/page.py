@@ -80,7 +80,7 @@ def build_app(
     title = w.HTML('<h1 class="formlab-title">formlab</h1>')
     app = w.VBox([w.HTML(CSS), title, tabs])
     app.add_class("formlab-app")
-    app.session = session  # type: ignore[attr-defined]
+    app.session = session
     return app, built
 
 

@@ -14,6 +14,7 @@ annotated video, the figures, the zip), under a random name.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import socket
@@ -39,6 +40,12 @@ IDLE_KERNEL_TIMEOUT_S = 900
 its kernel: after 15 minutes idle with no page connected, the server shuts it down (its session
 folder goes with it)."""
 START_TIMEOUT_S = 120
+VOILA_CONFIG = {"Voila": {"tornado_settings": {"disable_check_xsrf": True}}}
+"""Written as ``voila.json`` beside the notebook (Voila reads it from its working folder). Voila's
+page asks the server to shut its kernel down when it is closed, with a POST that carries no XSRF
+token, which jupyter_server 2 refuses (403): the kernel, and the session folder, then lived on until
+culled. The XSRF check is off so that closing the page ends the session at once; the only POST the
+app serves is that shutdown, of a kernel named by a random id only its page knows."""
 
 
 def port_is_free(host: str, port: int) -> bool:
@@ -132,6 +139,7 @@ def serve(
     try:
         notebook = work / "formlab.ipynb"
         shutil.copyfile(APP_NOTEBOOK, notebook)
+        (work / "voila.json").write_text(json.dumps(VOILA_CONFIG))
         (work / SESSIONS).mkdir()
         env = {
             **os.environ,

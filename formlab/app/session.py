@@ -122,7 +122,7 @@ def _owner_alive(folder: Path) -> bool:
 
 def sweep_orphans(sessions_dir: Path) -> list[Path]:
     """Remove session folders whose kernel is gone (killed before it could remove its own)."""
-    removed = []
+    removed: list[Path] = []
     if not sessions_dir.is_dir():
         return removed
     for folder in sessions_dir.iterdir():

@@ -151,6 +151,7 @@ class ChunkedUpload(anywidget.AnyWidget):
 
     def _handle(self, _widget, content: dict, buffers: list) -> None:
         kind = content.get("type")
+        offset: int | None
         try:
             if kind == "start":
                 if self.disabled:

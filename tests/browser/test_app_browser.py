@@ -13,22 +13,13 @@ again (the app still works). Screenshots at 1366x768 and 390x844 go to
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
-from support.browser_harness import (  # noqa: F401  (fixtures)
-    REPO,
-    browser,
-    free_port,
-    port_is_free,
-    test_output_dir,
-)
+from support.app_harness import app_folders, start_app, stop_app
+from support.browser_harness import browser, test_output_dir  # noqa: F401  (fixtures)
 
 from formlab.io.samples import fetch, sample_info
 
@@ -40,67 +31,17 @@ RESULT_TIMEOUT_MS = 300_000
 DESKTOP, PHONE = (1366, 768), (390, 844)
 
 
-class AppServer:
-    def __init__(self, url: str, process: subprocess.Popen, log: Path):
-        self.url, self.process, self.log = url, process, log
-
-    def log_tail(self, n: int = 40) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-n:])
-
-
-def start_app(work: Path) -> AppServer:
-    port = free_port()
-    assert port_is_free(port)
-    for sub in ("config", "runtime", "ipython", "data"):
-        (work / sub).mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    env.update(
-        {
-            "JUPYTER_CONFIG_DIR": str(work / "config"),
-            "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
-            "IPYTHONDIR": str(work / "ipython"),
-            "PYTHONPATH": os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])]),
-            "TMPDIR": str(work),  # the app's temporary folder, checked after it stops
-        }
-    )
-    log = work / "app.log"
-    cmd = [sys.executable, "-m", "formlab", "app", "--no-browser", f"--port={port}", "--cache"]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    server = AppServer(f"http://127.0.0.1:{port}/", proc, log)
-    deadline = time.monotonic() + 120
-    while "serving at" not in log.read_text(errors="replace"):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop_app(server)
-            raise RuntimeError(f"formlab app did not start:\n{server.log_tail()}")
-        time.sleep(0.3)
-    assert server.url in log.read_text(), server.log_tail()
-    return server
-
-
-def stop_app(server: AppServer) -> int:
-    if server.process.poll() is None:
-        server.process.send_signal(signal.SIGINT)  # Ctrl-C, as a user stops it
-        try:
-            server.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=10)
-    return server.process.returncode
-
-
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory):
     work = tmp_path_factory.mktemp("app-work")
-    server = start_app(work)
+    server = start_app(work, "--cache")
+    assert server.url in server.log.read_text(), server.log_tail()  # the address it printed
     try:
         yield server
     finally:
         stop_app(server)
         # the server's temporary folder (notebook copy, session folders) is gone with it
-        assert not list(work.glob("formlab-app-*")), server.log_tail()
+        assert not app_folders(work), server.log_tail()
 
 
 def _wait_result(page) -> str:
@@ -189,5 +130,14 @@ def test_app_analyses_an_upload_and_survives_bad_input(
         _upload(page, clip)
         assert _wait_result(page).startswith(f"{expected} reps")
         assert page.locator(".formlab-error").count() == 0
+
+        # --- closing the page ends the session: its folder goes
+        sessions = [p for f in app_folders(app_server.work) for p in (f / "sessions").iterdir()]
+        assert len(sessions) == 1, sessions
+        page.close(run_before_unload=True)
+        deadline = time.monotonic() + 60
+        while sessions[0].exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not sessions[0].exists(), "the session folder outlived its page"
     finally:
         context.close()
