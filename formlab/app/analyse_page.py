@@ -151,6 +151,11 @@ class AnalysePage:
         self.progress.layout.display = "none"
         self.status.value = ""
 
+    def _clear_output(self) -> None:
+        old, self.output.children = self.output.children, ()
+        for widget in old:  # closed, or the kernel keeps every result's widgets
+            widget.close()
+
     def _clear_error(self) -> None:
         self.error = ""
         self.message.value = ""
@@ -232,7 +237,7 @@ class AnalysePage:
         self._set_busy(True)
         self._clear_error()
         self.result = None
-        self.output.children = ()
+        self._clear_output()
         self.session.discard_runs(keep=run)  # the previous result's files go with it
         self._last_input = (source, name)
         self._report(0.0, f"Starting on {name}")

@@ -33,8 +33,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 """Voila's own default port."""
 SESSIONS = "sessions"
-SERVED_FILES = r"sessions/[0-9a-f]{32}/run-[0-9]+/.*\.(mp4|png|zip)"
-"""The only files the server hands out: a session's results (see the module's notes)."""
+SERVED_FILES = r"sessions/[0-9a-f]{32}/run-[0-9]+/(results/[^/]+\.(mp4|png)|[^/]+\.zip)"
+"""The only files the server hands out: a session's annotated video, figures and zip (not the upload)."""
 IDLE_KERNEL_TIMEOUT_S = 900
 """A page closed without telling the server (a phone's browser killed in the background) leaves
 its kernel: after 15 minutes idle with no page connected, the server shuts it down (its session

@@ -126,6 +126,15 @@ def test_app_analyses_an_upload_and_survives_bad_input(
         assert "Traceback" not in page.locator("body").inner_text()
         app.screenshot(path=str(test_output_dir / "app_error.png"))
 
+        # --- a phone video over the size limit (2 GiB, sparse: no disk used): refused from its size
+        huge = tmp_path / "phone.mov"
+        with open(huge, "wb") as f:
+            f.truncate(2 * 1024**3)
+        _upload(page, huge)
+        page.locator(".formlab-error", has_text="phone.mov").wait_for(timeout=60_000)
+        line = page.locator(".formlab-error").inner_text().strip()
+        assert "over the app's upload limit" in line and "\n" not in line, line
+
         # --- and the app still works
         _upload(page, clip)
         assert _wait_result(page).startswith(f"{expected} reps")

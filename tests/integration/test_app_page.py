@@ -110,3 +110,17 @@ def test_thresholds_file_broken_then_good(page, tmp_path):
     page.analyse_sample(CLIP)
     assert page.error == ""
     assert "coach.toml" in page.result.analysis.thresholds_source
+
+
+def test_a_photo_gets_its_verdicts(page):
+    page.lift.value = "front_squat"
+    page.analyse_sample("ai-trainer__500_perfect")
+    assert page.error == "" and page.result.kind == "image"
+    head, verdicts = page.output.children
+    assert "Photo of a front squat" in head.value and "annotated.png" in head.value
+    assert verdicts.value.count("formlab-verdict ") >= 1
+    with zipfile.ZipFile(page.result.zip_path) as zf:
+        assert {"summary.json", "feedback.csv", "annotated.png"} <= set(zf.namelist())
+    page.lift.value = "auto"
+    page.analyse_sample("ai-trainer__500_perfect")
+    assert "choose the lift it shows" in page.error and page.result is None
