@@ -49,6 +49,22 @@ def _wait_result(page) -> str:
     return page.locator(".formlab-count").inner_text().strip()
 
 
+def _screenshots(page, size: tuple[int, int], out: Path, name: str) -> None:
+    """``name_WxH.png``: the screen at that size; ``name_WxH_full.png``: the whole page at that width.
+
+    Voila scrolls the page inside its own container, which a full-page
+    screenshot does not follow: the full one is taken in a window as tall as the page.
+    """
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(out / f"{name}_{size[0]}x{size[1]}.png"))
+    height = page.evaluate("() => document.querySelector('.formlab-app').scrollHeight")
+    page.set_viewport_size({"width": size[0], "height": int(height) + 120})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(out / f"{name}_{size[0]}x{size[1]}_full.png"))
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+
+
 def _upload(page, path: Path) -> None:
     page.locator(".formlab-main-upload input[type=file]").set_input_files(str(path))
 
@@ -91,8 +107,7 @@ def test_app_analyses_an_upload_and_survives_bad_input(
         )
         assert state["err"] is None and state["w"] > 0, state
         page.evaluate("v => v.pause()", handle)
-        app = page.locator(".formlab-app")
-        app.screenshot(path=str(test_output_dir / "app_1366x768.png"))
+        _screenshots(page, DESKTOP, test_output_dir, "app")
 
         # --- the zip holds every output
         with page.expect_download() as info:
@@ -111,7 +126,7 @@ def test_app_analyses_an_upload_and_survives_bad_input(
         page.wait_for_timeout(500)
         overflow = page.evaluate("() => document.documentElement.scrollWidth")
         assert overflow <= PHONE[0] + 1, f"the page is {overflow} px wide on a {PHONE[0]} px screen"
-        app.screenshot(path=str(test_output_dir / "app_390x844.png"))
+        _screenshots(page, PHONE, test_output_dir, "app")
         page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
 
         # --- not a video: one readable line, the result gone, no traceback
@@ -124,7 +139,7 @@ def test_app_analyses_an_upload_and_survives_bad_input(
         assert "notes.txt" in line and "\n" not in line, line
         assert page.locator(".formlab-count").count() == 0
         assert "Traceback" not in page.locator("body").inner_text()
-        app.screenshot(path=str(test_output_dir / "app_error.png"))
+        page.screenshot(path=str(test_output_dir / "app_error_1366x768.png"))
 
         # --- a phone video over the size limit (2 GiB, sparse: no disk used): refused from its size
         huge = tmp_path / "phone.mov"
