@@ -275,11 +275,11 @@ class AnalysePage:
             return
         self.seconds = time.perf_counter() - start
         self.result = result
-        try:
-            self.output.children = self._result_widgets(result)
-            self._report(1.0, f"Done in {self.seconds:.1f} s")
-        finally:
-            self._set_busy(False)
+        self._report(1.0, f"Done in {self.seconds:.1f} s")
+        self._set_busy(
+            False
+        )  # before the result shows: a page showing a result takes the next file
+        self.output.children = self._result_widgets(result)
 
     # ------------------------------------------------------------------ the result
     def _url(self, path: Path) -> str:
@@ -287,7 +287,8 @@ class AnalysePage:
 
     def _result_widgets(self, result: RunResult) -> tuple[w.Widget, ...]:
         a, out = result.analysis, result.outputs
-        parts = [f'<h2 class="formlab-count">{html.escape(view.headline(a))}</h2>']
+        run = html.escape(result.outputs.parent.name)  # tells one result from the next in a page
+        parts = [f'<h2 class="formlab-count" data-run="{run}">{html.escape(view.headline(a))}</h2>']
         media = out / (ANNOTATED_VIDEO if result.kind == "video" else ANNOTATED_IMAGE)
         if media.is_file():
             parts.append(

@@ -71,3 +71,16 @@ def test_a_port_in_use_is_one_line_naming_it():
 def test_bad_options_are_refused(port, limit, match):
     with pytest.raises(ConfigError, match=match):
         serve("127.0.0.1", port, open_browser=False, max_upload_mb=limit)
+
+
+def test_the_app_writes_what_formlab_analyze_writes_by_default():
+    """The app saves with DEFAULT_WRITERS / PHOTO_WRITERS: the same outputs as the command's defaults."""
+    from formlab.cli.analyze import _writers_for
+    from formlab.outputs import DEFAULT_WRITERS, PHOTO_WRITERS
+
+    def stages(writers):
+        return [getattr(w, "stage", w.__name__) for w in writers]
+
+    args = build_parser().parse_args(["analyze", "x.mp4", "-o", "out"])
+    assert stages(_writers_for(args, "video")) == stages(DEFAULT_WRITERS)
+    assert stages(_writers_for(args, "image")) == stages(PHOTO_WRITERS)
