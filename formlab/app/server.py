@@ -164,7 +164,11 @@ def serve(
             import webbrowser
 
             webbrowser.open(urls[0])
-        return process.wait()
+        try:
+            return process.wait()
+        except KeyboardInterrupt:  # Ctrl-C: how a server is meant to stop, not an error
+            print("formlab app: stopped; its temporary files are removed", flush=True)
+            return 0
     finally:
         if process is not None and process.poll() is None:
             process.terminate()  # Voila shuts its kernels down on SIGTERM

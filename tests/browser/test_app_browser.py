@@ -39,7 +39,8 @@ def app_server(tmp_path_factory):
     try:
         yield server
     finally:
-        stop_app(server)
+        assert stop_app(server) == 0, server.log_tail()  # Ctrl-C is how it stops: no error
+        assert "formlab app: stopped" in server.log.read_text()
         # the server's temporary folder (notebook copy, session folders) is gone with it
         assert not app_folders(work), server.log_tail()
 
@@ -83,9 +84,24 @@ def test_app_analyses_an_upload_and_survives_bad_input(
         page.goto(app_server.url)
         page.locator(".formlab-main-upload input[type=file]").wait_for(state="attached")
 
-        # --- a good upload: count, verdicts, video, figures
+        # --- a good upload: progress, count, verdicts, video, figures
+        page.evaluate(
+            """() => {
+                window.formlabStatus = [];
+                new MutationObserver(() => {
+                    const s = document.querySelector('.formlab-status');
+                    const text = s ? s.innerText.trim() : '';
+                    if (text && window.formlabStatus.at(-1) !== text) window.formlabStatus.push(text);
+                }).observe(document.body, {subtree: true, childList: true, characterData: true});
+            }"""
+        )
         _upload(page, clip)
         headline = _wait_result(page)
+        shown = page.evaluate("() => window.formlabStatus")
+        # the stages pass by in order (short ones may be drawn over before the page paints them)
+        for words in ("Writing the annotated video", "Done in"):
+            assert any(t.startswith(words) for t in shown), shown
+        assert len(shown) >= 4 and shown[-1].startswith("Done in"), shown
         assert headline.startswith(f"{expected} reps"), headline
         rep_rows = page.locator(".formlab-reps tbody tr")
         assert rep_rows.count() == expected

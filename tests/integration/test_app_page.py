@@ -76,6 +76,12 @@ def test_a_sample_then_an_upload_replace_each_other(page, sample_path):
     assert page.result.zip_path.name == "formlab-my_set.zip"
     assert len(list(page.session.path.glob("run-*"))) == 1
 
+    page.lift.value = "front_squat"  # the same upload again, as another lift
+    page.again.click()
+    assert page.error == "" and page.result.name == "my set.mp4"
+    assert page.result.analysis.exercise == "front_squat"
+    assert [p.name for p in page.session.path.glob("run-*")] == [page.result.outputs.parent.name]
+
 
 def test_nobody_in_view_is_one_line_and_clears_the_result(page, tmp_path):
     page.analyse_sample(CLIP)
