@@ -75,7 +75,7 @@ def _cell(value) -> str:
         return "yes" if value else "no"
     if isinstance(value, float):
         return "–" if not math.isfinite(value) else f"{value:.3g}"
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA:
         return "–"
     return html.escape(str(value))
 
