@@ -100,6 +100,10 @@ def test_a_text_file_is_one_line(page, tmp_path):
     _upload(page.upload, text)
     assert page.error.startswith("notes.txt: unsupported file type '.txt'"), page.error
     assert page.result is None
+    fake = tmp_path / "fake.mp4"
+    fake.write_text("not a video\n" * 100)
+    _upload(page.upload, fake, "holiday.mp4")
+    assert page.error.startswith("holiday.mp4: not a readable video"), page.error
 
 
 def test_thresholds_file_broken_then_good(page, tmp_path):
