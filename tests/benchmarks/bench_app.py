@@ -20,9 +20,15 @@ the page, printing after each the resident memory of the server and its
 kernels (the processes under ``formlab app``); goal: flat (the last within
 10 % of the second: the first includes loading the model and libraries).
 
+Upload: with ``--upload-mb N`` (default 0: skipped), N MiB of random bytes named ``big.mp4``
+go through the page's upload: the time until the page says it is not a video (the whole file
+received, then refused by the decoder), and the peak memory of the server and kernels meanwhile
+(the upload is streamed in chunks: it should not grow with N).
+
 Usage:
   python tests/benchmarks/bench_app.py                      # default clip, 3 rounds, 10 memory runs
   python tests/benchmarks/bench_app.py --rounds 1 --runs 10 --clip NAME --lift NAME
+  python tests/benchmarks/bench_app.py --rounds 0 --runs 0 --upload-mb 300   # the upload alone
 Needs the models and samples (FORMLAB_MODEL_DIR / FORMLAB_DATA_DIR), Chromium and psutil.
 """
 
@@ -102,12 +108,31 @@ def time_app(page, clip: Path, lift: str) -> float:
     return seconds
 
 
+def time_upload(page, work: Path, size_mib: int, server) -> tuple[float, float]:
+    """Seconds until the page answers an upload of ``size_mib`` MiB (not a video), and the peak RSS."""
+    big = work / "big.mp4"
+    with open(big, "wb") as f:
+        block = os.urandom(2**20)
+        for _ in range(size_mib):
+            f.write(block)
+    peak = 0.0
+    t = time.perf_counter()
+    page.locator(".formlab-main-upload input[type=file]").set_input_files(str(big))
+    while not page.locator(".formlab-error").count():
+        peak = max(peak, server_rss_mib(server.process.pid))
+        time.sleep(0.25)
+    seconds = time.perf_counter() - t
+    big.unlink()
+    return seconds, peak
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clip", default=DEFAULT_CLIP)
     ap.add_argument("--lift", default=DEFAULT_LIFT)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--runs", type=int, default=10, help="analyses in a row for the memory check")
+    ap.add_argument("--upload-mb", type=int, default=0, help="time an upload of this many MiB")
     args = ap.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -143,6 +168,7 @@ def main() -> int:
                         f"(start-up {start_s[-1]:.1f} s)",
                         flush=True,
                     )
+                upload = time_upload(page, work, args.upload_mb, server) if args.upload_mb else None
                 for i in range(args.runs):
                     time_app(page, memory_clip, "squat")
                     rss.append(server_rss_mib(server.process.pid))
@@ -151,6 +177,11 @@ def main() -> int:
         finally:
             stop_app(server)
 
+    if upload is not None:
+        print(f"upload of {args.upload_mb} MiB: {upload[0]:.1f} s to the page's answer; "
+              f"server and kernels at most {upload[1]:.0f} MiB meanwhile")  # fmt: skip
+    if not app_s:
+        return 0
     app, cli, start = (statistics.median(x) for x in (app_s, cli_s, start_s))
     print(
         f"\nclip {args.clip} ({args.lift}), {args.rounds} round(s), medians; {os.cpu_count()} cores"
