@@ -37,6 +37,10 @@ MEDIA_ACCEPT = "video/*,image/*,.mp4,.mov,.m4v,.avi,.webm,.mkv,.jpg,.jpeg,.png,.
 """What the file picker offers (phones open the camera roll for ``video/*,image/*``)."""
 
 
+TICK_S = 1.0
+"""How often the status line's seconds count up while a stage runs."""
+
+
 class AnalysePage:
     """The "Analyse a video" page of :func:`formlab.app.build_app`.
 
@@ -70,6 +74,7 @@ class AnalysePage:
         self._last_input: tuple[Path, str] | None = None
         self._run_dir: Path | None = None
         self._thread: threading.Thread | None = None
+        self._stage_words, self._stage_start = "", time.perf_counter()
         self._build()
 
     # ------------------------------------------------------------------ widgets
@@ -147,6 +152,7 @@ class AnalysePage:
     def show_error(self, message: str) -> None:
         """Show ``message`` as the page's one error line (and clear the progress shown)."""
         self.error = message
+        self._stage_words = ""  # nothing running: the status line stays empty
         self.message.value = view.error_html(message)
         self.progress.layout.display = "none"
         self.status.value = ""
@@ -171,7 +177,15 @@ class AnalysePage:
     def _report(self, fraction: float, words: str) -> None:
         self.progress.layout.display = None
         self.progress.value = max(0.0, min(1.0, fraction))
+        self._stage_words, self._stage_start = words, time.perf_counter()
         self.status.value = f"{words}…" if fraction < 1.0 else words
+
+    def _tick(self, done: threading.Event) -> None:
+        """Every second, the time spent in the current stage: a long pose stage still shows life."""
+        while not done.wait(TICK_S):
+            elapsed = time.perf_counter() - self._stage_start
+            if elapsed >= TICK_S and self._stage_words and self.progress.value < 1.0:
+                self.status.value = f"{self._stage_words}… {elapsed:.0f} s"
 
     def _upload_progress(self, received: int, total: int) -> None:
         self._clear_error()
@@ -256,6 +270,15 @@ class AnalysePage:
 
     def _run(self, source: Path, name: str, run: Path) -> None:
         start = time.perf_counter()
+        done = threading.Event()
+        if self.background:
+            threading.Thread(target=self._tick, args=(done,), daemon=True).start()
+        try:
+            self._analyse(source, name, run, start)
+        finally:
+            done.set()
+
+    def _analyse(self, source: Path, name: str, run: Path, start: float) -> None:
         try:
             result = run_analysis(
                 source,

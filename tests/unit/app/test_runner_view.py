@@ -149,3 +149,27 @@ def test_media_and_errors_are_escaped():
     assert 'src="x?a=1&amp;b=2"' in view.video_html("x?a=1&b=2")
     assert "playsinline" in view.video_html("v.mp4")
     assert 'download="formlab-clip.zip"' in view.download_html("u", "formlab-clip.zip", "2 MiB")
+
+
+def test_the_status_line_counts_the_seconds_of_a_long_stage(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from formlab.app import analyse_page, build_app
+    from formlab.app.session import AppSettings
+
+    monkeypatch.setattr(analyse_page, "TICK_S", 0.05)
+    app, (page,) = build_app(AppSettings(sessions_dir=tmp_path, background=False))
+    page._report(0.2, "Finding the lifter's pose in every frame")
+    page._stage_start -= 3.0  # as if the stage had started 3 s ago
+    done = threading.Event()
+    ticker = threading.Thread(target=page._tick, args=(done,))
+    ticker.start()
+    time.sleep(0.3)
+    assert page.status.value == "Finding the lifter's pose in every frame… 3 s"
+    page.show_error("clip.mp4: no person found")
+    time.sleep(0.2)
+    assert page.status.value == ""  # an error stops the count
+    done.set()
+    ticker.join()
+    app.session.close()
