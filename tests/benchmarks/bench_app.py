@@ -168,11 +168,12 @@ def main() -> int:
                         f"(start-up {start_s[-1]:.1f} s)",
                         flush=True,
                     )
-                upload = time_upload(page, work, args.upload_mb, server) if args.upload_mb else None
                 for i in range(args.runs):
                     time_app(page, memory_clip, "squat")
                     rss.append(server_rss_mib(server.process.pid))
                     print(f"memory run {i + 1}: server and kernels {rss[-1]:.0f} MiB", flush=True)
+                # last: its error line stays on the page, which time_app would take for an answer
+                upload = time_upload(page, work, args.upload_mb, server) if args.upload_mb else None
                 browser.close()
         finally:
             stop_app(server)
