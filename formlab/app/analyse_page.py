@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import logging
+import queue
 import shutil
 import threading
 import time
@@ -74,6 +75,9 @@ class AnalysePage:
         self._last_input: tuple[Path, str] | None = None
         self._run_dir: Path | None = None
         self._thread: threading.Thread | None = None
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._finished = threading.Event()
+        self._finished.set()
         self._stage_words, self._stage_start = "", time.perf_counter()
         self._build()
 
@@ -255,18 +259,28 @@ class AnalysePage:
         self.session.discard_runs(keep=run)  # the previous result's files go with it
         self._last_input = (source, name)
         self._report(0.0, f"Starting on {name}")
-        if self.background:
-            self._thread = threading.Thread(
-                target=self._run, args=(source, name, run), name="formlab-app", daemon=True
-            )
-            self._thread.start()
-        else:
+        if not self.background:
             self._run(source, name, run)
+            return
+        self._finished.clear()
+        if self._thread is None:
+            # one worker for the page's life, not a thread per analysis: each new thread may get
+            # its own malloc arena, which keeps the memory a large analysis freed
+            self._thread = threading.Thread(target=self._work, name="formlab-app", daemon=True)
+            self._thread.start()
+        self._jobs.put((source, name, run))
+
+    def _work(self) -> None:
+        while True:
+            source, name, run = self._jobs.get()
+            try:
+                self._run(source, name, run)
+            finally:
+                self._finished.set()
 
     def wait(self, timeout_s: float | None = None) -> None:
         """Until the analysis running in the background has finished (tests, benchmarks)."""
-        if self._thread is not None:
-            self._thread.join(timeout_s)
+        self._finished.wait(timeout_s)
 
     def _run(self, source: Path, name: str, run: Path) -> None:
         start = time.perf_counter()

@@ -6,6 +6,7 @@ through Voila and Chromium.
 """
 
 import json
+import threading
 import zipfile
 
 import numpy as np
@@ -134,3 +135,18 @@ def test_a_photo_gets_its_verdicts(page):
     page.lift.value = "auto"
     page.analyse_sample("ai-trainer__500_perfect")
     assert "choose the lift it shows" in page.error and page.result is None
+
+
+def test_background_analyses_share_one_worker(tmp_path):
+    settings = AppSettings(sessions_dir=tmp_path / "sessions", background=True, cache=True)
+    app, (page,) = build_app(settings)
+    try:
+        for _ in range(2):
+            page.analyse_sample(CLIP)
+            page.wait(300)
+            assert page.error == "" and page.result is not None
+        assert page.result.outputs.parent.name == "run-2"
+        workers = [t for t in threading.enumerate() if t.name == "formlab-app"]
+        assert len(workers) == 1
+    finally:
+        app.session.close()
