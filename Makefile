@@ -1,5 +1,6 @@
 # formlab: one command to set up and run the demo, one to set up and run the tests.
 #   make demo   # create .venv, install formlab, analyse the default sample clip into results/demo
+#   make app    # serve the browser app (formlab app) on http://127.0.0.1:8866/
 #   make test   # create .venv, install formlab with test tools, run the whole test suite
 #
 # Models and sample media are found through formlab's normal search order:
@@ -22,7 +23,7 @@ endif
 DEMO_SAMPLE ?= squatAnalysis-rohanx01__squat
 DEMO_OUT    ?= results/demo
 
-.PHONY: setup demo figures test test-fast browser benchmark evaluate clean
+.PHONY: setup demo app figures test test-fast browser benchmark evaluate clean
 
 setup: $(VENV)/.formlab-installed
 
@@ -35,6 +36,10 @@ $(VENV)/.formlab-installed: pyproject.toml
 demo: setup
 	$(BIN)/formlab analyze sample:$(DEMO_SAMPLE) --exercise front_squat -o $(DEMO_OUT)
 	@echo "demo: open $(DEMO_OUT)/annotated.mp4 (the video, annotated), $(DEMO_OUT)/summary.json and $(DEMO_OUT)/reps.csv (the numbers), $(DEMO_OUT)/bar_path.png (the figures)"
+
+# The browser app: upload a video, read the verdicts (formlab app --help for its options).
+app: setup
+	$(BIN)/formlab app
 
 # The bar figures of the default clip, committed in figures/.
 figures: setup

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from .._version import __version__
 from ..core.errors import FormlabError, FormlabWarning
 from ..core.files import completed_outputs, forget_completed
-from . import analyze, batch, extract, lifts, live, resources
+from . import analyze, app, batch, extract, lifts, live, resources
 from .options import EXIT_BROKEN_PIPE, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_TERMINATED
 
 
@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         lifts.register,
         live.register,
         resources.register,
+        app.register,
     ):
         register(sub)
     return parser

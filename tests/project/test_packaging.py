@@ -41,7 +41,8 @@ def env_requirements():
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    py = project["dependencies"] + project["optional-dependencies"]["notebooks"]
+    extras = project["optional-dependencies"]
+    py = project["dependencies"] + extras["notebooks"] + extras["app"]
     py_specs = {_name(r): _spec(r) for r in py}
     env_specs = {_name(r): _spec(r) for r in env_requirements()}
     assert env_specs == py_specs
