@@ -14,9 +14,10 @@ from typing import Any
 import ipywidgets as w
 
 from .analyse_page import AnalysePage
+from .live_page import CoachLivePage
 from .session import AppSettings, SessionFolder
 
-PAGES: tuple[Callable[[SessionFolder], Any], ...] = (AnalysePage,)
+PAGES: tuple[Callable[[SessionFolder], Any], ...] = (AnalysePage, CoachLivePage)
 """The app's pages, in tab order: each ``page(session)`` has ``.title`` and ``.widget``."""
 
 CSS = """

@@ -139,7 +139,7 @@ def test_a_photo_gets_its_verdicts(page):
 
 def test_background_analyses_share_one_worker(tmp_path):
     settings = AppSettings(sessions_dir=tmp_path / "sessions", background=True, cache=True)
-    app, (page,) = build_app(settings)
+    app, (page, *_) = build_app(settings)
     try:
         for _ in range(2):
             page.analyse_sample(CLIP)

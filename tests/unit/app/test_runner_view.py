@@ -159,7 +159,7 @@ def test_the_status_line_counts_the_seconds_of_a_long_stage(tmp_path, monkeypatc
     from formlab.app.session import AppSettings
 
     monkeypatch.setattr(analyse_page, "TICK_S", 0.05)
-    app, (page,) = build_app(AppSettings(sessions_dir=tmp_path, background=False))
+    app, (page, *_) = build_app(AppSettings(sessions_dir=tmp_path, background=False))
     page._report(0.2, "Finding the lifter's pose in every frame")
     page._stage_start -= 3.0  # as if the stage had started 3 s ago
     done = threading.Event()
@@ -173,3 +173,26 @@ def test_the_status_line_counts_the_seconds_of_a_long_stage(tmp_path, monkeypatc
     done.set()
     ticker.join()
     app.session.close()
+
+
+def test_the_app_has_a_coach_live_page_whose_lift_and_model_replace_the_coach(tmp_path):
+    from formlab.app import build_app
+    from formlab.app.live_page import CoachLivePage
+    from formlab.app.session import AppSettings
+
+    app, pages = build_app(AppSettings(sessions_dir=tmp_path, background=False))
+    try:
+        tabs = app.children[-1]
+        assert [tabs.get_title(i) for i in range(len(pages))] == ["Analyse a video", "Coach live"]
+        live = pages[1]
+        assert isinstance(live, CoachLivePage)
+        first = live.coach
+        assert first.exercise == "squat" and first.model == "lite"
+        live.lift.value = "push_up"
+        assert live.coach is not first and live.coach.exercise == "push_up"
+        assert first.comm is None  # the old coach was closed
+        live.model.value = "full"
+        assert live.coach.model == "full" and live.area.children == (live.coach,)
+    finally:
+        pages[1].close()
+        app.session.close()
