@@ -12,8 +12,9 @@ Colab cannot be reached from CI, so this builds the closest thing:
    not inside a checkout, and executed there with nbclient on that kernel.
 
 The set-up cell installs formlab with ``pip install "$FORMLAB_INSTALL_TARGET"``,
-which points at the checkout under test instead of the git URL: exactly what
-the cell does in Colab, from a local source. Model and sample "downloads" come
+which points at a wheel built from the checkout under test (``pip wheel``, as
+pip builds the git URL in Colab) instead of the git URL: what the cell does in
+Colab, from a local source built once. Model and sample "downloads" come
 from the shared mirrors (``$FORMLAB_MODEL_DIR``, ``$FORMLAB_DATA_DIR``), since
 this machine has no internet; pose tracks come from the session's cache.
 
@@ -47,6 +48,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 
 from support.notebook_helpers import NotebookRun, execute_notebook, notebook_paths
 
+REPO = Path(__file__).resolve().parents[2]
 COLAB_PYTHON = "3.12"
 
 STUB = '''"""Stand-in for Colab's google.colab package (formlab's Colab-emulation test).
@@ -142,12 +144,18 @@ def run_notebooks_in_emulated_colab(
     t = time.perf_counter()
     base_python = colab_like_python()
     venv = work / "venv"
-    progress(f"fresh venv on {base_python} + ipykernel: started")
+    progress(f"fresh venv on {base_python} + ipykernel + formlab wheel: started")
     run([base_python, "-m", "venv", venv], work)
     py = venv / "bin" / "python"
     run([py, "-m", "pip", "install", "--quiet", "ipykernel"], work)
-    seconds = {"fresh venv + ipykernel": time.perf_counter() - t}
-    progress(f"fresh venv + ipykernel: done in {seconds['fresh venv + ipykernel']:.0f} s")
+    # formlab built from this checkout once, as pip builds the git URL in Colab (build isolation);
+    # each set-up cell then installs that wheel: the first into the bare venv with every
+    # dependency, the later ones find it there (instead of rebuilding it four more times).
+    wheels = work / "wheelhouse"
+    run([py, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", wheels, REPO], work)
+    (wheel,) = wheels.glob("formlab-*.whl")
+    seconds = {"fresh venv + ipykernel + formlab wheel": time.perf_counter() - t}
+    progress(f"fresh venv + ipykernel + formlab wheel: done in {time.perf_counter() - t:.0f} s")
     version = run([py, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], work).strip()
     spec = run([py, "-c", "import importlib.util as u; print(u.find_spec('formlab'))"], work)
 
@@ -170,7 +178,7 @@ def run_notebooks_in_emulated_colab(
     }
     env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", "")])
     env["PYTHONPATH"] = str(runtime)
-    env["FORMLAB_INSTALL_TARGET"] = str(Path(__file__).resolve().parents[2])
+    env["FORMLAB_INSTALL_TARGET"] = str(wheel)
 
     content = work / "content"  # Colab's working folder: no checkout around it
     content.mkdir()
