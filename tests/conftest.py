@@ -66,6 +66,50 @@ def manifest_videos():
     ]
 
 
+def terminal_line(config, tag: str):
+    """``show(line)``: print ``  [tag] line`` on the terminal at once, past pytest's output capture.
+
+    For the long steps of a run (a venv build, a notebook): pytest prints nothing until a test
+    ends, and a test may wait minutes on one of them.
+    """
+    capture = config.pluginmanager.getplugin("capturemanager")
+    terminal = config.pluginmanager.getplugin("terminalreporter")
+
+    def show(line: str) -> None:
+        if terminal is None:
+            return
+        with capture.global_and_fixture_disabled():
+            terminal.write_line(f"  [{tag}] {line}")
+
+    return show
+
+
+@pytest.fixture(scope="session")
+def colab_notebooks(request, tmp_path_factory):
+    """The tutorial notebooks executed once per test session, in an emulated Colab.
+
+    A ``support.colab_run.ColabRun``: each notebook's executed copy, error and
+    time, the fresh venv it installed formlab into, and the figures it saved.
+    The figures are then copied into the repository's ``figures/`` (the README
+    shows those files, so a test run regenerates them). Read by
+    ``test_notebooks.py``, ``test_colab_emulation.py`` and the browser tests.
+    """
+    import shutil
+
+    from support.colab_run import ColabSetupError, run_notebooks_in_emulated_colab
+
+    show = terminal_line(request.config, "colab")
+    try:
+        result = run_notebooks_in_emulated_colab(tmp_path_factory.mktemp("colab"), show)
+    except ColabSetupError as e:
+        pytest.fail(f"the emulated Colab could not be set up: {e}", pytrace=False)
+    figures = REPO / "figures"
+    figures.mkdir(exist_ok=True)
+    for png in sorted(result.figures.glob("*.png")):
+        shutil.copyfile(png, figures / png.name)
+    return result
+
+
 @pytest.fixture
 def readonly_dir(tmp_path):
     """A folder nobody can write into, even root (chmod for users; the immutable attribute for root)."""

@@ -121,13 +121,6 @@ def execute_notebook(
     return NotebookRun(path, executed, seconds, error, nb)
 
 
-def print_progress(line: str) -> None:
-    """Show a progress line on the terminal, past pytest's output capture."""
-    import sys
-
-    print(f"  [notebooks] {line}", file=sys.__stderr__, flush=True)
-
-
 def error_outputs(nb) -> list[str]:
     """Text of every error output in an executed notebook."""
     found = []
