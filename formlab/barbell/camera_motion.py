@@ -62,6 +62,16 @@ CAMERA_MODES: tuple[str, ...] = ("auto", "static", "moving")
 image is the scene); ``"moving"``: always measure (a handheld clip)."""
 
 
+def check_camera_mode(camera: str) -> str:
+    """``camera`` if it is one of :data:`CAMERA_MODES`, else a ConfigError naming them.
+
+    Called by :func:`formlab.analyze` and :func:`formlab.batch` before anything slow.
+    """
+    if camera not in CAMERA_MODES:
+        raise ConfigError(f"camera = {camera!r} is not one of: {', '.join(CAMERA_MODES)}")
+    return camera
+
+
 @dataclass(frozen=True)
 class CameraMotionOptions:
     """Settings of :func:`estimate_camera_motion`. Sizes relative or in work-image pixels.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..barbell.camera_motion import CAMERA_MODES
+from ..barbell.camera_motion import check_camera_mode
 from ..core.errors import ConfigError, InputError
 from ..core.stages import Stages
 from ..core.track import PoseTrack
@@ -87,8 +87,7 @@ def analyze(
         Missing or unreadable video, or an image (reps need a video).
     """
     requested = check_exercise_name(exercise)
-    if camera not in CAMERA_MODES:
-        raise ConfigError(f"camera = {camera!r} is not one of: {', '.join(CAMERA_MODES)}")
+    check_camera_mode(camera)
     steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
     stages = stages or Stages(progress=progress)
     video_path = None

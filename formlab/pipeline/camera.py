@@ -11,10 +11,10 @@ import dataclasses
 import numpy as np
 
 from ..barbell.camera_motion import (
-    CAMERA_MODES,
     CameraMotion,
     CameraMotionOptions,
     camera_seems_to_move,
+    check_camera_mode,
     estimate_camera_motion,
     unmeasured,
 )
@@ -44,8 +44,7 @@ def camera_motion_of(
     (:func:`~formlab.barbell.camera_motion.camera_seems_to_move`), which costs nothing on a
     static camera. Without a video it cannot be measured (and ``"moving"`` says so).
     """
-    if camera not in CAMERA_MODES:
-        raise ConfigError(f"camera = {camera!r} is not one of: {', '.join(CAMERA_MODES)}")
+    check_camera_mode(camera)
     if camera == "static":
         return unmeasured(track, "the camera was declared static")
     if video is None:

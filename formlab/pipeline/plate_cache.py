@@ -48,37 +48,24 @@ def _path(key: str) -> Path:
     return cache_dir("plates") / f"{key}.npz"
 
 
-def load_plate(key: str):
-    """The stored PlateTrack or reason (str) for ``key``; None when there is none (or it is unreadable)."""
-    from ..barbell.plate import PlateTrack
+def _read(key: str) -> tuple[dict, dict[str, np.ndarray]] | None:
+    """The JSON document and arrays stored under ``key``; None when absent or unreadable.
 
+    An unreadable entry is removed, so that it is computed and stored again.
+    """
     path = _path(key)
     if not path.is_file():
         return None
     try:
         with np.load(path, allow_pickle=False) as z:
-            doc = json.loads(str(z["doc"]))
-            if "reason" in doc:
-                return str(doc["reason"])
-            arrays = {k: z[k] for k in _ARRAYS}
-        arrays["how"] = arrays["how"].astype(object)
-        arrays["bar_end_how"] = arrays["bar_end_how"].astype(object)
-        return PlateTrack(**arrays, info=doc["info"])
+            return json.loads(str(z["doc"])), {k: z[k] for k in z.files if k != "doc"}
     except Exception:  # any failure means: recompute
         path.unlink(missing_ok=True)
         return None
 
 
-def store_plate(key: str, result) -> None:
-    """Store a PlateTrack or a reason (str) under ``key``, atomically."""
-    if isinstance(result, str):
-        arrays: dict[str, np.ndarray] = {}
-        doc = {"reason": result}
-    else:
-        arrays = {k: np.asarray(getattr(result, k)) for k in _ARRAYS}
-        arrays["how"] = arrays["how"].astype(str)
-        arrays["bar_end_how"] = arrays["bar_end_how"].astype(str)
-        doc = {"info": result.info}
+def _write(key: str, doc: dict, arrays: dict[str, np.ndarray]) -> None:
+    """Store a JSON document and arrays under ``key``, atomically; a read-only cache only costs time."""
     text = json.dumps(doc, default=json_default)
 
     def write(tmp: Path) -> None:
@@ -87,46 +74,64 @@ def store_plate(key: str, result) -> None:
 
     try:
         atomic_write(_path(key), write)
-    except OSError:  # a read-only cache only costs the time to track again
+    except OSError:
         pass
+
+
+def load_plate(key: str):
+    """The stored PlateTrack or reason (str) for ``key``; None when there is none (or it is unreadable)."""
+    from ..barbell.plate import PlateTrack
+
+    found = _read(key)
+    if found is None:
+        return None
+    doc, arrays = found
+    if "reason" in doc:
+        return str(doc["reason"])
+    try:
+        arrays = {k: arrays[k] for k in _ARRAYS}
+        arrays["how"] = arrays["how"].astype(object)
+        arrays["bar_end_how"] = arrays["bar_end_how"].astype(object)
+        return PlateTrack(**arrays, info=doc["info"])
+    except Exception:  # an entry of another shape: recompute
+        _path(key).unlink(missing_ok=True)
+        return None
+
+
+def store_plate(key: str, result) -> None:
+    """Store a PlateTrack or a reason (str) under ``key``, atomically."""
+    if isinstance(result, str):
+        _write(key, {"reason": result}, {})
+        return
+    arrays = {k: np.asarray(getattr(result, k)) for k in _ARRAYS}
+    arrays["how"] = arrays["how"].astype(str)
+    arrays["bar_end_how"] = arrays["bar_end_how"].astype(str)
+    _write(key, {"info": result.info}, arrays)
 
 
 def load_camera(key: str):
     """The stored CameraMotion for ``key``; None when there is none (or it is unreadable)."""
     from ..barbell.camera_motion import CameraMotion
 
-    path = _path(key)
-    if not path.is_file():
+    found = _read(key)
+    if found is None:
         return None
+    doc, arrays = found
     try:
-        with np.load(path, allow_pickle=False) as z:
-            doc = json.loads(str(z["doc"]))
-            return CameraMotion(
-                frame=z["frame"],
-                image_to_scene=z["image_to_scene"],
-                static=bool(doc["static"]),
-                max_shift_px=float(doc["max_shift_px"]),
-                info=doc["info"],
-            )
-    except Exception:  # any failure means: measure again
-        path.unlink(missing_ok=True)
+        return CameraMotion(
+            frame=arrays["frame"],
+            image_to_scene=arrays["image_to_scene"],
+            static=bool(doc["static"]),
+            max_shift_px=float(doc["max_shift_px"]),
+            info=doc["info"],
+        )
+    except Exception:  # an entry of another shape: measure again
+        _path(key).unlink(missing_ok=True)
         return None
 
 
 def store_camera(key: str, motion) -> None:
     """Store a CameraMotion under ``key``, atomically (a read-only cache only costs time)."""
-    text = json.dumps(
-        {"static": motion.static, "max_shift_px": motion.max_shift_px, "info": motion.info},
-        default=json_default,
-    )
-
-    def write(tmp: Path) -> None:
-        with open(tmp, "wb") as f:
-            np.savez(
-                f, doc=np.array(text), frame=motion.frame, image_to_scene=motion.image_to_scene
-            )
-
-    try:
-        atomic_write(_path(key), write)
-    except OSError:
-        pass
+    doc = {"static": motion.static, "max_shift_px": motion.max_shift_px, "info": motion.info}
+    arrays = {"frame": motion.frame, "image_to_scene": motion.image_to_scene}
+    _write(key, doc, arrays)

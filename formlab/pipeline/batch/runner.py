@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ...barbell.camera_motion import CAMERA_MODES
+from ...barbell.camera_motion import check_camera_mode
 from ...barbell.scale import LIFTER_HEIGHT_RANGE_M
 from ...core.errors import ConfigError, FormlabError, OutputError
 from ...core.files import ensure_dir, sha256_file
@@ -168,8 +168,7 @@ def batch(
     )
     if video_size not in VIDEO_SIZES:
         raise ConfigError(f"video_size = {video_size!r} is not one of {', '.join(VIDEO_SIZES)}")
-    if camera not in CAMERA_MODES:
-        raise ConfigError(f"camera = {camera!r} is not one of: {', '.join(CAMERA_MODES)}")
+    check_camera_mode(camera)
     settings = dataclasses.replace(
         settings, figures=figures, video=video, video_size=video_size, camera=camera
     )
