@@ -29,6 +29,7 @@ __all__ = [
     "detector_widgets",
     "jpeg",
     "png",
+    "side_by_side",
     "slider_step",
     "threshold_widgets",
 ]
@@ -288,6 +289,22 @@ class FrameCache:
             keys = np.fromiter(self._jpeg, dtype=int)
             frame = int(keys[np.argmin(np.abs(keys - frame))])
         return np.asarray(Image.open(io.BytesIO(self._jpeg[frame])).convert("RGB"))
+
+
+def side_by_side(*columns: tuple[Any, int]) -> Any:
+    """Columns of fixed width (``(widget, width_px)``) side by side, wrapping below each other when narrow.
+
+    A plain ``HBox`` squeezes its children instead: in JupyterLab on a laptop
+    screen (1366x768, the file browser open) the tuner's frame then covered its
+    slider readouts. Each column keeps its width (at most the notebook's) and
+    moves below the previous one when the row has no room.
+    """
+    import ipywidgets as w
+
+    for widget, width_px in columns:
+        widget.layout.width, widget.layout.max_width = f"{width_px}px", "100%"
+        widget.layout.flex = "0 0 auto"
+    return w.HBox([c for c, _ in columns], layout=w.Layout(flex_flow="row wrap"))
 
 
 def png(fig, dpi: int) -> bytes:

@@ -54,6 +54,7 @@ from .controls import (
     detector_widgets,
     jpeg,
     png,
+    side_by_side,
     threshold_widgets,
 )
 
@@ -161,14 +162,14 @@ class ThresholdTuner:
             )
             scale = self.frames.scale
             self._canvas: np.ndarray | None = None
-            width_px, height_px = self.frames.size[0], self.frames.size[1]
+            width_px = self.frames.size[0]
         else:
             self.frames = None
             h = float(track.meta.height_px or np.nanmax(track.xy_px[..., 1]) * 1.1)
             scale = min(1.0, frame_height_px / h)
             width = float(track.meta.width_px or np.nanmax(track.xy_px[..., 0]) * 1.1)
             self._canvas = np.full((round(h * scale), round(width * scale), 3), 40, np.uint8)
-            height_px, width_px = self._canvas.shape[0], self._canvas.shape[1]
+            width_px = self._canvas.shape[1]
         self._small_track = track.replace(
             step="scaled for display", params={"scale": scale}, xy_px=track.xy_px * scale
         )
@@ -191,7 +192,7 @@ class ThresholdTuner:
             CSS["frame"],
         )
         self.overlay = add_classes(
-            w.Image(format="jpeg", layout=w.Layout(width=f"{width_px}px", height=f"{height_px}px")),
+            w.Image(format="jpeg", layout=w.Layout(width=f"{width_px}px", max_width="100%")),
             CSS["overlay"],
         )
         self.frame_table = add_classes(w.HTML(), CSS["frame_table"])
@@ -439,10 +440,6 @@ class ThresholdTuner:
                 self.message,
                 self.timing,
             ],
-            layout=w.Layout(width="540px"),
-        )
-        frame_box = w.VBox(
-            [self.frame_slider, self.overlay, self.frame_table], layout=w.Layout(width="560px")
         )
         plots = add_classes(
             w.VBox([self.feedback_plots[c.name] for c in self.checks]), CSS["feedback_plots"]
@@ -450,7 +447,10 @@ class ThresholdTuner:
         return add_classes(
             w.VBox(
                 [
-                    w.HBox([controls, frame_box]),
+                    side_by_side(
+                        (controls, 540),
+                        (w.VBox([self.frame_slider, self.overlay, self.frame_table]), 560),
+                    ),
                     header("Failing frames and reps per check"),
                     self.counts_table,
                     header("Reps"),

@@ -201,9 +201,58 @@ def _move_slider(nb, slider, presses: int, readout: str) -> None:
     )
 
 
+LAPTOP_SCREENS = ((1366, 768), (1400, 1000))
+
+_COVERED_READOUTS_JS = """(root) => {
+    // The tuner must fit its output area: nothing scrolled sideways, no slider's label or value cut
+    // off at the area's edges or covered by another element (the frame image, the next column).
+    const area = root.closest('.jp-OutputArea-output') || root.parentElement;
+    const bad = [];
+    if (area.scrollWidth > area.clientWidth + 1)
+        bad.push(`output scrolls sideways: ${area.scrollWidth} px wide in ${area.clientWidth} px`);
+    for (const slider of root.querySelectorAll('.widget-slider')) {
+        slider.scrollIntoView({block: 'center', inline: 'nearest'});
+        area.scrollLeft = 0;
+        const box = area.getBoundingClientRect();
+        for (const el of slider.querySelectorAll('.widget-label, .widget-readout')) {
+            const r = el.getBoundingClientRect();
+            const x = r.left + Math.min(r.width / 2, 8), y = r.top + r.height / 2;
+            const top = document.elementFromPoint(x, y);
+            const name = slider.querySelector('.widget-label')?.innerText;
+            if (r.left < box.left - 1 || r.right > box.right + 1)
+                bad.push(`${name}: ${el.className} cut off (${Math.round(r.left)}-${Math.round(r.right)} `
+                         + `outside ${Math.round(box.left)}-${Math.round(box.right)})`);
+            else if (!(top && (top === el || el.contains(top))))
+                bad.push(`${name}: ${el.className} covered by ${top ? top.tagName + '.' + top.className : 'nothing'}`);
+        }
+    }
+    return bad;
+}"""
+
+
+def _show_file_browser(page) -> None:
+    """Open JupyterLab's file browser in the left sidebar (as most users keep it) if it is closed."""
+    if not page.locator("#filebrowser").is_visible():
+        page.locator('.jp-SideBar.jp-mod-left [data-id="filebrowser"]').first.click()
+    page.locator("#filebrowser").wait_for(state="visible")
+
+
+def _check_laptop_layout(nb, tuner, test_output_dir) -> None:
+    """On a laptop screen with the file browser open, no part of the tuner covers a slider's value."""
+    _show_file_browser(nb.page)
+    for width, height in LAPTOP_SCREENS:
+        nb.page.set_viewport_size({"width": width, "height": height})
+        nb.page.wait_for_timeout(300)  # JupyterLab re-lays out on resize
+        covered = tuner.evaluate(_COVERED_READOUTS_JS)
+        nb.page.screenshot(path=str(test_output_dir / f"tuner_{width}x{height}.png"))
+        assert covered == [], f"at {width}x{height} with the file browser open: {covered}"
+        assert tuner.locator(".widget-readout").count() >= 10
+
+
 def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, test_output_dir):
     """Run notebook 5 from JupyterLab's menu, then move a threshold slider and the prominence slider with the
-    keyboard: the failing-frame count, the check's plot and the detected reps change."""
+    keyboard: the failing-frame count, the check's plot and the detected reps change. Then, on laptop
+    screens with the file browser open, every slider's value stays in view, covered by nothing."""
     nb = LabNotebook.open(browser, lab_server, TUNER_NOTEBOOK, viewport=(1500, 1900))
     try:
         seconds = nb.run_all()
@@ -261,6 +310,7 @@ def test_notebook_5_sliders_change_counts_plots_and_reps(lab_server, browser, te
             tuner.locator(".widget-hbox").first, test_output_dir / "tuner_controls_after.png"
         )
         assert nb.error_texts() == []
+        _check_laptop_layout(nb, tuner, test_output_dir)
         print(
             f"{TUNER_NOTEBOOK}: Run All took {seconds:.1f} s in JupyterLab; elbows failing frames "
             f"{fails_before} -> {fails_after}; reps {reps_before} -> {reps_after}"
