@@ -179,28 +179,55 @@ def overhead_press(*, top_deg=175.0, bar_ahead_foot=0.0, lean_back_deg=0.0):
     return pose
 
 
-def bench_press(*, top_deg=175.0, bottom_arm_deg=-15.0, forearm_tilt_deg=0.0):
+def bench_press(
+    *,
+    top_deg=175.0,
+    bottom_arm_deg=-15.0,
+    forearm_tilt_deg=0.0,
+    touch_torso=0.3,
+    lockout_torso=0.0,
+):
     """Lying face up (head towards -z), the bar pressed from the chest to ``top_deg`` at the elbow.
 
     The upper arms (out to the sides) rise from ``bottom_arm_deg`` above the horizontal at the
     bottom; the forearms lean ``forearm_tilt_deg`` outwards from vertical throughout, so the elbow
-    angle is ``90 + arm + tilt``.
+    angle is ``90 + arm + tilt``. The bar's path from the side (the J-curve): at the bottom the
+    wrists lie ``touch_torso`` torso lengths from the shoulder joints towards the hips (the upper
+    arms swung towards the hips about the vertical), at the top ``lockout_torso`` (the whole arm
+    tilted about the shoulders' left-right axis). Both are rigid turns of the arm: the arm's
+    lengths, the wrists' height at the bottom and the elbow angle at the top stay as built.
     """
     top_arm_deg = top_deg - 90.0 - forearm_tilt_deg
+    phi = np.radians(forearm_tilt_deg)
+
+    def arm(alpha, swing):
+        elbow = UPPER_ARM_M * np.array(
+            [np.cos(alpha) * np.cos(swing), -np.sin(alpha), np.cos(alpha) * np.sin(swing)]
+        )
+        return elbow, elbow + FOREARM_M * np.array([np.sin(phi), -np.cos(phi), 0.0])
+
+    bottom = np.radians(bottom_arm_deg)
+    swing_bottom = np.arcsin(touch_torso * sp.TRUNK_M / (UPPER_ARM_M * np.cos(bottom)))
+    top_height = arm(np.radians(top_arm_deg), 0.0)[1][1]  # the wrist's y at the top (negative: up)
+    tilt_top = np.arcsin(lockout_torso * sp.TRUNK_M / top_height)
 
     def pose(p):
         alpha = np.radians(lerp(top_arm_deg, bottom_arm_deg, p))
-        phi = np.radians(forearm_tilt_deg)
+        tilt = (1.0 - p) * tilt_top
+        c, s_ = np.cos(tilt), np.sin(tilt)
+        turn = np.array(
+            [[1.0, 0.0, 0.0], [0.0, c, -s_], [0.0, s_, c]]
+        )  # about the x (left-right) axis
         pts = {}
         for side, sx in (("left", 1), ("right", -1)):
             shoulder = np.array([sx * sp.SHOULDER_HALF_M, 0.0, -sp.TRUNK_M])
-            elbow = shoulder + UPPER_ARM_M * np.array([sx * np.cos(alpha), -np.sin(alpha), 0.0])
-            wrist = elbow + FOREARM_M * np.array([sx * np.sin(phi), -np.cos(phi), 0.0])
+            mirror = np.array([sx, 1.0, 1.0])
+            elbow, wrist = (turn @ (mirror * v) for v in arm(alpha, p * swing_bottom))
             pts.update(
                 {
                     f"{side}_shoulder": shoulder,
-                    f"{side}_elbow": elbow,
-                    f"{side}_wrist": wrist,
+                    f"{side}_elbow": shoulder + elbow,
+                    f"{side}_wrist": shoulder + wrist,
                     f"{side}_knee": np.array([sx * 0.15, -0.05, 0.42]),
                     f"{side}_ankle": np.array([sx * 0.2, 0.4, 0.55]),
                 }

@@ -81,3 +81,46 @@ def test_unseen_arms_are_not_assessable():
     per_rep = formlab.form_per_rep(feedback, reps)
     for check in CHECKS:
         assert rep_verdicts(per_rep, check) == {NOT_ASSESSABLE}, check
+
+
+# --------------------------------------------------------------------------- the bar's path (side view)
+def test_the_bar_path_values_are_the_constructed_ones():
+    """The touch point and the lockout position read back as built (torso lengths along the torso)."""
+    _, per_rep = judged("bench_press", bench_press(touch_torso=0.35, lockout_torso=0.05))
+    touch = per_rep["touch_point_worst_bar_along_torso_ratio"].to_numpy()
+    lockout = per_rep["lockout_over_shoulders_worst_bar_from_shoulders_ratio"].to_numpy()
+    assert touch == pytest.approx(0.35, abs=0.02)
+    assert lockout == pytest.approx(0.05, abs=0.02)
+    assert rep_verdicts(per_rep, "touch_point") == {PASS}
+    assert rep_verdicts(per_rep, "lockout_over_shoulders") == {PASS}
+
+
+@pytest.mark.parametrize(
+    ("touch", "verdict"),
+    [
+        (TH.touch_point.min_touch_torso_ratio - 0.04, FAIL),  # on the collarbones
+        (TH.touch_point.min_touch_torso_ratio + 0.04, PASS),
+        (TH.touch_point.max_touch_torso_ratio - 0.04, PASS),
+        (TH.touch_point.max_touch_torso_ratio + 0.04, FAIL),  # on the belly
+    ],
+)
+def test_touch_point_just_inside_and_outside(touch, verdict):
+    _, per_rep = judged("bench_press", bench_press(touch_torso=touch))
+    assert rep_verdicts(per_rep, "touch_point") == {verdict}
+    assert rep_verdicts(per_rep, "lockout_over_shoulders") == {PASS}
+
+
+@pytest.mark.parametrize("step", [-0.05, 0.05])
+def test_lockout_over_shoulders_just_inside_and_outside(step):
+    limit = TH.lockout_over_shoulders.max_lockout_from_shoulders_torso_ratio
+    pose = bench_press(lockout_torso=-(limit + step), touch_torso=0.3)  # locked out over the face
+    _, per_rep = judged("bench_press", pose)
+    assert rep_verdicts(per_rep, "lockout_over_shoulders") == {FAIL if step > 0 else PASS}
+
+
+def test_the_bar_path_is_judged_from_the_side_only():
+    """From the head or feet end the bar's travel along the torso is depth: not assessable, with the reason."""
+    _, per_rep = judged("bench_press", bench_press(touch_torso=0.0), view="front")
+    for check in ("touch_point", "lockout_over_shoulders"):
+        assert rep_verdicts(per_rep, check) == {NOT_ASSESSABLE}
+        assert "view" in " ".join(per_rep[f"{check}_why"].astype(str))
