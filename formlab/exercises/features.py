@@ -15,6 +15,7 @@ a back-squat bar are often hidden, the hips never are.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -29,7 +30,7 @@ from ..core.geometry import (
     lateral_distance,
     midpoint,
 )
-from ..core.landmarks import LANDMARK_INDEX
+from ..core.landmarks import FEET, LANDMARK_INDEX
 from ..core.track import PoseTrack
 
 
@@ -131,6 +132,54 @@ def pose_feature(track: PoseTrack, name: str) -> np.ndarray:
         ) from None
     with np.errstate(invalid="ignore"):
         return np.asarray(fn(track), dtype=float)
+
+
+def feet_shift_torso(
+    xy_px: np.ndarray, visibility: np.ndarray, n_frames: int = 3, min_visibility: float = 0.5
+) -> float:
+    """How far the feet stand, at the end of a span of frames, from where they stood at its start.
+
+    The one quantity here read in the image, not the world: world landmarks are
+    centred on the hips in every frame and cannot show that the lifter stepped.
+    The feet (heels and toes, both sides) are averaged per frame; their median
+    over the first and over the last ``n_frames`` frames are compared, over the
+    largest shoulder-to-hip length in the span (the upright torso, not one
+    foreshortened by a bend).
+
+    Parameters
+    ----------
+    xy_px : ndarray (n, 33, 2)
+        Image landmarks of the span's frames.
+    visibility : ndarray (n, 33)
+    n_frames : int
+        Frames at each end (a median: one misplaced frame does not decide).
+    min_visibility : float
+        The feet must be seen at both ends (median visibility); else NaN.
+
+    Returns
+    -------
+    float
+        Torso lengths; NaN when the feet or the torso are not seen.
+    """
+    xy = np.asarray(xy_px, dtype=float)
+    vis = np.asarray(visibility, dtype=float)
+    feet = list(FEET)
+    if len(xy) < 2:
+        return float("nan")
+    k = max(1, min(n_frames, len(xy) // 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        seen = min(np.nanmedian(vis[:k, feet]), np.nanmedian(vis[-k:, feet]))
+        mid = np.nanmean(xy[:, feet], axis=1)
+        shoulders = 0.5 * (
+            xy[:, LANDMARK_INDEX["left_shoulder"]] + xy[:, LANDMARK_INDEX["right_shoulder"]]
+        )
+        hips = 0.5 * (xy[:, LANDMARK_INDEX["left_hip"]] + xy[:, LANDMARK_INDEX["right_hip"]])
+        torso = np.nanmax(np.linalg.norm(shoulders - hips, axis=-1))
+        shift = np.linalg.norm(np.nanmedian(mid[-k:], axis=0) - np.nanmedian(mid[:k], axis=0))
+    if not (seen >= min_visibility) or not (torso > 0):
+        return float("nan")
+    return float(shift / torso)
 
 
 # =============================================================================

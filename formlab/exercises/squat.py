@@ -176,6 +176,16 @@ ANGLES = (
     RepAngle("max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"),
 )
 
+SQUAT_FEET_SHIFT_TORSO = 0.3
+"""How far (torso lengths) a squatter's feet may stand from where they stood at a rep's start when it ends.
+
+A squat is done with the feet planted: measured on the reps of the sample squat
+clips, the feet end 0.01-0.13 torso lengths from where they started (landmark
+jitter). Walking a bar out of the rack moves them 0.5 (gymassist__side_squat, the
+dip of the walk-out at 6-8 s): a dip that ends with a step is no rep. Offline the
+walk-out's shallowness already gives it away against the deeper reps that follow;
+a live coach, which cannot wait for them, needs this rule (issue 12)."""
+
 SQUAT_CHECKS = (KNEES_OUT, FEET_WIDTH, HEAD_NEUTRAL, DEPTH, TORSO_UPRIGHT, HIPS_LEVEL)
 """The checks every squat runs, in report order (a front squat adds its rack checks before them)."""
 
@@ -201,6 +211,7 @@ def squat_variant(
         checks=checks,
         optional_checks=(HEELS_DOWN,),
         plate_loaded=True,
+        max_feet_shift_torso=SQUAT_FEET_SHIFT_TORSO,
         auto_order=auto_order,
         views="side, front or three-quarter; the whole body (hips and ankles) in the picture",
         notes=notes,

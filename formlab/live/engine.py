@@ -33,6 +33,7 @@ from ..core.errors import ConfigError, InputError
 from ..core.landmarks import N_LANDMARKS
 from ..core.track import PoseTrack, TrackMeta
 from ..exercises import AUTO, check_exercise_name, get_exercise, pose_feature
+from ..exercises.features import feet_shift_torso
 from ..form.thresholds import FormThresholds
 from ..pipeline import steps
 from ..pose.options import ExtractOptions
@@ -138,7 +139,9 @@ class LiveCoach:
         self.announce_reps = bool(announce_reps)
         self._cue_texts = {c.name: c.cue for c in self.exercise.checks}
         params = RepDetectorParams().with_overrides(self.exercise.detector)
-        self._reps = RepStream(self.exercise.turning_point, params, self._conditions)
+        self._reps = RepStream(
+            self.exercise.turning_point, params, self._conditions, self._feet_stayed
+        )
         self._gate = CueGate()
         self._pose = PoseStream(ExtractOptions(model=model))
         self._last_pose_s: float | None = None
@@ -308,6 +311,18 @@ class LiveCoach:
             x = v[turn] if c.at == "turn" else v[start] if c.at == "start" else v[turn] - v[start]
             if not bool(c.passes(np.array([x]))[0]):
                 return f"pose check failed: {c.describe()}"
+        return ""
+
+    def _feet_stayed(self, start: int, now: int) -> str:
+        """The reason the rep is none if the lift keeps its feet planted and they moved since its start."""
+        limit = self.exercise.max_feet_shift_torso
+        first = max(start - self._raw_from, 0)
+        if limit is None or now - self._raw_from < first + 1:
+            return ""
+        sl = slice(first, now - self._raw_from + 1)
+        shift = feet_shift_torso(np.stack(self._raw["xy"][sl]), np.stack(self._raw["vis"][sl]))
+        if shift > limit:
+            return f"the feet moved {shift:.2f} torso lengths (a step: walking out or racking)"
         return ""
 
     def _window(self, rep: StreamRep) -> PoseTrack:

@@ -84,6 +84,12 @@ The indices are those of the low-passed signal, not yet moved back by :attr:`Rep
 the features read there must be low-passed alike (:meth:`RepStream.new_lowpass`), as offline
 reads them on features smoothed like the signal."""
 
+SpanCheck = Callable[[int, int], str]
+"""``(start_index, now_index) -> ""`` if a rep from its start to the sample that confirms it is one,
+else the reason; real sample indices (moved back by the delay), read on unfiltered data (the feet
+at the rep's start and now: a walk-out's dip ends with a step, see
+:attr:`formlab.exercises.Exercise.max_feet_shift_torso`)."""
+
 
 class RepStream:
     """Online rep detector on a one-dimensional signal (see the module docstring).
@@ -97,6 +103,8 @@ class RepStream:
         are for whole clips; :meth:`finish` applies ``settle_s``).
     conditions : callable, optional
         Reads the lift's pose conditions for a candidate (see :data:`ConditionCheck`).
+    span_check : callable, optional
+        Judges the candidate's span once its start is known (see :data:`SpanCheck`).
     """
 
     def __init__(
@@ -104,12 +112,14 @@ class RepStream:
         turning_point: TurningPoint = "bottom",
         params: RepDetectorParams | None = None,
         conditions: ConditionCheck | None = None,
+        span_check: SpanCheck | None = None,
     ) -> None:
         if turning_point not in ("bottom", "top"):
             raise ConfigError(f"turning_point must be 'bottom' or 'top', got {turning_point!r}")
         self.turning_point = turning_point
         self.params = params or RepDetectorParams()
         self.conditions = conditions
+        self.span_check = span_check
         self._stages_hz = self.params.cutoff_hz / CASCADE_3DB
         self._last_finite_s: float | None = None
         self.reps: list[StreamRep] = []
@@ -309,6 +319,10 @@ class RepStream:
         fine = self._boundaries(i, require_return)
         if fine is not None:
             begin, end = fine
+        why = self.span_check(begin, i) if self.span_check is not None else ""
+        if why:
+            self._reject(why, turn, depth, i)
+            return None
         rep = StreamRep(
             number=len(self.reps) + 1,
             start_index=begin,

@@ -27,6 +27,7 @@ from ..exercises import (
     get_exercise,
     pose_feature,
 )
+from ..exercises.features import feet_shift_torso
 from .detection import Rep, RepDetection, RepDetectorParams, TurningPoint
 from .find import find_reps, smooth_signal
 
@@ -74,11 +75,31 @@ def _filter_reps(track: PoseTrack, det: RepDetection, checks, why: str) -> RepDe
             x = v[i_turn] if c.at == "turn" else v[i0] if c.at == "start" else v[i_turn] - v[i0]
             ok &= bool(c.passes(np.array([x]))[0])
         keep.append(ok)
+    return _drop(det, keep, [why] * len(keep))
+
+
+def _without_steps(
+    track: PoseTrack, det: RepDetection, max_shift_torso: float | None
+) -> RepDetection:
+    """Drop the reps at whose end the feet stand elsewhere than at their start (a walk-out's dip)."""
+    if max_shift_torso is None or not det.reps:
+        return det
+    keep, why = [], []
+    for rep in det.reps:
+        i0, i1 = np.searchsorted(track.frame, [rep.start_frame, rep.end_frame])
+        shift = feet_shift_torso(track.xy_px[i0 : i1 + 1], track.visibility[i0 : i1 + 1])
+        keep.append(not shift > max_shift_torso)  # feet unseen (NaN): kept
+        why.append(f"the feet moved {shift:.2f} torso lengths (a step: walking out or racking)")
+    return _drop(det, keep, why)
+
+
+def _drop(det: RepDetection, keep: Sequence[bool], why: Sequence[str]) -> RepDetection:
+    """``det`` without the reps not kept (each rejected with its reason), the others renumbered."""
     if all(keep):
         return det
     rejected = list(det.rejected) + [
-        {"frame": r.turn_frame, "time_s": r.turn_s, "depth": r.depth, "reason": why}
-        for r, k in zip(det.reps, keep)
+        {"frame": r.turn_frame, "time_s": r.turn_s, "depth": r.depth, "reason": w}
+        for r, k, w in zip(det.reps, keep, why)
         if not k
     ]
     reps = [
@@ -108,9 +129,10 @@ def _detect_one(
         exercise=exercise.name,
         signal_name=exercise.signal.name,
     )
-    return _filter_reps(
+    det = _filter_reps(
         track, det, [c for c in checks if c.at != "turn"], "pose check failed at the start"
     )
+    return _without_steps(track, det, exercise.max_feet_shift_torso)
 
 
 def detect_reps(
