@@ -90,7 +90,8 @@ def path_in_scene(path: BarPath, track: PoseTrack, motion: CameraMotion) -> BarP
     BarPath
         ``info["camera"]`` says which coordinates ``x_m``/``y_m`` are in. For a static camera
         (or an unmeasured motion) only that changes; otherwise ``x_scene_px``/``y_scene_px`` are
-        the path in the first frame's pixels and ``x_m``/``y_m``/``origin_px`` are made from them
+        the path in the first frame's pixels (``image_to_scene`` each frame's transform) and
+        ``x_m``/``y_m``/``origin_px`` are made from them
         (the scale, measured on the body or the plate, is the first frame's up to the camera's zoom).
     """
     if not np.array_equal(path.frame, motion.frame) or not np.array_equal(path.frame, track.frame):
@@ -113,4 +114,5 @@ def path_in_scene(path: BarPath, track: PoseTrack, motion: CameraMotion) -> BarP
         info=info,
         x_scene_px=scene[:, 0].copy(),
         y_scene_px=scene[:, 1].copy(),
+        image_to_scene=motion.image_to_scene.copy(),
     )
