@@ -18,6 +18,7 @@ from ..barbell.camera_motion import (
     estimate_camera_motion,
     unmeasured,
 )
+from ..barbell.camera_probe import background_seems_to_move
 from ..barbell.trajectory import BarPath, path_origin
 from ..core.errors import ConfigError, InputError
 from ..core.text import with_article
@@ -41,8 +42,10 @@ def camera_motion_of(
 
     ``camera="moving"`` measures it; ``"static"`` takes the image for the scene; ``"auto"``
     measures it when the lift's feet are planted and wander across the picture during the reps
-    (:func:`~formlab.barbell.camera_motion.camera_seems_to_move`), which costs nothing on a
-    static camera. Without a video it cannot be measured (and ``"moving"`` says so).
+    (:func:`~formlab.barbell.camera_motion.camera_seems_to_move`, free), or else when a few
+    frames' background says the picture moved (:func:`~formlab.barbell.camera_probe.background_seems_to_move`:
+    a slow pan that follows the lifter keeps the feet still; it costs a decode of the clip,
+    a fifth to a third of the full measure). Without a video it cannot be measured (and ``"moving"`` says so).
     """
     check_camera_mode(camera)
     if camera == "static":
@@ -61,6 +64,9 @@ def camera_motion_of(
         reps = detection.reps if detection is not None else ()
         span = (int(reps[0].start_frame), int(reps[-1].end_frame)) if reps else None
         moves, why = camera_seems_to_move(track, span)
+        if not moves:
+            moves, seen = background_seems_to_move(video, track)
+            why = f"{why}; {seen}"
         if not moves:
             return unmeasured(track, f"taken as static, {why}")
     key = plate_key(track, video, "camera", dataclasses.asdict(CameraMotionOptions()))

@@ -106,8 +106,9 @@ def test_a_plate_once_tracked_is_recalled_wherever_the_probe_would_look(tmp_path
     assert len(calls) == 4  # without the cache, tracked again
 
 
-def test_camera_motion_is_measured_only_when_asked_or_when_the_feet_wander(tmp_path, monkeypatch):
-    """``camera``: "static" and a still lifter never read the video; "moving" does, once (cached)."""
+def test_camera_motion_is_measured_only_when_asked_or_when_the_picture_moves(tmp_path, monkeypatch):
+    """``camera``: "static" never reads the video; "auto" with still feet asks the background probe
+    and measures only when it says the picture moved; "moving" measures, once (cached)."""
     import pytest
 
     from formlab.barbell.camera_motion import unmeasured
@@ -120,7 +121,15 @@ def test_camera_motion_is_measured_only_when_asked_or_when_the_feet_wander(tmp_p
         measured.append(video)
         return unmeasured(track, "stand-in")
 
+    probed = []
+    probe_says = [False]
+
+    def fake_probe(video, track, options=None):
+        probed.append(video)
+        return probe_says[0], "background moved at most 1 px"
+
     monkeypatch.setattr(camera, "estimate_camera_motion", fake_measure)
+    monkeypatch.setattr(camera, "background_seems_to_move", fake_probe)
     monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
     track = make_track([STANDING] * 40, yaw_deg=90.0)
     video = tmp_path / "v.mp4"
@@ -129,8 +138,14 @@ def test_camera_motion_is_measured_only_when_asked_or_when_the_feet_wander(tmp_p
         "declared static"
         in camera.camera_motion_of(track, "squat", "static", video, None).describe()
     )
+    assert probed == []
     still = camera.camera_motion_of(track, "squat", "auto", video, None)
-    assert "taken as static" in still.describe() and measured == []
+    assert "taken as static" in still.describe() and measured == [] and probed == [video]
+    assert "background moved at most 1 px" in still.describe()
+    probe_says[0] = True
+    camera.camera_motion_of(track, "squat", "auto", video, None, cache=False)
+    assert measured == [video]
+    measured.clear()
     assert (
         "moves its feet" in camera.camera_motion_of(track, "lunge", "auto", video, None).describe()
     )
