@@ -2,7 +2,9 @@
 
 :func:`~formlab.barbell.camera_motion.camera_seems_to_move` reads the pose alone: planted feet
 that wander across the picture. A slow pan that keeps the lifter framed (the phone follows
-the lifter) moves the feet little, and the whole picture a lot; only the background shows it.
+the lifter) moves the feet little, and the whole picture a lot; only the background shows it;
+and feet that step or hide fire on a tripod clip. So ``camera="auto"`` asks the background
+(:func:`formlab.pipeline.camera.camera_motion_of`).
 :func:`background_seems_to_move` looks at the background of :data:`PROBES` frames spread over
 the clip (the whole clip, as the bar path covers it; the lifter is masked out, so a walk-out is
 no camera motion here), at the size the motion is measured at, and compares each with the first

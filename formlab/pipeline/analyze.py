@@ -59,8 +59,7 @@ def analyze(
     camera : {"auto", "static", "moving"}
         Whether the camera moved (a handheld phone): ``"moving"`` measures its motion on the
         background and gives the path in scene coordinates (:mod:`formlab.barbell.camera_motion`);
-        ``"auto"`` does so when the lifter's planted feet wander across the picture or the
-        background of a few frames moved (a slow pan); ``"static"`` never. ``Analysis.path``
+        ``"auto"`` does so when the background of a few frames moved; ``"static"`` never. ``Analysis.path``
         says which (``info["camera"]``).
     lifter_height_m : float, optional
         The lifter's height, for the pixel-to-metre scale (default: from the

@@ -3,9 +3,10 @@
 1. Every sample video of the manifest: what :func:`formlab.barbell.camera_motion.estimate_camera_motion`
    says (static or moving, the largest shift, the background check's residual ratio, whether a
    measured motion was rejected), and whether ``camera="auto"`` would measure it at all
-   (:func:`~formlab.barbell.camera_motion.camera_seems_to_move` on the reps, then
-   :func:`~formlab.barbell.camera_probe.background_seems_to_move`), its false triggers and
-   misses against the full measure's verdict, and the probe's cost next to the full measure's.
+   (:func:`~formlab.barbell.camera_probe.background_seems_to_move`; the feet,
+   :func:`~formlab.barbell.camera_motion.camera_seems_to_move` on the reps, for comparison), each
+   trigger's false triggers and misses against the full measure's verdict, and the probe's cost
+   next to the full measure's, timed side by side.
 2. Handheld versions of clips filmed from a tripod with a plate-centre reference (the frames warped by
    a known sway, :func:`support.edited_clips.film_handheld`): the plate path of
    :func:`formlab.analyze` in image and in scene coordinates against the reference carried into the
@@ -65,7 +66,12 @@ def survey() -> None:
         "| verdict | largest shift (px) | residual ratio | median inliers |"
     )
     print("| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: |")
-    false_triggers, misses, probe_ms, full_ms = [], [], [], []
+    probe_ms, full_ms = [], []
+    outcomes: dict[str, tuple[list[str], list[str]]] = {
+        "the background probe (the default)": ([], []),
+        "the feet": ([], []),
+        "the feet or the background probe": ([], []),
+    }
     for e in json.loads((data_dir() / "manifest.json").read_text()):
         if e["kind"] != "video":
             continue
@@ -83,23 +89,26 @@ def survey() -> None:
         probe_ms.append(1000 * (t1 - t0) / track.n_frames)
         full_ms.append(1000 * (t2 - t1) / track.n_frames)
         verdict = "rejected" if cm.info.get("rejected") else ("static" if cm.static else "moving")
-        auto = moves or seen
-        if auto and verdict != "moving":
-            false_triggers.append(path.stem)
-        if verdict == "moving" and not auto:
-            misses.append(path.stem)
+        for (false_triggers, misses), fired in zip(outcomes.values(), (seen, moves, moves or seen)):
+            if fired and verdict != "moving":
+                false_triggers.append(path.stem)
+            if verdict == "moving" and not fired:
+                misses.append(path.stem)
         print(
             f"| {path.stem} | {'yes' if moves else 'no'} ({why.split(' during')[0]}) | "
             f"{'yes' if seen else 'no'} ({seen_why.split(' (')[0]}) | {probe_ms[-1]:.1f} | "
             f"{full_ms[-1]:.1f} | {verdict} | {cm.max_shift_px:.1f} | "
             f"{cm.info['background_residual_ratio']:.2f} | {cm.info['median_inliers']:.0f} |"
         )
+    print("\nA trigger for `camera='auto'` against the full measure's verdict:")
+    for name, (false_triggers, misses) in outcomes.items():
+        print(
+            f"- {name}: {len(false_triggers)} false triggers ({', '.join(false_triggers) or 'none'}), "
+            f"{len(misses)} misses ({', '.join(misses) or 'none'})"
+        )
     print(
-        f"\n`camera='auto'` (feet or background probe) against the full measure's verdict: "
-        f"{len(false_triggers)} false triggers ({', '.join(false_triggers) or 'none'}), "
-        f"{len(misses)} misses ({', '.join(misses) or 'none'}); probe "
-        f"{np.median(probe_ms):.1f} ms/frame (median), full measure {np.median(full_ms):.1f} ms/frame, "
-        f"median ratio {np.median(np.array(full_ms) / np.array(probe_ms)):.1f}"
+        f"probe {np.median(probe_ms):.1f} ms/frame (median), full measure {np.median(full_ms):.1f} "
+        f"ms/frame, median ratio {np.median(np.array(full_ms) / np.array(probe_ms)):.1f}"
     )
 
 
