@@ -102,3 +102,40 @@ def test_transforms_of_the_wrong_shape_are_refused():
     track = make_track([STANDING] * N, fps=FPS)
     with pytest.raises(InputError, match="image_to_scene must have shape"):
         Overlays(track, None, None, bar_image, 1.0, 1.5, 0.5, transforms[:-1])
+
+
+def test_the_annotated_video_draws_the_trail_in_the_room(tmp_path):
+    """End to end: a written video's last frame shows the trail on the bar's true past positions."""
+    import av
+    from support.synthetic import write_clip
+
+    from formlab.viz.video import write_annotated_video
+
+    transforms, bar_scene, bar_image = moving_camera(seed=2)
+    track = make_track([STANDING] * N, fps=FPS)
+    w, h = track.meta.width_px, track.meta.height_px
+    clip = write_clip(tmp_path / "in.mp4", [np.zeros((h, w, 3), np.uint8)] * N, fps=FPS)
+    out = write_annotated_video(
+        clip,
+        track,
+        None,
+        tmp_path / "out.mp4",
+        bar_xy_px=bar_image,
+        trail_s=1.0,
+        image_to_scene=transforms,
+        max_short_side_px=None,
+        progress=False,
+    )
+    with av.open(str(out)) as c:
+        last = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)][-1]
+    to_image = np.linalg.inv(np.vstack([transforms[-1], [0, 0, 1]]))[:2]
+    past = np.flatnonzero(track.time_s >= track.time_s[-1] - 1.0)
+    mid = int(past[len(past) // 2])
+
+    def near_trail(xy):
+        x, y = np.round(xy).astype(int)
+        patch = last[y - 2 : y + 3, x - 2 : x + 3].reshape(-1, 3).astype(int)
+        return np.abs(patch - np.array(TRAIL_RGB)).sum(axis=1).min() < 150
+
+    assert near_trail(apply(to_image, bar_scene[mid]))
+    assert not near_trail(bar_image[mid])
