@@ -205,10 +205,15 @@ class BarPath:
             ]
         )
         sm = butterworth_lowpass(cols, cut, time_s=self.time_s)
-        names = ("x_px", "y_px", "x_m", "y_m", "z_rel_m", "x_scene_px", "y_scene_px")
         return dataclasses.replace(
             self,
-            **{n: sm[:, k] for k, n in enumerate(names)},
+            x_px=sm[:, 0],
+            y_px=sm[:, 1],
+            x_m=sm[:, 2],
+            y_m=sm[:, 3],
+            z_rel_m=sm[:, 4],
+            x_scene_px=sm[:, 5],
+            y_scene_px=sm[:, 6],
             info={**self.info, "lowpass_cutoff_hz": cut},
         )
 
