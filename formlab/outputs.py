@@ -349,6 +349,7 @@ def annotated_video_writer(progress: bool = False, size: str = "720") -> Writer:
                 outdir / ANNOTATED_VIDEO,
                 reps=analysis.reps,
                 bar_xy_px=bar,
+                image_to_scene=analysis.path.image_to_scene,
                 progress=progress,
                 max_short_side_px=VIDEO_SHORT_SIDE_PX if size == "720" else None,
                 cancel=cancel,

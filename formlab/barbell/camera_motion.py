@@ -35,11 +35,11 @@ confidence.
 When to measure
 ---------------
 Reading the whole video a second time costs about a tenth of pose extraction.
-:func:`camera_seems_to_move` decides from the pose alone whether it is worth it:
-during the reps of a lift done standing on the spot (squats, deadlifts, presses,
-curls), the feet are planted, so feet that wander across the picture while the
-lifter lifts mean the picture moved. Lifts whose feet move (lunges, jumping
-jacks) are always measured when the caller asks for ``"auto"`` and has the video.
+``camera="auto"`` asks :func:`formlab.barbell.camera_probe.background_seems_to_move` (a few
+frames' background, a third of this measure's cost) whether it is worth it.
+:func:`camera_seems_to_move` reads the pose alone (planted feet that wander across the
+picture); it is free but, on the sample videos, fires on tripod clips whenever a foot steps or
+is hidden and misses slow pans that keep the lifter framed, so it is no longer the trigger.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ from .plate_vision import (
     read_frames,
     to_gray,
 )
-from .rim import RIM_CONFIDENT, RIM_RADIUS_CHANGE, fit_rim
+from .rim import RIM_CONFIDENT, RIM_RADIUS_CHANGE, fit_rim, outer_rim
 
 SEED_CANDIDATES = 4
 """Hough circles nearest the hands whose rims are fitted while seeding."""
@@ -314,7 +314,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             if not len(cands):
                 seed = []
                 continue
-            best, rim_conf = _best_seed(fr.rgb, cands, hands[i], o)
+            best, rim_conf = _best_seed(fr.rgb, cands, hands[i], o, r_hi)
             if seed:
                 prev = seed[-1][1]
                 ok = abs(best[2] - prev[2]) <= o.radius_tolerance * prev[2] and np.linalg.norm(
@@ -380,9 +380,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
                 continue
             new_c = found[:2]
             v = (new_c - last_c) / max(dt, 1e-6) if dt <= 3 * dt_med else np.zeros(2)
-            last_v = (
-                0.5 * last_v + 0.5 * v
-            )  # smoothed: one noisy circle does not throw the prediction
+            last_v = 0.5 * last_v + 0.5 * v  # smoothed: one noisy circle does not throw it
             last_c = new_c.copy()
             if (method == "circle" and not n_confident) or conf >= RIM_CONFIDENT:
                 # the radius is learnt from clear rims only (blurred or half-hidden ones drift)
@@ -473,13 +471,14 @@ def _gate(radius: float, dt: float, o: PlateTrackerOptions) -> float:
     return radius * max(0.25, o.max_speed_radii_per_s * max(dt, 0.0))
 
 
-def _best_seed(rgb, cands: np.ndarray, hands: np.ndarray, o: PlateTrackerOptions):
+def _best_seed(rgb, cands: np.ndarray, hands: np.ndarray, o: PlateTrackerOptions, r_hi: float):
     """The seed among Hough circles: the clearest rim, the hands' distance as a prior; and its confidence.
 
     Each of the circles nearest the hands is refined to its outermost concentric rim (the Hough
     circle may be an inner ring or the hub); the score is the rim's support minus
     :data:`SEED_HAND_PRIOR` per plate radius from the hands. Without any rim, the Hough circle
-    nearest the hands.
+    nearest the hands. A rim is then widened to the outermost clear ring no larger than ``r_hi``
+    (:func:`~formlab.barbell.rim.outer_rim`: a low-contrast outer rim loses to a bright inner ring).
     """
     d = np.linalg.norm(cands[:, :2] - hands, axis=1)
     order = np.argsort(d)[:SEED_CANDIDATES]
@@ -489,6 +488,7 @@ def _best_seed(rgb, cands: np.ndarray, hands: np.ndarray, o: PlateTrackerOptions
         rim = fit_rim(rgb, cands[k, :2], cands[k, 2], band=(0.6, 1.6))
         if rim is None or rim.support < o.min_rim_support:
             continue
+        rim = outer_rim(rgb, rim, r_hi)
         score = (
             rim.support - SEED_HAND_PRIOR * np.linalg.norm(rim.centre_xy_px - hands) / rim.radius_px
         )

@@ -293,6 +293,87 @@ def fit_rim(
     )
 
 
+OUTER_MIN_SUPPORT = 0.5
+"""Support a ring *outside* a fitted rim needs to replace it (:func:`outer_rim`): stricter than a
+first fit's, as the band outside a plate holds the lifter, the rack and other plates."""
+
+OUTER_STEP = 1.12
+"""A ring outside a fitted rim is at least this many of its radii out: a plate's lip or a
+bumper's bevel (within 5-8 %) is the same rim, not another."""
+
+
+def outer_rim(rgb: np.ndarray, rim: RimFit, max_radius_px: float, max_shift: float = 0.3) -> RimFit:
+    """``rim``, or the outermost clear ring around it no larger than ``max_radius_px``.
+
+    Parameters
+    ----------
+    rgb : ndarray (H, W, 3)
+        The frame.
+    rim : RimFit
+        A fitted rim, possibly an inner ring or the hub.
+    max_radius_px : float
+        The largest plate radius plausible here (from the body's size, e.g. 0.7 torso lengths).
+    max_shift : float
+        Largest distance of the outer ring's centre from ``rim``'s, in ``rim``'s radii.
+
+    Returns
+    -------
+    RimFit
+        The outer ring when one is supported by :data:`OUTER_MIN_SUPPORT` of the rays, else ``rim``.
+
+    Notes
+    -----
+    :func:`fit_rim` scores each ring by its edges' strength relative to the strongest edge of
+    the same ray, so a low-contrast outer rim (a black plate on a dark floor, a worn bumper)
+    next to a bright inner ring or lettered hub falls below the ``keep`` share of the best
+    ring and the inner one wins. Searched alone, outside the fitted rim, its edges are the
+    strongest of their rays again. A plate's face has rings inside its rim, never outside, and
+    its size is bounded by the body's, so the outermost clear ring below that bound is the rim.
+    """
+    for _ in range(3):  # the hub, an inner ring, the rim
+        r = rim.radius_px
+        if OUTER_STEP * r >= max_radius_px:
+            break
+        ring = fit_rim(
+            rgb,
+            rim.centre_xy_px,
+            r,
+            band=(OUTER_STEP - 0.04, max_radius_px / r + 0.05),
+            radius_range=(OUTER_STEP * r, max_radius_px),
+            max_shift=max_shift,
+            min_support=OUTER_MIN_SUPPORT,
+            hypotheses=600,
+        )
+        if (
+            ring is None
+            or ring.support < OUTER_MIN_SUPPORT
+            or _edge_contrast(rgb, ring) < (OUTER_MIN_CONTRAST)
+        ):
+            break
+        rim = ring
+    return rim
+
+
+OUTER_MIN_CONTRAST = 3.0
+"""A ring outside a fitted rim must be an edge: on the median ray, its edge strength this many
+times the ray's median strength across the ring's neighbourhood. Among the texture or noise of a
+plain floor any circle meets half the rays' strongest few edges, at about 1.5 times."""
+
+
+def _edge_contrast(rgb: np.ndarray, ring: RimFit) -> float:
+    """Median over rays of the edge strength on ``ring`` over the ray's median strength around it."""
+    got = _radial_gradient(rgb, ring.centre_xy_px, ring.radius_px, (0.8, 1.2))
+    if got is None:
+        return 0.0
+    strength, radii, scale, _, _ = got
+    s = np.nan_to_num(strength, nan=0.0)
+    on = np.abs(radii - ring.radius_px * scale) <= 1.5  # work pixels
+    if not on.any():
+        return 0.0
+    ratio = s[:, on].max(axis=1) / np.maximum(np.median(s, axis=1), 1e-6)
+    return float(np.median(ratio))
+
+
 def _score(pts, ray, strength, centres, rads, tolerance):
     """Strength-weighted fraction of rays with an edge on each circle; distances; on-circle mask."""
     dist = np.abs(np.linalg.norm(pts[None] - centres[:, None], axis=2) - rads[:, None])

@@ -201,6 +201,25 @@ def scale_from_height(track: PoseTrack, height_m: float) -> PixelScale:
     )
 
 
+PLATE_DIAMETER_RANGE_M = (0.1, 0.6)
+"""Plate diameters accepted, in metres: from a 2.5 kg change plate to past the 0.45 m standard
+(bumper and 20 kg / 45 lb iron plates; IWF rule 0.45 m)."""
+
+
+def check_plate_diameter(diameter_m, name: str = "diameter_m") -> float:
+    """``diameter_m`` if it is a plate diameter in metres (:data:`PLATE_DIAMETER_RANGE_M`), else a ConfigError."""
+    lo, hi = PLATE_DIAMETER_RANGE_M
+    if (
+        isinstance(diameter_m, bool)
+        or not isinstance(diameter_m, (int, float))
+        or not lo <= diameter_m <= hi
+    ):
+        raise ConfigError(
+            f"{name} must be a plate diameter in metres between {lo} and {hi}, got {diameter_m!r}"
+        )
+    return float(diameter_m)
+
+
 def scale_from_plate(plate, diameter_m: float = STANDARD_PLATE_DIAMETER_M) -> PixelScale:
     """Metres per pixel from a tracked plate of known diameter (a :class:`~formlab.plate_tracker.PlateTrack`).
 
@@ -217,10 +236,7 @@ def scale_from_plate(plate, diameter_m: float = STANDARD_PLATE_DIAMETER_M) -> Pi
     between frames (standard error) and one pixel of edge uncertainty on the
     radius.
     """
-    if not isinstance(diameter_m, (int, float)) or not 0.1 <= diameter_m <= 0.6:
-        raise ConfigError(
-            f"diameter_m must be a plate diameter in metres between 0.1 and 0.6, got {diameter_m!r}"
-        )
+    check_plate_diameter(diameter_m)
     r = plate.radius_px[np.isfinite(plate.radius_px)]
     if r.size < 3:
         raise InputError("the plate was not found in enough frames to give a pixel scale")

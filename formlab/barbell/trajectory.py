@@ -27,6 +27,7 @@ least reliable of the three.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -82,6 +83,9 @@ class BarPath:
         Position in scene pixels: the first frame's image pixels, with the camera's own motion
         removed (:func:`formlab.pipeline.camera.path_in_scene`); the image position when the
         camera is static or its motion was not measured. ``x_m`` and ``y_m`` are made from these.
+    image_to_scene : ndarray (n, 2, 3) or None
+        Each frame's transform from image to scene pixels when the camera moved (None: it did
+        not, or was not measured), e.g. to draw past positions over the current picture.
     """
 
     frame: np.ndarray
@@ -97,6 +101,7 @@ class BarPath:
     info: dict = field(default_factory=dict)
     x_scene_px: np.ndarray | None = None
     y_scene_px: np.ndarray | None = None
+    image_to_scene: np.ndarray | None = None
 
     COLUMNS = (
         "frame",
@@ -200,22 +205,16 @@ class BarPath:
             ]
         )
         sm = butterworth_lowpass(cols, cut, time_s=self.time_s)
-        info = dict(self.info)
-        info["lowpass_cutoff_hz"] = cut
-        return BarPath(
-            self.frame,
-            self.time_s,
-            sm[:, 0],
-            sm[:, 1],
-            sm[:, 2],
-            sm[:, 3],
-            sm[:, 4],
-            self.method,
-            self.scale,
-            self.origin_px,
-            info,
-            sm[:, 5],
-            sm[:, 6],
+        return dataclasses.replace(
+            self,
+            x_px=sm[:, 0],
+            y_px=sm[:, 1],
+            x_m=sm[:, 2],
+            y_m=sm[:, 3],
+            z_rel_m=sm[:, 4],
+            x_scene_px=sm[:, 5],
+            y_scene_px=sm[:, 6],
+            info={**self.info, "lowpass_cutoff_hz": cut},
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..barbell.scale import LIFTER_HEIGHT_RANGE_M
+from ..barbell.scale import LIFTER_HEIGHT_RANGE_M, check_plate_diameter
 from ..core.errors import ConfigError, InputError, OutputError
 from ..core.files import ensure_dir
 from ..core.stages import Stages
@@ -51,6 +51,15 @@ def register(subparsers) -> None:
         "-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if needed)"
     )
     add_analysis_options(p)
+    p.add_argument(
+        "--plate-diameter",
+        type=float,
+        default=None,
+        metavar="METRES",
+        dest="plate_diameter_m",
+        help="the tracked plate's outer diameter, for the pixel-to-metre scale (default: 0.45, "
+        "bumper and 20 kg / 45 lb plates)",
+    )
     add_extract_options(p)
     p.set_defaults(func=cmd_analyze)
 
@@ -98,6 +107,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             f"--lifter-height must be a height in metres between {low_m} and {high_m}, "
             f"got {args.lifter_height_m}"
         )
+    if args.plate_diameter_m is not None:
+        check_plate_diameter(args.plate_diameter_m, "--plate-diameter")
     source = resolve_input(args.input)
     kind = media_kind_of(source)
     if kind not in ("video", "image"):
@@ -122,6 +133,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             bar_method=args.bar_method,
             camera=args.camera,
             lifter_height_m=args.lifter_height_m,
+            plate_diameter_m=args.plate_diameter_m,
             thresholds=args.thresholds,
             cache=not args.no_cache,
             progress=not args.no_progress,

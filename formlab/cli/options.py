@@ -127,7 +127,7 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="whether the camera moved: moving (a handheld phone: its motion is measured on the "
         "background and the bar path given in scene coordinates), static, or auto (default: "
-        "measured when the lifter's planted feet wander across the picture)",
+        "measured when a few frames' background moved)",
     )
     p.add_argument(
         "--lifter-height",

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from ..barbell.camera_motion import check_camera_mode
+from ..barbell.scale import check_plate_diameter
 from ..core.errors import ConfigError, InputError
 from ..core.stages import Stages
 from ..core.track import PoseTrack
@@ -31,6 +32,7 @@ def analyze(
     bar_method: str = "auto",
     camera: str = "auto",
     lifter_height_m: float | None = None,
+    plate_diameter_m: float | None = None,
     thresholds: FormThresholds | str | os.PathLike | None = None,
     cache: bool = True,
     progress: bool = False,
@@ -57,11 +59,14 @@ def analyze(
     camera : {"auto", "static", "moving"}
         Whether the camera moved (a handheld phone): ``"moving"`` measures its motion on the
         background and gives the path in scene coordinates (:mod:`formlab.barbell.camera_motion`);
-        ``"auto"`` does so when the lifter's planted feet wander across the picture; ``"static"``
-        never. ``Analysis.path`` says which (``info["camera"]``).
+        ``"auto"`` does so when the background of a few frames moved; ``"static"`` never. ``Analysis.path``
+        says which (``info["camera"]``).
     lifter_height_m : float, optional
         The lifter's height, for the pixel-to-metre scale (default: from the
         body's own segments).
+    plate_diameter_m : float, optional
+        The tracked plate's outer diameter in metres, for the scale (default 0.45 m: bumper and
+        20 kg / 45 lb iron plates); a plate-scale warning says when plate and body disagree.
     thresholds : FormThresholds or path, optional
         Form-check thresholds, or a ``.toml``/``.json`` file of them (values
         left out take the lift's defaults); default: the lift's defaults
@@ -88,6 +93,8 @@ def analyze(
     """
     requested = check_exercise_name(exercise)
     check_camera_mode(camera)
+    if plate_diameter_m is not None:
+        check_plate_diameter(plate_diameter_m, "plate_diameter_m")
     steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
     stages = stages or Stages(progress=progress)
     video_path = None
@@ -115,6 +122,7 @@ def analyze(
             camera=camera,
             video=video_path,
             lifter_height_m=lifter_height_m,
+            plate_diameter_m=plate_diameter_m,
             progress=progress,
             detection=detection,
             cache=cache,

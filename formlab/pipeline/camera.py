@@ -13,16 +13,14 @@ import numpy as np
 from ..barbell.camera_motion import (
     CameraMotion,
     CameraMotionOptions,
-    camera_seems_to_move,
     check_camera_mode,
     estimate_camera_motion,
     unmeasured,
 )
+from ..barbell.camera_probe import background_seems_to_move
 from ..barbell.trajectory import BarPath, path_origin
 from ..core.errors import ConfigError, InputError
-from ..core.text import with_article
 from ..core.track import PoseTrack
-from ..exercises import get_exercise
 from ..reps.detection import RepDetection
 from .plate_cache import load_camera, plate_key, store_camera
 
@@ -40,9 +38,13 @@ def camera_motion_of(
     """The camera's motion through the clip (:mod:`formlab.barbell.camera_motion`), when worth measuring.
 
     ``camera="moving"`` measures it; ``"static"`` takes the image for the scene; ``"auto"``
-    measures it when the lift's feet are planted and wander across the picture during the reps
-    (:func:`~formlab.barbell.camera_motion.camera_seems_to_move`), which costs nothing on a
-    static camera. Without a video it cannot be measured (and ``"moving"`` says so).
+    measures it when a few frames' background says the picture moved
+    (:func:`~formlab.barbell.camera_probe.background_seems_to_move`, about a third of the full
+    measure's cost; its answer is cached beside the pose track like the measure's). The lifter's
+    feet are no trigger: on the 31 sample videos (``tests/benchmarks/eval_camera.py``) feet that
+    wander (a walk-out, a step, a hidden foot) fired on 18 tripod clips and missed two pans, the
+    background on none. Without a video it cannot be measured (and ``"moving"`` says so).
+    ``exercise`` and ``detection`` are accepted for the callers; the background decides.
     """
     check_camera_mode(camera)
     if camera == "static":
@@ -51,22 +53,22 @@ def camera_motion_of(
         if camera == "moving":
             raise ConfigError("camera='moving' needs the video to measure the camera's motion in")
         return unmeasured(track, "no video")
-    if camera == "auto":
-        ex = get_exercise(exercise)
-        if not ex.feet_planted:
-            return unmeasured(
-                track,
-                f"{with_article(ex.name)} moves its feet; use camera='moving' for a handheld clip",
-            )
-        reps = detection.reps if detection is not None else ()
-        span = (int(reps[0].start_frame), int(reps[-1].end_frame)) if reps else None
-        moves, why = camera_seems_to_move(track, span)
-        if not moves:
-            return unmeasured(track, f"taken as static, {why}")
-    key = plate_key(track, video, "camera", dataclasses.asdict(CameraMotionOptions()))
+    options = dataclasses.asdict(CameraMotionOptions())
+    key = plate_key(track, video, "camera", options)
     found = load_camera(key) if cache else None
     if found is not None:
         return found
+    if camera == "auto":
+        probe_key = plate_key(track, video, "camera-probe", options)
+        still = load_camera(probe_key) if cache else None
+        if still is not None:
+            return still
+        moves, why = background_seems_to_move(video, track)
+        if not moves:
+            still = unmeasured(track, f"taken as static, {why}")
+            if cache:
+                store_camera(probe_key, still)
+            return still
     motion = estimate_camera_motion(video, track, progress=progress)
     if cache:
         store_camera(key, motion)
@@ -90,7 +92,8 @@ def path_in_scene(path: BarPath, track: PoseTrack, motion: CameraMotion) -> BarP
     BarPath
         ``info["camera"]`` says which coordinates ``x_m``/``y_m`` are in. For a static camera
         (or an unmeasured motion) only that changes; otherwise ``x_scene_px``/``y_scene_px`` are
-        the path in the first frame's pixels and ``x_m``/``y_m``/``origin_px`` are made from them
+        the path in the first frame's pixels (``image_to_scene`` each frame's transform) and
+        ``x_m``/``y_m``/``origin_px`` are made from them
         (the scale, measured on the body or the plate, is the first frame's up to the camera's zoom).
     """
     if not np.array_equal(path.frame, motion.frame) or not np.array_equal(path.frame, track.frame):
@@ -113,4 +116,5 @@ def path_in_scene(path: BarPath, track: PoseTrack, motion: CameraMotion) -> BarP
         info=info,
         x_scene_px=scene[:, 0].copy(),
         y_scene_px=scene[:, 1].copy(),
+        image_to_scene=motion.image_to_scene.copy(),
     )

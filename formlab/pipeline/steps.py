@@ -116,6 +116,7 @@ def follow_load(
     bar_method: str = "auto",
     video=None,
     lifter_height_m: float | None = None,
+    plate_diameter_m: float | None = None,
     scale=None,
     progress: bool = False,
     around_frame: int | None = None,
@@ -141,13 +142,22 @@ def follow_load(
     With ``cache``, the plate tracker's answer is kept beside the cached pose
     tracks (:mod:`formlab.pipeline.plate_cache`), so a re-analysis of the same
     video with other thresholds or another lift does not read the video again.
+    ``plate_diameter_m`` (default 0.45 m) is the tracked plate's outer diameter, for the scale;
+    a hand-based path does not use it.
     """
     ex = get_exercise(exercise)
     if set(ex.load_point) != {"left_wrist", "right_wrist"}:
         return landmark_path(track, ex.load_point, lifter_height_m=lifter_height_m, scale=scale)
     if bar_method == "plate" and video is not None:
         plate = _plate_outcome(track, video, None, probe=False, progress=progress, cache=cache)
-        return bar_path(track, "plate", plate=plate, lifter_height_m=lifter_height_m, scale=scale)
+        return bar_path(
+            track,
+            "plate",
+            plate=plate,
+            lifter_height_m=lifter_height_m,
+            plate_diameter_m=plate_diameter_m,
+            scale=scale,
+        )
     if bar_method != "auto":
         return bar_path(
             track,
@@ -168,7 +178,12 @@ def follow_load(
         else:
             try:
                 plate = bar_path(
-                    track, "plate", plate=outcome, lifter_height_m=lifter_height_m, scale=scale
+                    track,
+                    "plate",
+                    plate=outcome,
+                    lifter_height_m=lifter_height_m,
+                    plate_diameter_m=plate_diameter_m,
+                    scale=scale,
                 )
             except InputError as e:
                 why = _plate_failure(e)
@@ -313,6 +328,7 @@ def load_path_of(
     bar_method: str = "auto",
     video=None,
     lifter_height_m: float | None = None,
+    plate_diameter_m: float | None = None,
     progress: bool = False,
     detection: RepDetection | None = None,
     cache: bool = True,
@@ -330,6 +346,7 @@ def load_path_of(
         bar_method=bar_method,
         video=video,
         lifter_height_m=lifter_height_m,
+        plate_diameter_m=plate_diameter_m,
         progress=progress,
         around_frame=turns[0] if turns else None,
         cache=cache,

@@ -46,6 +46,54 @@ def _bar_positions(track: PoseTrack, bar_xy_px: Any) -> np.ndarray | None:
     return arr
 
 
+def _camera_transforms(track: PoseTrack, image_to_scene: Any) -> np.ndarray | None:
+    """Per-frame image-to-scene transforms, shape (n_frames, 2, 3), checked, or None."""
+    if image_to_scene is None:
+        return None
+    a = np.asarray(image_to_scene, dtype=float)
+    if a.shape != (track.n_frames, 2, 3):
+        raise InputError(
+            f"image_to_scene must have shape ({track.n_frames}, 2, 3) (one transform per track "
+            f"frame), got {a.shape}"
+        )
+    return a
+
+
+def trail_in_frame(
+    bar_xy_px: np.ndarray, image_to_scene: np.ndarray | None, rows: np.ndarray, row: int
+) -> np.ndarray:
+    """Bar positions of ``rows`` as they lie in the picture of track row ``row``.
+
+    Parameters
+    ----------
+    bar_xy_px : ndarray (n, 2)
+        The bar in each frame's own image pixels.
+    image_to_scene : ndarray (n, 2, 3) or None
+        Each frame's transform to scene pixels (:class:`~formlab.barbell.camera_motion.CameraMotion`);
+        None for a static camera.
+    rows : ndarray of int
+        The past rows the trail is drawn through, oldest first.
+    row : int
+        The row whose picture the trail is drawn on.
+
+    Returns
+    -------
+    ndarray (len(rows), 2)
+        With a static camera the positions themselves. When the camera moved, each position is
+        carried into the scene with its own frame's transform and back into the current picture
+        with the inverse of the current frame's: a frame's own pixels would draw the camera's
+        sway into the trail, whereas this trail shows where the bar went in the room, drawn
+        over the room as it is now seen.
+    """
+    pts = bar_xy_px[rows]
+    if image_to_scene is None:
+        return pts
+    a = image_to_scene[rows]
+    scene = np.einsum("nij,nj->ni", a[:, :, :2], pts) + a[:, :, 2]
+    now = image_to_scene[row]
+    return (scene - now[:, 2]) @ np.linalg.inv(now[:, :2]).T
+
+
 def rep_at(reps: pd.DataFrame | None, frame: int) -> pd.Series | None:
     """The row of the (last) rep whose start-to-end span holds ``frame``, or None."""
     if reps is None or not len(reps):
@@ -122,8 +170,10 @@ class Overlays:
         trail_s: float,
         hold_s: float,
         min_visibility: float,
+        image_to_scene: Any = None,
     ):
         self.track = track
+        self.image_to_scene = _camera_transforms(track, image_to_scene)
         self.feedback = feedback
         self.rows = {int(f): i for i, f in enumerate(track.frame)}
         frames = np.asarray(track.frame, dtype=np.int64)
@@ -210,7 +260,7 @@ class Overlays:
         if self.bar is not None:
             t = self.track.time_s
             keep = (t <= t[row]) & (t >= t[row] - self.trail_s)
-            trail = self.bar[keep]
+            trail = trail_in_frame(self.bar, self.image_to_scene, np.flatnonzero(keep), row)
         return FrameOverlay(
             xy_px=self.track.xy_px[row],
             visibility=self.track.visibility[row],
@@ -237,13 +287,18 @@ def annotate_frame(
     highlight: str | None = None,
     min_visibility: float = 0.5,
     footer: str | None = None,
+    image_to_scene: Any = None,
 ) -> np.ndarray:
     """Draw the annotation of decoded frame number ``frame`` on ``rgb`` and return the new picture.
 
     Convenient in notebooks; :func:`write_annotated_video` does the same for every frame.
     ``footer`` replaces the bottom line (by default the verdict of the last finished rep).
+    ``image_to_scene`` (``BarPath.image_to_scene``) draws the trail where the bar went in the
+    room when the camera moved (:func:`trail_in_frame`).
     """
-    ov = Overlays(track, feedback, reps, bar_xy_px, trail_s, 1.5, min_visibility)(frame, 0.0)
+    ov = Overlays(track, feedback, reps, bar_xy_px, trail_s, 1.5, min_visibility, image_to_scene)(
+        frame, 0.0
+    )
     if highlight is not None:
         ov = dataclasses.replace(ov, highlight=highlight)
     if footer is not None:

@@ -92,6 +92,7 @@ def write_annotated_video(
     max_height_px: int | None = None,
     max_short_side_px: int | None = VIDEO_SHORT_SIDE_PX,
     cancel: threading.Event | None = None,
+    image_to_scene: Any = None,
 ) -> Path:
     """Write ``video`` with the pose, the feedback, the rep counter and the bar path drawn on every frame.
 
@@ -114,6 +115,11 @@ def write_annotated_video(
     bar_xy_px : array (n_frames, 2) or DataFrame (``frame``, ``x_px``, ``y_px``), optional
         Bar positions in pixels, one per track frame, drawn as a trail of the
         last ``trail_s`` seconds.
+    image_to_scene : array (n_frames, 2, 3), optional
+        When the camera moved, each frame's transform to scene pixels (``BarPath.image_to_scene``):
+        the trail is then drawn through the bar's past positions in the room, carried into each
+        frame's picture (:func:`~formlab.viz.frame_overlays.trail_in_frame`), not through the
+        pixels where the bar was seen, which hold the camera's own motion.
     hold_s : float
         Without reps, how long the verdict of a check judged at one frame (depth) stays on screen.
 
@@ -187,7 +193,9 @@ def write_annotated_video(
         raise ConfigError(
             f"max_short_side_px = {max_short_side_px} is too small; use at least 16 (or None)"
         )
-    overlays = Overlays(track, feedback, reps, bar_xy_px, trail_s, hold_s, min_visibility)
+    overlays = Overlays(
+        track, feedback, reps, bar_xy_px, trail_s, hold_s, min_visibility, image_to_scene
+    )
     short = min(info.width_px, info.height_px)
     first = min(1.0, int(max_short_side_px) / short) if max_short_side_px else 1.0
     drawn = (max(2, round(info.width_px * first)), max(2, round(info.height_px * first)))

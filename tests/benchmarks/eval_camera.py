@@ -3,13 +3,17 @@
 1. Every sample video of the manifest: what :func:`formlab.barbell.camera_motion.estimate_camera_motion`
    says (static or moving, the largest shift, the background check's residual ratio, whether a
    measured motion was rejected), and whether ``camera="auto"`` would measure it at all
-   (:func:`~formlab.barbell.camera_motion.camera_seems_to_move` on the reps).
+   (:func:`~formlab.barbell.camera_probe.background_seems_to_move`; the feet,
+   :func:`~formlab.barbell.camera_motion.camera_seems_to_move` on the reps, for comparison), each
+   trigger's false triggers and misses against the full measure's verdict, and the probe's cost
+   next to the full measure's, timed side by side.
 2. Handheld versions of clips filmed from a tripod with a plate-centre reference (the frames warped by
    a known sway, :func:`support.edited_clips.film_handheld`): the plate path of
    :func:`formlab.analyze` in image and in scene coordinates against the reference carried into the
    first frame's picture (shape RMS, pixels), and the camera's own error (RMS at the picture's centre).
 
-Run: ``python tests/benchmarks/eval_camera.py`` (a few minutes; the handheld clips are written to a
+Run: ``python tests/benchmarks/eval_camera.py [--survey]`` (``--survey``: part 1 only; a few
+minutes; the handheld clips are written to a
 temporary folder and their poses extracted once).
 """
 
@@ -19,6 +23,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 import warnings
 from pathlib import Path
 
@@ -38,6 +43,7 @@ from support.synthetic import write_clip
 
 import formlab
 from formlab.barbell.camera_motion import camera_seems_to_move, estimate_camera_motion
+from formlab.barbell.camera_probe import background_seems_to_move
 from formlab.barbell.trajectory import shape_rms_px
 from formlab.pipeline import steps
 
@@ -56,9 +62,16 @@ def data_dir() -> Path:
 
 def survey() -> None:
     print(
-        "| clip | auto measures? | verdict | largest shift (px) | residual ratio | median inliers |"
+        "| clip | feet say moving? | background probe | probe (ms/frame) | full measure (ms/frame) "
+        "| verdict | largest shift (px) | residual ratio | median inliers |"
     )
-    print("| --- | --- | --- | ---: | ---: | ---: |")
+    print("| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: |")
+    probe_ms, full_ms = [], []
+    outcomes: dict[str, tuple[list[str], list[str]]] = {
+        "the background probe (the default)": ([], []),
+        "the feet": ([], []),
+        "the feet or the background probe": ([], []),
+    }
     for e in json.loads((data_dir() / "manifest.json").read_text()):
         if e["kind"] != "video":
             continue
@@ -67,13 +80,36 @@ def survey() -> None:
         reps = steps.count_reps(track, "auto").reps
         span = (reps[0].start_frame, reps[-1].end_frame) if reps else None
         moves, why = camera_seems_to_move(track, span)
+        # the probe and the full measure side by side, in the same run (their ratio is the claim)
+        t0 = time.perf_counter()
+        seen, seen_why = background_seems_to_move(path, track)
+        t1 = time.perf_counter()
         cm = estimate_camera_motion(path, track)
+        t2 = time.perf_counter()
+        probe_ms.append(1000 * (t1 - t0) / track.n_frames)
+        full_ms.append(1000 * (t2 - t1) / track.n_frames)
         verdict = "rejected" if cm.info.get("rejected") else ("static" if cm.static else "moving")
+        for (false_triggers, misses), fired in zip(outcomes.values(), (seen, moves, moves or seen)):
+            if fired and verdict != "moving":
+                false_triggers.append(path.stem)
+            if verdict == "moving" and not fired:
+                misses.append(path.stem)
         print(
-            f"| {path.stem} | {'yes' if moves else 'no'} ({why.split(' during')[0]}) | {verdict} | "
-            f"{cm.max_shift_px:.1f} | {cm.info['background_residual_ratio']:.2f} | "
-            f"{cm.info['median_inliers']:.0f} |"
+            f"| {path.stem} | {'yes' if moves else 'no'} ({why.split(' during')[0]}) | "
+            f"{'yes' if seen else 'no'} ({seen_why.split(' (')[0]}) | {probe_ms[-1]:.1f} | "
+            f"{full_ms[-1]:.1f} | {verdict} | {cm.max_shift_px:.1f} | "
+            f"{cm.info['background_residual_ratio']:.2f} | {cm.info['median_inliers']:.0f} |"
         )
+    print("\nA trigger for `camera='auto'` against the full measure's verdict:")
+    for name, (false_triggers, misses) in outcomes.items():
+        print(
+            f"- {name}: {len(false_triggers)} false triggers ({', '.join(false_triggers) or 'none'}), "
+            f"{len(misses)} misses ({', '.join(misses) or 'none'})"
+        )
+    print(
+        f"probe {np.median(probe_ms):.1f} ms/frame (median), full measure {np.median(full_ms):.1f} "
+        f"ms/frame, median ratio {np.median(np.array(full_ms) / np.array(probe_ms)):.1f}"
+    )
 
 
 def handheld(folder: Path) -> None:
@@ -115,6 +151,8 @@ def handheld(folder: Path) -> None:
 def main() -> None:
     warnings.simplefilter("ignore")
     survey()
+    if "--survey" in sys.argv:  # the 31 clips only, not the handheld versions
+        return
     with tempfile.TemporaryDirectory() as tmp:
         handheld(Path(tmp))
 

@@ -106,21 +106,28 @@ def test_a_plate_once_tracked_is_recalled_wherever_the_probe_would_look(tmp_path
     assert len(calls) == 4  # without the cache, tracked again
 
 
-def test_camera_motion_is_measured_only_when_asked_or_when_the_feet_wander(tmp_path, monkeypatch):
-    """``camera``: "static" and a still lifter never read the video; "moving" does, once (cached)."""
+def test_camera_motion_is_measured_only_when_asked_or_when_the_picture_moves(tmp_path, monkeypatch):
+    """``camera``: "static" never reads the video; "auto" asks the background probe (whatever the
+    lift) and measures only when it says the picture moved; answers are cached."""
     import pytest
 
     from formlab.barbell.camera_motion import unmeasured
     from formlab.core.errors import ConfigError
     from formlab.pipeline import camera
 
-    measured = []
+    measured, probed = [], []
+    probe_says = [False]
 
     def fake_measure(video, track, options=None, progress=False):
         measured.append(video)
         return unmeasured(track, "stand-in")
 
+    def fake_probe(video, track, options=None):
+        probed.append(video)
+        return probe_says[0], "background moved at most 1 px"
+
     monkeypatch.setattr(camera, "estimate_camera_motion", fake_measure)
+    monkeypatch.setattr(camera, "background_seems_to_move", fake_probe)
     monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
     track = make_track([STANDING] * 40, yaw_deg=90.0)
     video = tmp_path / "v.mp4"
@@ -129,13 +136,21 @@ def test_camera_motion_is_measured_only_when_asked_or_when_the_feet_wander(tmp_p
         "declared static"
         in camera.camera_motion_of(track, "squat", "static", video, None).describe()
     )
-    still = camera.camera_motion_of(track, "squat", "auto", video, None)
-    assert "taken as static" in still.describe() and measured == []
-    assert (
-        "moves its feet" in camera.camera_motion_of(track, "lunge", "auto", video, None).describe()
-    )
+    assert probed == [] and measured == []
+    for lift in ("squat", "lunge"):  # the background decides, whether the feet move or not
+        still = camera.camera_motion_of(track, lift, "auto", video, None, cache=False)
+        assert "taken as static, background moved at most 1 px" in still.describe()
+    assert measured == [] and probed == [video, video]
+    camera.camera_motion_of(track, "squat", "auto", video, None)  # probed once, then cached
+    camera.camera_motion_of(track, "squat", "auto", video, None)
+    assert len(probed) == 3 and measured == []
+    probe_says[0] = True
+    camera.camera_motion_of(track, "squat", "auto", video, None, cache=False)
+    assert measured == [video] and len(probed) == 4
+    measured.clear()
     camera.camera_motion_of(track, "squat", "moving", video, None)
-    assert measured == [video]
+    camera.camera_motion_of(track, "squat", "moving", video, None)
+    assert measured == [video] and len(probed) == 4  # "moving" measures, once (cached)
     with pytest.raises(ConfigError, match="needs the video"):
         camera.camera_motion_of(track, "squat", "moving", None, None)
     with pytest.raises(ConfigError, match="'sideways' is not one of: auto, static, moving"):
