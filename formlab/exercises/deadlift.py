@@ -39,6 +39,21 @@ DEADLIFT = Exercise(
             ),
         ),
     ),
+    reached=(
+        RepCondition(
+            "trunk_lean_deg",
+            max=25.0,
+            why=(
+                "standing tall at lockout: the trunk within 25 deg of vertical (the seen clips' lockouts read "
+                "12-20 deg; at the knees in the pull it reads 40-60 deg)"
+            ),
+        ),
+        RepCondition(
+            "wrist_above_knee_m",
+            min=0.0,
+            why="the bar above the knees, i.e. pulled, not still on the floor",
+        ),
+    ),
     signature=(
         RepCondition(
             "wrist_above_hip_m",

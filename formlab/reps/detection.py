@@ -155,6 +155,18 @@ class RepDetectorParams(Settings):
         source="formlab: six frames at 30 fps, enough for a speed above the frame-to-frame jitter.",
     )
 
+    reached_window_s: float = param(
+        default=0.2,
+        unit="s",
+        lo=0,
+        hi=2,
+        meaning="A turning point broken off by a gap in the pose (a camera cut, the lifter hidden) also counts when "
+        "the lift's 'reached' pose conditions hold within this time after the pose comes back (the lifter seen "
+        "at lockout on the far side of the gap).",
+        source="formlab: six frames at 30 fps, the first frames after a cut or a re-acquired pose; later frames "
+        "would be another moment of the lift.",
+    )
+
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> RepDetectorParams:
         """A copy with some fields changed (a lift's own settings); unknown names raise :class:`ConfigError`."""
         return self.updated(overrides or {})
