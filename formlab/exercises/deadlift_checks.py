@@ -3,7 +3,7 @@
 =================================  ======================================  ================  ========
 check                              measured value                          judged            views
 =================================  ======================================  ================  ========
-hips_set                           hip_height_between_ratio                set-up            all
+hips_set                           setup_hip_height_ratio                  set-up            all
 hips_and_shoulders_rise_together   hip_rise_lead_ratio                     off the floor     all
 bar_close_to_legs                  bar_from_midfoot_ratio                  the pull          side
 full_lockout                       lockout_flexion_deg                     the top (best)    side, oblique
@@ -41,6 +41,11 @@ def _mid(world: np.ndarray, part: str) -> np.ndarray:
 def phase_mask(data: FrameData, phase: str, window_s: float) -> np.ndarray:
     """Frames of each rep's phase: ``"setup"`` (within ``window_s`` of the start), ``"top"`` (of the turn).
 
+    ``"before"``: the ``window_s`` *before* each rep's start (and after the
+    previous rep's end): the position held before the bar leaves the floor.
+    The rep detector marks the start where the bar's rise begins to show (a
+    tenth of the way up, :class:`formlab.reps.RepDetectorParams`), so frames
+    after it are already the pull, with the hips rising out of the set-up.
     ``"pull"``: from the start to the turn (the concentric). No reps: none.
     """
     n = len(data)
@@ -49,10 +54,17 @@ def phase_mask(data: FrameData, phase: str, window_s: float) -> np.ndarray:
         return mask
     frames = data.frame_numbers
     t = data.column("time_s")
+    prev_end = -1
     for _, rep in data.reps.iterrows():
         start, turn, end = (int(rep[c]) for c in ("start_frame", "turn_frame", "end_frame"))
         if phase == "pull":
             mask |= (frames >= start) & (frames <= turn)
+            continue
+        if phase == "before":
+            at = np.flatnonzero(frames == start)
+            if at.size:
+                mask |= (t >= t[at[0]] - window_s) & (frames <= start) & (frames > prev_end)
+            prev_end = end
             continue
         at = np.flatnonzero(frames == (start if phase == "setup" else turn))
         if at.size:
@@ -73,6 +85,40 @@ def hip_height_between(data: FrameData, th: Any = None) -> np.ndarray:
     return data.cached("hip_height_between_ratio", compute)
 
 
+def setup_hip_height(data: FrameData, th: Any) -> np.ndarray:
+    """The hips' height between knees and shoulders held at the set-up, shown at each rep's start.
+
+    The median of :func:`hip_height_between` over the ``setup_s`` before each
+    rep's start (the still position before the bar leaves the floor), given
+    to the frames within ``window_s`` of the start where ``hips_set`` is
+    judged (a rep's verdict reads only its own frames); NaN elsewhere. The
+    detector's start lags lift-off by 0.1-0.3 s, by which time hips set high
+    have already dropped toward a good pull's position.
+    """
+
+    def compute():
+        ratio = hip_height_between(data)
+        out = np.full(len(data), np.nan)
+        if data.reps is None:
+            return out
+        held = phase_mask(data, "before", th.setup_s) & np.isfinite(ratio)
+        judged = phase_mask(data, "setup", th.window_s)
+        frames = data.frame_numbers
+        prev_start = -1
+        for _, rep in data.reps.iterrows():
+            start, end = int(rep["start_frame"]), int(rep["end_frame"])
+            this = (frames >= start) & (frames <= end) & judged
+            values = ratio[held & (frames > prev_start) & (frames <= start)]
+            if not values.size:  # no frame before the start (the clip starts with the pull)
+                values = ratio[this & np.isfinite(ratio)]
+            if values.size:
+                out[this] = float(np.median(values))
+            prev_start = start
+        return out
+
+    return data.cached("setup_hip_height_ratio", compute)
+
+
 def _torso_m(data: FrameData) -> float:
     w = data.track.world_m
     length = np.linalg.norm(_mid(w, "shoulder") - _mid(w, "hip"), axis=-1)
@@ -83,14 +129,19 @@ def _torso_m(data: FrameData) -> float:
 def hip_rise_lead(data: FrameData, th: Any) -> np.ndarray:
     """How much further the hips have risen than the shoulders since the set-up, in torso lengths.
 
-    Measured in each rep from its start frame through the first
+    Both are heights above the ankles (the feet stay on the floor): hips
+    that shoot up raise the hips while the shoulders stay low, the back
+    tipping toward horizontal. Measured in each rep from its start frame through the first
     ``rise_fraction`` of the way to lockout (off the floor, where hips that
     shoot up show); NaN elsewhere.
     """
 
     def compute():
         w = data.track.world_m
-        hip_up, sh_up = -_mid(w, "hip")[:, 1], -_mid(w, "shoulder")[:, 1]
+        # heights above the ankles: MediaPipe's world landmarks are centred on the hips, so the hips'
+        # own world height never changes; the feet stay on the floor through a pull
+        ankle_y = _mid(w, "ankle")[:, 1]
+        hip_up, sh_up = ankle_y - _mid(w, "hip")[:, 1], ankle_y - _mid(w, "shoulder")[:, 1]
         out = np.full(len(data), np.nan)
         if data.reps is None:
             return out
@@ -194,10 +245,10 @@ HIPS_SET = Check(
     name="hips_set",
     title="Hips set",
     cue="Set hips between knees and shoulders",
-    value="hip_height_between_ratio",
+    value="setup_hip_height_ratio",
     unit="ratio",
     views=ALL_VIEWS,
-    measure=hip_height_between,
+    measure=setup_hip_height,
     lower="min_hip_height_ratio",
     upper="max_hip_height_ratio",
     applies=_at_setup,
@@ -226,7 +277,21 @@ HIPS_SET = Check(
             2,
             "Highest hip height at set-up, as a fraction of the knee-to-shoulder height (1: hips at shoulder height).",
             "Rippetoe, Starting Strength: shoulders above the hips, back not horizontal; 0.8 leaves the "
-            "long-limbed lifter's near-horizontal back at set-up a pass.",
+            "long-limbed lifter's near-horizontal back at set-up a pass. Measured on the seen clips "
+            "(eval_form.SEEN, the set-up before lift-off): good 0.46-0.78 (good015 highest), hips set "
+            "high 0.84-0.88 (bad009, bad012).",
+        ),
+        Threshold(
+            "setup_s",
+            0.5,
+            "s",
+            0.05,
+            3,
+            "Time before each rep's start over which the set-up is read (the position held before "
+            "the bar leaves the floor; its median).",
+            "formlab: the rep's start is marked once a tenth of the rise shows, 0.1-0.3 s after lift-off "
+            "on the seen clips (bad009: lift-off ~14, start 21); 0.5 s back reaches the still set-up "
+            "without reaching back to the bend down to the bar.",
         ),
         _WINDOW,
     ),
