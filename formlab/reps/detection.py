@@ -155,6 +155,20 @@ class RepDetectorParams(Settings):
         source="formlab: six frames at 30 fps, enough for a speed above the frame-to-frame jitter.",
     )
 
+    max_speed_per_s: float = param(
+        default=8.0,
+        unit="m/s",
+        lo=0,
+        hi=None,
+        lo_open=True,
+        meaning="Fastest change of the signal between two consecutive samples that is movement; a faster step "
+        "(a camera cut, a switch to another body, a pose that falls apart and is found again) splits the "
+        "signal there like a long gap, and no filter smooths across it.",
+        source="physics: a body part falling freely from standing reach (2 m) reaches 6.3 m/s, and the rep "
+        "signals are heights of body parts above others; measured on the sample clips: steps of 9-14 m/s "
+        "only where the pose jumps (deadliftAI-bichraix good004 at frames 54-56, good009 at the cut before "
+        "frame 4).",
+    )
     reached_window_s: float = param(
         default=0.2,
         unit="s",

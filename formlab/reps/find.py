@@ -89,6 +89,40 @@ def smooth_signal(
     return butterworth_lowpass(x, cutoff, time_s=t, order=2)
 
 
+def _jumps(t: np.ndarray, x: np.ndarray, max_speed: float) -> np.ndarray:
+    """Indices ``i`` where the signal moves from sample ``i - 1`` to ``i`` faster than ``max_speed``.
+
+    No body-relative height changes that fast: such a step is a camera cut, a
+    switch to another body or a pose that falls apart, not movement.
+    """
+    if t.size < 2:
+        return np.zeros(0, np.int64)
+    with np.errstate(invalid="ignore"):
+        speed = np.abs(np.diff(x)) / np.diff(t)
+    return np.flatnonzero(speed > max_speed) + 1
+
+
+def _smooth_pieces(
+    t: np.ndarray, x: np.ndarray, params: RepDetectorParams, jumps: np.ndarray, cutoff_hz=None
+) -> np.ndarray:
+    """:func:`smooth_signal` on each piece between jumps, so that no filter smears across one."""
+    if not t.size:
+        return x.copy()
+    edges = [0, *jumps.tolist(), t.size]
+    return np.concatenate(
+        [smooth_signal(t[a:b], x[a:b], params, cutoff_hz) for a, b in zip(edges[:-1], edges[1:])]
+    )
+
+
+def _stretches(finite: np.ndarray, jumps: np.ndarray) -> list[tuple[int, int]]:
+    """Half-open index ranges of consecutive finite samples, also split at each jump."""
+    out = []
+    for a, b in _runs(finite):
+        edges = [int(a), *(int(j) for j in jumps if a < j < b), int(b)]
+        out += list(zip(edges[:-1], edges[1:]))
+    return out
+
+
 def _runs(ok: np.ndarray) -> list[tuple[int, int]]:
     """Half-open index ranges of consecutive True values."""
     edges = np.diff(np.concatenate([[0], ok.astype(np.int8), [0]]))
@@ -268,12 +302,13 @@ def find_reps(
         raise InputError(
             f"reached must have the same length as time_s, got {at_turn.shape} vs {t.shape}"
         )
-    smoothed = smooth_signal(t, x, params) if t.size else x.copy()
+    jumps = _jumps(t, x, params.max_speed_per_s)
+    smoothed = _smooth_pieces(t, x, params, jumps)
     d = smoothed if turning_point == "top" else -smoothed  # reps are the maxima of d
 
     finite = np.isfinite(d)
     cands: list[_Candidate] = []
-    for a, b in _runs(finite):
+    for a, b in _stretches(finite, jumps):
         cands += _candidates(d, int(a), int(b), floor=0.2 * params.min_prominence_m)
 
     rejected: list[dict[str, Any]] = []
@@ -336,7 +371,7 @@ def find_reps(
             reject(c, f"within {params.min_distance_s:g} s of a deeper rep")
     kept.sort(key=lambda c: c.i)
 
-    fine = smooth_signal(t, x, params, params.boundary_cutoff_hz) if t.size else x.copy()
+    fine = _smooth_pieces(t, x, params, jumps, params.boundary_cutoff_hz)
     reps = _build_reps(d, fine if turning_point == "top" else -fine, t, f, kept, params)
     return RepDetection(
         reps=tuple(reps),
