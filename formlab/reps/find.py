@@ -44,6 +44,7 @@ checks) does not raise the bar, and slow drift of the signal does not count.
 from __future__ import annotations
 
 import warnings
+from itertools import pairwise
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,7 +111,7 @@ def _smooth_pieces(
         return x.copy()
     edges = [0, *jumps.tolist(), t.size]
     return np.concatenate(
-        [smooth_signal(t[a:b], x[a:b], params, cutoff_hz) for a, b in zip(edges[:-1], edges[1:])]
+        [smooth_signal(t[a:b], x[a:b], params, cutoff_hz) for a, b in pairwise(edges)]
     )
 
 
@@ -119,7 +120,7 @@ def _stretches(finite: np.ndarray, jumps: np.ndarray) -> list[tuple[int, int]]:
     out = []
     for a, b in _runs(finite):
         edges = [int(a), *(int(j) for j in jumps if a < j < b), int(b)]
-        out += list(zip(edges[:-1], edges[1:]))
+        out += list(pairwise(edges))
     return out
 
 
