@@ -44,8 +44,8 @@ checks) does not raise the bar, and slow drift of the signal does not count.
 from __future__ import annotations
 
 import warnings
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
