@@ -219,6 +219,25 @@ def _at_top(data: FrameData, th: Any) -> np.ndarray:
     return phase_mask(data, "top", th.window_s)
 
 
+def _holding_at_lockout(data: FrameData, th: Any) -> np.ndarray:
+    """Frames that show a lockout held: hips and knees extended, the hands between knees and hips.
+
+    Judged only in clips without a rep: a clip of the top of a pull (a
+    lockout hold, the end of a cut pull) still shows how the lifter stands.
+    """
+    w = data.track.world_m
+    wrist_y, hip_y, knee_y = _mid(w, "wrist")[:, 1], _mid(w, "hip")[:, 1], _mid(w, "knee")[:, 1]
+    with np.errstate(invalid="ignore"):
+        extended = lockout_flexion(data) <= th.max_hold_flexion_deg
+        return extended & (wrist_y > hip_y) & (wrist_y < knee_y)  # y down: below hips, above knees
+
+
+def _at_top_or_hold(data: FrameData, th: Any) -> np.ndarray:
+    if data.reps is not None and len(data.reps):
+        return phase_mask(data, "top", th.window_s)
+    return _holding_at_lockout(data, th)
+
+
 def _off_the_floor(data: FrameData, th: Any) -> np.ndarray:
     return np.isfinite(hip_rise_lead(data, th))
 
@@ -391,9 +410,9 @@ NO_HYPEREXTENSION = Check(
     views=SAGITTAL,
     measure=lean_back_deg,
     upper="max_lean_back_deg",
-    applies=_at_top,
-    applies_column="at_lockout",
-    not_applicable="not the top of a rep",
+    applies=_at_top_or_hold,
+    applies_column="at_lockout_or_hold",
+    not_applicable="not the top of a rep (in a clip without a rep: not a lockout held)",
     geometry=Geometry((("hip_mid", "shoulder_mid"),), "vertical", "sagittal"),
     description="At lockout the lifter stands straight; leaning back past vertical (hyperextending "
     "the lower back, over-squeezing) adds load to the spine and nothing to the lift.",
@@ -407,6 +426,18 @@ NO_HYPEREXTENSION = Check(
             "Largest lean of the trunk behind vertical at lockout.",
             "NSCA Essentials (4th ed.): finish erect, without hyperextension; 10 deg is beyond the "
             "few degrees of a tall stance and of the landmarks' noise.",
+        ),
+        Threshold(
+            "max_hold_flexion_deg",
+            25.0,
+            "deg",
+            0,
+            90,
+            "In a clip without a rep, the frames judged are those with knee and hip bent at most this much "
+            "and the hands between knees and hips (a lockout held).",
+            "formlab: full_lockout's max_lockout_flexion_deg (MediaPipe's hip angle of an upright person "
+            "reads 160-170 deg); leaning back bends the measured hip angle by the lean, so 25 deg keeps a "
+            "10-15 deg lean back judged.",
         ),
         _WINDOW,
     ),

@@ -176,3 +176,37 @@ def test_a_small_hip_lead_is_uncertain_or_passes():
     reps = _pulls(track, peaks)
     _, per_rep = _judge(_shoot_hips(track, reps, 0.03), reps)
     assert per_rep.loc[0, "hips_and_shoulders_rise_together"] in (PASS, UNCERTAIN)
+
+
+def _lean_back(track, frames, deg):
+    """Everything above the hips tilted ``deg`` backwards about the hips at ``frames``."""
+    w = track.world_m.copy()
+    hip_mid = (w[:, 23] + w[:, 24]) / 2
+    fwd = (w[:, 31] - w[:, 29]) + (w[:, 32] - w[:, 30])
+    fwd[:, 1] = 0
+    fwd /= np.linalg.norm(fwd, axis=-1, keepdims=True)
+    up = np.array([0.0, -1.0, 0.0])
+    ang = np.radians(deg)
+    for j in range(23):
+        v = w[frames, j] - hip_mid[frames]
+        a, b = np.einsum("ij,ij->i", v, fwd[frames]), v @ up
+        rest = v - a[:, None] * fwd[frames] - b[:, None] * up
+        a2, b2 = a * np.cos(ang) - b * np.sin(ang), a * np.sin(ang) + b * np.cos(ang)
+        w[frames, j] = hip_mid[frames] + rest + a2[:, None] * fwd[frames] + b2[:, None] * up
+    return track.replace(world_m=w)
+
+
+def test_a_lockout_held_without_a_rep_is_judged_for_leaning_back():
+    """A clip of the top only (no rep): the frames standing at lockout are judged, the rest are not."""
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    track = _with_feet(track)
+    turn = int(_pulls(track, peaks).loc[0, "turn_frame"])
+    no_reps = _pulls(track, peaks).iloc[:0]
+    fb = evaluate_form(track, "deadlift", reps=no_reps)
+    hold = fb["at_lockout_or_hold"].to_numpy(bool)
+    assert hold[turn] and not hold[int(peaks[0] * 30)]  # the top is a hold, the set-up is not
+    assert (fb.loc[hold, "no_hyperextension"] != FAIL).all()
+    assert (fb.loc[~hold, "no_hyperextension"] == NOT_ASSESSABLE).all()
+    top = np.arange(turn - 10, turn + 11)
+    fb = evaluate_form(_lean_back(track, top, 20.0), "deadlift", reps=no_reps)
+    assert (fb.loc[turn - 2 : turn + 10, "no_hyperextension"] == FAIL).all()
