@@ -54,6 +54,9 @@ DEADLIFT = Exercise(
             why="the bar above the knees, i.e. pulled, not still on the floor",
         ),
     ),
+    # the bar's height above the feet is one body part's height: it cannot change faster than a
+    # falling bar (6.3 m/s from 2 m); a faster step is the pose jumping (a cut, a pose found again)
+    detector={"max_speed_per_s": 8.0},
     signature=(
         RepCondition(
             "wrist_above_hip_m",

@@ -462,9 +462,11 @@ NEUTRAL_BACK = Check(
         "so a rounded or over-arched back cannot be seen"
     ),
     description="A rounded or over-arched back. Not measured: BlazePose gives no point between "
-    "the hips and the shoulders, and the head's angle or the shoulders' position are not a "
-    "valid proxy (the labelled clips show rounded backs with the head up and neutral backs with "
-    "it down).",
+    "the hips and the shoulders. The proxy tried, the ears' angle off the hip-to-shoulder line in "
+    "the lifter's sagittal plane (set-up and first half of the pull), separates the seen clips by "
+    "4 deg only (neutral good004, good007, good015, good018: +1 to +16 deg, head in line or up; "
+    "rounded bad005: -10, bad009: -3), less than the ears' landmark noise, and it reads the head and "
+    "neck, not the lower back a coach means (a rounded lumbar spine with the head up reads neutral).",
     thresholds=(
         Threshold(
             "max_spine_flexion_deg",

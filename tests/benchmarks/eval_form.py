@@ -114,7 +114,8 @@ def main(argv=None) -> int:
     names = samples.sample_names("video", collection=COLLECTION)
     print(f"{len(names)} labelled clips; checks: {', '.join(checks)}")
     print(
-        "verdict per rep (a clip without a rep: one verdict for the whole clip, a hold): P pass, F fail, ? uncertain, - not assessable\n"
+        "verdict per rep (* a clip without a rep: one verdict for the whole clip, a hold): "
+        "P pass, F fail, ? uncertain, - not assessable\n"
     )
     rows = []
     for name in names:
