@@ -1,4 +1,4 @@
-"""A lift's ``reached`` pose conditions: a pull broken off by the clip's end counts once the lifter stands at lockout."""
+"""A lift's ``reached`` pose conditions: a pull cut off by the clip's end counts once the lifter stands tall."""
 
 from __future__ import annotations
 
