@@ -7,13 +7,16 @@ hips_set                           setup_hip_height_ratio                  set-u
 hips_and_shoulders_rise_together   hip_rise_lead_ratio                     off the floor     all
 bar_close_to_legs                  bar_from_midfoot_ratio                  the pull          side
 full_lockout                       lockout_flexion_deg                     the top (best)    side, oblique
-no_hyperextension                  lean_back_deg                           the top           side, oblique
+no_hyperextension                  lean_back_deg                           the top, a hold   side, oblique
 neutral_back                       (none: BlazePose has no spine points)   never             -
 =================================  ======================================  ================  ========
 
 The phases come from the reps table (:mod:`formlab.reps`): a deadlift rep
 starts with the bar at its lowest (the set-up), turns at lockout (the bar at
-its highest) and ends back on the floor. Without reps (a photo) the
+its highest) and ends back on the floor. ``hips_set`` reads the set-up in
+the half second before the start (the detector marks the start once the
+rise shows, after lift-off). A clip without a rep that shows a lockout
+held is still judged by ``no_hyperextension``. Without reps (a photo) the
 phase-bound checks do not apply. Heights are the world landmarks' vertical
 axis (metres, y down), which every camera view shows; the lean and the bar's
 line need the lifter's sagittal plane in the picture.
@@ -339,9 +342,11 @@ HIPS_AND_SHOULDERS_RISE_TOGETHER = Check(
             0,
             2,
             "Largest amount by which the hips may out-rise the shoulders off the floor, in torso lengths.",
-            "formlab: 0.2 torso lengths (about 10 cm) before the back angle visibly changes; coaching "
-            "texts (Rippetoe; NSCA Essentials, 4th ed.) ask for a constant back angle until the bar "
-            "passes the knees.",
+            "formlab: 0.2 torso lengths (about 10 cm) before the back angle visibly changes (the lead "
+            "is cos(lean at set-up) - cos(lean now): from a 70 deg set-up, the back tipping 12 deg "
+            "toward horizontal); coaching texts (Rippetoe; NSCA Essentials, 4th ed.) ask for a "
+            "constant back angle until the bar passes the knees. Seen clips (heights above the "
+            "ankles): -0.22 to -0.04, the shoulders leading, in good and bad pulls alike.",
         ),
         Threshold(
             "rise_fraction",

@@ -189,10 +189,13 @@ def main(argv=None) -> int:
         print(
             f"[{split}] sensitivity: {flagged}/{measurable} bad clips with a measurable fault flagged"
         )
-        all_v = "".join(s for r in chosen for s in r["verdicts"].values())
+        all_v = "".join(s for r in chosen if not r["hold"] for s in r["verdicts"].values())
+        hold_v = "".join(s for r in chosen if r["hold"] for s in r["verdicts"].values())
         print(
             f"[{split}] rep verdicts: {all_v.count('P')} pass, {all_v.count('F')} fail, "
-            f"{all_v.count('?')} uncertain, {all_v.count('-')} not assessable; "
+            f"{all_v.count('?')} uncertain, {all_v.count('-')} not assessable "
+            f"(clips without a rep, one verdict each: {hold_v.count('P')} pass, "
+            f"{hold_v.count('F')} fail, {hold_v.count('?')} uncertain, {hold_v.count('-')} not assessable); "
             f"rep counts right on {sum(r['reps'] == r['true_reps'] for r in chosen)}/{len(chosen)}\n"
         )
 
