@@ -114,7 +114,8 @@ DEADLIFT = Exercise(
     views="side or front; hands, hips and ankles in the picture",
     notes="Rep = lockout (bar highest). The bar is the wrist midpoint above the feet, so walking up to the bar "
     "and bending down to set up is the movement away from a lockout, never a rep; a clip that ends at "
-    "lockout counts that pull.",
+    "lockout counts that pull, and so does one cut (or whose pose is lost) as the lifter stands tall "
+    "with the bar above the knees (`reached`).",
     checks=(
         HIPS_SET,
         HIPS_AND_SHOULDERS_RISE_TOGETHER,
