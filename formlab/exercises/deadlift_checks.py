@@ -132,19 +132,18 @@ def _torso_m(data: FrameData) -> float:
 def hip_rise_lead(data: FrameData, th: Any) -> np.ndarray:
     """How much further the hips have risen than the shoulders since the set-up, in torso lengths.
 
-    Both are heights above the ankles (the feet stay on the floor): hips
-    that shoot up raise the hips while the shoulders stay low, the back
-    tipping toward horizontal. Measured in each rep from its start frame through the first
+    Only the difference of the two rises counts, so the origin of the heights
+    does not (MediaPipe's world landmarks are centred on the hips): it is the
+    shrinking of the trunk's vertical extent, ``cos(lean at set-up) - cos(lean
+    now)`` torso lengths, the back tipping toward horizontal as hips that
+    shoot up rise while the shoulders stay low. Measured in each rep from its start frame through the first
     ``rise_fraction`` of the way to lockout (off the floor, where hips that
     shoot up show); NaN elsewhere.
     """
 
     def compute():
         w = data.track.world_m
-        # heights above the ankles: MediaPipe's world landmarks are centred on the hips, so the hips'
-        # own world height never changes; the feet stay on the floor through a pull
-        ankle_y = _mid(w, "ankle")[:, 1]
-        hip_up, sh_up = ankle_y - _mid(w, "hip")[:, 1], ankle_y - _mid(w, "shoulder")[:, 1]
+        hip_up, sh_up = -_mid(w, "hip")[:, 1], -_mid(w, "shoulder")[:, 1]
         out = np.full(len(data), np.nan)
         if data.reps is None:
             return out
@@ -345,8 +344,8 @@ HIPS_AND_SHOULDERS_RISE_TOGETHER = Check(
             "formlab: 0.2 torso lengths (about 10 cm) before the back angle visibly changes (the lead "
             "is cos(lean at set-up) - cos(lean now): from a 70 deg set-up, the back tipping 12 deg "
             "toward horizontal); coaching texts (Rippetoe; NSCA Essentials, 4th ed.) ask for a "
-            "constant back angle until the bar passes the knees. Seen clips (heights above the "
-            "ankles): -0.22 to -0.04, the shoulders leading, in good and bad pulls alike.",
+            "constant back angle until the bar passes the knees. Seen clips: -0.22 to -0.04, the "
+            "shoulders leading, in good and bad pulls alike.",
         ),
         Threshold(
             "rise_fraction",
