@@ -14,6 +14,11 @@ Each lift's module (:mod:`formlab.exercises`) declares one :class:`Exercise`:
 * ``requires``: :class:`RepCondition` s every rep must meet at its turning
   point, which keep out movements that are not this exercise (getting up off
   the floor after push-ups, a run-up before a jump);
+* ``reached``: :class:`RepCondition` s (read at one frame) that show the
+  lifter *in* the turning position (a deadlift lockout: standing tall, the bar
+  above the knees); a turning point the clip, a camera cut or a lost pose
+  breaks off counts when they hold there, as a coach who saw the lockout
+  would count it;
 * ``signature``: stricter conditions that tell this exercise from the
   others, used only by ``exercise="auto"`` to choose;
 * ``detector``: overrides of :class:`formlab.reps.RepDetectorParams`;
@@ -142,6 +147,7 @@ class Exercise:
     concentric: Literal["into", "out_of"]
     requires: tuple[RepCondition, ...] = ()
     signature: tuple[RepCondition, ...] = ()
+    reached: tuple[RepCondition, ...] = ()
     detector: Mapping[str, Any] = field(default_factory=dict)
     angles: tuple[RepAngle, ...] = ()
     load_point: tuple[str, ...] = ("left_wrist", "right_wrist")

@@ -39,6 +39,24 @@ DEADLIFT = Exercise(
             ),
         ),
     ),
+    reached=(
+        RepCondition(
+            "trunk_lean_deg",
+            max=25.0,
+            why=(
+                "standing tall at lockout: the trunk within 25 deg of vertical (the seen clips' lockouts read "
+                "12-20 deg; at the knees in the pull it reads 40-60 deg)"
+            ),
+        ),
+        RepCondition(
+            "wrist_above_knee_m",
+            min=0.0,
+            why="the bar above the knees, i.e. pulled, not still on the floor",
+        ),
+    ),
+    # the bar's height above the feet is one body part's height: it cannot change faster than a
+    # falling bar (6.3 m/s from 2 m); a faster step is the pose jumping (a cut, a pose found again)
+    detector={"max_speed_per_s": 8.0},
     signature=(
         RepCondition(
             "wrist_above_hip_m",
@@ -96,7 +114,8 @@ DEADLIFT = Exercise(
     views="side or front; hands, hips and ankles in the picture",
     notes="Rep = lockout (bar highest). The bar is the wrist midpoint above the feet, so walking up to the bar "
     "and bending down to set up is the movement away from a lockout, never a rep; a clip that ends at "
-    "lockout counts that pull.",
+    "lockout counts that pull, and so does one cut (or whose pose is lost) as the lifter stands tall "
+    "with the bar above the knees (`reached`).",
     checks=(
         HIPS_SET,
         HIPS_AND_SHOULDERS_RISE_TOGETHER,

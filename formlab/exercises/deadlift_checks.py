@@ -3,17 +3,20 @@
 =================================  ======================================  ================  ========
 check                              measured value                          judged            views
 =================================  ======================================  ================  ========
-hips_set                           hip_height_between_ratio                set-up            all
+hips_set                           setup_hip_height_ratio                  set-up            all
 hips_and_shoulders_rise_together   hip_rise_lead_ratio                     off the floor     all
 bar_close_to_legs                  bar_from_midfoot_ratio                  the pull          side
 full_lockout                       lockout_flexion_deg                     the top (best)    side, oblique
-no_hyperextension                  lean_back_deg                           the top           side, oblique
+no_hyperextension                  lean_back_deg                           the top, a hold   side, oblique
 neutral_back                       (none: BlazePose has no spine points)   never             -
 =================================  ======================================  ================  ========
 
 The phases come from the reps table (:mod:`formlab.reps`): a deadlift rep
 starts with the bar at its lowest (the set-up), turns at lockout (the bar at
-its highest) and ends back on the floor. Without reps (a photo) the
+its highest) and ends back on the floor. ``hips_set`` reads the set-up in
+the half second before the start (the detector marks the start once the
+rise shows, after lift-off). A clip without a rep that shows a lockout
+held is still judged by ``no_hyperextension``. Without reps (a photo) the
 phase-bound checks do not apply. Heights are the world landmarks' vertical
 axis (metres, y down), which every camera view shows; the lean and the bar's
 line need the lifter's sagittal plane in the picture.
@@ -26,137 +29,18 @@ from typing import Any
 
 import numpy as np
 
-from ..core.landmarks import LANDMARK_INDEX
 from ..form.check import ALL_VIEWS, SAGITTAL, Check, Geometry, Threshold
 from ..form.measures import FrameData
 from .bar_checks import BAR_OVER_MIDFOOT
-
-_I = LANDMARK_INDEX
-
-
-def _mid(world: np.ndarray, part: str) -> np.ndarray:
-    return 0.5 * (world[:, _I[f"left_{part}"]] + world[:, _I[f"right_{part}"]])
-
-
-def phase_mask(data: FrameData, phase: str, window_s: float) -> np.ndarray:
-    """Frames of each rep's phase: ``"setup"`` (within ``window_s`` of the start), ``"top"`` (of the turn).
-
-    ``"pull"``: from the start to the turn (the concentric). No reps: none.
-    """
-    n = len(data)
-    mask = np.zeros(n, bool)
-    if data.reps is None or n == 0:
-        return mask
-    frames = data.frame_numbers
-    t = data.column("time_s")
-    for _, rep in data.reps.iterrows():
-        start, turn, end = (int(rep[c]) for c in ("start_frame", "turn_frame", "end_frame"))
-        if phase == "pull":
-            mask |= (frames >= start) & (frames <= turn)
-            continue
-        at = np.flatnonzero(frames == (start if phase == "setup" else turn))
-        if at.size:
-            mask |= (np.abs(t - t[at[0]]) <= window_s) & (frames >= start) & (frames <= end)
-    return mask
-
-
-# --------------------------------------------------------------------------- measures
-def hip_height_between(data: FrameData, th: Any = None) -> np.ndarray:
-    """Where the hips sit between the knees (0) and the shoulders (1), by height."""
-
-    def compute():
-        w = data.track.world_m
-        knee, hip, sh = _mid(w, "knee")[:, 1], _mid(w, "hip")[:, 1], _mid(w, "shoulder")[:, 1]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return (knee - hip) / (knee - sh)
-
-    return data.cached("hip_height_between_ratio", compute)
-
-
-def _torso_m(data: FrameData) -> float:
-    w = data.track.world_m
-    length = np.linalg.norm(_mid(w, "shoulder") - _mid(w, "hip"), axis=-1)
-    finite = length[np.isfinite(length)]
-    return float(np.median(finite)) if finite.size else np.nan
-
-
-def hip_rise_lead(data: FrameData, th: Any) -> np.ndarray:
-    """How much further the hips have risen than the shoulders since the set-up, in torso lengths.
-
-    Measured in each rep from its start frame through the first
-    ``rise_fraction`` of the way to lockout (off the floor, where hips that
-    shoot up show); NaN elsewhere.
-    """
-
-    def compute():
-        w = data.track.world_m
-        hip_up, sh_up = -_mid(w, "hip")[:, 1], -_mid(w, "shoulder")[:, 1]
-        out = np.full(len(data), np.nan)
-        if data.reps is None:
-            return out
-        frames = data.frame_numbers
-        torso = _torso_m(data)
-        for _, rep in data.reps.iterrows():
-            start, turn = int(rep["start_frame"]), int(rep["turn_frame"])
-            at = np.flatnonzero(frames == start)
-            if not at.size or turn <= start:
-                continue
-            s = at[0]
-            stop = start + th.rise_fraction * (turn - start)
-            sel = (frames >= start) & (frames <= stop)
-            lead = (hip_up[sel] - hip_up[s]) - (sh_up[sel] - sh_up[s])
-            out[sel] = lead / torso
-        return out
-
-    return data.cached("hip_rise_lead_ratio", compute)
-
-
-def _forward_unit(data: FrameData) -> np.ndarray:
-    """The lifter's forward direction (heel to toe, horizontal), per frame, from the seen foot."""
-    w = data.track.world_m
-    fwd = 0.5 * (
-        (w[:, _I["left_foot_index"]] - w[:, _I["left_heel"]])
-        + (w[:, _I["right_foot_index"]] - w[:, _I["right_heel"]])
-    )
-    fwd[:, 1] = 0.0
-    norm = np.linalg.norm(fwd, axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return fwd / norm
-
-
-def lean_back_deg(data: FrameData, th: Any = None) -> np.ndarray:
-    """The trunk's lean behind vertical, degrees, in the lifter's forward-up plane (negative: forward)."""
-
-    def compute():
-        w = data.track.world_m
-        v = _mid(w, "shoulder") - _mid(w, "hip")
-        fwd = _forward_unit(data)
-        ahead = np.einsum("ij,ij->i", v, fwd)
-        up = -v[:, 1]
-        return -np.degrees(np.arctan2(ahead, up))
-
-    return data.cached("lean_back_deg", compute)
-
-
-def lockout_flexion(data: FrameData, th: Any = None) -> np.ndarray:
-    """The more bent of knee and hip at each frame: 180 minus the smaller of the two angles, degrees."""
-
-    def compute():
-        w = data.track.world_m
-
-        def angle(a, b, c):
-            u, v = a - b, c - b
-            cos = np.einsum("ij,ij->i", u, v) / (
-                np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1)
-            )
-            return np.degrees(np.arccos(np.clip(cos, -1, 1)))
-
-        with np.errstate(invalid="ignore", divide="ignore"):
-            knee = angle(_mid(w, "hip"), _mid(w, "knee"), _mid(w, "ankle"))
-            hip = angle(_mid(w, "shoulder"), _mid(w, "hip"), _mid(w, "knee"))
-            return 180.0 - np.fmin(knee, hip)
-
-    return data.cached("lockout_flexion_deg", compute)
+from .deadlift_measures import (
+    hip_rise_lead,
+    holding_at_lockout,
+    lean_back_deg,
+    lockout_flexion,
+    midpoint,
+    phase_mask,
+    setup_hip_height,
+)
 
 
 # --------------------------------------------------------------------------- when each applies
@@ -168,13 +52,19 @@ def _at_top(data: FrameData, th: Any) -> np.ndarray:
     return phase_mask(data, "top", th.window_s)
 
 
+def _at_top_or_hold(data: FrameData, th: Any) -> np.ndarray:
+    if data.reps is not None and len(data.reps):
+        return phase_mask(data, "top", th.window_s)
+    return holding_at_lockout(data, th)
+
+
 def _off_the_floor(data: FrameData, th: Any) -> np.ndarray:
     return np.isfinite(hip_rise_lead(data, th))
 
 
 def _bar_below_hips(data: FrameData, th: Any) -> np.ndarray:
     w = data.track.world_m
-    wrist_y, hip_y = _mid(w, "wrist")[:, 1], _mid(w, "hip")[:, 1]
+    wrist_y, hip_y = midpoint(w, "wrist")[:, 1], midpoint(w, "hip")[:, 1]
     with np.errstate(invalid="ignore"):
         return phase_mask(data, "pull", 0.0) & (wrist_y > hip_y)
 
@@ -194,10 +84,10 @@ HIPS_SET = Check(
     name="hips_set",
     title="Hips set",
     cue="Set hips between knees and shoulders",
-    value="hip_height_between_ratio",
+    value="setup_hip_height_ratio",
     unit="ratio",
     views=ALL_VIEWS,
-    measure=hip_height_between,
+    measure=setup_hip_height,
     lower="min_hip_height_ratio",
     upper="max_hip_height_ratio",
     applies=_at_setup,
@@ -226,7 +116,21 @@ HIPS_SET = Check(
             2,
             "Highest hip height at set-up, as a fraction of the knee-to-shoulder height (1: hips at shoulder height).",
             "Rippetoe, Starting Strength: shoulders above the hips, back not horizontal; 0.8 leaves the "
-            "long-limbed lifter's near-horizontal back at set-up a pass.",
+            "long-limbed lifter's near-horizontal back at set-up a pass. Measured on the seen clips "
+            "(eval_form.SEEN, the set-up before lift-off): good 0.46-0.78 (good015 highest), hips set "
+            "high 0.84-0.88 (bad009, bad012).",
+        ),
+        Threshold(
+            "setup_s",
+            0.5,
+            "s",
+            0.05,
+            3,
+            "Time before each rep's start over which the set-up is read (the position held before "
+            "the bar leaves the floor; its median).",
+            "formlab: the rep's start is marked once a tenth of the rise shows, 0.1-0.3 s after lift-off "
+            "on the seen clips (bad009: lift-off ~14, start 21); 0.5 s back reaches the still set-up "
+            "without reaching back to the bend down to the bar.",
         ),
         _WINDOW,
     ),
@@ -255,9 +159,11 @@ HIPS_AND_SHOULDERS_RISE_TOGETHER = Check(
             0,
             2,
             "Largest amount by which the hips may out-rise the shoulders off the floor, in torso lengths.",
-            "formlab: 0.2 torso lengths (about 10 cm) before the back angle visibly changes; coaching "
-            "texts (Rippetoe; NSCA Essentials, 4th ed.) ask for a constant back angle until the bar "
-            "passes the knees.",
+            "formlab: 0.2 torso lengths (about 10 cm) before the back angle visibly changes (the lead "
+            "is cos(lean at set-up) - cos(lean now): from a 70 deg set-up, the back tipping 12 deg "
+            "toward horizontal); coaching texts (Rippetoe; NSCA Essentials, 4th ed.) ask for a "
+            "constant back angle until the bar passes the knees. Seen clips: -0.22 to -0.04, the "
+            "shoulders leading, in good and bad pulls alike.",
         ),
         Threshold(
             "rise_fraction",
@@ -326,9 +232,9 @@ NO_HYPEREXTENSION = Check(
     views=SAGITTAL,
     measure=lean_back_deg,
     upper="max_lean_back_deg",
-    applies=_at_top,
-    applies_column="at_lockout",
-    not_applicable="not the top of a rep",
+    applies=_at_top_or_hold,
+    applies_column="at_lockout_or_hold",
+    not_applicable="not the top of a rep (in a clip without a rep: not a lockout held)",
     geometry=Geometry((("hip_mid", "shoulder_mid"),), "vertical", "sagittal"),
     description="At lockout the lifter stands straight; leaning back past vertical (hyperextending "
     "the lower back, over-squeezing) adds load to the spine and nothing to the lift.",
@@ -342,6 +248,18 @@ NO_HYPEREXTENSION = Check(
             "Largest lean of the trunk behind vertical at lockout.",
             "NSCA Essentials (4th ed.): finish erect, without hyperextension; 10 deg is beyond the "
             "few degrees of a tall stance and of the landmarks' noise.",
+        ),
+        Threshold(
+            "max_hold_flexion_deg",
+            25.0,
+            "deg",
+            0,
+            90,
+            "In a clip without a rep, the frames judged are those with knee and hip bent at most this much "
+            "and the hands between knees and hips (a lockout held).",
+            "formlab: full_lockout's max_lockout_flexion_deg (MediaPipe's hip angle of an upright person "
+            "reads 160-170 deg); leaning back bends the measured hip angle by the lean, so 25 deg keeps a "
+            "10-15 deg lean back judged.",
         ),
         _WINDOW,
     ),
@@ -366,9 +284,11 @@ NEUTRAL_BACK = Check(
         "so a rounded or over-arched back cannot be seen"
     ),
     description="A rounded or over-arched back. Not measured: BlazePose gives no point between "
-    "the hips and the shoulders, and the head's angle or the shoulders' position are not a "
-    "valid proxy (the labelled clips show rounded backs with the head up and neutral backs with "
-    "it down).",
+    "the hips and the shoulders. The proxy tried, the ears' angle off the hip-to-shoulder line in "
+    "the lifter's sagittal plane (set-up and first half of the pull), separates the seen clips by "
+    "4 deg only (neutral good004, good007, good015, good018: +1 to +16 deg, head in line or up; "
+    "rounded bad005: -10, bad009: -3), less than the ears' landmark noise, and it reads the head and "
+    "neck, not the lower back a coach means (a rounded lumbar spine with the head up reads neutral).",
     thresholds=(
         Threshold(
             "max_spine_flexion_deg",

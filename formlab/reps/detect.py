@@ -49,6 +49,20 @@ def _turn_mask(track: PoseTrack, checks, params: RepDetectorParams) -> np.ndarra
     return ok
 
 
+def _reached_mask(track: PoseTrack, checks, params: RepDetectorParams) -> np.ndarray | None:
+    """Per-frame booleans: where the pose *shows* the turning position (every condition seen and met).
+
+    Unlike the rejecting conditions, an unknown feature (NaN) is not evidence here.
+    """
+    if not checks:
+        return None
+    ok = np.ones(track.n_frames, bool)
+    for check in checks:
+        v = _feature(track, check.feature, params)
+        ok &= np.isfinite(v) & check.passes(v)
+    return ok
+
+
 def _start_index(det: RepDetection, rep: Rep, prev_turn: int) -> int:
     """Sample index of the opposite extreme just before a rep's turning point (where 'start' checks are read)."""
     d = det.smoothed if det.turning_point == "top" else -det.smoothed
@@ -126,6 +140,7 @@ def _detect_one(
         p,
         frame=track.frame,
         allowed=_turn_mask(track, checks, p),
+        reached=_reached_mask(track, exercise.reached, p),
         exercise=exercise.name,
         signal_name=exercise.signal.name,
     )

@@ -155,6 +155,34 @@ class RepDetectorParams(Settings):
         source="formlab: six frames at 30 fps, enough for a speed above the frame-to-frame jitter.",
     )
 
+    max_speed_per_s: float = param(
+        default=20.0,
+        unit="m/s",
+        lo=0,
+        hi=None,
+        lo_open=True,
+        meaning="Fastest change of the signal between two consecutive samples that is movement; a faster step "
+        "(a camera cut, a switch to another body, a pose that falls apart and is found again) splits the "
+        "signal there like a long gap, and no filter smooths across it. Lifts whose signal is one body "
+        "part's height set their own, lower (the deadlift: 8 m/s).",
+        source="physics: a body part falling freely from standing reach (2 m) reaches 6.3 m/s; the jumping "
+        "jack's opening, a sum of several heights, changes at up to 8.4 m/s on constructed poses with 1 cm "
+        "landmark noise, so the default leaves every lift's movement whole; measured on the sample clips: "
+        "steps of 9-14 m/s only where the pose jumps (deadliftAI-bichraix good004 at frames 54-56, good009 "
+        "at the cut before frame 4).",
+    )
+    reached_window_s: float = param(
+        default=0.2,
+        unit="s",
+        lo=0,
+        hi=2,
+        meaning="A turning point broken off by a gap in the pose (a camera cut, the lifter hidden) also counts when "
+        "the lift's 'reached' pose conditions hold within this time after the pose comes back (the lifter seen "
+        "at lockout on the far side of the gap).",
+        source="formlab: six frames at 30 fps, the first frames after a cut or a re-acquired pose; later frames "
+        "would be another moment of the lift.",
+    )
+
     def with_overrides(self, overrides: Mapping[str, Any] | None) -> RepDetectorParams:
         """A copy with some fields changed (a lift's own settings); unknown names raise :class:`ConfigError`."""
         return self.updated(overrides or {})

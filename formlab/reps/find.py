@@ -24,9 +24,12 @@ deadlift lockout; see :class:`formlab.exercises.Exercise`) that
    it was not seen), while set-up, walking, racking and idle jitter are too
    small;
 2. is left again by a movement as deep, unless the clip (or the pose track)
-   ends first: a last rep cut short by the end of the clip counts once its
-   turning point has been reached, i.e. the signal has turned back or held
-   still at the extreme for ``settle_s``;
+   ends first: a last rep cut short by the end of the clip (or by a camera
+   cut or a lost pose) counts once its turning point has been reached, i.e.
+   the signal has turned back or held still at the extreme for ``settle_s``,
+   or slowed into it, or the pose shows the lifter in the turning position
+   (``reached``: a deadlift lockout seen at the last frame before the break or
+   in the first ``reached_window_s`` after it);
 3. lasts ``min_width_s`` at half its depth (a glitch is not a rep) and lies at
    least ``min_distance_s`` from a deeper rep (two halves of a paused bottom
    are one rep);
@@ -42,6 +45,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -84,6 +88,40 @@ def smooth_signal(
     fs = 1.0 / float(np.median(dt))
     cutoff = min(params.cutoff_hz if cutoff_hz is None else cutoff_hz, 0.4 * fs)
     return butterworth_lowpass(x, cutoff, time_s=t, order=2)
+
+
+def _jumps(t: np.ndarray, x: np.ndarray, max_speed: float) -> np.ndarray:
+    """Indices ``i`` where the signal moves from sample ``i - 1`` to ``i`` faster than ``max_speed``.
+
+    No body-relative height changes that fast: such a step is a camera cut, a
+    switch to another body or a pose that falls apart, not movement.
+    """
+    if t.size < 2:
+        return np.zeros(0, np.int64)
+    with np.errstate(invalid="ignore"):
+        speed = np.abs(np.diff(x)) / np.diff(t)
+    return np.flatnonzero(speed > max_speed) + 1
+
+
+def _smooth_pieces(
+    t: np.ndarray, x: np.ndarray, params: RepDetectorParams, jumps: np.ndarray, cutoff_hz=None
+) -> np.ndarray:
+    """:func:`smooth_signal` on each piece between jumps, so that no filter smears across one."""
+    if not t.size:
+        return x.copy()
+    edges = [0, *jumps.tolist(), t.size]
+    return np.concatenate(
+        [smooth_signal(t[a:b], x[a:b], params, cutoff_hz) for a, b in pairwise(edges)]
+    )
+
+
+def _stretches(finite: np.ndarray, jumps: np.ndarray) -> list[tuple[int, int]]:
+    """Half-open index ranges of consecutive finite samples, also split at each jump."""
+    out = []
+    for a, b in _runs(finite):
+        edges = [int(a), *(int(j) for j in jumps if a < j < b), int(b)]
+        out += list(pairwise(edges))
+    return out
 
 
 def _runs(ok: np.ndarray) -> list[tuple[int, int]]:
@@ -170,6 +208,25 @@ def _came_to_rest(d: np.ndarray, t: np.ndarray, a: int, b: int, params: RepDetec
     return float(np.mean(speed[tail])) <= params.rest_speed_frac * float(np.max(speed[~tail]))
 
 
+def _reached_at_break(
+    reached: np.ndarray, finite: np.ndarray, t: np.ndarray, b: int, params: RepDetectorParams
+) -> bool:
+    """Whether the pose shows the turning position at the end ``b - 1`` of a stretch or just after its break.
+
+    After the break (a gap in the signal: a cut, a hidden lifter), the first
+    ``reached_window_s`` of the next stretch are read: the lifter seen at
+    lockout when the pose comes back reached it during the gap.
+    """
+    if reached[b - 1]:
+        return True
+    after = np.flatnonzero(finite[b:])
+    if not after.size:
+        return False
+    j = b + int(after[0])
+    near = finite[j:] & (t[j:] <= t[j] + params.reached_window_s)
+    return bool(np.any(reached[j:][near]))
+
+
 def _turn_index(d: np.ndarray, t: np.ndarray, c: _Candidate, frac: float) -> int:
     """The reported turning point: the middle (in time) of the band near the extreme.
 
@@ -196,6 +253,7 @@ def find_reps(
     *,
     frame: npt.ArrayLike | None = None,
     allowed: npt.ArrayLike | None = None,
+    reached: npt.ArrayLike | None = None,
     exercise: str = "",
     signal_name: str = "signal",
 ) -> RepDetection:
@@ -217,6 +275,13 @@ def find_reps(
         Samples at which a turning point may lie (e.g. where the exercise's
         pose conditions hold); candidates elsewhere are rejected *before* the
         movement's range is measured.
+    reached : array_like of bool, optional
+        Samples at which the pose shows the turning position reached (a
+        deadlift lockout: standing tall with the bar above the knees). A
+        turning point broken off by the end of its stretch (the clip's end, a
+        camera cut, a lost pose) before the signal settled counts when this
+        holds at the stretch's last sample or just after the break. Default:
+        nowhere (only the signal decides).
     exercise, signal_name : str
         Labels stored in the result.
 
@@ -233,12 +298,18 @@ def find_reps(
         raise InputError(
             f"allowed must have the same length as time_s, got {ok_mask.shape} vs {t.shape}"
         )
-    smoothed = smooth_signal(t, x, params) if t.size else x.copy()
+    at_turn = np.zeros(t.shape, bool) if reached is None else np.asarray(reached, dtype=bool)
+    if at_turn.shape != t.shape:
+        raise InputError(
+            f"reached must have the same length as time_s, got {at_turn.shape} vs {t.shape}"
+        )
+    jumps = _jumps(t, x, params.max_speed_per_s)
+    smoothed = _smooth_pieces(t, x, params, jumps)
     d = smoothed if turning_point == "top" else -smoothed  # reps are the maxima of d
 
     finite = np.isfinite(d)
     cands: list[_Candidate] = []
-    for a, b in _runs(finite):
+    for a, b in _stretches(finite, jumps):
         cands += _candidates(d, int(a), int(b), floor=0.2 * params.min_prominence_m)
 
     rejected: list[dict[str, Any]] = []
@@ -260,7 +331,11 @@ def find_reps(
             # hardly any return before the end: count it only if the signal reached the extreme's
             # neighbourhood settle_s before the end (a hold), not if it was still moving when the clip ended
             lo, _ = _band(d, t, c, params.turn_band_frac, c.left)
-            if t[b - 1] - t[lo] < params.settle_s and not _came_to_rest(d, t, a, b, params):
+            if (
+                t[b - 1] - t[lo] < params.settle_s
+                and not _came_to_rest(d, t, a, b, params)
+                and not _reached_at_break(at_turn, finite, t, b, params)
+            ):
                 c.reason = "the clip ends before the turning point is reached"
         c.turn = _turn_index(d, t, c, params.turn_band_frac)
         if not c.reason and not ok_mask[c.turn]:
@@ -297,7 +372,7 @@ def find_reps(
             reject(c, f"within {params.min_distance_s:g} s of a deeper rep")
     kept.sort(key=lambda c: c.i)
 
-    fine = smooth_signal(t, x, params, params.boundary_cutoff_hz) if t.size else x.copy()
+    fine = _smooth_pieces(t, x, params, jumps, params.boundary_cutoff_hz)
     reps = _build_reps(d, fine if turning_point == "top" else -fine, t, f, kept, params)
     return RepDetection(
         reps=tuple(reps),

@@ -76,6 +76,30 @@ def _verdicts(reps, checks) -> dict[str, str]:
     return {c: "".join(SYMBOL.get(str(v), "?") for v in reps[c]) for c in checks if c in reps}
 
 
+def _hold_verdicts(analysis, checks) -> dict[str, str]:
+    """Verdicts of a clip without a rep, judged as one stretch of all its frames (``H`` rows).
+
+    Only checks that judge frames outside reps give a verdict (no_hyperextension
+    judges a lockout held); the rest are not assessable.
+    """
+    import pandas as pd
+
+    from formlab import form_per_rep
+
+    frames = analysis.feedback["frame"].to_numpy()
+    if not frames.size:
+        return {}
+    one = pd.DataFrame(
+        {
+            "rep": [1],
+            "start_frame": [frames[0]],
+            "turn_frame": [frames[0]],
+            "end_frame": [frames[-1]],
+        }
+    )
+    return _verdicts(form_per_rep(analysis.feedback, one), checks)
+
+
 def main(argv=None) -> int:
     import formlab
     from formlab.exercises import get_exercise
@@ -89,7 +113,10 @@ def main(argv=None) -> int:
     checks = [c.name for c in get_exercise("deadlift").checks]
     names = samples.sample_names("video", collection=COLLECTION)
     print(f"{len(names)} labelled clips; checks: {', '.join(checks)}")
-    print("verdict per rep: P pass, F fail, ? uncertain, - not assessable\n")
+    print(
+        "verdict per rep (* a clip without a rep: one verdict for the whole clip, a hold): "
+        "P pass, F fail, ? uncertain, - not assessable\n"
+    )
     rows = []
     for name in names:
         info = samples.sample_info(name)
@@ -102,6 +129,8 @@ def main(argv=None) -> int:
                 auto = f"error: {e}"[:30]
         per_rep = a.reps if a.reps is not None else None
         v = _verdicts(per_rep, checks) if per_rep is not None and len(per_rep) else {}
+        if not v:  # no rep: the clip judged as one stretch (a lockout hold is still judged)
+            v = _hold_verdicts(a, checks)
         rows.append(
             {
                 "name": name,
@@ -111,9 +140,10 @@ def main(argv=None) -> int:
                 "true_reps": info.get("reps"),
                 "auto": auto,
                 "verdicts": v,
+                "hold": not (per_rep is not None and len(per_rep)),
             }
         )
-        short = name.split("__")[1]
+        short = name.split("__")[1] + ("*" if rows[-1]["hold"] else "")
         cells = " ".join(f"{c[:10]}={v.get(c, '')}" for c in checks)
         print(
             f"{short:8s} {info['form_label']:4s} {rows[-1]['split']:8s} reps {rows[-1]['reps']}/"
@@ -135,11 +165,14 @@ def main(argv=None) -> int:
     for split in ("seen", "held-out", "all"):
         chosen = [r for r in rows if split == "all" or r["split"] == split]
         good = [r for r in chosen if r["label"] == "good" and r["reps"]]
+        holds = [r for r in chosen if r["label"] == "good" and r["hold"]]
+        held_ok = [r for r in holds if not any("F" in s for s in r["verdicts"].values())]
         bad = [r for r in chosen if r["label"] == "bad"]
         no_fail = [r for r in good if not any("F" in s for s in r["verdicts"].values())]
         print(
             f"[{split}] specificity: {len(no_fail)}/{len(good)} good clips with a rep judged have no fail "
-            f"({sum(r['label'] == 'good' and not r['reps'] for r in chosen)} good clips without a rep)"
+            f"({sum(r['label'] == 'good' and not r['reps'] for r in chosen)} good clips without a rep; "
+            f"judged as one hold, {len(held_ok)}/{len(holds)} of them have no fail)"
         )
         measurable = flagged = 0
         for r in bad:
@@ -148,7 +181,7 @@ def main(argv=None) -> int:
             measurable += bool(faults)
             flagged += bool(hit)
             told = (
-                "flagged by " + ", ".join(hit)
+                "flagged by " + ", ".join(hit) + (" (in the hold: no rep)" if r["hold"] else "")
                 if hit
                 else ("not flagged" if faults else "fault not measurable from the pose")
             )
@@ -156,10 +189,13 @@ def main(argv=None) -> int:
         print(
             f"[{split}] sensitivity: {flagged}/{measurable} bad clips with a measurable fault flagged"
         )
-        all_v = "".join(s for r in chosen for s in r["verdicts"].values())
+        all_v = "".join(s for r in chosen if not r["hold"] for s in r["verdicts"].values())
+        hold_v = "".join(s for r in chosen if r["hold"] for s in r["verdicts"].values())
         print(
             f"[{split}] rep verdicts: {all_v.count('P')} pass, {all_v.count('F')} fail, "
-            f"{all_v.count('?')} uncertain, {all_v.count('-')} not assessable; "
+            f"{all_v.count('?')} uncertain, {all_v.count('-')} not assessable "
+            f"(clips without a rep, one verdict each: {hold_v.count('P')} pass, "
+            f"{hold_v.count('F')} fail, {hold_v.count('?')} uncertain, {hold_v.count('-')} not assessable); "
             f"rep counts right on {sum(r['reps'] == r['true_reps'] for r in chosen)}/{len(chosen)}\n"
         )
 

@@ -9,7 +9,7 @@ from support.constructed_posture import squat_reps
 from support.synthetic_pose import exercise_track
 
 from formlab import evaluate_form, form_per_rep, thresholds_for
-from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS
+from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS, UNCERTAIN
 
 
 def _pulls(track, peaks_s, fps=30.0, up_s=0.9):
@@ -41,7 +41,7 @@ def test_a_clean_pull_passes_its_checks_and_the_back_is_not_assessable():
     assert (per_rep["neutral_back"] == NOT_ASSESSABLE).all()
     assert per_rep["neutral_back_why"].str.contains("no landmarks on the spine").all()
     # hips between knees and shoulders at the set-up
-    assert (per_rep["hips_set_worst_hip_height_between_ratio"] > 0.1).all()
+    assert (per_rep["hips_set_worst_setup_hip_height_ratio"] > 0.1).all()
 
 
 def test_a_squat_style_setup_fails_hips_set():
@@ -50,14 +50,14 @@ def test_a_squat_style_setup_fails_hips_set():
     reps = squats.assign(start_frame=squats["turn_frame"], turn_frame=squats["end_frame"])
     _, per_rep = _judge(track, reps)
     assert (per_rep["hips_set"] == FAIL).all()
-    assert (per_rep["hips_set_worst_hip_height_between_ratio"] < 0.1).all()
+    assert (per_rep["hips_set_worst_setup_hip_height_ratio"] < 0.1).all()
 
 
 def test_a_threshold_moves_the_verdict():
     track, peaks = exercise_track("deadlift", n_reps=1, view="side")
     reps = _pulls(track, peaks)
     _, per_rep = _judge(track, reps)
-    value = per_rep.loc[0, "hips_set_worst_hip_height_between_ratio"]
+    value = per_rep.loc[0, "hips_set_worst_setup_hip_height_ratio"]
     strict = thresholds_for("deadlift").updated(
         {"hips_set.max_hip_height_ratio": float(value) - 0.2, "uncertainty.z": 0.0}
     )
@@ -110,3 +110,103 @@ def test_bar_close_to_legs_needs_a_side_view():
     _, per_rep = _judge(track, _pulls(track, peaks))
     assert per_rep.loc[0, "bar_close_to_legs"] == NOT_ASSESSABLE
     assert "view cannot show it" in per_rep.loc[0, "bar_close_to_legs_why"]
+
+
+def test_hips_set_reads_the_set_up_held_before_the_start():
+    """Hips held high in the frames before the detected start fail, though they drop at the start."""
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    start = int(reps.loc[0, "start_frame"])
+    _, per_rep = _judge(track, reps)
+    assert per_rep.loc[0, "hips_set"] == PASS
+    w = track.world_m.copy()
+    before = np.arange(max(0, start - 12), start)
+    # hips at shoulder height in the set-up: the knee-to-hip height equals knee-to-shoulder
+    w[before, 23, 1] = w[before, 11, 1]
+    w[before, 24, 1] = w[before, 12, 1]
+    _, per_rep = _judge(track.replace(world_m=w), reps)
+    assert per_rep.loc[0, "hips_set"] == FAIL
+    assert per_rep.loc[0, "hips_set_worst_setup_hip_height_ratio"] > 0.9
+
+
+def test_hips_set_without_frames_before_the_start_reads_the_start():
+    """A clip (or shot) that starts with the pull: the set-up is read at the start itself."""
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    start = int(reps.loc[0, "start_frame"])
+    w = track.world_m.copy()
+    w[: start + 5, 23, 1] = w[: start + 5, 11, 1]  # hips at shoulder height from the first frame
+    w[: start + 5, 24, 1] = w[: start + 5, 12, 1]
+    cut = track.replace(world_m=w).select_frames(np.arange(start, track.n_frames))
+    _, per_rep = _judge(cut, reps)
+    assert per_rep.loc[0, "hips_set"] != PASS
+    assert per_rep.loc[0, "hips_set_worst_setup_hip_height_ratio"] > 0.9
+
+
+def _shoot_hips(track, reps, lead_m):
+    """Shoulders held at their set-up height above the feet while the hips rise by ``lead_m`` early on."""
+    w = track.world_m.copy()
+    start, turn = int(reps.loc[0, "start_frame"]), int(reps.loc[0, "turn_frame"])
+    early = np.arange(start, start + (turn - start) // 2 + 1)
+    ramp = np.linspace(0.0, lead_m, early.size)
+    upper = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22]
+    lower = [25, 26, 27, 28, 29, 30, 31, 32]
+    # hip-centred: the hips rising toward the shoulders = the feet and knees moving down, the
+    # shoulders and above moving down by the same amount (they do not rise with the hips)
+    for f, d in zip(early, ramp):
+        w[f, lower, 1] += d
+        w[f, upper, 1] += d
+    return track.replace(world_m=w)
+
+
+def test_hips_shooting_up_fails_rise_together():
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    _, per_rep = _judge(track, reps)
+    assert per_rep.loc[0, "hips_and_shoulders_rise_together"] == PASS
+    # the synthetic pull raises the shoulders 0.1-0.2 m more than the hips early on: 0.5 m of extra
+    # hip rise with the shoulders held leaves a lead of about 0.3 m (0.6 torso lengths)
+    _, per_rep = _judge(_shoot_hips(track, reps, 0.5), reps)
+    assert per_rep.loc[0, "hips_and_shoulders_rise_together"] == FAIL
+    assert per_rep.loc[0, "hips_and_shoulders_rise_together_worst_hip_rise_lead_ratio"] > 0.2
+
+
+def test_a_small_hip_lead_is_uncertain_or_passes():
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    _, per_rep = _judge(_shoot_hips(track, reps, 0.03), reps)
+    assert per_rep.loc[0, "hips_and_shoulders_rise_together"] in (PASS, UNCERTAIN)
+
+
+def _lean_back(track, frames, deg):
+    """Everything above the hips tilted ``deg`` backwards about the hips at ``frames``."""
+    w = track.world_m.copy()
+    hip_mid = (w[:, 23] + w[:, 24]) / 2
+    fwd = (w[:, 31] - w[:, 29]) + (w[:, 32] - w[:, 30])
+    fwd[:, 1] = 0
+    fwd /= np.linalg.norm(fwd, axis=-1, keepdims=True)
+    up = np.array([0.0, -1.0, 0.0])
+    ang = np.radians(deg)
+    for j in range(23):
+        v = w[frames, j] - hip_mid[frames]
+        a, b = np.einsum("ij,ij->i", v, fwd[frames]), v @ up
+        rest = v - a[:, None] * fwd[frames] - b[:, None] * up
+        a2, b2 = a * np.cos(ang) - b * np.sin(ang), a * np.sin(ang) + b * np.cos(ang)
+        w[frames, j] = hip_mid[frames] + rest + a2[:, None] * fwd[frames] + b2[:, None] * up
+    return track.replace(world_m=w)
+
+
+def test_a_lockout_held_without_a_rep_is_judged_for_leaning_back():
+    """A clip of the top only (no rep): the frames standing at lockout are judged, the rest are not."""
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    track = _with_feet(track)
+    turn = int(_pulls(track, peaks).loc[0, "turn_frame"])
+    no_reps = _pulls(track, peaks).iloc[:0]
+    fb = evaluate_form(track, "deadlift", reps=no_reps)
+    hold = fb["at_lockout_or_hold"].to_numpy(bool)
+    assert hold[turn] and not hold[int(peaks[0] * 30)]  # the top is a hold, the set-up is not
+    assert (fb.loc[hold, "no_hyperextension"] != FAIL).all()
+    assert (fb.loc[~hold, "no_hyperextension"] == NOT_ASSESSABLE).all()
+    top = np.arange(turn - 10, turn + 11)
+    fb = evaluate_form(_lean_back(track, top, 20.0), "deadlift", reps=no_reps)
+    assert (fb.loc[turn - 2 : turn + 10, "no_hyperextension"] == FAIL).all()

@@ -287,3 +287,67 @@ def test_repr_is_one_short_line_naming_count_signal_and_turning_frames():
         t, np.full_like(y, 0.9), "bottom", exercise="squat", signal_name="hip_height_m"
     )
     assert repr(none).startswith("<RepDetection 0 reps of squat") and "turns" not in repr(none)
+
+
+def _pull(t, start_s=1.0, pull_s=1.0, low=0.2, high=0.7):
+    """Bar height of one pull: on the floor until start_s, cosine rise over pull_s, then held."""
+    ph = np.clip((t - start_s) / pull_s, 0, 1)
+    return low + (high - low) * 0.5 * (1 - np.cos(np.pi * ph))
+
+
+def test_pull_broken_off_by_the_end_counts_when_the_pose_shows_the_turn_reached():
+    # the clip (or the shot before a cut) ends at 1.9 s, the bar still rising: the signal alone
+    # cannot tell a lockout from a cut mid-pull, the pose (standing tall) can
+    fps = 30
+    t = np.arange(0, 1.9, 1 / fps)
+    bar = _pull(t)
+    assert find_reps(t, bar, "top").count == 0
+    standing = t >= 1.8  # the lifter upright in the last frames
+    assert find_reps(t, bar, "top", reached=standing).count == 1
+    # standing only earlier in the clip (before the pull) is no evidence of the lockout
+    assert find_reps(t, bar, "top", reached=t < 0.5).count == 0
+
+
+def test_pull_broken_off_by_a_gap_counts_when_the_lockout_is_seen_after_it():
+    # the pose is lost from 1.7 s to 3.2 s (the plate hides the hips at lockout), then the lowering
+    fps = 30
+    t = np.arange(0, 5, 1 / fps)
+    bar = np.where(t < 3.3, _pull(t), 0.7 - 0.5 * np.clip((t - 3.3) / 1.0, 0, 1))
+    bar[(t > 1.7) & (t < 3.2)] = np.nan
+    assert find_reps(t, bar, "top").count == 0
+    seen_after = (t >= 3.2) & (t < 3.3)
+    det = find_reps(t, bar, "top", reached=seen_after)
+    assert det.count == 1 and det.reps[0].turn_s < 1.75
+    # the lockout pose seen only long after the gap (another moment of the lift) does not count
+    assert find_reps(t, bar, "top", reached=t > 4.5).count == 0
+
+
+def test_reached_mask_must_match_the_signal():
+    t = np.arange(0, 2, 1 / 30)
+    with pytest.raises(InputError, match="reached"):
+        find_reps(t, _pull(t), "top", reached=np.ones(3, bool))
+
+
+def test_an_impossible_jump_splits_the_signal_like_a_gap():
+    # a pull to lockout, the pose lost, then found again on garbage for two frames that jump
+    # from below the floor level to the top (9-14 m/s): no second rep from the jump (the deadlift's 8 m/s)
+    fps = 30
+    t = np.arange(0, 5, 1 / fps)
+    bar = np.where(t < 3.0, _pull(t), 0.7 - 0.5 * np.clip((t - 3.0) / 1.0, 0, 1))
+    lost = (t > 2.2) & (t < 2.9)
+    bar[lost] = np.nan
+    k = np.flatnonzero(t >= 2.9)[0]
+    assert find_reps(t, bar, "top").count == 1
+    bar[k], bar[k + 1] = 0.0, 0.35  # re-acquired: 0.0 -> 0.35 -> 0.7 within two frames
+    assert find_reps(t, bar, "top", RepDetectorParams(max_speed_per_s=100.0)).count == 2
+    det = find_reps(t, bar, "top", RepDetectorParams(max_speed_per_s=8.0))
+    assert det.count == 1 and det.reps[0].turn_s < 2.3
+
+
+def test_a_fast_real_movement_is_not_a_jump():
+    # 3 m/s, as fast as a bar is lowered: smoothed and counted as usual
+    t, y, bottoms = squat_signal(3, 60, down_s=0.25, up_s=0.25, amplitude=0.4)
+    assert np.max(np.abs(np.diff(y)) * 60) < 8.0
+    assert_turns(
+        find_reps(t, y, "bottom", RepDetectorParams(max_speed_per_s=8.0)), bottoms, tol_s=0.1
+    )
