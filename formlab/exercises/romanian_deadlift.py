@@ -19,7 +19,7 @@ import numpy as np
 
 from ..form.check import SAGITTAL, Check, Geometry, Threshold
 from ..form.measures import FrameData
-from .base import VariantCue
+from .base import RepCondition, VariantCue
 from .checks import KNEES_OUT
 from .deadlift import DEADLIFT
 from .deadlift_checks import BAR_CLOSE_TO_LEGS, FULL_LOCKOUT, NEUTRAL_BACK, NO_HYPEREXTENSION
@@ -92,12 +92,44 @@ FROM_STANDING = (
     ),
 )
 
+HINGE_SIGNATURE = (
+    RepCondition(
+        "wrist_above_hip_m",
+        max=-0.15,
+        at="start",
+        why="the hands reach down the legs at the bottom of the hinge, as before a deadlift's pull",
+    ),
+    RepCondition(
+        "trunk_lean_deg",
+        min=30.0,
+        at="start",
+        why="hinged forward at the bottom (45-80 deg); squats and lunges stay more upright with the hands low",
+    ),
+    RepCondition(
+        "knee_flexion_deg",
+        max=50.0,
+        at="start",
+        why=(
+            "soft knees at the bottom (15-30 deg): the deadlift's signature asks the hips to rise 0.1 m from "
+            "the set-up, which a hinge with soft knees does not, so the hinge has a signature of its own"
+        ),
+    ),
+    RepCondition(
+        "wrist_above_hip_m",
+        max=0.25,
+        why="at lockout the bar hangs at the thighs (the deadlift's bound)",
+    ),
+)
+"""What ``auto`` looks for in a hinge's reps; tried after the deadlift (a pull from the floor fits both,
+and :mod:`~formlab.exercises.variants` then tells them apart)."""
+
 ROMANIAN_DEADLIFT = dataclasses.replace(
     DEADLIFT,
     name="romanian_deadlift",
     description="Romanian deadlift: a hinge from standing, soft knees, the bar to about mid-shin",
     checks=(SOFT_KNEES, BAR_CLOSE_TO_LEGS, FULL_LOCKOUT, NO_HYPEREXTENSION, KNEES_OUT, NEUTRAL_BACK),
-    auto_order=None,
+    signature=HINGE_SIGNATURE,
+    auto_order=35,
     variant_of="deadlift",
     variant_cues=FROM_STANDING,
     notes=__doc__.split("\n\n")[1].replace("\n", " "),

@@ -88,9 +88,8 @@ def name_variant(
     if not detection.auto or detection.exercise == NONE:
         return detection
     reps = [(r.start_frame, r.turn_frame, r.end_frame) for r in detection.reps]
-    decision = recognise_variant(
-        track, detection.exercise, reps, evidence=load_evidence(track, path, reps)
-    )
+    family = get_exercise(detection.exercise).variant_of or detection.exercise
+    decision = recognise_variant(track, family, reps, evidence=load_evidence(track, path, reps))
     auto = {**detection.auto, "variant": decision.to_dict()}
     if decision.name == detection.exercise:
         return dataclasses.replace(detection, auto=auto)
