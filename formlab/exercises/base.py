@@ -154,7 +154,8 @@ class VariantCue:
         if not np.isfinite(value):
             return None
         return not (
-            (self.min is not None and value < self.min) or (self.max is not None and value > self.max)
+            (self.min is not None and value < self.min)
+            or (self.max is not None and value > self.max)
         )
 
     def describe(self) -> str:

@@ -23,8 +23,8 @@ import numpy as np
 from ..form.check import ARMS_AND_FACE, Check, Geometry, Threshold
 from ..form.measures import FrameData
 from .bar_checks import BAR_OVER_MIDFOOT
-from .checks import nan_reduce, stack_sides
 from .base import VariantCue
+from .checks import nan_reduce, stack_sides
 from .squat import SQUAT_CHECKS, squat_variant
 
 

@@ -83,7 +83,7 @@ class VariantDecision:
 
 
 def variants_of(family: str) -> list[Exercise]:
-    """The lifts ``auto`` may name for ``family``: those declaring ``variant_of=family``, and the family if it has cues."""
+    """The lifts ``auto`` may name for ``family``: its declared variants, and itself if it has cues."""
     return [
         ex
         for name, ex in exercises().items()
@@ -153,7 +153,9 @@ def variant_features(
 
 
 def _judge(ex: Exercise, features: Mapping[str, float]) -> dict[str, Any]:
-    met, failed, unknown = [], [], []
+    met: list[str] = []
+    failed: list[str] = []
+    unknown: list[str] = []
     for cue in ex.variant_cues:
         holds = cue.holds(features[cue.feature])
         (unknown if holds is None else met if holds else failed).append(cue.describe())

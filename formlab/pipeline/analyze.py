@@ -131,7 +131,9 @@ def analyze(
             detection = name_variant(track, detection, followed.path, detector)
             lift = detection.exercise
         held = resolve_load(load_kind, lift, followed.path)
-        followed = steps.LoadPath(path=with_load(followed.path, held), raw=with_load(followed.raw, held))
+        followed = steps.LoadPath(
+            path=with_load(followed.path, held), raw=with_load(followed.raw, held)
+        )
     with stages.stage("feedback"):
         table = steps.measure_reps(detection, followed, track)
         th = steps.resolve_thresholds(thresholds, lift)

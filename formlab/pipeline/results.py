@@ -170,7 +170,10 @@ class Analysis:
             "provenance": [dict(p) for p in meta.provenance],
         }
         if "load" in self.path.info:
-            out["load"] = {"load": self.path.info["load"], "why": self.path.info.get("load_why", "")}
+            out["load"] = {
+                "load": self.path.info["load"],
+                "why": self.path.info.get("load_why", ""),
+            }
         if det.auto:
             out["auto"] = dict(det.auto)
         out["form"] = {

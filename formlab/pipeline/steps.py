@@ -157,7 +157,9 @@ def follow_load(
             scale=scale,
             progress=progress,
         )
-    searched = "not_searched"  # info["plate_search"]: whether a plate was looked for (see load_evidence)
+    searched = (
+        "not_searched"  # info["plate_search"]: whether a plate was looked for (see load_evidence)
+    )
     if video is None:
         why = "no video to track a plate in"
     elif not ex.plate_loaded:

@@ -33,7 +33,9 @@ def _on_the_back(side, sx, sh):  # hands wide on a bar behind the neck, elbows d
     return sh + np.array([sx * 0.15, 0.22, -0.12]), sh + np.array([sx * 0.22, 0.0, -0.06])
 
 
-def _between(side, sx, sh):  # hands at the top of the chest: as high as a low rack, as low as a goblet
+def _between(
+    side, sx, sh
+):  # hands at the top of the chest: as high as a low rack, as low as a goblet
     return sh + np.array([0.0, 0.25, 0.1]), sh + np.array([-sx * 0.08, 0.09, 0.12])
 
 
