@@ -10,7 +10,7 @@ from __future__ import annotations
 from .bar_checks import BAR_OVER_MIDFOOT
 from .base import VariantCue
 from .checks import TORSO_UPRIGHT
-from .squat import SQUAT_CHECKS, squat_variant
+from .squat import BAR_AT_THE_SHOULDERS, SQUAT_CHECKS, squat_variant
 
 _TORSO = TORSO_UPRIGHT.with_defaults(
     max_torso_lean_deg=(
@@ -24,6 +24,7 @@ _TORSO = TORSO_UPRIGHT.with_defaults(
 )
 
 BAR_ON_THE_BACK = (
+    BAR_AT_THE_SHOULDERS,
     VariantCue(
         "barbell_seen",
         min=0.5,

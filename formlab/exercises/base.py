@@ -130,17 +130,22 @@ class VariantCue:
         Inclusive bounds in the feature's units; None = unbounded.
     why : str
         Why the bound is what it is (a coaching source or a measurement on named clips).
+    required : bool
+        The variant is named only if this cue could be measured (the defining
+        trait of the variant: a Romanian deadlift's soft knees).
 
     Notes
     -----
     A feature that cannot be measured (no plate tracked, no rep) leaves the
-    cue unknown: it neither confirms nor rules out the variant.
+    cue unknown: it neither confirms nor rules out the variant, unless the
+    cue is ``required``.
     """
 
     feature: str
     min: float | None = None
     max: float | None = None
     why: str = ""
+    required: bool = False
 
     def __post_init__(self) -> None:
         if self.feature not in VARIANT_FEATURES:

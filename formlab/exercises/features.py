@@ -179,6 +179,10 @@ VARIANT_FEATURES: dict[str, str] = {
         "median horizontal distance of the tracked plate's centre (the bar) in front of the shoulder "
         "midpoint over the reps' frames, in the picture, torso lengths (unknown without a tracked plate)"
     ),
+    "bar_above_shoulders_torso": (
+        "median height of the tracked plate's centre (the bar) above the shoulder midpoint over the reps' "
+        "frames, in the picture, torso lengths (unknown without a tracked plate)"
+    ),
     "start_knee_flexion_deg": (
         "median over the reps of the knee flexion where each pull starts (the bar at its lowest before "
         "the lockout), degrees (0 = straight legs)"

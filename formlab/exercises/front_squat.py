@@ -25,7 +25,7 @@ from ..form.measures import FrameData
 from .bar_checks import BAR_OVER_MIDFOOT
 from .base import VariantCue
 from .checks import nan_reduce, stack_sides
-from .squat import SQUAT_CHECKS, squat_variant
+from .squat import BAR_AT_THE_SHOULDERS, SQUAT_CHECKS, squat_variant
 
 
 # --------------------------------------------------------------------------- start position
@@ -181,6 +181,7 @@ ELBOWS_UP = Check(
 
 # --------------------------------------------------------------------------- how auto tells it
 FRONT_RACK_CUES = (
+    BAR_AT_THE_SHOULDERS,
     VariantCue(
         "load_above_shoulders_torso",
         min=-0.25,

@@ -81,6 +81,7 @@ FROM_STANDING = (
             "the knees stay soft at the bottom of the hinge (15-30 deg, NSCA); a pull from the floor starts "
             "with them well bent (the labelled deadlifts: 50-138)"
         ),
+        required=True,
     ),
     VariantCue(
         "start_bar_above_ankles_m",
@@ -121,7 +122,10 @@ HINGE_SIGNATURE = (
     ),
 )
 """What ``auto`` looks for in a hinge's reps; tried after the deadlift (a pull from the floor fits both,
-and :mod:`~formlab.exercises.variants` then tells them apart)."""
+and :mod:`~formlab.exercises.variants` then tells them apart). A pose condition that cannot be
+measured passes, so this signature alone is weak (a clip of the end of a pull, the legs unseen, fits
+it): ``auto`` keeps a lift found only by it when its variant cues, the soft knees measured, confirm
+it, and otherwise names no lift (:func:`formlab.pipeline.variant.name_variant`)."""
 
 ROMANIAN_DEADLIFT = dataclasses.replace(
     DEADLIFT,

@@ -192,6 +192,18 @@ NO_BARBELL = VariantCue(
 )
 """A cue the variants without a barbell share (goblet, bodyweight)."""
 
+BAR_AT_THE_SHOULDERS = VariantCue(
+    "bar_above_shoulders_torso",
+    min=-0.4,
+    max=0.3,
+    why=(
+        "a squatted bar rides at shoulder height, on the back or in a front rack (gymassist__side_squat "
+        "-0.1, barpath-lukestynes__small-squat 0.0 torso lengths); a bar held in the hands hangs about "
+        "a torso length below (the deadlift clips deadliftAI-bichraix good004, good009: -0.85)"
+    ),
+)
+"""The bar's height, where a plate is tracked: a squat's bar is at the shoulders."""
+
 SQUAT_CHECKS = (KNEES_OUT, FEET_WIDTH, HEAD_NEUTRAL, DEPTH, TORSO_UPRIGHT, HIPS_LEVEL)
 """The checks every squat runs, in report order (a front squat adds its rack checks before them)."""
 

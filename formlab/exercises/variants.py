@@ -18,7 +18,9 @@ Each variant declares its cues (:class:`~formlab.exercises.base.VariantCue`,
 with the reason for each bound) in its own module. A variant *fits* when
 none of its cues is contradicted and at least one is confirmed; exactly one
 fitting variant is named. None, or more than one, leaves the variant
-``uncertain``: the family's name is kept, and formlab does not guess.
+``uncertain``: the family's name is kept, and formlab does not guess. A cue
+marked ``required`` must also be measured (a Romanian deadlift is named only
+when its soft knees are seen).
 """
 
 from __future__ import annotations
@@ -160,9 +162,10 @@ def _judge(ex: Exercise, features: Mapping[str, float]) -> dict[str, Any]:
         holds = cue.holds(features[cue.feature])
         (unknown if holds is None else met if holds else failed).append(cue.describe())
     known = len(met) + len(failed)
+    missing = [c.describe() for c in ex.variant_cues if c.required and c.describe() in unknown]
     return {
         "score": round(len(met) / known, 3) if known else None,
-        "fits": not failed and bool(met),
+        "fits": not failed and not missing and bool(met),
         "met": met,
         "failed": failed,
         "unknown": unknown,

@@ -19,7 +19,7 @@ from ..barbell.trajectory import BarPath
 from ..core.errors import ConfigError
 from ..core.landmarks import LANDMARK_INDEX
 from ..core.track import PoseTrack
-from ..exercises import NONE, get_exercise
+from ..exercises import NO_LIFT, NONE, get_exercise
 from ..exercises.variants import recognise_variant
 from ..reps.detect import detect_reps
 from ..reps.detection import RepDetection, RepDetectorParams
@@ -39,7 +39,7 @@ def check_load(load: str) -> str:
 def load_evidence(
     track: PoseTrack, path: BarPath, reps: list[tuple[int, int, int]] | None = None
 ) -> dict[str, float]:
-    """What the load's path says about a barbell: ``barbell_seen`` and ``bar_forward_torso``.
+    """What the load's path says about a barbell: whether one was seen, and where it sits.
 
     ``barbell_seen`` is 1 when a plate was tracked, 0 when the plate tracker
     looked for one (a side view) and found none, NaN when it did not look.
@@ -47,11 +47,12 @@ def load_evidence(
     distance in front of the shoulder midpoint, in the picture, in torso
     lengths (the way the lifter faces is the way the nose points), over the
     frames of ``reps`` (start, turn, end frame; default all frames: the
-    walk-out to and from a rack is no rep); NaN without a plate.
+    walk-out to and from a rack is no rep); ``bar_above_shoulders_torso`` its
+    height above the shoulder midpoint, alike. NaN without a plate.
     """
     search = path.info.get("plate_search")
     seen = 1.0 if path.method == "plate" else 0.0 if search == "not_found" else float("nan")
-    forward = float("nan")
+    forward = above = float("nan")
     if path.method == "plate" and len(path.x_px) == track.n_frames:
         xy = track.xy_px
         i = LANDMARK_INDEX
@@ -62,6 +63,7 @@ def load_evidence(
             nose = xy[:, i["nose"], 0] - shoulder[:, 0]
             facing = np.sign(np.nanmedian(nose)) if np.isfinite(nose).any() else np.nan
             ahead = facing * (np.asarray(path.x_px) - shoulder[:, 0]) / torso
+            up = (shoulder[:, 1] - np.asarray(path.y_px)) / torso  # image y points down
         inside = np.ones(track.n_frames, bool)
         if reps:
             frame = np.asarray(track.frame)
@@ -70,7 +72,9 @@ def load_evidence(
                 inside |= (frame >= start) & (frame <= end)
         if np.isfinite(ahead[inside]).any():
             forward = float(np.nanmedian(ahead[inside]))
-    return {"barbell_seen": seen, "bar_forward_torso": forward}
+        if np.isfinite(up[inside]).any():
+            above = float(np.nanmedian(up[inside]))
+    return {"barbell_seen": seen, "bar_forward_torso": forward, "bar_above_shoulders_torso": above}
 
 
 def name_variant(
@@ -93,6 +97,10 @@ def name_variant(
     auto = {**detection.auto, "variant": decision.to_dict()}
     if decision.name == detection.exercise:
         return dataclasses.replace(detection, auto=auto)
+    if detection.exercise != family:
+        # found only by a variant's own signature (the family's did not fit) and not confirmed by the
+        # variant's cues: no lift fits, and no reps are guessed
+        return _no_lift(track, detection, auto, decision.reason)
     exact = detect_reps(track, decision.name, detector)
     auto["chosen"] = decision.name
     auto["reason"] = f"{detection.auto.get('reason', '')}; {decision.reason}"
@@ -104,10 +112,12 @@ def resolve_load(load: str, exercise: str, path: BarPath) -> dict[str, Any]:
 
     In order: the declared ``load``; a tracked plate (a barbell); the lift's
     own (:attr:`formlab.exercises.Exercise.load`: a back squat's barbell);
-    for a lift that holds a load in the hands without a fixed kind (the front
-    squat), no plate found where the tracker looked means dumbbells (or
-    kettlebells); otherwise ``"unknown"``, which load-aware checks take for
-    the barbell their rule was written for.
+    for a squat whose load has no fixed kind (the front squat, the squat), no
+    plate found where the tracker looked means dumbbells or kettlebells (a
+    barbell squatted from a rack carries full-size plates, which the tracker
+    finds from the side: gymassist__side_squat, barpath-lukestynes__small-squat);
+    otherwise ``"unknown"``, which load-aware checks take for the barbell
+    their rule was written for.
     """
     check_load(load)
     if load != "auto":
@@ -117,17 +127,38 @@ def resolve_load(load: str, exercise: str, path: BarPath) -> dict[str, Any]:
     ex = get_exercise(exercise)
     if ex.load:
         return {"load": ex.load, "why": f"{exercise} is done with it"}
-    if path.info.get("plate_search") == "not_found" and ex.name != NONE:
+    if path.info.get("plate_search") == "not_found" and "squat" in (ex.name, ex.variant_of):
         return {
             "load": "dumbbell",
             "why": "no barbell plate found where the plate tracker looked (a side view): the load in the "
             "hands is taken for dumbbells or kettlebells (declare --load barbell if it is a bar)",
         }
-    return {"load": "unknown", "why": "no plate looked for (a front view, or no video)"}
+    return {"load": "unknown", "why": "not told by the video (no plate looked for, or not a squat)"}
 
 
 def with_load(path: BarPath, load: dict[str, Any]) -> BarPath:
     """The path with ``info["load"]`` (the load's kind) and ``info["load_why"]``, which the checks read."""
     return dataclasses.replace(
         path, info={**path.info, "load": load["load"], "load_why": load["why"]}
+    )
+
+
+def _no_lift(
+    track: PoseTrack, detection: RepDetection, auto: dict[str, Any], why: str
+) -> RepDetection:
+    """``auto``'s answer for a movement no lift fits: the name ``none``, no reps, the evidence kept."""
+    final = detect_reps(track, NO_LIFT)
+    rejected = tuple(
+        {"frame": r.turn_frame, "time_s": r.turn_s, "depth": r.depth, "reason": "no lift fits"}
+        for r in final.reps
+    )
+    reason = (
+        f"none of the known lifts: {detection.exercise}'s reps fit only its own signature and its "
+        f"variant cues do not confirm it ({why}); no reps are guessed"
+    )
+    return dataclasses.replace(
+        final,
+        reps=(),
+        rejected=rejected,
+        auto={**auto, "chosen": NONE, "signal": NO_LIFT.signal.name, "reason": reason},
     )

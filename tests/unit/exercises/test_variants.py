@@ -56,7 +56,7 @@ def _decide(track, family, evidence=None):
 
 
 NO_PLATE = {"barbell_seen": 0.0}
-BAR_ON_BACK = {"barbell_seen": 1.0, "bar_forward_torso": 0.0}
+BAR_ON_BACK = {"barbell_seen": 1.0, "bar_forward_torso": 0.0, "bar_above_shoulders_torso": -0.1}
 
 
 @pytest.mark.parametrize("view", ["side", "front"])
@@ -86,6 +86,15 @@ def test_a_bar_racked_in_front_is_no_back_squat():
     assert front.name == "front_squat", front.reason
     back = _decide(track, "squat", BAR_ON_BACK)  # the bar over the shoulders, the hands in a rack
     assert back.scores["front_squat"]["failed"] and back.name == "back_squat", back.reason
+
+
+def test_a_bar_hanging_in_the_hands_is_no_squat_variant():
+    """A tracked bar a torso length below the shoulders (a deadlift taken for a squat): no variant fits."""
+    track, _ = exercise_track("squat", 4, 30.0, pose=_squat_with(_on_the_back))
+    hanging = {**BAR_ON_BACK, "bar_above_shoulders_torso": -0.85}
+    decision = _decide(track, "squat", hanging)
+    assert decision.variant == UNCERTAIN and decision.name == "squat", decision.reason
+    assert any("bar_above_shoulders_torso" in f for f in decision.scores["back_squat"]["failed"])
 
 
 def test_an_ambiguous_hold_is_uncertain_not_guessed():
