@@ -112,7 +112,7 @@ def resolve_load(load: str, exercise: str, path: BarPath) -> dict[str, Any]:
 
     In order: the declared ``load``; a tracked plate (a barbell); the lift's
     own (:attr:`formlab.exercises.Exercise.load`: a back squat's barbell);
-    for a squat whose load has no fixed kind (the front squat, the squat), no
+    for a squat variant whose load has no fixed kind (the front squat), no
     plate found where the tracker looked means dumbbells or kettlebells (a
     barbell squatted from a rack carries full-size plates, which the tracker
     finds from the side: gymassist__side_squat, barpath-lukestynes__small-squat);
@@ -127,7 +127,7 @@ def resolve_load(load: str, exercise: str, path: BarPath) -> dict[str, Any]:
     ex = get_exercise(exercise)
     if ex.load:
         return {"load": ex.load, "why": f"{exercise} is done with it"}
-    if path.info.get("plate_search") == "not_found" and "squat" in (ex.name, ex.variant_of):
+    if path.info.get("plate_search") == "not_found" and ex.variant_of == "squat":
         return {
             "load": "dumbbell",
             "why": "no barbell plate found where the plate tracker looked (a side view): the load in the "
