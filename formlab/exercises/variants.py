@@ -121,7 +121,7 @@ def variant_features(
         Decoded-frame numbers of each rep (:attr:`formlab.reps.Rep.start_frame`, ...).
     evidence : mapping, optional
         Values measured elsewhere (``barbell_seen``, ``bar_forward_torso``:
-        from the plate tracker, see :func:`formlab.pipeline.steps.load_evidence`);
+        from the plate tracker, see :func:`formlab.pipeline.variant.load_evidence`);
         the features not given and not measurable from the pose are NaN.
     """
     out = {name: float("nan") for name in VARIANT_FEATURES}
@@ -143,7 +143,8 @@ def variant_features(
         forward = pose_feature(track, "hands_forward_torso")[inside]
         out["load_above_shoulders_torso"] = _median(up)
         out["load_forward_torso"] = _median(forward)
-        out["load_spread_torso"] = float(np.nanmax([_spread(up), _spread(forward)]))
+        spreads = [v for v in (_spread(up), _spread(forward)) if np.isfinite(v)]
+        out["load_spread_torso"] = max(spreads) if spreads else float("nan")
     if starts:
         knee = pose_feature(track, "knee_flexion_deg")
         out["start_knee_flexion_deg"] = _median(knee[starts])
