@@ -26,6 +26,16 @@ _TORSO = TORSO_UPRIGHT.with_defaults(
 BAR_ON_THE_BACK = (
     BAR_AT_THE_SHOULDERS,
     VariantCue(
+        "hands_apart_shoulders",
+        min=1.5,
+        why=(
+            "seen from the front or the back, the hands grip the bar wide, outside the shoulders (1.5-2 "
+            "shoulder widths: coaching grip widths for the back squat); a front rack holds them at the "
+            "shoulders (front_squat asks 1.4 or less). From the front no plate is seen, so this is the "
+            "cue that tells a back squat there"
+        ),
+    ),
+    VariantCue(
         "barbell_seen",
         min=0.5,
         why="a back squat is done with a barbell: a plate was tracked (gymassist__side_squat, "
@@ -44,9 +54,10 @@ BAR_ON_THE_BACK = (
         ),
     ),
 )
-"""How ``auto`` tells a back squat: where the tracked bar sits. The hands on a back-squat bar are
-often hidden behind the head or the plate, and the pose model then places them anywhere
-(gymassist__side_squat: 0.3-0.9 torso lengths in front of the shoulders), so they are not used."""
+"""How ``auto`` tells a back squat: where the tracked bar sits (side views), or a wide grip (front
+and back views). The hands' height and depth are not used: on a back-squat bar they are often
+hidden behind the head or the plate, and the pose model then places them anywhere
+(gymassist__side_squat: 0.3-0.9 torso lengths in front of the shoulders)."""
 
 BACK_SQUAT = squat_variant(
     "back_squat",

@@ -171,6 +171,11 @@ VARIANT_FEATURES: dict[str, str] = {
         "how much the hands move relative to the shoulders during the reps: the larger of the 10-90 "
         "percentile ranges of the two above, torso lengths (a held load moves with the torso)"
     ),
+    "hands_apart_shoulders": (
+        "median distance between the wrists over the distance between the shoulders, over the reps' frames "
+        "seen from the front or the back (unknown when there are none: from the side the far wrist is "
+        "guessed); the grip: together on one weight, at the shoulders, or wide on a bar"
+    ),
     "barbell_seen": (
         "1 when a barbell plate was tracked in the video, 0 when the plate tracker looked in a side view "
         "and found none, unknown otherwise (a front view, a photo)"

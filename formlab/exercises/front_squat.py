@@ -211,6 +211,15 @@ FRONT_RACK_CUES = (
         ),
     ),
     VariantCue(
+        "hands_apart_shoulders",
+        max=1.4,
+        why=(
+            "seen from the front, the hands sit at the shoulders: dumbbells on them (about 1 shoulder "
+            "width), a barbell held just outside them (a clean grip, 1.1-1.3); a back squat grips the bar "
+            "wide (1.5-2). Coaching grip widths: no sample clip shows a front-view front squat"
+        ),
+    ),
+    VariantCue(
         "bar_forward_torso",
         min=0.12,
         why=(

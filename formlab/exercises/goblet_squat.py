@@ -47,6 +47,14 @@ AT_THE_CHEST = (
         max=0.45,
         why="a held weight moves with the chest, as the front rack's does (the front squat's bound)",
     ),
+    VariantCue(
+        "hands_apart_shoulders",
+        max=0.8,
+        why=(
+            "both hands on one weight, seen from the front or the back: closer together than the shoulders "
+            "(a front rack holds them at the shoulders, about 1)"
+        ),
+    ),
     NO_BARBELL,
 )
 """How ``auto`` tells a goblet squat. Hands clasped at the chest without a weight look the same to the

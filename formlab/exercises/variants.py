@@ -31,13 +31,19 @@ from typing import Any
 
 import numpy as np
 
+from ..core.landmarks import LANDMARK_INDEX
 from ..core.track import PoseTrack
+from ..form.view import estimate_view
 from .base import Exercise
 from .features import VARIANT_FEATURES, pose_feature
 from .registry import exercises
 
 UNCERTAIN = "uncertain"
 """The variant named when the evidence fits no variant, or more than one."""
+
+FRONTAL_VIEWS = ("front", "back")
+"""Views in which the distance between the hands is read: from the side, the pose model guesses where
+the far wrist is (squatAnalysis-rohanx01__squat: 2.3 shoulder widths for dumbbells on the shoulders)."""
 
 SPREAD_PERCENTILES = (10.0, 90.0)
 """The range of the hands' position over the reps is read between these percentiles, so that a few
@@ -93,6 +99,16 @@ def variants_of(family: str) -> list[Exercise]:
     ]
 
 
+def _hands_apart(track: PoseTrack) -> np.ndarray:
+    """Per frame: the wrists' distance over the shoulders' distance (world landmarks)."""
+    w = track.world_m
+    i = LANDMARK_INDEX
+    wrists = np.linalg.norm(w[:, i["left_wrist"]] - w[:, i["right_wrist"]], axis=-1)
+    shoulders = np.linalg.norm(w[:, i["left_shoulder"]] - w[:, i["right_shoulder"]], axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return wrists / np.where(shoulders > 0, shoulders, np.nan)
+
+
 def _median(values: np.ndarray) -> float:
     v = values[np.isfinite(values)]
     return float(np.median(v)) if v.size else float("nan")
@@ -145,6 +161,11 @@ def variant_features(
         out["load_forward_torso"] = _median(forward)
         spreads = [v for v in (_spread(up), _spread(forward)) if np.isfinite(v)]
         out["load_spread_torso"] = max(spreads) if spreads else float("nan")
+        frontal = inside & np.isin(
+            estimate_view(track)["view"].astype(str).to_numpy(), FRONTAL_VIEWS
+        )
+        if frontal.any():
+            out["hands_apart_shoulders"] = _median(_hands_apart(track)[frontal])
     if starts:
         knee = pose_feature(track, "knee_flexion_deg")
         out["start_knee_flexion_deg"] = _median(knee[starts])

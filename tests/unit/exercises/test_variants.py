@@ -79,6 +79,22 @@ def test_each_squat_variant_is_recognised(pose, evidence, expected, view):
     assert all(not decision.scores[n]["fits"] for n in others), decision.scores
 
 
+def test_from_the_front_the_grip_tells_a_back_squat_from_a_front_rack():
+    """No plate is seen from the front: a wide grip names the back squat, hands at the shoulders the rack."""
+    back, _ = exercise_track("squat", 4, 30.0, view="front", pose=_squat_with(_on_the_back))
+    decision = _decide(back, "squat")
+    assert decision.name == "back_squat", decision.reason
+    assert decision.features["hands_apart_shoulders"] > 1.5
+    assert any("hands_apart" in f for f in decision.scores["front_squat"]["failed"])
+    rack, _ = exercise_track("squat", 4, 30.0, view="front", pose=squat)
+    decision = _decide(rack, "squat")
+    assert decision.name == "front_squat" and decision.features["hands_apart_shoulders"] < 1.4
+    side, _ = exercise_track("squat", 4, 30.0, view="side", pose=squat)
+    assert (
+        _decide(side, "squat").features["hands_apart_shoulders"] is None
+    )  # not read from the side
+
+
 def test_a_bar_racked_in_front_is_no_back_squat():
     """The same hands with a tracked bar sitting well ahead of the shoulders: not on the back."""
     track, _ = exercise_track("squat", 4, 30.0, pose=squat)
