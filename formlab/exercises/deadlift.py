@@ -43,7 +43,7 @@ FROM_THE_FLOOR = (
 
 DEADLIFT = Exercise(
     name="deadlift",
-    description="deadlift from the floor (conventional, sumo, trap-bar, Romanian)",
+    description="deadlift from the floor (conventional, sumo, trap-bar; the Romanian: romanian_deadlift)",
     signal=BAR_HEIGHT_ABOVE_FEET,
     turning_point="top",
     concentric="into",
