@@ -63,7 +63,8 @@ class VariantDecision:
     variant : str
         The variant's name, ``"uncertain"``, or the family's name when it has no variants.
     features : dict
-        Every measured :data:`~formlab.exercises.features.VARIANT_FEATURES` value (None: unknown).
+        The :data:`~formlab.exercises.features.VARIANT_FEATURES` the candidates' cues read,
+        as measured (None: unknown).
     scores : dict
         Per candidate: ``score`` (confirmed cues / cues known), and the cues ``met``,
         ``failed`` and ``unknown``, each described with its bounds.
@@ -223,7 +224,10 @@ def recognise_variant(
     features = variant_features(track, reps, evidence)
     scores = {ex.name: _judge(ex, features) for ex in candidates}
     fitting = [name for name, s in scores.items() if s["fits"]]
-    shown = {k: (None if not np.isfinite(v) else round(v, 3)) for k, v in features.items()}
+    used = {c.feature for ex in candidates for c in ex.variant_cues}
+    shown = {
+        k: (None if not np.isfinite(v) else round(v, 3)) for k, v in features.items() if k in used
+    }
     if len(fitting) == 1:
         name = fitting[0]
         cues = "; ".join(scores[name]["met"])
