@@ -25,6 +25,7 @@ from ..outputs import (
 )
 from ..pipeline import analyze, analyze_photo
 from ..pipeline.steps import media_kind_of, resolve_thresholds
+from ..pipeline.variant import LOADS
 from .options import add_analysis_options, add_extract_options, extract_options, resolve_input
 
 
@@ -49,6 +50,15 @@ def register(subparsers) -> None:
     )
     p.add_argument(
         "-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if needed)"
+    )
+    p.add_argument(
+        "--load",
+        choices=LOADS,
+        default="auto",
+        help="what the lift is done with, for the checks whose rule depends on it (the barbell "
+        "front rack's elbows_up is not assessable with dumbbells): auto (default: a barbell when a "
+        "plate is tracked, dumbbells when a front rack shows no plate in a side view), barbell, "
+        "dumbbell or bodyweight",
     )
     add_analysis_options(p)
     p.add_argument(
@@ -138,6 +148,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             cache=not args.no_cache,
             progress=not args.no_progress,
             stages=stages,
+            load=args.load,
         )
         result.save(outdir, _writers_for(args, kind), stages)
     except BaseException:

@@ -34,12 +34,17 @@ def cmd_exercises(args: argparse.Namespace) -> int:
         ]
         print(table(["exercise", "rep at", "checks", "on request"], rows))
         print(
-            "\nauto recognises the lift from the movement. Details: formlab exercises NAME --checks"
+            "\nauto recognises the lift from the movement, then the variant (where the load sits, how "
+            "each rep starts). Details: formlab exercises NAME --checks"
         )
         return 0
     for name, ex in lifts.items():
         print(f"{name}: {ex.description}")
         print(f"  reps: {ex.turning_point}s of {ex.signal.name} ({ex.signal.description})")
+        if ex.variant_cues:
+            family = f"(a variant of {ex.variant_of}) " if ex.variant_of else ""
+            cues = "; ".join(c.describe() for c in ex.variant_cues)
+            print(f"  auto names it {family}when: {cues}")
         rows = []
         for c in ex.all_checks:
             views = ", ".join(v for v in ("front", "oblique", "side", "back") if v in c.views)

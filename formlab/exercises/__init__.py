@@ -10,14 +10,17 @@ Checks that several lifts share are declared once in
 :mod:`~formlab.exercises.checks` (the pressing lifts' elbow lockout in
 :mod:`~formlab.exercises.arm_checks`); :mod:`~formlab.exercises.rep_frames`
 finds the frames at which a check reached once per rep is judged.
+:mod:`~formlab.exercises.variants` names the variant of a family a clip shows
+(front, back, goblet or bodyweight squat; a deadlift from the floor or a
+Romanian one) from the :class:`VariantCue` s each variant declares.
 
 Lifts are found through the ``formlab.exercises`` entry-point group, formlab's
 own included (:mod:`~formlab.exercises.registry`), so a package can add one;
 ``formlab exercises`` lists them with their checks.
 """
 
-from .base import Exercise, RepAngle, RepCondition, TurningPoint
-from .features import POSE_FEATURES, RepSignal, SignalTerm, pose_feature
+from .base import Exercise, RepAngle, RepCondition, TurningPoint, VariantCue
+from .features import POSE_FEATURES, VARIANT_FEATURES, RepSignal, SignalTerm, pose_feature
 from .registry import (
     AUTO,
     ENTRY_POINT_GROUP,
@@ -44,12 +47,14 @@ __all__ = [
     "NONE",
     "NO_LIFT",
     "POSE_FEATURES",
+    "VARIANT_FEATURES",
     "Exercise",
     "RepAngle",
     "RepCondition",
     "RepSignal",
     "SignalTerm",
     "TurningPoint",
+    "VariantCue",
     "auto_candidates",
     "check_exercise_name",
     "check_thresholds_file",

@@ -38,7 +38,14 @@ Each lift's module (:mod:`formlab.exercises`) declares one :class:`Exercise`:
   a dip with a step in it (the walk-out, re-racking) is no rep. None: not checked;
 * ``auto_order``: where the lift stands among the candidates of
   ``exercise="auto"`` (lower: tried first, for the most specific signatures;
-  None: not a candidate).
+  None: not a candidate);
+* ``variant_of`` and ``variant_cues``: a variant of a family that ``auto``
+  recognises first (the front squat of the squats): once ``auto`` has found
+  the family's reps, :func:`formlab.exercises.variants.recognise_variant`
+  names the variant whose :class:`VariantCue` s all hold (where the load sits,
+  how the hands are held, how the rep starts), or says the variant is
+  uncertain. A family may declare cues for itself too (the conventional
+  deadlift is the ``deadlift``).
 """
 
 from __future__ import annotations
@@ -52,7 +59,7 @@ import numpy as np
 from ..core.errors import ConfigError
 from ..form.check import Check
 from ..form.thresholds import FormThresholds
-from .features import POSE_FEATURES, RepSignal
+from .features import POSE_FEATURES, VARIANT_FEATURES, RepSignal
 
 TurningPoint = Literal["bottom", "top"]
 
@@ -119,6 +126,60 @@ class RepCondition:
 
 
 @dataclass(frozen=True)
+class VariantCue:
+    """One fact that tells a variant of a lift from the others of its family, read once per clip.
+
+    Attributes
+    ----------
+    feature : str
+        A key of :data:`formlab.exercises.features.VARIANT_FEATURES` (a number
+        measured over the clip's reps: the median height of the hands above the
+        shoulders, the knee flexion at the start of each pull, ...).
+    min, max : float or None
+        Inclusive bounds in the feature's units; None = unbounded.
+    why : str
+        Why the bound is what it is (a coaching source or a measurement on named clips).
+    required : bool
+        The variant is named only if this cue could be measured (the defining
+        trait of the variant: a Romanian deadlift's soft knees).
+
+    Notes
+    -----
+    A feature that cannot be measured (no plate tracked, no rep) leaves the
+    cue unknown: it neither confirms nor rules out the variant, unless the
+    cue is ``required``.
+    """
+
+    feature: str
+    min: float | None = None
+    max: float | None = None
+    why: str = ""
+    required: bool = False
+
+    def __post_init__(self) -> None:
+        if self.feature not in VARIANT_FEATURES:
+            raise ConfigError(
+                f"VariantCue: unknown variant feature {self.feature!r}; "
+                f"known: {', '.join(VARIANT_FEATURES)}"
+            )
+
+    def holds(self, value: float) -> bool | None:
+        """True or False for a measured value; None when it is NaN (unknown)."""
+        if not np.isfinite(value):
+            return None
+        return not (
+            (self.min is not None and value < self.min)
+            or (self.max is not None and value > self.max)
+        )
+
+    def describe(self) -> str:
+        """``"-0.25 <= load_above_shoulders_torso <= 0.3"``."""
+        lo = f"{self.min:g} <= " if self.min is not None else ""
+        hi = f" <= {self.max:g}" if self.max is not None else ""
+        return f"{lo}{self.feature}{hi}"
+
+
+@dataclass(frozen=True)
 class RepAngle:
     """A joint angle reported per rep by :mod:`formlab.reps.metrics`.
 
@@ -157,6 +218,9 @@ class Exercise:
     feet_planted: bool = True
     max_feet_shift_torso: float | None = None
     auto_order: int | None = None
+    variant_of: str | None = None
+    variant_cues: tuple[VariantCue, ...] = ()
+    load: str = ""
     views: str = ""
     notes: str = ""
 
@@ -207,4 +271,6 @@ class Exercise:
             "requires": [c.describe() for c in self.requires],
             "detector": dict(self.detector),
             "checks": list(self.check_names),
+            **({"variant_of": self.variant_of} if self.variant_of else {}),
+            **({"load": self.load} if self.load else {}),
         }

@@ -1,8 +1,13 @@
-"""The deadlift: the bar pulled from the floor to lockout."""
+"""The deadlift: the bar pulled from the floor to lockout (conventional; the family ``auto`` finds first).
+
+``auto`` finds a deadlift's reps as this lift's, then tells a pull from the
+floor (this lift) from a Romanian deadlift (:mod:`~formlab.exercises.romanian_deadlift`)
+by where each pull starts (:data:`FROM_THE_FLOOR`).
+"""
 
 from __future__ import annotations
 
-from .base import Exercise, RepAngle, RepCondition
+from .base import Exercise, RepAngle, RepCondition, VariantCue
 from .checks import HEELS_DOWN, KNEES_OUT
 from .deadlift_checks import (
     BAR_CLOSE_TO_LEGS,
@@ -14,9 +19,31 @@ from .deadlift_checks import (
 )
 from .features import BAR_HEIGHT_ABOVE_FEET
 
+FROM_THE_FLOOR = (
+    VariantCue(
+        "start_knee_flexion_deg",
+        min=45.0,
+        why=(
+            "a pull from the floor starts with the knees well bent, the hips between the knees and the "
+            "shoulders (coaching); the labelled deadlift clips start at 50-138 deg (deadliftAI-bichraix), "
+            "a Romanian deadlift keeps them soft (15-30)"
+        ),
+    ),
+    VariantCue(
+        "start_bar_above_ankles_m",
+        max=0.25,
+        why=(
+            "the bar starts on the floor: a 45 cm plate holds it 0.225 m above the floor, about 0.15 m above "
+            "the ankle joints (the labelled clips: 0.0-0.19 m); a Romanian deadlift turns around at mid-shin "
+            "or higher"
+        ),
+    ),
+)
+"""How ``auto`` tells a conventional deadlift from a Romanian one."""
+
 DEADLIFT = Exercise(
     name="deadlift",
-    description="deadlift from the floor (conventional, sumo, trap-bar, Romanian)",
+    description="deadlift from the floor (conventional, sumo, trap-bar; the Romanian: romanian_deadlift)",
     signal=BAR_HEIGHT_ABOVE_FEET,
     turning_point="top",
     concentric="into",
@@ -130,4 +157,6 @@ DEADLIFT = Exercise(
     optional_checks=(HEELS_DOWN,),
     plate_loaded=True,
     auto_order=30,
+    variant_cues=FROM_THE_FLOOR,
+    load="barbell",
 )

@@ -49,6 +49,31 @@ def _mean_sides(fn: Callable[[str], np.ndarray]) -> np.ndarray:
     return np.mean(np.stack([fn("left"), fn("right")]), axis=0)
 
 
+def _torso_units(track: PoseTrack, offset: np.ndarray) -> np.ndarray:
+    """An offset (metres) in torso lengths (shoulder midpoint to hip midpoint), so tall and short lifters compare."""
+    torso = np.linalg.norm(_mid(track, "shoulder") - _mid(track, "hip"), axis=-1)
+    return offset / np.where(torso > 0, torso, np.nan)
+
+
+def _hands_forward_m(track: PoseTrack) -> np.ndarray:
+    """How far the wrist midpoint is in front of the shoulder midpoint, horizontally (metres).
+
+    Forward is the horizontal direction square to the line through both
+    shoulders and both hips, pointing the way the nose points over most of
+    the track (a lifter faces one way through a set).
+    """
+    lateral = (_w(track, "left_shoulder") - _w(track, "right_shoulder")) + (
+        _w(track, "left_hip") - _w(track, "right_hip")
+    )
+    lateral[:, 1] = 0.0
+    lateral /= np.linalg.norm(lateral, axis=1, keepdims=True)
+    forward = np.cross(lateral, np.array([0.0, -1.0, 0.0]))
+    nose = np.sum((_w(track, "nose") - _mid(track, "shoulder")) * forward, axis=1)
+    if np.isfinite(nose).any() and np.nanmedian(nose) < 0:
+        forward = -forward
+    return np.sum((_mid(track, "wrist") - _mid(track, "shoulder")) * forward, axis=1)
+
+
 def _joint(track: PoseTrack, a: str, b: str, c: str) -> Callable[[str], np.ndarray]:
     return lambda s: joint_angle_deg(
         _w(track, f"{s}_{a}"), _w(track, f"{s}_{b}"), _w(track, f"{s}_{c}")
@@ -103,6 +128,18 @@ POSE_FEATURES: dict[str, tuple[Callable[[PoseTrack], np.ndarray], str]] = {
         lambda t: height_above(_mid(t, "wrist"), _mid(t, "knee")),
         "height of the wrist midpoint above the knee midpoint",
     ),
+    "wrist_above_ankle_m": (
+        lambda t: height_above(_mid(t, "wrist"), _mid(t, "ankle")),
+        "height of the wrist midpoint (the bar in the hands) above the ankle midpoint",
+    ),
+    "hands_above_shoulders_torso": (
+        lambda t: _torso_units(t, height_above(_mid(t, "wrist"), _mid(t, "shoulder"))),
+        "height of the wrist midpoint above the shoulder midpoint, in torso lengths (where a held load sits)",
+    ),
+    "hands_forward_torso": (
+        lambda t: _torso_units(t, _hands_forward_m(t)),
+        "horizontal distance of the wrist midpoint in front of the shoulder midpoint, in torso lengths",
+    ),
     "wrist_above_nose_m": (
         lambda t: height_above(_mid(t, "wrist"), _w(t, "nose")),
         "height of the wrist midpoint above the nose",
@@ -120,6 +157,48 @@ POSE_FEATURES: dict[str, tuple[Callable[[PoseTrack], np.ndarray], str]] = {
 }
 """Named per-frame pose quantities: ``name -> (function(track) -> array (n_frames,), description)``.
 Units are in the name. All come from the world landmarks (3D, metres)."""
+
+
+VARIANT_FEATURES: dict[str, str] = {
+    "load_above_shoulders_torso": (
+        "median height of the wrist midpoint above the shoulder midpoint over the reps' frames, torso lengths "
+        "(where a held load sits: ~0 in a front rack, below at the chest, far below with the arms free)"
+    ),
+    "load_forward_torso": (
+        "median horizontal distance of the wrist midpoint in front of the shoulder midpoint over the reps' "
+        "frames, torso lengths (arms reaching forward, or the hands on the shoulders)"
+    ),
+    "load_spread_torso": (
+        "how much the hands move relative to the shoulders during the reps: the larger of the 10-90 "
+        "percentile ranges of the two above, torso lengths (a held load moves with the torso)"
+    ),
+    "hands_apart_shoulders": (
+        "median distance between the wrists over the distance between the shoulders, over the reps' frames "
+        "seen from the front or the back (unknown when there are none: from the side the far wrist is "
+        "guessed); the grip: together on one weight, at the shoulders, or wide on a bar"
+    ),
+    "barbell_seen": (
+        "1 when a barbell plate was tracked in the video, 0 when the plate tracker looked in a side view "
+        "and found none, unknown otherwise (a front view, a photo)"
+    ),
+    "bar_forward_torso": (
+        "median horizontal distance of the tracked plate's centre (the bar) in front of the shoulder "
+        "midpoint over the reps' frames, in the picture, torso lengths (unknown without a tracked plate)"
+    ),
+    "bar_above_shoulders_torso": (
+        "median height of the tracked plate's centre (the bar) above the shoulder midpoint over the reps' "
+        "frames, in the picture, torso lengths (unknown without a tracked plate)"
+    ),
+    "start_knee_flexion_deg": (
+        "median over the reps of the knee flexion where each pull starts (the bar at its lowest before "
+        "the lockout), degrees (0 = straight legs)"
+    ),
+    "start_bar_above_ankles_m": (
+        "median over the reps of the wrist midpoint's height above the ankles where each pull starts, metres"
+    ),
+}
+"""Numbers measured once per clip over its reps, on which :class:`~formlab.exercises.base.VariantCue` s
+tell the variants of a lift apart (computed by :func:`formlab.exercises.variants.variant_features`)."""
 
 
 def pose_feature(track: PoseTrack, name: str) -> np.ndarray:

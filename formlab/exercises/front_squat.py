@@ -23,8 +23,9 @@ import numpy as np
 from ..form.check import ARMS_AND_FACE, Check, Geometry, Threshold
 from ..form.measures import FrameData
 from .bar_checks import BAR_OVER_MIDFOOT
+from .base import VariantCue
 from .checks import nan_reduce, stack_sides
-from .squat import SQUAT_CHECKS, squat_variant
+from .squat import BAR_AT_THE_SHOULDERS, SQUAT_CHECKS, squat_variant
 
 
 # --------------------------------------------------------------------------- start position
@@ -100,11 +101,31 @@ def _upper_arm_elevation(data: FrameData, th: Any) -> np.ndarray:
     return nan_reduce(_ARM_RULES[th.arm_rule], stack_sides(data, "{side}_upper_arm_elevation_deg"))
 
 
-def _in_rack(data: FrameData, th: Any) -> np.ndarray:
-    """Frames with the bar in the front rack, where elbows up is judged.
+def rack_load(data: FrameData) -> str:
+    """The load in the rack: ``info["load"]`` of the load's path (:func:`formlab.pipeline.variant.resolve_load`).
 
-    With the arms hanging or pressing overhead, "Raise your elbows" would be noise.
+    ``"unknown"`` without a path (a photo) or when nothing told: the rule is then
+    the barbell rack's, as the article wrote it.
     """
+    info = getattr(data.bar, "info", None) or {}
+    return str(info.get("load", "unknown"))
+
+
+BARBELL_RACK_LOADS = ("barbell", "unknown")
+"""The loads the barbell rack's ``elbows_up`` rule is judged for. A dumbbell rests on the shoulder
+with its handle in the hand and the elbow pointing down and forward (squatAnalysis-rohanx01__squat:
+upper arms 45-85 deg below the horizontal, standing included): a rule for a bar resting on the
+front of the shoulders does not fit it, so it is not assessable there."""
+
+
+def _in_rack(data: FrameData, th: Any) -> np.ndarray:
+    """Frames with a barbell in the front rack, where elbows up is judged.
+
+    With the arms hanging or pressing overhead, "Raise your elbows" would be noise;
+    with dumbbells at the shoulders, the barbell rack's rule does not apply.
+    """
+    if rack_load(data) not in BARBELL_RACK_LOADS:
+        return np.zeros(len(data), bool)
     _, rack = _rack_margin(data, data.thresholds.start_position)
     with np.errstate(invalid="ignore"):
         return rack >= 0
@@ -120,7 +141,9 @@ ELBOWS_UP = Check(
     measure=_upper_arm_elevation,
     lower=lambda t: -t.max_upper_arm_drop_deg,
     applies=_in_rack,
-    not_applicable="the bar is not in the front rack in this frame (the start-position check fails)",
+    not_applicable="no barbell in the front rack in this frame: the start-position check fails, or the load "
+    "is dumbbells (resting on the shoulders with the elbows down: the barbell rack's rule does not fit them; "
+    "analyze(load='barbell') or --load barbell if it is a bar)",
     side_values="{side}_upper_arm_elevation_deg",
     geometry=Geometry((("{side}_shoulder", "{side}_elbow"),), "horizontal", "sagittal"),
     thresholds=(
@@ -151,12 +174,67 @@ ELBOWS_UP = Check(
     "elevation is the angle of the shoulder->elbow vector above the horizontal plane, measured in 3D "
     "world landmarks (a front camera cannot see how far forward the elbows point); negative means "
     "below horizontal. In side and oblique views only the arm facing the camera is used. The check "
-    "is judged only in frames where the start-position check finds the bar in the front rack.",
+    "is judged only in frames where the start-position check finds the bar in the front rack, and only "
+    "for a barbell (or an unknown load, as on a photo): with dumbbells it is not assessable.",
+)
+
+
+# --------------------------------------------------------------------------- how auto tells it
+FRONT_RACK_CUES = (
+    BAR_AT_THE_SHOULDERS,
+    VariantCue(
+        "load_above_shoulders_torso",
+        min=-0.25,
+        max=0.3,
+        why=(
+            "in a front rack the hands are at the shoulders (start_position allows 0.25 torso lengths; "
+            "squatAnalysis-rohanx01__squat: about 0); held at the chest (goblet) they are 0.2-0.5 below, "
+            "free arms hang lower still (testvideo-yuyoujiang__squat: -0.5 to -0.9)"
+        ),
+    ),
+    VariantCue(
+        "load_forward_torso",
+        min=-0.2,
+        max=0.35,
+        why=(
+            "the hands rest on or just in front of the shoulders (squatAnalysis-rohanx01__squat: about 0); "
+            "arms reaching forward or clasped at arm's length put them 0.45-0.7 ahead "
+            "(tfjs-models__pose_squats, testvideo-yuyoujiang__squat)"
+        ),
+    ),
+    VariantCue(
+        "load_spread_torso",
+        max=0.45,
+        why=(
+            "a racked load moves with the shoulders (squatAnalysis-rohanx01__squat: 0.3, the far wrist "
+            "included); free arms swing forward at the bottom"
+        ),
+    ),
+    VariantCue(
+        "hands_apart_shoulders",
+        max=1.4,
+        why=(
+            "seen from the front, the hands sit at the shoulders: dumbbells on them (about 1 shoulder "
+            "width), a barbell held just outside them (a clean grip, 1.1-1.3); a back squat grips the bar "
+            "wide (1.5-2). Coaching grip widths: no sample clip shows a front-view front squat"
+        ),
+    ),
+    VariantCue(
+        "bar_forward_torso",
+        min=0.12,
+        why=(
+            "a front-racked bar lies on the front of the shoulders, ahead of the shoulder joints; a back-squat "
+            "bar sits over them (gymassist__side_squat, barpath-lukestynes__small-squat: 0.05). No sample "
+            "clip shows a barbell front squat from the side: this bound is the geometry of the rack, "
+            "not a measurement"
+        ),
+    ),
 )
 
 
 FRONT_SQUAT = squat_variant(
     "front_squat",
-    "barbell or dumbbell front squat (load in a front rack)",
+    "front squat: a barbell or dumbbells in a front rack (load at the shoulders, in front)",
     checks=(START_POSITION, ELBOWS_UP, *SQUAT_CHECKS, BAR_OVER_MIDFOOT),
+    variant_cues=FRONT_RACK_CUES,
 )

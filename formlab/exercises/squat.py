@@ -1,10 +1,15 @@
-"""The squat (bodyweight, goblet, any load): its reps, its depth check, and what every squat shares.
+"""The squat (any kind: the family): its reps, its depth check, and what every squat shares.
 
 Rep = the bottom of the hips. The hip height above the ankles is used rather
 than the bar: it is visible in every view and with any load, while the hands
 on a back-squat bar are often hidden. The front and back squat
 (:mod:`~formlab.exercises.front_squat`, :mod:`~formlab.exercises.back_squat`)
-count their reps the same way and add checks of their own.
+count their reps the same way and add checks of their own; so do the goblet and
+the bodyweight squat (:mod:`~formlab.exercises.goblet_squat`,
+:mod:`~formlab.exercises.bodyweight_squat`). ``auto`` finds a squat's reps as
+this lift's, then names the variant from where the load sits
+(:mod:`~formlab.exercises.variants`); when it cannot tell, the squat is
+judged as this lift, by the checks every squat shares.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import numpy as np
 from ..form.check import ALL_VIEWS, Check, Geometry, Threshold
 from ..form.measures import FrameData
 from .bar_checks import HIPS_LEVEL
-from .base import Exercise, RepAngle, RepCondition
+from .base import Exercise, RepAngle, RepCondition, VariantCue
 from .checks import FEET_WIDTH, HEAD_NEUTRAL, HEELS_DOWN, KNEES_OUT, TORSO_UPRIGHT
 from .features import HIP_HEIGHT
 
@@ -186,6 +191,29 @@ dip of the walk-out at 6-8 s): a dip that ends with a step is no rep. Offline th
 walk-out's shallowness already gives it away against the deeper reps that follow;
 a live coach, which cannot wait for them, needs this rule (issue 12)."""
 
+NO_BARBELL = VariantCue(
+    "barbell_seen",
+    max=0.5,
+    why=(
+        "no barbell plate was found where the plate tracker looked (a side view): the load is not a "
+        "plate-loaded bar (squatAnalysis-rohanx01__squat, testvideo-yuyoujiang__squat: 0; "
+        "gymassist__side_squat, barpath-lukestynes__small-squat: 1)"
+    ),
+)
+"""A cue the variants without a barbell share (goblet, bodyweight)."""
+
+BAR_AT_THE_SHOULDERS = VariantCue(
+    "bar_above_shoulders_torso",
+    min=-0.4,
+    max=0.3,
+    why=(
+        "a squatted bar rides at shoulder height, on the back or in a front rack (gymassist__side_squat "
+        "-0.1, barpath-lukestynes__small-squat 0.0 torso lengths); a bar held in the hands hangs about "
+        "a torso length below (the deadlift clips deadliftAI-bichraix good004, good009: -0.85)"
+    ),
+)
+"""The bar's height, where a plate is tracked: a squat's bar is at the shoulders."""
+
 SQUAT_CHECKS = (KNEES_OUT, FEET_WIDTH, HEAD_NEUTRAL, DEPTH, TORSO_UPRIGHT, HIPS_LEVEL)
 """The checks every squat runs, in report order (a front squat adds its rack checks before them)."""
 
@@ -197,8 +225,14 @@ def squat_variant(
     checks: tuple[Check, ...] = SQUAT_CHECKS,
     notes: str = "",
     auto_order: int | None = None,
+    variant_cues: tuple[VariantCue, ...] = (),
+    load: str = "",
 ) -> Exercise:
-    """A squat: reps at the bottom of the hips, the squat signature and angles, and ``checks``."""
+    """A squat: reps at the bottom of the hips, the squat signature and angles, and ``checks``.
+
+    With ``variant_cues`` it is a variant of the ``squat`` that ``auto`` names
+    (:mod:`formlab.exercises.variants`); ``load`` says what it is done with.
+    """
     return Exercise(
         name=name,
         description=description,
@@ -213,6 +247,9 @@ def squat_variant(
         plate_loaded=True,
         max_feet_shift_torso=SQUAT_FEET_SHIFT_TORSO,
         auto_order=auto_order,
+        variant_of="squat" if variant_cues else None,
+        variant_cues=variant_cues,
+        load=load,
         views="side, front or three-quarter; the whole body (hips and ankles) in the picture",
         notes=notes,
     )

@@ -17,6 +17,7 @@ from ..reps.detection import RepDetectorParams
 from ..signal.cleaning import CleanOptions
 from . import steps
 from .results import Analysis, PhotoAnalysis
+from .variant import check_load, name_variant, resolve_load, with_load
 
 
 # =============================================================================
@@ -37,6 +38,7 @@ def analyze(
     cache: bool = True,
     progress: bool = False,
     stages: Stages | None = None,
+    load: str = "auto",
 ) -> Analysis:
     """Analyse a video of a set: reps, load path and per-rep numbers.
 
@@ -79,6 +81,11 @@ def analyze(
     stages : Stages, optional
         Records each step's time (and shows a bar named after it when its
         ``progress`` is on); the CLI passes the same one on to the writers.
+    load : {"auto", "barbell", "dumbbell", "bodyweight"}
+        What the lift is done with, for the checks whose rule depends on it
+        (the barbell front rack's ``elbows_up`` is not assessable with
+        dumbbells). ``"auto"``: from the video and the lift
+        (:func:`formlab.pipeline.variant.resolve_load`); the summary says which and why.
 
     Returns
     -------
@@ -95,6 +102,7 @@ def analyze(
     check_camera_mode(camera)
     if plate_diameter_m is not None:
         check_plate_diameter(plate_diameter_m, "plate_diameter_m")
+    load_kind = check_load(load)
     steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
     stages = stages or Stages(progress=progress)
     video_path = None
@@ -114,7 +122,7 @@ def analyze(
         detection = steps.count_reps(track, requested, detector)
     lift = detection.exercise
     with stages.stage("load path"):
-        load = steps.load_path_of(
+        followed = steps.load_path_of(
             track,
             raw,
             lift,
@@ -127,10 +135,17 @@ def analyze(
             detection=detection,
             cache=cache,
         )
+        if requested == "auto":  # the exact lift: the family's variant, from the load and the hold
+            detection = name_variant(track, detection, followed.path, detector)
+            lift = detection.exercise
+        held = resolve_load(load_kind, lift, followed.path)
+        followed = steps.LoadPath(
+            path=with_load(followed.path, held), raw=with_load(followed.raw, held)
+        )
     with stages.stage("feedback"):
-        table = steps.measure_reps(detection, load, track)
+        table = steps.measure_reps(detection, followed, track)
         th = steps.resolve_thresholds(thresholds, lift)
-        judged = steps.judge(track, lift, th, reps=table, raw=raw, bar=load.path)
+        judged = steps.judge(track, lift, th, reps=table, raw=raw, bar=followed.path)
     assert judged.reps is not None  # judge rates each rep when given the reps
     return Analysis(
         source=source,
@@ -139,8 +154,8 @@ def analyze(
         raw_track=raw,
         track=track,
         detection=detection,
-        path=load.path,
-        raw_path=load.raw,
+        path=followed.path,
+        raw_path=followed.raw,
         reps=judged.reps,
         thresholds=th,
         feedback=judged.feedback,

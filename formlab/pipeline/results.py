@@ -169,6 +169,11 @@ class Analysis:
             "warnings": list(self.raw_track.meta.warnings),
             "provenance": [dict(p) for p in meta.provenance],
         }
+        if "load" in self.path.info:
+            out["load"] = {
+                "load": self.path.info["load"],
+                "why": self.path.info.get("load_why", ""),
+            }
         if det.auto:
             out["auto"] = dict(det.auto)
         out["form"] = {

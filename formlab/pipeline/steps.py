@@ -167,6 +167,9 @@ def follow_load(
             scale=scale,
             progress=progress,
         )
+    searched = (
+        "not_searched"  # info["plate_search"]: whether a plate was looked for (see load_evidence)
+    )
     if video is None:
         why = "no video to track a plate in"
     elif not ex.plate_loaded:
@@ -175,7 +178,9 @@ def follow_load(
         outcome = _plate_outcome(track, video, around_frame, progress=progress, cache=cache)
         if isinstance(outcome, str):
             why = outcome
+            searched = "not_searched" if outcome.startswith("no plate looked for") else "not_found"
         else:
+            searched = "not_found"
             try:
                 plate = bar_path(
                     track,
@@ -192,14 +197,16 @@ def follow_load(
                 if found >= PLATE_MIN_FOUND:
                     warn = plate.info.get("scale_check", {}).get("warning", "")
                     choice = f"plate found in {found:.0%} of frames" + (f"; {warn}" if warn else "")
-                    return dataclasses.replace(plate, info={**plate.info, "auto": choice})
+                    info = {**plate.info, "auto": choice, "plate_search": "found"}
+                    return dataclasses.replace(plate, info=info)
                 why = f"plate found in only {found:.0%} of frames"
     grip = bar_path(track, "grip_centre", lifter_height_m=lifter_height_m, scale=scale)
     jitter_m = grip.info.get("jitter_m", float("nan"))
     uncertainty = (
         f"; hand-based path, jitter +-{100 * jitter_m:.1f} cm" if jitter_m == jitter_m else ""
     )
-    return dataclasses.replace(grip, info={**grip.info, "auto": f"grip centre: {why}{uncertainty}"})
+    info = {**grip.info, "auto": f"grip centre: {why}{uncertainty}", "plate_search": searched}
+    return dataclasses.replace(grip, info=info)
 
 
 def _plate_outcome(

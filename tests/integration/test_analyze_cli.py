@@ -89,10 +89,16 @@ def test_analyze_writes_summary_reps_pose_and_figures(tmp_path, exercise, pose_f
         "--no-progress",
     )
     assert r.returncode == 0, r.stderr
-    assert "3 reps of squat" in r.stdout
+    lift = "squat" if exercise == "squat" else "bodyweight_squat"  # auto names the exact lift
+    assert f"3 reps of {lift}" in r.stdout
     summary = json.loads((out / "summary.json").read_text())
     assert {"video", "exercise", "fps", "frames", "reps", "rep_frames"} <= set(summary)
-    assert summary["exercise"] == "squat" and summary["exercise_requested"] == exercise
+    assert summary["exercise"] == lift and summary["exercise_requested"] == exercise
+    if exercise == "auto":  # with the evidence: the family, the measured hold, a score per variant
+        variant = summary["auto"]["variant"]
+        assert variant["family"] == "squat" and variant["variant"] == "bodyweight_squat"
+        assert variant["features"]["load_forward_torso"] > 0.4
+        assert variant["scores"]["bodyweight_squat"]["score"] == 1.0
     assert summary["fps"] == 5.0 and summary["frames"] == 65 and summary["reps"] == 3
     np.testing.assert_allclose(summary["rep_frames"], [10, 34, 59], atol=1)  # hand-marked bottoms
     assert summary["video"].endswith("tfjs-models__pose_squats.mp4")
@@ -162,6 +168,12 @@ def test_front_squat_writes_feedback_flags_video_and_worst_frames(tmp_path, samp
     assert summary["bar_path"]["choice"].startswith(
         "grip centre: no plate"
     )  # dumbbells: no plate to track
+    # the barbell rack's elbows-up rule does not fit dumbbells at the shoulders: not assessable, said why
+    assert summary["load"]["load"] == "dumbbell" and "no barbell plate" in summary["load"]["why"]
+    assert (fb["elbows_up"] == "not_assessable").all() and (
+        reps["elbows_up"] == "not_assessable"
+    ).all()
+    assert reps["elbows_up_why"].str.contains("dumbbells").all()
     assert summary["form"]["failed_checks"] == [
         c for c in summary["form"]["checks"] if summary["form"]["checks"][c]["failed_reps"]
     ]
@@ -189,6 +201,8 @@ def test_thresholds_file_changes_the_verdicts(tmp_path):
         "sample:squatAnalysis-rohanx01__squat",
         "-e",
         "front_squat",
+        "--load",
+        "barbell",  # judged as a barbell rack (the clip holds dumbbells: see the test above)
         "--no-video",
         "--no-figures",
         "--no-progress",

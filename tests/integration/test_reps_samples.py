@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from support.exact_lifts import exact_lift
 
 from formlab.io.samples import sample_info, sample_names
 from formlab.pipeline import analyze
@@ -34,5 +35,4 @@ def test_exact_count_with_auto(name, sample_path):
     info = sample_info(name)
     result = analyze(sample_path(name), "auto")
     assert result.detection.count == info["reps"], result.detection.auto
-    family = {"front_squat": "squat", "back_squat": "squat"}.get(info["exercise"], info["exercise"])
-    assert result.exercise == family, result.detection.auto["reason"]
+    assert result.exercise == exact_lift(name), result.detection.auto["reason"]  # the exact lift

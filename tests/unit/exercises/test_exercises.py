@@ -21,8 +21,11 @@ from formlab.reps import RepDetectorParams, detect_reps
 REQUIRED = (
     "front_squat",
     "back_squat",
+    "goblet_squat",
+    "bodyweight_squat",
     "squat",
     "deadlift",
+    "romanian_deadlift",
     "curl",
     "push_up",
     "jumping_jack",
@@ -53,7 +56,16 @@ def test_registry_has_every_required_exercise():
 
 def test_turning_points_follow_the_movement():
     bottoms = {n for n, e in EXERCISES.items() if e.turning_point == "bottom"}
-    assert bottoms == {"squat", "front_squat", "back_squat", "lunge", "push_up", "bench_press"}
+    assert bottoms == {
+        "squat",
+        "front_squat",
+        "back_squat",
+        "goblet_squat",
+        "bodyweight_squat",
+        "lunge",
+        "push_up",
+        "bench_press",
+    }
     assert (
         get_exercise("deadlift").concentric == "into"
         and get_exercise("squat").concentric == "out_of"

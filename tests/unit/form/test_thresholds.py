@@ -196,7 +196,10 @@ def test_toml_comments_stand_on_their_own(tmp_path):
             for word in ("Notes", "see ", "See ", "``", ":mod:", ":data:", ":func:", ":class:"):
                 assert word not in line, line
     torso = comments["torso_upright", "max_torso_lean_deg"][1]
-    assert "default: 60.0 (other lifts: front_squat 45.0, lunge 30.0, squat 55.0)" in torso
+    assert (
+        "default: 60.0 (other lifts: bodyweight_squat 55.0, front_squat 45.0, goblet_squat 45.0, "
+        "lunge 30.0, squat 55.0)"
+    ) in torso
     assert "# Thresholds of: back_squat" in text
     assert "the article': \"Less Pain, More Gain" in text  # who "the article" is
 
