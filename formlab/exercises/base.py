@@ -32,9 +32,9 @@ Each lift's module (:mod:`formlab.exercises`) declares one :class:`Exercise`:
 * ``feet_planted``: whether the feet stay put during the reps (not in a lunge or a
   jumping jack): then feet that wander across the picture mean that the camera moved
   (:func:`formlab.barbell.camera_motion.camera_seems_to_move`);
-* ``max_feet_shift_torso``: for a lift done after walking the bar out of a rack
-  (the squats), how far the feet may stand from where they stood at a rep's start
-  when it ends, in torso lengths (:func:`formlab.exercises.features.feet_shift_torso`);
+* ``max_lifter_shift_torso``: for a lift done after walking the bar out of a rack
+  (the squats), how far the lifter (feet and hips) may stand from where they stood
+  at a rep's start when it ends, in torso lengths (:func:`formlab.exercises.features.lifter_shift_torso`);
   a dip with a step in it (the walk-out, re-racking) is no rep. None: not checked;
 * ``auto_order``: where the lift stands among the candidates of
   ``exercise="auto"`` (lower: tried first, for the most specific signatures;
@@ -216,7 +216,7 @@ class Exercise:
     optional_checks: tuple[Check, ...] = ()
     plate_loaded: bool = False
     feet_planted: bool = True
-    max_feet_shift_torso: float | None = None
+    max_lifter_shift_torso: float | None = None
     auto_order: int | None = None
     variant_of: str | None = None
     variant_cues: tuple[VariantCue, ...] = ()

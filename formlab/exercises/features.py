@@ -213,17 +213,20 @@ def pose_feature(track: PoseTrack, name: str) -> np.ndarray:
         return np.asarray(fn(track), dtype=float)
 
 
-def feet_shift_torso(
+def lifter_shift_torso(
     xy_px: np.ndarray, visibility: np.ndarray, n_frames: int = 3, min_visibility: float = 0.5
 ) -> float:
-    """How far the feet stand, at the end of a span of frames, from where they stood at its start.
+    """How far the lifter stands, at the end of a span of frames, from where they stood at its start.
 
     The one quantity here read in the image, not the world: world landmarks are
     centred on the hips in every frame and cannot show that the lifter stepped.
-    The feet (heels and toes, both sides) are averaged per frame; their median
-    over the first and over the last ``n_frames`` frames are compared, over the
-    largest shoulder-to-hip length in the span (the upright torso, not one
-    foreshortened by a bend).
+    The lifter moved when the feet (heels and toes, both sides, averaged) *and*
+    the hips moved: the smaller of the two shifts counts, because each alone
+    drifts in real reps (feet landmarks guessed at the picture's edge or behind
+    a plate; hips sitting back in a squat and read on a 5 fps clip) while a step
+    carries both. Each is the median over the first and over the last
+    ``n_frames`` frames, over the largest shoulder-to-hip length in the span
+    (the upright torso, not one foreshortened by a bend).
 
     Parameters
     ----------
@@ -238,7 +241,7 @@ def feet_shift_torso(
     Returns
     -------
     float
-        Torso lengths; NaN when the feet or the torso are not seen.
+        Torso lengths; NaN when the feet, the hips or the torso are not seen.
     """
     xy = np.asarray(xy_px, dtype=float)
     vis = np.asarray(visibility, dtype=float)
@@ -246,16 +249,21 @@ def feet_shift_torso(
     if len(xy) < 2:
         return float("nan")
     k = max(1, min(n_frames, len(xy) // 2))
+
+    def moved(points: np.ndarray) -> float:
+        return float(
+            np.linalg.norm(np.nanmedian(points[-k:], axis=0) - np.nanmedian(points[:k], axis=0))
+        )
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         seen = min(np.nanmedian(vis[:k, feet]), np.nanmedian(vis[-k:, feet]))
-        mid = np.nanmean(xy[:, feet], axis=1)
         shoulders = 0.5 * (
             xy[:, LANDMARK_INDEX["left_shoulder"]] + xy[:, LANDMARK_INDEX["right_shoulder"]]
         )
         hips = 0.5 * (xy[:, LANDMARK_INDEX["left_hip"]] + xy[:, LANDMARK_INDEX["right_hip"]])
         torso = np.nanmax(np.linalg.norm(shoulders - hips, axis=-1))
-        shift = np.linalg.norm(np.nanmedian(mid[-k:], axis=0) - np.nanmedian(mid[:k], axis=0))
+        shift = min(moved(np.nanmean(xy[:, feet], axis=1)), moved(hips))
     if not (seen >= min_visibility) or not (torso > 0):
         return float("nan")
     return float(shift / torso)

@@ -181,15 +181,18 @@ ANGLES = (
     RepAngle("max_trunk_lean_deg", "trunk_lean_deg", "max", "largest forward lean of the trunk"),
 )
 
-SQUAT_FEET_SHIFT_TORSO = 0.3
-"""How far (torso lengths) a squatter's feet may stand from where they stood at a rep's start when it ends.
+SQUAT_LIFTER_SHIFT_TORSO = 0.3
+"""How far (torso lengths) a squatter may stand from where they stood at a rep's start when it ends.
 
-A squat is done with the feet planted: measured on the reps of the sample squat
-clips, the feet end 0.01-0.13 torso lengths from where they started (landmark
-jitter). Walking a bar out of the rack moves them 0.5 (gymassist__side_squat, the
-dip of the walk-out at 6-8 s): a dip that ends with a step is no rep. Offline the
-walk-out's shallowness already gives it away against the deeper reps that follow;
-a live coach, which cannot wait for them, needs this rule (issue 12)."""
+A squat is done with the feet planted. Measured on the reps of the sample squat
+clips (models full and lite), the lifter (the smaller of the feet's and the hips'
+shifts, :func:`formlab.exercises.features.lifter_shift_torso`) ends 0.01-0.14
+torso lengths from where they started; with the second shot of an edited clip
+zoomed so that the feet sit at the picture's edge, 0.08 (the feet alone: 0.38).
+Walking the bar out of the rack moves the lifter 0.37 (gymassist__side_squat,
+the dip of the walk-out at 6-8 s, model lite): a dip that ends with a step is no
+rep. Offline the walk-out's shallowness already gives it away against the deeper
+reps that follow; a live coach, which cannot wait for them, needs this rule."""
 
 NO_BARBELL = VariantCue(
     "barbell_seen",
@@ -245,7 +248,7 @@ def squat_variant(
         checks=checks,
         optional_checks=(HEELS_DOWN,),
         plate_loaded=True,
-        max_feet_shift_torso=SQUAT_FEET_SHIFT_TORSO,
+        max_lifter_shift_torso=SQUAT_LIFTER_SHIFT_TORSO,
         auto_order=auto_order,
         variant_of="squat" if variant_cues else None,
         variant_cues=variant_cues,

@@ -33,7 +33,7 @@ from ..core.errors import ConfigError, InputError
 from ..core.landmarks import N_LANDMARKS
 from ..core.track import PoseTrack, TrackMeta
 from ..exercises import AUTO, check_exercise_name, get_exercise, pose_feature
-from ..exercises.features import feet_shift_torso
+from ..exercises.features import lifter_shift_torso
 from ..form.thresholds import FormThresholds
 from ..pipeline import steps
 from ..pose.options import ExtractOptions
@@ -314,15 +314,15 @@ class LiveCoach:
         return ""
 
     def _feet_stayed(self, start: int, now: int) -> str:
-        """The reason the rep is none if the lift keeps its feet planted and they moved since its start."""
-        limit = self.exercise.max_feet_shift_torso
+        """The reason the rep is none if the lift keeps its feet planted and the lifter stepped since its start."""
+        limit = self.exercise.max_lifter_shift_torso
         first = max(start - self._raw_from, 0)
         if limit is None or now - self._raw_from < first + 1:
             return ""
         sl = slice(first, now - self._raw_from + 1)
-        shift = feet_shift_torso(np.stack(self._raw["xy"][sl]), np.stack(self._raw["vis"][sl]))
+        shift = lifter_shift_torso(np.stack(self._raw["xy"][sl]), np.stack(self._raw["vis"][sl]))
         if shift > limit:
-            return f"the feet moved {shift:.2f} torso lengths (a step: walking out or racking)"
+            return f"the lifter moved {shift:.2f} torso lengths, feet and hips (a step: walking out or racking)"
         return ""
 
     def _window(self, rep: StreamRep) -> PoseTrack:

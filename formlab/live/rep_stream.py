@@ -87,8 +87,8 @@ reads them on features smoothed like the signal."""
 SpanCheck = Callable[[int, int], str]
 """``(start_index, now_index) -> ""`` if a rep from its start to the sample that confirms it is one,
 else the reason; real sample indices (moved back by the delay), read on unfiltered data (the feet
-at the rep's start and now: a walk-out's dip ends with a step, see
-:attr:`formlab.exercises.Exercise.max_feet_shift_torso`)."""
+and hips at the rep's start and now: a walk-out's dip ends with a step, see
+:attr:`formlab.exercises.Exercise.max_lifter_shift_torso`)."""
 
 
 class RepStream:

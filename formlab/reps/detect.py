@@ -27,7 +27,7 @@ from ..exercises import (
     get_exercise,
     pose_feature,
 )
-from ..exercises.features import feet_shift_torso
+from ..exercises.features import lifter_shift_torso
 from .detection import Rep, RepDetection, RepDetectorParams, TurningPoint
 from .find import find_reps, smooth_signal
 
@@ -95,15 +95,17 @@ def _filter_reps(track: PoseTrack, det: RepDetection, checks, why: str) -> RepDe
 def _without_steps(
     track: PoseTrack, det: RepDetection, max_shift_torso: float | None
 ) -> RepDetection:
-    """Drop the reps at whose end the feet stand elsewhere than at their start (a walk-out's dip)."""
+    """Drop the reps at whose end the lifter stands elsewhere than at their start (a walk-out's dip)."""
     if max_shift_torso is None or not det.reps:
         return det
     keep, why = [], []
     for rep in det.reps:
         i0, i1 = np.searchsorted(track.frame, [rep.start_frame, rep.end_frame])
-        shift = feet_shift_torso(track.xy_px[i0 : i1 + 1], track.visibility[i0 : i1 + 1])
+        shift = lifter_shift_torso(track.xy_px[i0 : i1 + 1], track.visibility[i0 : i1 + 1])
         keep.append(not shift > max_shift_torso)  # feet unseen (NaN): kept
-        why.append(f"the feet moved {shift:.2f} torso lengths (a step: walking out or racking)")
+        why.append(
+            f"the lifter moved {shift:.2f} torso lengths, feet and hips (a step: walking out or racking)"
+        )
     return _drop(det, keep, why)
 
 
@@ -147,7 +149,7 @@ def _detect_one(
     det = _filter_reps(
         track, det, [c for c in checks if c.at != "turn"], "pose check failed at the start"
     )
-    return _without_steps(track, det, exercise.max_feet_shift_torso)
+    return _without_steps(track, det, exercise.max_lifter_shift_torso)
 
 
 def detect_reps(

@@ -1,5 +1,6 @@
 """A dip that ends with a step (walking a bar out of the rack, re-racking) is no squat rep,
-offline and live alike; a rep with the feet planted is kept, and unseen feet decide nothing."""
+offline and live alike; a rep with the feet planted is kept, feet landmarks drifting alone (the
+hips staying) are no step, and unseen feet decide nothing."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from support import synthetic_pose as sp
 import formlab
 from formlab.core.landmarks import FEET, LANDMARK_INDEX
 from formlab.exercises import get_exercise
-from formlab.exercises.features import feet_shift_torso
-from formlab.exercises.squat import SQUAT_FEET_SHIFT_TORSO
+from formlab.exercises.features import lifter_shift_torso
+from formlab.exercises.squat import SQUAT_LIFTER_SHIFT_TORSO
 from formlab.live.rep_stream import RepStream
 
 TORSO_PX = 400.0 * sp.TRUNK_M  # synthetic_pose draws 400 px per metre
@@ -28,7 +29,21 @@ def _stepped(track, from_frame: int, shift_torso: float):
 def test_feet_shift_reads_the_constructed_step(shift):
     track, _ = sp.exercise_track("squat", 1)
     moved = _stepped(track, track.n_frames // 2, shift)
-    assert feet_shift_torso(moved.xy_px, moved.visibility) == pytest.approx(shift, abs=0.02)
+    assert lifter_shift_torso(moved.xy_px, moved.visibility) == pytest.approx(shift, abs=0.02)
+
+
+def test_the_feet_drifting_alone_are_no_step():
+    """Feet landmarks guessed at the picture's edge drift while the hips stay: the smaller shift counts."""
+    track, _ = sp.exercise_track("squat", 1)
+    xy = track.xy_px.copy()
+    xy[track.n_frames // 2 :, list(FEET), 1] += 0.6 * TORSO_PX
+    assert lifter_shift_torso(xy, track.visibility) == pytest.approx(0.0, abs=0.02)
+    hips = [LANDMARK_INDEX["left_hip"], LANDMARK_INDEX["right_hip"]]
+    xy = track.xy_px.copy()
+    xy[track.n_frames // 2 :, hips, 0] += (
+        0.6 * TORSO_PX
+    )  # the hips alone (sitting back): no step either
+    assert lifter_shift_torso(xy, track.visibility) == pytest.approx(0.0, abs=0.02)
 
 
 def test_feet_not_seen_decide_nothing():
@@ -36,10 +51,10 @@ def test_feet_not_seen_decide_nothing():
     moved = _stepped(track, track.n_frames // 2, 0.6)
     hidden = moved.visibility.copy()
     hidden[:, list(FEET)] = 0.2  # behind the plates
-    assert np.isnan(feet_shift_torso(moved.xy_px, hidden))
+    assert np.isnan(lifter_shift_torso(moved.xy_px, hidden))
     no_torso = moved.xy_px.copy()
     no_torso[:, LANDMARK_INDEX["left_shoulder"]] = np.nan
-    assert np.isnan(feet_shift_torso(no_torso, moved.visibility))
+    assert np.isnan(lifter_shift_torso(no_torso, moved.visibility))
 
 
 def _first_rep_ends_with_a_step(shift_torso: float):
@@ -57,23 +72,23 @@ def _first_rep_ends_with_a_step(shift_torso: float):
 
 
 def test_offline_a_rep_ending_with_a_step_is_rejected_with_the_reason():
-    stepped, before = _first_rep_ends_with_a_step(2 * SQUAT_FEET_SHIFT_TORSO)
+    stepped, before = _first_rep_ends_with_a_step(2 * SQUAT_LIFTER_SHIFT_TORSO)
     det = formlab.detect_reps(stepped, "squat")
     assert len(det.reps) == 2
     assert det.reps[0].turn_frame == before.iloc[1]["turn_frame"]
-    reasons = [r["reason"] for r in det.rejected if "feet moved" in r["reason"]]
+    reasons = [r["reason"] for r in det.rejected if "lifter moved" in r["reason"]]
     assert len(reasons) == 1 and "step" in reasons[0]
 
 
 def test_offline_a_small_shift_keeps_every_rep():
-    stepped, _ = _first_rep_ends_with_a_step(0.5 * SQUAT_FEET_SHIFT_TORSO)
+    stepped, _ = _first_rep_ends_with_a_step(0.5 * SQUAT_LIFTER_SHIFT_TORSO)
     assert len(formlab.detect_reps(stepped, "squat").reps) == 3
 
 
 def test_lifts_without_a_walk_out_do_not_check_the_feet():
-    assert get_exercise("squat").max_feet_shift_torso == SQUAT_FEET_SHIFT_TORSO
+    assert get_exercise("squat").max_lifter_shift_torso == SQUAT_LIFTER_SHIFT_TORSO
     for name in ("lunge", "jumping_jack", "deadlift", "push_up"):
-        assert get_exercise(name).max_feet_shift_torso is None, name
+        assert get_exercise(name).max_lifter_shift_torso is None, name
 
 
 def test_live_stream_rejects_a_span_its_check_refuses():
@@ -84,11 +99,11 @@ def test_live_stream_rejects_a_span_its_check_refuses():
 
     def refuse_first(start: int, now: int) -> str:
         asked.append((start, now))
-        return "the feet moved 0.60 torso lengths (a step)" if len(asked) == 1 else ""
+        return "the lifter moved 0.60 torso lengths (a step)" if len(asked) == 1 else ""
 
     stream = RepStream("bottom", None, None, refuse_first)
     for ti, xi in zip(t, x):
         stream.push(ti, xi)
     assert asked and all(start < now for start, now in asked)
     assert len(stream.reps) == len(asked) - 1
-    assert any("feet moved" in r["reason"] for r in stream.rejected)
+    assert any("lifter moved" in r["reason"] for r in stream.rejected)
