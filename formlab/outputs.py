@@ -274,12 +274,28 @@ def pose_writer(fmt: str = "csv") -> Writer:
     """A writer of the extracted pose track (``pose.csv`` with its JSON sidecar, or ``pose.parquet``)."""
 
     def write_pose(analysis: Analysis, outdir: Path) -> list[Path]:
-        table = analysis.raw_track.save(outdir / f"{POSE_FILE_STEM}.{fmt}")
-        sidecar = table.with_name(table.name + ".json")  # the CSV's metadata
-        return [table, sidecar] if sidecar.is_file() else [table]
+        if fmt == "csv":  # 0.2 s for 600 frames, the same file for every re-analysis: kept
+            return _write_pose_csv(analysis.raw_track, outdir / f"{POSE_FILE_STEM}.csv")
+        return [analysis.raw_track.save(outdir / f"{POSE_FILE_STEM}.{fmt}")]
 
     write_pose.stage = "tables"  # type: ignore[attr-defined]
     return write_pose
+
+
+def _write_pose_csv(track, path: Path) -> list[Path]:
+    """``pose.csv`` and its JSON sidecar, from formlab's cache when this track's are kept there.
+
+    Otherwise written, then kept (:func:`formlab.io.cache.keep_files`).
+    """
+    from .core.track import sidecar_path
+    from .io.cache import copy_cached_files, keep_files, track_digest
+
+    files = {".csv": path, ".csv.json": sidecar_path(path)}
+    key = track_digest(track)
+    if not copy_cached_files("pose_tables", key, files):
+        track.save(path)
+        keep_files("pose_tables", key, files)
+    return list(files.values())
 
 
 def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:

@@ -116,3 +116,50 @@ def clear_track_cache() -> int:
         p.unlink(missing_ok=True)
         n += p.suffix == ".parquet"
     return n
+
+
+_TRACK_ARRAYS = ("xy_px", "z", "visibility", "presence", "world_m", "time_s", "frame")
+
+
+def track_digest(track) -> str:
+    """SHA-256 (hex, 32 digits) of a pose track's arrays and metadata.
+
+    A key for what is derived from the track alone (its cleaned version, its CSV table).
+    """
+    h = hashlib.sha256()
+    h.update(json.dumps(track.meta.to_dict(), default=str, sort_keys=True).encode())
+    for name in _TRACK_ARRAYS:
+        h.update(str(getattr(track, name).dtype).encode())
+        h.update(getattr(track, name).tobytes())
+    return h.hexdigest()[:32]
+
+
+def copy_cached_files(kind: str, key: str, names: Mapping[str, Path]) -> bool:
+    """Copy the files kept under ``<cache>/<kind>/<key><suffix>`` to ``names`` (suffix -> path).
+
+    Returns False, copying nothing, unless every one is kept. Each copy is atomic.
+    """
+    folder = cache_dir(kind, create=False)
+    kept = {suffix: folder / f"{key}{suffix}" for suffix in names}
+    if not all(p.is_file() for p in kept.values()):
+        return False
+    import shutil
+
+    for suffix, target in names.items():
+        atomic_write(target, lambda tmp, src=kept[suffix]: shutil.copyfile(src, tmp))
+    return True
+
+
+def keep_files(kind: str, key: str, files: Mapping[str, Path]) -> None:
+    """Keep copies of ``files`` (suffix -> path) under ``<cache>/<kind>/<key><suffix>``.
+
+    Each is written atomically; a cache that cannot be written only costs time next run.
+    """
+    import shutil
+
+    try:
+        folder = cache_dir(kind)
+        for suffix, src in files.items():
+            atomic_write(folder / f"{key}{suffix}", lambda tmp, src=src: shutil.copyfile(src, tmp))
+    except (OSError, OutputError):
+        pass
