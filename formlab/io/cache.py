@@ -118,6 +118,21 @@ def clear_track_cache() -> int:
     return n
 
 
+def source_digest(*patterns: str) -> str:
+    """SHA-256 (hex) of formlab's own source files matching ``patterns`` (globs in the package).
+
+    Part of the key of what formlab computes and keeps (a cleaned track, figures): formlab's
+    version does not change between commits, and a kept result of older code would be stale.
+    """
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for pattern in patterns:
+        for file in sorted(package.glob(pattern)):
+            h.update(file.name.encode())
+            h.update(file.read_bytes())
+    return h.hexdigest()
+
+
 _TRACK_ARRAYS = ("xy_px", "z", "visibility", "presence", "world_m", "time_s", "frame")
 
 

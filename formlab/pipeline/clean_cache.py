@@ -38,13 +38,9 @@ _CODE = ("signal/*.py", "core/*.py", "pose/persons.py")
 
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    package = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for pattern in _CODE:
-        for file in sorted(package.glob(pattern)):
-            h.update(file.name.encode())
-            h.update(file.read_bytes())
-    return h.hexdigest()
+    from ..io.cache import source_digest
+
+    return source_digest(*_CODE)
 
 
 def clean_key(raw: PoseTrack, options: CleanOptions) -> str:

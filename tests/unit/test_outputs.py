@@ -147,3 +147,29 @@ def test_the_pose_table_is_copied_from_the_cache_the_second_time(tmp_path, monke
     assert [p.name for p in first] == [p.name for p in second] == ["pose.csv", "pose.csv.json"]
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes()
+
+
+def test_unchanged_figures_are_copied_from_the_cache(tmp_path, monkeypatch):
+    import dataclasses
+
+    from formlab.outputs import write_figures
+    from formlab.pipeline import analyze
+    from formlab.viz import style
+
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    track, _ = exercise_track("squat", 2, 30.0, view="side")
+    result = analyze(track, "squat")
+    for d in ("drawn", "copied", "other"):
+        (tmp_path / d).mkdir()
+    drawn = write_figures(result, tmp_path / "drawn")
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(style, "save_figure", no_drawing)
+    copied = write_figures(result, tmp_path / "copied")
+    assert [p.name for p in copied] == ["bar_position.png", "bar_path.png"]
+    assert [p.read_bytes() for p in copied] == [p.read_bytes() for p in drawn]
+    # other numbers (here another lift's name in the title): drawn anew
+    with pytest.raises(AssertionError, match="drawn again"):
+        write_figures(dataclasses.replace(result, exercise="front_squat"), tmp_path / "other")
