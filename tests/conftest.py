@@ -40,6 +40,44 @@ def pytest_report_header(config):
     ]
 
 
+def pytest_collection_modifyitems(config, items):
+    """Keep together, on one pytest-xdist worker, the tests that share something built once.
+
+    ``make test`` runs the suite on every core (``-n auto --dist loadgroup``): each test goes
+    to whichever worker is free, except those with an ``xdist_group``, which go together. Set
+    here, from the fixtures each test uses, so that no test module needs to know:
+
+    - ``colab``: every test that reads the emulated Colab's notebooks (``colab_notebooks``,
+      minutes of work: a venv, a wheel, six notebooks: built once, on one worker), and every
+      browser test: one Chromium and one server at a time, whose waits for a page would
+      otherwise compete with the notebooks' kernels and the other worker for two cores;
+    - one group per module for the tests that share a module-scoped fixture (a server, a
+      browser, a built plugin, a cluster), which would otherwise be built on both workers.
+
+    Without ``-n``, groups change nothing.
+    """
+    colab_modules = {i.path for i in items if "colab_notebooks" in getattr(i, "fixturenames", ())}
+    for item in items:
+        shares = _shares_a_module_fixture(item)
+        if (
+            "colab_notebooks" in getattr(item, "fixturenames", ())
+            or item.get_closest_marker("browser")
+            or (shares and item.path in colab_modules)
+        ):
+            item.add_marker(pytest.mark.xdist_group("colab"))
+        elif shares:
+            item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(REPO))))
+
+
+def _shares_a_module_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        defs[-1].scope in ("module", "package", "class") for defs in info.name2fixturedefs.values()
+    )
+
+
 @pytest.fixture(scope="session")
 def sample_path():
     """``sample_path(name)``: verified local path of a registered sample (see formlab.samples)."""
@@ -70,16 +108,23 @@ def terminal_line(config, tag: str):
     """``show(line)``: print ``  [tag] line`` on the terminal at once, past pytest's output capture.
 
     For the long steps of a run (a venv build, a notebook): pytest prints nothing until a test
-    ends, and a test may wait minutes on one of them.
+    ends, and a test may wait minutes on one of them. On a pytest-xdist worker, whose terminal
+    output goes nowhere, the line goes to its standard error, which is the run's.
     """
+    import sys
+
     capture = config.pluginmanager.getplugin("capturemanager")
     terminal = config.pluginmanager.getplugin("terminalreporter")
+    worker = getattr(config, "workerinput", {}).get("workerid")
 
     def show(line: str) -> None:
-        if terminal is None:
+        if terminal is None and worker is None:
             return
         with capture.global_and_fixture_disabled():
-            terminal.write_line(f"  [{tag}] {line}")
+            if worker is not None:
+                print(f"  [{tag}, {worker}] {line}", file=sys.stderr, flush=True)
+            else:
+                terminal.write_line(f"  [{tag}] {line}")
 
     return show
 

@@ -2,7 +2,9 @@
 
 The cache folder is ``$FORMLAB_CACHE_DIR`` if set, else the per-user cache
 folder of the operating system (``~/.cache/formlab`` on Linux, via
-:func:`pooch.os_cache`). Sub-folders: ``models/``, ``samples/``, ``tracks/``.
+:func:`pooch.os_cache`). Sub-folders: ``models/``, ``samples/``, ``tracks/`` (and ``locks/``,
+see :func:`computing`); what is derived from a track is kept beside them (``cleaned/``,
+``pose_tables/``, ``figures/``, ``frames/``, ``plates/``) to make re-analyses fast.
 
 Pose tracks are cached by content: the key is the SHA-256 of the source file,
 the extraction options and the SHA-256 of the model, so re-running the same
@@ -19,7 +21,7 @@ import hashlib
 import json
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -109,12 +111,40 @@ def store_cached_track(key: str, track) -> Path | None:
     return data
 
 
+@contextlib.contextmanager
+def computing(key: str) -> Iterator[None]:
+    """Hold the cache's lock on ``key`` while its entry is computed (``with computing(key): ...``).
+
+    Two processes that need the same missing track at once (a test run on two workers, two
+    batch workers on copies of one video) then compute it once: the second waits, then finds
+    the entry (look it up again inside the ``with``). A lock that cannot be taken (a read-only
+    cache, a system without ``fcntl``) is no lock: the only cost is the work done twice.
+    """
+    try:
+        import fcntl
+
+        f = open(cache_dir("locks") / f"{key}.lock", "a")  # held across the yield
+    except (ImportError, OSError, OutputError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+    finally:
+        f.close()  # releases the lock
+
+
 def clear_track_cache() -> int:
     """Delete every cached pose track; return how many were removed."""
     n = 0
     for p in cache_dir("tracks", create=False).glob("*.parquet*"):
         p.unlink(missing_ok=True)
         n += p.suffix == ".parquet"
+    for p in cache_dir("locks", create=False).glob("*.lock"):
+        p.unlink(missing_ok=True)
     return n
 
 

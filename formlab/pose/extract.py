@@ -35,7 +35,7 @@ from ..core.errors import FormlabWarning, InputError, ModelError
 from ..core.files import sha256_file
 from ..core.landmarks import N_LANDMARKS
 from ..core.track import PoseTrack, TrackMeta
-from ..io.cache import load_cached_track, store_cached_track, track_key
+from ..io.cache import computing, load_cached_track, store_cached_track, track_key
 from ..io.media import (
     VideoInfo,
     check_image,
@@ -486,13 +486,26 @@ def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: boo
         key = track_key(sha, {"kind": kind, **opts, **code}, ex.model_file.sha256)
         hit = load_cached_track(key)
         if hit is not None:
-            for note in hit.meta.warnings:  # said again on every use of the result
-                warnings.warn(f"{path}: {note}", FormlabWarning, stacklevel=3)
-            return hit.replace(meta=dataclasses.replace(hit.meta, source=str(path)))
-    if kind == "image":
-        track = ex.extract_image(path, source_sha256=sha)
-    else:
-        track = ex.extract_video(path, progress=progress, source_sha256=sha)
-    if key is not None:
+            return _reused(hit, path)
+    if key is None:
+        return _extract_file(ex, path, kind, sha, progress)
+    with computing(key):  # another process computing the same track: wait for it, then read it
+        hit = load_cached_track(key)
+        if hit is not None:
+            return _reused(hit, path)
+        track = _extract_file(ex, path, kind, sha, progress)
         store_cached_track(key, track)
     return track
+
+
+def _reused(hit: PoseTrack, path: Path) -> PoseTrack:
+    """A cached track as the result for ``path``: its warnings said again, its source named."""
+    for note in hit.meta.warnings:  # said again on every use of the result
+        warnings.warn(f"{path}: {note}", FormlabWarning, stacklevel=4)
+    return hit.replace(meta=dataclasses.replace(hit.meta, source=str(path)))
+
+
+def _extract_file(ex: PoseExtractor, path: Path, kind: str, sha: str, progress: bool) -> PoseTrack:
+    if kind == "image":
+        return ex.extract_image(path, source_sha256=sha)
+    return ex.extract_video(path, progress=progress, source_sha256=sha)
