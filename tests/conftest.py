@@ -25,6 +25,13 @@ if not os.environ.get("FORMLAB_CACHE_DIR"):
     _SESSION_CACHE = tempfile.TemporaryDirectory(prefix="formlab-test-cache-")
     os.environ["FORMLAB_CACHE_DIR"] = _SESSION_CACHE.name
 
+_GROUPS = (
+    None  # pytest-xdist's controller chooses it; its workers inherit it (support.xdist_groups)
+)
+if not os.environ.get("FORMLAB_TEST_GROUPS"):
+    _GROUPS = tempfile.TemporaryDirectory(prefix="formlab-test-groups-")
+    os.environ["FORMLAB_TEST_GROUPS"] = _GROUPS.name
+
 import formlab  # noqa: E402  (after the cache folder is chosen)
 from formlab.io import samples  # noqa: E402
 
@@ -41,41 +48,19 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Keep together, on one pytest-xdist worker, the tests that share something built once.
+    """On a pytest-xdist worker, say which tests go together (``support.xdist_groups``)."""
+    from support.xdist_groups import record
 
-    ``make test`` runs the suite on every core (``-n auto --dist loadgroup``): each test goes
-    to whichever worker is free, except those with an ``xdist_group``, which go together. Set
-    here, from the fixtures each test uses, so that no test module needs to know:
-
-    - ``colab``: every test that reads the emulated Colab's notebooks (``colab_notebooks``,
-      minutes of work: a venv, a wheel, six notebooks: built once, on one worker), and every
-      browser test: one Chromium and one server at a time, whose waits for a page would
-      otherwise compete with the notebooks' kernels and the other worker for two cores;
-    - one group per module for the tests that share a module-scoped fixture (a server, a
-      browser, a built plugin, a cluster), which would otherwise be built on both workers.
-
-    Without ``-n``, groups change nothing.
-    """
-    colab_modules = {i.path for i in items if "colab_notebooks" in getattr(i, "fixturenames", ())}
-    for item in items:
-        shares = _shares_a_module_fixture(item)
-        if (
-            "colab_notebooks" in getattr(item, "fixturenames", ())
-            or item.get_closest_marker("browser")
-            or (shares and item.path in colab_modules)
-        ):
-            item.add_marker(pytest.mark.xdist_group("colab"))
-        elif shares:
-            item.add_marker(pytest.mark.xdist_group(str(item.path.relative_to(REPO))))
+    record(config, items, REPO)
 
 
-def _shares_a_module_fixture(item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return False
-    return any(
-        defs[-1].scope in ("module", "package", "class") for defs in info.name2fixturedefs.values()
-    )
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` with the groups of ``support.xdist_groups``."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from support.xdist_groups import make_scheduler
+
+    return make_scheduler(config, log)
 
 
 @pytest.fixture(scope="session")
