@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -314,7 +314,7 @@ def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
     what = "bar" if p.method in BAR_METHODS else p.method.replace("landmarks:", "")
     turn = turning_point_label(analysis.detection)
     plane = p.info.get("camera", {}).get("coordinates", "image plane").split(" (")[0]
-    calls = {
+    calls: dict[str, tuple[Callable[..., Any], tuple, dict[str, Any]]] = {
         "position": (
             plot_bar_position,
             (p.time_s, p.x_m, p.y_m, p.z_rel_m),

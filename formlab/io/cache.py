@@ -188,11 +188,18 @@ def copy_cached_files(kind: str, key: str, names: Mapping[str, Path]) -> bool:
     kept = {suffix: folder / f"{key}{suffix}" for suffix in names}
     if not all(p.is_file() for p in kept.values()):
         return False
+    for suffix, target in names.items():
+        _copy_atomically(kept[suffix], target)
+    return True
+
+
+def _copy_atomically(src: Path, target: Path) -> None:
     import shutil
 
-    for suffix, target in names.items():
-        atomic_write(target, lambda tmp, src=kept[suffix]: shutil.copyfile(src, tmp))
-    return True
+    def copy(tmp: Path) -> None:
+        shutil.copyfile(src, tmp)
+
+    atomic_write(target, copy)
 
 
 def keep_files(kind: str, key: str, files: Mapping[str, Path]) -> None:
@@ -200,11 +207,9 @@ def keep_files(kind: str, key: str, files: Mapping[str, Path]) -> None:
 
     Each is written atomically; a cache that cannot be written only costs time next run.
     """
-    import shutil
-
     try:
         folder = cache_dir(kind)
         for suffix, src in files.items():
-            atomic_write(folder / f"{key}{suffix}", lambda tmp, src=src: shutil.copyfile(src, tmp))
+            _copy_atomically(src, folder / f"{key}{suffix}")
     except (OSError, OutputError):
         pass

@@ -77,7 +77,7 @@ def _store(key: str, track: PoseTrack) -> None:
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as f:
             arrays = {k: getattr(track, k) for k in _ARRAYS}
-            np.savez(f, meta=np.array(text), **arrays)  # type: ignore[arg-type]
+            np.savez(f, meta=np.array(text), **arrays)
 
     try:
         atomic_write(_path(key, create=True), write)
