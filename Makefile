@@ -2,6 +2,7 @@
 #   make demo   # create .venv, install formlab, analyse the default sample clip into results/demo
 #   make app    # serve the browser app (formlab app) on http://127.0.0.1:8866/
 #   make test   # create .venv, install formlab with test tools, run the whole test suite
+#                 (on every core; TEST_WORKERS=1 for one process)
 #
 # Models and sample media are found through formlab's normal search order:
 # $FORMLAB_MODEL_DIR / $FORMLAB_DATA_DIR, then the user cache, then a download.
@@ -59,11 +60,16 @@ browser:
 	  elif command -v sudo >/dev/null 2>&1; then sudo apt-get update -qq && sudo apt-get install -y -qq --no-install-recommends chromium; \
 	  else echo "Chromium is needed for the browser tests: install Debian's 'chromium' package"; exit 1; fi; }
 
+# The suite runs on every core (pytest-xdist); tests/conftest.py keeps together what is built once
+# (the emulated Colab and the browser tests that read its notebooks, each module's own servers).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
 test: setup browser
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-fast: setup
-	$(BIN)/python -m pytest -m "not media and not browser and not notebooks"
+	$(PYTEST) -m "not media and not browser and not notebooks"
 
 benchmark: setup
 	$(BIN)/python tests/benchmarks/bench_extract.py

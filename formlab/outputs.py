@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -274,16 +274,39 @@ def pose_writer(fmt: str = "csv") -> Writer:
     """A writer of the extracted pose track (``pose.csv`` with its JSON sidecar, or ``pose.parquet``)."""
 
     def write_pose(analysis: Analysis, outdir: Path) -> list[Path]:
-        table = analysis.raw_track.save(outdir / f"{POSE_FILE_STEM}.{fmt}")
-        sidecar = table.with_name(table.name + ".json")  # the CSV's metadata
-        return [table, sidecar] if sidecar.is_file() else [table]
+        if fmt == "csv":  # 0.2 s for 600 frames, the same file for every re-analysis: kept
+            return _write_pose_csv(analysis.raw_track, outdir / f"{POSE_FILE_STEM}.csv")
+        return [analysis.raw_track.save(outdir / f"{POSE_FILE_STEM}.{fmt}")]
 
     write_pose.stage = "tables"  # type: ignore[attr-defined]
     return write_pose
 
 
+def _write_pose_csv(track, path: Path) -> list[Path]:
+    """``pose.csv`` and its JSON sidecar, from formlab's cache when this track's are kept there.
+
+    Otherwise written, then kept (:func:`formlab.io.cache.keep_files`).
+    """
+    from .core.track import sidecar_path
+    from .io.cache import copy_cached_files, keep_files, track_digest
+
+    files = {".csv": path, ".csv.json": sidecar_path(path)}
+    key = track_digest(track)
+    if not copy_cached_files("pose_tables", key, files):
+        track.save(path)
+        keep_files("pose_tables", key, files)
+    return list(files.values())
+
+
 def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
-    """``bar_position.png`` (X/Y/Z over time, reps marked) and ``bar_path.png`` (sagittal path per rep)."""
+    """``bar_position.png`` (X/Y/Z over time, reps marked) and ``bar_path.png`` (sagittal path per rep).
+
+    Figures drawn from the same numbers by the same code are the same pictures: they are kept in
+    formlab's cache under a key made of the plotting functions' arguments, formlab's drawing code
+    and matplotlib's version, and copied from there when a re-analysis (other thresholds) draws
+    them again: no matplotlib at all, 1-2 s saved (issue 15).
+    """
+    from .io.cache import copy_cached_files, keep_files
     from .viz.bar_figures import plot_bar_path, plot_bar_position, turning_point_label
 
     p, raw, reps = analysis.path, analysis.raw_path, analysis.detection.reps
@@ -291,29 +314,58 @@ def write_figures(analysis: Analysis, outdir: Path) -> list[Path]:
     what = "bar" if p.method in BAR_METHODS else p.method.replace("landmarks:", "")
     turn = turning_point_label(analysis.detection)
     plane = p.info.get("camera", {}).get("coordinates", "image plane").split(" (")[0]
+    calls: dict[str, tuple[Callable[..., Any], tuple, dict[str, Any]]] = {
+        "position": (
+            plot_bar_position,
+            (p.time_s, p.x_m, p.y_m, p.z_rel_m),
+            {
+                "reps": reps,
+                "raw": (raw.x_m, raw.y_m, raw.z_rel_m),
+                "title": f"{name}: {what} ({p.method}; {analysis.exercise}; {plane})",
+                "turn_label": turn,
+            },
+        ),
+        "path": (
+            plot_bar_path,
+            (p.time_s, p.x_m, p.y_m, reps),
+            {
+                "frame": p.frame,
+                "title": f"{name}: bar path per rep ({p.uncertainty_note()})",
+                "turn_label": turn,
+            },
+        ),
+    }
+    files = {f"_{kind}.png": outdir / FIGURES[kind] for kind in calls}
+    key = _figures_key(calls)
+    if key is not None and copy_cached_files("figures", key, files):
+        return list(files.values())
     with style.off_screen():  # no matplotlib backend is needed, or changed, to write a file
-        fig = plot_bar_position(
-            p.time_s,
-            p.x_m,
-            p.y_m,
-            p.z_rel_m,
-            reps=reps,
-            raw=(raw.x_m, raw.y_m, raw.z_rel_m),
-            title=f"{name}: {what} ({p.method}; {analysis.exercise}; {plane})",
-            turn_label=turn,
-        )
-        out = [style.save_figure(fig, outdir / FIGURES["position"])]
-        fig = plot_bar_path(
-            p.time_s,
-            p.x_m,
-            p.y_m,
-            reps,
-            frame=p.frame,
-            title=f"{name}: bar path per rep ({p.uncertainty_note()})",
-            turn_label=turn,
-        )
-        out.append(style.save_figure(fig, outdir / FIGURES["path"]))
-    return out
+        for kind, (plot, args, kwargs) in calls.items():
+            style.save_figure(plot(*args, **kwargs), files[f"_{kind}.png"])
+    if key is not None:
+        keep_files("figures", key, files)
+    return list(files.values())
+
+
+def _figures_key(calls: dict) -> str | None:
+    """Cache key of figures: the plotting calls, formlab's drawing code, matplotlib's version.
+
+    None (nothing kept) when an argument cannot be pickled.
+    """
+    import hashlib
+    import pickle
+    from importlib.metadata import version
+
+    from .io.cache import source_digest
+
+    try:
+        doc = [(f.__module__, f.__qualname__, args, kwargs) for f, args, kwargs in calls.values()]
+        data = pickle.dumps(doc, protocol=4)
+    except Exception:  # an argument of a type pickle does not know
+        return None
+    h = hashlib.sha256(data)
+    h.update(f"{version('matplotlib')} {source_digest('viz/*.py')}".encode())
+    return h.hexdigest()[:32]
 
 
 def write_feedback(analysis, outdir: Path) -> list[Path]:

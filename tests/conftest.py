@@ -25,6 +25,13 @@ if not os.environ.get("FORMLAB_CACHE_DIR"):
     _SESSION_CACHE = tempfile.TemporaryDirectory(prefix="formlab-test-cache-")
     os.environ["FORMLAB_CACHE_DIR"] = _SESSION_CACHE.name
 
+_GROUPS = (
+    None  # pytest-xdist's controller chooses it; its workers inherit it (support.xdist_groups)
+)
+if not os.environ.get("FORMLAB_TEST_GROUPS"):
+    _GROUPS = tempfile.TemporaryDirectory(prefix="formlab-test-groups-")
+    os.environ["FORMLAB_TEST_GROUPS"] = _GROUPS.name
+
 import formlab  # noqa: E402  (after the cache folder is chosen)
 from formlab.io import samples  # noqa: E402
 
@@ -38,6 +45,22 @@ def pytest_report_header(config):
         f"FORMLAB_DATA_DIR={os.environ.get('FORMLAB_DATA_DIR', '(not set)')} "
         f"FORMLAB_CACHE_DIR={os.environ.get('FORMLAB_CACHE_DIR')}",
     ]
+
+
+def pytest_collection_modifyitems(config, items):
+    """On a pytest-xdist worker, say which tests go together (``support.xdist_groups``)."""
+    from support.xdist_groups import record
+
+    record(config, items, REPO)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup`` with the groups of ``support.xdist_groups``."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from support.xdist_groups import make_scheduler
+
+    return make_scheduler(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -70,16 +93,23 @@ def terminal_line(config, tag: str):
     """``show(line)``: print ``  [tag] line`` on the terminal at once, past pytest's output capture.
 
     For the long steps of a run (a venv build, a notebook): pytest prints nothing until a test
-    ends, and a test may wait minutes on one of them.
+    ends, and a test may wait minutes on one of them. On a pytest-xdist worker, whose terminal
+    output goes nowhere, the line goes to its standard error, which is the run's.
     """
+    import sys
+
     capture = config.pluginmanager.getplugin("capturemanager")
     terminal = config.pluginmanager.getplugin("terminalreporter")
+    worker = getattr(config, "workerinput", {}).get("workerid")
 
     def show(line: str) -> None:
-        if terminal is None:
+        if terminal is None and worker is None:
             return
         with capture.global_and_fixture_disabled():
-            terminal.write_line(f"  [{tag}] {line}")
+            if worker is not None:
+                print(f"  [{tag}, {worker}] {line}", file=sys.stderr, flush=True)
+            else:
+                terminal.write_line(f"  [{tag}] {line}")
 
     return show
 

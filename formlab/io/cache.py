@@ -2,7 +2,9 @@
 
 The cache folder is ``$FORMLAB_CACHE_DIR`` if set, else the per-user cache
 folder of the operating system (``~/.cache/formlab`` on Linux, via
-:func:`pooch.os_cache`). Sub-folders: ``models/``, ``samples/``, ``tracks/``.
+:func:`pooch.os_cache`). Sub-folders: ``models/``, ``samples/``, ``tracks/`` (and ``locks/``,
+see :func:`computing`); what is derived from a track is kept beside them (``cleaned/``,
+``pose_tables/``, ``figures/``, ``frames/``, ``plates/``) to make re-analyses fast.
 
 Pose tracks are cached by content: the key is the SHA-256 of the source file,
 the extraction options and the SHA-256 of the model, so re-running the same
@@ -19,7 +21,7 @@ import hashlib
 import json
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +111,105 @@ def store_cached_track(key: str, track) -> Path | None:
     return data
 
 
+@contextlib.contextmanager
+def computing(key: str) -> Iterator[None]:
+    """Hold the cache's lock on ``key`` while its entry is computed (``with computing(key): ...``).
+
+    Two processes that need the same missing track at once (a test run on two workers, two
+    batch workers on copies of one video) then compute it once: the second waits, then finds
+    the entry (look it up again inside the ``with``). A lock that cannot be taken (a read-only
+    cache, a system without ``fcntl``) is no lock: the only cost is the work done twice.
+    """
+    try:
+        import fcntl
+
+        f = open(cache_dir("locks") / f"{key}.lock", "a")  # held across the yield
+    except (ImportError, OSError, OutputError):
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX)
+        except OSError:
+            pass
+        yield
+    finally:
+        f.close()  # releases the lock
+
+
 def clear_track_cache() -> int:
     """Delete every cached pose track; return how many were removed."""
     n = 0
     for p in cache_dir("tracks", create=False).glob("*.parquet*"):
         p.unlink(missing_ok=True)
         n += p.suffix == ".parquet"
+    for p in cache_dir("locks", create=False).glob("*.lock"):
+        p.unlink(missing_ok=True)
     return n
+
+
+def source_digest(*patterns: str) -> str:
+    """SHA-256 (hex) of formlab's own source files matching ``patterns`` (globs in the package).
+
+    Part of the key of what formlab computes and keeps (a cleaned track, figures): formlab's
+    version does not change between commits, and a kept result of older code would be stale.
+    """
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for pattern in patterns:
+        for file in sorted(package.glob(pattern)):
+            h.update(file.name.encode())
+            h.update(file.read_bytes())
+    return h.hexdigest()
+
+
+_TRACK_ARRAYS = ("xy_px", "z", "visibility", "presence", "world_m", "time_s", "frame")
+
+
+def track_digest(track) -> str:
+    """SHA-256 (hex, 32 digits) of a pose track's arrays and metadata.
+
+    A key for what is derived from the track alone (its cleaned version, its CSV table).
+    """
+    h = hashlib.sha256()
+    h.update(json.dumps(track.meta.to_dict(), default=str, sort_keys=True).encode())
+    for name in _TRACK_ARRAYS:
+        h.update(str(getattr(track, name).dtype).encode())
+        h.update(getattr(track, name).tobytes())
+    return h.hexdigest()[:32]
+
+
+def copy_cached_files(kind: str, key: str, names: Mapping[str, Path]) -> bool:
+    """Copy the files kept under ``<cache>/<kind>/<key><suffix>`` to ``names`` (suffix -> path).
+
+    Returns False, copying nothing, unless every one is kept. Each copy is atomic.
+    """
+    folder = cache_dir(kind, create=False)
+    kept = {suffix: folder / f"{key}{suffix}" for suffix in names}
+    if not all(p.is_file() for p in kept.values()):
+        return False
+    for suffix, target in names.items():
+        _copy_atomically(kept[suffix], target)
+    return True
+
+
+def _copy_atomically(src: Path, target: Path) -> None:
+    import shutil
+
+    def copy(tmp: Path) -> None:
+        shutil.copyfile(src, tmp)
+
+    atomic_write(target, copy)
+
+
+def keep_files(kind: str, key: str, files: Mapping[str, Path]) -> None:
+    """Keep copies of ``files`` (suffix -> path) under ``<cache>/<kind>/<key><suffix>``.
+
+    Each is written atomically; a cache that cannot be written only costs time next run.
+    """
+    try:
+        folder = cache_dir(kind)
+        for suffix, src in files.items():
+            _copy_atomically(src, folder / f"{key}{suffix}")
+    except (OSError, OutputError):
+        pass

@@ -74,7 +74,7 @@ def analyze(
         left out take the lift's defaults); default: the lift's defaults
         (:func:`formlab.thresholds_for`).
     cache : bool
-        Reuse cached pose tracks and plate tracks (keyed by the video's content).
+        Reuse cached pose tracks, cleaned tracks and plate tracks (keyed by their content).
     progress : bool
         Show a progress bar per step, named after it (and the frames of
         extraction and plate tracking).
@@ -117,7 +117,7 @@ def analyze(
     if raw.n_frames < 2:
         raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
     with stages.stage("cleaning"):
-        track = steps.clean(raw, clean_options)
+        track = steps.clean(raw, clean_options, cache=cache)
     with stages.stage("reps"):
         detection = steps.count_reps(track, requested, detector)
     lift = detection.exercise

@@ -58,8 +58,16 @@ def extract(source: Path, options=None, *, cache: bool = True, progress: bool = 
     return raw
 
 
-def clean(raw: PoseTrack, options: CleanOptions | None = None) -> PoseTrack:
-    """Step 2: swaps, outliers and gaps removed, landmarks smoothed (:func:`formlab.clean_track`)."""
+def clean(raw: PoseTrack, options: CleanOptions | None = None, *, cache: bool = False) -> PoseTrack:
+    """Step 2: swaps, outliers and gaps removed, landmarks smoothed (:func:`formlab.clean_track`).
+
+    With ``cache`` the cleaned track is kept in (and read back from) formlab's cache
+    (:mod:`formlab.pipeline.clean_cache`): what a re-analysis of a cached track needs.
+    """
+    if cache:
+        from .clean_cache import clean as cached_clean
+
+        return cached_clean(raw, options)
     return clean_track(raw, options)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
 import warnings
 from pathlib import Path
@@ -35,7 +36,7 @@ from ..core.errors import FormlabWarning, InputError, ModelError
 from ..core.files import sha256_file
 from ..core.landmarks import N_LANDMARKS
 from ..core.track import PoseTrack, TrackMeta
-from ..io.cache import load_cached_track, store_cached_track, track_key
+from ..io.cache import computing, load_cached_track, store_cached_track, track_key
 from ..io.media import (
     VideoInfo,
     check_image,
@@ -478,21 +479,21 @@ def _cached(ex: PoseExtractor, path: Path, kind: str, cache: bool, progress: boo
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     sha = sha256_file(path)
-    key = None
-    if cache:
-        opts = ex.options.to_dict()
-        opts.pop("model")  # identified by its hash instead
-        code = {"revision": EXTRACTION_REVISION, "mediapipe": mediapipe_version()}
-        key = track_key(sha, {"kind": kind, **opts, **code}, ex.model_file.sha256)
-        hit = load_cached_track(key)
-        if hit is not None:
-            for note in hit.meta.warnings:  # said again on every use of the result
-                warnings.warn(f"{path}: {note}", FormlabWarning, stacklevel=3)
-            return hit.replace(meta=dataclasses.replace(hit.meta, source=str(path)))
     if kind == "image":
-        track = ex.extract_image(path, source_sha256=sha)
+        compute = functools.partial(ex.extract_image, path, source_sha256=sha)
     else:
-        track = ex.extract_video(path, progress=progress, source_sha256=sha)
-    if key is not None:
-        store_cached_track(key, track)
-    return track
+        compute = functools.partial(ex.extract_video, path, progress=progress, source_sha256=sha)
+    if not cache:
+        return compute()
+    opts = {k: v for k, v in ex.options.to_dict().items() if k != "model"}  # the model: by its hash
+    code = {"revision": EXTRACTION_REVISION, "mediapipe": mediapipe_version()}
+    key = track_key(sha, {"kind": kind, **opts, **code}, ex.model_file.sha256)
+    with computing(key):  # another process computing the same track: wait for it, then read it
+        hit = load_cached_track(key)
+        if hit is None:
+            track = compute()
+            store_cached_track(key, track)
+            return track
+    for note in hit.meta.warnings:  # said again on every use of the result
+        warnings.warn(f"{path}: {note}", FormlabWarning, stacklevel=3)
+    return hit.replace(meta=dataclasses.replace(hit.meta, source=str(path)))

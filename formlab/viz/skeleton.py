@@ -19,10 +19,6 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
-from matplotlib.collections import LineCollection
-from matplotlib.colors import to_rgba
-from matplotlib.lines import Line2D
-from matplotlib.ticker import MaxNLocator
 
 from ..core.errors import InputError
 from ..core.landmarks import (
@@ -73,6 +69,8 @@ def _strong(visibility, faint_below: float | None) -> np.ndarray:
 
 
 def _edge_style(strong: np.ndarray, colours: Mapping[str, str]):
+    from matplotlib.colors import to_rgba  # here: the video's overlays need no matplotlib
+
     cols, styles, keep = [], [], []
     for a, b in SKELETON_EDGES:
         ok = strong[a] and strong[b]
@@ -135,6 +133,9 @@ def draw_skeleton(
     -------
     matplotlib Axes
     """
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import to_rgba
+
     xy = _points(xy_px, 2, "xy_px")
     strong = _strong(visibility, faint_below)
     edges, cols, styles = _edge_style(strong, colours)
@@ -168,6 +169,9 @@ def draw_skeleton(
 
 def side_legend(ax, *, loc: str = "lower right", fontsize: float = 8, faint: bool = True):
     """Legend explaining the colours (and, with ``faint``, the faint/dashed style)."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.lines import Line2D
+
     handles = [
         Line2D([], [], color=SIDE_COLOURS["left"], marker="o", lw=2, label="person's LEFT side"),
         Line2D([], [], color=SIDE_COLOURS["right"], marker="o", lw=2, label="person's RIGHT side"),
@@ -309,6 +313,9 @@ def plot_world_pose(
     """
     if view not in WORLD_VIEWS:
         raise InputError(f"unknown view {view!r}; use one of {', '.join(WORLD_VIEWS)}")
+    from matplotlib.colors import to_rgba
+    from matplotlib.ticker import MaxNLocator
+
     row = _row(track, frame)
     world = _points(track.world_m[row], 3, "world_m")
     p = world_to_plot_axes(world)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import math
 import os
 import threading
 from fractions import Fraction
@@ -36,6 +35,7 @@ from ..core.files import atomic_path, atomic_write, ensure_dir
 from ..core.track import PoseTrack
 from ..exercises import checks_of, thresholds_of
 from ..form import judge
+from ..io.frame_cache import video_frames
 from ..io.media import iter_video_frames, media_kind, probe_video, read_image
 from .frame_overlays import Overlays, annotate_frame, held_verdict, rep_at
 from .overlay import draw_overlay
@@ -265,25 +265,30 @@ def write_annotated_video(
 
 
 # --------------------------------------------------------------------------- pictures
+PNG_COMPRESS_LEVEL = 1
+"""zlib level of the annotated pictures (worst frames, photos). Measured on a 1080x1920 worst
+frame of barpath-lukestynes__small-squat: level 1 writes it in 0.13 s and 672 kB, Pillow's default
+(6) in 0.42 s and 603 kB; a re-analysis writes one per failed check (issue 15)."""
+
+
 def _save_png(rgb: np.ndarray, path: Path) -> Path:
     from PIL import Image
 
-    return atomic_write(path, lambda tmp: Image.fromarray(rgb).save(tmp, format="PNG"))
+    return atomic_write(
+        path,
+        lambda tmp: Image.fromarray(rgb).save(tmp, format="PNG", compress_level=PNG_COMPRESS_LEVEL),
+    )
 
 
 def _read_frames(source: str | os.PathLike, frames: set[int]) -> dict[int, np.ndarray]:
-    """The RGB pixels of some frames of a video (one decoding pass), or of a photo (frame 0)."""
+    """The RGB pixels of some frames of a video, or of a photo (frame 0).
+
+    A video's frames come from :func:`formlab.io.frame_cache.video_frames` (kept ones from
+    the cache, the rest in one decoding pass).
+    """
     if media_kind(source) == "image":
         return {f: read_image(source)[0] for f in frames}
-    found: dict[int, np.ndarray] = {}
-    if frames:
-        first, last = min(frames), max(frames)
-        # only frames on a common stride are converted to RGB and handed over (the rest are skipped
-        # in the decoding thread): for worst frames 316 and 519, two frames instead of 204
-        stride = math.gcd(*(f - first for f in frames)) or 1
-        for fr in iter_video_frames(source, start_frame=first, end_frame=last + 1, stride=stride):
-            if fr.index in frames:
-                found[fr.index] = fr.rgb
+    found = video_frames(source, frames)
     missing = sorted(set(frames) - set(found))
     if missing:
         raise InputError(f"{source}: has no frame {missing[0]}")

@@ -7,10 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from support.synthetic_pose import exercise_track
 
 from formlab.core.errors import OutputError
 from formlab.core.stages import Stages
-from formlab.outputs import annotated_video_writer, save_outputs, write_summary
+from formlab.outputs import annotated_video_writer, pose_writer, save_outputs, write_summary
 
 
 def background_writer(name: str, *, fail: bool = False, wait_s: float = 0.0, log=None):
@@ -128,3 +129,47 @@ def test_a_process_writer_runs_in_another_process_on_linux(tmp_path):
     with pytest.raises(OutputError if forked else ValueError, match="no figure today"):
         save_outputs(None, tmp_path / "b", [process_writer("f.png", fail=True)])
     assert not (tmp_path / "b").exists() or list((tmp_path / "b").iterdir()) == []
+
+
+def test_the_pose_table_is_copied_from_the_cache_the_second_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    raw, _ = exercise_track("squat", n_reps=1)
+
+    class Result:  # what the pose writer reads of an Analysis
+        raw_track = raw
+
+    write = pose_writer("csv")
+    for d in "ab":
+        (tmp_path / d).mkdir()
+    first = write(Result, tmp_path / "a")  # writes, then keeps a copy
+    monkeypatch.setattr(type(raw), "save", lambda *a, **k: pytest.fail("written again"))
+    second = write(Result, tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second] == ["pose.csv", "pose.csv.json"]
+    for a, b in zip(first, second):
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_unchanged_figures_are_copied_from_the_cache(tmp_path, monkeypatch):
+    import dataclasses
+
+    from formlab.outputs import write_figures
+    from formlab.pipeline import analyze
+    from formlab.viz import style
+
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    track, _ = exercise_track("squat", 2, 30.0, view="side")
+    result = analyze(track, "squat")
+    for d in ("drawn", "copied", "other"):
+        (tmp_path / d).mkdir()
+    drawn = write_figures(result, tmp_path / "drawn")
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(style, "save_figure", no_drawing)
+    copied = write_figures(result, tmp_path / "copied")
+    assert [p.name for p in copied] == ["bar_position.png", "bar_path.png"]
+    assert [p.read_bytes() for p in copied] == [p.read_bytes() for p in drawn]
+    # other numbers (here another lift's name in the title): drawn anew
+    with pytest.raises(AssertionError, match="drawn again"):
+        write_figures(dataclasses.replace(result, exercise="front_squat"), tmp_path / "other")

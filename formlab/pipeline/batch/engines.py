@@ -21,14 +21,15 @@ import multiprocessing
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...core.errors import ConfigError
 from .inputs import VideoJob
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 ENGINES = ("local", "dask")
 
@@ -83,6 +84,10 @@ def _pool_round(tasks: list[Task], call: Call, jobs: int, on_done: Done) -> list
 
 def _in_pool(tasks: list[Task], call: Call, jobs: int, on_done: Done) -> list[Task]:
     """Run tasks in one pool; the tasks left unfinished when the pool broke (in submission order)."""
+    # imported here: 60 ms that `formlab analyze` (which imports this module with formlab) never needs
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), mp_context=context)
     futures: dict[Future, Task] = {}

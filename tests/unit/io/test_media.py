@@ -149,3 +149,16 @@ def test_images_rgba_gray_palette_webp_and_exif(tmp_path):
     bad.write_text("not an image")
     with pytest.raises(InputError, match="not a readable image"):
         read_image(bad)
+
+
+def test_only_some_frames_are_handed_over_with_their_indices(tmp_path):
+    path = write_clip(tmp_path / "c.mp4", [pattern_frame(48, 64, i) for i in range(20)], fps=10)
+    everything = {f.index: f.rgb for f in iter_video_frames(path)}
+    some = list(iter_video_frames(path, only={3, 4, 17}))
+    assert [f.index for f in some] == [3, 4, 17]
+    for f in some:
+        np.testing.assert_array_equal(f.rgb, everything[f.index])
+    # with a range and a stride: only the frames all three allow
+    assert [f.index for f in iter_video_frames(path, start_frame=2, stride=2, only={3, 4, 17})] == [
+        4
+    ]
