@@ -10,7 +10,7 @@ from ..core.errors import ConfigError, InputError, OutputError
 from ..core.files import ensure_dir
 from ..core.stages import Stages
 from ..core.text import with_article
-from ..exercises import check_exercise_name, checks_of, exercise_names
+from ..exercises import NONE, check_exercise_name, checks_of, exercise_names
 from ..form.report import form_summary
 from ..outputs import (
     Writer,
@@ -157,11 +157,19 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         raise
     det = result.detection
     frames = ", ".join(str(f) for f in det.turn_frames) or "-"
-    failed = form_summary(
-        result.feedback, result.reps, checks_of(result.feedback), result.thresholds
-    )["failed_checks"]
+    checks = checks_of(result.feedback)
+    failed = form_summary(result.feedback, result.reps, checks, result.thresholds)["failed_checks"]
     print(
         f"{outdir}: {det.describe()}; turning points at frames {frames}; "
-        + (f"form: {', '.join(failed)} failed in some rep" if failed else "form: no check failed")
+        + _form_line(result, checks, failed)
     )
     return 0
+
+
+def _form_line(result, checks, failed: list[str]) -> str:
+    """The form part of the last line: never "no check failed" when no check ran."""
+    if result.exercise == NONE:
+        return "form: no lift was recognised, so no check ran"
+    if not checks:
+        return "form: no check ran"
+    return f"form: {', '.join(failed)} failed in some rep" if failed else "form: no check failed"

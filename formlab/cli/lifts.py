@@ -12,8 +12,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..core.errors import OutputError
-from ..exercises import exercises, get_exercise, save_thresholds, thresholds_for
+from ..core.errors import ConfigError, OutputError
+from ..exercises import (
+    AUTO,
+    NONE,
+    exercises,
+    get_exercise,
+    normalise_name,
+    save_thresholds,
+    thresholds_for,
+)
 from .options import table
 
 
@@ -62,7 +70,13 @@ def cmd_exercises(args: argparse.Namespace) -> int:
 
 
 def cmd_thresholds(args: argparse.Namespace) -> int:
-    """Write a lift's thresholds as a commented template."""
+    """Write a lift's thresholds as a commented template (a lift's: ``auto`` is not one)."""
+    if normalise_name(args.exercise) in (AUTO, NONE):
+        raise ConfigError(
+            f"{args.exercise!r} is not a lift, and each lift has its own thresholds: name the lift "
+            f"you will analyse (e.g. formlab thresholds back_squat -o FILE; formlab exercises lists "
+            "them). The file is then used with --exercise auto too, once that lift is recognised"
+        )
     th = thresholds_for(args.exercise)
     out = Path(args.output)
     if out.exists() and not args.force:

@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("always", FormlabWarning)
-            warnings.showwarning = _show_warning
+            warnings.showwarning = _warning_printer()
             return func(args)
     except FormlabError as e:
         print(f"formlab: error: {e}", file=sys.stderr)
@@ -105,6 +105,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _warning_printer() -> Callable[..., None]:
+    """A ``warnings.showwarning`` for one run: each of formlab's own warnings once, on one line.
+
+    The same input may be checked more than once in a run (a thresholds file
+    before the slow part and again once the lift is known); its warning says
+    nothing new the second time.
+    """
+    seen: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        if issubclass(category, FormlabWarning) and str(message) in seen:
+            return
+        seen.add(str(message))
+        _show_warning(message, category, filename, lineno, file, line)
+
+    return show
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:

@@ -271,25 +271,50 @@ def load_thresholds(
     try:
         nested = nest(data, base.sections)
         unused = [s for s in nested if s not in base and _is_some_check(s)]
-        if unused:
-            lift = base.exercise
+        loaded = base.updated({s: v for s, v in nested.items() if s not in unused})
+        if unused:  # once the file is known to be valid: no warning before an error
             warnings.warn(
-                f"{path}: {lift} does not run the check(s) {', '.join(unused)}; their thresholds are "
-                f"not used ({lift} runs: {', '.join(s for s in base.sections if s not in GENERAL_SECTIONS)})",
-                FormlabWarning,
-                stacklevel=2,
+                f"{path}: {_unused_message(exercise, unused)}", FormlabWarning, stacklevel=2
             )
-        return base.updated({s: v for s, v in nested.items() if s not in unused})
+        return loaded
     except ConfigError as e:
         raise ConfigError(f"{path}: {e}") from None
+
+
+def _unused_message(exercise: str | Exercise, unused: Sequence[str]) -> str:
+    """Which sections of a file a lift does not run, and what it runs (optional checks apart)."""
+    ex = get_exercise(exercise)
+    runs = ", ".join(c.name for c in ex.checks) or "no check"
+    optional = ", ".join(c.name for c in ex.optional_checks)
+    return (
+        f"{ex.name} does not run the check(s) {', '.join(unused)}; their thresholds are not used "
+        f"({ex.name} runs: {runs}"
+        + (f"; optional, when asked for: {optional})" if optional else ")")
+    )
 
 
 def check_thresholds_file(path: str | os.PathLike, candidates: Sequence[str]) -> None:
     """Check a thresholds file before the slow part of a run whose lift is not known yet (``auto``).
 
-    The file must parse, every section must be a check of some lift (or a
-    shared section), and its values must be valid for each candidate lift
-    that runs that check.
+    Only what holds whatever the lift is checked: the file parses, every
+    section is a shared one or a check of some lift, and every setting of a
+    check's section belongs to SOME lift running a check of that name, with
+    values within that lift's ranges. Lifts share check names with different
+    settings (a squat's ``depth`` and a push-up's), so a file written for one
+    lift cannot be held to another's settings here; it is validated against
+    the recognised lift by :func:`load_thresholds` once that is known.
+
+    Parameters
+    ----------
+    path : path
+        The thresholds file.
+    candidates : sequence of str
+        The lifts the run may turn out to be (their variants included).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and the problem.
     """
     data = read_thresholds_file(path)
     try:
@@ -299,16 +324,45 @@ def check_thresholds_file(path: str | os.PathLike, candidates: Sequence[str]) ->
                 GENERAL_SECTIONS[section]().updated(values)
                 continue
             owners = [n for n in candidates if section in thresholds_for(n)]
-            if not owners and not _is_some_check(section):
+            owners = owners or [n for n in _registry() if section in thresholds_for(n)]
+            if not owners:
                 known = sorted({c.name for ex in _registry().values() for c in ex.all_checks})
                 raise ConfigError(
                     f"unknown threshold section {section!r}; known sections: "
                     f"{', '.join([*GENERAL_SECTIONS, *known])}"
                 )
-            for owner in owners:
-                thresholds_for(owner).section(section).updated(values)
+            _check_section_for_some_lift(section, values, owners)
     except ConfigError as e:
         raise ConfigError(f"{path}: {e}") from None
+
+
+def _check_section_for_some_lift(section: str, values: Any, owners: Sequence[str]) -> None:
+    """``values`` must be a valid ``section`` for one of ``owners`` (the first one's error otherwise)."""
+    if not isinstance(values, dict):
+        thresholds_for(owners[0]).section(section).updated(values)  # its own error: not a table
+        return
+    settings = {n: thresholds_for(n).section(section) for n in owners}
+    known = {name: None for s in settings.values() for name in s.to_dict()}
+    for name in values:
+        if name not in known:
+            raise ConfigError(
+                f"unknown setting {section}.{name}; {section} has (in some lift): {', '.join(known)}"
+            )
+    fitting = [n for n, s in settings.items() if set(values) <= set(s.to_dict())]
+    if not fitting:
+        raise ConfigError(
+            f"no lift has all of {section}'s settings {', '.join(values)}: "
+            + "; ".join(f"{n}: {', '.join(s.to_dict())}" for n, s in settings.items())
+        )
+    first: ConfigError | None = None
+    for n in fitting:
+        try:
+            settings[n].updated(values)
+            return
+        except ConfigError as e:
+            first = first or ConfigError(f"{e} (for {n})")
+    assert first is not None
+    raise first
 
 
 def _is_some_check(section: str) -> bool:

@@ -12,8 +12,8 @@ import pandas as pd
 
 from ..core.errors import OutputError
 from ..core.files import CSV_FLOAT_FORMAT, atomic_write
-from .check import FAIL, PASS, STATUSES, UNCERTAIN, Check
-from .judge import frame_interval_s, frame_reason, frame_sd
+from .check import FAIL, NOT_ASSESSABLE, PASS, STATUSES, UNCERTAIN, Check
+from .judge import frame_interval_s, frame_reason, frame_sd, unjudged_reason
 from .thresholds import FormThresholds
 
 
@@ -56,6 +56,37 @@ def status_counts(
     return pd.DataFrame(rows, columns=columns).set_index("check")
 
 
+NO_REP_IN_A_PHOTO = (
+    "judged once per rep, at the rep's bottom or top (the deepest squat, the full lockout): "
+    "a photo has no rep"
+)
+"""Why a check judged once per rep (``per_rep="best"``: depth, lockout) is not assessable in a photo."""
+
+
+def photo_reasons(
+    feedback: pd.DataFrame, checks: Sequence[Check], th: FormThresholds
+) -> pd.DataFrame:
+    """A photo's feedback with ``{check}_why``: why each check it could not judge was not judged.
+
+    A video's reasons are in its per-rep table; a photo has no reps, so its
+    one row carries them. A check judged once per rep (``per_rep="best"``)
+    is not judged on a photo at all: nothing says the photo shows the bottom
+    (or the top) of a rep, and the reason says so rather than leaving a bare
+    ``not_assessable`` that reads like a camera-view problem.
+    """
+    out = feedback.copy()
+    for check in checks:
+        if check.name not in out.columns:
+            continue
+        unjudged = out[check.name].astype(str).to_numpy() == NOT_ASSESSABLE
+        if check.per_rep == "best" and not check.unmeasurable:
+            reason = NO_REP_IN_A_PHOTO
+        else:
+            reason = unjudged_reason(out, check, unjudged, th)
+        out[f"{check.name}_why"] = np.where(unjudged, reason, "")
+    return out
+
+
 def form_summary(
     feedback: pd.DataFrame, reps: pd.DataFrame | None, checks: Sequence[Check], th: FormThresholds
 ) -> dict[str, Any]:
@@ -85,6 +116,9 @@ def form_summary(
             is_failed = bool(entry["failed_reps"])
         else:
             is_failed = entry["frames"][FAIL] > 0
+        why = f"{name}_why"
+        if why in feedback.columns and (status == NOT_ASSESSABLE).all() and len(status):
+            entry["why_not_assessable"] = str(feedback[why].iloc[0])
         if is_failed:
             failed.append(name)
         out[name] = entry

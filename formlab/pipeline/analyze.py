@@ -10,7 +10,8 @@ from ..barbell.scale import check_plate_diameter
 from ..core.errors import ConfigError, InputError
 from ..core.stages import Stages
 from ..core.track import PoseTrack
-from ..exercises import check_exercise_name
+from ..exercises import check_exercise_name, checks_of
+from ..form.report import photo_reasons
 from ..form.thresholds import FormThresholds
 from ..io.samples import resolve_source
 from ..reps.detection import RepDetectorParams
@@ -103,7 +104,7 @@ def analyze(
     if plate_diameter_m is not None:
         check_plate_diameter(plate_diameter_m, "plate_diameter_m")
     load_kind = check_load(load)
-    steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
+    th = steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
     stages = stages or Stages(progress=progress)
     video_path = None
     if isinstance(video, PoseTrack):
@@ -144,7 +145,8 @@ def analyze(
         )
     with stages.stage("feedback"):
         table = steps.measure_reps(detection, followed, track)
-        th = steps.resolve_thresholds(thresholds, lift)
+        if requested == "auto":  # now against the recognised lift (a named one's: checked above)
+            th = steps.resolve_thresholds(thresholds, lift)
         judged = steps.judge(track, lift, th, reps=table, raw=raw, bar=followed.path)
     assert judged.reps is not None  # judge rates each rep when given the reps
     return Analysis(
@@ -205,6 +207,6 @@ def analyze_photo(
         exercise=name,
         raw_track=track,
         thresholds=th,
-        feedback=judged.feedback,
+        feedback=photo_reasons(judged.feedback, checks_of(judged.feedback), th),
         thresholds_source=steps.thresholds_source(thresholds, name),
     )

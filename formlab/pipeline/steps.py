@@ -29,9 +29,10 @@ from ..core.text import with_article
 from ..core.track import PoseTrack
 from ..exercises import (
     AUTO,
+    NONE,
     Exercise,
-    auto_candidates,
     check_thresholds_file,
+    exercises,
     get_exercise,
     load_thresholds,
     thresholds_for,
@@ -432,9 +433,10 @@ def resolve_thresholds(
 ) -> FormThresholds:
     """Thresholds given as an object, a file (values left out: the lift's defaults) or None (the defaults).
 
-    For ``"auto"`` (the lift not known yet) a file is checked against every
-    candidate lift and the squat's thresholds are returned; call again once
-    the lift is known.
+    For ``"auto"`` (the lift not known yet) a file is checked only as far as
+    it can be without the lift (every setting valid for some lift running
+    that check) and the squat's thresholds are returned: call again once the
+    lift is known, which validates the file against it (``"none"``: no check runs, none used).
     """
     if isinstance(thresholds, FormThresholds):
         return thresholds
@@ -443,11 +445,9 @@ def resolve_thresholds(
             f"thresholds must be a FormThresholds or the path of a .toml/.json file, "
             f"got {type(thresholds).__name__}"
         )
-    if exercise == AUTO:
-        if thresholds is not None:
-            check_thresholds_file(thresholds, auto_candidates())
-        return thresholds_for("squat")
-    if thresholds is None:
+    if exercise == AUTO and thresholds is not None:
+        check_thresholds_file(thresholds, tuple(exercises()))
+    if thresholds is None or exercise in (AUTO, NONE):
         return thresholds_for(exercise)
     return load_thresholds(thresholds, exercise)
 

@@ -125,6 +125,19 @@ def test_thresholds_file_broken_then_good(page, tmp_path):
     assert "coach.toml" in page.result.analysis.thresholds_source
 
 
+def test_a_lifts_thresholds_file_is_taken_under_auto(page, tmp_path):
+    assert page.lift.value == "auto"  # the dropdown's default
+    lift = exact_lift(CLIP)
+    mine = formlab.thresholds_for(lift).updated({"rep_summary": {"min_fail_duration_s": 0.3}})
+    path = formlab.save_thresholds(mine, tmp_path / "mine.toml")  # its depth is not a push-up's
+    _upload(page.thresholds_upload, path)
+    assert page.error == "" and page.thresholds_path is not None
+    page.analyse_sample(CLIP)
+    assert page.error == "" and page.result.analysis.exercise == lift
+    assert page.result.analysis.thresholds == mine  # applied once the lift was recognised
+    assert "mine.toml" in page.result.analysis.thresholds_source
+
+
 def test_a_photo_gets_its_verdicts(page):
     page.lift.value = "front_squat"
     page.analyse_sample("ai-trainer__500_perfect")

@@ -47,3 +47,20 @@ def test_every_video_failing_still_gives_the_tables(tmp_path):
     assert (tmp_path / "out" / "reps.parquet").is_file()
     assert (tmp_path / "out" / "evaluation.json").is_file()
     assert not any(p.is_dir() and not p.name.startswith(".") for p in (tmp_path / "out").iterdir())
+
+
+def test_a_lifts_thresholds_template_is_taken_under_auto(tmp_path):
+    # auto (batch's default) checks the file only as far as it can before a lift is recognised:
+    # the back squat's depth settings are not the push-up's, and must not be held to them
+    template = formlab.save_thresholds(formlab.thresholds_for("back_squat"), tmp_path / "mine.toml")
+    (tmp_path / "corrupt.mp4").write_bytes(b"\x00garbage" * 100)
+    result = formlab.batch(tmp_path / "corrupt.mp4", tmp_path / "out", jobs=1, thresholds=template)
+    assert result.videos["status"].tolist() == ["failed"]  # the clip, not the thresholds file
+    assert "corrupt.mp4" in result.videos["error"][0]
+    typo = tmp_path / "typo.toml"
+    typo.write_text("[depth]\nmin_hip_below_knee_degs = 5.0\n")
+    with pytest.raises(
+        ConfigError, match="typo.toml: unknown setting depth.min_hip_below_knee_degs"
+    ):
+        formlab.batch(tmp_path / "corrupt.mp4", tmp_path / "out2", jobs=1, thresholds=typo)
+    assert not (tmp_path / "out2").exists()
