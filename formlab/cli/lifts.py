@@ -57,6 +57,7 @@ def cmd_exercises(args: argparse.Namespace) -> int:
         for c in ex.all_checks:
             views = ", ".join(v for v in ("front", "oblique", "side", "back") if v in c.views)
             optional = " (on request)" if c in ex.optional_checks else ""
+            views += " (once per rep: videos only)" if c.per_rep == "best" else ""
             rows.append([c.name + optional, c.value, views, c.cue])
         if rows:
             print(

@@ -196,6 +196,8 @@ def explain_frame(
             why = ""
         elif status == UNCERTAIN:
             why = "the value lies within its uncertainty of the threshold"
+        elif isinstance(row.get(f"{name}_why"), str) and row[f"{name}_why"]:
+            why = str(row[f"{name}_why"])  # given with the table (a photo's: see photo_reasons)
         else:
             why = frame_reason(check, view, value, float(frame_sd(feedback, check)[int(index)]), th)
         rows.append(

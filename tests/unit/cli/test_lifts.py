@@ -23,6 +23,10 @@ def test_exercises_with_checks_says_what_each_measures(capsys):
     assert "elbows_up" in out and "upper_arm_elevation_deg" in out and "Raise your elbows" in out
     assert "front, back" in out  # knees_out's valid views
     assert "heels_down (on request)" in out
+    depth = next(x for x in out.splitlines() if x.strip().startswith("depth "))
+    assert "(once per rep: videos only)" in depth  # not on a photo, whatever its view
+    knees = next(x for x in out.splitlines() if x.strip().startswith("knees_out "))
+    assert "once per rep" not in knees
 
 
 def test_thresholds_writes_a_template_that_loads_back(tmp_path, capsys):
