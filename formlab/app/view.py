@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..exercises import checks_of
+from ..exercises import NONE, checks_of
 from ..form.check import FAIL, NOT_ASSESSABLE, PASS, UNCERTAIN, Check
 from ..form.report import explain_frame
 from ..viz.style import STATUS_COLOURS
@@ -56,6 +56,8 @@ def headline(analysis) -> str:
     """The result in one sentence: ``"2 reps of front squat"`` (or what a photo shows)."""
     if analysis.kind == "image":
         return f"Photo of a {lift_words(analysis.exercise)}"
+    if analysis.exercise == NONE:  # never "0 reps of none (recognised by formlab)"
+        return "No lift recognised: no reps counted and no check ran"
     chosen = " (recognised by formlab)" if analysis.exercise_requested == "auto" else ""
     return f"{rep_count_words(analysis.detection.count)} of {lift_words(analysis.exercise)}{chosen}"
 

@@ -103,6 +103,19 @@ def test_rep_count_in_words(n, words):
     assert view.rep_count_words(n) == words
 
 
+def test_the_headline_says_when_no_lift_was_recognised():
+    from types import SimpleNamespace
+
+    def video(exercise):
+        detection = SimpleNamespace(count=0 if exercise == "none" else 2)
+        return SimpleNamespace(
+            kind="video", exercise=exercise, exercise_requested="auto", detection=detection
+        )
+
+    assert view.headline(video("front_squat")) == "2 reps of front squat (recognised by formlab)"
+    assert view.headline(video("none")) == "No lift recognised: no reps counted and no check ran"
+
+
 def test_column_labels_carry_units():
     assert view.column_label("mean_concentric_velocity_mps") == "mean concentric velocity (m/s)"
     assert view.column_label("max_knee_flexion_deg") == "max knee flexion (°)"
