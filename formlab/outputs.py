@@ -197,6 +197,19 @@ def _can_fork() -> bool:
     )
 
 
+def _join(job: _Forked | _Background, stages: Stages) -> list[Path]:
+    """Wait for a writer running elsewhere; a forked one's stage shows its bar while we wait.
+
+    A forked writer (the figures) cannot draw a bar from its own process, so
+    the figures would run unseen (issue 14); a thread's writer (the video)
+    draws its own. The time is the job's own, recorded by ``join``.
+    """
+    if not isinstance(job, _Forked):
+        return job.join(stages)
+    with stages.stage(_stage_of(job.writer), timed=False):
+        return job.join(stages)
+
+
 def _stage_of(writer) -> str:
     return getattr(writer, "stage", getattr(writer, "__name__", "writing"))
 
@@ -221,11 +234,11 @@ def _run_writers(analysis, staging: Path, writers, stages: Stages) -> list[Path]
                 continue
             if writer is write_summary:
                 while running:
-                    written += running.pop(0).join(stages)
+                    written += _join(running.pop(0), stages)
             with stages.stage(_stage_of(writer)):
                 written += list(writer(analysis, staging))
         while running:
-            written += running.pop(0).join(stages)
+            written += _join(running.pop(0), stages)
     finally:
         for job in running:  # an error or Ctrl-C: stop the others before the staging folder goes
             if isinstance(job, _Forked):

@@ -141,6 +141,8 @@ def _expand(text: str) -> list[Path]:
         if not found:
             raise InputError(f"{text}: the pattern matches no video file")
         return found
+    if not path.exists():  # a typo: stop before any output folder is made, as for a pattern
+        raise InputError(f"{text}: no such file or folder")
     return [path]
 
 
