@@ -10,6 +10,7 @@ complete. Further outputs are added by appending a writer.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import threading
@@ -229,14 +230,16 @@ def _run_writers(analysis, staging: Path, writers, stages: Stages) -> list[Path]
         running += [
             _Background(w, analysis, staging) for w in writers if getattr(w, "background", False)
         ]
-        for writer in writers:
-            if getattr(writer, "background", False) or writer in forked:
-                continue
-            if writer is write_summary:
+        here = [w for w in writers if not getattr(w, "background", False) and w not in forked]
+        # consecutive writers of one stage (reps, feedback and pose tables) share its one bar
+        for stage, group in itertools.groupby(here, key=_stage_of):
+            group_writers = list(group)
+            if write_summary in group_writers:
                 while running:
                     written += _join(running.pop(0), stages)
-            with stages.stage(_stage_of(writer)):
-                written += list(writer(analysis, staging))
+            with stages.stage(stage):
+                for writer in group_writers:
+                    written += list(writer(analysis, staging))
         while running:
             written += _join(running.pop(0), stages)
     finally:

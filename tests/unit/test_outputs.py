@@ -186,7 +186,9 @@ def test_the_forked_figures_show_their_stage_and_are_timed_once(tmp_path, monkey
     log = Log()
     monkeypatch.setattr("sys.stderr", log)
     stages = Stages(progress=True)
-    save_outputs(None, tmp_path, [process_writer("f.png"), foreground_writer("a")], stages)
+    writers = [process_writer("f.png"), foreground_writer("a"), foreground_writer("b")]
+    save_outputs(None, tmp_path, writers, stages)
     shown = [line.split(":")[0] for line in log.getvalue().splitlines()]
-    assert "figures" in shown and shown.count("figures") == 1
+    assert shown.count("figures") == 1
+    assert shown.count("tables") == 1  # consecutive writers of one stage: one bar, one line
     assert list(stages.seconds).count("figures") == 1 and stages.seconds["figures"] > 0
