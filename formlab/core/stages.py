@@ -66,6 +66,8 @@ class Stages:
             if timed:
                 self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
             if shown is not None:
+                if not timed and isinstance(shown, LineBar) and name in self.seconds:
+                    shown.seconds = self.seconds[name]  # its time where it ran, not our wait
                 shown.update(1)
                 shown.close()
 
@@ -115,6 +117,7 @@ class LineBar:
         self.file = file
         self.started = time.perf_counter()
         self.closed = False
+        self.seconds: float | None = None  # the time to report, when measured elsewhere
 
     def update(self, n: int = 1) -> None:
         """Count ``n`` more steps (shown only at the end)."""
@@ -128,7 +131,7 @@ class LineBar:
         if self.closed:
             return
         self.closed = True
-        seconds = time.perf_counter() - self.started
+        seconds = self.seconds if self.seconds is not None else time.perf_counter() - self.started
         if self.unit == "stage":
             done = ""
         else:

@@ -192,3 +192,5 @@ def test_the_forked_figures_show_their_stage_and_are_timed_once(tmp_path, monkey
     assert shown.count("figures") == 1
     assert shown.count("tables") == 1  # consecutive writers of one stage: one bar, one line
     assert list(stages.seconds).count("figures") == 1 and stages.seconds["figures"] > 0
+    line = next(x for x in log.getvalue().splitlines() if x.startswith("figures: "))
+    assert line == f"figures: {stages.seconds['figures']:.1f} s"  # its own time, not the wait
