@@ -10,6 +10,7 @@ complete. Further outputs are added by appending a writer.
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import threading
@@ -197,6 +198,19 @@ def _can_fork() -> bool:
     )
 
 
+def _join(job: _Forked | _Background, stages: Stages) -> list[Path]:
+    """Wait for a writer running elsewhere; a forked one's stage shows its bar while we wait.
+
+    A forked writer (the figures) cannot draw a bar from its own process, so
+    the figures would run unseen (issue 14); a thread's writer (the video)
+    draws its own. The time is the job's own, recorded by ``join``.
+    """
+    if not isinstance(job, _Forked):
+        return job.join(stages)
+    with stages.stage(_stage_of(job.writer), timed=False):
+        return job.join(stages)
+
+
 def _stage_of(writer) -> str:
     return getattr(writer, "stage", getattr(writer, "__name__", "writing"))
 
@@ -216,16 +230,18 @@ def _run_writers(analysis, staging: Path, writers, stages: Stages) -> list[Path]
         running += [
             _Background(w, analysis, staging) for w in writers if getattr(w, "background", False)
         ]
-        for writer in writers:
-            if getattr(writer, "background", False) or writer in forked:
-                continue
-            if writer is write_summary:
+        here = [w for w in writers if not getattr(w, "background", False) and w not in forked]
+        # consecutive writers of one stage (reps, feedback and pose tables) share its one bar
+        for stage, group in itertools.groupby(here, key=_stage_of):
+            group_writers = list(group)
+            if write_summary in group_writers:
                 while running:
-                    written += running.pop(0).join(stages)
-            with stages.stage(_stage_of(writer)):
-                written += list(writer(analysis, staging))
+                    written += _join(running.pop(0), stages)
+            with stages.stage(stage):
+                for writer in group_writers:
+                    written += list(writer(analysis, staging))
         while running:
-            written += running.pop(0).join(stages)
+            written += _join(running.pop(0), stages)
     finally:
         for job in running:  # an error or Ctrl-C: stop the others before the staging folder goes
             if isinstance(job, _Forked):

@@ -87,10 +87,10 @@ class ProgressStages(Stages):
                 self.announce(later[0])
 
     @contextmanager
-    def stage(self, name: str, *, bar: bool = True) -> Iterator[Any]:
+    def stage(self, name: str, *, bar: bool = True, timed: bool = True) -> Iterator[Any]:
         """Report the stage, then time it as :meth:`Stages.stage` does."""
         self.announce(name)
-        with super().stage(name, bar=bar) as shown:
+        with super().stage(name, bar=bar, timed=timed) as shown:
             yield shown
         self.finish(name)
 

@@ -372,7 +372,7 @@ def estimate_camera_motion(
     key = key_pts = guess = first = first_box = None
     key_chain = np.eye(3)
     current = np.eye(3)
-    from tqdm.auto import tqdm
+    from ..core.stages import progress_bar as tqdm
 
     stop = int(track.frame.max()) + 1 if n else 0
     with tqdm(

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def read_frames(video, start: int, stop: int, progress: bool, what: str):
     """The frames ``start`` to ``stop - 1`` of ``video``, with a progress bar if asked for."""
-    from tqdm.auto import tqdm
+    from ..core.stages import progress_bar as tqdm
 
     with tqdm(
         total=stop - start,

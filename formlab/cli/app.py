@@ -43,7 +43,10 @@ def register(subparsers) -> None:
         help="reuse and store pose tracks in formlab's cache (default: the app writes nothing "
         "outside its temporary folder)",
     )
-    p.set_defaults(func=cmd_app)
+    # SIGTERM (a service manager, kill) stops the server as Ctrl-C does; analyze's words would mislead
+    p.set_defaults(
+        func=cmd_app, terminated_message="formlab app stopped; its temporary files are removed"
+    )
 
 
 def cmd_app(args: argparse.Namespace) -> int:

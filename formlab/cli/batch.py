@@ -107,7 +107,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     for row in failed.itertuples():
         print(f"formlab: failed: {row.video_id}: {row.error}", file=sys.stderr)
     print(
-        f"{result.outdir}: {len(videos)} videos: {result.count('ok')} analysed, "
+        f"{result.outdir}: {len(videos)} video{'' if len(videos) == 1 else 's'}: {result.count('ok')} analysed, "
         f"{result.count('skipped')} already done, {len(failed)} failed; "
         f"{len(result.reps)} reps; {result.wall_s:.1f} s"
     )

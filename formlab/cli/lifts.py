@@ -2,7 +2,8 @@
 
 ``formlab exercises`` lists every registered lift (formlab's own and any
 installed plugin's) with the checks it runs; ``--checks`` adds each check's
-measured value, valid camera views and cue. ``formlab thresholds EXERCISE -o
+measured value, valid camera views, cue and thresholds
+(name = default unit; ``formlab thresholds`` writes their sources). ``formlab thresholds EXERCISE -o
 FILE`` writes that lift's thresholds as a commented TOML (or JSON) template,
 the file ``formlab analyze --thresholds FILE`` reads back.
 """
@@ -64,10 +65,24 @@ def cmd_exercises(args: argparse.Namespace) -> int:
                 "  "
                 + table(["check", "measures", "valid views", "cue"], rows).replace("\n", "\n  ")
             )
+            print("  thresholds (name = default unit):")
+            for c in ex.all_checks:
+                print(
+                    f"    {c.name}: " + ("; ".join(_threshold_text(t) for t in c.thresholds) or "-")
+                )
+            print(
+                f"  their meanings, valid ranges and sources: formlab thresholds {name} -o {name}.toml"
+            )
         else:
             print("  no form checks")
         print()
     return 0
+
+
+def _threshold_text(t) -> str:
+    """``name = default unit`` of one :class:`~formlab.form.check.Threshold`."""
+    value = t.default if isinstance(t.default, str) else f"{t.default:g}"
+    return f"{t.name} = {value}{' ' + t.unit if t.unit else ''}"
 
 
 def cmd_thresholds(args: argparse.Namespace) -> int:
@@ -84,8 +99,15 @@ def cmd_thresholds(args: argparse.Namespace) -> int:
         raise OutputError(f"{out}: exists; use --force to replace it")
     save_thresholds(th, out)
     lift = th.exercise
+    described = (
+        "one comment per value (unit, valid range, default, source)"
+        if out.suffix.lower() == ".toml"
+        else "no comments (JSON has none; the TOML form, "
+        f"formlab thresholds {lift} -o FILE.toml, carries each value's unit, valid range, default "
+        "and source)"
+    )
     print(
-        f"{out}: the thresholds of {lift}, one comment per value (unit, valid range, default, source). "
+        f"{out}: the thresholds of {lift}, {described}. "
         f"Edit any value, delete the others, then: formlab analyze VIDEO -e {lift} --thresholds {out}"
     )
     return 0
@@ -103,7 +125,8 @@ def register(sub) -> None:
     p.add_argument(
         "--checks",
         action="store_true",
-        help="for each check: what it measures, in which camera views, and its cue",
+        help="for each check: what it measures, in which camera views, its cue and its "
+        "thresholds (their sources: formlab thresholds NAME -o FILE.toml)",
     )
     p.set_defaults(func=cmd_exercises)
 

@@ -85,9 +85,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
-    except _Terminated:
+    except _Terminated:  # a sub-command that writes no results (the app server) says its own words
         print(
-            "formlab: terminated; no output was written (earlier results, if any, are unchanged)",
+            getattr(args, "terminated_message", None)
+            or "formlab: terminated; no output was written (earlier results, if any, are unchanged)",
             file=sys.stderr,
         )
         return EXIT_TERMINATED

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..core.errors import ConfigError, FormlabError, FormlabWarning
 from ..core.files import atomic_write
+from ..core.text import did_you_mean
 from ..form.check import Check
 from ..form.settings import GENERAL_SECTIONS
 from ..form.thresholds import (
@@ -138,7 +139,8 @@ def get_exercise(name: str | Exercise) -> Exercise:
         )
     if key == NONE:
         return NO_LIFT
-    raise ConfigError(f"unknown exercise {name!r}; accepted: {', '.join(exercise_names())}")
+    guess = did_you_mean(key, list(registry))
+    raise ConfigError(f"unknown exercise {name!r}{guess}; accepted: {', '.join(exercise_names())}")
 
 
 def check_exercise_name(name: str) -> str:

@@ -292,7 +292,8 @@ class PoseExtractor:
 
     def _run_video(self, path: Path, info, num_poses: int, progress: bool, keep_samples=False):
         import mediapipe as mp
-        from tqdm.auto import tqdm
+
+        from ..core.stages import progress_bar as tqdm
 
         o = self.options
         # A fresh graph per video: VIDEO mode needs timestamps that increase across calls.

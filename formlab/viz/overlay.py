@@ -298,7 +298,12 @@ def draw_rep_counter(image: Image.Image, rep_count: int) -> Image.Image:
 
 
 def draw_footer(image: Image.Image, text: str) -> Image.Image:
-    """A line of text on a dark band at the bottom."""
+    """A line of text on a dark band at the bottom, wrapped at words where the picture is too narrow.
+
+    A worst frame's caption on a portrait clip ran past the right edge (issue 14):
+    it is wrapped into as many lines as it needs (:func:`footer_lines`), the band
+    growing upwards; a caption that fits is drawn exactly as before.
+    """
     if not text:
         return image
     u = _unit(image)
@@ -306,11 +311,33 @@ def draw_footer(image: Image.Image, text: str) -> Image.Image:
     font = _font(size)
     pad = int(8 * u)
     h = image.size[1]
-    image = _panel(image, (pad, h - pad - size * 1.6, image.size[0] - pad, h - pad))
-    ImageDraw.Draw(image).text(
-        (2 * pad, h - pad - size * 1.35), text, font=font, fill=(255, 255, 255)
-    )
+    lines = footer_lines(image.size, text)
+    step = size * 1.3
+    top = h - pad - size * 1.6 - step * (len(lines) - 1)
+    image = _panel(image, (pad, top, image.size[0] - pad, h - pad))
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((2 * pad, top + size * 0.25 + i * step), line, font=font, fill=(255, 255, 255))
     return image
+
+
+def footer_lines(size: tuple[int, int], text: str) -> list[str]:
+    """The lines :func:`draw_footer` draws ``text`` in on a picture of ``size`` (width, height).
+
+    Greedy word wrap on the font's measured widths, within the band's inner
+    width (the picture less two paddings each side); a single word longer
+    than that stays on its own line.
+    """
+    font = _font(text_size_px(size, 15))
+    room = size[0] - 4 * int(8 * _unit_px((size[1], size[0])))  # the text starts 2 pads in
+    measure = ImageDraw.Draw(Image.new("L", (1, 1))).textlength
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and measure(f"{lines[-1]} {word}", font=font) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 @dataclass(frozen=True)

@@ -114,6 +114,59 @@ def figure(**kwargs: Any):
     return Figure(**kwargs)
 
 
+TITLE_CHAR_WIDTH_EM = 0.62
+"""Average width of a title character, in ems of its font size (DejaVu Sans, matplotlib's default,
+averages 0.55-0.6 em over mixed text: 0.62 errs towards wrapping); used by :func:`wrap_titles`."""
+
+
+def wrap_titles(fig) -> None:
+    """Wrap every axes title and the figure's suptitle to the room the figure has for it.
+
+    A title is one line however long it is, and matplotlib cuts it at the figure's
+    edges (``bar_path.png``'s title with the scale's uncertainty note ran ~180
+    characters over a 6-inch figure, issue 14). Each line longer than the width
+    available (the figure's width for a suptitle; for an axes title, twice the
+    distance from its anchor to the nearer edge of the figure, or the distance to
+    the far edge for a left- or right-aligned one) is wrapped at words with
+    :func:`textwrap.fill`. Widths are estimated from the font size, so no renderer
+    is needed.
+    """
+    import textwrap
+
+    width_pt = fig.get_figwidth() * 72.0
+
+    def wrap(text_artist, room_frac: float) -> None:
+        text = text_artist.get_text()
+        if not text:
+            return
+        chars = max(
+            10, int(room_frac * width_pt / (TITLE_CHAR_WIDTH_EM * text_artist.get_fontsize()))
+        )
+        lines = text.split("\n")
+        if max(len(line) for line in lines) > chars:
+            text_artist.set_text("\n".join(textwrap.fill(line, chars) for line in lines))
+
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None:
+        wrap(suptitle, 0.96)
+    for ax in fig.axes:
+        box = ax.get_position()
+        rooms = {
+            "center": 2 * min(box.x0 + box.width / 2, 1 - box.x0 - box.width / 2),
+            "left": 1 - box.x0,
+            "right": box.x1,
+        }
+        for loc, room in rooms.items():
+            wrap(
+                ax._left_title
+                if loc == "left"
+                else ax._right_title
+                if loc == "right"
+                else ax.title,
+                0.96 * room,
+            )
+
+
 def save_figure(
     fig, path: str | os.PathLike, *, dpi: int = 120, tight: bool = False, close: bool = True
 ) -> Path:
@@ -131,6 +184,7 @@ def save_figure(
     if not path.suffix:
         raise OutputError(f"{path}: a figure file needs a suffix (.png, .svg, .pdf)")
     metadata = {"Software": None} if path.suffix.lower() == ".png" else None
+    wrap_titles(fig)
     try:
         with atomic_path(path) as tmp:
             fig.savefig(

@@ -167,7 +167,8 @@ def write_annotated_video(
     """
     import av
     import cv2
-    from tqdm.auto import tqdm
+
+    from ..core.stages import progress_bar as tqdm
 
     output = Path(output)
     if output.suffix.lower() != ".mp4":
@@ -320,7 +321,11 @@ def _worst_caption(worst: pd.Series, reps: pd.DataFrame | None) -> str:
     """The bottom line of a worst-frame picture: which rep, which frame, the value, the advice.
 
     Said outright because the video's own bottom line (the last *finished*
-    rep's verdict) would name the previous rep on a frame inside a rep.
+    rep's verdict) would name the previous rep on a frame inside a rep. It says
+    "single frame" because ``reps.csv`` reports another worst value for the same
+    check and rep: the worst the rep *held* for ``rep_summary.min_fail_duration_s``
+    (the value its verdict rests on), milder than the one worst frame and at
+    another frame (issue 14).
     """
     f = int(worst["frame"])
     where = f"frame {f}"
@@ -332,7 +337,7 @@ def _worst_caption(worst: pd.Series, reps: pd.DataFrame | None) -> str:
         f"{float(worst['value']):.3g} {worst['unit']}".rstrip() if pd.notna(worst["value"]) else ""
     )
     return (
-        f"worst {worst['check']}: {where}"
+        f"worst single frame of {worst['check']}: {where}"
         + (f", {value}" if value else "")
         + f": {worst['message']}"
     )

@@ -173,3 +173,24 @@ def test_unchanged_figures_are_copied_from_the_cache(tmp_path, monkeypatch):
     # other numbers (here another lift's name in the title): drawn anew
     with pytest.raises(AssertionError, match="drawn again"):
         write_figures(dataclasses.replace(result, exercise="front_squat"), tmp_path / "other")
+
+
+def test_the_forked_figures_show_their_stage_and_are_timed_once(tmp_path, monkeypatch, capsys):
+    # the figures are drawn in another process; the main one shows their stage while it waits
+    import io
+
+    class Log(io.StringIO):
+        def isatty(self) -> bool:
+            return False
+
+    log = Log()
+    monkeypatch.setattr("sys.stderr", log)
+    stages = Stages(progress=True)
+    writers = [process_writer("f.png"), foreground_writer("a"), foreground_writer("b")]
+    save_outputs(None, tmp_path, writers, stages)
+    shown = [line.split(":")[0] for line in log.getvalue().splitlines()]
+    assert shown.count("figures") == 1
+    assert shown.count("tables") == 1  # consecutive writers of one stage: one bar, one line
+    assert list(stages.seconds).count("figures") == 1 and stages.seconds["figures"] > 0
+    line = next(x for x in log.getvalue().splitlines() if x.startswith("figures: "))
+    assert line == f"figures: {stages.seconds['figures']:.1f} s"  # its own time, not the wait

@@ -58,7 +58,7 @@ class VideoJob:
     video_id : str
         Unique within the batch; names the output sub-folder.
     path : Path
-        The video file, absolute (not checked here: a missing one becomes a ``failed`` row).
+        The video file, absolute (a CSV list's missing one becomes a ``failed`` row).
     exercise : str
         The lift to count (``"auto"``: the one formlab recognises).
     true_reps : float
@@ -80,9 +80,12 @@ def collect_videos(inputs: Sequence[str | os.PathLike], exercise: str = "auto") 
     Parameters
     ----------
     inputs : sequence of str or path
-        Video files (a missing one is kept: it becomes a ``failed`` row),
-        folders (searched recursively), glob patterns, ``sample:NAME``, or
-        ``.csv`` lists (see the module's docstring).
+        Video files, folders (searched recursively), glob patterns,
+        ``sample:NAME``, or ``.csv`` lists (see the module's docstring). A
+        file or folder named here that does not exist is an error, as a
+        pattern that matches nothing is (a typo stops the batch before it
+        writes anything); a missing video in a CSV list becomes a ``failed``
+        row, and the others go on.
     exercise : str
         The lift of videos whose CSV row does not name one.
 
@@ -94,7 +97,8 @@ def collect_videos(inputs: Sequence[str | os.PathLike], exercise: str = "auto") 
     Raises
     ------
     InputError
-        No input at all, a folder or pattern without videos, or an unreadable CSV list.
+        No input at all, a missing file or folder, a folder or pattern without videos, or an
+        unreadable CSV list.
     ConfigError
         An unknown exercise, or a CSV list with a bad column or value (naming the file, row and column).
     """
@@ -141,6 +145,8 @@ def _expand(text: str) -> list[Path]:
         if not found:
             raise InputError(f"{text}: the pattern matches no video file")
         return found
+    if not path.exists():  # a typo: stop before any output folder is made, as for a pattern
+        raise InputError(f"{text}: no such file or folder")
     return [path]
 
 

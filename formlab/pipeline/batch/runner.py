@@ -254,7 +254,7 @@ def _settings(
 def _progress(total: int, done: int, show: bool):
     if not show:
         return None
-    from tqdm.auto import tqdm
+    from ...core.stages import progress_bar as tqdm
 
     return tqdm(total=total, initial=done, unit="video", desc="videos", leave=True)
 

@@ -172,11 +172,14 @@ def format_evaluation(evaluation: Mapping[str, Any]) -> str:
             return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.1%}"
 
         mae = "-" if s["mae_normalised"] is None else f"{s['mae_normalised']:.3f}"
-        extra = f", {s['not_scored']} not scored (failed)" if s["not_scored"] else ""
-        videos = f"{s['scored']} video{'' if s['scored'] == 1 else 's'}"
+        # the counts of evaluation.json: "videos" has every labelled one, failed ones included
+        videos = f"{s['videos']} video{'' if s['videos'] == 1 else 's'}"
+        scored = f"{s['scored']} scored" + (
+            f", {s['not_scored']} not scored (failed)" if s["not_scored"] else ""
+        )
         return (
-            f"  {name}: {videos}, MAE/true {mae}, off-by-one {pct(s['off_by_one_accuracy'])}, "
-            f"exact {pct(s['exact_rate'])}{extra}"
+            f"  {name}: {videos} ({scored}), MAE/true {mae}, "
+            f"off-by-one {pct(s['off_by_one_accuracy'])}, exact {pct(s['exact_rate'])}"
         )
 
     lines = ["rep counts against the true counts:", line("all", evaluation["overall"])]

@@ -84,3 +84,23 @@ def test_the_app_writes_what_formlab_analyze_writes_by_default():
     args = build_parser().parse_args(["analyze", "x.mp4", "-o", "out"])
     assert stages(_writers_for(args, "video")) == stages(DEFAULT_WRITERS)
     assert stages(_writers_for(args, "image")) == stages(PHOTO_WRITERS)
+
+
+def test_sigterm_stops_the_app_with_the_apps_own_words(monkeypatch, capsys):
+    # SIGTERM raises _Terminated in the main thread (formlab.cli.main); the app writes no results,
+    # so analyze's "no output was written" would mislead (issue 14)
+    import importlib
+
+    from formlab.cli import app as app_cli
+
+    main_module = importlib.import_module(
+        "formlab.cli.main"
+    )  # the package exports main, the function
+
+    def stopped(args):
+        raise main_module._Terminated
+
+    monkeypatch.setattr(app_cli, "cmd_app", stopped)
+    assert main(["app", "--no-browser"]) == main_module.EXIT_TERMINATED
+    err = capsys.readouterr().err
+    assert "formlab app stopped" in err and "no output was written" not in err

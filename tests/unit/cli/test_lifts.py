@@ -40,3 +40,27 @@ def test_thresholds_writes_a_template_that_loads_back(tmp_path, capsys):
     assert main(["thresholds", "back_squat", "-o", str(out), "--force"]) == 0
     assert main(["thresholds", "pilates", "-o", str(tmp_path / "p.toml")]) == 2
     assert "unknown exercise 'pilates'" in capsys.readouterr().err
+
+
+def test_exercises_with_checks_shows_each_threshold_and_where_its_source_is(capsys):
+    assert main(["exercises", "back_squat", "--checks"]) == 0
+    out = capsys.readouterr().out
+    line = next(x for x in out.splitlines() if x.strip().startswith("torso_upright:"))
+    assert "max_torso_lean_deg = 60 deg" in line
+    assert "formlab thresholds back_squat -o" in out
+
+
+def test_thresholds_json_does_not_promise_comments(tmp_path, capsys):
+    assert main(["thresholds", "push_up", "-o", str(tmp_path / "pu.json")]) == 0
+    out = capsys.readouterr().out
+    assert "one comment per value" not in out and "TOML" in out
+    assert main(["thresholds", "push_up", "-o", str(tmp_path / "pu.toml")]) == 0
+    assert "one comment per value" in capsys.readouterr().out
+
+
+def test_a_misspelt_lift_gets_a_suggestion(tmp_path, capsys):
+    assert main(["thresholds", "pushup", "-o", str(tmp_path / "p.toml")]) == 2
+    assert "did you mean push_up?" in capsys.readouterr().err
+    assert main(["exercises", "pushup"]) == 2
+    assert "did you mean push_up?" in capsys.readouterr().err
+    assert not (tmp_path / "p.toml").exists()

@@ -26,9 +26,11 @@ def test_files_folders_and_patterns_in_input_order_without_repeats(tmp_path):
     assert all(j.exercise == "auto" and math.isnan(j.true_reps) for j in jobs)
 
 
-def test_a_missing_file_is_kept_to_become_a_failed_row(tmp_path):
-    (job,) = collect_videos([str(tmp_path / "gone.mp4")], "squat")
-    assert job.path == tmp_path / "gone.mp4" and job.exercise == "squat"
+def test_a_missing_file_or_folder_on_the_command_line_is_an_error(tmp_path):
+    # as for a pattern that matches nothing: a typo stops the batch before any output is made
+    for missing in (tmp_path / "gone.mp4", tmp_path / "nonexist"):
+        with pytest.raises(InputError, match=f"{missing}: no such file or folder"):
+            collect_videos([str(missing)], "squat")
 
 
 def test_same_name_in_two_folders_gets_distinct_stable_ids(tmp_path):

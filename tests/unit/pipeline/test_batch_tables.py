@@ -42,7 +42,9 @@ def test_evaluation_measures_of_the_rep_counting_literature():
     assert ev["per_lift"]["squat"]["mae_normalised"] == pytest.approx(0.125)
     assert ev["per_lift"]["curl"]["exact_rate"] == 0.0
     text = format_evaluation(ev)
-    assert "all: 3 videos, MAE/true 0.283" in text and "1 not scored (failed)" in text
+    # the printed counts are evaluation.json's: 4 videos, of which 3 scored and 1 failed
+    assert "all: 4 videos (3 scored, 1 not scored (failed)), MAE/true 0.283" in text
+    assert "unknown: 1 video (0 scored, 1 not scored (failed))" in text
 
 
 def test_a_true_count_of_zero_is_left_out_of_the_normalised_error_only():

@@ -153,3 +153,27 @@ def test_legends_name_the_turning_point_and_the_path_markers():
         )
     assert "+ = image right" in ax.get_xlabel()
     plt.close("all")
+
+
+def test_a_long_title_is_wrapped_inside_the_saved_figure(tmp_path):
+    # bar_path.png's title with the uncertainty note ran ~180 characters off both sides (issue 14)
+    t, x, y, det = squats()
+    note = (
+        "hand-based, jitter +-1.0 cm; scene coordinates (camera motion removed: up to 60 px, "
+        "median 12 px, from the background's features tracked between frames)"
+    )
+    title = f"tfjs-models__pose_squats: bar path per rep ({note})"
+    for fig, get_title in (
+        (plot_bar_path(t, x, y, det.reps, title=title), lambda f: f.axes[0].title),
+        (plot_bar_position(t, x, y, y, reps=det.reps, title=title), lambda f: f._suptitle),
+    ):
+        save_figure(fig, tmp_path / "f.png", close=False)
+        text = get_title(fig)
+        assert "\n" in text.get_text()
+        assert text.get_text().replace("\n", " ") == (
+            title if text is not fig._suptitle else f"{title}: 3 reps"
+        )
+        fig.canvas.draw()
+        box = text.get_window_extent(fig.canvas.get_renderer())
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width and box.y1 <= fig.bbox.height
+        plt.close(fig)

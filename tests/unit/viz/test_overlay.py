@@ -110,6 +110,23 @@ def test_panels_laid_over_a_frame_look_as_if_pillow_drew_them_on_it():
     assert (fast != rgb).any(axis=2).mean() > 0.05  # and there is something drawn
 
 
+def test_a_long_footer_is_wrapped_inside_a_portrait_frame():
+    """A worst frame's caption ran past the right edge of a 720x1280 frame (issue 14)."""
+    from PIL import Image
+
+    from formlab.viz.overlay import draw_footer, footer_lines
+
+    caption = "worst single frame of elbows_up: rep 2, frame 514, -81 deg: Raise your elbows"
+    width, height = 720, 1280
+    lines = footer_lines((width, height), caption)
+    assert len(lines) >= 2 and " ".join(lines) == caption
+    out = np.asarray(draw_footer(Image.new("RGB", (width, height)), caption), dtype=int)
+    pad = int(8 * max(0.6, min(width, height) / 540.0))
+    assert not out[:, width - pad :].any()  # nothing drawn right of the band: no letter cut off
+    assert out[height - 3 * pad :, : width - pad].any()
+    assert footer_lines((width, height), "rep 1: good") == ["rep 1: good"]  # as before
+
+
 def test_a_grey_or_rgba_picture_is_drawn_on_in_colour():
     track = make_track(STANDING, 0.0)
     grey = np.zeros((1000, 1000), np.uint8)

@@ -308,8 +308,14 @@ def test_a_worst_frame_picture_names_its_own_rep():
     overlays = Overlays(two_squats()[0], None, reps.assign(end_frame=[30, 60]), None, 2.0, 1.5, 0.5)
     assert overlays(49, 0.0).rep_count == 2 and overlays(35, 0.0).rep_count == 1
     assert overlays(5, 0.0).rep_count == 0 and overlays(61, 0.0).rep_count == 2
-    assert _worst_caption(row, reps) == "worst depth: rep 2, frame 49, -13.6 deg: Squat deeper"
-    assert _worst_caption(row, None) == "worst depth: frame 49, -13.6 deg: Squat deeper"
+    assert (
+        _worst_caption(row, reps)
+        == "worst single frame of depth: rep 2, frame 49, -13.6 deg: Squat deeper"
+    )
+    assert (
+        _worst_caption(row, None)
+        == "worst single frame of depth: frame 49, -13.6 deg: Squat deeper"
+    )
     feet = pd.Series(
         {
             "check": "feet_width",
