@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..core.errors import InputError, OutputError
 from ..core.files import check_writable_dir, note_completed
+from ..exercises import AUTO, check_exercise_name
 from ..io.models import MODEL_VARIANTS
-from ..exercises import AUTO
 from ..live import LiveCoach, LiveStats, LiveUpdate
 from ..live.player import play
 from ..live.record import LiveRecorder
@@ -21,8 +21,6 @@ from .options import add_check_option
 
 def cmd_live(args: argparse.Namespace) -> int:
     """Run ``formlab live`` with parsed arguments; returns the exit status."""
-    from ..exercises import check_exercise_name
-
     from ..pipeline.checks import check_extra_checks
     from ..pipeline.steps import resolve_thresholds
 

@@ -276,7 +276,7 @@ class Exercise:
         return tuple(c for c in self.all_checks if c in self.checks or c.name in wanted)
 
     def with_checks(self, extra: Any = ()) -> Exercise:
-        """This lift with the optional checks named in ``extra`` run by default too.
+        """A copy of the lift that runs the optional checks named in ``extra`` by default too.
 
         What ``--check heels_down`` and ``extra_checks=`` ask for: the lift
         handed to the judge then runs them with its own checks, so that they

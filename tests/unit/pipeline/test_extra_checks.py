@@ -41,7 +41,11 @@ def test_a_requested_check_reaches_the_tables_and_the_summary(squat_track, tmp_p
 @pytest.mark.parametrize(
     "lift,names,message",
     [
-        ("squat", ("heel_down",), "squat has no check 'heel_down'; its optional checks: heels_down"),
+        (
+            "squat",
+            ("heel_down",),
+            "squat has no check 'heel_down'; its optional checks: heels_down",
+        ),
         ("bench_press", ("heels_down",), "its optional checks: none"),
         ("auto", ("bogus",), "no lift has a check 'bogus'; the optional checks: "),
     ],
