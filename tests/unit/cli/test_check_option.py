@@ -56,6 +56,8 @@ def test_check_is_documented_for_each_command(capsys):
     with pytest.raises(SystemExit):
         main(["live", "--help"])
     assert "--thresholds FILE" in capsys.readouterr().out
+    assert main(["exercises"]) == 0
+    assert "--check NAME" in capsys.readouterr().out  # where the "on request" column is shown
 
 
 @pytest.mark.parametrize(
