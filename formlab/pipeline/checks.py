@@ -44,9 +44,8 @@ def check_extra_checks(names: Sequence[str] | str | None, exercise: str) -> tupl
     for n in wanted:
         if n not in known:
             offered = "; ".join(
-                f"{name}: {', '.join(c.name for c in ex.optional_checks)}"
-                for name, ex in lifts.items()
-                if ex.optional_checks
+                f"{check} ({', '.join(names)})"
+                for check, names in _optional_by_check(lifts).items()
             )
             raise ConfigError(
                 f"no lift has a check {n!r}; the optional checks: {offered or 'none'}"
@@ -73,3 +72,12 @@ def lift_with_checks(lift: str | Exercise, names: Sequence[str]) -> Exercise:
             stacklevel=2,
         )
     return ex.with_checks([n for n in names if n in known])
+
+
+def _optional_by_check(lifts: dict[str, Exercise]) -> dict[str, list[str]]:
+    """Each optional check with the lifts that offer it (for the message of a name none has)."""
+    out: dict[str, list[str]] = {}
+    for name, ex in lifts.items():
+        for c in ex.optional_checks:
+            out.setdefault(c.name, []).append(name)
+    return out

@@ -175,7 +175,9 @@ def batch(
     if video_size not in VIDEO_SIZES:
         raise ConfigError(f"video_size = {video_size!r} is not one of {', '.join(VIDEO_SIZES)}")
     check_camera_mode(camera)
-    checks = check_extra_checks(extra_checks, AUTO)  # a check no lift has
+    for lift in sorted({j.exercise for j in jobs_list}, key=lambda name: (name == AUTO, name)):
+        check_extra_checks(extra_checks, lift)  # a check a named lift lacks, before anything runs
+    checks = check_extra_checks(extra_checks, AUTO)  # (the names, cleaned)
     settings = dataclasses.replace(
         settings,
         figures=figures,
@@ -186,7 +188,6 @@ def batch(
     )
     for lift in sorted({j.exercise for j in jobs_list}):
         resolve_thresholds(settings.thresholds, lift)  # a bad file fails before anything runs
-        check_extra_checks(checks, lift)  # so does a check a named lift lacks
     n_jobs = default_jobs() if jobs is None else int(jobs)
     if n_jobs < 1:
         raise ConfigError(f"jobs = {jobs} must be 1 or more")

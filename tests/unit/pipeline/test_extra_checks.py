@@ -3,7 +3,9 @@
 Constructed tracks (no media): a squat set, and a bench press for a lift without ``heels_down``.
 """
 
+import dataclasses
 import json
+import sys
 import warnings
 
 import pandas as pd
@@ -14,7 +16,12 @@ from formlab.core.errors import ConfigError, FormlabWarning
 from formlab.exercises import get_exercise
 from formlab.outputs import write_feedback, write_reps_table, write_summary
 from formlab.pipeline import analyze
+from formlab.pipeline.batch import batch
+from formlab.pipeline.batch.inputs import VideoJob
+from formlab.pipeline.batch.work import STATE_DIR, BatchSettings, analyse_video, record_key
 from formlab.pipeline.checks import check_extra_checks, lift_with_checks
+
+analyze_module = sys.modules["formlab.pipeline.analyze"]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +62,7 @@ def test_a_check_the_lift_lacks_is_one_line_naming_its_optional_checks(lift, nam
         check_extra_checks(names, lift)
     assert message in str(e.value)
     if lift == "auto":
-        assert "squat: heels_down" in str(e.value)
+        assert "heels_down (back_squat, " in str(e.value) and "lunge" in str(e.value)
 
 
 def test_a_bad_request_fails_before_the_slow_part(squat_track):
@@ -80,3 +87,42 @@ def test_a_default_check_named_again_runs_once():
         lift = lift_with_checks("squat", [squat.check_names[0], "heels_down"])
     assert lift.check_names == (*squat.check_names, "heels_down")
     assert lift_with_checks("squat", []) is squat
+
+
+def test_batch_refuses_a_bad_request_before_anything_is_written(tmp_path):
+    (tmp_path / "a.mp4").write_bytes(b"x")
+    for exercise, names, message in [
+        ("squat", ["heel_down"], "its optional checks: heels_down"),
+        ("auto", ["bogus"], "no lift has a check 'bogus'"),
+    ]:
+        with pytest.raises(ConfigError, match=message):
+            batch(tmp_path / "a.mp4", tmp_path / "out", exercise=exercise, extra_checks=names)
+    assert not (tmp_path / "out").exists()
+
+
+def test_batch_passes_the_request_to_each_video_and_keys_its_records_by_it(
+    squat_track, tmp_path, monkeypatch
+):
+    plain = BatchSettings(extract_options={}, figures=False, video=False)
+    asked = dataclasses.replace(plain, extra_checks=("heels_down",))
+    assert record_key("abc", "squat", plain.fingerprint()) != record_key(
+        "abc", "squat", asked.fingerprint()
+    )  # a finished record without the check is not reused for a run asking for it
+    given = {}
+
+    def on_the_constructed_track(path, exercise, **options):
+        given.update(options)
+        meta = dataclasses.replace(squat_track.meta, source=str(path))
+        return analyze(dataclasses.replace(squat_track, meta=meta), exercise, **options)
+
+    monkeypatch.setattr(analyze_module, "analyze", on_the_constructed_track)
+    monkeypatch.setattr(  # no worst frames: they are cut from the video, which is a stand-in here
+        BatchSettings, "writers", lambda self: [write_reps_table, write_feedback, write_summary]
+    )
+    job = VideoJob(video_id="set", path=tmp_path / "set.mp4", exercise="squat")
+    job.path.write_bytes(b"the track stands for it")
+    (tmp_path / STATE_DIR).mkdir()  # made by batch() before the workers start
+    out = analyse_video(job, asked, str(tmp_path), "key", "sha")
+    assert out["row"]["status"] == "ok", out["row"]["error"]
+    assert given["extra_checks"] == ("heels_down",)
+    assert "heels_down" in pd.read_csv(tmp_path / "set" / "reps.csv").columns
