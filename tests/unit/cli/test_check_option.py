@@ -73,7 +73,13 @@ def test_an_unknown_option_shows_the_commands_own_usage(capsys, args):
 
 def test_a_camera_that_sees_nobody_ends_with_a_notice(tmp_path, capsys, monkeypatch):
     black = np.zeros((16, 16, 3), dtype=np.uint8)
-    frames = iter([(black, i / 10) for i in range(7)])
+
+    def camera():
+        for i in range(7):
+            yield black, i / 10
+        raise KeyboardInterrupt  # a camera's session ends with Ctrl-C
+
+    frames = camera()
     monkeypatch.setattr(live_cli, "open_source", lambda text: FrameSource(text, True, frames))
 
     class Nobody:
