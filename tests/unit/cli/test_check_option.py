@@ -7,6 +7,7 @@ notice runs with a fake camera and a fake pose model that sees nobody.
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from formlab.cli import live as live_cli
@@ -110,3 +111,18 @@ def test_a_camera_that_sees_nobody_ends_with_a_notice(tmp_path, capsys, monkeypa
     seen = re.search(r"(\d+) frames processed", captured.out)  # a camera drops frames while busy
     assert seen and f"formlab: note: nobody in view in {seen[1]} frames" in captured.err
     assert given["thresholds"] == str(mine) and given["extra_checks"] == ["heels_down"]
+
+
+@pytest.mark.media
+def test_analyze_writes_a_requested_check_like_the_default_ones(tmp_path, capsys):
+    out = tmp_path / "out"
+    fast = ["--model", "lite", "--no-video", "--no-figures", "--no-progress"]
+    code = main(["analyze", CLIP, "-e", "squat", "-o", str(out), "--check", "heels_down", *fast])
+    assert code == 0, capsys.readouterr().err
+    assert "heels_down" in pd.read_csv(out / "reps.csv").columns
+    assert "heels_down" in pd.read_csv(out / "feedback.csv").columns
+    assert "heels_down" in (out / "summary.json").read_text()
+    photo = tmp_path / "photo"
+    args = ["analyze", "sample:ai-trainer__500_perfect", "-e", "front_squat", "-o", str(photo)]
+    assert main([*args, "--check", "heels_down", "--no-progress"]) == 0
+    assert "heels_down" in pd.read_csv(photo / "feedback.csv").columns
