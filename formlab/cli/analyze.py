@@ -24,6 +24,7 @@ from ..outputs import (
     write_worst_frames,
 )
 from ..pipeline import analyze, analyze_photo
+from ..pipeline.checks import check_extra_checks
 from ..pipeline.steps import media_kind_of, resolve_thresholds
 from ..pipeline.variant import LOADS
 from .options import add_analysis_options, add_extract_options, extract_options, resolve_input
@@ -94,6 +95,7 @@ def _analyze_photo_cli(
         extract_options=options,
         thresholds=args.thresholds,
         cache=not args.no_cache,
+        extra_checks=args.checks,
     )
     photo.save(outdir, _writers_for(args, "image"))
     failed = form_summary(photo.feedback, None, checks_of(photo.feedback), photo.thresholds)[
@@ -127,6 +129,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         )
     if args.thresholds:
         resolve_thresholds(args.thresholds, exercise)  # a bad file fails before anything is written
+    check_extra_checks(args.checks, exercise)  # so does a check the lift does not have
     outdir = Path(args.output)
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"{outdir}: exists and is not a folder")
@@ -149,6 +152,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             stages=stages,
             load=args.load,
+            extra_checks=args.checks,
         )
         result.save(outdir, _writers_for(args, kind), stages)
     except BaseException:

@@ -94,6 +94,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             video=not args.no_video,
             video_size=args.video_size,
             progress=not args.no_progress,
+            extra_checks=args.checks,
         )
     except KeyboardInterrupt:
         print(

@@ -44,7 +44,8 @@ def cmd_exercises(args: argparse.Namespace) -> int:
         print(table(["exercise", "rep at", "checks", "on request"], rows))
         print(
             "\nauto recognises the lift from the movement, then the variant (where the load sits, how "
-            "each rep starts). Details: formlab exercises NAME --checks"
+            "each rep starts). Details: formlab exercises NAME --checks\n"
+            "A check on request runs when asked for: formlab analyze ... --check NAME (also batch, live)"
         )
         return 0
     for name, ex in lifts.items():

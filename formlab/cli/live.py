@@ -7,21 +7,28 @@ import json
 import sys
 from pathlib import Path
 
-from ..core.errors import OutputError
+from ..core.errors import InputError, OutputError
 from ..core.files import check_writable_dir, note_completed
+from ..exercises import AUTO, check_exercise_name
 from ..io.models import MODEL_VARIANTS
-from ..live import LiveCoach, LiveUpdate
+from ..live import LiveCoach, LiveStats, LiveUpdate
 from ..live.player import play
 from ..live.record import LiveRecorder
-from ..live.sources import open_source
+from ..live.sources import FrameSource, open_source
 from ..live.speech import Speaker
+from .options import add_check_option
 
 
 def cmd_live(args: argparse.Namespace) -> int:
     """Run ``formlab live`` with parsed arguments; returns the exit status."""
-    from ..exercises import check_exercise_name
+    from ..pipeline.checks import check_extra_checks
+    from ..pipeline.steps import resolve_thresholds
 
-    check_exercise_name(args.exercise)  # an unknown lift is said before anything is opened
+    exercise = check_exercise_name(args.exercise)  # an unknown lift is said before anything opens
+    if exercise != AUTO:  # (LiveCoach refuses auto in its own words)
+        check_extra_checks(args.checks, exercise)  # and so is a check the lift does not have
+        if args.thresholds:
+            resolve_thresholds(args.thresholds, exercise)  # and a bad thresholds file
     for out in (args.log, args.record):
         if out is not None:
             out = Path(out)
@@ -30,9 +37,17 @@ def cmd_live(args: argparse.Namespace) -> int:
                 raise OutputError(f"{out}: is a folder; give the name of a file to write")
     source = open_source(args.source)
     speaker = Speaker(enabled=not args.silent)
+    if not args.silent and not speaker.available:
+        print(f"formlab: note: {NO_SPEECH_NOTE}", file=sys.stderr)
     log = open(args.log, "w", encoding="utf-8") if args.log else None
     try:
-        with LiveCoach(args.exercise, model=args.model, announce_reps=not args.no_count) as coach:
+        with LiveCoach(
+            exercise,
+            model=args.model,
+            announce_reps=not args.no_count,
+            thresholds=args.thresholds,
+            extra_checks=args.checks,
+        ) as coach:
             checks = coach.exercise.checks
             titles = {c.name: c.title for c in checks}
             cues = {c.name: c.cue for c in checks}
@@ -75,6 +90,7 @@ def cmd_live(args: argparse.Namespace) -> int:
             f"{source.name}: {stats.reps} rep(s), {stats.cues} cue(s); {stats.frames_processed} frames "
             f"processed{dropped}; {summary['latency_p50_ms']:.0f} ms median per frame"
         )
+        _nobody_in_view(source, stats)
     finally:
         if log is not None:
             log.close()
@@ -84,6 +100,32 @@ def cmd_live(args: argparse.Namespace) -> int:
     if args.record:
         print(f"recording: {args.record}")
     return 0
+
+
+NO_SPEECH_NOTE = "cues are printed and logged; install espeak or spd-say to hear them"
+"""Said once at the start when no speech program is found and ``--silent`` was not given: a
+lifter waiting to hear "knees out" should know at once that nothing will be heard."""
+
+
+def _nobody_in_view(source: FrameSource, stats: LiveStats) -> None:
+    """Say that no person was seen in the whole source, rather than report "0 rep(s)" as a set.
+
+    A file in which nobody appears is an error, as it is for ``formlab
+    analyze`` (same exit status); a camera gets a notice only, since it may
+    have been started before the lifter walked in.
+    """
+    if stats.frames_with_pose or not stats.frames_processed:
+        return
+    n = stats.frames_processed
+    if not source.live:
+        raise InputError(
+            f"{source.name}: no person found in any of the {n} frames (nobody in view in {n} "
+            f"frames); nothing to coach (is the lifter in the picture?)"
+        )
+    print(
+        f"formlab: note: nobody in view in {n} frames (is the camera pointed at the lifter?)",
+        file=sys.stderr,
+    )
 
 
 def _announce(event: dict, speaker: Speaker, log) -> None:
@@ -138,4 +180,12 @@ def register(sub) -> None:
         "--silent", action="store_true", help="do not speak the cues (still printed and logged)"
     )
     p.add_argument("--no-count", action="store_true", help="do not say the rep count")
+    p.add_argument(
+        "--thresholds",
+        default=None,
+        metavar="FILE",
+        help="form-check thresholds, as for 'formlab analyze' (.toml or .json; values left out "
+        "take the exercise's preset; 'formlab thresholds EXERCISE -o FILE' writes a template)",
+    )
+    add_check_option(p)
     p.set_defaults(func=cmd_live)

@@ -42,13 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
         app.register,
     ):
         register(sub)
+    for command in sub.choices.values():  # for an unknown option, shown with this command's usage
+        command.set_defaults(command_parser=command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``formlab`` (``argv``: the arguments, default the command line); returns the exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # the sub-command's own usage, not the top-level one (which lists no option)
+        getattr(args, "command_parser", parser).error(
+            f"unrecognized arguments: {' '.join(unknown)}"
+        )
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_ERROR

@@ -143,6 +143,7 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="form-check thresholds (.toml or .json; values left out take the exercise's preset)",
     )
+    add_check_option(p)
     p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
     p.add_argument("--no-video", action="store_true", help="do not write the annotated video")
     p.add_argument(
@@ -151,6 +152,19 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         default="720",
         help="size of the annotated video: 720 (default: short side at most 720 px, the source's "
         "size when smaller) or full (the source's size; slower to write)",
+    )
+
+
+def add_check_option(p: argparse.ArgumentParser) -> None:
+    """``--check NAME`` (repeatable): an optional check of the lift run as well (``analyze``, ``batch``, ``live``)."""
+    p.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="NAME",
+        dest="checks",
+        help="also run this optional check of the lift (repeatable; 'formlab exercises' lists "
+        "them as 'on request', e.g. heels_down for the squats, the deadlift and the lunge)",
     )
 
 

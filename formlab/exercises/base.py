@@ -50,6 +50,7 @@ Each lift's module (:mod:`formlab.exercises`) declares one :class:`Exercise`:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -255,6 +256,37 @@ class Exercise:
         for n in wanted:
             self.check(n)
         return tuple(c for c in self.all_checks if c.name in wanted)
+
+    def checks_with(self, extra: Any = ()) -> tuple[Check, ...]:
+        """The default checks plus the optional ones named in ``extra`` (``heels_down``), in report order.
+
+        A name that is none of this lift's checks is a one-line ConfigError
+        naming the optional checks it has, the only ones worth asking for (a
+        default check named again is run once, as it would be anyway).
+        """
+        if isinstance(extra, str):
+            extra = (extra,)
+        wanted = {str(n) for n in extra}
+        known = {c.name for c in self.all_checks}
+        for n in sorted(wanted - known):
+            optional = ", ".join(c.name for c in self.optional_checks)
+            raise ConfigError(
+                f"{self.name} has no check {n!r}; its optional checks: {optional or 'none'}"
+            )
+        return tuple(c for c in self.all_checks if c in self.checks or c.name in wanted)
+
+    def with_checks(self, extra: Any = ()) -> Exercise:
+        """A copy of the lift that runs the optional checks named in ``extra`` by default too.
+
+        What ``--check heels_down`` and ``extra_checks=`` ask for: the lift
+        handed to the judge then runs them with its own checks, so that they
+        reach every table, summary and cue as the default ones do.
+        """
+        chosen = self.checks_with(extra)
+        if chosen == self.checks:
+            return self
+        rest = tuple(c for c in self.optional_checks if c not in chosen)
+        return dataclasses.replace(self, checks=chosen, optional_checks=rest)
 
     def default_thresholds(self) -> FormThresholds:
         """The lift's thresholds: every check's section (optional ones included) with this lift's defaults."""

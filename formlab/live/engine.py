@@ -24,6 +24,7 @@ all do this).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
@@ -55,13 +56,19 @@ before it need a few seconds): memory stays bounded in a session of any length."
 
 @dataclass(frozen=True)
 class LiveStats:
-    """Counters of a live session (``frames_in`` = processed + dropped)."""
+    """Counters of a live session (``frames_in`` = processed + dropped).
+
+    ``frames_with_pose``: processed frames in which the pose model found a
+    person; 0 at the end of a source means nobody was in view, which
+    ``formlab live`` says rather than report "0 reps" as if a set was seen.
+    """
 
     frames_in: int
     frames_processed: int
     frames_dropped: int
     reps: int
     cues: int
+    frames_with_pose: int = 0
 
     def to_dict(self) -> dict:
         """Plain dict, for the log's summary line."""
@@ -117,6 +124,10 @@ class LiveCoach:
         Whether rep events carry the count to say (``"text"``).
     clean_options : CleanOptions, optional
         The cleaning applied to a rep's frames before it is judged (as in ``analyze``).
+    extra_checks : sequence of str
+        Optional checks of the lift to judge and cue as well (``heels_down``), as
+        ``extra_checks`` of :func:`formlab.analyze`; a name the lift does not have is a
+        ConfigError naming its optional checks.
     """
 
     def __init__(
@@ -127,13 +138,14 @@ class LiveCoach:
         model: str = "lite",
         announce_reps: bool = True,
         clean_options: CleanOptions | None = None,
+        extra_checks: Sequence[str] = (),
     ) -> None:
         name = check_exercise_name(exercise)
         if name == AUTO:
             raise ConfigError(
                 "live coaching needs the lift by name (--exercise auto recognises a lift from whole reps)"
             )
-        self.exercise = get_exercise(name)
+        self.exercise = get_exercise(name).with_checks(extra_checks)
         self.thresholds = steps.resolve_thresholds(thresholds, name)
         self.clean_options = CleanOptions.coerce(clean_options)
         self.announce_reps = bool(announce_reps)
@@ -153,7 +165,7 @@ class LiveCoach:
         }
         self._time: list[float] = []
         self._raw_from = 0  # index (among the frames pushed) of the oldest frame kept in _raw
-        self._frames_in = self._dropped = 0
+        self._frames_in = self._dropped = self._with_pose = 0
         self._verdicts: dict[str, str] = {}
         self._size: tuple[int, int] | None = None
         self._closed = False
@@ -184,6 +196,7 @@ class LiveCoach:
             frames_dropped=self._dropped,
             reps=len(self._reps.reps),
             cues=self._gate.given,
+            frames_with_pose=self._with_pose,
         )
 
     def note_dropped(self, n: int = 1) -> None:
@@ -212,6 +225,7 @@ class LiveCoach:
         self._size = (w, h)
         pose = self._pose.detect(frame, t)
         self._frames_in += 1
+        self._with_pose += pose is not None
         self._time.append(t)
         nan = np.nan
         xy, z, vis, pres, world = pose or (

@@ -37,11 +37,14 @@ class PlayResult:
     """What a play-through measured.
 
     ``latency_s``: per processed frame, the wall-clock seconds from its arrival
-    to its result, drawn (``on_update`` included).
+    to its result, drawn (``on_update`` included). ``stopped``: a camera's
+    session ended by Ctrl-C, its usual end (a file's Ctrl-C is an interruption
+    and raises).
     """
 
     latency_s: list[float] = field(default_factory=list)
     wall_s: float = 0.0
+    stopped: bool = False
 
     def latency_ms(self, q: float) -> float:
         """The ``q``-th percentile of the arrival-to-result time, in milliseconds (NaN if none)."""
@@ -61,12 +64,19 @@ def play(
     """Push the frames of ``source`` into ``coach``; see the module docstring for the two modes.
 
     ``finish`` calls :meth:`LiveCoach.finish` at the end of a file (a last
-    rep held at its turning point counts, as in ``analyze``).
+    rep held at its turning point counts, as in ``analyze``). Ctrl-C ends a
+    camera's session normally (``PlayResult.stopped``), so that its summary
+    (and a "nobody in view" note) is still given.
     """
     result = PlayResult()
     start = time.perf_counter()
     if realtime or source.live:
-        _play_realtime(source, coach, on_update, result, paced=not source.live)
+        try:
+            _play_realtime(source, coach, on_update, result, paced=not source.live)
+        except KeyboardInterrupt:
+            if not source.live:
+                raise
+            result.stopped = True  # how a camera's session ends: what was coached so far stands
     else:
         for rgb, t_s in source:
             arrived = time.perf_counter()

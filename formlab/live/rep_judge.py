@@ -63,7 +63,9 @@ def judge_rep(
         Uncleaned frames from before the rep's start (ideally :data:`CONTEXT_S`
         earlier) to the moment the rep was confirmed.
     exercise, thresholds
-        The lift and its thresholds (as :func:`formlab.analyze` resolves them).
+        The lift and its thresholds (as :func:`formlab.analyze` resolves them); the
+        lift's checks are those judged (optional ones asked for included:
+        :meth:`~formlab.exercises.Exercise.with_checks`).
     rep, start_frame, turn_frame, end_frame : int
         The rep's number and frames.
     clean_options : CleanOptions, optional
@@ -89,7 +91,7 @@ def judge_rep(
         }
     )
     load = steps.load_path_of(track, raw, exercise.name, video=None, cache=False)
-    judged = steps.judge(track, exercise.name, thresholds, reps=table, raw=raw, bar=load.path)
+    judged = steps.judge(track, exercise, thresholds, reps=table, raw=raw, bar=load.path)
     assert judged.reps is not None
     row = judged.reps.iloc[0]
     names = [c.name for c in exercise.checks if c.name in judged.reps.columns]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..barbell.camera_motion import check_camera_mode
@@ -17,6 +18,7 @@ from ..io.samples import resolve_source
 from ..reps.detection import RepDetectorParams
 from ..signal.cleaning import CleanOptions
 from . import steps
+from .checks import check_extra_checks, lift_with_checks
 from .results import Analysis, PhotoAnalysis
 from .variant import check_load, name_variant, resolve_load, with_load
 
@@ -40,6 +42,7 @@ def analyze(
     progress: bool = False,
     stages: Stages | None = None,
     load: str = "auto",
+    extra_checks: Sequence[str] = (),
 ) -> Analysis:
     """Analyse a video of a set: reps, load path and per-rep numbers.
 
@@ -87,6 +90,12 @@ def analyze(
         (the barbell front rack's ``elbows_up`` is not assessable with
         dumbbells). ``"auto"``: from the video and the lift
         (:func:`formlab.pipeline.variant.resolve_load`); the summary says which and why.
+    extra_checks : sequence of str
+        Optional checks of the lift to run as well (``("heels_down",)``; ``formlab
+        exercises`` lists them "on request"): their verdicts join the default
+        checks' in every table and the summary. A name the lift does not have is
+        a ConfigError naming its optional checks; under ``"auto"`` a name no
+        candidate lift has is one too, and one the recognised lift lacks a warning.
 
     Returns
     -------
@@ -104,6 +113,7 @@ def analyze(
     if plate_diameter_m is not None:
         check_plate_diameter(plate_diameter_m, "plate_diameter_m")
     load_kind = check_load(load)
+    extra = check_extra_checks(extra_checks, requested)  # before the slow part, as a bad file
     th = steps.resolve_thresholds(thresholds, requested)  # a bad file fails before the slow part
     stages = stages or Stages(progress=progress)
     video_path = None
@@ -147,7 +157,9 @@ def analyze(
         table = steps.measure_reps(detection, followed, track)
         if requested == "auto":  # now against the recognised lift (a named one's: checked above)
             th = steps.resolve_thresholds(thresholds, lift)
-        judged = steps.judge(track, lift, th, reps=table, raw=raw, bar=followed.path)
+        judged = steps.judge(
+            track, lift_with_checks(lift, extra), th, reps=table, raw=raw, bar=followed.path
+        )
     assert judged.reps is not None  # judge rates each rep when given the reps
     return Analysis(
         source=source,
@@ -172,6 +184,7 @@ def analyze_photo(
     extract_options=None,
     thresholds: FormThresholds | str | os.PathLike | None = None,
     cache: bool = True,
+    extra_checks: Sequence[str] = (),
 ) -> PhotoAnalysis:
     """Form feedback on one photo: the pose and each check the camera view allows.
 
@@ -182,6 +195,8 @@ def analyze_photo(
     exercise : str
         The exercise shown (``"auto"`` needs a video: a photo has no movement to recognise).
     thresholds : FormThresholds or path, optional
+        As in :func:`analyze`.
+    extra_checks : sequence of str
         As in :func:`analyze`.
 
     Returns
@@ -197,11 +212,12 @@ def analyze_photo(
     if name == "auto":
         raise ConfigError("--exercise auto needs a video; name the exercise shown in the photo")
     th = steps.resolve_thresholds(thresholds, name)
+    lift = lift_with_checks(name, check_extra_checks(extra_checks, name))
     source = resolve_source(image)
     if steps.media_kind_of(source) != "image":
         raise InputError(f"{source}: not a photo")
     track = steps.extract(source, extract_options, cache=cache)
-    judged = steps.judge(track, name, th)
+    judged = steps.judge(track, lift, th)
     return PhotoAnalysis(
         source=source,
         exercise=name,

@@ -8,10 +8,12 @@ path is tested in tests/unit/live/test_player.py and measured by tests/benchmark
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import av
+import numpy as np
 import pytest
 
 from formlab.exercises import get_exercise
@@ -110,3 +112,35 @@ def test_bad_input_is_one_line_naming_it(tmp_path, source, exercise, message):
     r = run("live", source, "--exercise", exercise, "--log", str(log), "--silent")
     one_line_error(r, message)
     assert not log.exists()
+
+
+@pytest.fixture(scope="module")
+def empty_room(tmp_path_factory):
+    """A short clip in which nobody appears (grey frames)."""
+    path = tmp_path_factory.mktemp("empty") / "empty_room.mp4"
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 160, 120, "yuv420p"
+        for _ in range(12):
+            frame = av.VideoFrame.from_ndarray(np.full((120, 160, 3), 90, np.uint8), format="rgb24")
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode())
+    return path
+
+
+def test_a_file_with_nobody_in_view_is_an_error_as_in_analyze(empty_room, tmp_path):
+    r = run("live", str(empty_room), "--exercise", LIFT, "--silent")
+    one_line_error(r, f"{empty_room}: no person found in any of the 12 frames")
+    assert "nobody in view in 12 frames" in r.stderr
+    a = run("analyze", str(empty_room), "-e", LIFT, "-o", str(tmp_path / "out"), "--no-progress")
+    assert a.returncode == r.returncode  # the same exit status as analyze's for an empty clip
+
+
+def test_without_a_speech_program_a_notice_says_the_cues_are_not_spoken(empty_room, tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}  # no spd-say, espeak-ng or espeak on it
+    args = [sys.executable, "-m", "formlab", "live", str(empty_room), "-e", LIFT]
+    r = subprocess.run(args, capture_output=True, text=True, env=env)
+    note = "formlab: note: cues are printed and logged; install espeak or spd-say to hear them"
+    assert r.stderr.splitlines()[0] == note, r.stderr
+    r = subprocess.run([*args, "--silent"], capture_output=True, text=True, env=env)
+    assert "install espeak" not in r.stderr  # asked for silence: nothing to warn about

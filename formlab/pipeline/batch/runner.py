@@ -19,8 +19,10 @@ from ...barbell.camera_motion import check_camera_mode
 from ...barbell.scale import LIFTER_HEIGHT_RANGE_M
 from ...core.errors import ConfigError, FormlabError, OutputError
 from ...core.files import ensure_dir, sha256_file
+from ...exercises import AUTO
 from ...outputs import VIDEO_SIZES
 from ...pose.options import ExtractOptions
+from ..checks import check_extra_checks
 from ..steps import BAR_CHOICES, check_video, resolve_thresholds
 from . import engines
 from .inputs import VideoJob, collect_videos
@@ -111,6 +113,7 @@ def batch(
     video: bool = True,
     video_size: str = "720",
     progress: bool = False,
+    extra_checks: Sequence[str] = (),
 ) -> BatchResult:
     """Analyse many videos, in parallel, into one folder and one set of tables.
 
@@ -142,6 +145,9 @@ def batch(
         ``--video-size``.
     progress : bool
         A progress bar over videos.
+    extra_checks : sequence of str
+        Optional checks to run as well, as in :func:`formlab.analyze` (checked
+        against each lift of the batch before anything runs).
 
     Returns
     -------
@@ -169,8 +175,16 @@ def batch(
     if video_size not in VIDEO_SIZES:
         raise ConfigError(f"video_size = {video_size!r} is not one of {', '.join(VIDEO_SIZES)}")
     check_camera_mode(camera)
+    for lift in sorted({j.exercise for j in jobs_list}, key=lambda name: (name == AUTO, name)):
+        check_extra_checks(extra_checks, lift)  # a check a named lift lacks, before anything runs
+    checks = check_extra_checks(extra_checks, AUTO)  # (the names, cleaned)
     settings = dataclasses.replace(
-        settings, figures=figures, video=video, video_size=video_size, camera=camera
+        settings,
+        figures=figures,
+        video=video,
+        video_size=video_size,
+        camera=camera,
+        extra_checks=checks,
     )
     for lift in sorted({j.exercise for j in jobs_list}):
         resolve_thresholds(settings.thresholds, lift)  # a bad file fails before anything runs

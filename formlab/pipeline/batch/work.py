@@ -75,6 +75,8 @@ class BatchSettings:
         Size of the annotated video (:data:`formlab.outputs.VIDEO_SIZES`).
     camera : {"auto", "static", "moving"}
         See :func:`formlab.analyze`.
+    extra_checks : tuple of str
+        Optional checks run as well (``extra_checks`` of :func:`formlab.analyze`).
     """
 
     extract_options: dict[str, Any]
@@ -87,6 +89,7 @@ class BatchSettings:
     video: bool = True
     video_size: str = "720"
     camera: str = "auto"
+    extra_checks: tuple[str, ...] = ()
 
     def writers(self) -> list[Writer]:
         """What is written into each video's sub-folder (as ``formlab analyze`` does, summary last)."""
@@ -202,6 +205,7 @@ def analyse_video(
                 thresholds=settings.thresholds,
                 cache=settings.cache,
                 progress=False,
+                extra_checks=settings.extra_checks,
             )
             result.save(ensure_dir(out / job.video_id), settings.writers())
         notes = list(

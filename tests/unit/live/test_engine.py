@@ -6,6 +6,7 @@ failing check is cued once per rep, with the check's own cue text.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import numpy as np
@@ -61,12 +62,12 @@ def fake_model(monkeypatch):
     return feed
 
 
-def live_run(feed, track, exercise):
+def live_run(feed, track, exercise, **options):
     feed["track"] = track
     updates = []
     fps = 1.0 / float(np.median(np.diff(track.time_s)))
     most = 2 * engine_module.KEEP_FRAMES_S * fps + 2  # frames kept at most (memory stays bounded)
-    with LiveCoach(exercise) as coach:
+    with LiveCoach(exercise, **options) as coach:
         for t in track.time_s:
             updates.append(coach.push(FRAME, t))
             assert len(coach._raw["xy"]) <= most
@@ -75,13 +76,14 @@ def live_run(feed, track, exercise):
     return updates, stats
 
 
-def offline_failures(track, exercise):
+def offline_failures(track, exercise, extra_checks=()):
     clean = steps.clean(track)
     detection = steps.count_reps(clean, exercise)
     table = detection.to_frame()
     th = steps.resolve_thresholds(None, exercise)
-    judged = steps.judge(clean, exercise, th, reps=table, raw=track)
-    names = [c.name for c in get_exercise(exercise).checks]
+    lift = get_exercise(exercise).with_checks(extra_checks)
+    judged = steps.judge(clean, lift, th, reps=table, raw=track)
+    names = [c.name for c in lift.checks]
     return [{n for n in names if row[n] == "fail"} for _, row in judged.reps.iterrows()]
 
 
@@ -106,6 +108,7 @@ def test_shallow_push_ups_counted_and_cued_once_per_rep_as_offline(fake_model):
         frames_dropped=0,
         reps=3,
         cues=len(cues),
+        frames_with_pose=track.n_frames,
     )
     assert fake_model["closed"]
 
@@ -118,6 +121,39 @@ def test_good_squats_counted_without_cues(fake_model):
     assert stats.cues == sum(len(f) for f in offline)
     assert updates[-1].rep_count == 3
     assert set(updates[-1].verdicts) == set(get_exercise("squat").check_names)
+
+
+def test_a_requested_optional_check_is_judged_and_cued_as_offline(fake_model):
+    def heels_up(p):  # squats on the toes: the heels rise 0.1 m at the bottom (27 deg), toes down
+        pose = sp.squat(p)
+        for side in ("left", "right"):
+            ankle = pose[f"{side}_ankle"]
+            pose[f"{side}_foot_index"] = ankle + np.array([0.0, 0.06, 0.15])
+            pose[f"{side}_heel"] = ankle + np.array([0.0, 0.06 - 0.1 * p, -0.05])
+        return pose
+
+    track = constructed("squat", heels_up)
+    plain, _ = live_run(fake_model, track, "squat")
+    assert "heels_down" not in plain[-1].verdicts  # optional: not judged unless asked for
+    updates, stats = live_run(fake_model, track, "squat", extra_checks=["heels_down"])
+    offline = offline_failures(track, "squat", ["heels_down"])
+    assert stats.reps == len(offline) == 3
+    assert "heels_down" in updates[-1].verdicts
+    cues = [e for u in updates for e in u.events if e["event"] == "cue"]
+    for n, failed in enumerate(offline, start=1):
+        assert sorted(c["check"] for c in cues if c["rep"] == n) == sorted(failed)
+    assert any("heels_down" in f for f in offline), "the constructed set should fail heels_down"
+    with pytest.raises(ConfigError, match="its optional checks: heels_down"):
+        LiveCoach("squat", extra_checks=["heel_down"])
+
+
+def test_frames_without_anybody_are_counted(fake_model):
+    track = constructed("squat", sp.squat, n_reps=1)
+    empty = dataclasses.replace(track, xy_px=np.full_like(track.xy_px, np.nan))
+    _, stats = live_run(fake_model, empty, "squat")
+    assert stats.frames_processed == track.n_frames and stats.frames_with_pose == 0
+    _, stats = live_run(fake_model, track, "squat")
+    assert stats.frames_with_pose == track.n_frames
 
 
 def test_an_update_carries_what_to_draw(fake_model):

@@ -75,3 +75,18 @@ def test_a_missing_file_or_camera_is_one_line_naming_it(tmp_path):
     text.write_text("not a video")
     with pytest.raises(InputError, match="notes.mp4"):
         open_source(str(text))
+
+
+def test_ctrl_c_ends_a_cameras_session_and_interrupts_a_file():
+    rgb = np.zeros((4, 4, 3), dtype=np.uint8)
+
+    def stopped_after(n):
+        for k in range(n):
+            yield rgb, k / 100
+        raise KeyboardInterrupt  # as Ctrl-C arrives
+
+    coach = SlowCoach(0.0)
+    result = play(FrameSource("0", True, stopped_after(5)), coach, realtime=True)
+    assert result.stopped and len(coach.pushed) + coach.dropped == 5
+    with pytest.raises(KeyboardInterrupt):
+        play(FrameSource("f.mp4", False, stopped_after(5)), SlowCoach(0.0), realtime=True)
