@@ -54,6 +54,7 @@ def pytest_collection_modifyitems(config, items):
     record(config, items, REPO)
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest without xdist (one process) must still run
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadgroup`` with the groups of ``support.xdist_groups``."""
     if config.getvalue("dist") != "loadgroup":

@@ -25,6 +25,7 @@ CLIPS = {  # short clips: 65 and 142 frames
     "poseReader-jeffjchen__nico_blocked": "",  # recognised (auto)
 }
 FAST = ["--no-video", "--no-figures", "--no-progress"]
+LONG_CLIP = "gymassist__side_squat"  # 774 frames at 640x360: seconds of pose extraction
 
 
 def run(*args):
@@ -203,10 +204,10 @@ def test_ctrl_c_keeps_finished_videos_and_a_re_run_does_the_rest(tmp_path):
     import time
 
     out = tmp_path / "out"
-    names = list(CLIPS)  # the short clip first: it finishes while the second is running
+    # the short clip first: it finishes while the second, a long one (774 frames) whose pose is
+    # extracted afresh (--no-cache: about 15 s), is still running when Ctrl-C comes
+    names = [next(iter(CLIPS)), LONG_CLIP]
     args = [f"sample:{n}" for n in names]
-    # --no-cache: the second clip's pose is extracted (seconds), so it is still running when the
-    # first finishes; from cached tracks, cleaned tracks and plates it takes less than a second
     cmd = [sys.executable, "-m", "formlab", "batch", *args, "-o", str(out), "-j", "1", *FAST]
     cmd.append("--no-cache")
     p = subprocess.Popen(
@@ -216,6 +217,7 @@ def test_ctrl_c_keeps_finished_videos_and_a_re_run_does_the_rest(tmp_path):
     deadline = time.monotonic() + 300
     while not first.exists() and p.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert p.poll() is None, "the batch ended before its first video was recorded as done"
     os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process of the group
     _, err = p.communicate(timeout=120)
     assert p.returncode == 130, err

@@ -67,11 +67,16 @@ def start_app(work: Path, *extra_args: str, env_extra: dict[str, str] | None = N
 
 
 def stop_app(server: AppServer) -> int | None:
-    """Ctrl-C, then SIGKILL of the process group if it hangs; the exit status."""
+    """Ctrl-C, then SIGKILL of the process group if it hangs; the exit status.
+
+    The app gives Voila 20 s to shut its kernels down before killing it (formlab.app.server);
+    on a loaded machine (two test workers and a browser on two cores) that takes its time, so the
+    wait here is longer than the app's own: only an app that does not stop at all is killed.
+    """
     if server.process.poll() is None:
         server.process.send_signal(signal.SIGINT)
         try:
-            server.process.wait(timeout=30)
+            server.process.wait(timeout=90)
         except subprocess.TimeoutExpired:
             os.killpg(server.process.pid, signal.SIGKILL)
             server.process.wait(timeout=10)
