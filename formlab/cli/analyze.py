@@ -26,8 +26,13 @@ from ..outputs import (
 from ..pipeline import analyze, analyze_photo
 from ..pipeline.checks import check_extra_checks
 from ..pipeline.steps import media_kind_of, resolve_thresholds
-from ..pipeline.variant import LOADS
-from .options import add_analysis_options, add_extract_options, extract_options, resolve_input
+from .options import (
+    add_analysis_options,
+    add_extract_options,
+    add_load_option,
+    extract_options,
+    resolve_input,
+)
 
 
 def register(subparsers) -> None:
@@ -52,15 +57,7 @@ def register(subparsers) -> None:
     p.add_argument(
         "-o", "--output", required=True, metavar="OUTDIR", help="output folder (created if needed)"
     )
-    p.add_argument(
-        "--load",
-        choices=LOADS,
-        default="auto",
-        help="what the lift is done with, for the checks whose rule depends on it (the barbell "
-        "front rack's elbows_up is not assessable with dumbbells): auto (default: a barbell when a "
-        "plate is tracked, dumbbells when a front rack shows no plate in a side view), barbell, "
-        "dumbbell or bodyweight",
-    )
+    add_load_option(p)
     add_analysis_options(p)
     p.add_argument(
         "--plate-diameter",

@@ -16,7 +16,7 @@ from ..live.player import play
 from ..live.record import LiveRecorder
 from ..live.sources import FrameSource, open_source
 from ..live.speech import Speaker
-from .options import add_check_option
+from .options import add_check_option, add_load_option
 
 
 def cmd_live(args: argparse.Namespace) -> int:
@@ -47,6 +47,7 @@ def cmd_live(args: argparse.Namespace) -> int:
             announce_reps=not args.no_count,
             thresholds=args.thresholds,
             extra_checks=args.checks,
+            load=args.load,
         ) as coach:
             checks = coach.exercise.checks
             titles = {c.name: c.title for c in checks}
@@ -188,4 +189,5 @@ def register(sub) -> None:
         "take the exercise's preset; 'formlab thresholds EXERCISE -o FILE' writes a template)",
     )
     add_check_option(p)
+    add_load_option(p, live=True)
     p.set_defaults(func=cmd_live)

@@ -11,6 +11,7 @@ from ..core.errors import ConfigError
 from ..io.models import MODEL_VARIANTS
 from ..outputs import VIDEO_SIZES
 from ..pipeline.steps import BAR_CHOICES
+from ..pipeline.variant import LOADS
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -152,6 +153,25 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         default="720",
         help="size of the annotated video: 720 (default: short side at most 720 px, the source's "
         "size when smaller) or full (the source's size; slower to write)",
+    )
+
+
+def add_load_option(p: argparse.ArgumentParser, live: bool = False) -> None:
+    """``--load``: what the lift is done with, for the checks whose rule depends on it."""
+    auto = (
+        "auto (default: the lift's own load, else taken for the barbell the rule was written for; a "
+        "live coach cannot look for plates: say dumbbell when it is dumbbells)"
+        if live
+        else "auto (default: a barbell when a plate is tracked, dumbbells when a front rack shows no "
+        "plate in a side view)"
+    )
+    p.add_argument(
+        "--load",
+        choices=LOADS,
+        default="auto",
+        help="what the lift is done with, for the checks whose rule depends on it (the barbell "
+        f"front rack's elbows_up is not assessable with dumbbells): {auto}, barbell, dumbbell or "
+        "bodyweight",
     )
 
 

@@ -37,6 +37,7 @@ from ..exercises import AUTO, check_exercise_name, get_exercise, pose_feature
 from ..exercises.features import lifter_shift_torso
 from ..form.thresholds import FormThresholds
 from ..pipeline import steps
+from ..pipeline.variant import check_load
 from ..pose.options import ExtractOptions
 from ..pose.stream import PoseStream
 from ..reps.detection import RepDetectorParams
@@ -128,6 +129,10 @@ class LiveCoach:
         Optional checks of the lift to judge and cue as well (``heels_down``), as
         ``extra_checks`` of :func:`formlab.analyze`; a name the lift does not have is a
         ConfigError naming its optional checks.
+    load : {"auto", "barbell", "dumbbell", "bodyweight"}
+        What the lift is done with, as ``load`` of :func:`formlab.analyze`. A live coach
+        cannot look for plates: ``"auto"`` is the lift's own load, else the barbell the
+        load-aware rules were written for; say ``"dumbbell"`` for dumbbells in a front rack.
     """
 
     def __init__(
@@ -139,8 +144,10 @@ class LiveCoach:
         announce_reps: bool = True,
         clean_options: CleanOptions | None = None,
         extra_checks: Sequence[str] = (),
+        load: str = "auto",
     ) -> None:
         name = check_exercise_name(exercise)
+        self.load = check_load(load)
         if name == AUTO:
             raise ConfigError(
                 "live coaching needs the lift by name (--exercise auto recognises a lift from whole reps)"
@@ -377,6 +384,7 @@ class LiveCoach:
             turn_frame=rep.turn_index,
             end_frame=rep.end_index,
             clean_options=self.clean_options,
+            load=self.load,
         )
         self._pending.append((rep, clock, future))
         return [event]

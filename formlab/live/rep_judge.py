@@ -22,6 +22,7 @@ from ..core.track import PoseTrack
 from ..exercises import Exercise
 from ..form.thresholds import FormThresholds
 from ..pipeline import steps
+from ..pipeline.variant import resolve_load, with_load
 from ..signal.cleaning import CleanOptions
 
 __all__ = ["CONTEXT_S", "RepJudgement", "judge_rep"]
@@ -54,6 +55,7 @@ def judge_rep(
     turn_frame: int,
     end_frame: int,
     clean_options: CleanOptions | None = None,
+    load: str = "auto",
 ) -> RepJudgement:
     """Judge one rep on ``raw``, the frames received around it (frame numbers as in ``raw.frame``).
 
@@ -70,6 +72,8 @@ def judge_rep(
         The rep's number and frames.
     clean_options : CleanOptions, optional
         As for ``analyze``.
+    load : str
+        What the lift is done with (``load`` of :func:`formlab.analyze`; no plate is looked for).
     """
     track = steps.clean(raw, clean_options)
     t = raw.time_s
@@ -90,8 +94,9 @@ def judge_rep(
             "complete": [True],
         }
     )
-    load = steps.load_path_of(track, raw, exercise.name, video=None, cache=False)
-    judged = steps.judge(track, exercise, thresholds, reps=table, raw=raw, bar=load.path)
+    followed = steps.load_path_of(track, raw, exercise.name, video=None, cache=False)
+    path = with_load(followed.path, resolve_load(load, exercise.name, followed.path))
+    judged = steps.judge(track, exercise, thresholds, reps=table, raw=raw, bar=path)
     assert judged.reps is not None
     row = judged.reps.iloc[0]
     names = [c.name for c in exercise.checks if c.name in judged.reps.columns]

@@ -53,7 +53,7 @@ def _local_videos() -> list[str]:
     return [n for n in sample_names("video") if locate(n)[0] in ("data_dir", "cache")]
 
 
-def _play(source, exercise: str, model: str, realtime: bool):
+def _play(source, exercise: str, model: str, realtime: bool, load: str = "auto"):
     from formlab.live import LiveCoach
     from formlab.live.player import play
 
@@ -62,7 +62,7 @@ def _play(source, exercise: str, model: str, realtime: bool):
     def on_update(rgb, update) -> None:
         events.extend(update.events)
 
-    with LiveCoach(exercise, model=model) as coach:
+    with LiveCoach(exercise, model=model, load=load) as coach:
         result = play(source, coach, realtime=realtime, on_update=on_update)
         stats = coach.stats
     return events, stats, result
@@ -104,7 +104,11 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
         off = {
             int(r["rep"]): {c for c in checks if r[c] == "fail"} for _, r in offline.reps.iterrows()
         }
-        events, stats, _ = _play(open_source(f"sample:{name}"), lift, model, realtime=realtime)
+        # a live coach cannot look for plates: it is told the load offline found (--load)
+        load = str((offline.summary.get("load") or {}).get("load", "auto"))
+        events, stats, _ = _play(
+            open_source(f"sample:{name}"), lift, model, realtime=realtime, load=load
+        )
         live = _online_failures(events)
         ends = {e["rep"]: e["end_s"] for e in events if e["event"] == "rep"}
         end_cue = [e["t_s"] - ends[e["rep"]] for e in events if e["event"] == "cue"]

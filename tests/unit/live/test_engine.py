@@ -236,3 +236,15 @@ def test_a_long_session_keeps_a_bounded_buffer_and_still_judges(fake_model):
     assert stats.reps == 1
     assert [e["check"] for e in events if e["event"] == "cue"] == ["depth"]
     assert engine_module.KEEP_FRAMES_S * 2 * 10.0 < track.n_frames  # the buffer had to be trimmed
+
+
+def test_a_declared_load_reaches_the_load_aware_rules(fake_model):
+    """The barbell rack's elbows_up is judged for a barbell (or an unknown load) and not assessable
+    for dumbbells, as offline (a live coach cannot look for plates: the lifter says what they hold)."""
+    track = constructed("front_squat", sp.squat)
+    judged, _ = live_run(fake_model, track, "front_squat")
+    assert judged[-1].verdicts["elbows_up"] in ("pass", "fail", "uncertain")
+    dumbbells, _ = live_run(fake_model, track, "front_squat", load="dumbbell")
+    assert dumbbells[-1].verdicts["elbows_up"] == "not_assessable"
+    with pytest.raises(ConfigError, match="kettlebell"):
+        LiveCoach("front_squat", load="kettlebell")
