@@ -86,7 +86,16 @@ def live_display() -> bool:
         tty = sys.stderr.isatty()
     except (AttributeError, ValueError):  # replaced or closed stderr
         tty = False
-    return tty or "ipykernel" in sys.modules
+    return tty or _in_a_kernel()
+
+
+def _in_a_kernel() -> bool:
+    """Running inside a Jupyter kernel (not merely with ipykernel imported, as a test process may be)."""
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None) is not None
 
 
 def progress_bar(**kwargs: Any) -> Any:

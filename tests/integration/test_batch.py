@@ -14,6 +14,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from support.signals import sigint_as_in_a_terminal
 
 import formlab
 from formlab.io import samples
@@ -211,7 +212,12 @@ def test_ctrl_c_keeps_finished_videos_and_a_re_run_does_the_rest(tmp_path):
     cmd = [sys.executable, "-m", "formlab", "batch", *args, "-o", str(out), "-j", "1", *FAST]
     cmd.append("--no-cache")
     p = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=sigint_as_in_a_terminal,  # an xdist worker's children ignore SIGINT
     )
     first = out / ".formlab-batch" / f"{names[0]}.json"
     deadline = time.monotonic() + 300

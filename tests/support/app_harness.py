@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from support.browser_harness import REPO, free_port, port_is_free
+from support.signals import sigint_as_in_a_terminal
 
 START_TIMEOUT_S = 120
 
@@ -54,7 +55,12 @@ def start_app(work: Path, *extra_args: str, env_extra: dict[str, str] | None = N
     cmd = [sys.executable, "-m", "formlab", "app", "--no-browser", f"--port={port}", *extra_args]
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=sigint_as_in_a_terminal,  # stop_app's Ctrl-C must reach it
         )
     server = AppServer(f"http://127.0.0.1:{port}/", proc, log, work)
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -69,14 +75,13 @@ def start_app(work: Path, *extra_args: str, env_extra: dict[str, str] | None = N
 def stop_app(server: AppServer) -> int | None:
     """Ctrl-C, then SIGKILL of the process group if it hangs; the exit status.
 
-    The app gives Voila 20 s to shut its kernels down before killing it (formlab.app.server);
-    on a loaded machine (two test workers and a browser on two cores) that takes its time, so the
-    wait here is longer than the app's own: only an app that does not stop at all is killed.
+    The app gives Voila 20 s to shut its kernels down before killing it (formlab.app.server):
+    the wait here is longer, so that only an app that does not stop at all is killed.
     """
     if server.process.poll() is None:
         server.process.send_signal(signal.SIGINT)
         try:
-            server.process.wait(timeout=90)
+            server.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(server.process.pid, signal.SIGKILL)
             server.process.wait(timeout=10)
