@@ -29,9 +29,6 @@ Each lift's module (:mod:`formlab.exercises`) declares one :class:`Exercise`:
   (:class:`formlab.form.check.Check`), each with this lift's defaults;
 * ``plate_loaded``: whether the lift may be done with a plate-loaded barbell
   (``--bar auto`` then looks for a plate in side views);
-* ``feet_planted``: whether the feet stay put during the reps (not in a lunge or a
-  jumping jack): then feet that wander across the picture mean that the camera moved
-  (:func:`formlab.barbell.camera_motion.camera_seems_to_move`);
 * ``max_lifter_shift_torso``: for a lift done after walking the bar out of a rack
   (the squats), how far the lifter (feet and hips) may stand from where they stood
   at a rep's start when it ends, in torso lengths (:func:`formlab.exercises.features.lifter_shift_torso`);
@@ -216,7 +213,6 @@ class Exercise:
     checks: tuple[Check, ...] = ()
     optional_checks: tuple[Check, ...] = ()
     plate_loaded: bool = False
-    feet_planted: bool = True
     max_lifter_shift_torso: float | None = None
     auto_order: int | None = None
     variant_of: str | None = None

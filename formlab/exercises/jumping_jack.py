@@ -132,7 +132,6 @@ JUMPING_JACK = Exercise(
     signal=JACK_OPENING,
     turning_point="top",
     concentric="into",
-    feet_planted=False,
     requires=(
         RepCondition(
             "ankle_spread_lateral_m",

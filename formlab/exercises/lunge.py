@@ -105,7 +105,6 @@ LUNGE = Exercise(
     turning_point="bottom",
     concentric="out_of",
     requires=(KNEE_BENT,),
-    feet_planted=False,
     signature=(
         RepCondition(
             "knee_height_difference_m",
