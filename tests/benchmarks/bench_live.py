@@ -105,7 +105,8 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
             int(r["rep"]): {c for c in checks if r[c] == "fail"} for _, r in offline.reps.iterrows()
         }
         # a live coach cannot look for plates: it is told the load offline found (--load)
-        load = str((offline.summary.get("load") or {}).get("load", "auto"))
+        found = str((offline.summary().get("load") or {}).get("load", "unknown"))
+        load = "auto" if found == "unknown" else found  # unknown: the rules' own (barbell) reading
         events, stats, _ = _play(
             open_source(f"sample:{name}"), lift, model, realtime=realtime, load=load
         )
