@@ -16,7 +16,7 @@ from ..live.player import play
 from ..live.record import LiveRecorder
 from ..live.sources import FrameSource, open_source
 from ..live.speech import Speaker
-from .options import add_check_option, add_load_option
+from .options import add_check_option, add_load_option, add_thresholds_option
 
 
 def cmd_live(args: argparse.Namespace) -> int:
@@ -181,13 +181,7 @@ def register(sub) -> None:
         "--silent", action="store_true", help="do not speak the cues (still printed and logged)"
     )
     p.add_argument("--no-count", action="store_true", help="do not say the rep count")
-    p.add_argument(
-        "--thresholds",
-        default=None,
-        metavar="FILE",
-        help="form-check thresholds, as for 'formlab analyze' (.toml or .json; values left out "
-        "take the exercise's preset; 'formlab thresholds EXERCISE -o FILE' writes a template)",
-    )
+    add_thresholds_option(p)
     add_check_option(p)
     add_load_option(p, live=True)
     p.set_defaults(func=cmd_live)

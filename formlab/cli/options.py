@@ -138,12 +138,7 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         dest="lifter_height_m",
         help="the lifter's height, for the pixel-to-metre scale (default: from the body's segments)",
     )
-    p.add_argument(
-        "--thresholds",
-        default=None,
-        metavar="FILE",
-        help="form-check thresholds (.toml or .json; values left out take the exercise's preset)",
-    )
+    add_thresholds_option(p)
     add_check_option(p)
     p.add_argument("--no-figures", action="store_true", help="do not draw the figures")
     p.add_argument("--no-video", action="store_true", help="do not write the annotated video")
@@ -153,6 +148,17 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         default="720",
         help="size of the annotated video: 720 (default: short side at most 720 px, the source's "
         "size when smaller) or full (the source's size; slower to write)",
+    )
+
+
+def add_thresholds_option(p: argparse.ArgumentParser) -> None:
+    """``--thresholds FILE``: the form checks' thresholds, for analyze, batch and live alike."""
+    p.add_argument(
+        "--thresholds",
+        default=None,
+        metavar="FILE",
+        help="form-check thresholds (.toml or .json; values left out take the exercise's preset; "
+        "'formlab thresholds EXERCISE -o FILE' writes a template)",
     )
 
 

@@ -1,12 +1,11 @@
 """``formlab analyze``: the outputs it writes, and one-line errors that leave nothing behind."""
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from support.cli_run import one_line_error, run
 from support.csv_helpers import assert_written_compactly
 from support.synthetic_pose import exercise_track
 
@@ -15,18 +14,6 @@ from formlab.core.errors import ConfigError, FormlabWarning, InputError
 from formlab.exercises import exercise_names
 from formlab.outputs import FIGURES, write_summary
 from formlab.pipeline import Analysis, analyze
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "formlab", *args], capture_output=True, text=True)
-
-
-def one_line_error(r, message):
-    lines = r.stderr.strip().splitlines()
-    assert r.returncode == 2, r.stderr
-    assert len(lines) == 1 and lines[0].startswith("formlab: error: ") and message in lines[0], (
-        r.stderr
-    )
 
 
 def test_help_lists_the_exercises():

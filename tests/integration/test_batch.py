@@ -14,6 +14,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from support.cli_run import run
 from support.signals import sigint_as_in_a_terminal
 
 import formlab
@@ -27,10 +28,6 @@ CLIPS = {  # short clips: 65 and 142 frames
 }
 FAST = ["--no-video", "--no-figures", "--no-progress"]
 LONG_CLIP = "gymassist__side_squat"  # 774 frames at 640x360: seconds of pose extraction
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "formlab", *args], capture_output=True, text=True)
 
 
 def nobody_video(path, frames=8):

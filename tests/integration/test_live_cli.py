@@ -15,6 +15,7 @@ import sys
 import av
 import numpy as np
 import pytest
+from support.cli_run import one_line_error, run
 
 from formlab.exercises import get_exercise
 from formlab.pipeline import analyze
@@ -23,18 +24,6 @@ CLIP = "tfjs-models__pose_squats"
 LIFT = "squat"
 
 pytestmark = pytest.mark.media
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "formlab", *args], capture_output=True, text=True)
-
-
-def one_line_error(r, message):
-    lines = r.stderr.strip().splitlines()
-    assert r.returncode == 2, r.stderr
-    assert len(lines) == 1 and lines[0].startswith("formlab: error: ") and message in lines[0], (
-        r.stderr
-    )
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,10 @@
 """``formlab thresholds`` and ``--thresholds`` from the command line, with ``--exercise auto`` (issue 14)."""
 
 import json
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
+from support.cli_run import run
 from support.exact_lifts import exact_lift
 
 import formlab
@@ -13,10 +12,6 @@ from formlab.exercises import exercises
 
 CLIP = "tfjs-models__pose_squats"  # the shortest example clip with a known rep count
 FAST = ["--no-video", "--no-figures", "--no-progress"]
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "formlab", *args], capture_output=True, text=True)
 
 
 def warnings_of(r):

@@ -6,14 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from support.cli_run import run
 
 import formlab
 from formlab.cli import main
 from formlab.core.track import TIDY_COLUMNS
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "formlab", *args], capture_output=True, text=True)
 
 
 def test_version_and_help():

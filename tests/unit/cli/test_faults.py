@@ -2,12 +2,11 @@
 
 import errno
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+from support.cli_run import one_line_error, run
 
 import formlab
 from formlab import ConfigError
@@ -15,16 +14,6 @@ from formlab.cli import main
 
 SQUATS = "sample:tfjs-models__pose_squats"
 QUICK = ["--no-video", "--no-figures", "--no-progress"]
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "formlab", *args], capture_output=True, text=True)
-
-
-def one_line_error(r, text):
-    lines = r.stderr.strip().splitlines()
-    assert r.returncode == 2 and len(lines) == 1, r.stderr
-    assert lines[0].startswith("formlab: error: ") and text in lines[0], r.stderr
 
 
 def test_extract_to_a_folder_named_csv_is_one_line_and_leaves_no_sidecar(tmp_path):
