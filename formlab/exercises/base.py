@@ -80,11 +80,17 @@ class RepCondition:
         put in a curl, the feet move apart in a jumping jack).
     why : str
         Why the bound is what it is.
+    needs_seen : bool
+        Whether the feature must be seen for the condition to hold (default
+        False: an unseen feature passes). True for a condition that is the
+        only evidence of a movement, such as the bar below the knees before a
+        deadlift's lockout: a clip (or a cut) that opens on a lifter already
+        pulling shows no pull from the floor, and a rep there is not counted.
 
     Notes
     -----
     A feature that cannot be computed (a landmark missing at that frame)
-    passes: a condition only rejects what it can see.
+    passes unless ``needs_seen``: a condition only rejects what it can see.
     """
 
     feature: str
@@ -92,6 +98,7 @@ class RepCondition:
     max: float | None = None
     at: Literal["turn", "start", "change"] = "turn"
     why: str = ""
+    needs_seen: bool = False
 
     def __post_init__(self) -> None:
         if self.feature not in POSE_FEATURES:
@@ -105,9 +112,9 @@ class RepCondition:
             )
 
     def passes(self, values: np.ndarray) -> np.ndarray:
-        """Boolean array: where ``values`` (this feature) is within bounds, or NaN."""
+        """Boolean array: where ``values`` (this feature) is within bounds, or NaN (unless ``needs_seen``)."""
         v = np.asarray(values, dtype=float)
-        ok = np.ones(v.shape, dtype=bool)
+        ok = np.isfinite(v) if self.needs_seen else np.ones(v.shape, dtype=bool)
         with np.errstate(invalid="ignore"):
             if self.min is not None:
                 ok &= ~(v < self.min)

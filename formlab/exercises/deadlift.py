@@ -55,8 +55,11 @@ DEADLIFT = Exercise(
             why=(
                 "a pull starts with the bar below the knees (from the floor; mid-shin in a Romanian "
                 "deadlift): a clip that shows only a lockout hold or the lowering has no pull to count "
-                "(deadliftAI-bichraix bad003, good013)"
+                "(deadliftAI-bichraix bad003, good013); it must be seen: a clip or a cut that opens on a "
+                "lifter already pulling, the hands or knees not yet found, shows no pull from below the "
+                "knees (deadliftAI-bichraix bad004: found a frame before the bar is 0.24 m above them)"
             ),
+            needs_seen=True,
         ),
         RepCondition(
             "trunk_lean_deg",

@@ -73,6 +73,20 @@ def _start_index(det: RepDetection, rep: Rep, prev_turn: int) -> int:
     return lo + int(np.nanargmin(seg)) if np.isfinite(seg).any() else i_start
 
 
+def _read_start(values: np.ndarray, i0: int, lo: int, hi: int, needs_seen: bool) -> float:
+    """A feature at a rep's start; for a condition that ``needs_seen``, the nearest seen value.
+
+    The start is the rep signal's extreme before the turn; when the feature
+    is not seen there (a plate hides the knees at the set-up for a frame or
+    two), the seen frame nearest to it between the previous turn (``lo``) and
+    this one (``hi``) tells where the lifter started. None seen: NaN.
+    """
+    if np.isfinite(values[i0]) or not needs_seen:
+        return float(values[i0])
+    seen = np.flatnonzero(np.isfinite(values[lo : hi + 1])) + lo
+    return float(values[seen[np.argmin(np.abs(seen - i0))]]) if seen.size else float("nan")
+
+
 def _filter_reps(track: PoseTrack, det: RepDetection, checks, why: str) -> RepDetection:
     """Drop the reps that fail any of ``checks`` (read at the turn, the start, or on the change between)."""
     if not checks or not det.reps:
@@ -82,11 +96,14 @@ def _filter_reps(track: PoseTrack, det: RepDetection, checks, why: str) -> RepDe
     for rep in det.reps:
         i_turn = int(np.searchsorted(det.frame, rep.turn_frame))
         i0 = _start_index(det, rep, prev)
-        prev = i_turn
+        lo, prev = min(prev, i0), i_turn
         ok = True
         for c in checks:
             v = values[c.feature]
-            x = v[i_turn] if c.at == "turn" else v[i0] if c.at == "start" else v[i_turn] - v[i0]
+            if c.at == "start":
+                x = _read_start(v, i0, lo, i_turn, c.needs_seen)
+            else:
+                x = v[i_turn] if c.at == "turn" else v[i_turn] - v[i0]
             ok &= bool(c.passes(np.array([x]))[0])
         keep.append(ok)
     return _drop(det, keep, [why] * len(keep))

@@ -34,3 +34,43 @@ def test_a_clip_ending_mid_pull_does_not_count_it():
     track, lift = _cut_near_lockout(0.6)
     assert pose_feature(track, "trunk_lean_deg")[-1] > 25
     assert detect_reps(track, lift).count == 0
+
+
+def test_a_clip_opening_mid_pull_with_the_legs_unseen_does_not_count_it():
+    """A cut into a pull: the knees not yet found at its first frames, the bar above them soon after.
+
+    The bar below the knees at the start is the only evidence of a pull from
+    the floor; unseen, it is no evidence (the condition's ``needs_seen``).
+    """
+    track, far_ends = exercise_track("deadlift", 1, 30.0, view="side")
+    lift = get_exercise("deadlift")
+    assert detect_reps(track, lift).count == 1
+    knee_y = pose_feature(track, "wrist_above_knee_m")
+    after = track.time_s > far_ends[0]
+    first = np.flatnonzero(after & (knee_y > 0.05))[0]  # the bar just above the knees
+    cut = track.select_frames(np.arange(first - 4, track.n_frames))
+    w = cut.world_m.copy()
+    w[:5, 25:27] = np.nan  # the knees, not yet found in the clip's first frames
+    cut = cut.replace(world_m=w)
+    assert detect_reps(cut, lift).count == 0
+    seen_or_not = tuple(dataclasses.replace(c, needs_seen=False) for c in lift.requires)
+    assert detect_reps(cut, dataclasses.replace(lift, requires=seen_or_not)).count == 1
+
+
+def test_a_set_up_hidden_past_a_filled_gap_still_counts_the_pull():
+    """The knees hidden longer than a filled gap around the bar's lowest: the nearest seen frame counts.
+
+    The set-up is held still, so the seen frames just after it show the bar
+    below the knees where it started.
+    """
+    track, far_ends = exercise_track("deadlift", 1, 30.0, view="side")
+    lift = get_exercise("deadlift")
+    bar = lift.signal.compute(track)
+    low = int(np.nanargmin(np.where(track.time_s > far_ends[0] - 0.5, bar, np.nan)))
+    w = track.world_m.copy()
+    w[low - 20 : low + 3, 25:27] = (
+        np.nan
+    )  # the knees hidden for 0.75 s (> max_gap_s) up to the set-up
+    hidden = track.replace(world_m=w)
+    assert not np.isfinite(pose_feature(hidden, "wrist_above_knee_m")[low])
+    assert detect_reps(hidden, lift).count == 1
