@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from support.constructed_posture import squat_reps
+from support.deadlift_setup import hip_height_ratio, population_ratios, setup_joints
 from support.synthetic_pose import exercise_track
 
 from formlab import evaluate_form, form_per_rep, thresholds_for
@@ -210,3 +211,83 @@ def test_a_lockout_held_without_a_rep_is_judged_for_leaning_back():
     top = np.arange(turn - 10, turn + 11)
     fb = evaluate_form(_lean_back(track, top, 20.0), "deadlift", reps=no_reps)
     assert (fb.loc[turn - 2 : turn + 10, "no_hyperextension"] == FAIL).all()
+
+
+def _set_up_by(track, reps, **rules):
+    """The 0.7 s up to each rep's start replaced by a set-up placed by the coaching rules.
+
+    :func:`support.deadlift_setup.setup_joints` with this body's own thigh,
+    shank, trunk and arm lengths (so the bones keep their lengths), the
+    lifter facing +x, hips at the origin of the world landmarks (y down).
+    """
+    w = track.world_m.copy()
+
+    def length(a, b):
+        ma, mb = (w[:, a[0]] + w[:, a[1]]) / 2, (w[:, b[0]] + w[:, b[1]]) / 2
+        return float(np.nanmedian(np.linalg.norm(ma - mb, axis=-1)))
+
+    hip, knee, ankle, shoulder, wrist = (23, 24), (25, 26), (27, 28), (11, 12), (15, 16)
+    body = {
+        "trunk": length(hip, shoulder),
+        "thigh": length(hip, knee),
+        "shank": length(knee, ankle),
+        "arm": length(shoulder, wrist),
+    }
+    joints = setup_joints(1.0, **{**body, **rules}, ankle=0.07)
+    frames = np.concatenate([np.arange(s - 21, s + 1) for s in reps["start_frame"]])
+    for name, pair in (
+        ("hip", hip),
+        ("knee", knee),
+        ("ankle", ankle),
+        ("shoulder", shoulder),
+        ("wrist", wrist),
+    ):
+        x, y = joints[name] - joints["hip"]
+        for j in pair:
+            w[frames, j, 0], w[frames, j, 1] = x, -y
+    return track.replace(world_m=w), float(hip_height_ratio(joints))
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        {"shoulders_ahead_of_bar_m": 0.0},
+        {"shoulders_ahead_of_bar_m": 0.10},
+        {"shoulders_ahead_of_bar_m": 0.0, "arm": 0.52},  # arms 10 % shorter than this body's
+        {"shoulders_ahead_of_bar_m": 0.10, "arm": 0.64},  # arms 10 % longer
+    ],
+)
+def test_set_ups_by_the_coaching_rules_do_not_fail_hips_set(rules):
+    """Bar over mid-foot, shins on the bar, shoulders over or ahead of it: the hips fall where they fall."""
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    track, ratio = _set_up_by(track, reps, **rules)
+    _, per_rep = _judge(track, reps)
+    assert per_rep.loc[0, "hips_set_worst_setup_hip_height_ratio"] == pytest.approx(ratio, abs=0.02)
+    assert per_rep.loc[0, "hips_set"] in (PASS, UNCERTAIN)
+
+
+@pytest.mark.parametrize(
+    ("ahead_m", "side"), [(-0.15, "low: a squat, shoulders behind the bar"), (0.18, "high")]
+)
+def test_set_ups_that_break_the_shoulder_rule_fail_hips_set(ahead_m, side):
+    """Hips dropped until the shoulders are behind the bar, or raised until they are far ahead of it."""
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    track, ratio = _set_up_by(track, reps, shoulders_ahead_of_bar_m=ahead_m)
+    _, per_rep = _judge(track, reps)
+    assert per_rep.loc[0, "hips_set"] == FAIL, (side, ratio)
+
+
+def test_hips_set_band_is_the_one_derived_from_the_coaching_rules():
+    """The defaults are the 99 % band of lifters set up by the rules (tests/benchmarks/derive_hips_set.py).
+
+    Shoulders 0-10 cm ahead of the bar, segment lengths varying by 3.5 %
+    around Winter's fractions of stature; a threshold moved away from the
+    derivation (to make one clip pass) fails here.
+    """
+    ratios = population_ratios(shoulders_ahead_m=(0.0, 0.10), cv=0.035)
+    lo, hi = np.percentile(ratios, [0.5, 99.5])
+    th = thresholds_for("deadlift").section("hips_set")
+    assert th.min_hip_height_ratio == pytest.approx(lo, abs=0.02)
+    assert th.max_hip_height_ratio == pytest.approx(hi, abs=0.02)
