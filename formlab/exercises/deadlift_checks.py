@@ -186,6 +186,17 @@ HIPS_AND_SHOULDERS_RISE_TOGETHER = Check(
             "Part of each pull (from set-up toward lockout, by time) in which it is judged.",
             "formlab: the first half of the pull, about until the bar passes the knees.",
         ),
+        Threshold(
+            "setup_s",
+            0.5,
+            "s",
+            0.05,
+            3,
+            "Time before each rep's start over which the set-up the rise is measured from is read "
+            "(its median).",
+            "formlab: as hips_set.setup_s; the rep's start is marked 0.1-0.3 s after lift-off, and hips "
+            "that shoot up do so as the bar leaves the floor, before that frame.",
+        ),
     ),
 )
 

@@ -136,6 +136,16 @@ def hip_rise_lead(data: FrameData, th: Any) -> np.ndarray:
     shoot up rise while the shoulders stay low. Measured in each rep from its start frame through the first
     ``rise_fraction`` of the way to lockout (off the floor, where hips that
     shoot up show); NaN elsewhere.
+
+    The set-up it is measured from is the median over the ``setup_s`` before
+    the rep's start (as ``hips_set`` reads it), not the start frame: the
+    detector marks the start once a tenth of the bar's rise shows, 0.1-0.3 s
+    after lift-off, and hips that shoot up do so as the bar breaks from the
+    floor, before that frame. A median over the still set-up also carries
+    less landmark noise than one frame, whose error would otherwise be part
+    of every value of the rep (and of its uncertainty, the raw track's value
+    measured from its own noisy start frame). No frame before the start (the
+    clip starts with the pull): the start frame.
     """
 
     def compute():
@@ -146,16 +156,20 @@ def hip_rise_lead(data: FrameData, th: Any) -> np.ndarray:
             return out
         frames = data.frame_numbers
         torso = _torso_m(data)
+        trunk_up = hip_up - sh_up  # minus the trunk's vertical extent
+        held = phase_mask(data, "before", th.setup_s) & np.isfinite(trunk_up)
+        prev_start = -1
         for _, rep in data.reps.iterrows():
             start, turn = int(rep["start_frame"]), int(rep["turn_frame"])
             at = np.flatnonzero(frames == start)
+            before = held & (frames > prev_start) & (frames <= start)
+            prev_start = start
             if not at.size or turn <= start:
                 continue
-            s = at[0]
+            ref = float(np.median(trunk_up[before])) if before.any() else trunk_up[at[0]]
             stop = start + th.rise_fraction * (turn - start)
             sel = (frames >= start) & (frames <= stop)
-            lead = (hip_up[sel] - hip_up[s]) - (sh_up[sel] - sh_up[s])
-            out[sel] = lead / torso
+            out[sel] = (trunk_up[sel] - ref) / torso
         return out
 
     return data.cached("hip_rise_lead_ratio", compute)

@@ -24,7 +24,7 @@ from ..core.errors import ConfigError, InputError
 from .check import FAIL, NOT_ASSESSABLE, PASS, STATUSES, UNCERTAIN, Check
 from .measures import FrameData, usable_sides
 from .thresholds import FormThresholds
-from .uncertainty import jitter_sd, sd_name, segment_error, value_sd
+from .uncertainty import jitter_sd, sd_name, segment_error, segment_turn_rate, value_sd
 
 VIEW_COLUMNS = ("view", "yaw_deg", "side_facing_camera")
 """The camera-view columns of a feedback table (after ``frame`` and ``time_s``)."""
@@ -165,6 +165,8 @@ def _value_sd(
         segment_err=segment_error(data.track, check, usable),
         jitter=jitter,
         max_segment_error=float(data.thresholds.uncertainty.max_segment_error),
+        turn_rate=None if data.raw is None else segment_turn_rate(data.raw.track, check, usable),
+        max_turn_rate=float(data.thresholds.uncertainty.max_segment_turn_deg_per_s),
     )
 
 
@@ -296,7 +298,9 @@ def frame_reason(check: Check, view: str, value: float, sd: float, th: FormThres
     if np.isinf(sd):
         return (
             "its landmarks are misplaced (a body segment's length is off its median over the clip by "
-            f"more than uncertainty.max_segment_error = {th.uncertainty.max_segment_error:g})"
+            f"more than uncertainty.max_segment_error = {th.uncertainty.max_segment_error:g}, or it "
+            "turns between frames faster than uncertainty.max_segment_turn_deg_per_s = "
+            f"{th.uncertainty.max_segment_turn_deg_per_s:g})"
         )
     if not np.isfinite(value):
         return (
@@ -402,6 +406,10 @@ def judge_reps(
                     verdict = NOT_ASSESSABLE
             else:
                 verdict, pick = _sustained_verdict(m, status_all, inside, k_needed)
+                unread = int(np.sum(inside & np.isfinite(value_all) & np.isinf(sd_all)))
+                if verdict == PASS and unread >= max(k_needed, np.isfinite(m).sum()):
+                    # a pass says the rep held: not when most of it, and enough to fail, is unreadable
+                    verdict = NOT_ASSESSABLE
             if verdict == NOT_ASSESSABLE and pick is not None:  # judged, but on misplaced landmarks
                 why = unjudged_reason(feedback, check, inside & np.isinf(sd_all), th)
                 pick = None

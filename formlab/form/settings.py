@@ -145,6 +145,19 @@ class UncertaintyThresholds(Settings):
         "the legs and trunk where the body is in plain view; arms reach 0.76 where a plate or the other "
         "arm hides them.",
     )
+    max_segment_turn_deg_per_s: float = param(
+        default=1500.0,
+        unit="deg/s",
+        lo=100,
+        hi=100000,
+        meaning="A rigid body segment a check is drawn on (thigh, shin, trunk, upper arm) whose direction "
+        "changes between neighbouring frames faster than this means the pose jumped between two readings "
+        "of the body: checks drawn on it are not assessable in those frames (100000: off).",
+        source="formlab: about twice the fastest segment turns of the lifts coached (arms in a jumping "
+        "jack sweep 180 deg in about 0.25 s, 720 deg/s; trunks turn at a few hundred deg/s in a fast "
+        "pull); a trunk read bent over in one frame and upright in the next at 30 fps turns 2700 deg/s "
+        "(deadliftAI-bichraix bad016).",
+    )
 
 
 GENERAL_SECTIONS: dict[str, type[Settings]] = {

@@ -24,7 +24,20 @@ segment length
     ``uncertainty.max_segment_error`` the landmarks are misplaced and the
     check is not assessable in that frame (returned as an infinite SD).
 
-The two are independent and add in quadrature. A verdict is then
+segment turn rate
+    Bones do not turn faster than a body moves. Where a rigid segment's
+    direction on the raw track (what the pose model read; the cleaned track
+    smooths a jump into a fast turn) changes between neighbouring frames faster than
+    ``uncertainty.max_segment_turn_deg_per_s``, the pose model has jumped
+    between two readings of the body (a trunk seen bent over in one frame
+    and upright in the next, as in a small handheld clip): no value drawn on
+    it there is a measurement, and the check is not assessable in those
+    frames (an infinite SD), like a misplaced landmark. Jitter cannot say
+    this: the cleaned track blends the two readings into a value that is
+    neither, and its distance from the raw frames says only "noisy". Like
+    the jitter, it needs the raw track (without it, neither is estimated).
+
+The first two are independent and add in quadrature. A verdict is then
 ``uncertain`` where the margin lies within ``uncertainty.z`` standard
 deviations of the threshold (:func:`formlab.form.judge.verdicts`).
 """
@@ -38,7 +51,7 @@ from ..core.landmarks import LANDMARK_INDEX
 from ..core.track import PoseTrack
 from .check import Check
 
-__all__ = ["jitter_sd", "sd_name", "segment_error", "value_sd"]
+__all__ = ["jitter_sd", "sd_name", "segment_error", "segment_turn_rate", "value_sd"]
 
 _SIDES = ("left", "right")
 
@@ -120,6 +133,45 @@ def segment_error(
     return out
 
 
+def segment_turn_rate(
+    track: PoseTrack, check: Check, usable: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """Per frame, how fast the check's rigid segments turn, degrees per second (the fastest).
+
+    Each segment's 3-D direction is compared with the previous frame's and
+    the next's; a frame gets the larger of the two turns over their time
+    steps. Only the frames in which a side is measured count (``usable``, as
+    in :func:`segment_error`: the far side of a side view is guessed). Zeros
+    for a check without rigid segments; NaN where unseen.
+    """
+    n = len(track.frame)
+    g = check.geometry
+    if g is None or not g.rigid or not g.segments or n < 2:
+        return np.zeros(n)
+    w = track.world_m
+    t = np.asarray(track.time_s, dtype=float)
+    dt = np.diff(t)
+    rates = []
+    for a, b in g.segments:
+        for s in _SIDES if "{side}" in a + b else (None,):
+            v = _point(w, b.format(side=s)) - _point(w, a.format(side=s))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                u = v / np.linalg.norm(v, axis=-1, keepdims=True)
+                cos = np.clip(np.einsum("ij,ij->i", u[1:], u[:-1]), -1.0, 1.0)
+                step = np.degrees(np.arccos(cos)) / np.where(dt > 0, dt, np.nan)
+            rate = np.full(n, np.nan)
+            rate[1:] = step
+            rate[:-1] = np.fmax(rate[:-1], step)
+            if s is not None and usable is not None:
+                rate = np.where(usable[s], rate, np.nan)
+            rates.append(rate)
+    stack = np.vstack(rates)
+    out = np.full(n, np.nan)
+    seen = np.isfinite(stack).any(axis=0)
+    out[seen] = np.nanmax(stack[:, seen], axis=0)
+    return out
+
+
 def jitter_sd(raw_value: np.ndarray, clean_value: np.ndarray, window_frames: int) -> np.ndarray:
     """Centred moving RMS of ``raw_value - clean_value`` over ``window_frames`` frames.
 
@@ -142,6 +194,8 @@ def value_sd(
     segment_err: np.ndarray,
     jitter: np.ndarray | None,
     max_segment_error: float,
+    turn_rate: np.ndarray | None = None,
+    max_turn_rate: float = np.inf,
 ) -> np.ndarray:
     """The standard deviation of a check's value per frame (``inf``: landmarks misplaced).
 
@@ -157,6 +211,10 @@ def value_sd(
         :func:`jitter_sd` of the value (None: no raw track to compare with).
     max_segment_error : float
         Beyond this the landmarks are misplaced: ``inf``.
+    turn_rate : ndarray, optional
+        :func:`segment_turn_rate` of the check (deg/s).
+    max_turn_rate : float
+        Beyond this the pose has jumped: ``inf``.
     """
     v = np.asarray(value, dtype=float)
     e = np.nan_to_num(np.asarray(segment_err, dtype=float), nan=0.0)
@@ -166,4 +224,7 @@ def value_sd(
         seg = e * np.abs(np.nan_to_num(v, nan=0.0))
     jit = np.zeros_like(v) if jitter is None else np.nan_to_num(jitter, nan=0.0)
     sd = np.hypot(seg, jit)
-    return np.where(e > max_segment_error, np.inf, sd)
+    jumped = (
+        np.zeros(v.shape, bool) if turn_rate is None else np.nan_to_num(turn_rate) > max_turn_rate
+    )
+    return np.where((e > max_segment_error) | jumped, np.inf, sd)

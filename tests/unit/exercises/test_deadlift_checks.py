@@ -291,3 +291,33 @@ def test_hips_set_band_is_the_one_derived_from_the_coaching_rules():
     th = thresholds_for("deadlift").section("hips_set")
     assert th.min_hip_height_ratio == pytest.approx(lo, abs=0.02)
     assert th.max_hip_height_ratio == pytest.approx(hi, abs=0.02)
+
+
+def test_hips_shooting_up_before_the_marked_start_fail_rise_together():
+    """The detector marks a pull's start 0.1-0.3 s after lift-off; hips that shoot up do so at lift-off.
+
+    The rise is measured from the set-up held before the start, so a lead
+    built up before the marked start still shows.
+    """
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    late = reps.assign(start_frame=reps["start_frame"] + 6)  # the start marked 0.2 s late
+    # the hips shoot up in the 0.2 s before the marked start and keep their lead through the pull
+    w = track.world_m.copy()
+    lift_off, start, turn = (
+        int(reps.loc[0, "start_frame"]),
+        int(late.loc[0, "start_frame"]),
+        int(late.loc[0, "turn_frame"]),
+    )
+    lead = np.concatenate([np.linspace(0.0, 0.5, start - lift_off + 1), np.full(turn - start, 0.5)])
+    frames = np.arange(lift_off, turn + 1)
+    for j in [*range(0, 23), *range(25, 33)]:
+        w[frames, j, 1] += lead
+    _, per_rep = _judge(track.replace(world_m=w), late)
+    assert per_rep.loc[0, "hips_and_shoulders_rise_together"] == FAIL
+    # measured from the start frame itself, the lead would be gone
+    from_start = thresholds_for("deadlift").updated(
+        {"hips_and_shoulders_rise_together.setup_s": 0.05}
+    )
+    _, per_rep = _judge(track.replace(world_m=w), late, from_start)
+    assert per_rep.loc[0, "hips_and_shoulders_rise_together"] != FAIL

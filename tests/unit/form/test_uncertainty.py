@@ -11,7 +11,7 @@ from formlab.core.landmarks import LANDMARK_INDEX
 from formlab.exercises import get_exercise
 from formlab.form.check import FAIL, NOT_ASSESSABLE, PASS, UNCERTAIN
 from formlab.form.judge import verdicts
-from formlab.form.uncertainty import jitter_sd, sd_name, segment_error, value_sd
+from formlab.form.uncertainty import jitter_sd, sd_name, segment_error, segment_turn_rate, value_sd
 from formlab.pipeline.feedback import explain_frame
 
 DEPTH = next(c for c in get_exercise("front_squat").checks if c.name == "depth")
@@ -118,3 +118,70 @@ def test_misplaced_landmarks_make_the_check_not_assessable_with_the_reason():
     )
     why = explain_frame(fb, turn).loc["depth", "why"]
     assert "misplaced" in why
+
+
+TORSO_UPRIGHT = next(c for c in get_exercise("front_squat").checks if c.name == "torso_upright")
+
+
+def _flip_trunk(track, frames):
+    """The trunk read leaning 90 deg forward in ``frames`` (the pose model's other reading of it)."""
+    world = track.world_m.copy()
+    hip_mid = 0.5 * (world[:, LANDMARK_INDEX["left_hip"]] + world[:, LANDMARK_INDEX["right_hip"]])
+    for j in range(23):  # head, shoulders and arms turned about the hips, +x forward, y down
+        v = world[frames, j] - hip_mid[frames]
+        world[frames, j] = hip_mid[frames] + np.stack([-v[:, 1], v[:, 0], v[:, 2]], -1)
+    return track.replace(world_m=world)
+
+
+def test_a_trunk_that_jumps_between_readings_is_not_assessable_there():
+    """Bones do not turn 90 deg in a frame: the raw pose jumping makes the frames unreadable."""
+    track, reps = squat_reps(1, bottoms=(-20.0,))
+    turn = int(reps.loc[0, "turn_frame"])
+    jumps = np.arange(turn - 6, turn + 7, 2)  # every other frame around the bottom
+    raw = _flip_trunk(track, jumps)
+    rate = segment_turn_rate(raw, TORSO_UPRIGHT)
+    limit = thresholds_for("front_squat").uncertainty.max_segment_turn_deg_per_s
+    assert rate[turn] > limit and np.nanmax(segment_turn_rate(track, TORSO_UPRIGHT)) < limit
+    fb = evaluate_form(track, "front_squat", reps=reps, raw_track=raw)
+    assert np.isinf(fb.loc[turn, sd_name(TORSO_UPRIGHT.value)])
+    assert fb.loc[turn, "torso_upright"] == NOT_ASSESSABLE
+    assert "faster than" in explain_frame(fb, turn).loc["torso_upright", "why"]
+    assert form_per_rep(fb, reps).loc[0, "torso_upright"] != PASS
+    # the rep's must-hold verdict: most of the rep unreadable, and as many frames as a fail needs
+    # (the readable ones passing, the jumps in the cleaned track too): no pass is claimed
+    start, end = int(reps.loc[0, "start_frame"]), int(reps.loc[0, "end_frame"])
+    jumps = np.arange(start, end + 1, 4)  # 3 frames of 4 unreadable
+    jumped = _flip_trunk(track, jumps)
+    per_rep = form_per_rep(evaluate_form(jumped, "front_squat", reps=reps, raw_track=jumped), reps)
+    assert per_rep.loc[0, "torso_upright"] == NOT_ASSESSABLE
+    assert "misplaced" in per_rep.loc[0, "torso_upright_why"]
+    one = _flip_trunk(
+        track, np.array([turn])
+    )  # one jump: 3 frames unreadable, < the 4 a fail needs
+    per_rep = form_per_rep(evaluate_form(one, "front_squat", reps=reps, raw_track=one), reps)
+    assert per_rep.loc[0, "torso_upright"] == PASS
+    # the same noise-free track read without jumps passes
+    smooth = form_per_rep(evaluate_form(track, "front_squat", reps=reps, raw_track=track), reps)
+    assert smooth.loc[0, "torso_upright"] == PASS
+    # with the limit off, the frames are judged again
+    off = thresholds_for("front_squat").updated({"uncertainty.max_segment_turn_deg_per_s": 100000})
+    fb_off = evaluate_form(track, "front_squat", off, reps=reps, raw_track=raw)
+    assert np.isfinite(fb_off.loc[turn, sd_name(TORSO_UPRIGHT.value)])
+
+
+def test_a_fast_but_real_turn_stays_assessable():
+    """A trunk turning 90 deg in 0.3 s (300 deg/s, a fast pull) is a body moving, not a jump."""
+    track, _ = squat_reps(1, bottoms=(-20.0,))
+    world = track.world_m.copy()
+    hip_mid = 0.5 * (world[:, LANDMARK_INDEX["left_hip"]] + world[:, LANDMARK_INDEX["right_hip"]])
+    dt = float(np.median(np.diff(track.time_s)))
+    angles = np.radians(np.clip(np.arange(len(world)) * dt * 300.0 - 30.0, 0.0, 90.0))
+    for j in range(23):
+        v = world[:, j] - hip_mid
+        c, s = np.cos(angles), np.sin(angles)
+        world[:, j] = hip_mid + np.stack(
+            [c * v[:, 0] - s * v[:, 1], s * v[:, 0] + c * v[:, 1], v[:, 2]], -1
+        )
+    rate = segment_turn_rate(track.replace(world_m=world), TORSO_UPRIGHT)
+    limit = thresholds_for("front_squat").uncertainty.max_segment_turn_deg_per_s
+    assert 250 < np.nanmax(rate) < limit
