@@ -260,7 +260,12 @@ NO_HYPEREXTENSION = Check(
     not_applicable="not the top of a rep (in a clip without a rep: not a lockout held)",
     geometry=Geometry((("hip_mid", "shoulder_mid"),), "vertical", "sagittal"),
     description="At lockout the lifter stands straight; leaning back past vertical (hyperextending "
-    "the lower back, over-squeezing) adds load to the spine and nothing to the lift.",
+    "the lower back, over-squeezing) adds load to the spine and nothing to the lift. Judged in "
+    "each rep's lockout only (within window_s of the top), never in the pull. A clip without a "
+    "rep that shows the lockout held is judged on the frames standing at lockout: a coach who "
+    "sees a lifter lean back at the top cues it whether or not the pull was filmed, and the "
+    "lean is the same fault in a hold. From the front or behind, the lean is along the camera's "
+    "axis, which MediaPipe's depth estimate cannot be trusted for: not assessable, never a pass.",
     thresholds=(
         Threshold(
             "max_lean_back_deg",

@@ -210,7 +210,7 @@ def phases(n_reps, fps, *, down_s=1.2, up_s=0.9, rest_s=1.0, lead_s=2.0, tail_s=
 def exercise_track(
     exercise, n_reps=5, fps=30.0, *, view="side", noise_m=0.0, seed=0, pose=None, **timing
 ):
-    """A PoseTrack of ``n_reps`` reps of ``exercise`` seen from the ``"side"`` or the ``"front"``.
+    """A PoseTrack of ``n_reps`` reps of ``exercise`` seen from the ``"side"``, ``"front"`` or ``"back"``.
 
     ``pose`` (a function of the phase, as in :data:`EXERCISE_POSES`) replaces the exercise's own
     (a variant: another hold of the arms). Returns (track, times at the far end of each rep's
@@ -218,7 +218,8 @@ def exercise_track(
     """
     t, p, peaks = phases(n_reps, fps, **timing)
     pose = pose or EXERCISE_POSES[exercise]
-    yaw = 90.0 if view == "side" else 0.0  # side: the lifter faces the right of the picture
+    # side: the lifter faces the right of the picture; back: away from the camera
+    yaw = {"side": 90.0, "front": 0.0, "back": 180.0}[view]
     c, s = np.cos(np.radians(yaw)), np.sin(np.radians(yaw))
     rng = np.random.default_rng(seed)
     n = t.size

@@ -321,3 +321,18 @@ def test_hips_shooting_up_before_the_marked_start_fail_rise_together():
     )
     _, per_rep = _judge(track.replace(world_m=w), late, from_start)
     assert per_rep.loc[0, "hips_and_shoulders_rise_together"] != FAIL
+
+
+def test_leaning_back_seen_from_behind_is_not_assessable_not_a_pass():
+    """From behind, a lean back is along the camera's axis: not measured, and said so (rep and hold)."""
+    track, peaks = exercise_track("deadlift", n_reps=1, view="back")
+    track = _with_feet(track)
+    reps = _pulls(track, peaks)
+    turn = int(reps.loc[0, "turn_frame"])
+    leaning = _lean_back(track, np.arange(turn - 10, turn + 11), 20.0)
+    fb, per_rep = _judge(leaning, reps)
+    assert (fb.loc[turn - 5 : turn + 5, "view"].astype(str) == "back").all()
+    assert per_rep.loc[0, "no_hyperextension"] == NOT_ASSESSABLE
+    assert "back view cannot show it" in per_rep.loc[0, "no_hyperextension_why"]
+    held = evaluate_form(leaning, "deadlift", reps=reps.iloc[:0])  # the same top as a hold
+    assert (held["no_hyperextension"] == NOT_ASSESSABLE).all()
