@@ -34,14 +34,15 @@ def test_auto_names_the_romanian_deadlift_with_its_evidence():
 
 
 def test_a_hinge_whose_knees_are_unseen_is_no_lift():
-    """Found only by the hinge's own signature, its soft knees not measured: named 'none', no reps."""
+    """Its knees unseen: neither the bar below them at the start (a pull's evidence, which must be
+    seen) nor the soft knees are measured: named 'none', no reps."""
     track, _ = exercise_track("deadlift", 4, 30.0, pose=_rdl, noise_m=0.003)
     world = track.world_m.copy()
     world[:, [LANDMARK_INDEX["left_knee"], LANDMARK_INDEX["right_knee"]], :] = np.nan
     result = analyze(track.replace(world_m=world), "auto")
     assert result.exercise == "none" and result.detection.count == 0, result.detection.auto
-    assert "do not confirm it" in result.detection.auto["reason"]
-    assert result.detection.auto["variant"]["variant"] == "uncertain"
+    assert "no reps are guessed" in result.detection.auto["reason"]
+    assert result.detection.auto["candidates"]["romanian_deadlift"] == 0
 
 
 def test_the_load_is_declared_tracked_the_lifts_or_inferred():
