@@ -385,12 +385,13 @@ def judge_reps(
         value_all = feedback[check.value].to_numpy(dtype=float)
         sd_all = frame_sd(feedback, check)
         views_ok = np.isin(views, list(check.views)) & ~np.isinf(sd_all)
+        data = FrameData.from_table(feedback, th)
         if check.per_rep == "best":
-            data = FrameData.from_table(feedback, th)
             raw = check.evaluate(data, th.section(check.name), masked=False)
             margin_all = np.where(views_ok, raw.margin, np.nan)
         else:
             margin_all = margins_of(feedback, check, th)
+            applied = check.evaluate(data, th.section(check.name)).applies
         columns: dict[str, list] = {"verdict": [], "value": [], "sd": [], "frame": [], "why": []}
         for k, (_, rep) in enumerate(out.iterrows()):  # row k (the index was reset above)
             inside = (frames >= rep["start_frame"]) & (frames <= rep["end_frame"])
@@ -406,7 +407,7 @@ def judge_reps(
                     verdict = NOT_ASSESSABLE
             else:
                 verdict, pick = _sustained_verdict(m, status_all, inside, k_needed)
-                unread = int(np.sum(inside & np.isfinite(value_all) & np.isinf(sd_all)))
+                unread = int(np.sum(inside & applied & np.isfinite(value_all) & np.isinf(sd_all)))
                 if verdict == PASS and unread >= max(k_needed, np.isfinite(m).sum()):
                     # a pass says the rep held: not when most of it, and enough to fail, is unreadable
                     verdict = NOT_ASSESSABLE

@@ -185,3 +185,24 @@ def test_a_fast_but_real_turn_stays_assessable():
     rate = segment_turn_rate(track.replace(world_m=world), TORSO_UPRIGHT)
     limit = thresholds_for("front_squat").uncertainty.max_segment_turn_deg_per_s
     assert 250 < np.nanmax(rate) < limit
+
+
+def test_unreadable_frames_outside_where_a_check_is_judged_do_not_void_its_pass():
+    """A deadlift's lean is judged at lockout: pose jumps in the pull below do not touch that verdict."""
+    import pandas as pd
+    from support.synthetic_pose import exercise_track
+
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    world = track.world_m.copy()
+    for ankle, heel, toe in ((27, 29, 31), (28, 30, 32)):  # feet pointing forward (+x)
+        world[:, heel] = world[:, ankle] + [-0.05, 0.03, 0.0]
+        world[:, toe] = world[:, ankle] + [0.15, 0.05, 0.0]
+    track = track.replace(world_m=world)
+    start = round(peaks[0] * 30)
+    reps = pd.DataFrame(
+        {"rep": [1], "start_frame": [start], "turn_frame": [start + 27], "end_frame": [start + 51]}
+    )
+    jumped = _flip_trunk(track, np.arange(start, start + 16, 4))  # the first half of the pull
+    fb = evaluate_form(jumped, "deadlift", reps=reps, raw_track=jumped)
+    assert np.isinf(fb.loc[start + 1, "lean_back_sd_deg"])
+    assert form_per_rep(fb, reps).loc[0, "no_hyperextension"] == PASS
