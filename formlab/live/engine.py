@@ -100,8 +100,9 @@ class LiveUpdate:
         when it was confirmed; plus ``"text"``, the count to say, when reps are
         announced) and ``{"event": "cue", "check": NAME, "rep": N, "t_s": ...,
         "latency_s": ..., "text": ...}``, ``latency_s`` counted from the rep's turning
-        point. A rep's cues come a push or a few after its rep event (it is judged
-        in a thread meanwhile), and at the latest from :meth:`LiveCoach.finish`.
+        point. A rep's cues come about :attr:`LiveCoach.lookahead_s` after its end
+        (it is judged once those frames have come, in a thread, while frames keep
+        coming), and at the latest from :meth:`LiveCoach.finish`.
     """
 
     t_s: float
@@ -135,6 +136,13 @@ class LiveCoach:
         What the lift is done with, as ``load`` of :func:`formlab.analyze`. A live coach
         cannot look for plates: ``"auto"`` is the lift's own load, else the barbell the
         load-aware rules were written for; say ``"dumbbell"`` for dumbbells in a front rack.
+
+    Attributes
+    ----------
+    lookahead_s : float
+        Seconds a rep waits after its end before it is judged
+        (:func:`~formlab.live.rep_judge.judging_lookahead_s` of the thresholds and
+        cleaning: 0.5 s by default), so that its last frames are judged as offline.
     """
 
     def __init__(
