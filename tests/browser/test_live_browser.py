@@ -161,7 +161,7 @@ def test_live_widget_counts_the_reps_and_plays_a_cue(
             polling=250,
         )
         nb.screenshot(widget, test_output_dir / "reps_counted.png")
-        # the last rep's cue follows its confirmation by a frame or two
+        # a rep's cue follows its end by about half a second (the frames offline judges it with)
         page.wait_for_function(
             "el => [...el.querySelectorAll('.formlab-live-cue-entry')].some(e => e.dataset.played !== 'pending')"
             " || el.dataset.running !== 'true'",
