@@ -56,11 +56,12 @@ DEFAULT_SEND_WIDTH_PX = 640
 """Frames are scaled down to this width before sending: the pose models see 256 px anyway."""
 
 DEFAULT_FRAMES_IN_FLIGHT = 2
-"""Frames sent and not yet answered, at most. Measured in notebook 6 through JupyterLab on the
-shared 2-core machine (load 5): with one, a frame's round trip took 75 ms (p50) of which the
-kernel 36 ms, so the kernel idled half the time and 109 of 193 camera frames were dropped; a
-second frame waiting in the kernel's queue keeps the kernel busy (it then answers each frame at
-most one frame's work later), and more would only queue up older frames."""
+"""Frames sent and not yet answered, at most. With one, the kernel idles for the rest of each
+round trip (JPEG, websocket, drawing): in notebook 6 through JupyterLab on the shared 2-core
+machine (load 5-8) a round trip took 75-128 ms (p50) of which the kernel's work 36-67 ms, and
+34-44 % of the camera's frames were judged. A second frame waiting in the kernel's queue keeps it
+busy: 51-59 % judged in two runs at load 6-7, at the price of the wait in the queue (round trip
+118-172 ms p50); more would only queue up older frames."""
 
 DEFAULT_JPEG_QUALITY = 0.8
 """JPEG quality of the frames sent (0-1): 0.8 keeps a 640 px frame near 40 kB."""
