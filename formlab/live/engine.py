@@ -292,16 +292,19 @@ class LiveCoach:
             events=tuple(events),
         )
 
-    def finish(self) -> LiveUpdate:
-        """End of the stream (a video file's end): a last rep held at its turning point, the last cues.
+    def finish(self, *, last_rep: bool = True) -> LiveUpdate:
+        """End of the stream: a last rep held at its turning point (``last_rep``), the last cues.
 
-        Counts a last rep the clip ends on, and waits for the reps still being
-        judged, so that their cues are not lost. Not needed for a camera; ``formlab live`` calls it when a file ends, as
-        ``analyze`` counts a last rep the clip ends on (a deadlift lockout).
+        Judges the reps still waiting for the frames after their end (there
+        will be none) and waits for those being judged, so that their cues are
+        not lost. ``formlab live`` calls it when a file ends, counting a last
+        rep the clip ends on as ``analyze`` does (a deadlift lockout), and with
+        ``last_rep=False`` when a camera's session is stopped (a lifter
+        stopping the coach mid-rep has not done one).
         """
         clock = time.perf_counter()
         t = self._time[-1] if self._time else 0.0
-        rep = self._reps.finish()
+        rep = self._reps.finish() if last_rep else None
         events = self._on_rep(rep) if rep is not None else []
         self._judge_due(t, clock, final=True)  # no more frames to wait for
         events += self._judged(wait=True)  # every rep's cues before the stream ends

@@ -66,7 +66,8 @@ def play(
     ``finish`` calls :meth:`LiveCoach.finish` at the end of a file (a last
     rep held at its turning point counts, as in ``analyze``). Ctrl-C ends a
     camera's session normally (``PlayResult.stopped``), so that its summary
-    (and a "nobody in view" note) is still given.
+    (and a "nobody in view" note) is still given, and the cues of the reps
+    still waiting to be judged (half a second after their end) with it.
     """
     result = PlayResult()
     start = time.perf_counter()
@@ -84,8 +85,8 @@ def play(
             if on_update is not None:
                 on_update(rgb, update)
             result.latency_s.append(time.perf_counter() - arrived)
-    if finish and not source.live:
-        update = coach.finish()
+    if finish and (not source.live or result.stopped):
+        update = coach.finish(last_rep=not source.live)
         if on_update is not None and update.events:
             on_update(None, update)  # type: ignore[arg-type]  # no frame: only events
     result.wall_s = time.perf_counter() - start

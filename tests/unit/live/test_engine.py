@@ -282,3 +282,20 @@ def test_a_rep_is_judged_on_the_frames_offline_judges_it_with(fake_model, monkey
         assert last_s < end_s + lookahead + 0.1 or last_s == end_of_clip  # and no longer waited
         start_s = track.time_s[start]
         assert first_s == pytest.approx(max(start_s - HISTORY_S, 0.0), abs=0.05)
+
+
+def test_a_stopped_camera_still_cues_the_rep_waiting_for_its_frames(fake_model):
+    """Stopped just after the last rep was confirmed, before the frames after its end came: the
+    rep is judged on what there is and cued; no rep is made of the stop (last_rep=False)."""
+    track = constructed("push_up", lift_poses.push_up(bottom_deg=115.0), n_reps=1)
+    fake_model["track"] = track
+    with LiveCoach("push_up") as coach:
+        events = []
+        for t in track.time_s:
+            events += coach.push(FRAME, t).events
+            if any(e["event"] == "rep" for e in events):
+                break  # Ctrl-C: the rep's half second after its end never comes
+        assert [e["event"] for e in events] == ["rep"]
+        last = coach.finish(last_rep=False)
+    assert [(e["event"], e["check"]) for e in last.events] == [("cue", "depth")]
+    assert last.rep_count == 1

@@ -21,6 +21,7 @@ class SlowCoach:
         self.pushed: list[float] = []
         self.dropped = 0
         self.finished = False
+        self.last_rep = None
 
     def push(self, rgb, t_s):
         time.sleep(self.busy_s)
@@ -30,8 +31,9 @@ class SlowCoach:
     def note_dropped(self, n=1):
         self.dropped += n
 
-    def finish(self):
+    def finish(self, *, last_rep=True):
         self.finished = True
+        self.last_rep = last_rep
         return LiveUpdate(0.0, None, None, 0, {}, ())
 
 
@@ -88,5 +90,7 @@ def test_ctrl_c_ends_a_cameras_session_and_interrupts_a_file():
     coach = SlowCoach(0.0)
     result = play(FrameSource("0", True, stopped_after(5)), coach, realtime=True)
     assert result.stopped and len(coach.pushed) + coach.dropped == 5
+    # the reps still waiting for their frames are judged; no rep is made of a stop mid-movement
+    assert coach.finished and coach.last_rep is False
     with pytest.raises(KeyboardInterrupt):
         play(FrameSource("f.mp4", False, stopped_after(5)), SlowCoach(0.0), realtime=True)
