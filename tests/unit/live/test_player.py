@@ -1,4 +1,4 @@
-"""Feeding the coach: every frame as fast as possible, or in real time dropping frames while busy."""
+"""Feeding the coach: every frame as fast as possible, or in real time taking the newest frame when free."""
 
 from __future__ import annotations
 
