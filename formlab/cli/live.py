@@ -164,8 +164,9 @@ def register(sub) -> None:
     p.add_argument(
         "--realtime",
         action="store_true",
-        help="play a video file at its real speed, dropping frames that arrive while busy "
-        "(a camera is always real time; default for a file: every frame, as fast as possible)",
+        help="play a video file at its real speed: the newest frame is taken when the coach is free, "
+        "frames overtaken meanwhile are dropped (a camera is always real time; default for a file: "
+        "every frame, as fast as possible)",
     )
     p.add_argument(
         "--log", metavar="FILE.jsonl", help="write every rep and cue, then a summary, as JSON lines"

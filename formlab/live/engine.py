@@ -10,7 +10,9 @@
 3. the lift's rep signal (:mod:`formlab.exercises.features`) and its pose
    conditions on the smoothed frame, fed to :class:`~formlab.live.rep_stream.RepStream`,
    which confirms a rep once its turning point is passed and the lifter is back;
-4. on a confirmed rep, the checks judged on the frames so far exactly as
+4. on a confirmed rep, its event at once; once the frames its verdicts
+   depend on have come (:func:`~formlab.live.rep_judge.judging_lookahead_s`
+   after its end, 0.5 s by default), the checks judged on them exactly as
    ``formlab analyze`` judges them (:func:`formlab.live.rep_judge.judge_rep`, in a
    thread of its own so that the frames keep coming), and a cue per failing
    check (:class:`~formlab.live.cues.CueGate`: at most one per check per rep).
@@ -45,14 +47,14 @@ from ..signal.cleaning import CleanOptions
 from ..signal.one_euro import MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO, OneEuroStream
 from ..signal.smoothing import object_scale_px
 from .cues import CueGate, cue_event, rep_event
-from .rep_judge import CONTEXT_S, judge_rep
+from .rep_judge import HISTORY_S, judge_rep, judging_lookahead_s
 from .rep_stream import RepStream, StreamRep
 
 __all__ = ["KEEP_FRAMES_S", "LiveCoach", "LiveStats", "LiveUpdate"]
 
 KEEP_FRAMES_S = 60.0
-"""Seconds of past frames kept for judging reps (a rep and :data:`~formlab.live.rep_judge.CONTEXT_S`
-before it need a few seconds): memory stays bounded in a session of any length."""
+"""Seconds of past frames kept for judging reps (a rep and :data:`~formlab.live.rep_judge.HISTORY_S`
+before it): memory stays bounded in a session of any length."""
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,9 @@ class LiveUpdate:
         when it was confirmed; plus ``"text"``, the count to say, when reps are
         announced) and ``{"event": "cue", "check": NAME, "rep": N, "t_s": ...,
         "latency_s": ..., "text": ...}``, ``latency_s`` counted from the rep's turning
-        point. A rep's cues come a push or a few after its rep event (it is judged
-        in a thread meanwhile), and at the latest from :meth:`LiveCoach.finish`.
+        point. A rep's cues come about :attr:`LiveCoach.lookahead_s` after its end
+        (it is judged once those frames have come, in a thread, while frames keep
+        coming), and at the latest from :meth:`LiveCoach.finish`.
     """
 
     t_s: float
@@ -133,6 +136,13 @@ class LiveCoach:
         What the lift is done with, as ``load`` of :func:`formlab.analyze`. A live coach
         cannot look for plates: ``"auto"`` is the lift's own load, else the barbell the
         load-aware rules were written for; say ``"dumbbell"`` for dumbbells in a front rack.
+
+    Attributes
+    ----------
+    lookahead_s : float
+        Seconds a rep waits after its end before it is judged
+        (:func:`~formlab.live.rep_judge.judging_lookahead_s` of the thresholds and
+        cleaning: 0.5 s by default), so that its last frames are judged as offline.
     """
 
     def __init__(
@@ -177,7 +187,9 @@ class LiveCoach:
         self._size: tuple[int, int] | None = None
         self._closed = False
         self._judging = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formlab-live-judge")
-        self._pending: list[tuple[StreamRep, float, Future]] = []
+        self.lookahead_s = judging_lookahead_s(self.thresholds, self.clean_options)
+        self._waiting: list[StreamRep] = []  # confirmed, waiting for the frames after their end
+        self._pending: list[tuple[StreamRep, float, float, Future]] = []
         _warm_up()
 
     # ------------------------------------------------------------------ lifecycle
@@ -268,7 +280,8 @@ class LiveCoach:
         events: list[dict] = []
         rep = self._reps.push(t, value)
         if rep is not None:
-            events += self._on_rep(rep, clock)
+            events += self._on_rep(rep)
+        self._judge_due(t, clock, final=False)
         events += self._judged(wait=False)
         return LiveUpdate(
             t_s=t,
@@ -279,17 +292,21 @@ class LiveCoach:
             events=tuple(events),
         )
 
-    def finish(self) -> LiveUpdate:
-        """End of the stream (a video file's end): a last rep held at its turning point, the last cues.
+    def finish(self, *, last_rep: bool = True) -> LiveUpdate:
+        """End of the stream: a last rep held at its turning point (``last_rep``), the last cues.
 
-        Counts a last rep the clip ends on, and waits for the reps still being
-        judged, so that their cues are not lost. Not needed for a camera; ``formlab live`` calls it when a file ends, as
-        ``analyze`` counts a last rep the clip ends on (a deadlift lockout).
+        Judges the reps still waiting for the frames after their end (there
+        will be none) and waits for those being judged, so that their cues are
+        not lost. ``formlab live`` calls it when a file ends, counting a last
+        rep the clip ends on as ``analyze`` does (a deadlift lockout), and with
+        ``last_rep=False`` when a camera's session is stopped (a lifter
+        stopping the coach mid-rep has not done one).
         """
         clock = time.perf_counter()
         t = self._time[-1] if self._time else 0.0
-        rep = self._reps.finish()
-        events = self._on_rep(rep, clock) if rep is not None else []
+        rep = self._reps.finish() if last_rep else None
+        events = self._on_rep(rep) if rep is not None else []
+        self._judge_due(t, clock, final=True)  # no more frames to wait for
         events += self._judged(wait=True)  # every rep's cues before the stream ends
         return LiveUpdate(
             t_s=t,
@@ -347,9 +364,9 @@ class LiveCoach:
         return ""
 
     def _window(self, rep: StreamRep) -> PoseTrack:
-        """The raw frames from :data:`CONTEXT_S` before the rep's start to now."""
+        """The raw frames from :data:`HISTORY_S` before the rep's start (or the oldest kept) to now."""
         t = np.asarray(self._time)
-        first = max(int(np.searchsorted(t, rep.start_s - CONTEXT_S)), self._raw_from)
+        first = max(int(np.searchsorted(t, rep.start_s - HISTORY_S)), self._raw_from)
         sl = slice(first - self._raw_from, len(t) - self._raw_from)
         w, h = self._size or (0, 0)
         return PoseTrack(
@@ -363,41 +380,49 @@ class LiveCoach:
             meta=TrackMeta(source="live", width_px=w, height_px=h),
         )
 
-    def _on_rep(self, rep: StreamRep, clock: float) -> list[dict]:
-        """The rep's event now; its judging handed to the judging thread (cues come with a later push).
-
-        Judging a rep takes 40-150 ms, several frame intervals: done inside
-        :meth:`push` it would drop frames at every rep's end.
-        """
+    def _on_rep(self, rep: StreamRep) -> list[dict]:
+        """The rep's event now; its judging waits for the frames after its end (cues come later)."""
         event = rep_event(rep.number, rep.confirmed_s)
         event["turn_s"] = round(rep.turn_s, 3)
         event["end_s"] = round(rep.end_s, 3)
         if self.announce_reps:
             event["text"] = str(rep.number)
-        future = self._judging.submit(
-            judge_rep,
-            self._window(rep),
-            self.exercise,
-            self.thresholds,
-            rep=rep.number,
-            start_frame=rep.start_index,
-            turn_frame=rep.turn_index,
-            end_frame=rep.end_index,
-            clean_options=self.clean_options,
-            load=self.load,
-        )
-        self._pending.append((rep, clock, future))
+        self._waiting.append(rep)
         return [event]
+
+    def _judge_due(self, t: float, clock: float, final: bool) -> None:
+        """Hand the reps whose frames have all come (``final``: every rep) to the judging thread.
+
+        A rep is due once a frame :attr:`lookahead_s` past its end has come:
+        offline judges its last frames with those after them. Judging takes
+        40-300 ms, several frame intervals: done inside :meth:`push` it would
+        drop frames.
+        """
+        while self._waiting and (final or t >= self._waiting[0].end_s + self.lookahead_s):
+            rep = self._waiting.pop(0)
+            future = self._judging.submit(
+                judge_rep,
+                self._window(rep),
+                self.exercise,
+                self.thresholds,
+                rep=rep.number,
+                start_frame=rep.start_index,
+                turn_frame=rep.turn_index,
+                end_frame=rep.end_index,
+                clean_options=self.clean_options,
+                load=self.load,
+            )
+            self._pending.append((rep, t, clock, future))
 
     def _judged(self, wait: bool) -> list[dict]:
         """Cue events of the reps judged since the last call, in rep order (``wait``: all of them)."""
         events: list[dict] = []
-        while self._pending and (wait or self._pending[0][2].done()):
-            rep, clock, future = self._pending.pop(0)
+        while self._pending and (wait or self._pending[0][3].done()):
+            rep, t, clock, future = self._pending.pop(0)
             judged = future.result()
             self._verdicts = judged.verdicts
-            # when the cue is out, on the stream's clock: the confirming frame's time plus the wait
-            said_s = rep.confirmed_s + (time.perf_counter() - clock)
+            # when the cue is out, on the stream's clock: the frame that made the rep due plus the wait
+            said_s = t + (time.perf_counter() - clock)
             for check, text in self._gate.cues(rep.number, judged.failed, self._cue_texts):
                 events.append(cue_event(check, rep.number, said_s, said_s - rep.turn_s, text))
         return events

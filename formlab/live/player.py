@@ -7,15 +7,14 @@
   infinitely fast machine;
 * **in real time** (a camera, or a file with ``realtime``): a feeder thread
   delivers each frame at its timestamp (a camera's frames come at their own
-  pace), and a frame that arrives while the coach is still busy with the
-  previous one is dropped and counted (:meth:`LiveCoach.note_dropped`), as
-  the browser widget does. The time from each frame's arrival to its result
-  is measured.
+  pace); a frame that arrives while the coach is still busy waits for it, and
+  is dropped and counted (:meth:`LiveCoach.note_dropped`) when a newer one
+  arrives first, so the coach always takes the newest frame. The time from
+  each frame's arrival to its result is measured.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections.abc import Callable
@@ -66,7 +65,8 @@ def play(
     ``finish`` calls :meth:`LiveCoach.finish` at the end of a file (a last
     rep held at its turning point counts, as in ``analyze``). Ctrl-C ends a
     camera's session normally (``PlayResult.stopped``), so that its summary
-    (and a "nobody in view" note) is still given.
+    (and a "nobody in view" note) is still given, and the cues of the reps
+    still waiting to be judged (half a second after their end) with it.
     """
     result = PlayResult()
     start = time.perf_counter()
@@ -84,15 +84,12 @@ def play(
             if on_update is not None:
                 on_update(rgb, update)
             result.latency_s.append(time.perf_counter() - arrived)
-    if finish and not source.live:
-        update = coach.finish()
+    if finish and (not source.live or result.stopped):
+        update = coach.finish(last_rep=not source.live)
         if on_update is not None and update.events:
             on_update(None, update)  # type: ignore[arg-type]  # no frame: only events
     result.wall_s = time.perf_counter() - start
     return result
-
-
-_END = object()
 
 
 def _play_realtime(
@@ -103,10 +100,18 @@ def _play_realtime(
     *,
     paced: bool,
 ) -> None:
-    """A feeder thread hands over frames as they arrive; those arriving while busy are dropped."""
-    handoff: queue.Queue = queue.Queue(maxsize=1)
-    idle = threading.Event()
-    idle.set()
+    """A feeder thread hands over frames as they arrive; the coach takes the newest when free.
+
+    A frame that arrives while the coach is busy waits in a one-frame slot, as
+    in a camera driver's buffer, and is dropped (counted) only if a newer one
+    arrives before the coach is free: the coach never idles while a frame is
+    waiting (at 60 fps a frame taking 15 ms would otherwise miss the next
+    arrival and wait 16.7 ms for a new one), and never falls behind by more
+    than the frame it is working on.
+    """
+    slot: list = []  # the newest frame not yet taken: (rgb, t_s, arrived), at most one
+    ready = threading.Condition()
+    ended = threading.Event()
     stop = threading.Event()
     failure: list[BaseException] = []
 
@@ -122,40 +127,35 @@ def _play_realtime(
                     if delay > 0:
                         time.sleep(delay)
                 arrived = time.perf_counter()
-                if idle.is_set():
-                    idle.clear()
-                    handoff.put((rgb, t_s, arrived))
-                else:
-                    coach.note_dropped()
+                with ready:
+                    if slot:
+                        slot.clear()
+                        coach.note_dropped()  # replaced by a newer frame before the coach was free
+                    slot.append((rgb, t_s, arrived))
+                    ready.notify()
         except BaseException as e:  # reported in the main thread
             failure.append(e)
         finally:
-            while True:  # the main loop may have stopped taking frames (an error): do not hang
-                try:
-                    handoff.put(_END, timeout=0.1)
-                    break
-                except queue.Full:
-                    if stop.is_set():
-                        break
+            with ready:
+                ended.set()
+                ready.notify()
 
     feeder = threading.Thread(target=feed, name="formlab-live-feeder", daemon=True)
     feeder.start()
     try:
         while True:
-            item = handoff.get()
-            if item is _END:
-                break
-            rgb, t_s, arrived = item
-            try:
-                update = coach.push(rgb, t_s)
-                if on_update is not None:
-                    on_update(rgb, update)
-                result.latency_s.append(time.perf_counter() - arrived)  # to the drawn result
-            finally:
-                idle.set()
+            with ready:
+                while not slot and not ended.is_set():
+                    ready.wait(timeout=0.1)  # timed: Ctrl-C reaches the main thread at once
+                if not slot:
+                    break  # the source ended and every frame was taken
+                rgb, t_s, arrived = slot.pop()
+            update = coach.push(rgb, t_s)
+            if on_update is not None:
+                on_update(rgb, update)
+            result.latency_s.append(time.perf_counter() - arrived)  # to the drawn result
     finally:
         stop.set()
-        idle.clear()  # the feeder drops what is left
         feeder.join(timeout=5.0)
     if failure:
         raise failure[0]

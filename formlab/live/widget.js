@@ -90,7 +90,8 @@ function render({ model, el: root }) {
   let stream = null;
   let running = false;
   let ready = false;
-  let inFlight = false;
+  let inFlight = 0; // frames sent and not yet answered
+  let sending = Promise.resolve(); // the frames' sends, chained in the order they were grabbed
   let waiting = false;
   let liveStatus = "";
   let seq = 0;
@@ -264,10 +265,11 @@ function render({ model, el: root }) {
     // capped: a frame less than 1/max_fps after the last grab slot is not grabbed at all (nor counted)
     if (maxFps > 0 && nowMs - lastGrabMs < 1000 / maxFps - 1) return;
     lastGrabMs = nowMs;
-    if (inFlight) {
+    if (inFlight >= Math.max(1, model.get("frames_in_flight") || 1)) {
       dropped += 1;
       droppedUnreported += 1;
-      const waitedMs = nowMs - (sentAt.get(seq) ?? nowMs);
+      const oldest = sentAt.values().next().value; // the longest unanswered frame
+      const waitedMs = nowMs - (oldest ?? nowMs);
       if (waitedMs > WAITING_MS && !waiting) {
         waiting = true;
         setStatus("waiting for the kernel (busy with a cell?)");
@@ -284,7 +286,7 @@ function render({ model, el: root }) {
     grab.width = Math.round(vw * scale);
     grab.height = Math.round(vh * scale);
     grab.getContext("2d").drawImage(video, 0, 0, grab.width, grab.height);
-    inFlight = true;
+    inFlight += 1;
     const mySeq = ++seq;
     sentAt.set(mySeq, nowMs);
     const trace = root.formlabTrace;
@@ -292,19 +294,22 @@ function render({ model, el: root }) {
     if (trace.length > TRACE_LENGTH) trace.shift();
     const report = droppedUnreported;
     droppedUnreported = 0;
-    grab.toBlob(
-      async (blob) => {
-        if (!blob || !running) {
-          inFlight = false;
-          return;
-        }
-        const buffer = await blob.arrayBuffer();
-        sent += 1;
-        model.send({ type: "frame", seq: mySeq, t_s: t, dropped: report }, undefined, [buffer]);
-      },
-      "image/jpeg",
-      model.get("jpeg_quality"),
-    );
+    const encoded = new Promise((resolve) => {
+      grab.toBlob(resolve, "image/jpeg", model.get("jpeg_quality")); // copies the canvas now
+    });
+    // sent in the order grabbed, whatever order the encodings finish in: time must increase
+    sending = sending.then(async () => {
+      const blob = await encoded;
+      if (!blob || !running) {
+        inFlight = Math.max(0, inFlight - 1);
+        sentAt.delete(mySeq);
+        return;
+      }
+      const buffer = await blob.arrayBuffer();
+      if (!running) return;
+      sent += 1;
+      model.send({ type: "frame", seq: mySeq, t_s: t, dropped: report }, undefined, [buffer]);
+    });
   }
 
   function schedule() {
@@ -357,7 +362,8 @@ function render({ model, el: root }) {
     ensureAudio(); // a click is the user gesture browsers want before sound
     running = true;
     ready = false;
-    inFlight = waiting = false;
+    inFlight = 0;
+    waiting = false;
     seq = sent = dropped = droppedUnreported = 0;
     t0Ms = null;
     lastT = -1;
@@ -393,7 +399,7 @@ function render({ model, el: root }) {
       setStatus(liveStatus);
       schedule();
     } else if (msg.type === "update") {
-      inFlight = false;
+      inFlight = Math.max(0, inFlight - 1);
       lastGrabMs = -Infinity; // the kernel is free: send the next camera frame, whatever the cap
       const t = sentAt.get(msg.seq);
       sentAt.delete(msg.seq);
@@ -406,8 +412,8 @@ function render({ model, el: root }) {
       if (t !== undefined) {
         const latency = performance.now() - t;
         latenciesMs.push(latency);
-        const entry = root.formlabTrace[root.formlabTrace.length - 1]; // one in flight: the last sent
-        if (entry && entry.seq === msg.seq) entry.latency_ms = latency;
+        const entry = root.formlabTrace.find((e) => e.seq === msg.seq);
+        if (entry) entry.latency_ms = latency;
       }
       if (typeof msg.process_ms === "number") kernelMs.push(msg.process_ms);
       for (const event of msg.events || []) {
@@ -420,7 +426,7 @@ function render({ model, el: root }) {
       }
       showStats();
     } else if (msg.type === "error") {
-      inFlight = false;
+      inFlight = 0;
       stop(`error: ${msg.message}`);
     }
   });

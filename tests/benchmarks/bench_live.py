@@ -5,7 +5,8 @@ Two parts, measured side by side in one run:
 agreement
     Every sample video of the examples collection (``formlab samples``) played through the live
     path at its real speed (a feeder thread delivers each frame at its timestamp; a frame that
-    arrives while the coach is busy is dropped, as in the browser), against ``formlab analyze`` on
+    arrives while the coach is busy waits, and is dropped if a newer one comes first: the newest
+    frame is taken, as from a camera's buffer), against ``formlab analyze`` on
     the same clip with the same pose model. Per clip: rep counts, and the failing checks per rep
     (reps paired by number). The clip's lift is the one its manifest names.
 speed

@@ -14,6 +14,11 @@ answers a frame only after 0.5-1 s, and at the clip's own speed such a stall can
 cover a whole push-up's bottom (measured: reps 2 and 3 missed at a load of 10).
 Slowed down, every rep gets enough frames even then. How the engine copes with
 low and uneven frame rates is the live benchmark's business, not this test's.
+At the clip's own speed (``SLOWDOWN = 1``, runs on 2026-12-03, load 5-8) the test is not
+reliable: with one frame in flight it passed once (109 of 193 frames dropped) and failed once
+(rep 2's depth missed); with two in flight (the default since) it passed once (71 of 175
+dropped) and failed once (rep 3 missed in the first pass through the clip, counted in the
+second). The frames the kernel gets, not the engine, decide it there.
 
 What is checked, as the page shows it:
 
@@ -161,7 +166,7 @@ def test_live_widget_counts_the_reps_and_plays_a_cue(
             polling=250,
         )
         nb.screenshot(widget, test_output_dir / "reps_counted.png")
-        # the last rep's cue follows its confirmation by a frame or two
+        # a rep's cue follows its end by about half a second (the frames offline judges it with)
         page.wait_for_function(
             "el => [...el.querySelectorAll('.formlab-live-cue-entry')].some(e => e.dataset.played !== 'pending')"
             " || el.dataset.running !== 'true'",

@@ -7,9 +7,10 @@ test answer. Chromium's fake camera (its test pattern) is the camera. This
 checks, deterministically and in seconds, what the full test through notebook 6
 (``test_live_browser.py``) cannot control:
 
-* one frame in flight: while a frame is unanswered no other is sent, and the
-  frames grabbed meanwhile are counted as dropped and reported with the next one;
-  a reply late by seconds is shown as the kernel being busy;
+* frames in flight: while ``frames_in_flight`` frames are unanswered no other is
+  sent, and the frames grabbed meanwhile are counted as dropped and reported with
+  the next one; a reply late by seconds is shown as the kernel being busy; frames
+  reach the kernel in the order grabbed;
 * a reply is drawn: rep count, verdict chips in formlab's colours (uncertain
   distinct from fail), the cue text, and each cue in the cue log, played through
   speech synthesis when it starts, through the beep when speech fails;
@@ -77,6 +78,7 @@ def page_server(tmp_path_factory):
         "max_fps": 0,
         "send_width": 320,
         "jpeg_quality": 0.7,
+        "frames_in_flight": 1,
         "speak": True,
         "announce_reps": True,
         "browser_stats": {},
@@ -170,6 +172,29 @@ def test_one_frame_in_flight_the_rest_dropped_and_reported(camera_browser, page_
         n = len(sent(page))
         page.wait_for_timeout(500)
         assert len(sent(page)) == n, "frames sent after Stop"
+    finally:
+        page.context.close()
+
+
+def test_two_frames_in_flight_keep_the_kernel_busy(camera_browser, page_server):
+    page = open_widget(camera_browser, page_server, "works")
+    try:
+        page.evaluate("window.fake.state.frames_in_flight = 2")
+        start(page)
+        page.wait_for_function("window.fake.sent.filter(s => s.msg.type === 'frame').length === 2")
+        page.wait_for_timeout(1000)  # nothing answered: no third frame
+        frames = [s["msg"] for s in sent(page) if s["msg"]["type"] == "frame"]
+        assert [f["seq"] for f in frames] == [1, 2], frames
+        assert frames[1]["t_s"] > frames[0]["t_s"]
+        page.evaluate(f"window.fake.reply({json.dumps(update(1))})")  # one answered: one more
+        page.wait_for_function("window.fake.sent.filter(s => s.msg.type === 'frame').length === 3")
+        page.wait_for_timeout(500)
+        frames = [s["msg"] for s in sent(page) if s["msg"]["type"] == "frame"]
+        assert [f["seq"] for f in frames] == [1, 2, 3], frames
+        assert frames[2]["t_s"] > frames[1]["t_s"]
+        assert frames[2]["dropped"] > 0  # grabbed while two were in flight: dropped, then reported
+        page.click(".formlab-live-stop")
+        page.wait_for_function("window.fake.sent.some(s => s.msg.type === 'stop')")
     finally:
         page.context.close()
 

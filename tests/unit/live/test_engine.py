@@ -18,7 +18,9 @@ from formlab.core.errors import ConfigError, InputError
 from formlab.exercises import get_exercise
 from formlab.live import LiveCoach, LiveStats, LiveUpdate
 from formlab.live import engine as engine_module
+from formlab.live.rep_judge import HISTORY_S, judging_lookahead_s
 from formlab.pipeline import steps
+from formlab.signal.cleaning import CleanOptions
 
 FRAME = np.zeros((8, 8, 3), dtype=np.uint8)  # the fake model ignores the pixels
 
@@ -248,3 +250,52 @@ def test_a_declared_load_reaches_the_load_aware_rules(fake_model):
     assert dumbbells[-1].verdicts["elbows_up"] == "not_assessable"
     with pytest.raises(ConfigError, match="kettlebell"):
         LiveCoach("front_squat", load="kettlebell")
+
+
+def test_a_rep_is_judged_on_the_frames_offline_judges_it_with(fake_model, monkeypatch):
+    """Each rep waits for the frames after its end that offline's two-sided steps read (the view's
+    average, the jitter's RMS), and takes the past since HISTORY_S before its start (the bones'
+    reference lengths over as many frames as offline has there)."""
+    windows = []
+    real_judge = engine_module.judge_rep
+
+    def spy(raw, *args, **kwargs):
+        windows.append((raw.time_s[0], raw.time_s[-1], kwargs["start_frame"], kwargs["end_frame"]))
+        return real_judge(raw, *args, **kwargs)
+
+    monkeypatch.setattr(engine_module, "judge_rep", spy)
+    key = "_live_spaced_squat"
+    sp.EXERCISE_POSES[key] = sp.squat
+    try:  # 12 s of standing first: more past than HISTORY_S
+        track, _ = sp.exercise_track(key, 3, lead_s=12.0)
+    finally:
+        del sp.EXERCISE_POSES[key]
+    _, stats = live_run(fake_model, track, "squat")
+    th = steps.resolve_thresholds(None, "squat")
+    lookahead = judging_lookahead_s(th, CleanOptions())
+    assert lookahead == 0.5 * th.view.smoothing_window_s  # the furthest-reaching step by default
+    assert stats.reps == len(windows) == 3
+    end_of_clip = track.time_s[-1]
+    for first_s, last_s, start, end in windows:
+        end_s = track.time_s[end]
+        assert last_s >= min(end_s + lookahead, end_of_clip)  # the frames after the end had come
+        assert last_s < end_s + lookahead + 0.1 or last_s == end_of_clip  # and no longer waited
+        start_s = track.time_s[start]
+        assert first_s == pytest.approx(max(start_s - HISTORY_S, 0.0), abs=0.05)
+
+
+def test_a_stopped_camera_still_cues_the_rep_waiting_for_its_frames(fake_model):
+    """Stopped just after the last rep was confirmed, before the frames after its end came: the
+    rep is judged on what there is and cued; no rep is made of the stop (last_rep=False)."""
+    track = constructed("push_up", lift_poses.push_up(bottom_deg=115.0), n_reps=1)
+    fake_model["track"] = track
+    with LiveCoach("push_up") as coach:
+        events = []
+        for t in track.time_s:
+            events += coach.push(FRAME, t).events
+            if any(e["event"] == "rep" for e in events):
+                break  # Ctrl-C: the rep's half second after its end never comes
+        assert [e["event"] for e in events] == ["rep"]
+        last = coach.finish(last_rep=False)
+    assert [(e["event"], e["check"]) for e in last.events] == [("cue", "depth")]
+    assert last.rep_count == 1

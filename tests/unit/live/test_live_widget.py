@@ -39,6 +39,10 @@ def test_an_unknown_exercise_fails_before_the_camera_opens():
         LiveCoachWidget("squatt")
     with pytest.raises(InputError, match="max_fps"):
         LiveCoachWidget("squat", max_fps=-1)
+    for bad in (0, 1.5, True):
+        with pytest.raises(InputError, match="frames_in_flight"):
+            LiveCoachWidget("squat", frames_in_flight=bad)
+    assert LiveCoachWidget("squat").frames_in_flight == 2  # synced to the browser
     with pytest.raises(ConfigError, match="thresholds"):
         LiveCoachWidget("squat", thresholds=3)
 

@@ -1,7 +1,8 @@
-"""Feeding the coach: every frame as fast as possible, or in real time dropping frames while busy."""
+"""Feeding the coach: every frame as fast as possible, or in real time taking the newest frame when free."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -21,6 +22,7 @@ class SlowCoach:
         self.pushed: list[float] = []
         self.dropped = 0
         self.finished = False
+        self.last_rep = None
 
     def push(self, rgb, t_s):
         time.sleep(self.busy_s)
@@ -30,8 +32,9 @@ class SlowCoach:
     def note_dropped(self, n=1):
         self.dropped += n
 
-    def finish(self):
+    def finish(self, *, last_rep=True):
         self.finished = True
+        self.last_rep = last_rep
         return LiveUpdate(0.0, None, None, 0, {}, ())
 
 
@@ -58,6 +61,32 @@ def test_real_time_drops_frames_that_arrive_while_busy():
     assert coach.pushed == sorted(coach.pushed)
     assert wall >= 24 / 50.0  # frames were delivered at their timestamps, not all at once
     assert min(result.latency_s) >= 0.05
+
+
+def test_a_frame_arriving_while_busy_waits_and_only_a_newer_one_drops_it():
+    """As a camera driver's one-frame buffer: when the coach is free it takes the newest frame
+    at once instead of idling until the next arrives (a 15 ms frame at 60 fps: every other
+    frame was dropped when a frame arriving while busy was dropped outright)."""
+    rgb = np.zeros((4, 4, 3), dtype=np.uint8)
+    started, release = threading.Event(), threading.Event()
+
+    class BlockingCoach(SlowCoach):
+        def push(self, rgb, t_s):
+            if t_s == 0.0:
+                started.set()
+                assert release.wait(5)
+            return super().push(rgb, t_s)
+
+    def camera():
+        yield rgb, 0.0
+        assert started.wait(5)  # the coach is busy with the first frame
+        yield rgb, 0.1  # waits for it...
+        yield rgb, 0.2  # ...until this newer one replaces it
+        release.set()
+
+    coach = BlockingCoach(0.0)
+    play(FrameSource("0", True, camera()), coach, realtime=True)
+    assert coach.pushed == [0.0, 0.2] and coach.dropped == 1
 
 
 def test_real_time_keeps_every_frame_when_fast_enough():
@@ -88,5 +117,7 @@ def test_ctrl_c_ends_a_cameras_session_and_interrupts_a_file():
     coach = SlowCoach(0.0)
     result = play(FrameSource("0", True, stopped_after(5)), coach, realtime=True)
     assert result.stopped and len(coach.pushed) + coach.dropped == 5
+    # the reps still waiting for their frames are judged; no rep is made of a stop mid-movement
+    assert coach.finished and coach.last_rep is False
     with pytest.raises(KeyboardInterrupt):
         play(FrameSource("f.mp4", False, stopped_after(5)), SlowCoach(0.0), realtime=True)
