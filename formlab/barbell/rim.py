@@ -403,6 +403,39 @@ def outer_rim(rgb: np.ndarray, rim: RimFit, max_radius_px: float, max_shift: flo
     return rim
 
 
+OFF_PREDICTION = 0.1
+"""A rim fit that is not clear and lies more than this many radii from the motion model's
+prediction is suspect: the plate tracker then looks for the rim from the inside
+(:func:`fit_rim_outward`). A bar moves smoothly, a constant-velocity prediction is within a few
+pixels; a fit pulled off a faint rim by a painted ring was 20-25 px (0.2-0.25 radii) off."""
+
+
+def suspect(rim: RimFit | None, prediction_xy: np.ndarray, radius_px: float) -> bool:
+    """Whether a tracking fit should be checked from the inside (see :data:`OFF_PREDICTION`)."""
+    if rim is None:
+        return True
+    off = float(np.linalg.norm(rim.centre_xy_px - prediction_xy))
+    return rim.support < RIM_CONFIDENT and off > OFF_PREDICTION * radius_px
+
+
+def fit_rim_outward(
+    rgb: np.ndarray, centre_xy: np.ndarray, radius_px: float, radius_range: tuple[float, float]
+) -> RimFit | None:
+    """The rim within ``radius_range`` found from the inside: the clearest ring, then widened.
+
+    Where a plate's rim is faint beside a bright painted ring (a red rim over skin at a deadlift's
+    lockout), a fit searched at the rim's radius is pulled off it by the ring's edges on the same
+    rays; the ring itself is clear, and outside it the rim's edges are the strongest again
+    (:func:`outer_rim`). None unless the result is a clear rim in ``radius_range``.
+    """
+    inner = fit_rim(rgb, centre_xy, radius_px, band=(0.5, 1.2), max_shift=0.25)
+    if inner is None or inner.support < RIM_CONFIDENT:
+        return None
+    rim = outer_rim(rgb, inner, radius_range[1], max_shift=0.25)
+    ok = radius_range[0] <= rim.radius_px <= radius_range[1] and rim.support >= RIM_CONFIDENT
+    return rim if ok else None
+
+
 OUTER_MIN_CONTRAST = 3.0
 """A ring outside a fitted rim must be an edge: on the median ray, its edge strength this many
 times the ray's median strength across the ring's neighbourhood. Among the texture or noise of a
