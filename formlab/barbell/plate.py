@@ -371,8 +371,8 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             )
             if suspect(rim, pred, r_est):  # a faint rim: found from the inside
                 band = (r_est * (1 - RIM_RADIUS_CHANGE), r_est * (1 + RIM_RADIUS_CHANGE))
-                for start in (pred,) if found is None else (found[:2], pred):  # motion model too
-                    inward = fit_rim_outward(fr.rgb, start, r_est, band)
+                for from_xy in (pred,) if found is None else (found[:2], pred):  # motion model too
+                    inward = fit_rim_outward(fr.rgb, from_xy, r_est, band)
                     if inward is not None and (rim is None or inward.support > rim.support):
                         rim = inward
             if rim is not None and rim.support >= o.min_rim_support:
