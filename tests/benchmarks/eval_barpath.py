@@ -124,8 +124,8 @@ def evaluate(clip: Clip) -> dict:
     n = clean.n_frames
     ref, ref_cm, ref_kind = reference(clip, n)
     t0 = time.perf_counter()
-    # not from the plate cache: its key does not hold the tracker's code, so a kept result of
-    # older code would be scored
+    # not from the plate cache: its key holds a format number raised by hand, not the tracker's
+    # code, so a kept result of older code could be scored
     path = steps.follow_load(clean, clip.exercise, video=video, cache=False)
     seconds = time.perf_counter() - t0
     shown = path.lowpass(steps.BAR_SMOOTHING_HZ)
