@@ -13,7 +13,10 @@ plate, which classic image processing finds reliably. This module:
 2. **tracks** it frame by frame with a constant-velocity prediction: a
    circle near the prediction or the best match of the last plate image,
    refined by the rim fit, or the rim fitted at the prediction itself
-   (re-acquisition); each frame has a confidence (the rim's support). After
+   (re-acquisition); where that rim is not clear (a faint rim beside a bright
+   painted ring pulls the fit off it), the rim is found from the inside, from the
+   circle found and from the prediction (:func:`~formlab.barbell.rim.fit_rim_outward`);
+   each frame has a confidence (the rim's support). After
    ``max_lost_s`` without a clear rim or a circle near the hands it seeds
    again. Runs without one clear rim are then dropped and the frames before
    each lock filled backwards (:mod:`formlab.barbell.plate_refill`);
@@ -48,6 +51,7 @@ from ..pose.persons import torso_centre_and_scale
 from .plate_held import held_by_lifter
 from .plate_refill import drop_unconfirmed_runs, refill_backwards
 from .plate_result import CIRCLE_CONFIDENCE, TEMPLATE_CONFIDENCE, PlateTrack
+from .plate_seed import best_seed
 from .plate_vision import (
     bar_end_from_sleeves,
     find_circles,
@@ -57,14 +61,7 @@ from .plate_vision import (
     read_frames,
     to_gray,
 )
-from .rim import RIM_CONFIDENT, RIM_RADIUS_CHANGE, fit_rim, outer_rim
-
-SEED_CANDIDATES = 4
-"""Hough circles nearest the hands whose rims are fitted while seeding."""
-
-SEED_HAND_PRIOR = 0.1
-"""Seed score lost per plate radius between a rim's centre and the hands: the hands are a prior
-(a plate's hub is next to them in a side view), not a veto (MediaPipe misplaces hidden hands)."""
+from .rim import RIM_CONFIDENT, RIM_RADIUS_CHANGE, fit_rim, fit_rim_outward, suspect
 
 
 @dataclass(frozen=True)
@@ -314,7 +311,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             if not len(cands):
                 seed = []
                 continue
-            best, rim_conf = _best_seed(fr.rgb, cands, hands[i], o, r_hi)
+            best, rim_conf = best_seed(fr.rgb, cands, hands[i], o, r_hi)
             if seed:
                 prev = seed[-1][1]
                 ok = abs(best[2] - prev[2]) <= o.radius_tolerance * prev[2] and np.linalg.norm(
@@ -372,6 +369,12 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
                 max_shift=0.5 if found is not None else max(0.5, gate / r_est),
                 hypotheses=300,
             )
+            if suspect(rim, pred, r_est):  # a faint rim: found from the inside
+                band = (r_est * (1 - RIM_RADIUS_CHANGE), r_est * (1 + RIM_RADIUS_CHANGE))
+                for from_xy in (pred,) if found is None else (found[:2], pred):  # motion model too
+                    inward = fit_rim_outward(fr.rgb, from_xy, r_est, band)
+                    if inward is not None and (rim is None or inward.support > rim.support):
+                        rim = inward
             if rim is not None and rim.support >= o.min_rim_support:
                 found = np.array([*rim.centre_xy_px, rim.radius_px])
                 method, conf = "rim", rim.support
@@ -469,30 +472,3 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
 def _gate(radius: float, dt: float, o: PlateTrackerOptions) -> float:
     """Largest plausible plate movement in ``dt`` seconds, in pixels (at least a quarter radius for jitter)."""
     return radius * max(0.25, o.max_speed_radii_per_s * max(dt, 0.0))
-
-
-def _best_seed(rgb, cands: np.ndarray, hands: np.ndarray, o: PlateTrackerOptions, r_hi: float):
-    """The seed among Hough circles: the clearest rim, the hands' distance as a prior; and its confidence.
-
-    Each of the circles nearest the hands is refined to its outermost concentric rim (the Hough
-    circle may be an inner ring or the hub); the score is the rim's support minus
-    :data:`SEED_HAND_PRIOR` per plate radius from the hands. Without any rim, the Hough circle
-    nearest the hands. A rim is then widened to the outermost clear ring no larger than ``r_hi``
-    (:func:`~formlab.barbell.rim.outer_rim`: a low-contrast outer rim loses to a bright inner ring).
-    """
-    d = np.linalg.norm(cands[:, :2] - hands, axis=1)
-    order = np.argsort(d)[:SEED_CANDIDATES]
-    best_score: float | np.floating = -np.inf
-    best, best_conf = cands[order[0]], 0.0
-    for k in order:
-        rim = fit_rim(rgb, cands[k, :2], cands[k, 2], band=(0.6, 1.6))
-        if rim is None or rim.support < o.min_rim_support:
-            continue
-        rim = outer_rim(rgb, rim, r_hi)
-        score = (
-            rim.support - SEED_HAND_PRIOR * np.linalg.norm(rim.centre_xy_px - hands) / rim.radius_px
-        )
-        if score > best_score:
-            best = np.array([*rim.centre_xy_px, rim.radius_px])
-            best_score, best_conf = score, rim.support
-    return best, best_conf

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..core.track import PoseTrack
-from .rim import fit_rim
+from .rim import fit_rim, fit_rim_outward, suspect
 
 if TYPE_CHECKING:
     from .plate import PlateTrackerOptions
@@ -120,6 +120,8 @@ def _follow_back(a, b, crops, track, centre, radius, how, confidence, o) -> int:
             max_shift=max(0.5, gate / r),
             hypotheses=300,
         )
+        if suspect(rim, pred - origin, r):  # a faint rim: found from the inside
+            rim = fit_rim_outward(img, pred - origin, r, (0.94 * r, 1.06 * r)) or rim
         if rim is None or rim.support < o.min_rim_support:
             vel = 0.5 * vel
             continue

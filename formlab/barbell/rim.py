@@ -10,8 +10,10 @@ its centre jitters by a tenth of the radius. The rim fit refines such a guess:
    (sub-pixel by a parabola through the peak);
 2. circles through three candidates of different rays are drawn at random (RANSAC) and each is
    scored by the fraction of rays with a candidate on it (within ``tolerance`` of its radius);
-3. of the circles that most rays support (at least ``min_support`` of the rays and ``keep`` of the
-   best circle's support) and are concentric with the best one, the **largest** is the rim: a plate's face has
+   this is done for the circle and for a few flattened outlines (:data:`FLATTENINGS`: the
+   candidates are un-flattened first), as a plate seen off its axis is an ellipse;
+3. of the rings that most rays support (at least ``min_support`` of the rays and ``keep`` of the
+   best ring's support) and are concentric with the best one, the **largest** is the rim: a plate's face has
    concentric rings inside (the raised lip, the hub, printed circles), never outside;
 4. an ellipse (``cv2.fitEllipse``, a plate seen a little obliquely) is fitted to the candidates
    on that circle, and fitted again after dropping those off it by more than 3 robust SDs.
@@ -51,6 +53,23 @@ edge joined to the near one's, or a circle through the clutter."""
 
 REFINED = 12
 """Best hypotheses refined by a least-squares circle on their own edges before the choice."""
+
+FLAT_PENALTY = 0.1
+"""Support (fraction of rays) a flattened outline needs above a circle's to be preferred to it."""
+
+SAME_RING = 0.04
+"""Outlines whose major radii are within this fraction of each other are one ring (a circle and a
+flattened ellipse through most of the same edges); the best supported of them is kept."""
+
+FLATTENINGS = ((1.0, 0.0), (0.9, 0.5 * math.pi), (0.8, 0.5 * math.pi), (0.9, 0.0), (0.8, 0.0))
+"""Plate outlines tried besides the circle: (minor / major axis, direction of the minor axis in
+radians; 0 = along x, pi/2 = along y). A plate seen 25-37 degrees off its axis is 0.9-0.8 as wide
+across the tilt; in a side view the tilt is vertical when the camera is above or below the plate
+(a deadlift's bar on the floor seen from hip height: 171 x 192 px in ``good015``) and horizontal
+when the lifter is turned. Each edge point is un-flattened, circles are found there, and the
+outermost concentric ring over all outlines is the rim: with circles only, a 10 % flattening
+spreads the rim's edges over +-5 % of its radius, more than a ring's tolerance, and an inner ring
+(smaller, so less spread) wins."""
 
 CONCENTRIC = 0.06
 """Rings whose centres are within this many radii of the best-supported ring's are concentric with
@@ -212,6 +231,72 @@ def fit_rim(
     )
     lo, hi = lo * scale, hi * scale
     rng = np.random.default_rng(seed)
+    shift_max = max_shift * radius_px * scale
+    rings = []  # per flattening: transform, centres (work px), major radii, scores, dist, on
+    for q, axis in FLATTENINGS:
+        u = np.array([math.cos(axis), math.sin(axis)])
+        to_circle = np.eye(2) + (1.0 / q - 1.0) * np.outer(u, u)
+        pts_c = c_work + (pts - c_work) @ to_circle.T
+        got_rings = _rings(pts_c, ray, s, c_work, (lo, hi), shift_max, tolerance, hypotheses, rng)
+        if got_rings is not None:
+            c_ring, r_ring, score, dist, on = got_rings
+            back = c_work + (c_ring - c_work) @ np.linalg.inv(to_circle).T
+            # a flattened outline needs FLAT_PENALTY more of the rays than a circle: the inner and
+            # outer edges of a thick painted ring, joined, also make a (wrong) flattened ring
+            rings.append((to_circle, back, r_ring, score - FLAT_PENALTY * (q < 1), dist, on))
+    if not rings:
+        return None
+    which = np.concatenate([np.full(len(g[2]), k) for k, g in enumerate(rings)])
+    centres = np.vstack([g[1] for g in rings])
+    rads = np.concatenate([g[2] for g in rings])
+    score = np.concatenate([g[3] for g in rings])
+    strongest = int(np.argmax(score))
+    good = (
+        (score >= min_support)
+        & (score >= keep * score[strongest])
+        & (np.linalg.norm(centres - centres[strongest], axis=1) <= CONCENTRIC * rads[strongest])
+    )
+    if not good.any():
+        return None
+    # the outermost ring; of its outlines (within SAME_RING of its size), the best supported
+    same = good & (rads >= (1 - SAME_RING) * rads[good].max())
+    best = int(np.flatnonzero(same)[np.argmax(score[same])])
+    to_circle, _, _, _, dist, on = rings[which[best]]
+    k_best = best - int(np.flatnonzero(which == which[best])[0])
+    # one edge per ray, the closest to the chosen ring, then a least-squares circle (in the ring's
+    # un-flattened frame) and an ellipse (in the image's)
+    sel = _closest_per_ray(ray, dist[k_best], on[k_best])
+    fit_pts = pts[sel]
+    for _ in range(2):
+        cc, rr = _lsq_circle(c_work + (fit_pts - c_work) @ to_circle.T)
+        res = np.abs(np.linalg.norm(c_work + (fit_pts - c_work) @ to_circle.T - cc, axis=1) - rr)
+        mad = 1.4826 * float(np.median(res)) + 0.2
+        keep_pts = res <= 3 * mad
+        if keep_pts.sum() < 6:
+            break
+        fit_pts = fit_pts[keep_pts]
+    if len(fit_pts) < 6:
+        return None
+    cc = c_work + (cc - c_work) @ np.linalg.inv(to_circle).T
+    (ex, ey), (a1, a2), _ = cv2.fitEllipse(fit_pts.astype(np.float32))
+    major, minor = max(a1, a2), min(a1, a2)
+    if not (minor > 0.6 * major and lo <= 0.5 * major <= hi * 1.1):
+        # a degenerate ellipse (edges along one side only): keep the circle
+        ex, ey, major, minor = cc[0], cc[1], 2 * rr, 2 * rr
+    centre = np.array([ex, ey]) / scale + origin
+    rays_on = len(np.unique(ray[sel]))
+    return RimFit(
+        centre_xy_px=centre,
+        major_px=float(major / scale),
+        minor_px=float(minor / scale),
+        support=float(min(len(fit_pts), rays_on) / N_RAYS),
+        residual_px=float(np.sqrt(np.mean(res[res <= 3 * mad] ** 2)) / scale) if len(res) else 0.0,
+    )
+
+
+def _rings(pts, ray, s, c_work, radius_range, shift_max, tolerance, hypotheses, rng):
+    """RANSAC circles through the ray edges ``pts``, refined; (centres, radii, scores, dist, on)."""
+    lo, hi = radius_range
     # triples from rays at least 45 degrees apart, strong edges drawn more often
     prob = s / s.sum()
     idx = rng.choice(len(pts), size=(hypotheses * 3, 3), p=prob)
@@ -223,7 +308,6 @@ def fit_rim(
     if not len(idx):
         return None
     centres, rads = _circle_through(pts[idx])
-    shift_max = max_shift * radius_px * scale
 
     def plausible(c, r):
         return (
@@ -255,42 +339,7 @@ def fit_rim(
     else:
         centres, rads = centres[top], rads[top]
     score, dist, on = _score(pts, ray, s, centres, rads, tolerance)
-    strongest = int(np.argmax(score))
-    good = (
-        (score >= min_support)
-        & (score >= keep * score[strongest])
-        & (np.linalg.norm(centres - centres[strongest], axis=1) <= CONCENTRIC * rads[strongest])
-    )
-    if not good.any():
-        return None
-    best = int(np.flatnonzero(good)[np.argmax(rads[good])])
-    # one edge per ray, the closest to the chosen circle, then a least-squares circle and an ellipse
-    sel = _closest_per_ray(ray, dist[best], on[best])
-    fit_pts = pts[sel]
-    for _ in range(2):
-        cc, rr = _lsq_circle(fit_pts)
-        res = np.abs(np.linalg.norm(fit_pts - cc, axis=1) - rr)
-        mad = 1.4826 * float(np.median(res)) + 0.2
-        keep_pts = res <= 3 * mad
-        if keep_pts.sum() < 6:
-            break
-        fit_pts = fit_pts[keep_pts]
-    if len(fit_pts) < 6:
-        return None
-    (ex, ey), (a1, a2), _ = cv2.fitEllipse(fit_pts.astype(np.float32))
-    major, minor = max(a1, a2), min(a1, a2)
-    if not (minor > 0.6 * major and lo <= 0.5 * major <= hi * 1.1):
-        # a degenerate ellipse (edges along one side only): keep the circle
-        ex, ey, major, minor = cc[0], cc[1], 2 * rr, 2 * rr
-    centre = np.array([ex, ey]) / scale + origin
-    rays_on = len(np.unique(ray[sel]))
-    return RimFit(
-        centre_xy_px=centre,
-        major_px=float(major / scale),
-        minor_px=float(minor / scale),
-        support=float(min(len(fit_pts), rays_on) / N_RAYS),
-        residual_px=float(np.sqrt(np.mean(res[res <= 3 * mad] ** 2)) / scale) if len(res) else 0.0,
-    )
+    return centres, rads, score, dist, on
 
 
 OUTER_MIN_SUPPORT = 0.5
@@ -352,6 +401,39 @@ def outer_rim(rgb: np.ndarray, rim: RimFit, max_radius_px: float, max_shift: flo
             break
         rim = ring
     return rim
+
+
+OFF_PREDICTION = 0.1
+"""A rim fit that is not clear and lies more than this many radii from the motion model's
+prediction is suspect: the plate tracker then looks for the rim from the inside
+(:func:`fit_rim_outward`). A bar moves smoothly, a constant-velocity prediction is within a few
+pixels; a fit pulled off a faint rim by a painted ring was 20-25 px (0.2-0.25 radii) off."""
+
+
+def suspect(rim: RimFit | None, prediction_xy: np.ndarray, radius_px: float) -> bool:
+    """Whether a tracking fit should be checked from the inside (see :data:`OFF_PREDICTION`)."""
+    if rim is None:
+        return True
+    off = float(np.linalg.norm(rim.centre_xy_px - prediction_xy))
+    return rim.support < RIM_CONFIDENT and off > OFF_PREDICTION * radius_px
+
+
+def fit_rim_outward(
+    rgb: np.ndarray, centre_xy: np.ndarray, radius_px: float, radius_range: tuple[float, float]
+) -> RimFit | None:
+    """The rim within ``radius_range`` found from the inside: the clearest ring, then widened.
+
+    Where a plate's rim is faint beside a bright painted ring (a red rim over skin at a deadlift's
+    lockout), a fit searched at the rim's radius is pulled off it by the ring's edges on the same
+    rays; the ring itself is clear, and outside it the rim's edges are the strongest again
+    (:func:`outer_rim`). None unless the result is a clear rim in ``radius_range``.
+    """
+    inner = fit_rim(rgb, centre_xy, radius_px, band=(0.5, 1.2), max_shift=0.25)
+    if inner is None or inner.support < RIM_CONFIDENT:
+        return None
+    rim = outer_rim(rgb, inner, radius_range[1], max_shift=0.25)
+    ok = radius_range[0] <= rim.radius_px <= radius_range[1] and rim.support >= RIM_CONFIDENT
+    return rim if ok else None
 
 
 OUTER_MIN_CONTRAST = 3.0

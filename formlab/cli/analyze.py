@@ -59,15 +59,6 @@ def register(subparsers) -> None:
     )
     add_load_option(p)
     add_analysis_options(p)
-    p.add_argument(
-        "--plate-diameter",
-        type=float,
-        default=None,
-        metavar="METRES",
-        dest="plate_diameter_m",
-        help="the tracked plate's outer diameter, for the pixel-to-metre scale (default: 0.45, "
-        "bumper and 20 kg / 45 lb plates)",
-    )
     add_extract_options(p)
     p.set_defaults(func=cmd_analyze)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..barbell.scale import check_plate_diameter
 from ..exercises import exercise_names
 from ..pipeline.batch import ENGINES, batch, default_jobs, format_evaluation
 from .options import EXIT_INTERRUPTED, add_analysis_options, add_extract_options, extract_options
@@ -75,6 +76,10 @@ def register(subparsers) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Run ``formlab batch`` with parsed arguments; returns the exit status."""
+    if args.plate_diameter_m is not None:
+        check_plate_diameter(
+            args.plate_diameter_m, "--plate-diameter"
+        )  # named as the user typed it
     try:
         result = batch(
             args.inputs,
@@ -87,6 +92,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             bar_method=args.bar_method,
             camera=args.camera,
             lifter_height_m=args.lifter_height_m,
+            plate_diameter_m=args.plate_diameter_m,
             thresholds=args.thresholds,
             cache=not args.no_cache,
             pose_format=args.pose_format,

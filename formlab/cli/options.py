@@ -138,6 +138,15 @@ def add_analysis_options(p: argparse.ArgumentParser) -> None:
         dest="lifter_height_m",
         help="the lifter's height, for the pixel-to-metre scale (default: from the body's segments)",
     )
+    p.add_argument(
+        "--plate-diameter",
+        type=float,
+        default=None,
+        metavar="METRES",
+        dest="plate_diameter_m",
+        help="the tracked plate's outer diameter, for the pixel-to-metre scale (default: 0.45, "
+        "bumper and 20 kg / 45 lb plates)",
+    )
     add_thresholds_option(p)
     add_check_option(p)
     p.add_argument("--no-figures", action="store_true", help="do not draw the figures")

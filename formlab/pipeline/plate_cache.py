@@ -24,10 +24,11 @@ from .._version import __version__
 from ..core.files import atomic_write, json_default, sha256_file
 from ..core.track import PoseTrack
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 """Part of every key: raise it when what is stored, or the wording of a stored reason, changes
 (formlab's version alone does not change between commits). 4: the rim-fitting plate tracker
-(issue 16); 5: the outer rim searched at the seed, the camera probe's answers."""
+(issue 16); 5: the outer rim searched at the seed, the camera probe's answers; 6: flattened rim
+outlines, a faint rim found from the inside while tracking."""
 
 _ARRAYS = ("frame", "time_s", "centre_xy_px", "radius_px", "bar_end_xy_px", "how", "bar_end_how")
 

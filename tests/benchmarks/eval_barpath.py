@@ -1,6 +1,8 @@
 """Bar-path accuracy on every clip with a reference, with formlab's default settings.
 
-References (in ``$FORMLAB_DATA_DIR/annotations``, never copied into the repository):
+References, read from ``$FORMLAB_DATA_DIR/annotations`` (shared, never copied into the repository)
+and from the repository's own ``data/annotations`` (made by ``tests/benchmarks/make_plate_refs.py``,
+independently of formlab; ``data/annotations/README.md``):
 
 * ``barpath-lukestynes__small-squat_man_anno.txt``: the bar end clicked by hand in each of the 263
   frames of a close side-view back squat (the sleeve end, which perspective moves off the plate
@@ -23,8 +25,13 @@ When the tracker's bar-end model is used (the sleeve end, nearer the camera than
 path is brought back to the plate's plane (divided by ``1 + m``, the model's perspective factor)
 before it is compared with a plate-centre reference, as its metres are.
 
-Held out: ``deadliftAI-bichraix__good015`` was never looked at while tuning the tracker; its row is
-marked ``held out``. Goals (issue 16): <= 3 cm shape RMS and >= 95 % of frames on every clip.
+Seen and held out: ``deadliftAI-bichraix__good015`` was held out until the tracker was diagnosed on
+it (issue 16's second round), so it now counts as seen. ``deadliftAI-bichraix__bad009`` (the
+repository's own reference) was made before formlab's tracker was run on it and was not looked at
+while changing the tracker: its row is marked ``held out``. It was scored once, after the tracker
+work of that round (grip centre, 4.10 cm; the README's table): a change made while looking at it
+makes it seen, and the next round needs another held-out clip. Goals (issue 16): <= 3 cm shape RMS
+and >= 95 % of frames on every clip.
 
 Run: ``python tests/benchmarks/eval_barpath.py [clip ...]`` (about a minute per clip once the pose
 tracks are cached).
@@ -47,7 +54,8 @@ from formlab.pipeline import steps
 
 GOAL_CM = 3.0
 GOAL_COVERAGE = 0.95
-HELD_OUT = "deadliftAI-bichraix__good015"
+HELD_OUT = ("deadliftAI-bichraix__bad009",)
+REPO_ANNOTATIONS = Path(__file__).resolve().parents[2] / "data" / "annotations"
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,8 @@ CLIPS = (
     Clip("gymassist__side_squat", "back_squat", 0.45),
     Clip("formfit-jrplatin__curl", "curl", None),
     Clip("deadliftAI-bichraix__good019", "deadlift", 0.45, 1.08),
-    Clip(HELD_OUT, "deadlift", 0.45),
+    Clip("deadliftAI-bichraix__good015", "deadlift", 0.45),
+    Clip("deadliftAI-bichraix__bad009", "deadlift", 0.45),
 )
 
 
@@ -90,7 +99,8 @@ def reference(clip: Clip, n: int) -> tuple[np.ndarray, float | None, str]:
         return xy[:n], None, "bar end (by hand)"
     import pandas as pd
 
-    df = pd.read_csv(ann / f"{clip.stem}__plate_centre.csv")
+    name = f"{clip.stem}__plate_centre.csv"
+    df = pd.read_csv(ann / name if (ann / name).exists() else REPO_ANNOTATIONS / name)
     xy = np.full((n, 2), np.nan)
     keep = df["frame"].to_numpy() < n
     xy[df["frame"].to_numpy()[keep]] = df[["x_px", "y_px"]].to_numpy()[keep]
@@ -116,7 +126,9 @@ def evaluate(clip: Clip) -> dict:
     n = clean.n_frames
     ref, ref_cm, ref_kind = reference(clip, n)
     t0 = time.perf_counter()
-    path = steps.follow_load(clean, clip.exercise, video=video)
+    # not from the plate cache: its key holds a format number raised by hand, not the tracker's
+    # code, so a kept result of older code could be scored
+    path = steps.follow_load(clean, clip.exercise, video=video, cache=False)
     seconds = time.perf_counter() - t0
     shown = path.lowpass(steps.BAR_SMOOTHING_HZ)
     body = barbell.scale_from_body(clean)
@@ -151,7 +163,7 @@ def evaluate(clip: Clip) -> dict:
     except formlab.InputError:
         plate_scale_txt = "-"
     return {
-        "clip": clip.stem + (" (held out)" if clip.stem == HELD_OUT else ""),
+        "clip": clip.stem + (" (held out)" if clip.stem in HELD_OUT else ""),
         "method": path.method,
         "choice": path.info.get("auto", ""),
         "rms_px": rms_px,

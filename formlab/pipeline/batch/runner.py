@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ...barbell.camera_motion import check_camera_mode
-from ...barbell.scale import LIFTER_HEIGHT_RANGE_M
+from ...barbell.scale import LIFTER_HEIGHT_RANGE_M, check_plate_diameter
 from ...core.errors import ConfigError, FormlabError, OutputError
 from ...core.files import ensure_dir, sha256_file
 from ...exercises import AUTO
@@ -109,6 +109,7 @@ def batch(
     cache: bool = True,
     pose_format: str = "csv",
     camera: str = "auto",
+    plate_diameter_m: float | None = None,
     figures: bool = True,
     video: bool = True,
     video_size: str = "720",
@@ -138,7 +139,7 @@ def batch(
     scheduler : str, optional
         With ``engine="dask"``, the address of an existing scheduler
         (``tcp://host:8786``); without it, a local cluster of ``jobs`` workers.
-    extract_options, bar_method, lifter_height_m, thresholds, cache
+    extract_options, bar_method, lifter_height_m, thresholds, cache, plate_diameter_m
         As in :func:`formlab.analyze` (``thresholds``: a file, or None).
     pose_format, camera, figures, video, video_size
         As ``formlab analyze``'s ``--pose-format``, ``--camera``, ``--no-figures``, ``--no-video``,
@@ -185,6 +186,9 @@ def batch(
         video_size=video_size,
         camera=camera,
         extra_checks=checks,
+        plate_diameter_m=None
+        if plate_diameter_m is None
+        else check_plate_diameter(plate_diameter_m, "plate_diameter_m"),
     )
     for lift in sorted({j.exercise for j in jobs_list}):
         resolve_thresholds(settings.thresholds, lift)  # a bad file fails before anything runs

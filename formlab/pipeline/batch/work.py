@@ -77,6 +77,8 @@ class BatchSettings:
         See :func:`formlab.analyze`.
     extra_checks : tuple of str
         Optional checks run as well (``extra_checks`` of :func:`formlab.analyze`).
+    plate_diameter_m : float or None
+        The tracked plate's outer diameter (``plate_diameter_m`` of :func:`formlab.analyze`).
     """
 
     extract_options: dict[str, Any]
@@ -90,6 +92,7 @@ class BatchSettings:
     video_size: str = "720"
     camera: str = "auto"
     extra_checks: tuple[str, ...] = ()
+    plate_diameter_m: float | None = None
 
     def writers(self) -> list[Writer]:
         """What is written into each video's sub-folder (as ``formlab analyze`` does, summary last)."""
@@ -103,6 +106,8 @@ class BatchSettings:
     def fingerprint(self) -> dict[str, Any]:
         """What the outputs depend on, besides the video and its lift (the thresholds file by content)."""
         out = {k: v for k, v in asdict(self).items() if k != "cache"}  # the cache changes no result
+        if self.plate_diameter_m is None:
+            del out["plate_diameter_m"]  # a batch from before the option is still finished
         if self.thresholds is not None:
             out["thresholds"] = sha256_file(self.thresholds)
         return {**out, "formlab": __version__}
@@ -202,6 +207,7 @@ def analyse_video(
                 bar_method=settings.bar_method,
                 camera=settings.camera,
                 lifter_height_m=settings.lifter_height_m,
+                plate_diameter_m=settings.plate_diameter_m,
                 thresholds=settings.thresholds,
                 cache=settings.cache,
                 progress=False,

@@ -227,6 +227,45 @@ def test_plate_tracker_follows_a_drawn_plate(tmp_path):
     )
 
 
+def faint_rim_clip(path, n=30, fps=15.0, rim_px=70):
+    """A plate whose rim is faint (dark grey on a dark floor) beside a bright painted ring at 0.8
+    of its radius (as the red rim beside the white ring of good015's plate), going down and up."""
+    import cv2
+
+    t = np.arange(n) / fps
+    centres = np.column_stack(
+        [
+            300 + 6 * np.sin(2 * np.pi * t / t[-1]),
+            160 + 90 * (1 - np.cos(2 * np.pi * t / t[-1])) / 2,
+        ]
+    )
+    rng = np.random.default_rng(1)
+    frames = []
+    for cx, cy in centres:
+        img = np.full((480, 640, 3), 40, np.uint8)
+        c, s = (round(16 * cx), round(16 * cy)), 16
+        cv2.circle(img, c, rim_px * s, (54, 54, 54), -1, cv2.LINE_AA, 4)
+        cv2.circle(img, c, round(0.8 * rim_px * s), (235, 235, 235), -1, cv2.LINE_AA, 4)
+        cv2.circle(img, c, round(0.6 * rim_px * s), (54, 54, 54), -1, cv2.LINE_AA, 4)
+        frames.append(np.clip(img + rng.normal(0, 2, img.shape), 0, 255).astype(np.uint8))
+    write_clip(path, frames, fps=fps)
+    return centres
+
+
+def test_plate_tracker_keeps_a_faint_rim_beside_a_bright_ring(tmp_path):
+    # the rim, searched at its own radius, is pulled off by the ring's edges on the same rays (24 px
+    # off, as at good015's lockout); found from the inside (the clear ring, then outwards) it is kept
+    video = tmp_path / "faint.mp4"
+    centres = faint_rim_clip(video)
+    tr = lifter_track(n=len(centres), fps=15.0, bar_xy=centres + [0, 20])
+    plate = track_plate(video, tr, PlateTrackerOptions(find_bar_end=False))
+    found = plate.found
+    assert found.mean() >= 0.9
+    err = np.linalg.norm(plate.centre_xy_px[found] - centres[found], axis=1)
+    assert err.max() < 3.0
+    assert plate.median_radius_px() == pytest.approx(70, abs=3)  # the rim, not the 56 px ring
+
+
 def test_plate_tracker_checks_its_inputs(tmp_path):
     video = tmp_path / "plate.mp4"
     centres = drawn_plate_clip(video, n=10)

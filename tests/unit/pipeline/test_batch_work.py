@@ -31,6 +31,7 @@ def test_key_changes_with_content_lift_and_every_output_option(tmp_path):
         record_key("abc", "squat", settings(video=False).fingerprint()),
         record_key("abc", "squat", settings(video_size="full").fingerprint()),
         record_key("abc", "squat", settings(bar_method="plate").fingerprint()),
+        record_key("abc", "squat", settings(plate_diameter_m=0.3).fingerprint()),
         record_key(
             "abc",
             "squat",
@@ -38,6 +39,28 @@ def test_key_changes_with_content_lift_and_every_output_option(tmp_path):
         ),
     ]
     assert len({base, *others}) == 1 + len(others)
+    # without a plate diameter the key is the one a batch from before the option recorded
+    assert "plate_diameter_m" not in settings().fingerprint()
+
+
+def test_the_plate_diameter_reaches_each_videos_analysis(tmp_path, monkeypatch):
+    import importlib
+
+    from formlab.pipeline.batch.work import analyse_video
+
+    analyze_module = importlib.import_module("formlab.pipeline.analyze")  # (not the function)
+
+    seen = {}
+
+    def fake_analyze(path, exercise, **kw):
+        seen.update(kw)
+        raise InputError(f"{path}: stop here")
+
+    monkeypatch.setattr(analyze_module, "analyze", fake_analyze)
+    job = VideoJob("a", tmp_path / "a.mp4", "deadlift", math.nan, {})
+    out = analyse_video(job, settings(plate_diameter_m=0.3), str(tmp_path), "k", "abc")
+    assert seen["plate_diameter_m"] == 0.3
+    assert out["row"]["status"] == "failed"
 
 
 def test_key_follows_the_thresholds_file_content(tmp_path):

@@ -54,3 +54,15 @@ def test_a_diameter_out_of_range_is_refused_before_anything_slow(tmp_path, capsy
     err = capsys.readouterr().err
     assert "--plate-diameter must be a plate diameter in metres between 0.1 and 0.6" in err
     assert not (tmp_path / "o").exists()
+
+
+def test_batch_takes_the_plate_diameter_and_refuses_a_wrong_one_first(tmp_path, capsys):
+    (tmp_path / "x.mp4").write_bytes(b"x")
+    with pytest.raises(ConfigError, match="plate_diameter_m must be a plate diameter in metres"):
+        formlab.batch(tmp_path / "x.mp4", tmp_path / "b", plate_diameter_m=4.5)
+    assert not (tmp_path / "b").exists()
+    argv = ["batch", str(tmp_path / "x.mp4"), "-o", str(tmp_path / "b"), "--plate-diameter", "45"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--plate-diameter must be a plate diameter in metres between 0.1 and 0.6" in err
+    assert not (tmp_path / "b").exists()
