@@ -102,7 +102,8 @@ if TYPE_CHECKING:  # the names as a type checker and an editor see them
     from .io.models import resolve_model
     from .io.samples import fetch as fetch_sample
     from .io.samples import list_samples
-    from .pipeline import Analysis, PhotoAnalysis, analyze, analyze_photo
+    from .pipeline.analyze import analyze, analyze_photo
+    from .pipeline.results import Analysis, PhotoAnalysis
     from .pipeline.batch import BatchResult, batch
     from .pipeline.feedback import (
         evaluate_form,
