@@ -103,7 +103,6 @@ if TYPE_CHECKING:  # the names as a type checker and an editor see them
     from .io.samples import fetch as fetch_sample
     from .io.samples import list_samples
     from .pipeline.analyze import analyze, analyze_photo
-    from .pipeline.results import Analysis, PhotoAnalysis
     from .pipeline.batch import BatchResult, batch
     from .pipeline.feedback import (
         evaluate_form,
@@ -112,6 +111,7 @@ if TYPE_CHECKING:  # the names as a type checker and an editor see them
         status_counts,
         worst_frames,
     )
+    from .pipeline.results import Analysis, PhotoAnalysis
     from .pose.extract import ExtractOptions, PoseExtractor, extract
     from .reps import RepDetectorParams, detect_reps
     from .signal.cleaning import CleanOptions, clean_track
