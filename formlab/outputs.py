@@ -124,7 +124,8 @@ class _Background:
     def _run(self, analysis, staging: Path) -> None:
         start = time.perf_counter()
         try:
-            self.paths = list(self.writer(analysis, staging, cancel=self.cancel))
+            with _caches_of(analysis):  # this thread's own setting
+                self.paths = list(self.writer(analysis, staging, cancel=self.cancel))
         except BaseException as e:  # handed to the caller's thread in join()
             self.error = e
         self.seconds = time.perf_counter() - start
@@ -177,7 +178,8 @@ class _Forked:
 
 def _write_in_child(writer, analysis, staging: Path, send) -> None:
     try:
-        send.send((True, [str(p) for p in writer(analysis, staging)]))
+        with _caches_of(analysis):
+            send.send((True, [str(p) for p in writer(analysis, staging)]))
     except BaseException as e:  # the parent raises it as one line
         send.send((False, str(e) if isinstance(e, OutputError) else f"{type(e).__name__}: {e}"))
 
@@ -211,6 +213,13 @@ def _join(job: _Forked | _Background, stages: Stages) -> list[Path]:
         return job.join(stages)
 
 
+def _caches_of(analysis):
+    """The output caches on or off as the analysis says (off after ``--no-cache``)."""
+    from .io.cache import outputs_cached
+
+    return outputs_cached(getattr(analysis, "cache", True))
+
+
 def _stage_of(writer) -> str:
     return getattr(writer, "stage", getattr(writer, "__name__", "writing"))
 
@@ -237,7 +246,7 @@ def _run_writers(analysis, staging: Path, writers, stages: Stages) -> list[Path]
             if write_summary in group_writers:
                 while running:
                     written += _join(running.pop(0), stages)
-            with stages.stage(stage):
+            with stages.stage(stage), _caches_of(analysis):
                 for writer in group_writers:
                     written += list(writer(analysis, staging))
         while running:

@@ -185,6 +185,7 @@ def analyze(
         thresholds=th,
         feedback=judged.feedback,
         thresholds_source=steps.thresholds_source(thresholds, lift),
+        cache=cache,
     )
 
 
@@ -265,4 +266,5 @@ def analyze_photo(
         thresholds=th,
         feedback=photo_reasons(judged.feedback, checks_of(judged.feedback), th),
         thresholds_source=steps.thresholds_source(thresholds, name),
+        cache=cache,
     )
