@@ -33,3 +33,22 @@ def test_no_cache_keeps_nothing(raw, tmp_path):
 def test_with_the_cache_every_output_cache_is_filled(raw, tmp_path):
     formlab.analyze(raw, "squat").save(tmp_path / "out", [*WRITERS, outputs.write_summary])
     assert all(kept().values()), kept()
+
+
+def test_kept_figures_are_copied_without_a_fork(raw, tmp_path, monkeypatch):
+    from formlab.outputs import saving
+
+    result = formlab.analyze(raw, "squat")
+    forks = []
+
+    class Counted(saving._Forked):
+        def __init__(self, writer, *args):
+            forks.append(writer)
+            super().__init__(writer, *args)
+
+    monkeypatch.setattr(saving, "_Forked", Counted)
+    result.save(tmp_path / "a", [outputs.write_figures, outputs.write_summary])
+    result.save(tmp_path / "b", [outputs.write_figures, outputs.write_summary])
+    assert forks == ([outputs.write_figures] if saving._can_fork() else [])  # the first run only
+    for name in ("bar_path.png", "bar_position.png"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
