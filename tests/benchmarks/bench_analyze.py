@@ -229,22 +229,35 @@ def timed_run(cmd: list[str], env: dict) -> tuple[float, float]:
     return seconds, usage.ru_utime + usage.ru_stime
 
 
-def with_bytecode(env: dict, tmp: Path) -> dict:
-    """``env`` with Python's bytecode kept (in ``tmp``), as an installed formlab has it.
+def with_bytecode(env: dict) -> dict:
+    """``env`` with Python's bytecode written and used, as an installed formlab has it.
 
     A user's formlab runs from compiled bytecode (pip compiles it, or Python on first import);
     with ``PYTHONDONTWRITEBYTECODE`` set (as in some sandboxes) every run would compile
-    formlab's 150 modules from source again, 0.2-0.5 s that no user pays. The prefix keeps the
-    compiled files out of the checkouts measured.
+    formlab's 150 modules from source again, 0.2-0.5 s that no user pays. The package is
+    compiled once here (a baseline is measured from a copy, see :func:`baseline_copy`, so that
+    no other checkout is written to).
     """
     env = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env = dict(env, PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
     where = "import formlab, os; print(os.path.dirname(formlab.__file__))"
     package = subprocess.run(
         [sys.executable, "-c", where], capture_output=True, text=True, env=env, check=True
     ).stdout.strip()
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], env=env, check=True)
     return env
+
+
+def baseline_copy(baseline: str | None) -> str | None:
+    """A copy of ``baseline``'s ``formlab`` package in a temporary folder (its bytecode goes there)."""
+    if not baseline:
+        return None
+    target = Path(tempfile.mkdtemp(prefix="bench_analyze_baseline_"))
+    shutil.copytree(
+        Path(baseline) / "formlab",
+        target / "formlab",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    return str(target)
 
 
 def rerun_seconds(video: Path, lift: str, env: dict) -> tuple[float, float]:
@@ -320,7 +333,7 @@ def rerun_table(name: str, rounds: int, baseline: str | None) -> dict[str, dict]
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         for version, env in versions.items():
-            env = with_bytecode(rerun_cache(env, tmp, version), tmp)
+            env = with_bytecode(rerun_cache(env, tmp, version))
             outdir = str(tmp / f"out-{version}")
             cmd = [sys.executable, "-m", "formlab", "analyze", str(video), "-o", outdir]
             cmd += ["--no-progress", "--no-video"]
@@ -384,7 +397,7 @@ def bench_video(name: str, rerun: bool, rounds: int, baseline: str | None) -> di
 
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        versions = {v: with_bytecode(env, tmp) for v, env in versions.items()}
+        versions = {v: with_bytecode(env) for v, env in versions.items()}
         for k in range(rounds):
             common = measure("inference", video, dict(os.environ))
             common.update(measure("decode", video, dict(os.environ)))
@@ -490,6 +503,7 @@ def main() -> None:
         if args.all
         else list(DEFAULT_VIDEOS)
     )
+    args.baseline = baseline_copy(args.baseline)
     if args.rerun:
         print_reruns(names, args.rounds, args.baseline)
         return
