@@ -7,7 +7,6 @@ reading the video again and keeps the answer beside the cached pose tracks.
 from __future__ import annotations
 
 import dataclasses
-import threading
 
 import numpy as np
 
@@ -24,38 +23,6 @@ from ..core.errors import ConfigError, InputError
 from ..core.track import PoseTrack
 from ..reps.detection import RepDetection
 from .plate_cache import load_camera, plate_key, store_camera
-
-
-class CameraMotionJob:
-    """:func:`camera_motion_of` running in a thread while the plate is tracked; :meth:`result` waits.
-
-    Both read the video again (on the dumbbell sample clip, 4 s for the camera's motion and
-    4 s for the plate probe, issue 15) and both spend most of their time in OpenCV and PyAV,
-    which release the interpreter lock: on two cores they overlap. A daemon thread, so that
-    Ctrl-C in the main thread is not held up by it; its error is raised by :meth:`result`.
-    """
-
-    def __init__(self, *args, **kwargs):
-        self._value: CameraMotion | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=args, kwargs=kwargs, name="formlab-camera", daemon=True
-        )
-        self._thread.start()
-
-    def _run(self, *args, **kwargs) -> None:
-        try:
-            self._value = camera_motion_of(*args, **kwargs)
-        except BaseException as e:  # raised in the caller's thread by result()
-            self._error = e
-
-    def result(self) -> CameraMotion:
-        """The camera's motion, once measured (or the error measuring it raised)."""
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._value is not None
-        return self._value
 
 
 def camera_motion_of(

@@ -42,7 +42,7 @@ from ..reps.detect import detect_reps
 from ..reps.detection import RepDetection, RepDetectorParams
 from ..reps.metrics import rep_metrics
 from ..signal.cleaning import CleanOptions, clean_track
-from .camera import CameraMotionJob, path_in_scene
+from .camera import camera_motion_of, path_in_scene
 from .feedback import evaluate_form, form_per_rep
 
 
@@ -352,13 +352,10 @@ def load_path_of(
 ) -> LoadPath:
     """Step 4: :func:`follow_load` on the cleaned track, in scene coordinates, low-passed, and its raw counterpart.
 
-    ``detection`` (step 3's reps) tells the plate probe where a rep is. The camera's
-    motion is measured in a thread meanwhile (:class:`~formlab.pipeline.camera.CameraMotionJob`).
+    ``detection`` (step 3's reps) tells the plate probe where a rep is, and
+    :func:`camera_motion_of` when the lifter's feet are planted.
     """
     turns = detection.turn_frames if detection is not None else []
-    motion = CameraMotionJob(
-        track, exercise, camera, video, detection, progress=progress, cache=cache
-    )
     full = follow_load(
         track,
         exercise,
@@ -375,8 +372,11 @@ def load_path_of(
         if full.method == "plate"
         else follow_load(raw, exercise, bar_method=full.method, scale=full.scale)
     )
-    full = path_in_scene(full, track, motion.result())  # measured meanwhile, in a thread
-    raw_path = path_in_scene(raw_path, track, motion.result())
+    motion = camera_motion_of(
+        track, exercise, camera, video, detection, progress=progress, cache=cache
+    )
+    full = path_in_scene(full, track, motion)
+    raw_path = path_in_scene(raw_path, track, motion)
     return LoadPath(path=full.lowpass(BAR_SMOOTHING_HZ), raw=raw_path)
 
 
