@@ -9,7 +9,7 @@ For each sample video this runs, each in a fresh subprocess with its own empty p
              with the plate, feedback), then each writer of ``formlab analyze`` (tables, figures,
              video, worst frames): the stage breakdown
   analyze    ``formlab analyze VIDEO -o OUT`` as a user runs it (cold: nothing cached), wall clock
-             from inside the process (interpreter start-up excluded)
+             from inside the process: formlab's imports included, interpreter start-up excluded
   rerun      the same with the track cached, another lift's thresholds and ``--no-video``
              (what the tuner and batch re-runs do), wall clock including interpreter start-up, and
              ``python -c pass`` to subtract it
@@ -171,11 +171,11 @@ def run_cli(video: str, exercise: str, *extra: str) -> dict:
     """``formlab analyze`` in this process: its wall clock and this process's peak memory."""
     import resource
 
-    from formlab.cli.main import main
-
     out = tempfile.mkdtemp(prefix="bench_analyze_cli_")
     try:
         t0, c0 = time.perf_counter(), time.process_time()
+        from formlab.cli.main import main  # formlab's imports are part of the command's time
+
         rc = main(["analyze", video, "-e", exercise, "-o", out, "--no-progress", *extra])
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     finally:
