@@ -45,10 +45,10 @@ deviations of the threshold (:func:`formlab.form.judge.verdicts`).
 from __future__ import annotations
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
 
 from ..core.landmarks import LANDMARK_INDEX
 from ..core.track import PoseTrack
+from ..signal.moving import moving_mean
 from .check import Check
 
 __all__ = ["jitter_sd", "sd_name", "segment_error", "segment_turn_rate", "value_sd"]
@@ -181,8 +181,8 @@ def jitter_sd(raw_value: np.ndarray, clean_value: np.ndarray, window_frames: int
     d = np.asarray(raw_value, float) - np.asarray(clean_value, float)
     ok = np.isfinite(d)
     size = max(1, int(window_frames))
-    sq = uniform_filter1d(np.where(ok, d * d, 0.0), size, mode="nearest")
-    cnt = uniform_filter1d(ok.astype(float), size, mode="nearest")
+    sq = moving_mean(np.where(ok, d * d, 0.0), size)  # not SciPy's: its import is slow (issue 15)
+    cnt = moving_mean(ok.astype(float), size)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(cnt > 1e-9, np.sqrt(sq / cnt), np.nan)
 

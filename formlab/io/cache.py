@@ -17,6 +17,7 @@ recomputed.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import json
 import os
@@ -179,11 +180,41 @@ def track_digest(track) -> str:
     return h.hexdigest()[:32]
 
 
+_OUTPUTS_CACHED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "formlab_outputs_cached", default=True
+)
+
+
+@contextlib.contextmanager
+def outputs_cached(enabled: bool = True) -> Iterator[None]:
+    """Within the ``with``, whether outputs may be copied from and kept in the cache.
+
+    The writers of ``formlab analyze`` keep what they write (the pose CSV, the figures, decoded
+    frames: :func:`copy_cached_files`, :func:`keep_files`, :mod:`formlab.io.frame_cache`);
+    ``--no-cache`` (``analyze(..., cache=False)``) turns that off for its writers, as it does
+    for the pose, cleaned and plate tracks. A context variable, so that each thread (a writer
+    in the background) sets its own.
+    """
+    token = _OUTPUTS_CACHED.set(bool(enabled))
+    try:
+        yield
+    finally:
+        _OUTPUTS_CACHED.reset(token)
+
+
+def outputs_cache_enabled() -> bool:
+    """Whether the current :func:`outputs_cached` allows the output caches (default: yes)."""
+    return _OUTPUTS_CACHED.get()
+
+
 def copy_cached_files(kind: str, key: str, names: Mapping[str, Path]) -> bool:
     """Copy the files kept under ``<cache>/<kind>/<key><suffix>`` to ``names`` (suffix -> path).
 
-    Returns False, copying nothing, unless every one is kept. Each copy is atomic.
+    Returns False, copying nothing, unless every one is kept (or the output caches are off,
+    :func:`outputs_cached`). Each copy is atomic.
     """
+    if not outputs_cache_enabled():
+        return False
     folder = cache_dir(kind, create=False)
     kept = {suffix: folder / f"{key}{suffix}" for suffix in names}
     if not all(p.is_file() for p in kept.values()):
@@ -206,7 +237,10 @@ def keep_files(kind: str, key: str, files: Mapping[str, Path]) -> None:
     """Keep copies of ``files`` (suffix -> path) under ``<cache>/<kind>/<key><suffix>``.
 
     Each is written atomically; a cache that cannot be written only costs time next run.
+    Nothing is kept while the output caches are off (:func:`outputs_cached`).
     """
+    if not outputs_cache_enabled():
+        return
     try:
         folder = cache_dir(kind)
         for suffix, src in files.items():

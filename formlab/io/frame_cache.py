@@ -21,7 +21,7 @@ import numpy as np
 
 from ..core.errors import OutputError
 from ..core.files import atomic_write, sha256_file
-from .cache import cache_dir
+from .cache import cache_dir, outputs_cache_enabled
 from .media import iter_video_frames
 
 CACHE_FORMAT = 1
@@ -72,10 +72,22 @@ def video_frames(source: str | os.PathLike, frames: Collection[int]) -> dict[int
     -------
     dict
         Frame index -> (H, W, 3) uint8 array; a frame past the video's end is missing.
+
+    Notes
+    -----
+    Within :func:`formlab.io.cache.outputs_cached` ``(False)`` (``--no-cache``) every frame is
+    decoded and none is kept.
     """
     wanted = sorted({int(f) for f in frames})
     if not wanted:
         return {}
+    if not outputs_cache_enabled():  # --no-cache: decoded, neither read from nor kept in the cache
+        return {
+            fr.index: fr.rgb
+            for fr in iter_video_frames(
+                source, start_frame=wanted[0], end_frame=wanted[-1] + 1, only=wanted
+            )
+        }
     sha = sha256_file(source)  # of the file given, whatever track is drawn on it
     found: dict[int, np.ndarray] = {}
     for f in wanted:

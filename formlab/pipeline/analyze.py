@@ -9,6 +9,7 @@ from pathlib import Path
 from ..barbell.camera_motion import check_camera_mode
 from ..barbell.scale import check_plate_diameter
 from ..core.errors import ConfigError, InputError
+from ..core.files import sha256_file
 from ..core.stages import Stages
 from ..core.track import PoseTrack
 from ..exercises import check_exercise_name, checks_of
@@ -17,7 +18,7 @@ from ..form.thresholds import FormThresholds
 from ..io.samples import resolve_source
 from ..reps.detection import RepDetectorParams
 from ..signal.cleaning import CleanOptions
-from . import steps
+from . import step_cache, steps
 from .checks import check_extra_checks, lift_with_checks
 from .results import Analysis, PhotoAnalysis
 from .variant import check_load, name_variant, resolve_load, with_load
@@ -129,32 +130,42 @@ def analyze(
         raise InputError(f"{source}: only {raw.n_frames} frame(s); reps need a video")
     with stages.stage("cleaning"):
         track = steps.clean(raw, clean_options, cache=cache)
-    with stages.stage("reps"):
-        detection = steps.count_reps(track, requested, detector)
-    lift = detection.exercise
-    with stages.stage("load path"):
-        followed = steps.load_path_of(
+    settings = {
+        "exercise": requested,
+        "detector": detector.to_dict() if detector is not None else None,
+        "bar_method": bar_method,
+        "camera": camera,
+        "lifter_height_m": lifter_height_m,
+        "plate_diameter_m": plate_diameter_m,
+        "load": load_kind,
+        "video": None if video_path is None else raw.meta.source_sha256 or sha256_file(video_path),
+    }
+    key = step_cache.steps_key(raw, track, settings) if cache else None
+    kept = step_cache.load(key) if key is not None else None
+    if kept is not None:  # the same tracks and settings: only the thresholds changed
+        detection, followed, table = kept
+    else:
+        detection, followed = _reps_and_load_path(
             track,
             raw,
-            lift,
+            requested,
+            detector,
+            stages,
             bar_method=bar_method,
             camera=camera,
             video=video_path,
             lifter_height_m=lifter_height_m,
             plate_diameter_m=plate_diameter_m,
             progress=progress,
-            detection=detection,
             cache=cache,
+            load_kind=load_kind,
         )
-        if requested == "auto":  # the exact lift: the family's variant, from the load and the hold
-            detection = name_variant(track, detection, followed.path, detector)
-            lift = detection.exercise
-        held = resolve_load(load_kind, lift, followed.path)
-        followed = steps.LoadPath(
-            path=with_load(followed.path, held), raw=with_load(followed.raw, held)
-        )
+        with stages.stage("feedback"):
+            table = steps.measure_reps(detection, followed, track)
+        if key is not None:
+            step_cache.store(key, (detection, followed, table))
+    lift = detection.exercise
     with stages.stage("feedback"):
-        table = steps.measure_reps(detection, followed, track)
         if requested == "auto":  # now against the recognised lift (a named one's: checked above)
             th = steps.resolve_thresholds(thresholds, lift)
         judged = steps.judge(
@@ -174,7 +185,37 @@ def analyze(
         thresholds=th,
         feedback=judged.feedback,
         thresholds_source=steps.thresholds_source(thresholds, lift),
+        cache=cache,
     )
+
+
+def _reps_and_load_path(
+    track: PoseTrack,
+    raw: PoseTrack,
+    requested: str,
+    detector: RepDetectorParams | None,
+    stages: Stages,
+    *,
+    load_kind: str,
+    video: Path | None,
+    cache: bool,
+    **options,
+) -> tuple[steps.RepDetection, steps.LoadPath]:
+    """Steps 3 and 4 of :func:`analyze`: the reps, then the load's path (and, for ``"auto"``, the variant)."""
+    with stages.stage("reps"):
+        detection = steps.count_reps(track, requested, detector)
+    lift = detection.exercise
+    with stages.stage("load path"):
+        followed = steps.load_path_of(
+            track, raw, lift, video=video, detection=detection, cache=cache, **options
+        )
+        if requested == "auto":  # the exact lift: the family's variant, from the load and the hold
+            detection = name_variant(track, detection, followed.path, detector)
+        held = resolve_load(load_kind, detection.exercise, followed.path)
+        followed = steps.LoadPath(
+            path=with_load(followed.path, held), raw=with_load(followed.raw, held)
+        )
+    return detection, followed
 
 
 def analyze_photo(
@@ -225,4 +266,5 @@ def analyze_photo(
         thresholds=th,
         feedback=photo_reasons(judged.feedback, checks_of(judged.feedback), th),
         thresholds_source=steps.thresholds_source(thresholds, name),
+        cache=cache,
     )

@@ -68,6 +68,10 @@ class Analysis:
     thresholds_source : str
         Where the thresholds came from (the exercise's preset, a file, or an
         object), recorded in the summary so a result can be reproduced.
+    cache : bool
+        Whether the writers may copy outputs from formlab's cache and keep
+        theirs there (the pose CSV, the figures, decoded frames); False after
+        ``analyze(..., cache=False)`` (``--no-cache``).
     """
 
     source: Path
@@ -83,6 +87,7 @@ class Analysis:
     feedback: pd.DataFrame
     sections: Mapping[str, Any] = field(default_factory=dict)
     thresholds_source: str = ""
+    cache: bool = True
 
     @property
     def kind(self) -> str:
@@ -222,6 +227,8 @@ class PhotoAnalysis:
     thresholds : FormThresholds
     feedback : pandas.DataFrame
         One row: the measured values and each check's verdict.
+    cache : bool
+        As :attr:`Analysis.cache`.
     """
 
     source: Path
@@ -230,6 +237,7 @@ class PhotoAnalysis:
     thresholds: FormThresholds
     feedback: pd.DataFrame
     thresholds_source: str = ""
+    cache: bool = True
 
     @property
     def kind(self) -> str:

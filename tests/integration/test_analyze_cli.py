@@ -273,9 +273,10 @@ def test_ctrl_c_during_analyze_leaves_no_partial_file(tmp_path, capsys, ctrl_c_a
 
 @pytest.mark.media
 def test_auto_bar_uses_the_plate_when_one_is_seen(sample_path, capsys, monkeypatch):
-    from formlab.pipeline import plate_cache
+    from formlab.pipeline import plate_cache, step_cache
 
     monkeypatch.setattr(plate_cache, "load_plate", lambda key: None)  # track it, do not recall it
+    monkeypatch.setattr(step_cache, "load", lambda key: None)  # nor the load path it gave
     result = analyze(sample_path("barpath-lukestynes__small-squat"), "back_squat", progress=True)
     assert result.path.method == "plate" and result.path.info["auto"].startswith("plate found in")
     assert (

@@ -122,7 +122,7 @@ def test_a_process_writer_runs_in_another_process_on_linux(tmp_path):
     paths = save_outputs(None, tmp_path, [process_writer("f.png"), foreground_writer("a")], stages)
     assert {p.name for p in paths} == {"f.png", "a"} and "figures" in stages.seconds
     pid = int((tmp_path / "f.png").read_text())
-    from formlab.outputs import _can_fork
+    from formlab.outputs.saving import _can_fork
 
     assert (pid != os.getpid()) == _can_fork()  # Linux, outside a Jupyter kernel
     forked = _can_fork()

@@ -44,13 +44,13 @@ def test_disk_full_while_writing_results_is_one_line_and_writes_nothing(
 def test_ctrl_c_after_the_results_are_in_place_reports_them_complete(tmp_path, monkeypatch, capsys):
     from formlab import outputs
 
-    real = outputs.swap_in
+    real = outputs.saving.swap_in
 
     def swap_then_ctrl_c(*a, **k):
         real(*a, **k)
         raise KeyboardInterrupt  # as a Ctrl-C held during the swap arrives right after it
 
-    monkeypatch.setattr(outputs, "swap_in", swap_then_ctrl_c)
+    monkeypatch.setattr(outputs.saving, "swap_in", swap_then_ctrl_c)
     out = tmp_path / "out"
     assert main(["analyze", SQUATS, "-o", str(out), *QUICK]) == 0
     err = capsys.readouterr().err

@@ -59,3 +59,22 @@ def test_frames_past_the_end_are_missing_and_another_video_has_its_own_entries(c
     )
     a, b = frame_cache.video_frames(clip, {3})[3], frame_cache.video_frames(other, {3})[3]
     assert not np.array_equal(a, b)
+
+
+def test_no_cache_decodes_and_keeps_nothing(clip, monkeypatch):
+    from formlab.io.cache import outputs_cached
+
+    decoded = {f.index: f.rgb for f in iter_video_frames(clip)}
+    frame_cache.video_frames(clip, {3})  # kept: must not be read back under --no-cache
+    real, asked = frame_cache.iter_video_frames, []
+
+    def spy(path, **kwargs):
+        asked.append(sorted(kwargs["only"]))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(frame_cache, "iter_video_frames", spy)
+    with outputs_cached(False):
+        got = frame_cache.video_frames(clip, {3, 6})
+    assert asked == [[3, 6]]
+    np.testing.assert_array_equal(got[6], decoded[6])
+    assert not list(frame_cache.cache_dir("frames").glob("*_6_*.npy"))
