@@ -30,16 +30,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-N_RAYS = 96
-"""Rays cast per fit (every 3.75 degrees): enough rays for a robust vote with a quarter hidden."""
+from .rim_circles import (
+    MAX_PEAKS_PER_RAY,
+    N_RAYS,
+    circle_through,
+    closest_per_ray,
+    lsq_circle,
+    ray_table,
+    refine_circles,
+    score_circles,
+)
 
 WORK_RADIUS_PX = 48.0
 """The image is scaled so that the guessed radius is about this many pixels before the rays are
 cast (larger plates are shrunk; smaller ones kept): enough for sub-pixel centres, cheap to sample."""
-
-
-MAX_PEAKS_PER_RAY = 4
-"""Edges kept per ray, the strongest: the rim, an inner ring or two, and one from the background."""
 
 
 RIM_CONFIDENT = 0.6
@@ -162,22 +166,6 @@ def _ray_peaks(
     return ray, radii[k] + off * step, b / np.maximum(s.max(axis=1)[ray], 1e-9)
 
 
-def _circle_through(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Circles through point triples p (m, 3, 2): centres (m, 2) and radii (m,) (NaN if collinear)."""
-    a, b, c = p[:, 0], p[:, 1], p[:, 2]
-    d = 2 * (
-        a[:, 0] * (b[:, 1] - c[:, 1])
-        + b[:, 0] * (c[:, 1] - a[:, 1])
-        + c[:, 0] * (a[:, 1] - b[:, 1])
-    )
-    d = np.where(np.abs(d) < 1e-9, np.nan, d)
-    sa, sb, sc = (a**2).sum(1), (b**2).sum(1), (c**2).sum(1)
-    ux = (sa * (b[:, 1] - c[:, 1]) + sb * (c[:, 1] - a[:, 1]) + sc * (a[:, 1] - b[:, 1])) / d
-    uy = (sa * (c[:, 0] - b[:, 0]) + sb * (a[:, 0] - c[:, 0]) + sc * (b[:, 0] - a[:, 0])) / d
-    centre = np.column_stack([ux, uy])
-    return centre, np.linalg.norm(a - centre, axis=1)
-
-
 def fit_rim(
     rgb: np.ndarray,
     centre_xy: np.ndarray,
@@ -265,10 +253,10 @@ def fit_rim(
     k_best = best - int(np.flatnonzero(which == which[best])[0])
     # one edge per ray, the closest to the chosen ring, then a least-squares circle (in the ring's
     # un-flattened frame) and an ellipse (in the image's)
-    sel = _closest_per_ray(ray, dist[k_best], on[k_best])
+    sel = closest_per_ray(ray, dist[k_best], on[k_best])
     fit_pts = pts[sel]
     for _ in range(2):
-        cc, rr = _lsq_circle(c_work + (fit_pts - c_work) @ to_circle.T)
+        cc, rr = lsq_circle(c_work + (fit_pts - c_work) @ to_circle.T)
         res = np.abs(np.linalg.norm(c_work + (fit_pts - c_work) @ to_circle.T - cc, axis=1) - rr)
         mad = 1.4826 * float(np.median(res)) + 0.2
         keep_pts = res <= 3 * mad
@@ -307,7 +295,7 @@ def _rings(pts, ray, s, c_work, radius_range, shift_max, tolerance, hypotheses, 
     idx = idx[apart][:hypotheses]
     if not len(idx):
         return None
-    centres, rads = _circle_through(pts[idx])
+    centres, rads = circle_through(pts[idx])
 
     def plausible(c, r):
         return (
@@ -321,24 +309,16 @@ def _rings(pts, ray, s, c_work, radius_range, shift_max, tolerance, hypotheses, 
     centres, rads = centres[ok], rads[ok]
     if not len(rads):
         return None
-    score, _, _ = _score(pts, ray, s, centres, rads, tolerance)
+    table = ray_table(ray)
+    score, _, _ = score_circles(pts, ray, s, centres, rads, tolerance, table)
     # the best few hypotheses refined on their own edges (a least-squares circle), then scored again
     top = np.argsort(-score)[:REFINED]
-    refined_c, refined_r = [], []
-    _, dist, on = _score(pts, ray, s, centres[top], rads[top], tolerance)
-    for h in range(len(top)):
-        sel = _closest_per_ray(ray, dist[h], on[h])
-        if len(sel) >= 6:
-            cc, rr = _lsq_circle(pts[sel])
-            if plausible(cc, rr):
-                refined_c.append(cc)
-                refined_r.append(rr)
-    if refined_c:
-        centres = np.vstack([centres[top], np.array(refined_c)])
-        rads = np.concatenate([rads[top], refined_r])
-    else:
-        centres, rads = centres[top], rads[top]
-    score, dist, on = _score(pts, ray, s, centres, rads, tolerance)
+    _, dist, on = score_circles(pts, ray, s, centres[top], rads[top], tolerance, table)
+    refined_c, refined_r = refine_circles(pts, dist, on, table, c_work)
+    good = plausible(refined_c, refined_r)
+    centres = np.vstack([centres[top], refined_c[good]])
+    rads = np.concatenate([rads[top], refined_r[good]])
+    score, dist, on = score_circles(pts, ray, s, centres, rads, tolerance, table)
     return centres, rads, score, dist, on
 
 
@@ -454,29 +434,3 @@ def _edge_contrast(rgb: np.ndarray, ring: RimFit) -> float:
         return 0.0
     ratio = s[:, on].max(axis=1) / np.maximum(np.median(s, axis=1), 1e-6)
     return float(np.median(ratio))
-
-
-def _score(pts, ray, strength, centres, rads, tolerance):
-    """Strength-weighted fraction of rays with an edge on each circle; distances; on-circle mask."""
-    dist = np.abs(np.linalg.norm(pts[None] - centres[:, None], axis=2) - rads[:, None])
-    on = dist <= tolerance * rads[:, None] + 0.5
-    support = np.zeros((len(rads), N_RAYS))
-    h, j = np.nonzero(on)
-    np.maximum.at(support, (h, ray[j]), strength[j])
-    return support.sum(axis=1) / N_RAYS, dist, on
-
-
-def _closest_per_ray(ray: np.ndarray, dist: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Indices of the candidate closest to the circle on each ray that has one on it."""
-    idx = np.flatnonzero(on)
-    order = idx[np.lexsort((dist[idx], ray[idx]))]
-    _, first = np.unique(ray[order], return_index=True)
-    return order[first]
-
-
-def _lsq_circle(p: np.ndarray) -> tuple[np.ndarray, float]:
-    """Algebraic least-squares circle (Kasa) through points (n, 2)."""
-    a = np.column_stack([2 * p, np.ones(len(p))])
-    b = (p**2).sum(axis=1)
-    (cx, cy, k), *_ = np.linalg.lstsq(a, b, rcond=None)
-    return np.array([cx, cy]), float(math.sqrt(max(k + cx * cx + cy * cy, 0.0)))
