@@ -96,6 +96,9 @@ class RimFit:
         Fraction of the rays with an edge on the rim (0-1): the fit's confidence.
     residual_px : float
         RMS distance of the supporting edges from the circle of the rim, in pixels.
+    flattening : float
+        Minor over major axis of the outline it was found with (:data:`FLATTENINGS`; 1 = the
+        circle): the plate tracker tries the flattened outlines again only after a flattened rim.
     """
 
     centre_xy_px: np.ndarray
@@ -103,6 +106,7 @@ class RimFit:
     minor_px: float
     support: float
     residual_px: float
+    flattening: float = 1.0
 
     @property
     def radius_px(self) -> float:
@@ -179,6 +183,7 @@ def fit_rim(
     keep: float = 0.75,
     hypotheses: int = 1500,
     seed: int = 0,
+    clear_circle: float | None = None,
 ) -> RimFit | None:
     """Fit the plate's rim near a guess (see the module docstring); None if no ring is supported.
 
@@ -200,9 +205,15 @@ def fit_rim(
     min_support, keep : float
         A ring is a candidate rim if at least ``min_support`` of the rays and ``keep`` times the
         best ring's support agree with it; the largest candidate wins.
+    clear_circle : float, optional
+        If given, a rim found with the circle alone and supported by at least this fraction of
+        the rays is returned without trying the flattened outlines (four fifths of the fit's
+        time). For the plate tracker's fits, whose ``radius_range`` is within a few percent of
+        the plate's known radius: there an inner ring cannot be taken, and a flattened plate's
+        rim spreads over more than a circle's tolerance, so a circle on it stays below a clear
+        rim's support (:data:`RIM_CONFIDENT`) and all outlines are tried as before. Default:
+        always all outlines (seeding, where an inner ring may be taken for the rim).
     """
-    import cv2
-
     if not (math.isfinite(radius_px) and radius_px > 2 and np.isfinite(centre_xy).all()):
         return None
     got = _radial_gradient(rgb, np.asarray(centre_xy, float), float(radius_px), band)
@@ -231,7 +242,21 @@ def fit_rim(
             back = c_work + (c_ring - c_work) @ np.linalg.inv(to_circle).T
             # a flattened outline needs FLAT_PENALTY more of the rays than a circle: the inner and
             # outer edges of a thick painted ring, joined, also make a (wrong) flattened ring
-            rings.append((to_circle, back, r_ring, score - FLAT_PENALTY * (q < 1), dist, on))
+            rings.append((to_circle, back, r_ring, score - FLAT_PENALTY * (q < 1), dist, on, q))
+        if q == 1 and rings and clear_circle is not None:  # the circle first (see clear_circle)
+            rim = _chosen(rings, pts, ray, c_work, (lo, hi), scale, origin, min_support, keep)
+            if rim is not None and rim.support >= clear_circle:
+                return rim
+    return _chosen(rings, pts, ray, c_work, (lo, hi), scale, origin, min_support, keep)
+
+
+def _chosen(
+    rings, pts, ray, c_work, radius_range, scale, origin, min_support, keep
+) -> RimFit | None:
+    """The rim among the rings of the outlines tried (steps 3 and 4 of the module docstring)."""
+    import cv2
+
+    lo, hi = radius_range
     if not rings:
         return None
     which = np.concatenate([np.full(len(g[2]), k) for k, g in enumerate(rings)])
@@ -249,7 +274,7 @@ def fit_rim(
     # the outermost ring; of its outlines (within SAME_RING of its size), the best supported
     same = good & (rads >= (1 - SAME_RING) * rads[good].max())
     best = int(np.flatnonzero(same)[np.argmax(score[same])])
-    to_circle, _, _, _, dist, on = rings[which[best]]
+    to_circle, _, _, _, dist, on, q = rings[which[best]]
     k_best = best - int(np.flatnonzero(which == which[best])[0])
     # one edge per ray, the closest to the chosen ring, then a least-squares circle (in the ring's
     # un-flattened frame) and an ellipse (in the image's)
@@ -279,6 +304,7 @@ def fit_rim(
         minor_px=float(minor / scale),
         support=float(min(len(fit_pts), rays_on) / N_RAYS),
         residual_px=float(np.sqrt(np.mean(res[res <= 3 * mad] ** 2)) / scale) if len(res) else 0.0,
+        flattening=float(q),
     )
 
 
@@ -288,10 +314,13 @@ def _rings(pts, ray, s, c_work, radius_range, shift_max, tolerance, hypotheses, 
     # triples from rays at least 45 degrees apart, strong edges drawn more often
     prob = s / s.sum()
     idx = rng.choice(len(pts), size=(hypotheses * 3, 3), p=prob)
-    gap = N_RAYS // 8
-    dr = np.abs(ray[idx][:, :, None] - ray[idx][:, None, :]) % N_RAYS
-    dr = np.minimum(dr, N_RAYS - dr)
-    apart = (dr + np.eye(3, dtype=int) * N_RAYS >= gap).all(axis=(1, 2))
+    r3 = ray[idx]
+
+    def apart_(a, b):
+        dr = np.abs(r3[:, a] - r3[:, b]) % N_RAYS
+        return np.minimum(dr, N_RAYS - dr) >= N_RAYS // 8
+
+    apart = apart_(0, 1) & apart_(0, 2) & apart_(1, 2)
     idx = idx[apart][:hypotheses]
     if not len(idx):
         return None

@@ -53,15 +53,21 @@ def ray_table(ray: np.ndarray) -> np.ndarray:
 
 def score_circles(pts, ray, strength, centres, rads, tolerance, table=None):
     """Strength-weighted fraction of rays with an edge on each circle; distances; on-circle mask."""
-    dx = pts[None, :, 0] - centres[:, None, 0]
-    dy = pts[None, :, 1] - centres[:, None, 1]
-    dist = np.abs(np.sqrt(dx * dx + dy * dy) - rads[:, None])
+    # |distance - radius|, computed in place: the largest arrays of the fit (circles x edges)
+    dist = np.subtract.outer(centres[:, 0], pts[:, 0])
+    dist *= dist
+    dy = np.subtract.outer(centres[:, 1], pts[:, 1])
+    dy *= dy
+    dist += dy
+    np.sqrt(dist, out=dist)
+    dist -= rads[:, None]
+    np.abs(dist, out=dist)
     on = dist <= tolerance * rads[:, None] + 0.5
     if table is None:
         table = ray_table(ray)
     # each ray's strongest edge on the circle (0 where none; a column of zeros pads the table)
     w = np.zeros((len(rads), len(pts) + 1), np.float64)
-    w[:, :-1] = np.where(on, strength[None], 0.0)
+    np.multiply(on, strength, out=w[:, :-1])
     support = w[:, table].max(axis=2)
     return support.sum(axis=1) / N_RAYS, dist, on
 
