@@ -54,9 +54,9 @@ def ray_table(ray: np.ndarray) -> np.ndarray:
 def score_circles(pts, ray, strength, centres, rads, tolerance, table=None):
     """Strength-weighted fraction of rays with an edge on each circle; distances; on-circle mask."""
     # |distance - radius|, computed in place: the largest arrays of the fit (circles x edges)
-    dist = np.subtract.outer(centres[:, 0], pts[:, 0])
+    dist = centres[:, :1] - pts[..., 0]  # pts: (edges, 2), or (circles, edges, 2) each its own
     dist *= dist
-    dy = np.subtract.outer(centres[:, 1], pts[:, 1])
+    dy = centres[:, 1:] - pts[..., 1]
     dy *= dy
     dist += dy
     np.sqrt(dist, out=dist)
@@ -66,7 +66,7 @@ def score_circles(pts, ray, strength, centres, rads, tolerance, table=None):
     if table is None:
         table = ray_table(ray)
     # each ray's strongest edge on the circle (0 where none; a column of zeros pads the table)
-    w = np.zeros((len(rads), len(pts) + 1), np.float64)
+    w = np.zeros((len(rads), pts.shape[-2] + 1), np.float64)
     np.multiply(on, strength, out=w[:, :-1])
     support = w[:, table].max(axis=2)
     return support.sum(axis=1) / N_RAYS, dist, on
@@ -80,13 +80,17 @@ def refine_circles(pts, dist, on, table, c_work):
     circle has fewer than 6 rays with an edge on it.
     """
     m = len(dist)
-    d = np.full((m, pts.shape[0] + 1), np.inf)
+    d = np.full((m, pts.shape[-2] + 1), np.inf)
     d[:, :-1] = np.where(on, dist, np.inf)
     per_ray = d[:, table]  # (m, rays, peaks)
     k = per_ray.argmin(axis=2)
     chosen = np.take_along_axis(table[None].repeat(m, axis=0), k[..., None], axis=2)[..., 0]
     used = np.isfinite(np.take_along_axis(per_ray, k[..., None], axis=2)[..., 0])
-    p = pts[np.where(used, chosen, 0)] - c_work  # (m, rays, 2)
+    sel = np.where(used, chosen, 0)
+    if pts.ndim == 3:  # each circle its own edges
+        p = np.take_along_axis(pts, sel[..., None], axis=1) - c_work  # (m, rays, 2)
+    else:
+        p = pts[sel] - c_work
     wgt = used.astype(float)
     x, y = p[..., 0], p[..., 1]
     a = np.stack([2 * x, 2 * y, np.ones_like(x)], axis=-1) * wgt[..., None]
