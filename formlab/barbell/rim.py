@@ -96,9 +96,6 @@ class RimFit:
         Fraction of the rays with an edge on the rim (0-1): the fit's confidence.
     residual_px : float
         RMS distance of the supporting edges from the circle of the rim, in pixels.
-    flattening : float
-        Minor over major axis of the outline it was found with (:data:`FLATTENINGS`; 1 = the
-        circle): the plate tracker tries the flattened outlines again only after a flattened rim.
     """
 
     centre_xy_px: np.ndarray
@@ -106,7 +103,6 @@ class RimFit:
     minor_px: float
     support: float
     residual_px: float
-    flattening: float = 1.0
 
     @property
     def radius_px(self) -> float:
@@ -183,7 +179,6 @@ def fit_rim(
     keep: float = 0.75,
     hypotheses: int = 1500,
     seed: int = 0,
-    clear_circle: float | None = None,
 ) -> RimFit | None:
     """Fit the plate's rim near a guess (see the module docstring); None if no ring is supported.
 
@@ -205,14 +200,6 @@ def fit_rim(
     min_support, keep : float
         A ring is a candidate rim if at least ``min_support`` of the rays and ``keep`` times the
         best ring's support agree with it; the largest candidate wins.
-    clear_circle : float, optional
-        If given, a rim found with the circle alone and supported by at least this fraction of
-        the rays is returned without trying the flattened outlines (four fifths of the fit's
-        time). For the plate tracker's fits, whose ``radius_range`` is within a few percent of
-        the plate's known radius: there an inner ring cannot be taken, and a flattened plate's
-        rim spreads over more than a circle's tolerance, so a circle on it stays below a clear
-        rim's support (:data:`RIM_CONFIDENT`) and all outlines are tried as before. Default:
-        always all outlines (seeding, where an inner ring may be taken for the rim).
     """
     if not (math.isfinite(radius_px) and radius_px > 2 and np.isfinite(centre_xy).all()):
         return None
@@ -231,27 +218,20 @@ def fit_rim(
     lo, hi = lo * scale, hi * scale
     rng = np.random.default_rng(seed)
     shift_max = max_shift * radius_px * scale
-    rings = []  # per flattening: transform, centres (work px), major radii, scores, dist, on, q
-    # the circle first, alone when a clear circle may end the fit (see clear_circle)
-    batches = [FLATTENINGS[:1], FLATTENINGS[1:]] if clear_circle is not None else [FLATTENINGS]
-    for batch in batches:
-        to_circle = []
-        for q, axis in batch:
-            u = np.array([math.cos(axis), math.sin(axis)])
-            to_circle.append(np.eye(2) + (1.0 / q - 1.0) * np.outer(u, u))
-        pts_k = [c_work + (pts - c_work) @ t.T for t in to_circle]
-        got = _rings(pts_k, ray, s, c_work, (lo, hi), shift_max, tolerance, hypotheses, rng)
-        for (q, _), t, got_rings in zip(batch, to_circle, got):
-            if got_rings is not None:
-                c_ring, r_ring, score, dist, on = got_rings
-                back = c_work + (c_ring - c_work) @ np.linalg.inv(t).T
-                # a flattened outline needs FLAT_PENALTY more of the rays than a circle: the inner
-                # and outer edges of a thick painted ring, joined, also make a (wrong) flattened one
-                rings.append((t, back, r_ring, score - FLAT_PENALTY * (q < 1), dist, on, q))
-        if batch[0][0] == 1 and rings and clear_circle is not None:
-            rim = _chosen(rings, pts, ray, c_work, (lo, hi), scale, origin, min_support, keep)
-            if rim is not None and rim.support >= clear_circle:
-                return rim
+    rings = []  # per flattening: transform, centres (work px), major radii, scores, dist, on
+    to_circle = []
+    for q, axis in FLATTENINGS:
+        u = np.array([math.cos(axis), math.sin(axis)])
+        to_circle.append(np.eye(2) + (1.0 / q - 1.0) * np.outer(u, u))
+    pts_k = [c_work + (pts - c_work) @ t.T for t in to_circle]
+    got = _rings(pts_k, ray, s, c_work, (lo, hi), shift_max, tolerance, hypotheses, rng)
+    for (q, _), t, got_rings in zip(FLATTENINGS, to_circle, got):
+        if got_rings is not None:
+            c_ring, r_ring, score, dist, on = got_rings
+            back = c_work + (c_ring - c_work) @ np.linalg.inv(t).T
+            # a flattened outline needs FLAT_PENALTY more of the rays than a circle: the inner and
+            # outer edges of a thick painted ring, joined, also make a (wrong) flattened ring
+            rings.append((t, back, r_ring, score - FLAT_PENALTY * (q < 1), dist, on))
     return _chosen(rings, pts, ray, c_work, (lo, hi), scale, origin, min_support, keep)
 
 
@@ -279,7 +259,7 @@ def _chosen(
     # the outermost ring; of its outlines (within SAME_RING of its size), the best supported
     same = good & (rads >= (1 - SAME_RING) * rads[good].max())
     best = int(np.flatnonzero(same)[np.argmax(score[same])])
-    to_circle, _, _, _, dist, on, q = rings[which[best]]
+    to_circle, _, _, _, dist, on = rings[which[best]]
     k_best = best - int(np.flatnonzero(which == which[best])[0])
     # one edge per ray, the closest to the chosen ring, then a least-squares circle (in the ring's
     # un-flattened frame) and an ellipse (in the image's)
@@ -309,7 +289,6 @@ def _chosen(
         minor_px=float(minor / scale),
         support=float(min(len(fit_pts), rays_on) / N_RAYS),
         residual_px=float(np.sqrt(np.mean(res[res <= 3 * mad] ** 2)) / scale) if len(res) else 0.0,
-        flattening=float(q),
     )
 
 

@@ -67,21 +67,3 @@ def test_a_horizontally_flattened_plate_too():
     # a clear rim (the tracker learns the plate's size from clear rims only): with circles, at
     # most half the rays lie on a 0.89 ellipse
     assert found.support >= RIM_CONFIDENT
-
-
-def test_the_trackers_shortcut_still_finds_a_flattened_rim():
-    """A tracking fit (radius known within 6 %) keeps a clear circle without trying the flattened
-    outlines; on a flattened plate no circle at that size is clear, so they are tried."""
-    img = flattened_plate(0)
-    r = AXES[0]
-    kw = dict(band=(0.75, 1.3), radius_range=(0.94 * r, 1.06 * r), hypotheses=300)
-    found = fit_rim(img, np.array(CENTRE) + (3, 2), r, clear_circle=RIM_CONFIDENT, **kw)
-    assert found is not None and found.support >= RIM_CONFIDENT
-    assert found.minor_px == pytest.approx(2 * AXES[1], rel=0.03)
-    assert np.linalg.norm(found.centre_xy_px - CENTRE) < 1.0
-    round_img = flattened_plate(0, axes=(AXES[0], AXES[0]))
-    quick = fit_rim(round_img, np.array(CENTRE) + (3, 2), r, clear_circle=RIM_CONFIDENT, **kw)
-    assert quick is not None and quick.support >= RIM_CONFIDENT
-    assert np.linalg.norm(quick.centre_xy_px - CENTRE) < 1.0
-    assert quick.major_px == pytest.approx(2 * AXES[0], rel=0.02)
-    assert quick.minor_px == pytest.approx(2 * AXES[0], rel=0.02)
