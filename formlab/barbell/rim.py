@@ -30,16 +30,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-N_RAYS = 96
-"""Rays cast per fit (every 3.75 degrees): enough rays for a robust vote with a quarter hidden."""
+from .rim_circles import (
+    MAX_PEAKS_PER_RAY,
+    N_RAYS,
+    circle_through,
+    closest_per_ray,
+    lsq_circle,
+    ray_table,
+    refine_circles,
+    score_circles,
+)
 
 WORK_RADIUS_PX = 48.0
 """The image is scaled so that the guessed radius is about this many pixels before the rays are
 cast (larger plates are shrunk; smaller ones kept): enough for sub-pixel centres, cheap to sample."""
-
-
-MAX_PEAKS_PER_RAY = 4
-"""Edges kept per ray, the strongest: the rim, an inner ring or two, and one from the background."""
 
 
 RIM_CONFIDENT = 0.6
@@ -162,22 +166,6 @@ def _ray_peaks(
     return ray, radii[k] + off * step, b / np.maximum(s.max(axis=1)[ray], 1e-9)
 
 
-def _circle_through(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Circles through point triples p (m, 3, 2): centres (m, 2) and radii (m,) (NaN if collinear)."""
-    a, b, c = p[:, 0], p[:, 1], p[:, 2]
-    d = 2 * (
-        a[:, 0] * (b[:, 1] - c[:, 1])
-        + b[:, 0] * (c[:, 1] - a[:, 1])
-        + c[:, 0] * (a[:, 1] - b[:, 1])
-    )
-    d = np.where(np.abs(d) < 1e-9, np.nan, d)
-    sa, sb, sc = (a**2).sum(1), (b**2).sum(1), (c**2).sum(1)
-    ux = (sa * (b[:, 1] - c[:, 1]) + sb * (c[:, 1] - a[:, 1]) + sc * (a[:, 1] - b[:, 1])) / d
-    uy = (sa * (c[:, 0] - b[:, 0]) + sb * (a[:, 0] - c[:, 0]) + sc * (b[:, 0] - a[:, 0])) / d
-    centre = np.column_stack([ux, uy])
-    return centre, np.linalg.norm(a - centre, axis=1)
-
-
 def fit_rim(
     rgb: np.ndarray,
     centre_xy: np.ndarray,
@@ -213,8 +201,6 @@ def fit_rim(
         A ring is a candidate rim if at least ``min_support`` of the rays and ``keep`` times the
         best ring's support agree with it; the largest candidate wins.
     """
-    import cv2
-
     if not (math.isfinite(radius_px) and radius_px > 2 and np.isfinite(centre_xy).all()):
         return None
     got = _radial_gradient(rgb, np.asarray(centre_xy, float), float(radius_px), band)
@@ -233,17 +219,29 @@ def fit_rim(
     rng = np.random.default_rng(seed)
     shift_max = max_shift * radius_px * scale
     rings = []  # per flattening: transform, centres (work px), major radii, scores, dist, on
+    to_circle = []
     for q, axis in FLATTENINGS:
         u = np.array([math.cos(axis), math.sin(axis)])
-        to_circle = np.eye(2) + (1.0 / q - 1.0) * np.outer(u, u)
-        pts_c = c_work + (pts - c_work) @ to_circle.T
-        got_rings = _rings(pts_c, ray, s, c_work, (lo, hi), shift_max, tolerance, hypotheses, rng)
+        to_circle.append(np.eye(2) + (1.0 / q - 1.0) * np.outer(u, u))
+    pts_k = [c_work + (pts - c_work) @ t.T for t in to_circle]
+    got = _rings(pts_k, ray, s, c_work, (lo, hi), shift_max, tolerance, hypotheses, rng)
+    for (q, _), t, got_rings in zip(FLATTENINGS, to_circle, got):
         if got_rings is not None:
             c_ring, r_ring, score, dist, on = got_rings
-            back = c_work + (c_ring - c_work) @ np.linalg.inv(to_circle).T
+            back = c_work + (c_ring - c_work) @ np.linalg.inv(t).T
             # a flattened outline needs FLAT_PENALTY more of the rays than a circle: the inner and
             # outer edges of a thick painted ring, joined, also make a (wrong) flattened ring
-            rings.append((to_circle, back, r_ring, score - FLAT_PENALTY * (q < 1), dist, on))
+            rings.append((t, back, r_ring, score - FLAT_PENALTY * (q < 1), dist, on))
+    return _chosen(rings, pts, ray, c_work, (lo, hi), scale, origin, min_support, keep)
+
+
+def _chosen(
+    rings, pts, ray, c_work, radius_range, scale, origin, min_support, keep
+) -> RimFit | None:
+    """The rim among the rings of the outlines tried (steps 3 and 4 of the module docstring)."""
+    import cv2
+
+    lo, hi = radius_range
     if not rings:
         return None
     which = np.concatenate([np.full(len(g[2]), k) for k, g in enumerate(rings)])
@@ -265,10 +263,10 @@ def fit_rim(
     k_best = best - int(np.flatnonzero(which == which[best])[0])
     # one edge per ray, the closest to the chosen ring, then a least-squares circle (in the ring's
     # un-flattened frame) and an ellipse (in the image's)
-    sel = _closest_per_ray(ray, dist[k_best], on[k_best])
+    sel = closest_per_ray(ray, dist[k_best], on[k_best])
     fit_pts = pts[sel]
     for _ in range(2):
-        cc, rr = _lsq_circle(c_work + (fit_pts - c_work) @ to_circle.T)
+        cc, rr = lsq_circle(c_work + (fit_pts - c_work) @ to_circle.T)
         res = np.abs(np.linalg.norm(c_work + (fit_pts - c_work) @ to_circle.T - cc, axis=1) - rr)
         mad = 1.4826 * float(np.median(res)) + 0.2
         keep_pts = res <= 3 * mad
@@ -294,20 +292,33 @@ def fit_rim(
     )
 
 
-def _rings(pts, ray, s, c_work, radius_range, shift_max, tolerance, hypotheses, rng):
-    """RANSAC circles through the ray edges ``pts``, refined; (centres, radii, scores, dist, on)."""
+def _rings(pts_k, ray, s, c_work, radius_range, shift_max, tolerance, hypotheses, rng):
+    """RANSAC circles, refined, per outline: (centres, radii, scores, dist, on) or None.
+
+    ``pts_k`` holds the ray edges un-flattened by each outline. The outlines are voted on
+    together where that is cheaper (the refinements and final scores: one array operation for all
+    of them, the per-outline arithmetic unchanged): with five outlines of 300 circles, a fit's
+    time went to the calls.
+    """
     lo, hi = radius_range
+    table = ray_table(ray)
     # triples from rays at least 45 degrees apart, strong edges drawn more often
     prob = s / s.sum()
-    idx = rng.choice(len(pts), size=(hypotheses * 3, 3), p=prob)
-    gap = N_RAYS // 8
-    dr = np.abs(ray[idx][:, :, None] - ray[idx][:, None, :]) % N_RAYS
-    dr = np.minimum(dr, N_RAYS - dr)
-    apart = (dr + np.eye(3, dtype=int) * N_RAYS >= gap).all(axis=(1, 2))
-    idx = idx[apart][:hypotheses]
-    if not len(idx):
-        return None
-    centres, rads = _circle_through(pts[idx])
+    draws = []
+    for _ in pts_k:
+        idx = rng.choice(len(ray), size=(hypotheses * 3, 3), p=prob)
+        r3 = ray[idx]
+
+        def apart_(a, b, r3=r3):
+            dr = np.abs(r3[:, a] - r3[:, b]) % N_RAYS
+            return np.minimum(dr, N_RAYS - dr) >= N_RAYS // 8
+
+        draws.append(idx[apart_(0, 1) & apart_(0, 2) & apart_(1, 2)][:hypotheses])
+    label = np.concatenate([np.full(len(d), k) for k, d in enumerate(draws)]).astype(int)
+    if not len(label):
+        return [None] * len(pts_k)
+    stacked = np.stack(pts_k)  # (outlines, edges, 2)
+    centres, rads = circle_through(np.concatenate([p[d] for p, d in zip(pts_k, draws)]))
 
     def plausible(c, r):
         return (
@@ -318,28 +329,45 @@ def _rings(pts, ray, s, c_work, radius_range, shift_max, tolerance, hypotheses, 
         )
 
     ok = plausible(centres, rads)
-    centres, rads = centres[ok], rads[ok]
-    if not len(rads):
-        return None
-    score, _, _ = _score(pts, ray, s, centres, rads, tolerance)
-    # the best few hypotheses refined on their own edges (a least-squares circle), then scored again
-    top = np.argsort(-score)[:REFINED]
-    refined_c, refined_r = [], []
-    _, dist, on = _score(pts, ray, s, centres[top], rads[top], tolerance)
-    for h in range(len(top)):
-        sel = _closest_per_ray(ray, dist[h], on[h])
-        if len(sel) >= 6:
-            cc, rr = _lsq_circle(pts[sel])
-            if plausible(cc, rr):
-                refined_c.append(cc)
-                refined_r.append(rr)
-    if refined_c:
-        centres = np.vstack([centres[top], np.array(refined_c)])
-        rads = np.concatenate([rads[top], refined_r])
-    else:
-        centres, rads = centres[top], rads[top]
-    score, dist, on = _score(pts, ray, s, centres, rads, tolerance)
-    return centres, rads, score, dist, on
+    centres, rads, label = centres[ok], rads[ok], label[ok]
+    score = np.zeros(len(rads))
+    for k, p in enumerate(pts_k):  # the most circles: each outline on its own edges, no copies
+        score[label == k] = score_circles(
+            p, ray, s, centres[label == k], rads[label == k], tolerance, table
+        )[0]
+    # the best few hypotheses of each outline refined on their own edges (a least-squares
+    # circle), then scored again
+    top = np.concatenate(
+        [
+            np.flatnonzero(label == k)[np.argsort(-score[label == k])[:REFINED]]
+            for k in range(len(pts_k))
+        ]
+    ).astype(int)
+    on_pts = stacked[label[top]]
+    _, dist, on = score_circles(on_pts, ray, s, centres[top], rads[top], tolerance, table)
+    refined_c, refined_r = refine_circles(on_pts, dist, on, table, c_work)
+    good = plausible(refined_c, refined_r)
+    out = []
+    for k in range(len(pts_k)):
+        mine = label[top] == k
+        if not mine.any():
+            out.append(None)
+            continue
+        c_k = np.vstack([centres[top][mine], refined_c[mine & good]])
+        r_k = np.concatenate([rads[top][mine], refined_r[mine & good]])
+        out.append((c_k, r_k))
+    # all outlines' final circles scored together, then split
+    label_f = np.concatenate([np.full(len(g[1]), k) for k, g in enumerate(out) if g is not None])
+    if not len(label_f):
+        return out
+    c_all = np.vstack([g[0] for g in out if g is not None])
+    r_all = np.concatenate([g[1] for g in out if g is not None])
+    score, dist, on = score_circles(stacked[label_f], ray, s, c_all, r_all, tolerance, table)
+    for k, g in enumerate(out):
+        if g is not None:
+            m = label_f == k
+            out[k] = (g[0], g[1], score[m], dist[m], on[m])
+    return out
 
 
 OUTER_MIN_SUPPORT = 0.5
@@ -454,29 +482,3 @@ def _edge_contrast(rgb: np.ndarray, ring: RimFit) -> float:
         return 0.0
     ratio = s[:, on].max(axis=1) / np.maximum(np.median(s, axis=1), 1e-6)
     return float(np.median(ratio))
-
-
-def _score(pts, ray, strength, centres, rads, tolerance):
-    """Strength-weighted fraction of rays with an edge on each circle; distances; on-circle mask."""
-    dist = np.abs(np.linalg.norm(pts[None] - centres[:, None], axis=2) - rads[:, None])
-    on = dist <= tolerance * rads[:, None] + 0.5
-    support = np.zeros((len(rads), N_RAYS))
-    h, j = np.nonzero(on)
-    np.maximum.at(support, (h, ray[j]), strength[j])
-    return support.sum(axis=1) / N_RAYS, dist, on
-
-
-def _closest_per_ray(ray: np.ndarray, dist: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Indices of the candidate closest to the circle on each ray that has one on it."""
-    idx = np.flatnonzero(on)
-    order = idx[np.lexsort((dist[idx], ray[idx]))]
-    _, first = np.unique(ray[order], return_index=True)
-    return order[first]
-
-
-def _lsq_circle(p: np.ndarray) -> tuple[np.ndarray, float]:
-    """Algebraic least-squares circle (Kasa) through points (n, 2)."""
-    a = np.column_stack([2 * p, np.ones(len(p))])
-    b = (p**2).sum(axis=1)
-    (cx, cy, k), *_ = np.linalg.lstsq(a, b, rcond=None)
-    return np.array([cx, cy]), float(math.sqrt(max(k + cx * cx + cy * cy, 0.0)))
