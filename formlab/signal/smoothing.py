@@ -91,7 +91,8 @@ def object_scale_px(track: PoseTrack) -> np.ndarray:
     """The person's size in the image per frame, as MediaPipe's smoothing measures it.
 
     ``(width + height) / 2`` of the axis-aligned bounding box of the frame's
-    landmarks, in pixels (NaN landmarks ignored; NaN for frames without a pose).
+    landmarks, in pixels (NaN landmarks ignored; NaN for frames without a pose, and for
+    frames whose seen landmarks have no extent, e.g. a single one).
 
     Notes
     -----
@@ -110,7 +111,10 @@ def object_scale_px(track: PoseTrack) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         span = np.nanmax(xy, axis=1) - np.nanmin(xy, axis=1)  # (T, 2)
-    return span.mean(axis=1)
+    size = span.mean(axis=1)
+    # a frame with one landmark seen (or all at one pixel) has no size: NaN, as for no pose,
+    # which the filter treats as unscaled (:meth:`OneEuroStream.step`) instead of dividing by 0
+    return np.where(size > 0, size, np.nan)
 
 
 Timing = Literal["real", "legacy_30fps"]

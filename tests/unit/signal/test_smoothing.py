@@ -258,6 +258,21 @@ def test_object_scale_is_bounding_box_mean():
     np.testing.assert_allclose(F.object_scale_px(tr), (200 + 600) / 2)
 
 
+def test_a_frame_with_one_landmark_seen_has_no_size_and_is_smoothed_unscaled():
+    import warnings
+
+    tr, _ = make_track(noise_px=0.0)
+    xy = tr.xy_px.copy()
+    xy[5, 1:] = np.nan  # only the nose seen in frame 5: no extent to measure
+    tr = tr.replace(xy_px=xy)
+    scale = F.object_scale_px(tr)
+    assert np.isnan(scale[5]) and np.isfinite(np.delete(scale, 5)).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no division by a zero size
+        out = F.smooth_track(tr)
+    assert np.isfinite(out.xy_px[5, 0]).all() and np.isnan(out.xy_px[5, 1:]).all()
+
+
 def test_smooth_track_reduces_jitter_and_records_provenance():
     tr, clean = make_track()
     out = F.smooth_track(tr)
