@@ -72,16 +72,24 @@ def find_circles(
     )
     s = scale if scale < 1 else 1.0
     small = cv2.GaussianBlur(small, (5, 5), 1.2)
-    found = cv2.HoughCircles(
-        small,
-        cv2.HOUGH_GRADIENT_ALT,
-        dp=1.5,
-        minDist=3,
-        param1=150,
-        param2=param2,
-        minRadius=max(2, int(r_min * s)),
-        maxRadius=math.ceil(r_max * s) + 1,
-    )
+    # On several threads, OpenCV's Hough accumulates its votes in an order that changes from run
+    # to run, and the circles it returns with them (up to 19 px apart on the same clip): one
+    # thread, so the same video always gives the same bar path.
+    threads = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    try:
+        found = cv2.HoughCircles(
+            small,
+            cv2.HOUGH_GRADIENT_ALT,
+            dp=1.5,
+            minDist=3,
+            param1=150,
+            param2=param2,
+            minRadius=max(2, int(r_min * s)),
+            maxRadius=math.ceil(r_max * s) + 1,
+        )
+    finally:
+        cv2.setNumThreads(threads)
     if found is None:
         return np.zeros((0, 3))
     c = found[0].astype(float) / s

@@ -28,16 +28,19 @@ CACHE_FORMAT = 6
 """Part of every key: raise it when what is stored, or the wording of a stored reason, changes
 (formlab's version alone does not change between commits). 4: the rim-fitting plate tracker
 (issue 16); 5: the outer rim searched at the seed, the camera probe's answers; 6: flattened rim
-outlines, a faint rim found from the inside while tracking."""
+outlines, a faint rim found from the inside while tracking. The tracker's own source is part of
+the key too (:func:`plate_key`), so an edit to it is never answered from an older result."""
 
 _ARRAYS = ("frame", "time_s", "centre_xy_px", "radius_px", "bar_end_xy_px", "how", "bar_end_how")
 
 
 def plate_key(track: PoseTrack, video, what: str, settings: dict) -> str:
     """Cache key of a plate result: video content, the followed track, ``what`` was asked, settings."""
+    from ..io.cache import source_digest
+
     source = track.meta.source_sha256 or sha256_file(Path(video))
     h = hashlib.sha256()
-    doc = [source, what, settings, __version__, CACHE_FORMAT]
+    doc = [source, what, settings, __version__, CACHE_FORMAT, source_digest("barbell/*.py")]
     h.update(json.dumps(doc, default=json_default).encode())
     for a in (track.frame, track.time_s, track.xy_px, track.visibility):
         h.update(np.ascontiguousarray(a).tobytes())

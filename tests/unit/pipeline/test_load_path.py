@@ -77,6 +77,12 @@ def test_plate_cache_keeps_a_plate_track_or_a_reason(tmp_path, monkeypatch):
     assert plate_cache.load_plate(other) == "no plate-sized circle found near the hands"
     moved = track.replace(xy_px=track.xy_px + 1.0)
     assert plate_cache.plate_key(moved, video, "auto", {"probe": 0.5}) != key  # another pose
+    from formlab.io import cache
+
+    monkeypatch.setattr(cache, "source_digest", lambda *globs: "edited " + " ".join(globs))
+    assert plate_cache.plate_key(track, video, "auto", {"probe": 0.5}) != key  # the tracker edited
+    monkeypatch.undo()
+    monkeypatch.setenv("FORMLAB_CACHE_DIR", str(tmp_path))
     next(tmp_path.glob("plates/*.npz")).write_bytes(b"broken")
     assert {plate_cache.load_plate(k) is None for k in (key, other)} == {True, False}
 
