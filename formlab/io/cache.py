@@ -22,9 +22,9 @@ import hashlib
 import json
 import os
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..core.errors import FormlabWarning, OutputError
 from ..core.files import atomic_write, ensure_dir, sha256_file
@@ -178,6 +178,33 @@ def track_digest(track) -> str:
         h.update(str(getattr(track, name).dtype).encode())
         h.update(getattr(track, name).tobytes())
     return h.hexdigest()[:32]
+
+
+T = TypeVar("T")
+
+
+def read_kept(path: Path, read: Callable[[Any], T]) -> T | None:
+    """``read(z)`` of the ``.npz`` file kept at ``path``; None when there is none or it does not read.
+
+    A kept entry that does not read (broken, written by other code, of another shape) is removed,
+    so that it is computed and kept again: a cache may cost time, never give an error. Shared by
+    the cleaned tracks, the plate tracks and the pipeline's steps.
+    """
+    if not path.is_file():
+        return None
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return read(z)
+    except Exception:  # any failure means: compute again
+        path.unlink(missing_ok=True)
+        return None
+
+
+def doc_and_arrays(z) -> tuple[dict, dict]:
+    """The JSON document (array ``doc``) and the other arrays of a kept ``.npz`` entry."""
+    return json.loads(str(z["doc"])), {k: z[k] for k in z.files if k != "doc"}
 
 
 _OUTPUTS_CACHED: contextvars.ContextVar[bool] = contextvars.ContextVar(

@@ -59,16 +59,13 @@ def _path(key: str, create: bool = False) -> Path:
 
 
 def _load(key: str) -> PoseTrack | None:
-    path = _path(key)
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            meta = TrackMeta.from_dict(json.loads(str(z["meta"])))
-            return PoseTrack(**{k: z[k] for k in _ARRAYS}, meta=meta)
-    except Exception:  # any failure means: clean again
-        path.unlink(missing_ok=True)
-        return None
+    from ..io.cache import read_kept
+
+    def read(z) -> PoseTrack:
+        meta = TrackMeta.from_dict(json.loads(str(z["meta"])))
+        return PoseTrack(**{k: z[k] for k in _ARRAYS}, meta=meta)
+
+    return read_kept(_path(key), read)
 
 
 def _store(key: str, track: PoseTrack) -> None:

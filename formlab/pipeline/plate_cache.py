@@ -58,15 +58,9 @@ def _read(key: str) -> tuple[dict, dict[str, np.ndarray]] | None:
 
     An unreadable entry is removed, so that it is computed and stored again.
     """
-    path = _path(key)
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            return json.loads(str(z["doc"])), {k: z[k] for k in z.files if k != "doc"}
-    except Exception:  # any failure means: recompute
-        path.unlink(missing_ok=True)
-        return None
+    from ..io.cache import doc_and_arrays, read_kept
+
+    return read_kept(_path(key), doc_and_arrays)
 
 
 def _write(key: str, doc: dict, arrays: dict[str, np.ndarray]) -> None:

@@ -227,16 +227,9 @@ def _path(key: str, create: bool = False) -> Path:
 
 def load(key: str) -> Any | None:
     """The result kept under ``key``; None when there is none (or it does not load)."""
-    path = _path(key)
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files if k != "doc"}
-            return decode(json.loads(str(z["doc"])), arrays)
-    except Exception:  # any failure means: compute again
-        path.unlink(missing_ok=True)
-        return None
+    from ..io.cache import doc_and_arrays, read_kept
+
+    return read_kept(_path(key), lambda z: decode(*doc_and_arrays(z)))
 
 
 def store(key: str, result: Any) -> bool:
