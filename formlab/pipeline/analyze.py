@@ -142,6 +142,7 @@ def analyze(
     }
     key = step_cache.steps_key(raw, track, settings) if cache else None
     kept = step_cache.load(key) if key is not None else None
+    table = None
     if kept is not None:  # the same tracks and settings: only the thresholds changed
         detection, followed, table = kept
     else:
@@ -160,12 +161,13 @@ def analyze(
             cache=cache,
             load_kind=load_kind,
         )
-        with stages.stage("feedback"):
-            table = steps.measure_reps(detection, followed, track)
-        if key is not None:
-            step_cache.store(key, (detection, followed, table))
     lift = detection.exercise
+    # one stage (one progress line): the per-rep numbers (unless kept), then the verdicts
     with stages.stage("feedback"):
+        if table is None:
+            table = steps.measure_reps(detection, followed, track)
+            if key is not None:
+                step_cache.store(key, (detection, followed, table))
         if requested == "auto":  # now against the recognised lift (a named one's: checked above)
             th = steps.resolve_thresholds(thresholds, lift)
         judged = steps.judge(
