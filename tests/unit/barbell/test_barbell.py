@@ -182,17 +182,20 @@ def test_shape_rms_ignores_offset():
 
 
 # ----------------------------------------------------------------------------- plate tracker, drawn clip
+def down_and_up(n, fps, x_px, sway_px, top_px, depth_px):
+    """Plate centres (n, 2) of one rep: down ``depth_px`` and back up, swaying ``sway_px`` sideways."""
+    t = np.arange(n) / fps
+    phase = 2 * np.pi * t / t[-1]
+    return np.column_stack(
+        [x_px + sway_px * np.sin(phase), top_px + depth_px * (1 - np.cos(phase)) / 2]
+    )
+
+
 def drawn_plate_clip(path, n=45, fps=15.0):
     """A grey gym, a dark plate (radius 60 px) with a light hub going down and up; returns its centres."""
     import cv2
 
-    t = np.arange(n) / fps
-    centres = np.column_stack(
-        [
-            300 + 10 * np.sin(2 * np.pi * t / t[-1]),
-            150 + 120 * (1 - np.cos(2 * np.pi * t / t[-1])) / 2,
-        ]
-    )
+    centres = down_and_up(n, fps, x_px=300, sway_px=10, top_px=150, depth_px=120)
     rng = np.random.default_rng(0)
     frames = []
     for cx, cy in centres:
@@ -232,13 +235,7 @@ def faint_rim_clip(path, n=30, fps=15.0, rim_px=70):
     of its radius (as the red rim beside the white ring of good015's plate), going down and up."""
     import cv2
 
-    t = np.arange(n) / fps
-    centres = np.column_stack(
-        [
-            300 + 6 * np.sin(2 * np.pi * t / t[-1]),
-            160 + 90 * (1 - np.cos(2 * np.pi * t / t[-1])) / 2,
-        ]
-    )
+    centres = down_and_up(n, fps, x_px=300, sway_px=6, top_px=160, depth_px=90)
     rng = np.random.default_rng(1)
     frames = []
     for cx, cy in centres:
