@@ -9,8 +9,8 @@ shows, in plain ipywidgets:
   :func:`formlab.form.thresholds.threshold_table`), grouped by check;
 * sliders for the rep detector: smoothing cut-off, peak prominence, minimum
   time between reps and minimum rep width (:class:`formlab.RepDetectorParams`);
-* a frame slider with the annotated frame (pose, check status, rep counter,
-  bar trail) and a table of every check's value and verdict in that frame;
+* a frame slider with the annotated frame (pose, check status, rep counter, bar
+  trail: in the room when the camera moved) and each check's value and verdict in that frame;
 * one plot per check of its measured value over the clip with its threshold
   line(s) and verdicts (:func:`formlab.viz.timeline.plot_feedback_timeline`),
   and a plot of the rep signal with the detected reps
@@ -25,8 +25,7 @@ plots whose content changed; a detector setting re-runs ``count_reps``, ``measur
 ``judge``. The bar path is the one ``analyze`` finds (``follow_load``), computed once. Plots are
 PNG images in ``ipywidgets.Image`` (no ipympl, which Colab cannot load without a CDN).
 
-Every widget carries CSS classes (``formlab-...``, see :data:`CSS`) so that
-browser tests and custom styles can find them.
+Every widget carries CSS classes (``formlab-...``, :data:`CSS`) for browser tests and styles.
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ from ..form import report
 from ..form.thresholds import FormThresholds
 from ..pipeline import steps
 from ..reps.detection import RepDetection, RepDetectorParams
+from ..viz.frame_overlays import annotate_frame, scaled_scene_transforms
 from .controls import (
     CSS,
     FrameCache,
@@ -173,7 +173,8 @@ class ThresholdTuner:
         self._small_track = track.replace(
             step="scaled for display", params={"scale": scale}, xy_px=track.xy_px * scale
         )
-        self._bar_small = self.load.path.xy_px * scale
+        self._bar_small = self.load.path.xy_px * scale  # and the trail where the bar went in the room
+        self._scene_small = scaled_scene_transforms(self.load.path.image_to_scene, scale)
 
         # controls
         self.threshold_sliders = threshold_widgets(self._thresholds)
@@ -389,8 +390,6 @@ class ThresholdTuner:
         )
 
     def _draw_frame(self) -> None:
-        from ..viz.video import annotate_frame
-
         if self.feedback is None:
             return
         frame = int(self.frame_slider.value)
@@ -405,6 +404,7 @@ class ThresholdTuner:
                 frame,
                 reps=self.reps,
                 bar_xy_px=self._bar_small,
+                image_to_scene=self._scene_small,
                 min_visibility=self._thresholds.landmarks.min_visibility,
             )
             table = report.explain_frame(self.feedback, row, self.checks, self._thresholds)

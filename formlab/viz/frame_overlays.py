@@ -94,6 +94,21 @@ def trail_in_frame(
     return (scene - now[:, 2]) @ np.linalg.inv(now[:, :2]).T
 
 
+def scaled_scene_transforms(image_to_scene: Any, scale: float) -> np.ndarray | None:
+    """The image-to-scene transforms of a picture shown ``scale`` times its size (None stays None).
+
+    A display (the tuner's frame) scales both the picture and the scene by the same factor, so
+    each transform keeps its rotation and zoom and only its shift scales: a point ``p`` of the
+    picture maps to ``s (M p + t) = M (s p) + s t``. Without this a scaled picture's trail would
+    be carried through the full-size shifts and drawn off the bar.
+    """
+    if image_to_scene is None:
+        return None
+    a = np.array(image_to_scene, dtype=float)
+    a[..., 2] *= float(scale)
+    return a
+
+
 def rep_at(reps: pd.DataFrame | None, frame: int) -> pd.Series | None:
     """The row of the (last) rep whose start-to-end span holds ``frame``, or None."""
     if reps is None or not len(reps):

@@ -139,3 +139,18 @@ def test_the_annotated_video_draws_the_trail_in_the_room(tmp_path):
 
     assert near_trail(apply(to_image, bar_scene[mid]))
     assert not near_trail(bar_image[mid])
+
+
+@pytest.mark.parametrize("scale", [0.25, 0.5, 2.0])
+def test_a_scaled_display_draws_the_scaled_trail(scale):
+    """The tuner shows frames scaled down: its trail must be the full-size trail, scaled."""
+    from formlab.viz.frame_overlays import scaled_scene_transforms
+
+    transforms, _, bar_image = moving_camera(seed=3)
+    rows, row = np.arange(10, 30), 29
+    full = trail_in_frame(bar_image, transforms, rows, row)
+    small = trail_in_frame(bar_image * scale, scaled_scene_transforms(transforms, scale), rows, row)
+    np.testing.assert_allclose(small, full * scale, atol=1e-6)
+    # the full-size shifts with scaled points would put the trail elsewhere
+    assert np.abs(trail_in_frame(bar_image * scale, transforms, rows, row) - full * scale).max() > 5
+    assert scaled_scene_transforms(None, scale) is None
