@@ -228,6 +228,10 @@ def holding_at_lockout(data: FrameData, th: Any) -> np.ndarray:
 
     Judged only in clips without a rep: a clip of the top of a pull (a
     lockout hold, the end of a cut pull) still shows how the lifter stands.
+    "Between knees and hips" allows the hands up to ``max_hold_hands_above_hips_m``
+    above the hip landmarks: in a side view the plate hides the hips at
+    lockout and MediaPipe puts their landmark below the hands (measured
+    0.07-0.21 m), so a strict "below the hips" found no hold where one is seen.
     """
     w = data.track.world_m
     wrist_y, hip_y, knee_y = (
@@ -237,4 +241,5 @@ def holding_at_lockout(data: FrameData, th: Any) -> np.ndarray:
     )
     with np.errstate(invalid="ignore"):
         extended = lockout_flexion(data) <= th.max_hold_flexion_deg
-        return extended & (wrist_y > hip_y) & (wrist_y < knee_y)  # y down: below hips, above knees
+        below_hips = wrist_y > hip_y - th.max_hold_hands_above_hips_m  # y down
+        return extended & below_hips & (wrist_y < knee_y)  # and above the knees

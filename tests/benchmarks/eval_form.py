@@ -82,6 +82,11 @@ SEEN = {
     "deadliftAI-bichraix__bad016",
     "deadliftAI-bichraix__bad004",
     "deadliftAI-bichraix__good011",
+    # opened on branch h10 (second pass): good009's count (its pose puts the knees near the ankles at
+    # the set-up, the shins hidden behind the plate) and bad003's hold (not found as a hold: the
+    # hands read 0.07-0.21 m above the hip landmarks at lockout)
+    "deadliftAI-bichraix__good009",
+    "deadliftAI-bichraix__bad003",
 }
 """Clips whose per-rep values were looked at while deciding thresholds, defaults and counting rules."""
 

@@ -213,6 +213,26 @@ def test_a_lockout_held_without_a_rep_is_judged_for_leaning_back():
     assert (fb.loc[turn - 2 : turn + 10, "no_hyperextension"] == FAIL).all()
 
 
+def test_a_lockout_hold_whose_hip_landmarks_read_below_the_hands_is_still_judged():
+    """A side view where the plate hides the hips: MediaPipe puts the hip landmark below the hands.
+
+    The hands then read 0.07-0.21 m above the hips at a lockout held
+    (deadliftAI-bichraix bad003); the hold is still a hold, and its lean back
+    is judged.
+    """
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    track = _with_feet(track)
+    turn = int(_pulls(track, peaks).loc[0, "turn_frame"])
+    top = np.arange(turn - 10, turn + 11)
+    leaning = _lean_back(track, top, 20.0)
+    w = leaning.world_m.copy()
+    hip_y = (w[top, 23, 1] + w[top, 24, 1]) / 2
+    w[top, 15:23, 1] = (hip_y - 0.12)[:, None]  # hands and wrists 12 cm above the hip landmarks
+    fb = evaluate_form(leaning.replace(world_m=w), "deadlift", reps=_pulls(track, peaks).iloc[:0])
+    assert fb.loc[turn - 2 : turn + 10, "at_lockout_or_hold"].all()
+    assert (fb.loc[turn - 2 : turn + 10, "no_hyperextension"] == FAIL).all()
+
+
 def _set_up_by(track, reps, **rules):
     """The 0.7 s up to each rep's start replaced by a set-up placed by the coaching rules.
 
