@@ -287,6 +287,28 @@ def test_set_ups_by_the_coaching_rules_do_not_fail_hips_set(rules):
     assert per_rep.loc[0, "hips_set"] in (PASS, UNCERTAIN)
 
 
+def test_a_set_up_read_from_misplaced_knees_is_not_assessable():
+    """The plate hides the shins at the set-up, and the pose puts the knees at the ankles.
+
+    The set-up's hip height is read from the frames before the start, its
+    uncertainty from the frames around it: a set-up whose knees are misplaced
+    in most of those frames is not measured, not judged on them
+    (deadliftAI-bichraix good007 opens after its set-up; good011's knees).
+    """
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    track, _ = _set_up_by(track, reps, shoulders_ahead_of_bar_m=0.0)
+    _, per_rep = _judge(track, reps)
+    assert per_rep.loc[0, "hips_set"] == PASS
+    start = int(reps.loc[0, "start_frame"])
+    w = track.world_m.copy()
+    hidden = np.arange(start - 15, start - 3)  # 12 of the 16 frames of the 0.5 s before the start
+    for knee, ankle in ((25, 27), (26, 28)):
+        w[hidden, knee] = w[hidden, ankle] + np.array([0.05, -0.05, 0.0])
+    _, per_rep = _judge(track.replace(world_m=w), reps)
+    assert per_rep.loc[0, "hips_set"] == NOT_ASSESSABLE, per_rep.loc[0, "hips_set_why"]
+
+
 @pytest.mark.parametrize(
     ("ahead_m", "side"), [(-0.15, "low: a squat, shoulders behind the bar"), (0.18, "high")]
 )
