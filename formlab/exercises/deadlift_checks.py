@@ -289,6 +289,20 @@ NO_HYPEREXTENSION = Check(
             "reads 160-170 deg); leaning back bends the measured hip angle by the lean, so 25 deg keeps a "
             "10-15 deg lean back judged.",
         ),
+        Threshold(
+            "max_hold_hands_above_hips_m",
+            0.25,
+            "m",
+            0,
+            1,
+            "In a clip without a rep, the hands of a lockout held may read up to this much above the hip "
+            "landmarks (they hang at the thighs, below the hip joints).",
+            "Measured: in side views where the plate hides the hips, MediaPipe puts the hip landmark "
+            "below the hands at lockout, 0.1-0.2 m on the seen clips with a rep (deadliftAI-bichraix "
+            "good007, good015, good018, bad012) and 0.07-0.21 m in bad003's hold; the deadlift's "
+            "signature allows 0.25 m for the same reason (a curl or a press ends with the hands at the "
+            "shoulders, 0.3 m and more above the hips).",
+        ),
         _WINDOW,
     ),
 )

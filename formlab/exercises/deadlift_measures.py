@@ -85,6 +85,25 @@ def hip_height_between(data: FrameData, th: Any = None) -> np.ndarray:
     return data.cached("hip_height_between_ratio", compute)
 
 
+def _placed(data: FrameData, segments: tuple[tuple[str, str], ...]) -> np.ndarray:
+    """Frames where every one of ``segments`` (midpoint pairs) keeps its 3-D length.
+
+    As :mod:`formlab.form.uncertainty` judges a rigid segment: its length
+    within ``uncertainty.max_segment_error`` of its median over the track,
+    else its landmarks are misplaced (a plate hiding the knees).
+    """
+    w = data.track.world_m
+    limit = float(data.thresholds.uncertainty.max_segment_error)
+    ok = np.ones(len(data), bool)
+    for a, b in segments:
+        length = np.linalg.norm(midpoint(w, a) - midpoint(w, b), axis=-1)
+        finite = np.isfinite(length)
+        if finite.any():
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ok &= finite & (np.abs(length / np.median(length[finite]) - 1.0) <= limit)
+    return ok
+
+
 def setup_hip_height(data: FrameData, th: Any) -> np.ndarray:
     """The hips' height between knees and shoulders held at the set-up, shown at each rep's start.
 
@@ -94,6 +113,13 @@ def setup_hip_height(data: FrameData, th: Any) -> np.ndarray:
     judged (a rep's verdict reads only its own frames); NaN elsewhere. The
     detector's start lags lift-off by 0.1-0.3 s, by which time hips set high
     have already dropped toward a good pull's position.
+
+    The value's uncertainty is estimated on the frames where it is judged,
+    not on those it is read from; so the set-up is read only from frames whose
+    shank, thigh and trunk keep their length (:func:`_placed`), and when most of the
+    set-up's frames do not (the plate hiding the knees: deadliftAI-bichraix
+    good009, good011) the set-up is not measured (NaN: not assessable), not
+    read off the few that remain.
     """
 
     def compute():
@@ -101,6 +127,8 @@ def setup_hip_height(data: FrameData, th: Any) -> np.ndarray:
         out = np.full(len(data), np.nan)
         if data.reps is None:
             return out
+        # the shank too: a shank off its length has a misplaced end, and the knee may be it
+        placed = _placed(data, (("ankle", "knee"), ("knee", "hip"), ("hip", "shoulder")))
         held = phase_mask(data, "before", th.setup_s) & np.isfinite(ratio)
         judged = phase_mask(data, "setup", th.window_s)
         frames = data.frame_numbers
@@ -108,11 +136,11 @@ def setup_hip_height(data: FrameData, th: Any) -> np.ndarray:
         for _, rep in data.reps.iterrows():
             start, end = int(rep["start_frame"]), int(rep["end_frame"])
             this = (frames >= start) & (frames <= end) & judged
-            values = ratio[held & (frames > prev_start) & (frames <= start)]
-            if not values.size:  # no frame before the start (the clip starts with the pull)
-                values = ratio[this & np.isfinite(ratio)]
-            if values.size:
-                out[this] = float(np.median(values))
+            read = held & (frames > prev_start) & (frames <= start)
+            if not read.any():  # no frame before the start (the clip starts with the pull)
+                read = this & np.isfinite(ratio)
+            if 2 * np.count_nonzero(read & placed) > np.count_nonzero(read):
+                out[this] = float(np.median(ratio[read & placed]))
             prev_start = start
         return out
 
@@ -228,6 +256,10 @@ def holding_at_lockout(data: FrameData, th: Any) -> np.ndarray:
 
     Judged only in clips without a rep: a clip of the top of a pull (a
     lockout hold, the end of a cut pull) still shows how the lifter stands.
+    "Between knees and hips" allows the hands up to ``max_hold_hands_above_hips_m``
+    above the hip landmarks: in a side view the plate hides the hips at
+    lockout and MediaPipe puts their landmark below the hands (measured
+    0.07-0.21 m), so a strict "below the hips" found no hold where one is seen.
     """
     w = data.track.world_m
     wrist_y, hip_y, knee_y = (
@@ -237,4 +269,5 @@ def holding_at_lockout(data: FrameData, th: Any) -> np.ndarray:
     )
     with np.errstate(invalid="ignore"):
         extended = lockout_flexion(data) <= th.max_hold_flexion_deg
-        return extended & (wrist_y > hip_y) & (wrist_y < knee_y)  # y down: below hips, above knees
+        below_hips = wrist_y > hip_y - th.max_hold_hands_above_hips_m  # y down
+        return extended & below_hips & (wrist_y < knee_y)  # and above the knees

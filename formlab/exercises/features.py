@@ -74,6 +74,38 @@ def _hands_forward_m(track: PoseTrack) -> np.ndarray:
     return np.sum((_mid(track, "wrist") - _mid(track, "shoulder")) * forward, axis=1)
 
 
+SHANK_SEEN_FRACTION = 0.85
+"""A knee is taken to be where the pose puts it while its shank (knee to ankle, world landmarks, the mean
+of both legs) is at least this fraction of the shank's median length over the track. MediaPipe's world
+shank keeps its length within a few per cent while the leg is seen (0.34-0.39 m at the labelled deadlifts'
+lockouts) and shrinks to 0.07-0.2 m where the plate hides the shins at a deadlift's set-up
+(deadliftAI-bichraix good009, good011): the knee is then put near the ankle, not where it is. formlab's
+choice: 15 % short is beyond a seen shank's variation."""
+
+
+def _knee_height_m(track: PoseTrack) -> np.ndarray:
+    """The knees' height above the ankles (midpoints), where the pose shows it; else the shank's length.
+
+    A knee can be no higher above its ankle than the shank is long, so where
+    the shank reads short (:data:`SHANK_SEEN_FRACTION`: the knee misplaced,
+    typically hidden behind a plate) the shank's median length over the track
+    stands for the knee's height: the highest it can be (a shin leaning 25
+    deg forward at a deadlift's set-up puts the knee 10 % lower). Unknown
+    knees or ankles stay unknown (NaN).
+    """
+    shank = _mean_sides(
+        lambda s: np.linalg.norm(_w(track, f"{s}_knee") - _w(track, f"{s}_ankle"), axis=-1)
+    )
+    height = height_above(_mid(track, "knee"), _mid(track, "ankle"))
+    seen = shank[np.isfinite(shank)]
+    if not seen.size:
+        return height
+    length = float(np.median(seen))
+    with np.errstate(invalid="ignore"):
+        short = shank < SHANK_SEEN_FRACTION * length
+    return np.where(short, length, height)
+
+
 def _joint(track: PoseTrack, a: str, b: str, c: str) -> Callable[[str], np.ndarray]:
     return lambda s: joint_angle_deg(
         _w(track, f"{s}_{a}"), _w(track, f"{s}_{b}"), _w(track, f"{s}_{c}")
@@ -125,8 +157,9 @@ POSE_FEATURES: dict[str, tuple[Callable[[PoseTrack], np.ndarray], str]] = {
         "height of the wrist midpoint above the hip midpoint",
     ),
     "wrist_above_knee_m": (
-        lambda t: height_above(_mid(t, "wrist"), _mid(t, "knee")),
-        "height of the wrist midpoint above the knee midpoint",
+        lambda t: height_above(_mid(t, "wrist"), _mid(t, "ankle")) - _knee_height_m(t),
+        "height of the wrist midpoint above the knees (where a knee is misplaced, its shank reading short: "
+        "above the highest a knee can be, the shank's length above the ankles)",
     ),
     "wrist_above_ankle_m": (
         lambda t: height_above(_mid(t, "wrist"), _mid(t, "ankle")),

@@ -304,8 +304,8 @@ def frame_reason(check: Check, view: str, value: float, sd: float, th: FormThres
         )
     if not np.isfinite(value):
         return (
-            f"its landmarks are not seen (visibility below {th.landmarks.min_visibility:g}) or are "
-            "on the side facing away from the camera"
+            f"its landmarks are not seen (visibility below {th.landmarks.min_visibility:g}), face away "
+            "from the camera, or are misplaced in the frames it is read from (a set-up before a rep)"
         )
     return check.not_applicable
 

@@ -202,6 +202,15 @@ def detect_reps(
     the first in ``auto_candidates()``), and its reps are then counted as
     for that exercise by name. ``RepDetection.auto`` records every
     candidate's count and the reason for the choice.
+
+    ``"auto"`` here stops at the family (``squat``, ``deadlift``): every
+    variant of a family counts its reps alike, and the variant's cues include
+    what the plate tracker sees in the video's frames (a barbell on the back
+    or in a front rack), which a pose track does not hold. The exact lift
+    comes from :func:`formlab.analyze` with ``"auto"`` (which tracks the bar,
+    then calls :func:`formlab.pipeline.variant.name_variant`); given a
+    :class:`PoseTrack` instead of a video, it names the variant from the
+    pose's cues alone, the bar's being unknown.
     """
     if not isinstance(track, PoseTrack):
         raise InputError(f"detect_reps needs a PoseTrack, got {type(track).__name__}")

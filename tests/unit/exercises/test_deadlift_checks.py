@@ -213,6 +213,26 @@ def test_a_lockout_held_without_a_rep_is_judged_for_leaning_back():
     assert (fb.loc[turn - 2 : turn + 10, "no_hyperextension"] == FAIL).all()
 
 
+def test_a_lockout_hold_whose_hip_landmarks_read_below_the_hands_is_still_judged():
+    """A side view where the plate hides the hips: MediaPipe puts the hip landmark below the hands.
+
+    The hands then read 0.07-0.21 m above the hips at a lockout held
+    (deadliftAI-bichraix bad003); the hold is still a hold, and its lean back
+    is judged.
+    """
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    track = _with_feet(track)
+    turn = int(_pulls(track, peaks).loc[0, "turn_frame"])
+    top = np.arange(turn - 10, turn + 11)
+    leaning = _lean_back(track, top, 20.0)
+    w = leaning.world_m.copy()
+    hip_y = (w[top, 23, 1] + w[top, 24, 1]) / 2
+    w[top, 15:23, 1] = (hip_y - 0.12)[:, None]  # hands and wrists 12 cm above the hip landmarks
+    fb = evaluate_form(leaning.replace(world_m=w), "deadlift", reps=_pulls(track, peaks).iloc[:0])
+    assert fb.loc[turn - 2 : turn + 10, "at_lockout_or_hold"].all()
+    assert (fb.loc[turn - 2 : turn + 10, "no_hyperextension"] == FAIL).all()
+
+
 def _set_up_by(track, reps, **rules):
     """The 0.7 s up to each rep's start replaced by a set-up placed by the coaching rules.
 
@@ -265,6 +285,28 @@ def test_set_ups_by_the_coaching_rules_do_not_fail_hips_set(rules):
     _, per_rep = _judge(track, reps)
     assert per_rep.loc[0, "hips_set_worst_setup_hip_height_ratio"] == pytest.approx(ratio, abs=0.02)
     assert per_rep.loc[0, "hips_set"] in (PASS, UNCERTAIN)
+
+
+def test_a_set_up_read_from_misplaced_knees_is_not_assessable():
+    """The plate hides the shins at the set-up, and the pose puts the knees at the ankles.
+
+    The set-up's hip height is read from the frames before the start, its
+    uncertainty from the frames around it: a set-up whose knees are misplaced
+    in most of those frames is not measured, not judged on them
+    (deadliftAI-bichraix good007 opens after its set-up; good011's knees).
+    """
+    track, peaks = exercise_track("deadlift", n_reps=1, view="side")
+    reps = _pulls(track, peaks)
+    track, _ = _set_up_by(track, reps, shoulders_ahead_of_bar_m=0.0)
+    _, per_rep = _judge(track, reps)
+    assert per_rep.loc[0, "hips_set"] == PASS
+    start = int(reps.loc[0, "start_frame"])
+    w = track.world_m.copy()
+    hidden = np.arange(start - 15, start - 3)  # 12 of the 16 frames of the 0.5 s before the start
+    for knee, ankle in ((25, 27), (26, 28)):
+        w[hidden, knee] = w[hidden, ankle] + np.array([0.05, -0.05, 0.0])
+    _, per_rep = _judge(track.replace(world_m=w), reps)
+    assert per_rep.loc[0, "hips_set"] == NOT_ASSESSABLE, per_rep.loc[0, "hips_set_why"]
 
 
 @pytest.mark.parametrize(

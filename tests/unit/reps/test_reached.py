@@ -74,3 +74,25 @@ def test_a_set_up_hidden_past_a_filled_gap_still_counts_the_pull():
     hidden = track.replace(world_m=w)
     assert not np.isfinite(pose_feature(hidden, "wrist_above_knee_m")[low])
     assert detect_reps(hidden, lift).count == 1
+
+
+def test_a_set_up_whose_shins_read_short_behind_the_plate_still_counts_the_pull():
+    """The plate hides the shins at the set-up: the pose puts the knees near the ankles, below the bar.
+
+    The world shank then reads a fraction of its length (deadliftAI-bichraix
+    good009, good011: 0.07-0.2 m against 0.34 m); such a knee is not where the
+    pose puts it, and the bar below the highest a knee can be (the shank's
+    length above the ankles) is a pull from below the knees.
+    """
+    track, far_ends = exercise_track("deadlift", 1, 30.0, view="side")
+    lift = get_exercise("deadlift")
+    bar = lift.signal.compute(track)
+    low = int(np.nanargmin(np.where(track.time_s > far_ends[0] - 0.5, bar, np.nan)))
+    w = track.world_m.copy()
+    near = slice(max(low - 15, 0), low + 6)  # the set-up and the first frames off the floor
+    for knee, ankle in ((25, 27), (26, 28)):  # each knee put 5 cm above its ankle, in front of it
+        w[near, knee] = w[near, ankle] + np.array([0.05, -0.05, 0.0])
+    hidden = track.replace(world_m=w)
+    wrist_y = np.mean(w[low, 15:17, 1])
+    assert wrist_y < np.mean(w[low, 25:27, 1])  # the misplaced knees are below the bar (y down)
+    assert detect_reps(hidden, lift).count == 1
