@@ -373,6 +373,9 @@ def judge_reps(
     it and whose landmarks are not misplaced, with that frame's uncertainty.
     """
     validate_reps(reps)
+    # the same columns without ``attrs``: pandas deep-copies a table's attrs on every column read
+    feedback = feedback.copy(deep=False)
+    feedback.attrs = {}
     present = [c for c in checks if c.name in feedback.columns]
     frames = feedback["frame"].to_numpy()
     k_needed = sustained_count(frame_interval_s(feedback), th.rep_summary.min_fail_duration_s)
