@@ -14,7 +14,14 @@ speed
     feeder, so the feeder's decoding and scaling run alongside, as a camera's driver would), with
     models lite and full: frames dropped, p50/p95 time from a frame's arrival to its result, the
     time from a rep's turning point to its cue (and to the rep's confirmation when no cue was
-    given), and from the rep's end (the lifter back) to its cue.
+    given), and from the rep's end to its cue.
+
+A rep's end is its ``end_s`` (the rep line of the log): the first frame after its turning point
+at which the rep signal, low-passed at ``reps.boundary_cutoff_hz`` (causally, its delay taken
+off), is back within ``reps.boundary_frac`` of the rep's depth from its resting level, as offline
+ends a rep. A cue's time is its ``t_s``: the frame that handed the rep to the judge plus the wall
+time judging took. "early not confirmed" counts cues given when the rep was confirmed that its
+judgement once settled did not fail (``LiveStats.cues_not_confirmed``).
 
 Goals: the same counts and failing checks as offline; with lite, p95 < 100 ms and < 5 % of frames
 dropped; cues within 0.5 s of the rep's end.
@@ -95,6 +102,7 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
         "end->cue s",
         "failing checks: offline vs live",
         "same",
+        "early not confirmed",
     )
     rows = []
     all_same = True
@@ -132,6 +140,7 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
                 _span(end_cue),
                 f"{text(off)} vs {text(live)}",
                 "yes" if same else "NO",
+                str(stats.cues_not_confirmed),
             )
         )
         print("  " + " | ".join(rows[-1]), flush=True)
