@@ -34,6 +34,9 @@ not fail would be a cue offline does not give (the benchmark counts them:
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -42,8 +45,21 @@ from ..form.check import FAIL
 from ..form.judge import frame_interval_s, sustained_count
 from ..form.measures import FrameData
 from ..form.thresholds import FormThresholds
+from .rep_judge import RepJudgement
 
-__all__ = ["decided_failures"]
+__all__ = ["decided_failures", "judged_early"]
+
+
+def judged_early(
+    judge: Callable[[], RepJudgement],
+    exercise: Exercise,
+    thresholds: FormThresholds,
+    settled_s: float,
+) -> RepJudgement:
+    """``judge()`` (the rep on the frames so far), its ``failed`` keeping the decided faults only."""
+    judged = judge()
+    decided = decided_failures(judged.feedback, judged.row, exercise, thresholds, settled_s)
+    return dataclasses.replace(judged, failed=decided)
 
 
 def decided_failures(

@@ -30,7 +30,7 @@ all do this).
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -53,8 +53,8 @@ from ..signal.cleaning import CleanOptions
 from ..signal.one_euro import MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO, OneEuroStream
 from ..signal.smoothing import object_scale_px
 from .cues import CueGate, cue_event, rep_event
-from .decided import decided_failures
-from .rep_judge import HISTORY_S, RepJudgement, judge_rep, judging_lookahead_s
+from .decided import judged_early
+from .rep_judge import HISTORY_S, judge_rep, judging_lookahead_s
 from .rep_stream import RepStream, StreamRep
 
 __all__ = ["KEEP_FRAMES_S", "LiveCoach", "LiveStats", "LiveUpdate"]
@@ -420,19 +420,24 @@ class LiveCoach:
 
     def _submit(self, rep: StreamRep, t: float, clock: float, settled_s: float | None) -> None:
         """Hand the rep's frames so far to the judging thread (``settled_s``: early, see :mod:`.decided`)."""
-        args = (self._window(rep), self.exercise, self.thresholds)
-        kwargs = {
-            "rep": rep.number,
-            "start_frame": rep.start_index,
-            "turn_frame": rep.turn_index,
-            "end_frame": rep.end_index,
-            "clean_options": self.clean_options,
-            "load": self.load,
-        }
+        judge = functools.partial(
+            judge_rep,
+            self._window(rep),
+            self.exercise,
+            self.thresholds,
+            rep=rep.number,
+            start_frame=rep.start_index,
+            turn_frame=rep.turn_index,
+            end_frame=rep.end_index,
+            clean_options=self.clean_options,
+            load=self.load,
+        )
         if settled_s is None:
-            future = self._judging.submit(judge_rep, *args, **kwargs)
+            future = self._judging.submit(judge)
         else:
-            future = self._judging.submit(_judge_decided, settled_s, *args, **kwargs)
+            future = self._judging.submit(
+                judged_early, judge, self.exercise, self.thresholds, settled_s
+            )
         self._pending.append((rep, t, clock, future, settled_s is not None))
 
     def _judge_due(self, t: float, clock: float, final: bool) -> None:
@@ -464,14 +469,6 @@ class LiveCoach:
             for check, text in self._gate.cues(rep.number, judged.failed, self._cue_texts):
                 events.append(cue_event(check, rep.number, said_s, said_s - rep.turn_s, text))
         return events
-
-
-def _judge_decided(settled_s: float, *args, **kwargs) -> RepJudgement:
-    """:func:`judge_rep` on the frames so far, ``failed`` keeping the faults already decided only."""
-    judged = judge_rep(*args, **kwargs)
-    exercise, thresholds = args[1], args[2]
-    decided = decided_failures(judged.feedback, judged.row, exercise, thresholds, settled_s)
-    return dataclasses.replace(judged, failed=decided)
 
 
 def _warm_up() -> None:
