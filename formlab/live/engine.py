@@ -149,6 +149,9 @@ class LiveCoach:
         What the lift is done with, as ``load`` of :func:`formlab.analyze`. A live coach
         cannot look for plates: ``"auto"`` is the lift's own load, else the barbell the
         load-aware rules were written for; say ``"dumbbell"`` for dumbbells in a front rack.
+    early_cues : bool
+        Judge a rep when it is confirmed and cue the faults already decided (the default);
+        False: every cue waits for the judgement once the rep's frames have settled.
 
     Attributes
     ----------
@@ -170,6 +173,7 @@ class LiveCoach:
         clean_options: CleanOptions | None = None,
         extra_checks: Sequence[str] = (),
         load: str = "auto",
+        early_cues: bool = True,
     ) -> None:
         name = check_exercise_name(exercise)
         self.load = check_load(load)
@@ -180,7 +184,7 @@ class LiveCoach:
         self.exercise = get_exercise(name).with_checks(extra_checks)
         self.thresholds = steps.resolve_thresholds(thresholds, name)
         self.clean_options = CleanOptions.coerce(clean_options)
-        self.announce_reps = bool(announce_reps)
+        self.announce_reps, self.early_cues = bool(announce_reps), bool(early_cues)
         self._cue_texts = {c.name: c.cue for c in self.exercise.checks}
         params = RepDetectorParams().with_overrides(self.exercise.detector)
         self._reps = RepStream(
@@ -413,7 +417,7 @@ class LiveCoach:
         event["end_s"] = round(rep.end_s, 3)
         if self.announce_reps:
             event["text"] = str(rep.number)
-        if early and t < rep.end_s + self.lookahead_s:
+        if early and self.early_cues and t < rep.end_s + self.lookahead_s:
             self._submit(rep, t, clock, settled_s=t - self._reach_s)
         self._waiting.append(rep)
         return [event]

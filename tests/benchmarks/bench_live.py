@@ -61,6 +61,9 @@ def _local_videos() -> list[str]:
     return [n for n in sample_names("video") if locate(n)[0] in ("data_dir", "cache")]
 
 
+EARLY_CUES = True  # --no-early-cues: every cue waits for the rep's settled judgement (an A/B)
+
+
 def _play(source, exercise: str, model: str, realtime: bool, load: str = "auto"):
     from formlab.live import LiveCoach
     from formlab.live.player import play
@@ -70,7 +73,7 @@ def _play(source, exercise: str, model: str, realtime: bool, load: str = "auto")
     def on_update(rgb, update) -> None:
         events.extend(update.events)
 
-    with LiveCoach(exercise, model=model, load=load) as coach:
+    with LiveCoach(exercise, model=model, load=load, early_cues=EARLY_CUES) as coach:
         result = play(source, coach, realtime=realtime, on_update=on_update)
         stats = coach.stats
     return events, stats, result
@@ -242,7 +245,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="agreement without real time: every frame pushed (the algorithm alone, no drops)",
     )
+    p.add_argument(
+        "--no-early-cues",
+        action="store_true",
+        help="no cue at a rep's confirmation: each waits for the rep's frames to settle (an A/B)",
+    )
     args = p.parse_args(argv)
+    global EARLY_CUES
+    EARLY_CUES = not args.no_early_cues
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     start = time.perf_counter()
     verdicts = []

@@ -306,11 +306,11 @@ def judged_inline(monkeypatch):
     monkeypatch.setattr(engine_module, "ThreadPoolExecutor", Inline)
 
 
-def cue_frames(feed, track, exercise):
+def cue_frames(feed, track, exercise, **options):
     """(rep event, its frame's time) and (cue event, its frame's time), pushing ``track``'s frames."""
     feed["track"] = track
     reps, cues = [], []
-    with LiveCoach(exercise) as coach:
+    with LiveCoach(exercise, **options) as coach:
         for t in track.time_s:
             for e in coach.push(FRAME, t).events:
                 (reps if e["event"] == "rep" else cues).append((e, float(t)))
@@ -330,6 +330,12 @@ def test_a_fault_decided_at_the_bottom_is_cued_when_the_rep_is_confirmed(fake_mo
     for cue, said_at in cues:
         rep, confirmed_at = next((e, t) for e, t in reps if e["rep"] == cue["rep"])
         assert said_at == confirmed_at < rep["end_s"] + lookahead
+    # asked not to cue early, the coach waits for every rep's settled judgement
+    reps, late, lookahead = cue_frames(fake_model, track, "push_up", early_cues=False)
+    assert sorted((e["rep"], e["check"]) for e, _ in late) == [(n, "depth") for n in (1, 2, 3)]
+    for cue, said_at in late:
+        rep = next(e for e, _ in reps if e["rep"] == cue["rep"])
+        assert said_at >= rep["end_s"] + lookahead - 1e-3  # end_s is rounded to the millisecond
 
 
 def test_a_fault_read_after_the_rep_waits_for_its_frames(fake_model, judged_inline):
