@@ -110,10 +110,8 @@ def decided_failures(
         if worst is None or pd.isna(worst):
             continue
         pick = int(np.flatnonzero(frames == int(worst))[0])
-        if not settled[pick]:
-            continue
         margin = check.evaluate(data, thresholds.section(check.name), masked=False).margin
-        unsettled = np.flatnonzero(inside & ~settled)
+        unsettled = np.flatnonzero(inside & ~settled)  # the best frame among them: undecided
         with np.errstate(invalid="ignore"):  # NaN (not measured yet) is not "worse": undecided
             if np.all(margin[unsettled] < margin[pick]):
                 out.append(check.name)
