@@ -115,6 +115,7 @@ def elbow_lockout(
         not_applicable="not the top of a rep (lockout is judged once per rep, at its straightest "
         "elbow; a photo alone is no rep)",
         per_rep="best",
+        read_after_rep="best_window_s" if after else None,
         side_values="{side}_elbow_angle_deg",
         geometry=ARM,
         thresholds=(

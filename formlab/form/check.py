@@ -272,6 +272,12 @@ class Check:
         Why formlab cannot measure this check at all (the pose model has no
         landmarks for it): it is then ``not_assessable`` in every frame and
         rep with this reason, never a silent pass.
+    read_after_rep : str, optional
+        The threshold (in seconds) saying how far past a rep's end its value
+        may be read, for a check judged on frames after the rep (a push-up's
+        lockout, the rest after its bottom): the live coach waits that long
+        after the rep's end, plus the furthest reach of the two-sided steps,
+        before it judges the rep's verdicts.
     """
 
     name: str
@@ -294,11 +300,17 @@ class Check:
     description: str = ""
     threshold_rule: Callable[[Any], None] | None = None
     unmeasurable: str | None = None
+    read_after_rep: str | None = None
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.thresholds]
         if len(set(names)) != len(names):
             raise ValueError(f"check {self.name}: duplicate threshold names {names}")
+        if self.read_after_rep is not None and self.read_after_rep not in names:
+            raise ValueError(
+                f"check {self.name}: read_after_rep {self.read_after_rep!r} is not one of its "
+                f"thresholds {names}"
+            )
         for b in (self.lower, self.upper):
             if isinstance(b, str) and b not in names:
                 raise ValueError(

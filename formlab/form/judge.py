@@ -363,16 +363,16 @@ def judge_reps(
 
     Notes
     -----
-    A check that must hold through the rep (``per_rep="worst"``) fails when
-    its failing frames inside the rep add up to
-    ``rep_summary.min_fail_duration_s`` or more, so a one-frame glitch does
-    not flag a rep, and is ``uncertain`` when its failing and uncertain
-    frames together do; its reported value is the worst the rep held for
-    that long. A check judged once per rep (``per_rep="best"``: depth,
-    lockout) is judged at the rep's best frame among those whose view allows
-    it and whose landmarks are not misplaced, with that frame's uncertainty.
+    A check that must hold through the rep (``per_rep="worst"``) fails when its failing frames
+    inside the rep add up to ``rep_summary.min_fail_duration_s`` or more, so a one-frame glitch
+    does not flag a rep, and is ``uncertain`` when its failing and uncertain frames together do;
+    its reported value is the worst the rep held for that long. A check judged once per rep
+    (``per_rep="best"``: depth, lockout) is judged at the rep's best frame among those whose view
+    allows it and whose landmarks are not misplaced, with that frame's uncertainty.
     """
     validate_reps(reps)
+    feedback = feedback.copy(deep=False)  # the same columns without attrs, which pandas would
+    feedback.attrs = {}  # deep-copy on every column read below
     present = [c for c in checks if c.name in feedback.columns]
     frames = feedback["frame"].to_numpy()
     k_needed = sustained_count(frame_interval_s(feedback), th.rep_summary.min_fail_duration_s)

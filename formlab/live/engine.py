@@ -10,12 +10,17 @@
 3. the lift's rep signal (:mod:`formlab.exercises.features`) and its pose
    conditions on the smoothed frame, fed to :class:`~formlab.live.rep_stream.RepStream`,
    which confirms a rep once its turning point is passed and the lifter is back;
-4. on a confirmed rep, its event at once; once the frames its verdicts
-   depend on have come (:func:`~formlab.live.rep_judge.judging_lookahead_s`
-   after its end, 0.5 s by default), the checks judged on them exactly as
-   ``formlab analyze`` judges them (:func:`formlab.live.rep_judge.judge_rep`, in a
-   thread of its own so that the frames keep coming), and a cue per failing
-   check (:class:`~formlab.live.cues.CueGate`: at most one per check per rep).
+4. on a confirmed rep, its event at once, and the rep judged at once on the
+   frames so far, exactly as ``formlab analyze`` judges it
+   (:func:`formlab.live.rep_judge.judge_rep`, in a thread of its own so that
+   the frames keep coming): a cue for each fault already decided, one the
+   frames still to come cannot undo (:func:`formlab.live.decided.decided_failures`:
+   a depth missed at the bottom, a fault held long enough well inside the rep);
+5. once the frames its verdicts depend on have come
+   (:func:`~formlab.live.rep_judge.judging_lookahead_s` after its end, 0.5 s
+   by default), the rep judged again on them, as offline: its verdicts, and a
+   cue for each failing check not cued yet (:class:`~formlab.live.cues.CueGate`:
+   at most one per check per rep).
 
 The caller owns the clock: ``push`` is synchronous, and frames that arrive
 while it is busy are dropped by the caller and reported with
@@ -25,6 +30,7 @@ all do this).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,6 +53,7 @@ from ..signal.cleaning import CleanOptions
 from ..signal.one_euro import MEDIAPIPE_IMAGE_ONE_EURO, MEDIAPIPE_WORLD_ONE_EURO, OneEuroStream
 from ..signal.smoothing import object_scale_px
 from .cues import CueGate, cue_event, rep_event
+from .decided import judged_early
 from .rep_judge import HISTORY_S, judge_rep, judging_lookahead_s
 from .rep_stream import RepStream, StreamRep
 
@@ -64,6 +71,10 @@ class LiveStats:
     ``frames_with_pose``: processed frames in which the pose model found a
     person; 0 at the end of a source means nobody was in view, which
     ``formlab live`` says rather than report "0 reps" as if a set was seen.
+    ``cues_not_confirmed``: cues given at a rep's confirmation for a fault
+    decided then (:mod:`formlab.live.decided`) that its judgement once its
+    frames had settled did not fail (a cue offline would not give; 0 on every
+    sample clip).
     """
 
     frames_in: int
@@ -72,6 +83,7 @@ class LiveStats:
     reps: int
     cues: int
     frames_with_pose: int = 0
+    cues_not_confirmed: int = 0
 
     def to_dict(self) -> dict:
         """Plain dict, for the log's summary line."""
@@ -100,9 +112,10 @@ class LiveUpdate:
         when it was confirmed; plus ``"text"``, the count to say, when reps are
         announced) and ``{"event": "cue", "check": NAME, "rep": N, "t_s": ...,
         "latency_s": ..., "text": ...}``, ``latency_s`` counted from the rep's turning
-        point. A rep's cues come about :attr:`LiveCoach.lookahead_s` after its end
-        (it is judged once those frames have come, in a thread, while frames keep
-        coming), and at the latest from :meth:`LiveCoach.finish`.
+        point. A fault decided when the rep is confirmed is cued as soon as the rep
+        is judged (in a thread, while frames keep coming); the others about
+        :attr:`LiveCoach.lookahead_s` after the rep's end, once its frames have
+        settled; all at the latest from :meth:`LiveCoach.finish`.
     """
 
     t_s: float
@@ -136,13 +149,18 @@ class LiveCoach:
         What the lift is done with, as ``load`` of :func:`formlab.analyze`. A live coach
         cannot look for plates: ``"auto"`` is the lift's own load, else the barbell the
         load-aware rules were written for; say ``"dumbbell"`` for dumbbells in a front rack.
+    early_cues : bool
+        Judge a rep when it is confirmed and cue the faults already decided (the default);
+        False: every cue waits for the judgement once the rep's frames have settled.
 
     Attributes
     ----------
     lookahead_s : float
-        Seconds a rep waits after its end before it is judged
-        (:func:`~formlab.live.rep_judge.judging_lookahead_s` of the thresholds and
-        cleaning: 0.5 s by default), so that its last frames are judged as offline.
+        Seconds a rep waits after its end before it is judged for its verdicts
+        (:func:`~formlab.live.rep_judge.judging_lookahead_s` of the thresholds,
+        cleaning and checks: 0.5 s by default, 1.5 s for a lift whose lockout is
+        looked for after the rep), so that its last frames are judged as offline;
+        a fault decided earlier is cued when the rep is confirmed.
     """
 
     def __init__(
@@ -155,6 +173,7 @@ class LiveCoach:
         clean_options: CleanOptions | None = None,
         extra_checks: Sequence[str] = (),
         load: str = "auto",
+        early_cues: bool = True,
     ) -> None:
         name = check_exercise_name(exercise)
         self.load = check_load(load)
@@ -165,7 +184,7 @@ class LiveCoach:
         self.exercise = get_exercise(name).with_checks(extra_checks)
         self.thresholds = steps.resolve_thresholds(thresholds, name)
         self.clean_options = CleanOptions.coerce(clean_options)
-        self.announce_reps = bool(announce_reps)
+        self.announce_reps, self.early_cues = bool(announce_reps), bool(early_cues)
         self._cue_texts = {c.name: c.cue for c in self.exercise.checks}
         params = RepDetectorParams().with_overrides(self.exercise.detector)
         self._reps = RepStream(
@@ -187,9 +206,15 @@ class LiveCoach:
         self._size: tuple[int, int] | None = None
         self._closed = False
         self._judging = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formlab-live-judge")
-        self.lookahead_s = judging_lookahead_s(self.thresholds, self.clean_options)
+        self._reach_s = judging_lookahead_s(self.thresholds, self.clean_options)
+        self.lookahead_s = judging_lookahead_s(
+            self.thresholds, self.clean_options, self.exercise.checks
+        )
         self._waiting: list[StreamRep] = []  # confirmed, waiting for the frames after their end
-        self._pending: list[tuple[StreamRep, float, float, Future]] = []
+        # being judged: the rep, the stream time and wall clock when handed over, whether early
+        self._pending: list[tuple[StreamRep, float, float, Future, bool]] = []
+        self._early_cued: dict[int, set[str]] = {}  # rep -> checks cued at its confirmation
+        self._not_confirmed = 0
         _warm_up()
 
     # ------------------------------------------------------------------ lifecycle
@@ -216,6 +241,7 @@ class LiveCoach:
             reps=len(self._reps.reps),
             cues=self._gate.given,
             frames_with_pose=self._with_pose,
+            cues_not_confirmed=self._not_confirmed,
         )
 
     def note_dropped(self, n: int = 1) -> None:
@@ -280,7 +306,7 @@ class LiveCoach:
         events: list[dict] = []
         rep = self._reps.push(t, value)
         if rep is not None:
-            events += self._on_rep(rep)
+            events += self._on_rep(rep, t, clock, early=True)
         self._judge_due(t, clock, final=False)
         events += self._judged(wait=False)
         return LiveUpdate(
@@ -305,7 +331,7 @@ class LiveCoach:
         clock = time.perf_counter()
         t = self._time[-1] if self._time else 0.0
         rep = self._reps.finish() if last_rep else None
-        events = self._on_rep(rep) if rep is not None else []
+        events = self._on_rep(rep, t, clock, early=False) if rep is not None else []
         self._judge_due(t, clock, final=True)  # no more frames to wait for
         events += self._judged(wait=True)  # every rep's cues before the stream ends
         return LiveUpdate(
@@ -380,15 +406,43 @@ class LiveCoach:
             meta=TrackMeta(source="live", width_px=w, height_px=h),
         )
 
-    def _on_rep(self, rep: StreamRep) -> list[dict]:
-        """The rep's event now; its judging waits for the frames after its end (cues come later)."""
+    def _on_rep(self, rep: StreamRep, t: float, clock: float, early: bool) -> list[dict]:
+        """The rep's event now, and (``early``) its judging on the frames so far for the decided faults.
+
+        Its judging for the verdicts waits for the frames after its end; a rep
+        confirmed once they have come needs no early judging.
+        """
         event = rep_event(rep.number, rep.confirmed_s)
         event["turn_s"] = round(rep.turn_s, 3)
         event["end_s"] = round(rep.end_s, 3)
         if self.announce_reps:
             event["text"] = str(rep.number)
+        if early and self.early_cues and t < rep.end_s + self.lookahead_s:
+            self._submit(rep, t, clock, settled_s=t - self._reach_s)
         self._waiting.append(rep)
         return [event]
+
+    def _submit(self, rep: StreamRep, t: float, clock: float, settled_s: float | None) -> None:
+        """Hand the rep's frames so far to the judging thread (``settled_s``: early, see :mod:`.decided`)."""
+        judge = functools.partial(
+            judge_rep,
+            self._window(rep),
+            self.exercise,
+            self.thresholds,
+            rep=rep.number,
+            start_frame=rep.start_index,
+            turn_frame=rep.turn_index,
+            end_frame=rep.end_index,
+            clean_options=self.clean_options,
+            load=self.load,
+        )
+        if settled_s is None:
+            future = self._judging.submit(judge)
+        else:
+            future = self._judging.submit(
+                judged_early, judge, self.exercise, self.thresholds, settled_s
+            )
+        self._pending.append((rep, t, clock, future, settled_s is not None))
 
     def _judge_due(self, t: float, clock: float, final: bool) -> None:
         """Hand the reps whose frames have all come (``final``: every rep) to the judging thread.
@@ -399,29 +453,22 @@ class LiveCoach:
         drop frames.
         """
         while self._waiting and (final or t >= self._waiting[0].end_s + self.lookahead_s):
-            rep = self._waiting.pop(0)
-            future = self._judging.submit(
-                judge_rep,
-                self._window(rep),
-                self.exercise,
-                self.thresholds,
-                rep=rep.number,
-                start_frame=rep.start_index,
-                turn_frame=rep.turn_index,
-                end_frame=rep.end_index,
-                clean_options=self.clean_options,
-                load=self.load,
-            )
-            self._pending.append((rep, t, clock, future))
+            self._submit(self._waiting.pop(0), t, clock, settled_s=None)
 
     def _judged(self, wait: bool) -> list[dict]:
         """Cue events of the reps judged since the last call, in rep order (``wait``: all of them)."""
         events: list[dict] = []
         while self._pending and (wait or self._pending[0][3].done()):
-            rep, t, clock, future = self._pending.pop(0)
+            rep, t, clock, future, early = self._pending.pop(0)
             judged = future.result()
-            self._verdicts = judged.verdicts
-            # when the cue is out, on the stream's clock: the frame that made the rep due plus the wait
+            cued = self._early_cued.setdefault(rep.number, set())
+            if early:
+                cued.update(judged.failed)
+            else:  # the rep's verdicts; a fault cued early that they do not fail was cued wrongly
+                self._verdicts = judged.verdicts
+                self._not_confirmed += len(cued - set(judged.failed))
+                del self._early_cued[rep.number]
+            # when the cue is out, on the stream's clock: the frame that handed the rep over plus the wait
             said_s = t + (time.perf_counter() - clock)
             for check, text in self._gate.cues(rep.number, judged.failed, self._cue_texts):
                 events.append(cue_event(check, rep.number, said_s, said_s - rep.turn_s, text))

@@ -66,7 +66,7 @@ def play(
     rep held at its turning point counts, as in ``analyze``). Ctrl-C ends a
     camera's session normally (``PlayResult.stopped``), so that its summary
     (and a "nobody in view" note) is still given, and the cues of the reps
-    still waiting to be judged (half a second after their end) with it.
+    still waiting for the frames after their end (half a second) with it.
     """
     result = PlayResult()
     start = time.perf_counter()

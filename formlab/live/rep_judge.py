@@ -26,6 +26,7 @@ Only the past is used: the cleaning's smoothers are two-sided, but their
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +34,7 @@ import pandas as pd
 
 from ..core.track import PoseTrack
 from ..exercises import Exercise
+from ..form.check import Check
 from ..form.thresholds import FormThresholds
 from ..pipeline import steps
 from ..pipeline.variant import resolve_load, with_load
@@ -64,7 +66,9 @@ more per rep than a 1 s context (the swap fix's pass over the frames), done
 in the judging thread."""
 
 
-def judging_lookahead_s(thresholds: FormThresholds, clean_options: CleanOptions) -> float:
+def judging_lookahead_s(
+    thresholds: FormThresholds, clean_options: CleanOptions, checks: Sequence[Check] = ()
+) -> float:
     """Seconds of frames after a rep's end that its verdicts depend on, offline.
 
     The furthest any two-sided step of the cleaning or the judge reads past a
@@ -75,6 +79,9 @@ def judging_lookahead_s(thresholds: FormThresholds, clean_options: CleanOptions)
     frame after it). The live coach waits this long after a rep's end before
     judging it, so that the rep's last frames are judged on the frames
     offline judges them on (0.5 s with the defaults: the view's average).
+    Among ``checks``, one read on frames after the rep (``read_after_rep``: a
+    push-up's lockout, looked for up to ``best_window_s`` = 1 s past its end)
+    adds that much: those frames must have come, and settled.
     """
     o = CleanOptions.coerce(clean_options)
     reach = [
@@ -84,16 +91,26 @@ def judging_lookahead_s(thresholds: FormThresholds, clean_options: CleanOptions)
     ]
     if o.outlier_window_s is not None:
         reach.append(0.5 * float(o.outlier_window_s))
-    return max(reach)
+    after = [
+        float(getattr(thresholds.section(c.name), c.read_after_rep))
+        for c in checks
+        if c.read_after_rep is not None and c.name in thresholds
+    ]
+    return max(reach) + max(after, default=0.0)
 
 
 @dataclass(frozen=True)
 class RepJudgement:
-    """A rep's verdicts: ``verdicts`` (check -> status) and the checks it failed, in report order."""
+    """A rep's verdicts: ``verdicts`` (check -> status) and the checks it failed, in report order.
+
+    ``row`` is the rep's row of the per-rep table, ``feedback`` the per-frame table of the frames
+    judged (what :func:`formlab.live.decided.decided_failures` reads).
+    """
 
     verdicts: dict[str, str]
     failed: tuple[str, ...]
     row: pd.Series
+    feedback: pd.DataFrame
 
 
 def judge_rep(
@@ -153,4 +170,4 @@ def judge_rep(
     names = [c.name for c in exercise.checks if c.name in judged.reps.columns]
     verdicts = {n: str(row[n]) for n in names}
     failed = tuple(n for n in names if verdicts[n] == "fail")
-    return RepJudgement(verdicts=verdicts, failed=failed, row=row)
+    return RepJudgement(verdicts=verdicts, failed=failed, row=row, feedback=judged.feedback)

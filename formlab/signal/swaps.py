@@ -49,22 +49,27 @@ def _viterbi_swaps(
     states = np.stack(
         [np.stack([pos_l, pos_r], 1), np.stack([pos_r, pos_l], 1)], 0
     )  # (2, n, 2, k, 2)
-    cost = np.array([0.0, penalty_per_s * dt[0]])
-    back = np.zeros((n, 2), dtype=np.int8)
+    # move[s_prev][s_now][i - 1]: the mean distance moved from frame i - 1 to i, all at once (the
+    # loop below then does scalar work only: judging a live rep runs this on 10 s of frames)
+    step = states[None, :, 1:] - states[:, None, :-1]  # (s_prev, s_now, n - 1, 2, k, 2)
+    dist = np.linalg.norm(step, axis=-1)
+    move = np.ascontiguousarray(dist).reshape(2, 2, n - 1, -1).mean(axis=-1).tolist()
+    stay = [0.0] + [penalty_per_s * float(d) for d in dt[1:]]  # cost of frame i swapped
+    c0, c1 = 0.0, penalty_per_s * float(dt[0])
+    back = [(0, 0)] * n  # back[i][s]: the best state of frame i - 1 before state s in frame i
+    (m00, m01), (m10, m11) = move
     for i in range(1, n):
-        # move[s_prev, s_now]
-        move = np.empty((2, 2))
-        for sp in range(2):
-            for sn in range(2):
-                move[sp, sn] = np.linalg.norm(states[sn, i] - states[sp, i - 1], axis=-1).mean()
-        total = cost[:, None] + move
-        back[i] = np.argmin(total, axis=0)
-        cost = total[back[i], [0, 1]] + np.array([0.0, penalty_per_s * dt[i]])
+        j = i - 1
+        a0, b0 = c0 + m00[j], c1 + m10[j]  # into state 0 from 0 and from 1
+        a1, b1 = c0 + m01[j], c1 + m11[j]  # into state 1 from 0 and from 1
+        p0, p1 = (0 if a0 <= b0 else 1), (0 if a1 <= b1 else 1)  # ties: the first, as argmin
+        back[i] = (p0, p1)
+        c0, c1 = (a0 if p0 == 0 else b0), (a1 if p1 == 0 else b1) + stay[i]
     path = np.zeros(n, dtype=bool)
-    s = int(np.argmin(cost))
+    s = 0 if c0 <= c1 else 1
     for i in range(n - 1, -1, -1):
         path[i] = bool(s)
-        s = int(back[i, s])
+        s = back[i][s]
     return path
 
 

@@ -14,7 +14,14 @@ speed
     feeder, so the feeder's decoding and scaling run alongside, as a camera's driver would), with
     models lite and full: frames dropped, p50/p95 time from a frame's arrival to its result, the
     time from a rep's turning point to its cue (and to the rep's confirmation when no cue was
-    given), and from the rep's end (the lifter back) to its cue.
+    given), and from the rep's end to its cue.
+
+A rep's end is its ``end_s`` (the rep line of the log): the first frame after its turning point
+at which the rep signal, low-passed at ``reps.boundary_cutoff_hz`` (causally, its delay taken
+off), is back within ``reps.boundary_frac`` of the rep's depth from its resting level, as offline
+ends a rep. A cue's time is its ``t_s``: the frame that handed the rep to the judge plus the wall
+time judging took. "early not confirmed" counts cues given when the rep was confirmed that its
+judgement once settled did not fail (``LiveStats.cues_not_confirmed``).
 
 Goals: the same counts and failing checks as offline; with lite, p95 < 100 ms and < 5 % of frames
 dropped; cues within 0.5 s of the rep's end.
@@ -54,6 +61,9 @@ def _local_videos() -> list[str]:
     return [n for n in sample_names("video") if locate(n)[0] in ("data_dir", "cache")]
 
 
+EARLY_CUES = True  # --no-early-cues: every cue waits for the rep's settled judgement (an A/B)
+
+
 def _play(source, exercise: str, model: str, realtime: bool, load: str = "auto"):
     from formlab.live import LiveCoach
     from formlab.live.player import play
@@ -63,7 +73,7 @@ def _play(source, exercise: str, model: str, realtime: bool, load: str = "auto")
     def on_update(rgb, update) -> None:
         events.extend(update.events)
 
-    with LiveCoach(exercise, model=model, load=load) as coach:
+    with LiveCoach(exercise, model=model, load=load, early_cues=EARLY_CUES) as coach:
         result = play(source, coach, realtime=realtime, on_update=on_update)
         stats = coach.stats
     return events, stats, result
@@ -95,6 +105,7 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
         "end->cue s",
         "failing checks: offline vs live",
         "same",
+        "early not confirmed",
     )
     rows = []
     all_same = True
@@ -132,6 +143,7 @@ def agreement(videos: list[str], model: str, realtime: bool = True) -> bool:
                 _span(end_cue),
                 f"{text(off)} vs {text(live)}",
                 "yes" if same else "NO",
+                str(stats.cues_not_confirmed),
             )
         )
         print("  " + " | ".join(rows[-1]), flush=True)
@@ -233,7 +245,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="agreement without real time: every frame pushed (the algorithm alone, no drops)",
     )
+    p.add_argument(
+        "--no-early-cues",
+        action="store_true",
+        help="no cue at a rep's confirmation: each waits for the rep's frames to settle (an A/B)",
+    )
     args = p.parse_args(argv)
+    global EARLY_CUES
+    EARLY_CUES = not args.no_early_cues
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     start = time.perf_counter()
     verdicts = []

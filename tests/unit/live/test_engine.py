@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from concurrent.futures import Future
 
 import numpy as np
 import pytest
@@ -274,14 +275,80 @@ def test_a_rep_is_judged_on_the_frames_offline_judges_it_with(fake_model, monkey
     th = steps.resolve_thresholds(None, "squat")
     lookahead = judging_lookahead_s(th, CleanOptions())
     assert lookahead == 0.5 * th.view.smoothing_window_s  # the furthest-reaching step by default
-    assert stats.reps == len(windows) == 3
     end_of_clip = track.time_s[-1]
-    for first_s, last_s, start, end in windows:
+    settled = [w for w in windows if w[1] >= min(track.time_s[w[3]] + lookahead, end_of_clip)]
+    early = [w for w in windows if w not in settled]
+    assert stats.reps == len(settled) == len(early) == 3  # judged when confirmed, and once settled
+    for _, last_s, _, end in settled:
         end_s = track.time_s[end]
-        assert last_s >= min(end_s + lookahead, end_of_clip)  # the frames after the end had come
         assert last_s < end_s + lookahead + 0.1 or last_s == end_of_clip  # and no longer waited
+    for first_s, _, start, _ in windows:
         start_s = track.time_s[start]
         assert first_s == pytest.approx(max(start_s - HISTORY_S, 0.0), abs=0.05)
+
+
+@pytest.fixture
+def judged_inline(monkeypatch):
+    """Judge each rep at once, inside push(): which frame a cue comes with no longer depends on timing."""
+
+    class Inline:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def submit(self, fn, *args, **kwargs):
+            future = Future()
+            future.set_result(fn(*args, **kwargs))
+            return future
+
+        def shutdown(self, **kwargs):
+            pass
+
+    monkeypatch.setattr(engine_module, "ThreadPoolExecutor", Inline)
+
+
+def cue_frames(feed, track, exercise, **options):
+    """(rep event, its frame's time) and (cue event, its frame's time), pushing ``track``'s frames."""
+    feed["track"] = track
+    reps, cues = [], []
+    with LiveCoach(exercise, **options) as coach:
+        for t in track.time_s:
+            for e in coach.push(FRAME, t).events:
+                (reps if e["event"] == "rep" else cues).append((e, float(t)))
+        for e in coach.finish().events:
+            (reps if e["event"] == "rep" else cues).append((e, np.inf))
+        assert coach.stats.cues_not_confirmed == 0
+        return reps, cues, coach.lookahead_s
+
+
+def test_a_fault_decided_at_the_bottom_is_cued_when_the_rep_is_confirmed(fake_model, judged_inline):
+    """Shallow push-ups: the depth missed at the bottom cannot be undone by the frames still to come
+    after the rep's end, so its cue comes with the rep, before those frames have come."""
+    track = constructed("push_up", lift_poses.push_up(bottom_deg=115.0))
+    reps, cues, lookahead = cue_frames(fake_model, track, "push_up")
+    assert [e["rep"] for e, _ in reps] == [1, 2, 3]
+    assert sorted((e["rep"], e["check"]) for e, _ in cues) == [(n, "depth") for n in (1, 2, 3)]
+    for cue, said_at in cues:
+        rep, confirmed_at = next((e, t) for e, t in reps if e["rep"] == cue["rep"])
+        assert said_at == confirmed_at < rep["end_s"] + lookahead
+    # asked not to cue early, the coach waits for every rep's settled judgement
+    reps, late, lookahead = cue_frames(fake_model, track, "push_up", early_cues=False)
+    assert sorted((e["rep"], e["check"]) for e, _ in late) == [(n, "depth") for n in (1, 2, 3)]
+    for cue, said_at in late:
+        rep = next(e for e, _ in reps if e["rep"] == cue["rep"])
+        assert said_at >= rep["end_s"] + lookahead - 1e-3  # end_s is rounded to the millisecond
+
+
+def test_a_fault_read_after_the_rep_waits_for_its_frames(fake_model, judged_inline):
+    """Push-ups that never lock out: the lockout is looked for after the rep's end, so no early
+    judgement can decide it; it is cued once the frames after the end have come, as offline."""
+    track = constructed("push_up", lift_poses.push_up(top_deg=140.0))
+    assert all("full_lockout" in f for f in offline_failures(track, "push_up"))
+    reps, cues, lookahead = cue_frames(fake_model, track, "push_up")
+    lockout = [(e, t) for e, t in cues if e["check"] == "full_lockout"]
+    assert sorted(e["rep"] for e, _ in lockout) == [e["rep"] for e, _ in reps]
+    for cue, said_at in lockout:
+        rep = next(e for e, _ in reps if e["rep"] == cue["rep"])
+        assert said_at >= rep["end_s"] + lookahead - 1e-3  # end_s is rounded to the millisecond
 
 
 def test_a_stopped_camera_still_cues_the_rep_waiting_for_its_frames(fake_model):

@@ -36,3 +36,18 @@ def test_the_wait_is_the_furthest_reach_of_the_judge_and_the_cleaning(
         }
     )
     assert judging_lookahead_s(th, CleanOptions.coerce(clean)) == pytest.approx(expected_s)
+
+
+def test_a_check_read_after_the_rep_adds_how_far_it_looks():
+    """A push-up's lockout is looked for up to best_window_s past the rep's end: those frames, and
+    the two-sided steps' reach after them; a squat has no such check."""
+    from formlab.exercises import get_exercise
+    from formlab.pipeline.steps import resolve_thresholds
+
+    th = resolve_thresholds(None, "push_up")
+    checks = get_exercise("push_up").checks
+    window = float(th.section("full_lockout").best_window_s)
+    reach = judging_lookahead_s(th, CleanOptions())
+    assert judging_lookahead_s(th, CleanOptions(), checks) == pytest.approx(reach + window)
+    squat = resolve_thresholds(None, "squat")
+    assert judging_lookahead_s(squat, CleanOptions(), get_exercise("squat").checks) == reach
