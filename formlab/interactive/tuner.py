@@ -173,7 +173,7 @@ class ThresholdTuner:
         self._small_track = track.replace(
             step="scaled for display", params={"scale": scale}, xy_px=track.xy_px * scale
         )
-        self._bar_small = self.load.path.xy_px * scale  # and the trail where the bar went in the room
+        self._bar_small = self.load.path.xy_px * scale
         self._scene_small = scaled_scene_transforms(self.load.path.image_to_scene, scale)
 
         # controls
