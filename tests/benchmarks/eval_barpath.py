@@ -54,7 +54,7 @@ from formlab.pipeline import steps
 
 GOAL_CM = 3.0
 GOAL_COVERAGE = 0.95
-HELD_OUT = ("deadliftAI-bichraix__bad009",)
+HELD_OUT = ("deadliftAI-bichraix__good011", "deadliftAI-bichraix__good009")
 REPO_ANNOTATIONS = Path(__file__).resolve().parents[2] / "data" / "annotations"
 
 
@@ -73,6 +73,8 @@ CLIPS = (
     Clip("deadliftAI-bichraix__good019", "deadlift", 0.45, 1.08),
     Clip("deadliftAI-bichraix__good015", "deadlift", 0.45),
     Clip("deadliftAI-bichraix__bad009", "deadlift", 0.45),
+    Clip("deadliftAI-bichraix__good011", "deadlift", 0.45),
+    Clip("deadliftAI-bichraix__good009", "deadlift", 0.45),
 )
 
 
