@@ -49,6 +49,7 @@ from ..core.landmarks import GRIP
 from ..core.track import PoseTrack
 from ..pose.persons import torso_centre_and_scale
 from .plate_held import held_by_lifter
+from .plate_outer import OuterRimChecks
 from .plate_refill import drop_unconfirmed_runs, refill_backwards
 from .plate_result import CIRCLE_CONFIDENCE, TEMPLATE_CONFIDENCE, PlateTrack
 from .plate_seed import best_seed
@@ -278,6 +279,9 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
     dt_med = 1.0 / track.fps if math.isfinite(track.fps) and track.fps > 0 else 1.0 / 30
 
     start, stop = int(track.frame[0]), int(track.frame[-1]) + 1
+    outer = OuterRimChecks(
+        float(track.time_s[-1] - track.time_s[0]), o.plate_radius_torso[1] * torso
+    )
     for fr in read_frames(video, start, stop, progress, "tracking the plate"):
         i = row_of.get(fr.index)
         if i is None:
@@ -398,6 +402,8 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             last_confirmed_t = t  # a clear rim needs no hands to confirm it
         centre[i] = found[:2]
         radius[i] = found[2] if method in ("circle", "rim") else np.nan
+        if method == "rim" and conf >= RIM_CONFIDENT and outer.due(t):
+            outer.check(fr.rgb, t, found[:2], float(found[2]))  # the plate's size (plate_outer)
         how[i] = method
         confidence[i] = conf
         if method in ("circle", "rim"):
@@ -445,6 +451,8 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
         )
         if model_info.get("used"):
             follow_sleeve_end(video, track, bar_end, end_how, model_info, sleeve_cands, o, progress)
+    outer_ratio, outer_info = outer.ratio()
+    radius *= outer_ratio  # the rim's radius when the path followed an inner ring
     return PlateTrack(
         frame=track.frame.copy(),
         time_s=track.time_s.copy(),
@@ -464,6 +472,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             "n_rim": int((how == "rim").sum()),
             "n_unconfirmed_dropped": n_dropped,
             "n_refilled_backwards": n_refilled,
+            "outer_rim": outer_info,
             "video": str(video),
         },
     )

@@ -53,6 +53,7 @@ def seed_order(cands: np.ndarray, hands: np.ndarray) -> np.ndarray:
     ranked = [g for g in groups if len(g) > 1] + [g for g in groups if len(g) == 1]
     return np.asarray([g[0] for g in ranked], dtype=int)
 
+
 SEED_HAND_PRIOR = 0.1
 """Seed score lost per plate radius between a rim's centre and the hands: the hands are a prior
 (a plate's hub is next to them in a side view), not a veto (MediaPipe misplaces hidden hands)."""

@@ -42,7 +42,9 @@ def test_concentric_circles_count_as_one_centre_and_come_first():
     assert len(got) == 7  # six clutter circles, and the plate's three rings as one
     assert got[0] >= 6  # the plate's group, though all the clutter is nearer the hands
     clutter_by_distance = np.argsort(np.linalg.norm(candidates()[:6, :2] - HANDS, axis=1))
-    assert list(got[1:]) == list(clutter_by_distance)  # then single circles, nearest the hands first
+    assert list(got[1:]) == list(
+        clutter_by_distance
+    )  # then single circles, nearest the hands first
 
 
 def test_the_plate_is_fitted_behind_more_clutter_than_candidates_fitted():
