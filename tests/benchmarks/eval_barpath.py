@@ -29,9 +29,11 @@ Seen and held out: ``deadliftAI-bichraix__good015`` was held out until issue 16'
 ``deadliftAI-bichraix__bad009`` (the repository's own reference) until its fourth, where the
 tracker was diagnosed on it: both now count as seen. ``deadliftAI-bichraix__good011`` and
 ``good009`` (black bumper plates, references made in the fourth round before formlab's tracker was
-run on them, ``data/annotations/README.md``) are held out: their rows are marked ``held out``, and
-they were scored once, after that round's tracker work. A change made while looking at them makes
-them seen, and the next round needs other held-out clips. Goals (issue 16): <= 3 cm shape RMS and
+run on them, ``data/annotations/README.md``) were held out and scored once, after that round's
+tracker work (README: good011 met the goal, good009 did not). ``good009`` was then diagnosed (its
+failure is described in the README; nothing was changed for it), so it counts as seen;
+``good011`` stays held out (row marked ``held out``). A change made while looking at it makes it
+seen, and the next round needs other held-out clips. Goals (issue 16): <= 3 cm shape RMS and
 >= 95 % of frames on every clip.
 
 Run: ``python tests/benchmarks/eval_barpath.py [clip ...]`` (about a minute per clip once the pose
@@ -55,7 +57,7 @@ from formlab.pipeline import steps
 
 GOAL_CM = 3.0
 GOAL_COVERAGE = 0.95
-HELD_OUT = ("deadliftAI-bichraix__good011", "deadliftAI-bichraix__good009")
+HELD_OUT = ("deadliftAI-bichraix__good011",)
 REPO_ANNOTATIONS = Path(__file__).resolve().parents[2] / "data" / "annotations"
 
 
