@@ -93,7 +93,8 @@ class PlateTrackerOptions:
         After this long without finding the plate as a circle near the hands
         (within ``max_hand_distance_radii`` + 1 radii) the tracker seeds
         again (0.5 s): the template fallback alone cannot keep it on a round
-        thing in the background.
+        thing in the background. Also after this long without a clear rim
+        (``RIM_CONFIDENT``) since the lock's last one, back to which it forgets.
     work_radius_px : float
         Images are scaled so that the plate radius is about this many pixels
         before circles are searched (40: fast, and enough for sub-pixel
@@ -274,7 +275,8 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
     last_c: np.ndarray | None = None
     last_v: np.ndarray | None = None
     r_est = float("nan")
-    last_t = last_confirmed_t = -math.inf
+    last_t = last_confirmed_t = clear_t = -math.inf
+    clear_at: int | None = None  # the lock's last frame with a clear rim (RIM_CONFIDENT)
     template = None
     dt_med = 1.0 / track.fps if math.isfinite(track.fps) and track.fps > 0 else 1.0 / 30
 
@@ -288,9 +290,14 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             continue
         t = float(track.time_s[i])
         gray = to_gray(fr.rgb)
-        if locked and t - last_confirmed_t > o.max_lost_s:
-            # not seen as a circle near the hands for too long (lost, or the template stuck on the background)
-            locked, seed, template = False, [], None
+        faded = clear_at is not None and t - clear_t > o.max_lost_s  # a lock without a clear rim
+        if locked and (t - last_confirmed_t > o.max_lost_s or faded):
+            # not seen as a circle near the hands for too long (lost, or the template stuck on the
+            # background), or its rim no longer clear: what followed the last clear rim is forgotten
+            if faded:  # (good009: a lock carried across a cut onto a circle beside the plate)
+                gone = slice(clear_at + 1, i)
+                centre[gone], radius[gone], how[gone], confidence[gone] = np.nan, np.nan, "", 0.0
+            locked, seed, template, clear_at = False, [], None, None
         if not locked:
             if not np.isfinite(hands[i]).all():
                 seed = []
@@ -400,6 +407,8 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
         )
         if (method == "circle" and near_hands) or conf >= o.min_rim_confidence:
             last_confirmed_t = t  # a clear rim needs no hands to confirm it
+        if conf >= RIM_CONFIDENT:
+            clear_at, clear_t = i, t
         centre[i] = found[:2]
         radius[i] = found[2] if method in ("circle", "rim") else np.nan
         if method == "rim" and conf >= RIM_CONFIDENT and outer.due(t):
