@@ -294,7 +294,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
         if locked and (t - last_confirmed_t > o.max_lost_s or faded):
             # not seen as a circle near the hands for too long (lost, or the template stuck on the
             # background), or its rim no longer clear: what followed the last clear rim is forgotten
-            if faded:  # (good009: a lock carried across a cut onto a circle beside the plate)
+            if faded and clear_at is not None:  # (good009: a lock carried across a cut)
                 gone = slice(clear_at + 1, i)
                 centre[gone], radius[gone], how[gone], confidence[gone] = np.nan, np.nan, "", 0.0
             locked, seed, template, clear_at = False, [], None, None
