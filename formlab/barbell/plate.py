@@ -49,6 +49,7 @@ from ..core.landmarks import GRIP
 from ..core.track import PoseTrack
 from ..pose.persons import torso_centre_and_scale
 from .plate_held import held_by_lifter
+from .plate_outer import OuterRimChecks
 from .plate_refill import drop_unconfirmed_runs, refill_backwards
 from .plate_result import CIRCLE_CONFIDENCE, TEMPLATE_CONFIDENCE, PlateTrack
 from .plate_seed import best_seed
@@ -92,7 +93,8 @@ class PlateTrackerOptions:
         After this long without finding the plate as a circle near the hands
         (within ``max_hand_distance_radii`` + 1 radii) the tracker seeds
         again (0.5 s): the template fallback alone cannot keep it on a round
-        thing in the background.
+        thing in the background. Also after this long without a clear rim
+        (``RIM_CONFIDENT``) since the lock's last one, back to which it forgets.
     work_radius_px : float
         Images are scaled so that the plate radius is about this many pixels
         before circles are searched (40: fast, and enough for sub-pixel
@@ -273,20 +275,29 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
     last_c: np.ndarray | None = None
     last_v: np.ndarray | None = None
     r_est = float("nan")
-    last_t = last_confirmed_t = -math.inf
+    last_t = last_confirmed_t = clear_t = -math.inf
+    clear_at: int | None = None  # the lock's last frame with a clear rim (RIM_CONFIDENT)
     template = None
     dt_med = 1.0 / track.fps if math.isfinite(track.fps) and track.fps > 0 else 1.0 / 30
 
     start, stop = int(track.frame[0]), int(track.frame[-1]) + 1
+    outer = OuterRimChecks(
+        float(track.time_s[-1] - track.time_s[0]), o.plate_radius_torso[1] * torso
+    )
     for fr in read_frames(video, start, stop, progress, "tracking the plate"):
         i = row_of.get(fr.index)
         if i is None:
             continue
         t = float(track.time_s[i])
         gray = to_gray(fr.rgb)
-        if locked and t - last_confirmed_t > o.max_lost_s:
-            # not seen as a circle near the hands for too long (lost, or the template stuck on the background)
-            locked, seed, template = False, [], None
+        faded = clear_at is not None and t - clear_t > o.max_lost_s  # a lock without a clear rim
+        if locked and (t - last_confirmed_t > o.max_lost_s or faded):
+            # not seen as a circle near the hands for too long (lost, or the template stuck on the
+            # background), or its rim no longer clear: what followed the last clear rim is forgotten
+            if faded and clear_at is not None:  # (good009: a lock carried across a cut)
+                gone = slice(clear_at + 1, i)
+                centre[gone], radius[gone], how[gone], confidence[gone] = np.nan, np.nan, "", 0.0
+            locked, seed, template, clear_at = False, [], None, None
         if not locked:
             if not np.isfinite(hands[i]).all():
                 seed = []
@@ -396,8 +407,12 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
         )
         if (method == "circle" and near_hands) or conf >= o.min_rim_confidence:
             last_confirmed_t = t  # a clear rim needs no hands to confirm it
+        if conf >= RIM_CONFIDENT:
+            clear_at, clear_t = i, t
         centre[i] = found[:2]
         radius[i] = found[2] if method in ("circle", "rim") else np.nan
+        if method == "rim" and conf >= RIM_CONFIDENT and outer.due(t):
+            outer.check(fr.rgb, t, found[:2], float(found[2]))  # the plate's size (plate_outer)
         how[i] = method
         confidence[i] = conf
         if method in ("circle", "rim"):
@@ -445,6 +460,8 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
         )
         if model_info.get("used"):
             follow_sleeve_end(video, track, bar_end, end_how, model_info, sleeve_cands, o, progress)
+    outer_ratio, outer_info = outer.ratio()
+    radius *= outer_ratio  # the rim's radius when the path followed an inner ring
     return PlateTrack(
         frame=track.frame.copy(),
         time_s=track.time_s.copy(),
@@ -464,6 +481,7 @@ def track_plate(  # noqa: C901  (one pass over the frames; split with the tracke
             "n_rim": int((how == "rim").sum()),
             "n_unconfirmed_dropped": n_dropped,
             "n_refilled_backwards": n_refilled,
+            "outer_rim": outer_info,
             "video": str(video),
         },
     )

@@ -379,7 +379,9 @@ OUTER_STEP = 1.12
 bumper's bevel (within 5-8 %) is the same rim, not another."""
 
 
-def outer_rim(rgb: np.ndarray, rim: RimFit, max_radius_px: float, max_shift: float = 0.3) -> RimFit:
+def outer_rim(
+    rgb: np.ndarray, rim: RimFit, max_radius_px: float, max_shift: float = 0.3, min_contrast=None
+) -> RimFit:
     """``rim``, or the outermost clear ring around it no larger than ``max_radius_px``.
 
     Parameters
@@ -392,6 +394,8 @@ def outer_rim(rgb: np.ndarray, rim: RimFit, max_radius_px: float, max_shift: flo
         The largest plate radius plausible here (from the body's size, e.g. 0.7 torso lengths).
     max_shift : float
         Largest distance of the outer ring's centre from ``rim``'s, in ``rim``'s radii.
+    min_contrast : callable, optional
+        The edge contrast a ring needs, given its support (default :data:`OUTER_MIN_CONTRAST`).
 
     Returns
     -------
@@ -424,7 +428,8 @@ def outer_rim(rgb: np.ndarray, rim: RimFit, max_radius_px: float, max_shift: flo
         if (
             ring is None
             or ring.support < OUTER_MIN_SUPPORT
-            or _edge_contrast(rgb, ring) < (OUTER_MIN_CONTRAST)
+            or _edge_contrast(rgb, ring)
+            < (OUTER_MIN_CONTRAST if min_contrast is None else min_contrast(ring.support))
         ):
             break
         rim = ring

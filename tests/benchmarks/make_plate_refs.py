@@ -65,6 +65,7 @@ class RefClip:
     note: str
     edge: str = "outermost"  # which fall on a ray: "outermost" strong one, or the "strongest"
     hold_size: bool = False  # pass 2: each axis within HOLD_TOL of the clip's median (ok frames)
+    frames: tuple[int, int] | None = None  # first and last frame of the shot; others "missing"
 
 
 CLIPS = {
@@ -79,6 +80,40 @@ CLIPS = {
             (636, 1000),
             "red/white/blue plate (same plates as good015), lifter faces left; the outer red ring"
             " against the dark floor, wall, legs and the far plate",
+        ),
+        RefClip(
+            "deadliftAI-bichraix__good011",
+            "dark",
+            30,
+            (663.75, 402.75),
+            80.0,
+            (437, 842),
+            "black bumper plate, lifter faces right, frame 0 another shot; the plate's dark face"
+            " against the lit floor, the rack and the white socks (its top edge against the dark"
+            " shirt and wall is faint)",
+            frames=(1, 54),
+        ),
+        RefClip(
+            "deadliftAI-bichraix__good013",
+            "dark",
+            50,
+            (645.0, 582.0),
+            75.0,
+            (437, 842),
+            "black bumper plate on a grey mat, lifter faces right, frame 0 another shot; the dark"
+            " face against the mat, the white socks and the grey shirt",
+            frames=(1, 58),
+        ),
+        RefClip(
+            "deadliftAI-bichraix__good009",
+            "dark",
+            20,
+            (637.0, 437.0),
+            57.0,
+            (437, 842),
+            "black bumper plate, lifter faces left, frames 0-3 and 33 other shots; the dark face"
+            " against the grey floor, the socks and the rack",
+            frames=(4, 32),
         ),
     )
 }
@@ -210,7 +245,8 @@ def canny_variant(fmap, ell, active_x):
 
 def track(frames, clip: RefClip, held_axes=None):
     n = len(frames)
-    out: list[dict | None] = [None] * n
+    first, last = clip.frames if clip.frames is not None else (0, n - 1)
+    out: list[dict | None] = [{"frame": i, "quality": "missing"} for i in range(n)]
     rng = np.random.default_rng(0)
     r0 = clip.seed_radius_px
     for direction in (+1, -1):
@@ -219,7 +255,11 @@ def track(frames, clip: RefClip, held_axes=None):
         axes, angle = (2 * r0, 2 * r0), 0.0
         if held_axes is not None:
             axes = held_axes
-        rng_frames = range(clip.seed_frame, n) if direction > 0 else range(clip.seed_frame, -1, -1)
+        rng_frames = (
+            range(clip.seed_frame, last + 1)
+            if direction > 0
+            else range(clip.seed_frame, first - 1, -1)
+        )
         for k, i in enumerate(rng_frames):
             if direction < 0 and k == 0:
                 continue
