@@ -161,3 +161,40 @@ def test_camera_motion_is_measured_only_when_asked_or_when_the_picture_moves(tmp
         camera.camera_motion_of(track, "squat", "moving", None, None)
     with pytest.raises(ConfigError, match="'sideways' is not one of: auto, static, moving"):
         camera.camera_motion_of(track, "squat", "sideways", video, None)
+
+
+def test_the_camera_is_measured_beside_the_plate_search(tmp_path, monkeypatch):
+    """Step 4 measures the camera in a thread while the plate is looked for (both read the
+    video, neither needs the other), and the camera's errors still reach the caller."""
+    import threading
+
+    import pytest
+
+    from formlab.barbell.camera_motion import unmeasured
+    from formlab.core.errors import ConfigError
+    from formlab.pipeline import camera
+
+    started, seen = threading.Event(), {}
+
+    def slow_measure(track, exercise, mode, video, detection, *, progress=False, cache=True):
+        started.set()
+        seen["thread"] = threading.current_thread().name
+        if mode == "moving":
+            raise ConfigError("camera='moving' needs the video to measure the camera's motion in")
+        return unmeasured(track, "stand-in")
+
+    real_follow = steps.follow_load
+
+    def follow_after_the_camera_started(*args, **kwargs):
+        # the camera started while the plate is looked for: never, if it ran after the search
+        seen["camera running during the search"] = started.wait(timeout=10)
+        return real_follow(*args, **kwargs)
+
+    monkeypatch.setattr(camera, "camera_motion_of", slow_measure)
+    monkeypatch.setattr(steps, "follow_load", follow_after_the_camera_started)
+    track = make_track([STANDING] * 40, yaw_deg=90.0)
+    load = steps.load_path_of(track, track, "squat", bar_method="grip_centre", video=tmp_path)
+    assert seen == {"camera running during the search": True, "thread": "formlab-camera"}
+    assert "stand-in" in load.path.info["camera"]["coordinates"]
+    with pytest.raises(ConfigError, match="needs the video"):
+        steps.load_path_of(track, track, "squat", bar_method="grip_centre", camera="moving")
