@@ -78,8 +78,8 @@ def _to_i420(rgb: np.ndarray, cv2) -> np.ndarray:
 
     OpenCV converts with the same BT.601 limited-range matrix as FFmpeg's scaler, which
     PyAV would otherwise run on each RGB frame inside ``encode`` (luma within one level,
-    chroma averaged over 2x2 pixels alike), in a fifth of its time: 1 ms instead of 5-6
-    per 608x1080 frame, measured on squatAnalysis-rohanx01__squat (issue 15).
+    chroma averaged over 2x2 pixels alike), in a fraction of its time: about 2 ms instead of
+    6-8 ms per 608x1080 frame, measured on squatAnalysis-rohanx01__squat at load 10 (issue 15).
     """
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420)
 
