@@ -92,13 +92,17 @@ def camera_motion_beside(
     """:func:`camera_motion_of` in a thread while the ``with`` block runs; yields a function that waits for it.
 
     The camera's motion and the plate search (step 4) both read the video and neither needs
-    the other's answer, so the camera is measured beside the plate: on two cores the step
-    takes about the longer of the two instead of their sum (issue 15; on the dumbbell clip
-    ``squatAnalysis-rohanx01__squat`` a 4-8 s camera pass beside a 2-4 s plate probe). The
-    thread's work is mostly native code that releases Python's lock (FFmpeg decoding,
-    OpenCV's optical flow), and its answer is the same as on the main thread (each frame's
-    flow and RANSAC fit depend on nothing but the frames). Leaving the block, by an error
-    too, waits for the thread: nothing reads the video after the step.
+    the other's answer, so the camera is measured beside the plate, on the second core
+    (issue 15; on the dumbbell clip ``squatAnalysis-rohanx01__squat`` a 4-8 s camera pass
+    beside a 2-4 s plate probe). The thread's work is mostly native code that releases
+    Python's lock (FFmpeg decoding, OpenCV's optical flow); the plate search is mostly Python,
+    so the two still take turns at that lock. Measured at load 7-14 (README, "Analysis
+    speed"), the step's wall clock was shorter in every interleaved round and its CPU the
+    same; an earlier round, at load 6, found no gain. The answer is the one the main thread
+    gives, bit for bit on the sample clips: each frame's flow and RANSAC fit depend on the
+    frames alone, not on OpenCV's thread count (which the plate's circle search sets to one
+    while it runs). Leaving the block, by an error too, waits for the thread: nothing reads
+    the video after the step.
     """
     check_camera_mode(camera)  # a bad mode fails here, before the thread or the block
     outcome: dict[str, object] = {}
