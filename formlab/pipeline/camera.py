@@ -7,9 +7,6 @@ reading the video again and keeps the answer beside the cached pose tracks.
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import numpy as np
 
@@ -76,60 +73,6 @@ def camera_motion_of(
     if cache:
         store_camera(key, motion)
     return motion
-
-
-@contextmanager
-def camera_motion_beside(
-    track: PoseTrack,
-    exercise: str,
-    camera: str,
-    video,
-    detection: RepDetection | None,
-    *,
-    progress: bool = False,
-    cache: bool = True,
-) -> Iterator[Callable[[], CameraMotion]]:
-    """:func:`camera_motion_of` in a thread while the ``with`` block runs; yields a function that waits for it.
-
-    The camera's motion and the plate search (step 4) both read the video and neither needs
-    the other's answer, so the camera is measured beside the plate, on the second core
-    (issue 15; on the dumbbell clip ``squatAnalysis-rohanx01__squat`` a 4-8 s camera pass
-    beside a 2-4 s plate probe). The thread's work is mostly native code that releases
-    Python's lock (FFmpeg decoding, OpenCV's optical flow); the plate search is mostly Python,
-    so the two still take turns at that lock. Measured at load 7-14 (README, "Analysis
-    speed"), the step's wall clock was shorter in every interleaved round and its CPU the
-    same; an earlier round, at load 6, found no gain. The answer is the one the main thread
-    gives, bit for bit on the sample clips: each frame's flow and RANSAC fit depend on the
-    frames alone, not on OpenCV's thread count (which the plate's circle search sets to one
-    while it runs). Leaving the block, by an error too, waits for the thread: nothing reads
-    the video after the step.
-    """
-    check_camera_mode(camera)  # a bad mode fails here, before the thread or the block
-    outcome: dict[str, object] = {}
-
-    def measure() -> None:
-        try:
-            outcome["motion"] = camera_motion_of(
-                track, exercise, camera, video, detection, progress=progress, cache=cache
-            )
-        except BaseException as e:  # raised in the caller's thread by the function yielded
-            outcome["error"] = e
-
-    thread = threading.Thread(target=measure, name="formlab-camera", daemon=True)
-    thread.start()
-
-    def motion() -> CameraMotion:
-        thread.join()
-        if "error" in outcome:
-            raise outcome["error"]  # type: ignore[misc]  # a BaseException, stored above
-        found = outcome["motion"]
-        assert isinstance(found, CameraMotion)
-        return found
-
-    try:
-        yield motion
-    finally:
-        thread.join()
 
 
 def path_in_scene(path: BarPath, track: PoseTrack, motion: CameraMotion) -> BarPath:

@@ -42,7 +42,7 @@ from ..reps.detect import detect_reps
 from ..reps.detection import RepDetection, RepDetectorParams
 from ..reps.metrics import rep_metrics
 from ..signal.cleaning import CleanOptions, clean_track
-from .camera import camera_motion_beside, path_in_scene
+from .camera import camera_motion_of, path_in_scene
 from .feedback import evaluate_form, form_per_rep
 
 
@@ -352,31 +352,31 @@ def load_path_of(
 ) -> LoadPath:
     """Step 4: :func:`follow_load` on the cleaned track, in scene coordinates, low-passed, and its raw counterpart.
 
-    ``detection`` (step 3's reps) tells the plate probe where a rep is; the camera's motion
-    (:func:`~formlab.pipeline.camera.camera_motion_of`) is measured beside the plate search.
+    ``detection`` (step 3's reps) tells the plate probe where a rep is, and
+    :func:`camera_motion_of` when the lifter's feet are planted.
     """
     turns = detection.turn_frames if detection is not None else []
-    with camera_motion_beside(
+    full = follow_load(
+        track,
+        exercise,
+        bar_method=bar_method,
+        video=video,
+        lifter_height_m=lifter_height_m,
+        plate_diameter_m=plate_diameter_m,
+        progress=progress,
+        around_frame=turns[0] if turns else None,
+        cache=cache,
+    )
+    raw_path = (
+        full
+        if full.method == "plate"
+        else follow_load(raw, exercise, bar_method=full.method, scale=full.scale)
+    )
+    motion = camera_motion_of(
         track, exercise, camera, video, detection, progress=progress, cache=cache
-    ) as motion:  # the camera measured in a thread beside the plate search
-        full = follow_load(
-            track,
-            exercise,
-            bar_method=bar_method,
-            video=video,
-            lifter_height_m=lifter_height_m,
-            plate_diameter_m=plate_diameter_m,
-            progress=progress,
-            around_frame=turns[0] if turns else None,
-            cache=cache,
-        )
-        raw_path = (
-            full
-            if full.method == "plate"
-            else follow_load(raw, exercise, bar_method=full.method, scale=full.scale)
-        )
-        full = path_in_scene(full, track, motion())
-    raw_path = path_in_scene(raw_path, track, motion())
+    )
+    full = path_in_scene(full, track, motion)
+    raw_path = path_in_scene(raw_path, track, motion)
     return LoadPath(path=full.lowpass(BAR_SMOOTHING_HZ), raw=raw_path)
 
 
