@@ -219,17 +219,30 @@ class Overlays:
             for _, r in summary.iterrows():
                 verdict = r["messages"] if r["failed_checks"] else "good"
                 self.rep_lines.append((int(r["end_frame"]), f"rep {r['rep']}: {verdict}"))
-        self._held = {}  # checks judged once per rep: their verdict stays on screen (see held_verdict)
+        # each check's text per row, read once: a pandas row per frame cost more than drawing it
+        self._statuses: dict[str, np.ndarray] = {}
+        self._views: np.ndarray | None = None
         if feedback is not None:
             for c in self.checks:
-                if c.per_rep == "best":
-                    self._held[c.name] = held_verdict(
+                self._statuses[c.name] = feedback[c.name].astype(str).to_numpy(dtype=object)
+                if c.per_rep == "best":  # judged once per rep: held on screen (see held_verdict)
+                    self._statuses[c.name] = held_verdict(
                         feedback["frame"].to_numpy(),
                         feedback["time_s"].to_numpy(dtype=float),
-                        feedback[c.name].astype(str).to_numpy(dtype=object),
+                        self._statuses[c.name],
                         reps,
                         hold_s,
                     )
+            self._views = feedback["view"].astype(str).to_numpy(dtype=object)
+        self._rep_spans = (
+            (
+                reps["start_frame"].to_numpy(),
+                reps["end_frame"].to_numpy(),
+                reps["rep"].to_numpy(),
+            )
+            if reps is not None and len(reps)
+            else None
+        )
 
     def rep_number(self, frame_index: int) -> int:
         """The rep the counter shows: the one the frame is in, else the reps finished (turns passed).
@@ -238,9 +251,11 @@ class Overlays:
         caption of that frame says ("rep 2"); counting turning points alone
         would still show 1 there.
         """
-        rep = rep_at(self.reps, frame_index)
-        if rep is not None:
-            return int(rep["rep"])
+        if self._rep_spans is not None:  # as rep_at: the last rep whose span holds the frame
+            start, end, number = self._rep_spans
+            inside = np.flatnonzero((start <= frame_index) & (end >= frame_index))
+            if inside.size:
+                return int(number[inside[-1]])
         return int(np.sum(self.turns <= frame_index)) if self.turns is not None else 0
 
     def _row(self, frame_index: int) -> int | None:
@@ -265,12 +280,9 @@ class Overlays:
             return FrameOverlay(rep_count=rep_count, footer=footer)
         statuses = None
         view = ""
-        if self.feedback is not None:
-            fb = self.feedback.iloc[row]
-            statuses = {c.name: str(fb[c.name]) for c in self.checks}
-            for name, held in self._held.items():
-                statuses[name] = str(held[row])
-            view = str(fb["view"])
+        if self._views is not None:
+            statuses = {c.name: str(self._statuses[c.name][row]) for c in self.checks}
+            view = str(self._views[row])
         trail = None
         if self.bar is not None:
             t = self.track.time_s

@@ -157,6 +157,46 @@ def test_worst_frames_saved_as_png(sample_path, sample_track, tmp_path):
     assert "elbows_up" in set(saved["check"])
 
 
+def test_worst_frames_drawn_at_the_videos_size(sample_path, sample_track, tmp_path):
+    """Worst frames are scaled (short side at most ``max_short_side_px``) before drawing;
+    ``None`` keeps the source's size and draws what :func:`annotate_frame` draws."""
+    from formlab.core.landmarks import LANDMARK_INDEX
+    from formlab.io.media import iter_video_frames
+    from formlab.viz.style import SIDE_RGB
+
+    track = sample_track(CLIP)
+    reps = reps_from_manifest(CLIP, 36)
+    fb = evaluate_form(track, "front_squat", reps=reps)
+    small = annotate.save_worst_frames(
+        sample_path(CLIP), track, fb, tmp_path / "small", reps=reps, max_short_side_px=304
+    )
+    full = annotate.save_worst_frames(
+        sample_path(CLIP), track, fb, tmp_path / "full", reps=reps, max_short_side_px=None
+    )
+    assert list(small["frame"]) == list(full["frame"]) and len(small) >= 1
+    row = full.iloc[0]
+    frame = int(row["frame"])
+    rgb = next(iter(iter_video_frames(sample_path(CLIP), start_frame=frame, end_frame=frame + 1)))
+    expected = annotate.annotate_frame(
+        rgb.rgb,
+        track,
+        fb,
+        frame,
+        reps=reps,
+        highlight=row["check"],
+        footer=annotate._worst_caption(row, reps),
+    )
+    assert np.array_equal(np.asarray(Image.open(row["path"])), expected)
+    with Image.open(small.iloc[0]["path"]) as im:
+        assert im.size == (304, 540)
+        picture = np.asarray(im.convert("RGB")).astype(int)
+    # the skeleton is drawn where the scaled landmarks are (the left hip in its colour)
+    k = int(np.flatnonzero(track.frame == frame)[0])
+    x, y = (track.xy_px[k, LANDMARK_INDEX["left_hip"]] * 0.5).round().astype(int)
+    patch = picture[y - 3 : y + 4, x - 3 : x + 4].reshape(-1, 3)
+    assert (np.abs(patch - SIDE_RGB["left"]).sum(axis=1) < 90).any()
+
+
 def test_annotated_photo_and_inline_video(sample_path, sample_track, tmp_path, short_video):
     name = "ai-trainer__715_low_elbows"
     fb = evaluate_form(sample_track(name), "front_squat")
