@@ -82,6 +82,10 @@ class TrackMeta:
     warnings : tuple of str
         What extraction noticed that makes the result less than complete
         (e.g. a video that decodes to fewer frames than it declares).
+    shot_starts : tuple of int
+        Frame numbers where an edited video cuts to another camera shot
+        (:func:`formlab.pose.cuts.find_cuts`); empty for one continuous shot. Image positions
+        are comparable only within a shot.
     """
 
     source: str = ""
@@ -98,6 +102,7 @@ class TrackMeta:
     person_selection: str = ""
     provenance: tuple[Mapping[str, Any], ...] = ()
     warnings: tuple[str, ...] = ()
+    shot_starts: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The metadata as a plain JSON-serialisable dict."""
@@ -105,6 +110,7 @@ class TrackMeta:
         d["options"] = dict(self.options)
         d["provenance"] = [dict(p) for p in self.provenance]
         d["warnings"] = list(self.warnings)
+        d["shot_starts"] = [int(f) for f in self.shot_starts]
         return d
 
     @classmethod
@@ -114,8 +120,9 @@ class TrackMeta:
         kw = {k: v for k, v in d.items() if k in known}
         if "provenance" in kw:
             kw["provenance"] = tuple(kw["provenance"])
-        if "warnings" in kw:
-            kw["warnings"] = tuple(kw["warnings"])
+        for name in ("warnings", "shot_starts"):
+            if name in kw:
+                kw[name] = tuple(kw[name])
         if kw.get("fps") is None:
             kw["fps"] = float("nan")
         return cls(**kw)

@@ -16,8 +16,9 @@ a back-squat bar are often hidden, the hips never are.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Literal
 
 import numpy as np
@@ -247,7 +248,12 @@ def pose_feature(track: PoseTrack, name: str) -> np.ndarray:
 
 
 def lifter_shift_torso(
-    xy_px: np.ndarray, visibility: np.ndarray, n_frames: int = 3, min_visibility: float = 0.5
+    xy_px: np.ndarray,
+    visibility: np.ndarray,
+    n_frames: int = 3,
+    min_visibility: float = 0.5,
+    shot_breaks: Sequence[int] = (),
+    break_margin: int = 0,
 ) -> float:
     """How far the lifter stands, at the end of a span of frames, from where they stood at its start.
 
@@ -270,6 +276,14 @@ def lifter_shift_torso(
         Frames at each end (a median: one misplaced frame does not decide).
     min_visibility : float
         The feet must be seen at both ends (median visibility); else NaN.
+    shot_breaks : sequence of int
+        Indices of the span's frames that start a new camera shot (an edited video's cut,
+        :attr:`~formlab.core.track.TrackMeta.shot_starts`): the shifts within the shots are
+        added up, because a cut to another framing moves every landmark in the picture while
+        the lifter stays put.
+    break_margin : int
+        Frames left out on each side of a break: a cleaned track's outlier test and smoother
+        blend the two shots' pictures around a cut.
 
     Returns
     -------
@@ -283,10 +297,15 @@ def lifter_shift_torso(
         return float("nan")
     k = max(1, min(n_frames, len(xy) // 2))
 
-    def moved(points: np.ndarray) -> float:
-        return float(
-            np.linalg.norm(np.nanmedian(points[-k:], axis=0) - np.nanmedian(points[:k], axis=0))
-        )
+    def moved(points: np.ndarray, pieces: list[tuple[int, int]]) -> float:
+        total = np.zeros(2)
+        for a, b in pieces:
+            m = max(1, min(k, (b - a) // 2))
+            if b - a >= 2:  # a shot too short to show a shift adds none
+                total += np.nanmedian(points[b - m : b], axis=0) - np.nanmedian(
+                    points[a : a + m], axis=0
+                )
+        return float(np.linalg.norm(total))
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -296,7 +315,12 @@ def lifter_shift_torso(
         )
         hips = 0.5 * (xy[:, LANDMARK_INDEX["left_hip"]] + xy[:, LANDMARK_INDEX["right_hip"]])
         torso = np.nanmax(np.linalg.norm(shoulders - hips, axis=-1))
-        shift = min(moved(np.nanmean(xy[:, feet], axis=1)), moved(hips))
+        inside = sorted(int(i) for i in shot_breaks if 0 < i < len(xy))
+        m = int(break_margin)
+        pieces = [
+            (a + m * (a > 0), b - m * (b < len(xy))) for a, b in pairwise([0, *inside, len(xy)])
+        ]
+        shift = min(moved(np.nanmean(xy[:, feet], axis=1), pieces), moved(hips, pieces))
     if not (seen >= min_visibility) or not (torso > 0):
         return float("nan")
     return float(shift / torso)

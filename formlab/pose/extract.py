@@ -11,8 +11,7 @@ releases the native graph, and one method per kind of input. What it adds:
   images run in IMAGE mode;
 * frames are decoded in a background thread, rotated upright and handed over
   as C-contiguous RGB (see :mod:`formlab.media`);
-* one person is followed (see :mod:`formlab.persons`) and the rule used is
-  recorded;
+* one person is followed (:mod:`formlab.persons`), the rule and camera cuts recorded;
 * the result is one :class:`~formlab.PoseTrack`, with NaN for frames without a
   pose, and the model's SHA-256 and all options in its metadata;
 * :func:`extract` caches tracks by content hash, options and model hash, so a
@@ -259,6 +258,7 @@ class PoseExtractor:
             rotation_deg=info.rotation_deg,
             person_selection=selection,
             warnings=tuple(notes),
+            shot_starts=tuple(int(frames[i]) for i in cuts),
         )
         return track.replace(meta=meta)
 

@@ -28,6 +28,7 @@ from ..exercises import (
     pose_feature,
 )
 from ..exercises.features import lifter_shift_torso
+from ..signal.cleaning import CleanOptions
 from .detection import Rep, RepDetection, RepDetectorParams, TurningPoint
 from .find import find_reps, smooth_signal
 
@@ -116,9 +117,17 @@ def _without_steps(
     if max_shift_torso is None or not det.reps:
         return det
     keep, why = [], []
+    # around a cut the cleaning's outlier test (half its window each side) blends the two shots
+    margin = (
+        round(0.5 * (CleanOptions().outlier_window_s or 0.0) * track.fps) if track.fps > 0 else 0
+    )
     for rep in det.reps:
         i0, i1 = np.searchsorted(track.frame, [rep.start_frame, rep.end_frame])
-        shift = lifter_shift_torso(track.xy_px[i0 : i1 + 1], track.visibility[i0 : i1 + 1])
+        span = slice(i0, i1 + 1)
+        breaks = np.searchsorted(track.frame[span], track.meta.shot_starts).tolist()
+        shift = lifter_shift_torso(
+            track.xy_px[span], track.visibility[span], shot_breaks=breaks, break_margin=margin
+        )
         keep.append(not shift > max_shift_torso)  # feet unseen (NaN): kept
         why.append(
             f"the lifter moved {shift:.2f} torso lengths, feet and hips (a step: walking out or racking)"

@@ -4,6 +4,8 @@ hips staying) are no step, and unseen feet decide nothing."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from support import synthetic_pose as sp
@@ -83,6 +85,35 @@ def test_offline_a_rep_ending_with_a_step_is_rejected_with_the_reason():
 def test_offline_a_small_shift_keeps_every_rep():
     stepped, _ = _first_rep_ends_with_a_step(0.5 * SQUAT_LIFTER_SHIFT_TORSO)
     assert len(formlab.detect_reps(stepped, "squat").reps) == 3
+
+
+def test_a_camera_cut_inside_a_rep_is_no_step():
+    """An edited video cuts to another framing mid-rep: the picture moves, the lifter does not."""
+    stepped, before = _first_rep_ends_with_a_step(0.0)
+    first = before.iloc[0]
+    cut = int(first["turn_frame"])  # the cut: at the bottom of rep 1, the new framing kept after
+    xy = stepped.xy_px.copy()
+    xy[cut:, :, 0] += 1.0 * TORSO_PX  # another camera: everything a torso length to the side
+    meta = dataclasses.replace(stepped.meta, shot_starts=(int(stepped.frame[cut]),))
+    edited = stepped.replace(step="cut", params={}, xy_px=xy, meta=meta)
+    assert len(formlab.detect_reps(edited, "squat").reps) == 3
+    # without the cut recorded the same picture reads as a step, and the rep is dropped
+    unknown = edited.replace(step="no cut", params={}, meta=stepped.meta)
+    assert len(formlab.detect_reps(unknown, "squat").reps) == 2
+    # a real step inside the second shot still counts: shifts within the shots add up
+    i = int(np.searchsorted(edited.frame, first["end_frame"]))
+    span = slice(int(np.searchsorted(edited.frame, first["start_frame"])), i + 1)
+    walked = xy.copy()
+    walked[i - 3 : i + 1, :, 0] += 0.6 * TORSO_PX
+    breaks = [cut - span.start]
+    got = lifter_shift_torso(walked[span], edited.visibility[span], shot_breaks=breaks)
+    assert got == pytest.approx(0.6, abs=0.05)
+
+
+def test_shot_starts_survive_the_track_file(tmp_path):
+    track, _ = sp.exercise_track("squat", 1)
+    meta = dataclasses.replace(track.meta, shot_starts=(12, 40))
+    assert type(meta).from_dict(meta.to_dict()).shot_starts == (12, 40)
 
 
 def test_lifts_without_a_walk_out_do_not_check_the_feet():
